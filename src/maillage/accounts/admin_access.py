@@ -1,0 +1,20 @@
+from maillage.accounts.roles import has_departement_rights
+
+
+class DepartementOnlyAdminMixin:
+    """Admin pages that only Département staff see and edit."""
+
+    def has_module_permission(self, request):
+        return has_departement_rights(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return has_departement_rights(request.user)
+
+    def has_add_permission(self, request, *args):
+        return has_departement_rights(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return has_departement_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_departement_rights(request.user)

@@ -1,0 +1,58 @@
+"""Typed readers for the environment variables the settings are made of."""
+
+import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def origin_of(url: str) -> str | None:
+    """The scheme://host part of a URL template such as a tile URL, for the CSP."""
+    parts = urlsplit(url.replace("{s}", "a"))
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = parts.netloc
+    if "{s}" in url:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+INSECURE_SECRET_PREFIX = "django-insecure"  # noqa: S105 (a prefix to refuse)
+MIN_SECRET_KEY_LENGTH = 40
+
+
+def production_secret_key(raw: str | None) -> str:
+    """Production refuses to start without a real secret key."""
+    if not raw:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is false: set it to a long random string."
+        )
+    if raw.startswith(INSECURE_SECRET_PREFIX) or len(set(raw)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY looks like a placeholder: use a random value.")
+    if len(raw) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY_LENGTH} characters."
+        )
+    return raw

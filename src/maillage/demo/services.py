@@ -1,0 +1,154 @@
+"""Loading the fictional demo network (idempotent: a second run adds nothing)."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from shapely.geometry import shape
+
+from maillage.accounts.models import User
+from maillage.demo.network import CommuneSeed, PlaceSpec, build_network
+from maillage.places import services
+from maillage.places.models import Equipment, Place, Service, today_in_paris
+from maillage.territory.models import Commune
+
+DEMO_DOMAIN = "exemple.test"
+STAFF_EMAIL = f"agent.departement@{DEMO_DOMAIN}"
+MANAGER_EMAILS = [f"gestion.{n}@{DEMO_DOMAIN}" for n in ("lea", "karim", "sofia", "marc")]
+RESIDENT_EMAILS = [f"{n}@{DEMO_DOMAIN}" for n in ("camille.martin", "yanis.dupont", "ines.moreau")]
+PLACES_PER_MANAGER = 3
+
+
+class TerritoryMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created_places: int
+    existing_places: int
+    logins: list[DemoLogin]
+
+
+def _demo_user(email: str, password: str, **fields) -> User:
+    user = User.objects.filter(email=email).first() or User(email=email, **fields)
+    # A fresh password at each run: demo logins are never guessable.
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def _christmas_closure(today: date) -> tuple[date, date]:
+    start = date(today.year, 12, 24)
+    if start < today:
+        start = date(today.year + 1, 12, 24)
+    return start, start + timedelta(days=8)
+
+
+def _create_place(actor: User, spec: PlaceSpec, commune: Commune, today: date) -> Place:
+    place = services.create_place(
+        actor,
+        name=spec.name,
+        slug=spec.slug,
+        description=spec.description,
+        address=spec.address,
+        postal_code=spec.postal_code,
+        commune=commune,
+        latitude=spec.latitude,
+        longitude=spec.longitude,
+        status=spec.status,
+        opening_date=spec.opening_date,
+        broadband_technology=spec.broadband_technology,
+        broadband_down_mbps=spec.broadband_down_mbps,
+        broadband_up_mbps=spec.broadband_up_mbps,
+        phone=spec.phone,
+        email=spec.email,
+        is_fictional=True,
+        services=Service.objects.filter(slug__in=spec.services),
+        **spec.accessibility,
+    )
+    for space in spec.spaces:
+        services.add_space(
+            actor,
+            place,
+            name=space.name,
+            kind=space.kind,
+            capacity=space.capacity,
+            price_hour_cents=space.price_hour_cents,
+            price_half_day_cents=space.price_half_day_cents,
+            price_day_cents=space.price_day_cents,
+            equipment=Equipment.objects.filter(slug__in=space.equipment),
+        )
+    services.replace_opening_hours(actor, place, spec.hours)
+    if spec.status == "open":
+        start, end = _christmas_closure(today)
+        services.add_closure(
+            actor,
+            place,
+            start_date=start,
+            end_date=end,
+            reason="Fermeture des fêtes de fin d'année",
+        )
+    return place
+
+
+@transaction.atomic
+def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
+    code = settings.MAILLAGE_DEPARTEMENT
+    communes = {c.insee_code: c for c in Commune.objects.of_departement(code)}
+    if not communes:
+        raise TerritoryMissing(
+            f"Aucune commune du département {code} : lancez d'abord `maillage load_territory`."
+        )
+    logins = [DemoLogin("Agent du Département", STAFF_EMAIL, secrets.token_urlsafe(9))]
+    staff = _demo_user(
+        STAFF_EMAIL,
+        logins[0].password,
+        first_name="Agnès",
+        last_name="Durand",
+        is_departement_staff=True,
+    )
+    seeds = [
+        CommuneSeed(c.insee_code, c.name, c.postal_codes.split()[0], shape(c.geometry))
+        for c in communes.values()
+    ]
+    today = today_in_paris()
+    network = build_network(seeds, today)
+    existing = set(
+        Place.objects.filter(slug__in=[s.slug for s in network]).values_list("slug", flat=True)
+    )
+    places = []
+    for index, spec in enumerate(network, start=1):
+        if spec.slug in existing:
+            places.append(Place.objects.get(slug=spec.slug))
+            continue
+        places.append(_create_place(staff, spec, communes[spec.insee_code], today))
+        progress(f"  [{index}/{len(network)}] {spec.name}")
+    for number, email in enumerate(MANAGER_EMAILS):
+        login = DemoLogin("Gestionnaire", email, secrets.token_urlsafe(9))
+        manager = _demo_user(
+            email, login.password, first_name=email.split("@")[0].split(".")[-1].capitalize()
+        )
+        managed = places[number * PLACES_PER_MANAGER : (number + 1) * PLACES_PER_MANAGER]
+        for place in managed:
+            place.managers.add(manager)
+        logins.append(login)
+    for email in RESIDENT_EMAILS:
+        login = DemoLogin("Utilisateur", email, secrets.token_urlsafe(9))
+        _demo_user(email, login.password, first_name=email.split("@")[0].split(".")[0].capitalize())
+        logins.append(login)
+    return DemoResult(
+        created_places=len(network) - len(existing),
+        existing_places=len(existing),
+        logins=logins,
+    )

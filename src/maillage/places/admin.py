@@ -1,0 +1,212 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+
+from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.accounts.roles import has_departement_rights
+from maillage.places import permissions, schedule
+from maillage.places.models import (
+    Closure,
+    Equipment,
+    OpeningHours,
+    Place,
+    Service,
+    Space,
+    today_in_paris,
+)
+
+
+def _kept_forms(formset):
+    return [
+        form
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.is_valid()
+    ]
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """The week is validated as a whole: ranges of the same day must not overlap."""
+
+    def clean(self):
+        super().clean()
+        ranges = [
+            schedule.OpeningRange(
+                f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"]
+            )
+            for f in _kept_forms(self)
+        ]
+        overlaps = schedule.opening_hours_errors(ranges)
+        if overlaps:
+            raise ValidationError(overlaps)
+
+
+class ClosureFormSet(BaseInlineFormSet):
+    """Closures of a place must not overlap each other."""
+
+    def clean(self):
+        super().clean()
+        ranges = [
+            schedule.DateRange(f.cleaned_data["start_date"], f.cleaned_data["end_date"])
+            for f in _kept_forms(self)
+        ]
+        errors = []
+        for index, closure in enumerate(ranges):
+            errors += schedule.closure_errors(closure, today_in_paris(), ranges[index + 1 :])
+        if errors:
+            raise ValidationError(sorted(set(errors)))
+
+
+class PlaceScopedInline(admin.TabularInline):
+    """Rows that belong to a place: editable by whoever may edit that place."""
+
+    extra = 0
+
+    def _may_edit(self, request, place) -> bool:
+        if place is None:
+            return permissions.can_create_place(request.user)
+        return permissions.can_edit_place(request.user, place)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
+class SpaceInline(PlaceScopedInline):
+    model = Space
+    fields = [
+        "name",
+        "kind",
+        "capacity",
+        "is_bookable",
+        "price_hour_cents",
+        "price_half_day_cents",
+        "price_day_cents",
+    ]
+    show_change_link = True
+
+
+class OpeningHoursInline(PlaceScopedInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+
+
+class ClosureInline(PlaceScopedInline):
+    model = Closure
+    formset = ClosureFormSet
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "commune", "status", "is_fictional"]
+    list_filter = ["status", "commune__ept", "is_fictional"]
+    search_fields = ["name", "commune__name", "address"]
+    list_select_related = ["commune"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["services", "managers"]
+    inlines = [SpaceInline, OpeningHoursInline, ClosureInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (
+            None,
+            {"fields": ("name", "slug", "status", "opening_date", "description", "is_fictional")},
+        ),
+        ("Adresse", {"fields": ("address", "postal_code", "commune", "latitude", "longitude")}),
+        ("Contact", {"fields": ("website", "email", "phone", "siret")}),
+        ("Services et équipements", {"fields": ("services",)}),
+        (
+            "Très haut débit",
+            {"fields": ("broadband_technology", "broadband_down_mbps", "broadband_up_mbps")},
+        ),
+        (
+            "Accessibilité",
+            {
+                "fields": (
+                    "step_free_access",
+                    "accessible_toilets",
+                    "hearing_loop",
+                    "accessible_parking",
+                )
+            },
+        ),
+        ("Gestion", {"fields": ("managers",)}),
+    )
+
+    def get_queryset(self, request):
+        return permissions.editable_places(request.user).select_related("commune")
+
+    def get_readonly_fields(self, request, obj=None):
+        if has_departement_rights(request.user):
+            return []
+        # Statuses, the URL and the list of managers are the Département's to validate.
+        return ["status", "slug", "is_fictional", "managers"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if has_departement_rights(request.user) else {}
+
+    def has_module_permission(self, request):
+        return permissions.can_use_back_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_use_back_office(request.user)
+        return permissions.can_edit_place(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_create_place(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_place(request.user, obj)
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "place", "kind", "capacity", "is_bookable"]
+    list_filter = ["kind", "is_bookable"]
+    search_fields = ["name", "place__name"]
+    list_select_related = ["place"]
+    filter_horizontal = ["equipment"]
+
+    def get_queryset(self, request):
+        return Space.objects.filter(place__in=permissions.editable_places(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "place":
+            # Only the places this user may edit can be chosen: the form refuses any other.
+            kwargs["queryset"] = permissions.editable_places(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return permissions.can_use_back_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_use_back_office(request.user)
+        return permissions.can_edit_place(request.user, obj.place)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_use_back_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+
+@admin.register(Service, Equipment)
+class CatalogueAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]

@@ -1,0 +1,34 @@
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Sum
+
+from maillage.places.models import SEAT_KINDS, Place, PlaceStatus, Space
+from maillage.territory.models import Commune
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    open_places: int
+    upcoming_places: int
+    seats: int
+    communes: int
+    communes_without_open_place: int
+
+
+def network_figures(departement_code: str) -> NetworkFigures:
+    """The key figures of a département's network, as shown on the home page."""
+    places = Place.objects.in_departement(departement_code)
+    communes = Commune.objects.of_departement(departement_code)
+    with_open_place = Exists(Place.objects.filter(commune=OuterRef("pk"), status=PlaceStatus.OPEN))
+    seats = Space.objects.filter(place__in=places.open(), kind__in=SEAT_KINDS).aggregate(
+        total=Sum("capacity")
+    )["total"]
+    return NetworkFigures(
+        open_places=places.open().count(),
+        upcoming_places=places.filter(
+            status__in=[PlaceStatus.PROJECT, PlaceStatus.PREPARING]
+        ).count(),
+        seats=seats or 0,
+        communes=communes.count(),
+        communes_without_open_place=communes.exclude(with_open_place).count(),
+    )

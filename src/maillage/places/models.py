@@ -1,0 +1,360 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.fr import siret as siret_number
+
+from maillage.places import lifecycle, schedule
+from maillage.places.validators import (
+    validate_french_phone,
+    validate_postal_code,
+    validate_siret,
+)
+from maillage.territory.models import Commune
+
+# «Très haut débit» in France: at least 30 Mbit/s down.
+THD_MIN_DOWN_MBPS = 30
+
+
+class PlaceStatus(models.TextChoices):
+    PROJECT = lifecycle.Status.PROJECT, lifecycle.STATUS_LABELS[lifecycle.Status.PROJECT]
+    PREPARING = lifecycle.Status.PREPARING, lifecycle.STATUS_LABELS[lifecycle.Status.PREPARING]
+    OPEN = lifecycle.Status.OPEN, lifecycle.STATUS_LABELS[lifecycle.Status.OPEN]
+    CLOSED = lifecycle.Status.CLOSED, lifecycle.STATUS_LABELS[lifecycle.Status.CLOSED]
+
+
+class BroadbandTechnology(models.TextChoices):
+    FIBRE = "fibre", "Fibre optique"
+    OTHER = "other", "Autre (câble, cuivre, radio, satellite)"
+    UNKNOWN = "unknown", "Non renseignée"
+
+
+class Service(models.Model):
+    """A service a place offers (tag): meeting rooms, fablab, café, childcare…"""
+
+    slug = models.SlugField("identifiant", unique=True)
+    name = models.CharField("nom", max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = "service"
+        verbose_name_plural = "services"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(models.Model):
+    """Equipment of a space: screen, videoconference, 3D printer…"""
+
+    slug = models.SlugField("identifiant", unique=True)
+    name = models.CharField("nom", max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = "équipement"
+        verbose_name_plural = "équipements"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def in_departement(self, code: str) -> "PlaceQuerySet":
+        return self.filter(commune__departement_id=code)
+
+    def listed(self) -> "PlaceQuerySet":
+        """What the public directory shows by default: every place that is not closed."""
+        return self.exclude(status=PlaceStatus.CLOSED)
+
+    def open(self) -> "PlaceQuerySet":
+        return self.filter(status=PlaceStatus.OPEN)
+
+    def with_thd(self) -> "PlaceQuerySet":
+        return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
+
+
+class Place(models.Model):
+    """A tiers-lieu, from the project stage to its closure."""
+
+    name = models.CharField("nom", max_length=150)
+    slug = models.SlugField("identifiant d'URL", max_length=160, unique=True)
+    description = models.TextField("présentation", blank=True)
+    address = models.CharField("adresse", max_length=200)
+    postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="places", verbose_name="commune"
+    )
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+    status = models.CharField(
+        "statut", max_length=10, choices=PlaceStatus.choices, default=PlaceStatus.PROJECT
+    )
+    opening_date = models.DateField("date d'ouverture", null=True, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    website = models.URLField("site web", blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField(
+        "téléphone", max_length=20, blank=True, validators=[validate_french_phone]
+    )
+    services = models.ManyToManyField(Service, blank=True, verbose_name="services")
+    broadband_technology = models.CharField(
+        "technologie d'accès à Internet",
+        max_length=10,
+        choices=BroadbandTechnology.choices,
+        default=BroadbandTechnology.UNKNOWN,
+    )
+    broadband_down_mbps = models.PositiveIntegerField(
+        "débit descendant (Mbit/s)", null=True, blank=True
+    )
+    broadband_up_mbps = models.PositiveIntegerField("débit montant (Mbit/s)", null=True, blank=True)
+    step_free_access = models.BooleanField("accès de plain-pied ou par ascenseur", default=False)
+    accessible_toilets = models.BooleanField("toilettes adaptées", default=False)
+    hearing_loop = models.BooleanField("boucle à induction magnétique", default=False)
+    accessible_parking = models.BooleanField("place de stationnement adaptée", default=False)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_places",
+        verbose_name="gestionnaires",
+    )
+    is_fictional = models.BooleanField(
+        "exemple fictif", default=False, help_text="Lieu de démonstration, qui n'existe pas."
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tiers-lieu"
+        verbose_name_plural = "tiers-lieux"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PlaceStatus.values), name="place_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180)
+                & Q(longitude__lte=180),
+                name="place_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=sorted(str(s) for s in lifecycle.STATUSES_WITH_OPENING_DATE)
+                )
+                | Q(opening_date__isnull=False),
+                name="place_open_has_opening_date",
+                violation_error_message="Un lieu ouvert ou fermé doit avoir une date d'ouverture.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:place_detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_thd(self) -> bool:
+        return (self.broadband_down_mbps or 0) >= THD_MIN_DOWN_MBPS
+
+    @property
+    def accessibility_features(self) -> list[str]:
+        return [
+            field.verbose_name
+            for field in self._meta.get_fields()
+            if field.name in ACCESSIBILITY_FIELDS and getattr(self, field.name)
+        ]
+
+    def clean_fields(self, exclude=None) -> None:
+        if self.siret:
+            self.siret = siret_number.compact(self.siret)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.pk:
+            previous = Place.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if previous:
+                message = lifecycle.transition_error(
+                    lifecycle.Status(previous), lifecycle.Status(self.status)
+                )
+                if message:
+                    errors.setdefault("status", []).append(message)
+        if self.status in lifecycle.STATUSES_WITH_OPENING_DATE and not self.opening_date:
+            errors.setdefault("opening_date", []).append(
+                "Un lieu ouvert ou fermé doit avoir une date d'ouverture."
+            )
+        located = self.latitude is not None and self.longitude is not None
+        if self.commune_id and located and not self.commune.contains(self.latitude, self.longitude):
+            errors.setdefault("latitude", []).append(
+                f"Le point ({self.latitude:.5f}, {self.longitude:.5f}) n'est pas "
+                f"dans la commune de {self.commune}."
+            )
+        if self.commune_id and self.postal_code:
+            known = self.commune.postal_codes.split()
+            if known and self.postal_code not in known:
+                errors.setdefault("postal_code", []).append(
+                    f"Le code postal {self.postal_code} n'est pas celui de {self.commune} "
+                    f"({', '.join(known)})."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+ACCESSIBILITY_FIELDS = (
+    "step_free_access",
+    "accessible_toilets",
+    "hearing_loop",
+    "accessible_parking",
+)
+
+
+class SpaceKind(models.TextChoices):
+    DESK = "desk", "Postes en espace partagé"
+    MEETING_ROOM = "meeting_room", "Salle de réunion"
+    PRIVATE_OFFICE = "private_office", "Bureau fermé"
+    EVENT_HALL = "event_hall", "Salle événementielle"
+    WORKSHOP = "workshop", "Atelier"
+
+
+# Kinds whose capacity counts as workstations («postes de travail»).
+SEAT_KINDS = (SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE)
+
+
+class Space(models.Model):
+    """A bookable (or not) space inside a place: open-space desks, a room, an office…"""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="spaces", verbose_name="lieu"
+    )
+    name = models.CharField("nom", max_length=100)
+    kind = models.CharField("type", max_length=20, choices=SpaceKind.choices)
+    capacity = models.PositiveSmallIntegerField(
+        "capacité",
+        validators=[MinValueValidator(1, "La capacité doit être d'au moins 1 poste ou personne.")],
+        help_text="Nombre de postes (espace partagé) ou de personnes.",
+    )
+    is_bookable = models.BooleanField("réservable", default=True)
+    price_hour_cents = models.PositiveIntegerField(
+        "prix à l'heure (centimes)", null=True, blank=True
+    )
+    price_half_day_cents = models.PositiveIntegerField(
+        "prix à la demi-journée (centimes)", null=True, blank=True
+    )
+    price_day_cents = models.PositiveIntegerField(
+        "prix à la journée (centimes)", null=True, blank=True
+    )
+    equipment = models.ManyToManyField(Equipment, blank=True, verbose_name="équipements")
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "espace"
+        verbose_name_plural = "espaces"
+        ordering = ["place", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "name"],
+                name="space_name_unique_in_place",
+                violation_error_message="Ce lieu a déjà un espace de ce nom.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="space_capacity_positive",
+                violation_error_message="La capacité doit être d'au moins 1 poste ou personne.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=SpaceKind.values), name="space_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.place})"
+
+
+class OpeningHours(models.Model):
+    """One opening range of a weekday; a day may have several (9:00–12:30, 14:00–19:00)."""
+
+    WEEKDAYS = [(i, name.capitalize()) for i, name in enumerate(schedule.WEEKDAY_NAMES)]
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="opening_hours", verbose_name="lieu"
+    )
+    weekday = models.PositiveSmallIntegerField("jour", choices=WEEKDAYS)
+    opens = models.TimeField("ouverture")
+    closes = models.TimeField("fermeture")
+
+    class Meta:
+        verbose_name = "plage d'ouverture"
+        verbose_name_plural = "horaires d'ouverture"
+        ordering = ["place", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")),
+                name="opening_closes_after_opens",
+                violation_error_message="L'heure de fermeture doit être après l'heure d'ouverture.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def as_range(self) -> schedule.OpeningRange:
+        return schedule.OpeningRange(self.weekday, self.opens, self.closes)
+
+    def clean(self) -> None:
+        if self.opens is None or self.closes is None or self.weekday is None:
+            return
+        # Overlaps between ranges are checked where the whole week is known: the admin
+        # formset and services.replace_opening_hours.
+        message = schedule.opening_range_error(self.as_range())
+        if message:
+            raise ValidationError({"closes": message})
+
+
+class Closure(models.Model):
+    """An exceptional closure of a place: inclusive date range with a reason."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="closures", verbose_name="lieu"
+    )
+    start_date = models.DateField("premier jour")
+    end_date = models.DateField("dernier jour")
+    reason = models.CharField("motif", max_length=200)
+
+    class Meta:
+        verbose_name = "fermeture exceptionnelle"
+        verbose_name_plural = "fermetures exceptionnelles"
+        ordering = ["place", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="closure_end_not_before_start",
+                violation_error_message="La date de fin doit être après la date de début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y} : {self.reason}"
+
+    def as_range(self) -> schedule.DateRange:
+        return schedule.DateRange(self.start_date, self.end_date)
+
+    def clean(self) -> None:
+        if self.start_date is None or self.end_date is None:
+            return
+        # Overlaps with the place's other closures are checked with all of them at hand:
+        # the admin formset and services.add_closure.
+        errors = schedule.closure_errors(self.as_range(), today_in_paris(), others=[])
+        if errors:
+            raise ValidationError({"end_date": errors})
+
+
+def today_in_paris() -> date:
+    return timezone.localdate()

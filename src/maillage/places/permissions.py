@@ -1,0 +1,51 @@
+"""Who may do what with places: the one place where these rules are written.
+
+Département staff have every right. A place's managers maintain their own places (profile,
+spaces, hours, closures, managers) but neither create, delete nor change the status of a place:
+the Département validates places and statuses.
+"""
+
+from django.db.models import QuerySet
+
+from maillage.accounts.roles import has_departement_rights
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.managed_places.exists())
+
+
+def can_use_back_office(user) -> bool:
+    return has_departement_rights(user) or is_manager(user)
+
+
+def editable_places(user) -> QuerySet:
+    from maillage.places.models import Place
+
+    if has_departement_rights(user):
+        return Place.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return Place.objects.none()
+    return Place.objects.filter(managers=user)
+
+
+def can_edit_place(user, place) -> bool:
+    if has_departement_rights(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and place.pk is not None
+        and place.managers.filter(pk=user.pk).exists()
+    )
+
+
+def can_create_place(user) -> bool:
+    return has_departement_rights(user)
+
+
+def can_delete_place(user, place) -> bool:
+    return has_departement_rights(user)
+
+
+def can_change_status(user, place) -> bool:
+    return has_departement_rights(user)

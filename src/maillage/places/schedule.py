@@ -1,0 +1,85 @@
+"""Rules on opening hours and exceptional closures (pure: no Django)."""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+# A closure longer than a year is a closed place, not a closure.
+MAX_CLOSURE_DAYS = 366
+# Closures are planned at most this far ahead and recorded at most this far back.
+MAX_CLOSURE_AHEAD = timedelta(days=3 * 365)
+MAX_CLOSURE_BEHIND = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class OpeningRange:
+    weekday: int  # 0 = Monday
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date
+    end: date  # inclusive
+
+
+def opening_range_error(item: OpeningRange) -> str | None:
+    if not 0 <= item.weekday <= 6:
+        return "Le jour doit être compris entre lundi et dimanche."
+    if item.closes <= item.opens:
+        return (
+            f"{WEEKDAY_NAMES[item.weekday].capitalize()} : l'heure de fermeture "
+            f"({item.closes:%H:%M}) doit être après l'heure d'ouverture ({item.opens:%H:%M})."
+        )
+    return None
+
+
+def overlapping_opening_ranges(
+    ranges: list[OpeningRange],
+) -> list[tuple[OpeningRange, OpeningRange]]:
+    """Pairs of ranges of the same day that overlap (touching ranges, 12:30 and 12:30, do not)."""
+    overlaps = []
+    ordered = sorted(ranges, key=lambda r: (r.weekday, r.opens, r.closes))
+    for index, current in enumerate(ordered):
+        for following in ordered[index + 1 :]:
+            if following.weekday != current.weekday or following.opens >= current.closes:
+                break
+            overlaps.append((current, following))
+    return overlaps
+
+
+def opening_hours_errors(ranges: list[OpeningRange]) -> list[str]:
+    errors = [e for e in map(opening_range_error, ranges) if e]
+    for first, second in overlapping_opening_ranges(ranges):
+        errors.append(
+            f"{WEEKDAY_NAMES[first.weekday].capitalize()} : les plages "
+            f"{first.opens:%H:%M}–{first.closes:%H:%M} et "
+            f"{second.opens:%H:%M}–{second.closes:%H:%M} se chevauchent."
+        )
+    return errors
+
+
+def closure_errors(closure: DateRange, today: date, others: list[DateRange]) -> list[str]:
+    """Why a closure of a place is refused, given the place's other closures."""
+    if closure.end < closure.start:
+        return ["La date de fin doit être le même jour ou après la date de début."]
+    errors = []
+    length = (closure.end - closure.start).days + 1
+    if length > MAX_CLOSURE_DAYS:
+        errors.append(
+            f"Une fermeture exceptionnelle dure au plus {MAX_CLOSURE_DAYS} jours "
+            f"(ici {length}) : au-delà, passez le lieu au statut « Fermé »."
+        )
+    if closure.end < today - MAX_CLOSURE_BEHIND:
+        errors.append("Une fermeture ne peut pas se terminer plus d'un an dans le passé.")
+    if closure.start > today + MAX_CLOSURE_AHEAD:
+        errors.append("Une fermeture ne peut pas commencer plus de trois ans à l'avance.")
+    for other in others:
+        if other.start <= closure.end and closure.start <= other.end:
+            errors.append(
+                f"Cette fermeture chevauche celle du {other.start:%d/%m/%Y} "
+                f"au {other.end:%d/%m/%Y}."
+            )
+    return errors

@@ -1,0 +1,39 @@
+import re
+
+from django.core.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.fr import siret
+
+FRENCH_PHONE = re.compile(r"^(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}$")
+POSTAL_CODE = re.compile(r"^\d{5}$")
+
+
+def validate_siret(value: str) -> None:
+    try:
+        siret.validate(value)
+    except InvalidLength as error:
+        raise ValidationError(
+            "Le SIRET doit comporter 14 chiffres.", code="siret_length"
+        ) from error
+    except InvalidFormat as error:
+        raise ValidationError(
+            "Le SIRET ne doit contenir que des chiffres.", code="siret_format"
+        ) from error
+    except InvalidChecksum as error:
+        raise ValidationError(
+            "Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas).",
+            code="siret_checksum",
+        ) from error
+
+
+def validate_french_phone(value: str) -> None:
+    if not FRENCH_PHONE.match(value.strip()):
+        raise ValidationError(
+            "Numéro de téléphone invalide : 10 chiffres (01 23 45 67 89) ou +33 1 23 45 67 89.",
+            code="phone",
+        )
+
+
+def validate_postal_code(value: str) -> None:
+    if not POSTAL_CODE.match(value):
+        raise ValidationError("Le code postal doit comporter 5 chiffres.", code="postal_code")

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
+
+
+def platform(request):
+    code = settings.MAILLAGE_DEPARTEMENT
+    return {
+        "departement_code": code,
+        "departement_name": ILE_DE_FRANCE_DEPARTEMENTS.get(code, code),
+        "tiles_url": settings.MAILLAGE_TILES_URL,
+        "tiles_attribution": settings.MAILLAGE_TILES_ATTRIBUTION,
+    }

@@ -1,0 +1,93 @@
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+
+from maillage.places.models import ACCESSIBILITY_FIELDS, Place, PlaceStatus, Service, SpaceKind
+from maillage.territory.models import Commune
+
+ACCESSIBILITY_CHOICES = [
+    (name, Place._meta.get_field(name).verbose_name.capitalize()) for name in ACCESSIBILITY_FIELDS
+]
+
+
+class PlaceFilter(django_filters.FilterSet):
+    """The directory's filters; every one of them lives in the URL."""
+
+    q = django_filters.CharFilter(label="Recherche", method="filter_text")
+    commune = django_filters.ModelChoiceFilter(
+        label="Commune",
+        queryset=Commune.objects.none(),
+        to_field_name="insee_code",
+        empty_label="Toutes les communes",
+    )
+    ept = django_filters.ChoiceFilter(
+        label="Territoire (EPT)", field_name="commune__ept", empty_label="Tous les territoires"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Statut", choices=PlaceStatus.choices, empty_label="Ouverts et en projet"
+    )
+    service = django_filters.ModelChoiceFilter(
+        label="Service",
+        field_name="services",
+        queryset=Service.objects.all(),
+        to_field_name="slug",
+        empty_label="Tous les services",
+    )
+    space_kind = django_filters.ChoiceFilter(
+        label="Type d'espace",
+        field_name="spaces__kind",
+        choices=SpaceKind.choices,
+        empty_label="Tous les types",
+        distinct=True,
+    )
+    thd = django_filters.BooleanFilter(
+        label="Très haut débit (30 Mbit/s et plus)",
+        method="filter_thd",
+        widget=forms.CheckboxInput,
+    )
+    accessibility = django_filters.MultipleChoiceFilter(
+        label="Accessibilité",
+        choices=ACCESSIBILITY_CHOICES,
+        method="filter_accessibility",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Place
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT)
+        self.filters["commune"].queryset = communes
+        self.filters["ept"].extra["choices"] = [
+            (ept, ept)
+            for ept in communes.exclude(ept="")
+            .order_by("ept")
+            .values_list("ept", flat=True)
+            .distinct()
+        ]
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.listed()
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(commune__name__icontains=word)
+                | Q(postal_code__startswith=word)
+            )
+        return queryset
+
+    def filter_thd(self, queryset, name, value):
+        return queryset.with_thd() if value else queryset
+
+    def filter_accessibility(self, queryset, name, values):
+        return queryset.filter(**{field: True for field in values})

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from maillage.places.figures import network_figures
+from maillage.places.models import OpeningHours, Place, today_in_paris
+from maillage.territory.models import Commune, Departement
+from maillage.web.filters import PlaceFilter
+
+PLACES_PER_PAGE = 12
+
+
+def _active_places():
+    return Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT).select_related("commune")
+
+
+@require_safe
+def home(request):
+    places = _active_places().listed()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "figures": network_figures(settings.MAILLAGE_DEPARTEMENT),
+            "search": PlaceFilter(queryset=places).form,
+            "shows_fictional": places.filter(is_fictional=True).exists(),
+            "places_geojson_url": reverse("web:places_geojson"),
+        },
+    )
+
+
+@require_safe
+def place_list(request):
+    place_filter = PlaceFilter(
+        request.GET,
+        queryset=_active_places().prefetch_related("services").order_by("name"),
+    )
+    page = Paginator(place_filter.qs, PLACES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/place_list.html",
+        {
+            "filter": place_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "shows_fictional": any(place.is_fictional for place in page),
+            "places_geojson_url": f"{reverse('web:places_geojson')}?{query.urlencode()}",
+        },
+    )
+
+
+@require_safe
+def place_detail(request, slug):
+    place = get_object_or_404(
+        _active_places().prefetch_related(
+            "services", "spaces__equipment", "opening_hours", "closures", "managers"
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "web/place_detail.html",
+        {
+            "place": place,
+            "spaces": place.spaces.all(),
+            "week": _week(place),
+            "closures": [c for c in place.closures.all() if c.end_date >= today_in_paris()],
+            "shows_fictional": place.is_fictional,
+            "places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}",
+        },
+    )
+
+
+def _week(place):
+    """Opening ranges grouped by weekday, Monday first, closed days included."""
+    by_day = {day: [] for day, _ in OpeningHours.WEEKDAYS}
+    for item in place.opening_hours.all():
+        by_day[item.weekday].append(item)
+    return [(label, by_day[day]) for day, label in OpeningHours.WEEKDAYS]
+
+
+@require_safe
+def places_geojson(request):
+    """Places as GeoJSON for the maps, with the directory's filters."""
+    queryset = _active_places()
+    if "slug" in request.GET:
+        queryset = queryset.filter(slug=request.GET["slug"])
+    else:
+        queryset = PlaceFilter(request.GET, queryset=queryset).qs
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+            "properties": {
+                "name": place.name,
+                "status": place.status,
+                "status_label": place.get_status_display(),
+                "commune": place.commune.name,
+                "url": place.get_absolute_url(),
+                "fictional": place.is_fictional,
+            },
+        }
+        for place in queryset
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_safe
+def territory_geojson(request):
+    """The active département's outline and communes, for the maps."""
+    code = settings.MAILLAGE_DEPARTEMENT
+    departement = get_object_or_404(Departement, code=code)
+    communes = Commune.objects.of_departement(code).only("insee_code", "name", "geometry")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": departement.outline,
+            "properties": {"kind": "departement", "name": departement.name},
+        }
+    ] + [
+        {
+            "type": "Feature",
+            "geometry": commune.geometry,
+            "properties": {"kind": "commune", "name": commune.name, "code": commune.insee_code},
+        }
+        for commune in communes
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from maillage.demo.services import load_demo
+from maillage.places.models import Place
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_network(territory):
+    load_demo()
+    return Place.objects.all()
+
+
+def test_a_resident_finds_a_place_from_the_map_and_the_directory(page, demo_network, axe):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hauts-de-Seine")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    listed = demo_network.listed().count()
+    expect(page.locator("#map")).to_have_attribute("data-marker-count", str(listed))
+    assert page.locator(".leaflet-marker-icon").count() > 0  # markers and clusters drawn
+    assert page.locator("path.leaflet-interactive, .leaflet-overlay-pane path").count() >= 36
+    expect(page.get_by_text("Exemple fictif", exact=False).first).to_be_visible()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Les tiers-lieux", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/lieux/$"))
+    page.get_by_label("Commune").select_option(label="Nanterre")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    expect(page).to_have_url(re.compile(r"commune=92050"))
+    in_nanterre = demo_network.listed().filter(commune__insee_code="92050")
+    expect(page.locator(".place-card")).to_have_count(in_nanterre.count())
+    expect(page.locator("#map")).to_have_attribute("data-marker-count", str(in_nanterre.count()))
+    assert axe(page) == []
+
+    first = in_nanterre.order_by("name").first()
+    page.get_by_role("link", name=first.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first.name)
+    expect(page.get_by_role("heading", name="Espaces et tarifs")).to_be_visible()
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    assert axe(page) == []
+
+
+def test_keyboard_users_skip_to_the_content(page, territory):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#contenu$"))
+
+
+def test_the_map_draws_without_tiles(page, territory):
+    # The test settings configure no tile server: the outlines still draw.
+    page.goto("/")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    assert page.locator(".leaflet-tile").count() == 0
+    assert page.locator(".leaflet-overlay-pane path").count() >= 36

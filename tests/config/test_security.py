@@ -1,0 +1,60 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers(client):
+    response = client.get(reverse("web:home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_login_without_csrf_token_is_refused(manager):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("admin:login"), {"username": manager.email, "password": "motdepasse-gestion-1"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_manager_logs_in_to_the_back_office(client, manager):
+    response = client.post(
+        reverse("admin:login"), {"username": manager.email, "password": "motdepasse-gestion-1"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_login_is_rate_limited(client, manager, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": manager.email, "password": "faux"})
+    response = client.post(
+        reverse("admin:login"), {"username": manager.email, "password": "motdepasse-gestion-1"}
+    )
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_email_login_is_case_insensitive(client, manager):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": manager.email.upper(), "password": "motdepasse-gestion-1"},
+    )
+    assert response.status_code == 302

@@ -1,0 +1,75 @@
+"""Production settings, run as a real process with the environment production would have."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "tiers-lieux.exemple.fr",
+}
+
+
+SYSTEM_VARIABLES = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+
+
+def run_maillage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    # Only what a server's environment would hold: the test run's own variables stay out.
+    clean = {k: v for k, v in os.environ.items() if k in SYSTEM_VARIABLES}
+    clean.update(MAILLAGE_DATA_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "maillage.manage", *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_maillage(tmp_path, "check", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is false" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["django-insecure-" + "x" * 50, "short-but-random-93"])
+def test_production_refuses_a_placeholder_or_short_key(tmp_path, key):
+    result = run_maillage(tmp_path, "check", SECRET_KEY=key, **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_is_clean_in_production_settings(tmp_path):
+    result = run_maillage(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(r.status_code, r.content.decode())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="maillage.config.settings_test",
+        DATABASE_URL=f"sqlite:///{tmp_path}/absent/folder/db.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == '503 {"status": "error", "database": "error"}', result.stderr

@@ -1,0 +1,214 @@
+"""Object-level permissions on every back-office edit path."""
+
+import pytest
+from django.urls import reverse
+
+from maillage.places.models import Closure, OpeningHours, Place, Space
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_management(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def place_form(place: Place, **changes) -> dict:
+    data = {
+        "name": place.name,
+        "description": place.description,
+        "opening_date": place.opening_date.isoformat() if place.opening_date else "",
+        "address": place.address,
+        "postal_code": place.postal_code,
+        "commune": str(place.commune_id),
+        "latitude": str(place.latitude),
+        "longitude": str(place.longitude),
+        "broadband_technology": place.broadband_technology,
+        **inline_management("spaces"),
+        **inline_management("opening_hours"),
+        **inline_management("closures"),
+    }
+    data.update(changes)
+    return data
+
+
+def staff_place_form(place: Place, **changes) -> dict:
+    return place_form(place, **{"slug": place.slug, "status": place.status, **changes})
+
+
+def change_url(place: Place) -> str:
+    return reverse("admin:places_place_change", args=[place.pk])
+
+
+def test_anonymous_is_sent_to_login(client, place):
+    response = client.get(change_url(place))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_a_registered_user_without_places_cannot_log_in(client, resident):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": resident.email, "password": "motdepasse-habitant-1"},
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_manager_lists_only_own_places(client, manager, place, other_place):
+    client.force_login(manager)
+    response = client.get(reverse("admin:places_place_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [place]
+
+
+def test_manager_cannot_open_another_place(client, manager, other_place):
+    client.force_login(manager)
+    response = client.get(change_url(other_place))
+    assert response.status_code == 302  # «n'existe pas», back to the admin index
+
+
+def test_manager_cannot_post_to_another_place(client, manager, other_place):
+    client.force_login(manager)
+    response = client.post(change_url(other_place), place_form(other_place, name="Piraté"))
+    assert response.status_code in (302, 403)
+    other_place.refresh_from_db()
+    assert other_place.name == "Lieu de Nanterre"
+
+
+def test_manager_edits_own_place_but_not_its_status(client, manager, place):
+    client.force_login(manager)
+    response = client.post(
+        change_url(place), place_form(place, name="Nouveau nom", status="closed", slug="x")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    place.refresh_from_db()
+    assert place.name == "Nouveau nom"
+    assert place.status == "open"
+    assert place.slug == "lieu-92012"
+
+
+def test_manager_cannot_add_or_delete_places(client, manager, place):
+    client.force_login(manager)
+    assert client.get(reverse("admin:places_place_add")).status_code == 403
+    response = client.post(reverse("admin:places_place_delete", args=[place.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Place.objects.filter(pk=place.pk).exists()
+
+
+def test_manager_adds_hours_through_the_inline(client, manager, place):
+    client.force_login(manager)
+    data = place_form(
+        place,
+        **inline_management("opening_hours", total=2),
+        **{
+            "opening_hours-0-weekday": "0",
+            "opening_hours-0-opens": "09:00",
+            "opening_hours-0-closes": "12:30",
+            "opening_hours-1-weekday": "0",
+            "opening_hours-1-opens": "14:00",
+            "opening_hours-1-closes": "19:00",
+        },
+    )
+    assert client.post(change_url(place), data).status_code == 302
+    assert OpeningHours.objects.filter(place=place).count() == 2
+
+
+def test_overlapping_hours_in_the_inline_are_refused(client, staff_user, place):
+    client.force_login(staff_user)
+    data = staff_place_form(
+        place,
+        **inline_management("opening_hours", total=2),
+        **{
+            "opening_hours-0-weekday": "2",
+            "opening_hours-0-opens": "09:00",
+            "opening_hours-0-closes": "13:00",
+            "opening_hours-1-weekday": "2",
+            "opening_hours-1-opens": "12:00",
+            "opening_hours-1-closes": "18:00",
+        },
+    )
+    response = client.post(change_url(place), data)
+    assert response.status_code == 200
+    assert "Mercredi : les plages 09:00–13:00 et 12:00–18:00 se chevauchent." in (
+        response.content.decode()
+    )
+    assert not OpeningHours.objects.exists()
+
+
+def test_overlapping_closures_in_the_inline_are_refused(client, staff_user, place):
+    client.force_login(staff_user)
+    data = staff_place_form(
+        place,
+        **inline_management("closures", total=2),
+        **{
+            "closures-0-start_date": "2026-12-24",
+            "closures-0-end_date": "2027-01-01",
+            "closures-0-reason": "Fêtes",
+            "closures-1-start_date": "2026-12-31",
+            "closures-1-end_date": "2027-01-02",
+            "closures-1-reason": "Inventaire",
+        },
+    )
+    response = client.post(change_url(place), data)
+    assert response.status_code == 200
+    assert "chevauche" in response.content.decode()
+    assert not Closure.objects.exists()
+
+
+def test_space_admin_is_scoped_to_own_places(client, manager, place, other_place):
+    mine = Space.objects.create(place=place, name="Open space", kind="desk", capacity=10)
+    theirs = Space.objects.create(place=other_place, name="Salle", kind="meeting_room", capacity=8)
+    client.force_login(manager)
+    listing = client.get(reverse("admin:places_space_changelist"))
+    assert list(listing.context["cl"].queryset) == [mine]
+    assert client.get(reverse("admin:places_space_change", args=[theirs.pk])).status_code == 302
+    response = client.post(
+        reverse("admin:places_space_change", args=[theirs.pk]),
+        {"place": other_place.pk, "name": "Piratée", "kind": "meeting_room", "capacity": 1},
+    )
+    assert response.status_code in (302, 403)
+    theirs.refresh_from_db()
+    assert theirs.name == "Salle"
+    assert client.post(
+        reverse("admin:places_space_delete", args=[theirs.pk]), {"post": "yes"}
+    ).status_code in (302, 403)
+    assert Space.objects.filter(pk=theirs.pk).exists()
+
+
+def test_manager_cannot_create_a_space_in_another_place(client, manager, place, other_place):
+    client.force_login(manager)
+    response = client.post(
+        reverse("admin:places_space_add"),
+        {"place": other_place.pk, "name": "Intruse", "kind": "desk", "capacity": 4},
+    )
+    assert response.status_code == 200
+    assert "place" in response.context["adminform"].form.errors
+    assert not Space.objects.exists()
+
+
+def test_manager_cannot_reach_accounts_or_catalogues(client, manager):
+    client.force_login(manager)
+    for name in ("admin:accounts_user_changelist", "admin:places_service_changelist"):
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_staff_sees_and_edits_everything(client, staff_user, place, other_place):
+    client.force_login(staff_user)
+    listing = client.get(reverse("admin:places_place_changelist"))
+    assert set(listing.context["cl"].queryset) == {place, other_place}
+    response = client.post(change_url(other_place), staff_place_form(other_place, status="closed"))
+    assert response.status_code == 302
+    other_place.refresh_from_db()
+    assert other_place.status == "closed"
+
+
+def test_admin_speaks_french(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:index"))
+    assert "Tiers-lieux" in response.content.decode()
+    assert "Déconnexion" in response.content.decode()
