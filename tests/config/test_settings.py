@@ -73,3 +73,21 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == '503 {"status": "error", "database": "error"}', result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    result = run_maillage(
+        tmp_path,
+        "collectstatic",
+        "--noinput",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    for name in (
+        "web/map.js",
+        "leaflet/leaflet.js",
+        "leaflet-markercluster/leaflet.markercluster.js",
+    ):
+        assert name in manifest
