@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.territory",
     "maillage.places",
+    "maillage.observatory",
     "maillage.web",
     "maillage.demo",
 ]

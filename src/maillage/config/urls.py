@@ -10,5 +10,6 @@ admin.site.index_title = "Back-office des tiers-lieux"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("observatoire/", include("maillage.observatory.urls")),
     path("", include("maillage.web.urls")),
 ]

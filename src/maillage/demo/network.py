@@ -254,3 +254,53 @@ def build_network(communes: list[CommuneSeed], today: date) -> list[PlaceSpec]:
         )
         network.append(spec)
     return network
+
+
+CANDIDATE_COUNT = 30
+CANDIDATE_KINDS = [
+    ("college", "departement", "Collège", (300, 900)),
+    ("park_pavilion", "departement", "Pavillon du parc", (80, 250)),
+    ("station_premises", "sncf", "Locaux de la gare", (100, 400)),
+    ("office_floor", "private", "Plateau de bureaux", (250, 1200)),
+    ("shop", "commune", "Ancien local commercial", (60, 200)),
+]
+
+
+@dataclass
+class CandidateSpec:
+    reference: str
+    name: str
+    insee_code: str
+    latitude: float
+    longitude: float
+    kind: str
+    owner: str
+    surface_m2: int
+    thd_available: bool
+    estimated_cost_cents: int
+
+
+def build_candidate_sites(communes: list[CommuneSeed]) -> list[CandidateSpec]:
+    """Thirty fictional unused sites, one commune each at most, for the observatory."""
+    rng = random.Random(SEED + 1)
+    ordered = sorted(communes, key=lambda c: c.insee_code)
+    chosen = rng.sample(ordered, k=min(CANDIDATE_COUNT, len(ordered)))
+    sites = []
+    for number, commune in enumerate(chosen, start=1):
+        kind, owner, label, (low, high) = rng.choice(CANDIDATE_KINDS)
+        point = point_inside(commune.geometry, rng)
+        sites.append(
+            CandidateSpec(
+                reference=f"demo-{number:03d}",
+                name=f"{label} — {commune.name}",
+                insee_code=commune.insee_code,
+                latitude=round(point.y, 6),
+                longitude=round(point.x, 6),
+                kind=kind,
+                owner=owner,
+                surface_m2=rng.randint(low, high),
+                thd_available=rng.random() < 0.7,
+                estimated_cost_cents=rng.randint(5, 80) * 10_000_00,
+            )
+        )
+    return sites

@@ -10,7 +10,13 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from maillage.accounts.models import User
-from maillage.demo.network import CommuneSeed, PlaceSpec, build_network
+from maillage.demo.network import (
+    CommuneSeed,
+    PlaceSpec,
+    build_candidate_sites,
+    build_network,
+)
+from maillage.observatory.models import CandidateSite
 from maillage.places import services
 from maillage.places.models import Equipment, Place, Service, today_in_paris
 from maillage.territory.models import Commune
@@ -134,6 +140,23 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
             continue
         places.append(_create_place(staff, spec, communes[spec.insee_code], today))
         progress(f"  [{index}/{len(network)}] {spec.name}")
+    for site in build_candidate_sites(seeds):
+        CandidateSite.objects.get_or_create(
+            reference=site.reference,
+            defaults={
+                "name": site.name,
+                "commune": communes[site.insee_code],
+                "latitude": site.latitude,
+                "longitude": site.longitude,
+                "kind": site.kind,
+                "owner": site.owner,
+                "surface_m2": site.surface_m2,
+                "thd_available": site.thd_available,
+                "estimated_cost_cents": site.estimated_cost_cents,
+                "is_fictional": True,
+            },
+        )
+    progress("  sites candidats de l'inventaire (fictifs) chargés")
     for number, email in enumerate(MANAGER_EMAILS):
         login = DemoLogin("Gestionnaire", email, secrets.token_urlsafe(9))
         manager = _demo_user(

@@ -11,3 +11,37 @@ def euros(cents: int | None) -> str:
     whole, rest = divmod(cents, 100)
     grouped = f"{whole:,}".replace(",", "\u202f")
     return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
+
+
+def _french_decimal(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+@register.filter
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share of 1 as a French percentage: 0.4031 → «40,3 %»."""
+    if share is None:
+        return "—"
+    return f"{_french_decimal(share * 100, digits)}\u00a0%"
+
+
+@register.filter
+def minutes(value: float | None) -> str:
+    if value is None or value != value or value == float("inf"):
+        return "—"
+    return f"{_french_decimal(value, 1)}\u00a0min"
+
+
+@register.filter
+def decimal(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else _french_decimal(value, digits)
+
+
+@register.filter
+def integer(value: float | None) -> str:
+    return "—" if value is None else _french_decimal(value, 0)
+
+
+@register.filter
+def share_at(area, threshold: int) -> float:
+    return area.share_within[threshold]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.observatory.models import CandidateSite, Scenario
+
+
+@admin.register(CandidateSite)
+class CandidateSiteAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "reference", "commune", "kind", "owner", "surface_m2", "thd_available"]
+    list_filter = ["kind", "owner", "thd_available", "commune__ept"]
+    search_fields = ["name", "reference", "address", "commune__name"]
+    list_select_related = ["commune"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "origin", "model", "threshold_minutes", "created_by", "updated_at"]
+    filter_horizontal = ["candidate_sites", "project_places"]
+    readonly_fields = ["model_result", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,271 @@
+"""The observatory's measures on the live territory: database rows in, engine figures out."""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from shapely import set_precision
+from shapely.geometry import mapping, shape
+
+from maillage.observatory import engine
+from maillage.observatory.models import CandidateSite
+from maillage.places.models import SEAT_KINDS, Place, PlaceStatus
+from maillage.territory.models import Commune
+from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
+
+THRESHOLDS_MINUTES = (5, 10, 15, 20, 30)
+DEFAULT_THRESHOLD_MINUTES = 15
+# Under-served areas with fewer inhabitants than this are noise on a map.
+MIN_UNDERSERVED_POPULATION = 50
+# Planning ratio for a candidate site's workstations when none are known yet.
+SQUARE_METRES_PER_SEAT = 10
+NO_EPT = "Hors EPT"
+
+
+@dataclass(frozen=True)
+class SitePoint:
+    """A place or a candidate site, as the engine sees it."""
+
+    key: str  # "place:12", "candidate:7"
+    name: str
+    kind: str  # existing, project, candidate
+    latitude: float
+    longitude: float
+    commune_code: str
+    seats: int = 0
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """Coverage figures of one area: the département, an EPT or a commune."""
+
+    code: str
+    name: str
+    population: float
+    share_within: dict[int, float]
+    mean_minutes: float
+    places: int = 0
+    seats: int = 0
+
+    @property
+    def seats_per_thousand(self) -> float:
+        return engine.seats_per_thousand(self.seats, self.population)
+
+
+@dataclass(frozen=True)
+class UnderservedZone:
+    geometry: dict  # GeoJSON polygon, WGS84
+    population: float
+    cells: int
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    threshold: int
+    thresholds: tuple[int, ...]
+    departement: AreaFigures
+    p90_minutes: float
+    gini_mean_access: float | None  # None when some commune has no site at all
+    epts: list[AreaFigures]
+    communes: list[AreaFigures]
+    underserved: list[UnderservedZone] = field(default_factory=list)
+
+    def commune(self, code: str) -> AreaFigures:
+        return next(c for c in self.communes if c.code == code)
+
+
+@dataclass(frozen=True)
+class TerritoryDemand:
+    demand: engine.Demand
+    names: dict[str, str]
+    epts: dict[str, str]
+
+
+def territory_demand(code: str) -> TerritoryDemand:
+    """Population spread over a 200 m grid in each commune of the département."""
+    communes = tuple(
+        Commune.objects.of_departement(code)
+        .order_by("insee_code")
+        .values_list("insee_code", "name", "ept", "population")
+    )
+    return _demand_for(code, communes)
+
+
+@lru_cache(maxsize=8)
+def _demand_for(code: str, communes: tuple) -> TerritoryDemand:
+    # Derived data cached per process, keyed by the communes' figures: a process without
+    # it recomputes the same result, so nothing here needs sharing between servers.
+    geometries = dict(Commune.objects.of_departement(code).values_list("insee_code", "geometry"))
+    polygons = {insee: engine.project_geometry(shape(geometries[insee])) for insee, *_ in communes}
+    populations = {insee: float(population) for insee, _, _, population in communes}
+    return TerritoryDemand(
+        demand=engine.grid_demand(polygons, populations),
+        names={insee: name for insee, name, _, _ in communes},
+        epts={insee: ept or NO_EPT for insee, _, ept, _ in communes},
+    )
+
+
+def _place_points(places, kind: str) -> list[SitePoint]:
+    places = places.select_related("commune").prefetch_related("spaces")
+    return [
+        SitePoint(
+            key=f"place:{place.pk}",
+            name=place.name,
+            kind=kind,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            commune_code=place.commune.insee_code,
+            seats=sum(s.capacity for s in place.spaces.all() if s.kind in SEAT_KINDS),
+        )
+        for place in places
+    ]
+
+
+def open_places(code: str) -> list[SitePoint]:
+    return _place_points(Place.objects.in_departement(code).open(), "existing")
+
+
+def project_places(code: str, ids: Iterable[int] | None = None) -> list[SitePoint]:
+    places = Place.objects.in_departement(code).filter(
+        status__in=[PlaceStatus.PROJECT, PlaceStatus.PREPARING]
+    )
+    if ids is not None:
+        places = places.filter(pk__in=list(ids))
+    return _place_points(places, "project")
+
+
+def candidate_points(code: str, ids: Iterable[int] | None = None) -> list[SitePoint]:
+    sites = CandidateSite.objects.filter(commune__departement_id=code).select_related("commune")
+    if ids is not None:
+        sites = sites.filter(pk__in=list(ids))
+    return [
+        SitePoint(
+            key=f"candidate:{site.pk}",
+            name=site.name,
+            kind="candidate",
+            latitude=site.latitude,
+            longitude=site.longitude,
+            commune_code=site.commune.insee_code,
+            seats=site.surface_m2 // SQUARE_METRES_PER_SEAT,
+        )
+        for site in sites
+    ]
+
+
+def engine_sites(points: list[SitePoint]) -> engine.Sites:
+    x, y = engine.project_xy(
+        np.array([p.longitude for p in points], dtype=float),
+        np.array([p.latitude for p in points], dtype=float),
+    )
+    return engine.Sites(ids=np.array([p.key for p in points], dtype=object), x=x, y=y)
+
+
+def access_minutes(code: str, sites: list[SitePoint]) -> np.ndarray:
+    """Walking minutes from each demand point to its nearest site."""
+    return engine.nearest_minutes(territory_demand(code).demand, engine_sites(sites))
+
+
+def _round_minutes(value: float) -> float:
+    return round(value, 1) if np.isfinite(value) else float("inf")
+
+
+def coverage_report(
+    code: str,
+    sites: list[SitePoint],
+    threshold: int = DEFAULT_THRESHOLD_MINUTES,
+    thresholds: tuple[int, ...] = THRESHOLDS_MINUTES,
+) -> CoverageReport:
+    """Every indicator of the network made of `sites`, for the département's population."""
+    territory = territory_demand(code)
+    demand = territory.demand
+    thresholds = tuple(sorted({*thresholds, threshold}))
+    minutes = access_minutes(code, sites)
+    places = Counter(site.commune_code for site in sites)
+    seats = Counter()
+    for site in sites:
+        seats[site.commune_code] += site.seats
+
+    by_commune = engine.share_within_by_group(minutes, demand.weight, demand.group, thresholds)
+    mean_by_commune = engine.mean_access_by_group(minutes, demand.weight, demand.group)
+    communes = [
+        AreaFigures(
+            code=insee,
+            name=territory.names[insee],
+            population=mean_by_commune[insee][1],
+            share_within={int(t): share for t, share in by_commune[insee].items()},
+            mean_minutes=_round_minutes(mean_by_commune[insee][0]),
+            places=places[insee],
+            seats=seats[insee],
+        )
+        for insee in sorted(by_commune, key=lambda c: territory.names[c])
+    ]
+
+    ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=object)
+    by_ept = engine.share_within_by_group(minutes, demand.weight, ept_of_point, thresholds)
+    mean_by_ept = engine.mean_access_by_group(minutes, demand.weight, ept_of_point)
+    epts = [
+        AreaFigures(
+            code=ept,
+            name=ept,
+            population=mean_by_ept[ept][1],
+            share_within={int(t): share for t, share in by_ept[ept].items()},
+            mean_minutes=_round_minutes(mean_by_ept[ept][0]),
+            places=sum(c.places for c in communes if territory.epts[c.code] == ept),
+            seats=sum(c.seats for c in communes if territory.epts[c.code] == ept),
+        )
+        for ept in sorted(by_ept)
+    ]
+
+    summary = engine.access_summary(minutes, demand.weight)
+    overall = engine.share_within(minutes, demand.weight, thresholds)
+    finite = [c for c in communes if np.isfinite(c.mean_minutes)]
+    gini = (
+        engine.gini(
+            np.array([c.mean_minutes for c in finite]), np.array([c.population for c in finite])
+        )
+        if finite and len(finite) == len(communes)
+        else None
+    )
+    areas = engine.underserved_areas(
+        demand.x,
+        demand.y,
+        demand.weight,
+        minutes,
+        threshold,
+        demand.cell_m,
+        MIN_UNDERSERVED_POPULATION,
+    )
+    return CoverageReport(
+        threshold=threshold,
+        thresholds=thresholds,
+        departement=AreaFigures(
+            code=code,
+            name=ILE_DE_FRANCE_DEPARTEMENTS.get(code, code),
+            population=demand.total_weight,
+            share_within={int(t): share for t, share in overall.items()},
+            mean_minutes=_round_minutes(summary.mean),
+            places=len(sites),
+            seats=sum(seats.values()),
+        ),
+        p90_minutes=_round_minutes(summary.p90),
+        gini_mean_access=None if gini is None else round(gini, 4),
+        epts=epts,
+        communes=communes,
+        underserved=[
+            UnderservedZone(
+                geometry=mapping(
+                    set_precision(
+                        engine.project_geometry(
+                            area.polygon, source=engine.LAMBERT93, target=engine.WGS84
+                        ),
+                        1e-5,
+                    )
+                ),
+                population=round(area.population),
+                cells=area.cells,
+            )
+            for area in areas
+        ],
+    )

@@ -1,0 +1,141 @@
+"""The observatory's figures as JSON, CSV and GeoJSON (open data and scenario exports)."""
+
+import csv
+import io
+import math
+
+from maillage.observatory.analysis import AreaFigures, CoverageReport, SitePoint
+from maillage.territory.models import Commune
+
+
+def _number(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def area_as_dict(area: AreaFigures) -> dict:
+    return {
+        "code": area.code,
+        "name": area.name,
+        "population": round(area.population),
+        "places": area.places,
+        "seats": area.seats,
+        "seats_per_1000": round(area.seats_per_thousand, 2),
+        "mean_minutes": _number(area.mean_minutes),
+        "share_within": {str(t): round(s, 4) for t, s in area.share_within.items()},
+    }
+
+
+def report_as_dict(report: CoverageReport) -> dict:
+    return {
+        "threshold_minutes": report.threshold,
+        "thresholds_minutes": list(report.thresholds),
+        "departement": area_as_dict(report.departement),
+        "p90_minutes": _number(report.p90_minutes),
+        "gini_mean_access": report.gini_mean_access,
+        "underserved_zones": len(report.underserved),
+        "underserved_population": round(sum(z.population for z in report.underserved)),
+        "epts": [area_as_dict(a) for a in report.epts],
+        "communes": [area_as_dict(a) for a in report.communes],
+    }
+
+
+def indicators_csv(report: CoverageReport) -> str:
+    """One row per area (département, EPT, commune); shares as fractions of 1."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "niveau",
+            "code",
+            "nom",
+            "population",
+            "lieux",
+            "postes",
+            "postes_pour_1000_hab",
+            "temps_moyen_min",
+        ]
+        + [f"part_a_{t}_min" for t in report.thresholds]
+    )
+    levels = [("departement", report.departement)]
+    levels += [("ept", a) for a in report.epts]
+    levels += [("commune", a) for a in report.communes]
+    for level, area in levels:
+        writer.writerow(
+            [
+                level,
+                area.code,
+                area.name,
+                round(area.population),
+                area.places,
+                area.seats,
+                f"{area.seats_per_thousand:.2f}",
+                _number(area.mean_minutes) or "",
+            ]
+            + [f"{area.share_within[t]:.4f}" for t in report.thresholds]
+        )
+    return out.getvalue()
+
+
+def _feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def zones_geojson(report: CoverageReport) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(
+                zone.geometry,
+                kind="underserved",
+                population=zone.population,
+                cells=zone.cells,
+                threshold_minutes=report.threshold,
+            )
+            for zone in report.underserved
+        ],
+    }
+
+
+def site_feature(site: SitePoint, **extra) -> dict:
+    return _feature(
+        {"type": "Point", "coordinates": [site.longitude, site.latitude]},
+        kind=site.kind,
+        name=site.name,
+        seats=site.seats,
+        **extra,
+    )
+
+
+def map_geojson(
+    report: CoverageReport,
+    sites: list[SitePoint],
+    before: CoverageReport | None = None,
+) -> dict:
+    """Communes with their access figures, the sites and the under-served zones."""
+    geometries = dict(
+        Commune.objects.filter(insee_code__in=[c.code for c in report.communes]).values_list(
+            "insee_code", "geometry"
+        )
+    )
+    threshold = report.threshold
+    communes = []
+    for area in report.communes:
+        properties = {
+            "kind": "commune",
+            "code": area.code,
+            "name": area.name,
+            "mean_minutes": _number(area.mean_minutes),
+            "share_within": round(area.share_within[threshold], 4),
+        }
+        if before is not None:
+            previous = before.commune(area.code)
+            properties["mean_minutes_before"] = _number(previous.mean_minutes)
+            properties["share_within_before"] = round(previous.share_within[threshold], 4)
+        communes.append(_feature(geometries[area.code], **properties))
+    return {
+        "type": "FeatureCollection",
+        "threshold_minutes": threshold,
+        "features": communes
+        + zones_geojson(report)["features"]
+        + [site_feature(site) for site in sites],
+    }

@@ -1,0 +1,148 @@
+import json
+import math
+
+import numpy as np
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.observatory import engine, exports, services
+from maillage.observatory.engine.access import from_pairs
+from maillage.territory.reference import UnknownDepartement, read_departement
+
+# Sites just across the border (a station on the boundary) still count as inside.
+TERRITORY_MARGIN_M = 1000
+
+
+class Command(BaseCommand):
+    help = "Observatoire : indicateurs du territoire et modèles de localisation (CSV → JSON)."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="action", required=True)
+        solve = commands.add_parser(
+            "solve",
+            help="Choisir des sites parmi des candidats (MCLP, LSCP, p-médian, p-centre).",
+        )
+        solve.add_argument("--model", required=True, choices=["mclp", "lscp", "pmedian", "pcenter"])
+        solve.add_argument("--demand", required=True, help="CSV id, lon,lat ou x,y, weight")
+        solve.add_argument("--candidates", required=True, help="CSV id, lon,lat ou x,y")
+        solve.add_argument("--existing", help="CSV des sites existants (toujours ouverts)")
+        solve.add_argument("--p", type=int, help="nombre de sites à ouvrir")
+        reach = solve.add_mutually_exclusive_group(required=True)
+        reach.add_argument("--radius-m", type=float, help="rayon de couverture en mètres")
+        reach.add_argument("--max-minutes", type=float, help="temps d'accès maximal en minutes")
+        solve.add_argument("--target-share", type=float, default=1.0, help="LSCP : part à couvrir")
+        solve.add_argument("--matrix", help="CSV origin,destination,minutes (r5py, OSRM…)")
+        solve.add_argument("--time-limit", type=float, help="limite de temps du solveur (s)")
+        solve.add_argument(
+            "--departement",
+            default=settings.MAILLAGE_DEPARTEMENT,
+            help="département où les points doivent se trouver (%(default)s) ; « aucun » : "
+            "pas de contrôle",
+        )
+        solve.add_argument("--json", action="store_true", help="sortie JSON")
+        indicators = commands.add_parser("indicators", help="Indicateurs du territoire actif.")
+        indicators.add_argument("--threshold", type=int, default=15, help="seuil en minutes")
+        indicators.add_argument("--json", action="store_true", help="sortie JSON")
+
+    def handle(self, *args, action: str, **options):
+        try:
+            if action == "solve":
+                output = self.solve(**options)
+            else:
+                output = exports.report_as_dict(services.live_report(options["threshold"]))
+        except engine.EngineInputError as error:
+            raise CommandError(str(error)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(output, ensure_ascii=False))
+        else:
+            self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def _territory(self, code: str):
+        if code == "aucun":
+            return None
+        try:
+            outline = read_departement(code).outline
+        except UnknownDepartement as error:
+            raise CommandError(str(error)) from error
+        return engine.project_geometry(outline).buffer(TERRITORY_MARGIN_M)
+
+    def solve(
+        self,
+        *,
+        model,
+        demand,
+        candidates,
+        existing,
+        p,
+        radius_m,
+        max_minutes,
+        target_share,
+        matrix,
+        time_limit,
+        departement,
+        **_,
+    ):
+        say = self.stderr.write  # progress on stderr, the result alone on stdout
+        if model != "lscp" and p is None:
+            raise CommandError(f"--p est obligatoire pour le modèle {model}.")
+        if matrix and radius_m is not None:
+            raise CommandError("Avec --matrix, donnez le seuil en minutes (--max-minutes).")
+        territory = self._territory(departement)
+        points = engine.read_demand_csv(demand, territory)
+        sites = engine.read_sites_csv(candidates, territory)
+        fixed = engine.read_sites_csv(existing, territory) if existing else engine.Sites.empty()
+        radius = (
+            radius_m
+            if radius_m is not None
+            else (max_minutes if matrix else engine.minutes_to_metres(max_minutes))
+        )
+        far = radius if model in ("mclp", "lscp") else math.inf if matrix else 2 * radius
+        if matrix:
+            instance = self._matrix_instance(matrix, points, sites, fixed, far)
+        else:
+            instance = engine.build_instance(points, sites, fixed, max_m=far)
+        options = {"time_limit": time_limit, "progress": say}
+        if model == "mclp":
+            result = engine.mclp(instance, p, radius, **options)
+        elif model == "lscp":
+            result = engine.lscp(instance, radius, target_share, **options)
+        elif model == "pmedian":
+            result = engine.p_median(instance, p, **options)
+        else:
+            result = engine.p_center(instance, p, **options)
+        return {
+            "model": model,
+            "objective": result.objective,
+            "covered_weight": result.covered_weight,
+            "selected": list(result.selected),
+            "optimal": result.optimal,
+            "gap": result.gap,
+            "seconds": round(result.seconds, 4),
+        }
+
+    @staticmethod
+    def _matrix_instance(path, points, sites, fixed, max_minutes) -> engine.Instance:
+        """Travel times from a file: one read, split into candidate and existing columns."""
+        site_ids = np.concatenate([sites.ids, fixed.ids])
+        full = engine.read_travel_times(path, points.ids, site_ids, max_minutes)
+        rows, cols, cost = full.rows(), full.indices, full.cost
+        is_candidate = cols < len(sites)
+        shape = len(points)
+        return engine.Instance(
+            weight=points.weight,
+            candidates=from_pairs(
+                rows[is_candidate],
+                cols[is_candidate],
+                cost[is_candidate],
+                (shape, len(sites)),
+                max_minutes,
+            ),
+            existing=from_pairs(
+                rows[~is_candidate],
+                cols[~is_candidate] - len(sites),
+                cost[~is_candidate],
+                (shape, len(fixed)),
+                max_minutes,
+            ),
+            candidate_ids=sites.ids,
+        )

@@ -1,0 +1,250 @@
+"""Observatory use cases: reports, scenarios, model runs, the candidate-site inventory."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from shapely.geometry import shape
+
+from maillage.accounts.roles import has_departement_rights
+from maillage.observatory import analysis, engine
+from maillage.observatory.candidate_import import CandidateImportError, parse_candidate_csv
+from maillage.observatory.models import CandidateSite, Scenario, ScenarioOrigin, SitingModel
+from maillage.territory.models import Commune
+
+STAFF_ONLY = "L'observatoire détaillé est réservé aux agents du Département."
+# p-median counts access beyond this many times the threshold as failed.
+FAR_ACCESS_FACTOR = 2
+
+
+def _require_staff(actor) -> None:
+    if not has_departement_rights(actor):
+        raise PermissionDenied(STAFF_ONLY)
+
+
+def live_report(threshold: int = analysis.DEFAULT_THRESHOLD_MINUTES) -> analysis.CoverageReport:
+    """Today's network: open places only."""
+    code = settings.MAILLAGE_DEPARTEMENT
+    return analysis.coverage_report(code, analysis.open_places(code), threshold)
+
+
+def scenario_sites(scenario: Scenario) -> list[analysis.SitePoint]:
+    code = settings.MAILLAGE_DEPARTEMENT
+    return analysis.candidate_points(
+        code, scenario.candidate_sites.values_list("pk", flat=True)
+    ) + analysis.project_places(code, scenario.project_places.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class ScenarioComparison:
+    before: analysis.CoverageReport
+    after: analysis.CoverageReport
+    new_sites: list[analysis.SitePoint]
+    existing_sites: list[analysis.SitePoint]
+
+    def communes(self):
+        """(before, after) figures of each commune, the most improved first."""
+        threshold = self.after.threshold
+        pairs = [(b, self.after.commune(b.code)) for b in self.before.communes]
+        return sorted(
+            pairs,
+            key=lambda pair: (
+                -(pair[1].share_within[threshold] - pair[0].share_within[threshold]),
+                pair[0].name,
+            ),
+        )
+
+
+def compare_scenario(scenario: Scenario) -> ScenarioComparison:
+    code = settings.MAILLAGE_DEPARTEMENT
+    existing = analysis.open_places(code)
+    new_sites = scenario_sites(scenario)
+    threshold = scenario.threshold_minutes
+    return ScenarioComparison(
+        before=analysis.coverage_report(code, existing, threshold),
+        after=analysis.coverage_report(code, existing + new_sites, threshold),
+        new_sites=new_sites,
+        existing_sites=existing,
+    )
+
+
+@transaction.atomic
+def save_scenario(
+    actor,
+    *,
+    name: str,
+    description: str = "",
+    threshold_minutes: int = analysis.DEFAULT_THRESHOLD_MINUTES,
+    candidate_ids: Iterable[int] = (),
+    project_ids: Iterable[int] = (),
+    scenario: Scenario | None = None,
+    origin: str = ScenarioOrigin.MANUAL,
+    model: str = "",
+    model_result: dict | None = None,
+) -> Scenario:
+    _require_staff(actor)
+    code = settings.MAILLAGE_DEPARTEMENT
+    scenario = scenario or Scenario(created_by=actor)
+    scenario.name = name
+    scenario.description = description
+    scenario.threshold_minutes = threshold_minutes
+    scenario.origin = origin
+    scenario.model = model
+    scenario.model_result = model_result or {}
+    scenario.full_clean()
+    scenario.save()
+    candidates = CandidateSite.objects.filter(
+        pk__in=list(candidate_ids), commune__departement_id=code
+    )
+    projects = [int(p.key.split(":")[1]) for p in analysis.project_places(code, project_ids)]
+    scenario.candidate_sites.set(candidates)
+    scenario.project_places.set(projects)
+    return scenario
+
+
+@transaction.atomic
+def delete_scenario(actor, scenario: Scenario) -> None:
+    _require_staff(actor)
+    scenario.delete()
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    model: str
+    threshold_minutes: int = analysis.DEFAULT_THRESHOLD_MINUTES
+    p: int | None = None
+    target_share: float | None = None
+    include_projects: bool = True
+    time_limit: float | None = 60.0
+
+
+def run_model(request: ModelRequest, progress: Callable[[str], None] | None = None):
+    """Run a siting model on the live territory: open places fixed, candidate sites (and
+    projects) to choose from. Returns the engine's selection and the candidate points."""
+    code = settings.MAILLAGE_DEPARTEMENT
+    candidates = analysis.candidate_points(code)
+    if request.include_projects:
+        candidates += analysis.project_places(code)
+    if not candidates:
+        raise ValidationError({"model": "Aucun site candidat ni projet : rien à choisir."})
+    if request.model in (SitingModel.MCLP, SitingModel.PMEDIAN, SitingModel.PCENTER):
+        if not request.p or request.p < 1:
+            raise ValidationError({"p": "Indiquez le nombre de sites à ouvrir (au moins 1)."})
+        if request.p > len(candidates):
+            raise ValidationError(
+                {"p": f"{request.p} sites demandés, mais seulement {len(candidates)} candidats."}
+            )
+    radius = engine.minutes_to_metres(request.threshold_minutes)
+    demand = analysis.territory_demand(code).demand
+    existing = analysis.engine_sites(analysis.open_places(code))
+    if request.model in (SitingModel.MCLP, SitingModel.LSCP):
+        far = radius
+    elif request.model == SitingModel.PCENTER and len(existing):
+        # The open places alone already reach everyone within this: no farther pair matters.
+        far = float(engine.nearest_distance(demand, existing)[0].max())
+    elif request.model == SitingModel.PCENTER:
+        far = float("inf")
+    else:
+        far = radius * FAR_ACCESS_FACTOR
+    instance = engine.build_instance(demand, analysis.engine_sites(candidates), existing, max_m=far)
+    options = {"time_limit": request.time_limit, "progress": progress}
+    try:
+        if request.model == SitingModel.MCLP:
+            result = engine.mclp(instance, request.p, radius, **options)
+        elif request.model == SitingModel.LSCP:
+            share = request.target_share if request.target_share is not None else 0.9
+            result = engine.lscp(instance, radius, share, **options)
+        elif request.model == SitingModel.PMEDIAN:
+            result = engine.p_median(instance, request.p, **options)
+        elif request.model == SitingModel.PCENTER:
+            result = engine.p_center(instance, request.p, **options)
+        else:
+            raise ValidationError({"model": f"Modèle inconnu « {request.model} »."})
+    except engine.EngineInputError as error:
+        field = "target_share" if request.model == SitingModel.LSCP else "model"
+        raise ValidationError({field: f"{str(error)[:1].upper()}{str(error)[1:]}."}) from error
+    return result, candidates
+
+
+def propose_scenario(actor, name: str, request: ModelRequest, progress=None) -> Scenario:
+    """A scenario made of the sites a model chose."""
+    _require_staff(actor)
+    result, candidates = run_model(request, progress)
+    chosen = [candidates[i] for i in result.selected_index]
+    ids = {"candidate": [], "place": []}
+    for point in chosen:
+        prefix, pk = point.key.split(":")
+        ids[prefix].append(int(pk))
+    return save_scenario(
+        actor,
+        name=name,
+        threshold_minutes=request.threshold_minutes,
+        candidate_ids=ids["candidate"],
+        project_ids=ids["place"],
+        origin=ScenarioOrigin.MODEL,
+        model=request.model,
+        model_result={
+            "objective": result.objective,
+            "covered_weight": result.covered_weight,
+            "optimal": result.optimal,
+            "gap": result.gap,
+            "seconds": round(result.seconds, 3),
+            "p": request.p,
+            "target_share": request.target_share,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def import_candidate_sites(actor, content: bytes, filename: str) -> ImportResult:
+    """Create or update candidate sites by reference: every row is valid, or nothing is written."""
+    _require_staff(actor)
+    rows = parse_candidate_csv(content, filename)
+    communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))
+    polygons = [shape(c.geometry) for c in communes]
+    for polygon in polygons:
+        shapely.prepare(polygon)
+    located = shapely.STRtree(polygons)
+    errors, placed = [], []
+    for row in rows:
+        hits = located.query(shapely.Point(row.longitude, row.latitude), predicate="intersects")
+        if len(hits) == 0:
+            errors.append(
+                f"{filename}, ligne {row.line}, colonnes « latitude », « longitude » : "
+                f"le point ({row.latitude}, {row.longitude}) est hors du département"
+            )
+            continue
+        placed.append((row, communes[int(np.min(hits))]))
+    if errors:
+        raise CandidateImportError(errors)
+    created = 0
+    for row, commune in placed:
+        _, was_created = CandidateSite.objects.update_or_create(
+            reference=row.reference,
+            defaults={
+                "name": row.name,
+                "address": row.address,
+                "commune": commune,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
+                "owner": row.owner,
+                "kind": row.kind,
+                "surface_m2": row.surface_m2,
+                "available_from": row.available_from,
+                "thd_available": row.thd_available,
+                "estimated_cost_cents": row.estimated_cost_cents,
+                "notes": row.notes,
+            },
+        )
+        created += was_created
+    return ImportResult(created=created, updated=len(placed) - created)

@@ -1,0 +1,274 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from maillage.accounts.roles import has_departement_rights
+from maillage.observatory import exports, services
+from maillage.observatory.analysis import DEFAULT_THRESHOLD_MINUTES
+from maillage.observatory.candidate_import import (
+    COLUMNS,
+    KIND_CODES,
+    OWNER_CODES,
+    CandidateImportError,
+)
+from maillage.observatory.forms import (
+    CandidateImportForm,
+    ModelRunForm,
+    ScenarioForm,
+    ThresholdForm,
+)
+from maillage.observatory.models import Scenario
+from maillage.observatory.report_pdf import scenario_pdf
+
+
+def departement_staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('admin:login')}?next={request.get_full_path()}")
+        if not has_departement_rights(request.user):
+            raise PermissionDenied(services.STAFF_ONLY)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _threshold(request) -> int:
+    form = ThresholdForm(request.GET)
+    if form.is_valid() and form.cleaned_data["seuil"]:
+        return form.cleaned_data["seuil"]
+    return DEFAULT_THRESHOLD_MINUTES
+
+
+def _download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def public_observatory(request):
+    threshold = _threshold(request)
+    report = services.live_report(threshold)
+    return render(
+        request,
+        "observatory/public.html",
+        {
+            "report": report,
+            "threshold_form": ThresholdForm(initial={"seuil": threshold}),
+            "map_url": f"{reverse('observatory:public_map')}?seuil={threshold}",
+            "query": f"seuil={threshold}",
+        },
+    )
+
+
+@require_safe
+def public_map(request):
+    report = services.live_report(_threshold(request))
+    sites = services.analysis.open_places(report.departement.code)
+    return JsonResponse(exports.map_geojson(report, sites))
+
+
+@require_safe
+def indicators_csv(request):
+    threshold = _threshold(request)
+    return _download(
+        exports.indicators_csv(services.live_report(threshold)),
+        f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
+@require_safe
+def zones_geojson(request):
+    threshold = _threshold(request)
+    response = JsonResponse(exports.zones_geojson(services.live_report(threshold)))
+    response["Content-Disposition"] = (
+        f'attachment; filename="zones-sous-desservies-{threshold}min.geojson"'
+    )
+    return response
+
+
+@require_safe
+@departement_staff_required
+def scenario_list(request):
+    return render(
+        request,
+        "observatory/scenario_list.html",
+        {
+            "scenarios": Scenario.objects.select_related("created_by"),
+            "model_form": ModelRunForm(),
+        },
+    )
+
+
+@departement_staff_required
+def scenario_edit(request, pk=None):
+    scenario = get_object_or_404(Scenario, pk=pk) if pk else None
+    form = ScenarioForm(request.POST or None, instance=scenario)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scenario = services.save_scenario(
+                request.user,
+                scenario=scenario,
+                name=data["name"],
+                description=data["description"],
+                threshold_minutes=data["threshold_minutes"],
+                candidate_ids=[c.pk for c in data["candidate_sites"]],
+                project_ids=[p.pk for p in data["project_places"]],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Scénario « {scenario.name} » enregistré.")
+            return redirect(scenario)
+    return render(request, "observatory/scenario_form.html", {"form": form, "scenario": scenario})
+
+
+@require_POST
+@departement_staff_required
+def scenario_propose(request):
+    form = ModelRunForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        share = data["target_share"] / 100 if data["target_share"] is not None else None
+        try:
+            scenario = services.propose_scenario(
+                request.user,
+                data["name"],
+                services.ModelRequest(
+                    model=data["model"],
+                    threshold_minutes=data["threshold_minutes"],
+                    p=data["p"],
+                    target_share=share,
+                    include_projects=data["include_projects"],
+                ),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Scénario « {scenario.name} » proposé par le modèle.")
+            return redirect(scenario)
+    return render(
+        request,
+        "observatory/scenario_list.html",
+        {"scenarios": Scenario.objects.select_related("created_by"), "model_form": form},
+        status=400,
+    )
+
+
+@require_safe
+@departement_staff_required
+def scenario_detail(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    return render(
+        request,
+        "observatory/scenario_detail.html",
+        {"scenario": scenario, "comparison": services.compare_scenario(scenario)},
+    )
+
+
+@require_POST
+@departement_staff_required
+def scenario_delete(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    services.delete_scenario(request.user, scenario)
+    messages.success(request, f"Scénario « {scenario.name} » supprimé.")
+    return redirect("observatory:scenario_list")
+
+
+def _scenario_map(scenario: Scenario) -> dict:
+    comparison = services.compare_scenario(scenario)
+    return exports.map_geojson(
+        comparison.after, comparison.existing_sites + comparison.new_sites, comparison.before
+    )
+
+
+@require_safe
+@departement_staff_required
+def scenario_map(request, pk):
+    return JsonResponse(_scenario_map(get_object_or_404(Scenario, pk=pk)))
+
+
+@require_safe
+@departement_staff_required
+def scenario_geojson(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    response = JsonResponse(_scenario_map(scenario))
+    response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}.geojson"'
+    return response
+
+
+@require_safe
+@departement_staff_required
+def scenario_csv(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    comparison = services.compare_scenario(scenario)
+    return _download(
+        exports.indicators_csv(comparison.after),
+        f"scenario-{scenario.pk}-indicateurs.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
+@require_safe
+@departement_staff_required
+def scenario_report(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    return render(
+        request,
+        "observatory/scenario_report.html",
+        {
+            "scenario": scenario,
+            "comparison": services.compare_scenario(scenario),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+@departement_staff_required
+def scenario_report_pdf(request, pk):
+    scenario = get_object_or_404(Scenario, pk=pk)
+    pdf = scenario_pdf(scenario, services.compare_scenario(scenario), timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="scenario-{scenario.pk}.pdf"'
+    return response
+
+
+@departement_staff_required
+def candidate_import(request):
+    form = CandidateImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_candidate_sites(request.user, upload.read(), upload.name)
+        except CandidateImportError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request,
+                f"Import terminé : {result.created} sites créés, {result.updated} mis à jour.",
+            )
+            return redirect("observatory:candidate_import")
+    return render(
+        request,
+        "observatory/candidate_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "columns": COLUMNS,
+            "owner_codes": OWNER_CODES,
+            "kind_codes": KIND_CODES,
+        },
+        status=400 if errors or form.errors else 200,
+    )

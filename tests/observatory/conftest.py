@@ -1,0 +1,33 @@
+import pytest
+
+from maillage.observatory.models import CandidateSite
+from tests.factories import make_place
+
+
+@pytest.fixture
+def candidate_sites(territory):
+    """Four candidate sites at commune centres, in communes without a place."""
+    codes = ["92004", "92025", "92062", "92078"]  # Asnières, Colombes, Puteaux, Villeneuve
+    return [
+        CandidateSite.objects.create(
+            reference=f"site-{code}",
+            name=f"Site de {commune.name}",
+            commune=commune,
+            latitude=commune.centroid_lat,
+            longitude=commune.centroid_lon,
+            owner="departement",
+            kind="college",
+            surface_m2=400,
+        )
+        for commune in territory.filter(insee_code__in=codes)
+        for code in [commune.insee_code]
+    ]
+
+
+@pytest.fixture
+def open_network(territory):
+    """Two open places: Boulogne-Billancourt and Nanterre."""
+    return [
+        make_place(territory.get(insee_code=code), slug=f"ouvert-{code}")
+        for code in ("92012", "92050")
+    ]

@@ -1,0 +1,190 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from maillage.observatory import services
+from maillage.observatory.models import CandidateSite, Scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario(staff_user, open_network, candidate_sites):
+    return services.save_scenario(
+        staff_user, name="Boucle nord", candidate_ids=[candidate_sites[0].pk]
+    )
+
+
+def test_public_observatory(client, open_network):
+    response = client.get(reverse("observatory:public"), {"seuil": "10"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "à 10 minutes à pied ou moins" in html
+    assert "Boulogne-Billancourt" in html
+    assert response.context["report"].threshold == 10
+
+
+def test_a_bad_threshold_falls_back_to_the_default(client, open_network):
+    response = client.get(reverse("observatory:public"), {"seuil": "abc"})
+    assert response.context["report"].threshold == 15
+
+
+def test_public_pages_show_no_private_data(client, open_network, candidate_sites, scenario):
+    html = client.get(reverse("observatory:public")).content.decode()
+    assert "Site de" not in html  # candidate sites stay internal
+    assert "Boucle nord" not in html
+    data = client.get(reverse("observatory:public_map")).json()
+    assert {f["properties"]["kind"] for f in data["features"]} == {
+        "commune",
+        "underserved",
+        "existing",
+    }
+
+
+def test_indicators_csv(client, open_network):
+    response = client.get(reverse("observatory:indicators_csv"))
+    assert response["Content-Disposition"].startswith('attachment; filename="maillage-indicateurs-')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1 + 4 + 36
+    assert rows[0]["niveau"] == "departement" and rows[0]["nom"] == "Hauts-de-Seine"
+    assert rows[0]["population"] == "1654712"
+    assert 0 < float(rows[0]["part_a_15_min"]) < 1
+
+
+def test_zones_geojson(client, open_network):
+    data = client.get(reverse("observatory:zones_geojson")).json()
+    assert data["type"] == "FeatureCollection"
+    assert all(f["properties"]["population"] >= 50 for f in data["features"])
+
+
+STAFF_PAGES = [
+    ("observatory:scenario_list", False),
+    ("observatory:scenario_create", False),
+    ("observatory:candidate_import", False),
+    ("observatory:scenario_detail", True),
+    ("observatory:scenario_edit", True),
+    ("observatory:scenario_map", True),
+    ("observatory:scenario_geojson", True),
+    ("observatory:scenario_csv", True),
+    ("observatory:scenario_report", True),
+    ("observatory:scenario_report_pdf", True),
+]
+
+
+@pytest.mark.parametrize(("name", "with_pk"), STAFF_PAGES)
+def test_staff_pages_are_for_staff_only(client, scenario, manager, staff_user, name, with_pk):
+    url = reverse(name, args=[scenario.pk] if with_pk else [])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and reverse("admin:login") in anonymous["Location"]
+    client.force_login(manager)
+    assert client.get(url).status_code == 403
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 200
+
+
+def test_scenario_detail_and_exports(client, staff_user, scenario):
+    client.force_login(staff_user)
+    html = client.get(scenario.get_absolute_url()).content.decode()
+    assert "Avant et après" in html and "Site de Asnières-sur-Seine" in html
+    pdf = client.get(reverse("observatory:scenario_report_pdf", args=[scenario.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    geojson = client.get(reverse("observatory:scenario_geojson", args=[scenario.pk])).json()
+    kinds = {f["properties"]["kind"] for f in geojson["features"]}
+    assert {"commune", "existing", "candidate"} <= kinds
+    commune = next(f for f in geojson["features"] if f["properties"]["kind"] == "commune")
+    assert "share_within_before" in commune["properties"]
+    report = client.get(reverse("observatory:scenario_report", args=[scenario.pk]))
+    assert "Par commune" in report.content.decode()
+
+
+def test_compose_a_scenario(client, staff_user, open_network, candidate_sites):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("observatory:scenario_create"),
+        {
+            "name": "Sud",
+            "description": "",
+            "threshold_minutes": "20",
+            "candidate_sites": [candidate_sites[2].pk],
+        },
+    )
+    scenario = Scenario.objects.get()
+    assert response.status_code == 302 and response["Location"] == scenario.get_absolute_url()
+    assert scenario.threshold_minutes == 20 and scenario.created_by == staff_user
+
+
+def test_an_empty_scenario_is_refused(client, staff_user, candidate_sites):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("observatory:scenario_create"), {"name": "Vide", "threshold_minutes": "15"}
+    )
+    assert response.status_code == 200
+    assert "Choisissez au moins un site candidat" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_propose_with_a_model(client, staff_user, open_network, candidate_sites):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("observatory:scenario_propose"),
+        {
+            "name": "MCLP 2",
+            "model": "mclp",
+            "p": "2",
+            "threshold_minutes": "15",
+            "include_projects": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Scenario.objects.get().candidate_sites.count() == 2
+
+
+def test_a_model_asked_too_much_explains_why(client, staff_user, open_network, candidate_sites):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("observatory:scenario_propose"),
+        {"name": "Trop", "model": "mclp", "p": "40", "threshold_minutes": "15"},
+    )
+    assert response.status_code == 400
+    assert "40 sites demandés, mais seulement 4 candidats." in response.content.decode()
+    missing_p = client.post(
+        reverse("observatory:scenario_propose"),
+        {"name": "Sans p", "model": "pmedian", "threshold_minutes": "15"},
+    )
+    assert "Indiquez le nombre de sites à ouvrir." in missing_p.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_delete_needs_post_and_csrf(staff_user, scenario):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    url = reverse("observatory:scenario_delete", args=[scenario.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_import_page_reports_row_errors(client, staff_user, territory):
+    client.force_login(staff_user)
+    content = b"reference,nom,latitude,longitude,proprietaire,type,surface_m2\n" + (
+        b"a1,Site,48.75,2.29,departement,college,0\n"
+    )
+    response = client.post(
+        reverse("observatory:candidate_import"),
+        {"file": SimpleUploadedFile("sites.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 400
+    assert "sites.csv, ligne 2, colonne « surface_m2 »" in response.content.decode()
+    assert not CandidateSite.objects.exists()
+    good = content.replace(b",0\n", b",250\n")
+    response = client.post(
+        reverse("observatory:candidate_import"),
+        {"file": SimpleUploadedFile("sites.csv", good, content_type="text/csv")},
+        follow=True,
+    )
+    assert "Import terminé : 1 sites créés, 0 mis à jour." in response.content.decode()
