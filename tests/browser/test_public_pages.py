@@ -59,3 +59,38 @@ def test_the_map_draws_without_tiles(page, territory):
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
     assert page.locator(".leaflet-tile").count() == 0
     assert page.locator(".leaflet-overlay-pane path").count() >= 36
+
+
+def test_map_clusters_answer_the_keyboard(page, demo_network):
+    page.goto("/")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    cluster = page.locator(".marker-cluster").first
+    expect(cluster).to_have_attribute("aria-label", re.compile(r"^Groupe de \d+ lieux"))
+    single_markers = page.locator(".place-marker").count()
+    cluster.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".place-marker")).not_to_have_count(single_markers)
+
+
+@pytest.mark.parametrize("path", ["/", "/lieux/", "/observatoire/"])
+def test_pages_fit_a_phone_screen(browser, live_server, demo_network, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first_place = demo_network.order_by("name").first()
+    page.goto(first_place.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_the_public_observatory(page, demo_network, axe):
+    page.goto("/observatoire/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Observatoire du maillage")
+    expect(page.locator("#observatory-map")).to_have_attribute("data-ready", "true")
+    assert page.locator(".leaflet-overlay-pane path").count() >= 36
+    assert axe(page) == []
+    page.get_by_label("Seuil d'accès", exact=True).select_option("10")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page).to_have_url(re.compile(r"seuil=10"))
+    expect(page.get_by_text("à 10 minutes à pied ou moins", exact=False).first).to_be_visible()

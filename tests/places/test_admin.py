@@ -212,3 +212,79 @@ def test_admin_speaks_french(client, staff_user):
     response = client.get(reverse("admin:index"))
     assert "Tiers-lieux" in response.content.decode()
     assert "Déconnexion" in response.content.decode()
+
+
+def test_manager_sees_existing_rows_and_overlaps_with_them_are_refused(client, manager, place):
+    hours = OpeningHours.objects.create(place=place, weekday=0, opens="08:30", closes="19:00")
+    space = Space.objects.create(place=place, name="Open space", kind="desk", capacity=10)
+    client.force_login(manager)
+    page = client.get(change_url(place))
+    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
+    assert formsets["opening_hours"].initial_form_count() == 1
+    assert formsets["spaces"].initial_form_count() == 1
+    assert 'value="08:30"' in page.content.decode()
+    data = place_form(
+        place,
+        **inline_management("spaces", total=1, initial=1),
+        **{
+            "spaces-0-id": str(space.pk),
+            "spaces-0-place": str(place.pk),
+            "spaces-0-name": "Open space",
+            "spaces-0-kind": "desk",
+            "spaces-0-capacity": "10",
+            "spaces-0-is_bookable": "on",
+        },
+        **inline_management("opening_hours", total=2, initial=1),
+        **{
+            "opening_hours-0-id": str(hours.pk),
+            "opening_hours-0-place": str(place.pk),
+            "opening_hours-0-weekday": "0",
+            "opening_hours-0-opens": "08:30",
+            "opening_hours-0-closes": "19:00",
+            "opening_hours-1-weekday": "0",
+            "opening_hours-1-opens": "09:00",
+            "opening_hours-1-closes": "12:00",
+        },
+    )
+    response = client.post(change_url(place), data)
+    assert response.status_code == 200
+    assert "se chevauchent" in response.content.decode()
+    assert OpeningHours.objects.filter(place=place).count() == 1
+
+
+def test_prices_are_typed_in_euros_and_stored_in_cents(client, manager, place):
+    client.force_login(manager)
+    response = client.post(
+        reverse("admin:places_space_add"),
+        {
+            "place": place.pk,
+            "name": "Salle",
+            "kind": "meeting_room",
+            "capacity": "8",
+            "price_hour_cents": "12,50",
+            "price_day_cents": "90",
+        },
+    )
+    assert response.status_code == 302
+    space = Space.objects.get()
+    assert (space.price_hour_cents, space.price_day_cents) == (1250, 9000)
+    page = client.get(reverse("admin:places_space_change", args=[space.pk])).content.decode()
+    assert 'value="12,50"' in page
+    bad = client.post(
+        reverse("admin:places_space_add"),
+        {
+            "place": place.pk,
+            "name": "Autre",
+            "kind": "desk",
+            "capacity": "8",
+            "price_hour_cents": "-3",
+        },
+    )
+    assert "Le montant doit être positif ou nul." in bad.content.decode()
+    assert Space.objects.count() == 1
+
+
+def test_the_login_page_says_who_it_is_for(client):
+    html = client.get(reverse("admin:login")).content.decode()
+    assert "Réservé aux gestionnaires de tiers-lieux et aux agents du Département." in html
+    assert "<h1" in html

@@ -159,3 +159,46 @@ def test_territory_geojson(client):
 
 def test_pages_answer_head_requests(client, network):
     assert client.head(reverse("web:home")).status_code == 200
+
+
+def test_search_ignores_accents(client, commune):
+    make_place(commune, name="La Canopée", slug="canopee")
+    assert listed_names(client, q="canopee") == ["La Canopée"]
+    assert listed_names(client, q="CANOPÉE boulogne") == ["La Canopée"]
+
+
+def test_invalid_filters_show_no_places(client, network):
+    response = client.get(reverse("web:place_list"), {"commune": "99999"})
+    assert list(response.context["page"]) == []
+    assert "Filtres à corriger" in response.content.decode()
+    data = client.get(reverse("web:places_geojson"), {"status": "abandonné"}).json()
+    assert data["features"] == []
+
+
+def test_communes_are_listed_in_french_alphabetical_order(client, territory):
+    form = client.get(reverse("web:place_list")).context["filter"].form
+    names = [label for _, label in form.fields["commune"].choices][1:]
+    assert names.index("Châtenay-Malabry") < names.index("Chaville")
+    assert names.index("Sèvres") < names.index("Suresnes")
+
+
+def test_a_closed_place_says_so(client, network):
+    html = client.get(reverse("web:place_detail", args=["ancien"])).content.decode()
+    assert "Ce lieu a fermé ses portes" in html
+    assert "Ouvert le 1er janvier 2020, aujourd'hui fermé" in html
+
+
+def test_error_pages_are_in_french(client, manager):
+    missing = client.get("/nulle-part/")
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.content.decode()
+    client.force_login(manager)
+    refused = client.get(reverse("admin:accounts_user_changelist"))
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.content.decode()
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -34,6 +34,7 @@ MAILLAGE_TILES_ATTRIBUTION = os.environ.get(
 )
 
 INSTALLED_APPS = [
+    "maillage.web",  # first: its templates override the admin's and the error pages
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.places",
     "maillage.observatory",
-    "maillage.web",
     "maillage.demo",
 ]
 

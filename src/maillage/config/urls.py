@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from maillage.core.views import healthz
+from maillage.core.views import favicon, healthz
 
 admin.site.site_header = "Maillage — administration"
 admin.site.site_title = "Maillage"
 admin.site.index_title = "Back-office des tiers-lieux"
+admin.site.login_template = "admin/maillage_login.html"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("observatoire/", include("maillage.observatory.urls")),
     path("", include("maillage.web.urls")),

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from maillage.core.money import CentsField
 from maillage.places.models import Place, PlaceStatus
 from maillage.territory.models import Commune
 
@@ -49,9 +50,7 @@ class CandidateSite(models.Model):
     )
     available_from = models.DateField("disponible à partir du", null=True, blank=True)
     thd_available = models.BooleanField("très haut débit disponible", default=False)
-    estimated_cost_cents = models.PositiveBigIntegerField(
-        "coût estimé de transformation (centimes)", null=True, blank=True
-    )
+    estimated_cost_cents = CentsField("coût estimé de transformation (€)", null=True, blank=True)
     notes = models.TextField("notes", blank=True)
     is_fictional = models.BooleanField("exemple fictif", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,14 +58,24 @@ class ClosureFormSet(BaseInlineFormSet):
             raise ValidationError(sorted(set(errors)))
 
 
-class PlaceScopedInline(admin.TabularInline):
-    """Rows that belong to a place: editable by whoever may edit that place."""
+# Hours typed and shown as 09:30, not 09:30:00.
+TIME_WIDGET = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}}
+CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+class PlaceScopedInline(admin.StackedInline):
+    """Rows that belong to a place: editable by whoever may edit that place.
+
+    Stacked rather than tabular: every input then has its own visible label.
+    """
 
     extra = 0
 
     def _may_edit(self, request, place) -> bool:
+        # Without a place (the add view, or Django asking for the inline's queryset) the
+        # parent admin has already limited which places this user reaches.
         if place is None:
-            return permissions.can_create_place(request.user)
+            return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, place)
 
     def has_view_permission(self, request, obj=None):
@@ -97,6 +108,7 @@ class SpaceInline(PlaceScopedInline):
 class OpeningHoursInline(PlaceScopedInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
+    formfield_overrides = TIME_WIDGET
 
 
 class ClosureInline(PlaceScopedInline):
@@ -111,9 +123,9 @@ class PlaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "commune__name", "address"]
     list_select_related = ["commune"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["services", "managers"]
+    autocomplete_fields = ["managers"]
     inlines = [SpaceInline, OpeningHoursInline, ClosureInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, **CHECKBOXES}
     fieldsets = (
         (
             None,
@@ -176,7 +188,7 @@ class SpaceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_bookable"]
     search_fields = ["name", "place__name"]
     list_select_related = ["place"]
-    filter_horizontal = ["equipment"]
+    formfield_overrides = CHECKBOXES
 
     def get_queryset(self, request):
         return Space.objects.filter(place__in=permissions.editable_places(request.user))

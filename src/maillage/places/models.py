@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.fr import siret as siret_number
 
+from maillage.core.money import CentsField
+from maillage.core.text import fold, with_de
 from maillage.places import lifecycle, schedule
 from maillage.places.validators import (
     validate_french_phone,
@@ -126,6 +128,7 @@ class Place(models.Model):
     is_fictional = models.BooleanField(
         "exemple fictif", default=False, help_text="Lieu de démonstration, qui n'existe pas."
     )
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -158,12 +161,25 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Accent-free copy of what visitors search, so «sevres» finds «Sèvres» on any database.
+        commune = self.commune.name if self.commune_id else ""
+        self.search_text = fold(" ".join([self.name, commune, self.postal_code, self.description]))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("web:place_detail", kwargs={"slug": self.slug})
 
     @property
     def has_thd(self) -> bool:
         return (self.broadband_down_mbps or 0) >= THD_MIN_DOWN_MBPS
+
+    @property
+    def accessibility(self) -> list[tuple[str, bool]]:
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in ACCESSIBILITY_FIELDS
+        ]
 
     @property
     def accessibility_features(self) -> list[str]:
@@ -196,13 +212,14 @@ class Place(models.Model):
         if self.commune_id and located and not self.commune.contains(self.latitude, self.longitude):
             errors.setdefault("latitude", []).append(
                 f"Le point ({self.latitude:.5f}, {self.longitude:.5f}) n'est pas "
-                f"dans la commune de {self.commune}."
+                f"dans la commune {with_de(self.commune.name)}."
             )
         if self.commune_id and self.postal_code:
             known = self.commune.postal_codes.split()
             if known and self.postal_code not in known:
                 errors.setdefault("postal_code", []).append(
-                    f"Le code postal {self.postal_code} n'est pas celui de {self.commune} "
+                    f"Le code postal {self.postal_code} n'est pas celui "
+                    f"{with_de(self.commune.name)} "
                     f"({', '.join(known)})."
                 )
         if errors:
@@ -243,15 +260,9 @@ class Space(models.Model):
         help_text="Nombre de postes (espace partagé) ou de personnes.",
     )
     is_bookable = models.BooleanField("réservable", default=True)
-    price_hour_cents = models.PositiveIntegerField(
-        "prix à l'heure (centimes)", null=True, blank=True
-    )
-    price_half_day_cents = models.PositiveIntegerField(
-        "prix à la demi-journée (centimes)", null=True, blank=True
-    )
-    price_day_cents = models.PositiveIntegerField(
-        "prix à la journée (centimes)", null=True, blank=True
-    )
+    price_hour_cents = CentsField("prix à l'heure (€)", null=True, blank=True)
+    price_half_day_cents = CentsField("prix à la demi-journée (€)", null=True, blank=True)
+    price_day_cents = CentsField("prix à la journée (€)", null=True, blank=True)
     equipment = models.ManyToManyField(Equipment, blank=True, verbose_name="équipements")
     description = models.TextField("description", blank=True)
 

@@ -2,6 +2,8 @@ from django.db import models
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from maillage.core.text import fold
+
 # Reference polygons are simplified: a point this close to a commune (about 300 m) counts as in it.
 BOUNDARY_TOLERANCE_DEGREES = 0.004
 
@@ -28,6 +30,7 @@ class CommuneQuerySet(models.QuerySet):
 class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=100)
+    sort_name = models.CharField("nom pour le tri", max_length=100, editable=False, default="")
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
     )
@@ -43,11 +46,15 @@ class Commune(models.Model):
     class Meta:
         verbose_name = "commune"
         verbose_name_plural = "communes"
-        ordering = ["name"]
-        indexes = [models.Index(fields=["departement", "name"])]
+        ordering = ["sort_name"]
+        indexes = [models.Index(fields=["departement", "sort_name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = fold(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def shape(self) -> BaseGeometry:

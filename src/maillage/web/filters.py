@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 
+from maillage.core.text import fold
 from maillage.places.models import ACCESSIBILITY_FIELDS, Place, PlaceStatus, Service, SpaceKind
 from maillage.territory.models import Commune
 
@@ -25,7 +25,7 @@ class PlaceFilter(django_filters.FilterSet):
         label="Territoire (EPT)", field_name="commune__ept", empty_label="Tous les territoires"
     )
     status = django_filters.ChoiceFilter(
-        label="Statut", choices=PlaceStatus.choices, empty_label="Ouverts et en projet"
+        label="Statut", choices=PlaceStatus.choices, empty_label="Tous sauf les lieux fermés"
     )
     service = django_filters.ModelChoiceFilter(
         label="Service",
@@ -77,13 +77,8 @@ class PlaceFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(commune__name__icontains=word)
-                | Q(postal_code__startswith=word)
-            )
+        for word in fold(value).split():
+            queryset = queryset.filter(search_text__contains=word)
         return queryset
 
     def filter_thd(self, queryset, name, value):

@@ -38,7 +38,9 @@ def place_list(request):
         request.GET,
         queryset=_active_places().prefetch_related("services").order_by("name"),
     )
-    page = Paginator(place_filter.qs, PLACES_PER_PAGE).get_page(request.GET.get("page"))
+    # Invalid filters show nothing rather than everything, which would look filtered.
+    places = place_filter.qs if place_filter.is_valid() else Place.objects.none()
+    page = Paginator(places, PLACES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,7 +93,8 @@ def places_geojson(request):
     if "slug" in request.GET:
         queryset = queryset.filter(slug=request.GET["slug"])
     else:
-        queryset = PlaceFilter(request.GET, queryset=queryset).qs
+        place_filter = PlaceFilter(request.GET, queryset=queryset)
+        queryset = place_filter.qs if place_filter.is_valid() else queryset.none()
     features = [
         {
             "type": "Feature",

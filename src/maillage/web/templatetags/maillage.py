@@ -45,3 +45,28 @@ def integer(value: float | None) -> str:
 @register.filter
 def share_at(area, threshold: int) -> float:
     return area.share_within[threshold]
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@register.filter
+def date_fr(value) -> str:
+    """«1er juin 2026», «25 décembre 2026»."""
+    if not value:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"

@@ -33,6 +33,37 @@
     }).bindPopup(popupContent(p));
   }
 
+  // Marker clusters are focusable but have no name and ignore the keyboard: name them
+  // («Groupe de 4 lieux») and zoom in on Enter or Space, as a click does.
+  function labelClusters(element) {
+    element.querySelectorAll(".marker-cluster").forEach(function (icon) {
+      var count = icon.textContent.trim();
+      icon.setAttribute("role", "button");
+      icon.setAttribute("aria-label", "Groupe de " + count + " lieux : Entrée pour zoomer");
+      icon.setAttribute("title", "Groupe de " + count + " lieux");
+    });
+  }
+
+  function makeClustersKeyboardFriendly(element, map, cluster) {
+    labelClusters(element);
+    map.on("zoomend moveend", function () { labelClusters(element); });
+    cluster.on("animationend", function () { labelClusters(element); });
+    element.addEventListener("keydown", function (event) {
+      var icon = event.target;
+      if (!icon.classList.contains("marker-cluster")) return;
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      var markers = cluster.getLayers();
+      for (var i = 0; i < markers.length; i += 1) {
+        var parent = cluster.getVisibleParent(markers[i]);
+        if (parent && parent !== markers[i] && parent.getElement() === icon) {
+          parent.zoomToBounds({ padding: [20, 20] });
+          return;
+        }
+      }
+    });
+  }
+
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
       if (!response.ok) throw new Error(url + " : " + response.status);
@@ -74,6 +105,7 @@
         cluster.addLayer(marker);
       });
       map.addLayer(cluster);
+      makeClustersKeyboardFriendly(element, map, cluster);
       element.dataset.markerCount = String(data.features.length);
       return data.features;
     });

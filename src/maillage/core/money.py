@@ -1,0 +1,55 @@
+"""Money is stored in integer cents and typed by people in euros."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+CENT = Decimal("0.01")
+
+
+class EurosField(forms.DecimalField):
+    """A form field showing and reading euros («12,50») for a value kept in cents (1250)."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_value", None)
+        kwargs.pop("min_value", None)
+        super().__init__(
+            max_digits=11, decimal_places=2, min_value=Decimal(0), localize=True, **kwargs
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return super().prepare_value((Decimal(value) / 100).quantize(CENT))
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u202f", "").replace(" ", "").strip()
+        euros = super().to_python(value)
+        if euros is None:
+            return None
+        try:
+            return int((euros / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        except InvalidOperation as error:
+            raise ValidationError("Montant invalide.", code="invalid") from error
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+        if value is not None and value < 0:
+            raise ValidationError("Le montant doit être positif ou nul.", code="min_value")
+
+    def run_validators(self, value):
+        # Decimal validators would see cents: the rules are checked in validate().
+        return
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+
+
+class CentsField(models.PositiveBigIntegerField):
+    """An amount of money in integer cents (never floats), entered in euros in forms."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": EurosField, **kwargs})

@@ -1,0 +1,61 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from maillage.core.money import EurosField
+from maillage.core.text import fold, with_de
+from maillage.web.templatetags.maillage import date_fr, euros, minutes, percent
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Sèvres", "sevres"),
+        ("Châtenay-Malabry", "chatenay-malabry"),
+        ("Œuvre", "oeuvre"),
+        ("L’Haÿ-les-Roses", "l'hay-les-roses"),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Antony", "d'Antony"),
+        ("Issy-les-Moulineaux", "d'Issy-les-Moulineaux"),
+        ("Boulogne-Billancourt", "de Boulogne-Billancourt"),
+        ("Écouen", "d'Écouen"),
+    ],
+)
+def test_with_de(name, expected):
+    assert with_de(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("12,50", 1250), ("12.5", 1250), ("0", 0), ("1 200", 120000), ("3,333", 333), ("", None)],
+)
+def test_euros_field_reads_euros(typed, cents):
+    assert EurosField(required=False).clean(typed) == cents
+
+
+def test_euros_field_refuses_negative_and_text():
+    field = EurosField(required=False)
+    for typed in ("-1", "douze"):
+        with pytest.raises(ValidationError):
+            field.clean(typed)
+    assert str(field.prepare_value(1250)) == "12.50"
+
+
+def test_display_filters():
+    assert euros(1250) == "12,50 €"
+    assert euros(200000) == "2\u202f000 €"
+    assert euros(None) == "—"
+    assert percent(0.4031) == "40,3\u00a0%"
+    assert minutes(19.46) == "19,5\u00a0min"
+    assert minutes(float("inf")) == "—"
+    assert date_fr(date(2026, 6, 1)) == "1er juin 2026"
+    assert date_fr(date(2026, 12, 25)) == "25 décembre 2026"
