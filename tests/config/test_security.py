@@ -58,3 +58,14 @@ def test_email_login_is_case_insensitive(client, manager):
         {"username": manager.email.upper(), "password": "motdepasse-gestion-1"},
     )
     assert response.status_code == 302
+
+
+def test_inline_styles_are_allowed_in_the_back_office_only(client, staff_user):
+    client.force_login(staff_user)
+    admin_csp = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_csp
+    assert (
+        "script-src 'self'" in admin_csp
+        and "unsafe-inline" not in admin_csp.split("script-src")[1].split(";")[0]
+    )
+    assert "unsafe-inline" not in client.get(reverse("web:home"))["Content-Security-Policy"]

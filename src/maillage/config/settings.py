@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "maillage.core.middleware.AdminInlineStylesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -107,6 +107,8 @@ class MedianBound:
     fixed_open: np.ndarray  # bool per column
     fixed_closed: np.ndarray
     iterations: int
+    multipliers: np.ndarray  # the best u, to start again from
+    chosen: np.ndarray  # the p columns of the Lagrangian solution at the best u
 
 
 def lagrangian_bound(
@@ -118,6 +120,7 @@ def lagrangian_bound(
     target_gap: float = 0.0,
     max_iterations: int = 500,
     deadline: float | None = None,
+    multipliers: np.ndarray | None = None,
 ) -> MedianBound:
     """Subgradient on the Lagrangian that relaxes "each row is served once".
 
@@ -127,6 +130,7 @@ def lagrangian_bound(
     that cost can be negative and the rest are never read. Polyak steps towards the
     incumbent's value; the step halves (from the best u) after 10 steps without progress.
     Stops when every column is fixed, the gap is within target_gap, or the step vanishes.
+    multipliers, when given, is where u starts (capped as above).
     """
     m = pairs.n_columns
     is_open = np.zeros(m, dtype=bool)
@@ -140,8 +144,10 @@ def lagrangian_bound(
     highest = np.zeros(len(pairs.weight))
     np.maximum.at(highest, rows, pairs.cost[kept])
     cap = pairs.weight * cap
-    u = np.minimum(pairs.weight * np.where(np.isfinite(second), second, highest), cap)
-    best_value, best_u = -np.inf, u
+    if multipliers is None:
+        multipliers = pairs.weight * np.where(np.isfinite(second), second, highest)
+    u = np.minimum(multipliers, cap)
+    best_value, best_u, best_chosen = -np.inf, u, np.asarray(incumbent)
     fixed_open = fixed_closed = np.zeros(m, dtype=bool)
     step, stalled, iterations = 2.0, 0, 0
     margin = _FIXING_MARGIN * abs(upper)
@@ -152,7 +158,7 @@ def lagrangian_bound(
         chosen = order[:p]
         value = float(u.sum() + rho[chosen].sum())
         if value > best_value + margin:
-            best_value, best_u, stalled = value, u, 0
+            best_value, best_u, best_chosen, stalled = value, u, chosen, 0
             # Bounds with one column forced the other way: swap it with the p-th or
             # (p+1)-th most negative column.
             in_set = np.zeros(m, dtype=bool)
@@ -181,4 +187,6 @@ def lagrangian_bound(
         if norm == 0.0:
             break
         u = np.minimum(u + step * (upper - value) / norm * direction, cap)
-    return MedianBound(best_value, fixed_open, fixed_closed, iterations)
+    return MedianBound(
+        best_value, fixed_open, fixed_closed, iterations, best_u, np.sort(best_chosen)
+    )
