@@ -201,3 +201,73 @@ def test_indicators_of_the_live_territory(capsys, territory):
     assert data["departement"]["population"] == 1654712
     assert len(data["communes"]) == 36
     assert data["departement"]["share_within"]["15"] == 0
+
+
+def test_the_json_on_stdout_is_clean(files, tmp_path):
+    """Run as a person would: the solver's banner must not pollute the JSON."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "maillage.config.settings_test"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "maillage.manage",
+            "observatory",
+            "solve",
+            "--model",
+            "mclp",
+            "--demand",
+            files("demand.csv", DEMAND),
+            "--candidates",
+            files("c.csv", CANDIDATES),
+            "--p",
+            "1",
+            "--radius-m",
+            "800",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(result.stdout)["selected"] == ["c1"]
+
+
+INSEE_GRID = """Idcar_200m,Ind,Men
+CRS3035RES200mN2887800E3752200,120,50
+CRS3035RES200mN2888200E3752600,80.5,30
+CRS3035RES200mN2888400E3751600,40,20
+CRS3035RES200mN2889000E3760400,999,400
+"""
+
+
+@pytest.mark.django_db
+def test_an_insee_grid_replaces_the_spread_population(files, capsys, territory):
+    from maillage.observatory import analysis
+
+    call_command(
+        "observatory", "import_population", "--insee", files("grid.csv", INSEE_GRID), "--json"
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert summary == {"layer": "grid.csv", "points": 3, "population": 240, "outside": 1}
+    demand = analysis.territory_demand("92").demand
+    assert len(demand) == 3 and demand.total_weight == pytest.approx(240.5)
+    assert set(demand.group) == {"92012"}
+    report = analysis.coverage_report("92", [])
+    assert report.departement.population == pytest.approx(240.5)
+    assert report.underserved  # grid cells still merge into zones
+
+
+@pytest.mark.django_db
+def test_a_bad_population_file_writes_nothing(files, territory):
+    from maillage.observatory.models import PopulationLayer
+
+    bad = INSEE_GRID.replace("80.5", "-3")
+    with pytest.raises(CommandError, match="grid.csv, ligne 3 : population négative"):
+        call_command("observatory", "import_population", "--insee", files("grid.csv", bad))
+    assert not PopulationLayer.objects.exists()

@@ -188,3 +188,22 @@ def test_import_page_reports_row_errors(client, staff_user, territory):
         follow=True,
     )
     assert "Import terminé : 1 sites créés, 0 mis à jour." in response.content.decode()
+
+
+def test_places_in_preparation_can_count_as_supply(client, open_network, territory):
+    from tests.factories import make_place
+
+    make_place(
+        territory.get(insee_code="92004"), slug="bientot", status="preparing", opening_date=None
+    )
+    today = client.get(reverse("observatory:public")).context["report"]
+    soon = client.get(reverse("observatory:public"), {"preparation": "on"}).context["report"]
+    assert soon.departement.places == today.departement.places + 1
+    assert soon.departement.share_within[15] > today.departement.share_within[15]
+    kinds = {
+        f["properties"]["kind"]
+        for f in client.get(reverse("observatory:public_map"), {"preparation": "on"}).json()[
+            "features"
+        ]
+    }
+    assert "preparing" in kinds

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.observatory.models import CandidateSite, Scenario
+from maillage.observatory.models import CandidateSite, PopulationLayer, Scenario
 
 
 @admin.register(CandidateSite)
@@ -22,3 +22,15 @@ class ScenarioAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PopulationLayer)
+class PopulationLayerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    """Layers are imported by `maillage observatory import_population`; here one is chosen."""
+
+    list_display = ["name", "source", "departement", "is_active", "imported_at"]
+    fields = ["name", "source", "departement", "cell_m", "is_active", "imported_by"]
+    readonly_fields = ["source", "departement", "cell_m", "imported_by"]
+
+    def has_add_permission(self, request, *args):
+        return False

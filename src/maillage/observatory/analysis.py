@@ -9,8 +9,9 @@ import numpy as np
 from shapely import set_precision
 from shapely.geometry import mapping, shape
 
+from maillage.core.text import fold
 from maillage.observatory import engine
-from maillage.observatory.models import CandidateSite
+from maillage.observatory.models import CandidateSite, PopulationLayer
 from maillage.places.models import SEAT_KINDS, Place, PlaceStatus
 from maillage.territory.models import Commune
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
@@ -84,27 +85,41 @@ class TerritoryDemand:
 
 
 def territory_demand(code: str) -> TerritoryDemand:
-    """Population spread over a 200 m grid in each commune of the département."""
+    """The active imported population layer, or else each commune's population spread over
+    a 200 m grid."""
     communes = tuple(
         Commune.objects.of_departement(code)
         .order_by("insee_code")
         .values_list("insee_code", "name", "ept", "population")
     )
-    return _demand_for(code, communes)
+    layer = PopulationLayer.objects.filter(departement=code, is_active=True).first()
+    return _demand_for(code, communes, layer.pk if layer else None)
 
 
 @lru_cache(maxsize=8)
-def _demand_for(code: str, communes: tuple) -> TerritoryDemand:
-    # Derived data cached per process, keyed by the communes' figures: a process without
-    # it recomputes the same result, so nothing here needs sharing between servers.
+def _demand_for(code: str, communes: tuple, layer_id: int | None) -> TerritoryDemand:
+    # Derived data cached per process, keyed by the communes' figures and the layer (layers
+    # are never edited, a new import is a new layer): a process without it recomputes the
+    # same result, so nothing here needs sharing between servers.
+    names = {insee: name for insee, name, _, _ in communes}
+    epts = {insee: ept or NO_EPT for insee, _, ept, _ in communes}
+    if layer_id is not None:
+        layer = PopulationLayer.objects.get(pk=layer_id)
+        rows = list(layer.points.values_list("x", "y", "weight", "commune__insee_code"))
+        x, y, weight, group = (np.array(column) for column in zip(*rows, strict=True))
+        demand = engine.Demand(
+            ids=np.arange(len(rows)),
+            x=x,
+            y=y,
+            weight=weight,
+            group=group.astype(object),
+            cell_m=layer.cell_m,
+        )
+        return TerritoryDemand(demand=demand, names=names, epts=epts)
     geometries = dict(Commune.objects.of_departement(code).values_list("insee_code", "geometry"))
-    polygons = {insee: engine.project_geometry(shape(geometries[insee])) for insee, *_ in communes}
+    polygons = {insee: engine.project_geometry(shape(geometries[insee])) for insee in names}
     populations = {insee: float(population) for insee, _, _, population in communes}
-    return TerritoryDemand(
-        demand=engine.grid_demand(polygons, populations),
-        names={insee: name for insee, name, _, _ in communes},
-        epts={insee: ept or NO_EPT for insee, _, ept, _ in communes},
-    )
+    return TerritoryDemand(demand=engine.grid_demand(polygons, populations), names=names, epts=epts)
 
 
 def _place_points(places, kind: str) -> list[SitePoint]:
@@ -125,6 +140,13 @@ def _place_points(places, kind: str) -> list[SitePoint]:
 
 def open_places(code: str) -> list[SitePoint]:
     return _place_points(Place.objects.in_departement(code).open(), "existing")
+
+
+def preparing_places(code: str) -> list[SitePoint]:
+    """Places about to open (status «en préparation»), counted as supply on request."""
+    return _place_points(
+        Place.objects.in_departement(code).filter(status=PlaceStatus.PREPARING), "preparing"
+    )
 
 
 def project_places(code: str, ids: Iterable[int] | None = None) -> list[SitePoint]:
@@ -199,7 +221,7 @@ def coverage_report(
             places=places[insee],
             seats=seats[insee],
         )
-        for insee in sorted(by_commune, key=lambda c: territory.names[c])
+        for insee in sorted(by_commune, key=lambda c: fold(territory.names[c]))
     ]
 
     ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=object)

@@ -13,6 +13,7 @@ class ThresholdForm(forms.Form):
     seuil = forms.TypedChoiceField(
         label="Seuil d'accès", choices=THRESHOLD_CHOICES, coerce=int, initial=15, required=False
     )
+    preparation = forms.BooleanField(label="Compter aussi les lieux en préparation", required=False)
 
 
 class ScenarioForm(forms.ModelForm):

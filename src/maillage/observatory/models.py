@@ -137,3 +137,61 @@ class Scenario(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("observatory:scenario_detail", args=[self.pk])
+
+
+class PopulationSource(models.TextChoices):
+    INSEE_GRID = "insee_grid", "Carroyage INSEE (200 m)"
+    POINTS = "points", "Fichier de points"
+
+
+class PopulationLayer(models.Model):
+    """A finer population layer replacing the communes' populations spread over a grid."""
+
+    name = models.CharField("nom", max_length=150)
+    source = models.CharField("source", max_length=20, choices=PopulationSource.choices)
+    departement = models.CharField("département", max_length=3)
+    cell_m = models.FloatField("côté des carreaux (m)", null=True, blank=True)
+    is_active = models.BooleanField("utilisée par l'observatoire", default=True)
+    imported_at = models.DateTimeField("importée le", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="importée par",
+    )
+
+    class Meta:
+        verbose_name = "couche de population"
+        verbose_name_plural = "couches de population"
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement"],
+                condition=Q(is_active=True),
+                name="one_active_population_layer_per_departement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PopulationPoint(models.Model):
+    """A demand point of a population layer, in Lambert-93 metres."""
+
+    layer = models.ForeignKey(PopulationLayer, on_delete=models.CASCADE, related_name="points")
+    x = models.FloatField()
+    y = models.FloatField()
+    weight = models.FloatField(validators=[MinValueValidator(0)])
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0), name="population_point_weight_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.x:.0f}, {self.y:.0f}) : {self.weight:g}"

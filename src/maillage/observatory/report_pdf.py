@@ -9,7 +9,16 @@ from fpdf.enums import XPos, YPos
 from maillage.observatory.services import ScenarioComparison
 from maillage.territory.models import Commune
 
-SHARE_COLOURS = [(255, 245, 235), (253, 208, 162), (253, 141, 60), (217, 72, 1), (127, 39, 4)]
+# Mean walking minutes: class upper bounds and colours, as on the web map.
+MINUTE_CLASSES = (5, 10, 15, 20, 30)
+MINUTE_COLOURS = [
+    (247, 252, 245),
+    (199, 233, 192),
+    (116, 196, 118),
+    (253, 174, 107),
+    (230, 85, 13),
+    (127, 39, 4),
+]
 NEW_SITE_COLOUR = (11, 95, 165)
 OPEN_PLACE_COLOUR = (27, 122, 58)
 MAP_WIDTH_MM = 120
@@ -41,6 +50,13 @@ def _minutes(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{value:.1f} min".replace(".", ",")
 
 
+def _minutes_colour(minutes: float) -> tuple[int, int, int]:
+    for bound, colour in zip(MINUTE_CLASSES, MINUTE_COLOURS, strict=False):
+        if minutes < bound:
+            return colour
+    return MINUTE_COLOURS[-1]
+
+
 def _rings(geometry: dict):
     polygons = (
         geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
@@ -50,10 +66,9 @@ def _rings(geometry: dict):
 
 
 def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
-    threshold = comparison.after.threshold
-    shares = {c.code: c.share_within[threshold] for c in comparison.after.communes}
+    mean_minutes = {c.code: c.mean_minutes for c in comparison.after.communes}
     geometries = dict(
-        Commune.objects.filter(insee_code__in=shares).values_list("insee_code", "geometry")
+        Commune.objects.filter(insee_code__in=mean_minutes).values_list("insee_code", "geometry")
     )
     points = [p for g in geometries.values() for ring in _rings(g) for p in ring]
     min_lon, max_lon = min(p[0] for p in points), max(p[0] for p in points)
@@ -68,7 +83,7 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
     pdf.set_draw_color(80, 80, 80)
     pdf.set_line_width(0.2)
     for code, geometry in geometries.items():
-        pdf.set_fill_color(*SHARE_COLOURS[min(4, int(shares[code] * 5))])
+        pdf.set_fill_color(*_minutes_colour(mean_minutes[code]))
         for ring in _rings(geometry):
             pdf.polygon([to_page(lon, lat) for lon, lat in ring], style="DF")
     for sites, colour, radius in (
@@ -85,9 +100,9 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
         0,
         4,
         _text(
-            f"Couleur des communes : part des habitants à {threshold} minutes ou moins après le "
-            "scénario (du clair, moins de 20 %, au foncé, 80 % et plus). Points verts : lieux "
-            "ouverts ; points bleus : sites ouverts par le scénario."
+            "Couleur des communes : temps d'accès moyen à pied avec le scénario (du clair, "
+            "moins de 5 minutes, au foncé, 30 minutes et plus). Points verts : lieux ouverts ; "
+            "points bleus : sites ouverts par le scénario."
         ),
     )
 

@@ -26,10 +26,19 @@ def _require_staff(actor) -> None:
         raise PermissionDenied(STAFF_ONLY)
 
 
-def live_report(threshold: int = analysis.DEFAULT_THRESHOLD_MINUTES) -> analysis.CoverageReport:
-    """Today's network: open places only."""
+def live_sites(include_preparing: bool = False) -> list[analysis.SitePoint]:
     code = settings.MAILLAGE_DEPARTEMENT
-    return analysis.coverage_report(code, analysis.open_places(code), threshold)
+    sites = analysis.open_places(code)
+    return sites + analysis.preparing_places(code) if include_preparing else sites
+
+
+def live_report(
+    threshold: int = analysis.DEFAULT_THRESHOLD_MINUTES, include_preparing: bool = False
+) -> analysis.CoverageReport:
+    """Today's network: open places, and those in preparation when asked."""
+    return analysis.coverage_report(
+        settings.MAILLAGE_DEPARTEMENT, live_sites(include_preparing), threshold
+    )
 
 
 def scenario_sites(scenario: Scenario) -> list[analysis.SitePoint]:
@@ -45,6 +54,7 @@ class ScenarioComparison:
     after: analysis.CoverageReport
     new_sites: list[analysis.SitePoint]
     existing_sites: list[analysis.SitePoint]
+    other_candidates: list[analysis.SitePoint]
 
     def communes(self):
         """(before, after) figures of each commune, the most improved first."""
@@ -64,11 +74,14 @@ def compare_scenario(scenario: Scenario) -> ScenarioComparison:
     existing = analysis.open_places(code)
     new_sites = scenario_sites(scenario)
     threshold = scenario.threshold_minutes
+    chosen = {site.key for site in new_sites}
+    others = analysis.candidate_points(code) + analysis.project_places(code)
     return ScenarioComparison(
         before=analysis.coverage_report(code, existing, threshold),
         after=analysis.coverage_report(code, existing + new_sites, threshold),
         new_sites=new_sites,
         existing_sites=existing,
+        other_candidates=[site for site in others if site.key not in chosen],
     )
 
 

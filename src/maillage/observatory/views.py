@@ -1,3 +1,4 @@
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
@@ -39,11 +40,19 @@ def departement_staff_required(view):
     return wrapper
 
 
-def _threshold(request) -> int:
+def _live_options(request) -> dict:
+    """Threshold and supply chosen on the public page; bad values fall back to defaults."""
     form = ThresholdForm(request.GET)
-    if form.is_valid() and form.cleaned_data["seuil"]:
-        return form.cleaned_data["seuil"]
-    return DEFAULT_THRESHOLD_MINUTES
+    valid = form.is_valid()
+    return {
+        "threshold": (valid and form.cleaned_data["seuil"]) or DEFAULT_THRESHOLD_MINUTES,
+        "include_preparing": valid and form.cleaned_data["preparation"],
+    }
+
+
+def _live_query(options: dict) -> str:
+    query = f"seuil={options['threshold']}"
+    return query + "&preparation=on" if options["include_preparing"] else query
 
 
 def _download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
@@ -54,32 +63,35 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 @require_safe
 def public_observatory(request):
-    threshold = _threshold(request)
-    report = services.live_report(threshold)
+    options = _live_options(request)
+    query = _live_query(options)
     return render(
         request,
         "observatory/public.html",
         {
-            "report": report,
-            "threshold_form": ThresholdForm(initial={"seuil": threshold}),
-            "map_url": f"{reverse('observatory:public_map')}?seuil={threshold}",
-            "query": f"seuil={threshold}",
+            "report": services.live_report(**options),
+            "threshold_form": ThresholdForm(
+                initial={"seuil": options["threshold"], "preparation": options["include_preparing"]}
+            ),
+            "map_url": f"{reverse('observatory:public_map')}?{query}",
+            "query": query,
         },
     )
 
 
 @require_safe
 def public_map(request):
-    report = services.live_report(_threshold(request))
-    sites = services.analysis.open_places(report.departement.code)
-    return JsonResponse(exports.map_geojson(report, sites))
+    options = _live_options(request)
+    report = services.live_report(**options)
+    return JsonResponse(
+        exports.map_geojson(report, services.live_sites(options["include_preparing"]))
+    )
 
 
 @require_safe
 def indicators_csv(request):
-    threshold = _threshold(request)
     return _download(
-        exports.indicators_csv(services.live_report(threshold)),
+        exports.indicators_csv(services.live_report(**_live_options(request))),
         f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}.csv",
         "text/csv; charset=utf-8",
     )
@@ -87,8 +99,9 @@ def indicators_csv(request):
 
 @require_safe
 def zones_geojson(request):
-    threshold = _threshold(request)
-    response = JsonResponse(exports.zones_geojson(services.live_report(threshold)))
+    options = _live_options(request)
+    threshold = options["threshold"]
+    response = JsonResponse(exports.zones_geojson(services.live_report(**options)))
     response["Content-Disposition"] = (
         f'attachment; filename="zones-sous-desservies-{threshold}min.geojson"'
     )
@@ -187,8 +200,11 @@ def scenario_delete(request, pk):
 
 def _scenario_map(scenario: Scenario) -> dict:
     comparison = services.compare_scenario(scenario)
+    others = [replace(site, kind="other_candidate") for site in comparison.other_candidates]
     return exports.map_geojson(
-        comparison.after, comparison.existing_sites + comparison.new_sites, comparison.before
+        comparison.after,
+        comparison.existing_sites + comparison.new_sites + others,
+        comparison.before,
     )
 
 

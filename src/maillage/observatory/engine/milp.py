@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 from scipy import sparse
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """HiGHS prints its banner on the process's standard output, from C++, when the first
+    solver is made: send it to stderr so that a command's JSON on stdout stays clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs() -> highspy.Highs:
+    with _stdout_to_stderr():
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
 
 
 @dataclass(frozen=True)
@@ -63,8 +87,7 @@ class Milp:
                 highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
                 for flag in self.integer
             ]
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
+        highs = new_highs()
         highs.setOptionValue("mip_rel_gap", float(mip_gap))
         for name, value in (options or {}).items():
             highs.setOptionValue(name, value)

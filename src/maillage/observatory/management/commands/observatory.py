@@ -1,5 +1,6 @@
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from maillage.observatory import engine, exports, services
 from maillage.observatory.engine.access import from_pairs
+from maillage.observatory.models import PopulationSource
+from maillage.observatory.population import import_population
 from maillage.territory.reference import UnknownDepartement, read_departement
 
 # Sites just across the border (a station on the boundary) still count as inside.
@@ -40,22 +43,57 @@ class Command(BaseCommand):
             "pas de contrôle",
         )
         solve.add_argument("--json", action="store_true", help="sortie JSON")
+        population = commands.add_parser(
+            "import_population",
+            help="Importer une couche de population plus fine (carroyage INSEE ou points).",
+        )
+        layer = population.add_mutually_exclusive_group(required=True)
+        layer.add_argument("--insee", help="CSV du carroyage INSEE 200 m (Idcar_200m, Ind)")
+        layer.add_argument("--points", help="CSV id, lon,lat ou x,y, weight")
+        population.add_argument("--population-column", default="Ind")
+        population.add_argument("--name", help="nom de la couche (par défaut le fichier)")
+        population.add_argument("--json", action="store_true", help="résumé JSON")
         indicators = commands.add_parser("indicators", help="Indicateurs du territoire actif.")
         indicators.add_argument("--threshold", type=int, default=15, help="seuil en minutes")
+        indicators.add_argument(
+            "--include-preparing", action="store_true", help="compter les lieux en préparation"
+        )
         indicators.add_argument("--json", action="store_true", help="sortie JSON")
 
     def handle(self, *args, action: str, **options):
         try:
             if action == "solve":
                 output = self.solve(**options)
+            elif action == "import_population":
+                output = self.import_population(**options)
             else:
-                output = exports.report_as_dict(services.live_report(options["threshold"]))
+                output = exports.report_as_dict(
+                    services.live_report(options["threshold"], options["include_preparing"])
+                )
         except engine.EngineInputError as error:
             raise CommandError(str(error)) from error
         if options["json"]:
             self.stdout.write(json.dumps(output, ensure_ascii=False))
         else:
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def import_population(self, *, insee, points, population_column, name, **_) -> dict:
+        source = PopulationSource.INSEE_GRID if insee else PopulationSource.POINTS
+        path = insee or points
+        result = import_population(
+            settings.MAILLAGE_DEPARTEMENT,
+            path,
+            source,
+            name or Path(path).name,
+            population_column=population_column,
+            progress=self.stderr.write,
+        )
+        return {
+            "layer": result.layer.name,
+            "points": result.points,
+            "population": round(result.population),
+            "outside": result.outside,
+        }
 
     def _territory(self, code: str):
         if code == "aucun":

@@ -1,13 +1,17 @@
-// Observatory maps: communes coloured by the share of inhabitants within the threshold,
-// open places, sites a scenario opens, under-served zones. No tiles needed.
+// Observatory maps: communes coloured by their mean walking time to a place, open places,
+// sites a scenario opens and the other candidates, under-served zones. No tiles needed.
 (function () {
   "use strict";
 
-  var SHARE_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+  // Upper bounds (minutes) of the classes, and their colours from near to far.
+  var MINUTE_CLASSES = [5, 10, 15, 20, 30];
+  var MINUTE_COLOURS = ["#f7fcf5", "#c7e9c0", "#74c476", "#fdae6b", "#e6550d", "#7f2704"];
   var SITE_STYLES = {
     existing: { radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#1b7a3a", fillOpacity: 1 },
+    preparing: { radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#a05a00", fillOpacity: 1 },
     candidate: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b5fa5", fillOpacity: 1 },
     project: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b5fa5", fillOpacity: 1 },
+    other_candidate: { radius: 4, color: "#0b5fa5", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1 },
   };
   var UNDERSERVED_STYLE = { color: "#6a1b9a", weight: 2, dashArray: "4 3", fill: false };
 
@@ -15,15 +19,25 @@
     return (share * 100).toFixed(1).replace(".", ",") + " %";
   }
 
-  function shareColour(share) {
-    return SHARE_COLOURS[Math.min(4, Math.floor(share * 5))];
+  function minutesColour(minutes) {
+    if (minutes === null) return MINUTE_COLOURS[MINUTE_COLOURS.length - 1];
+    for (var i = 0; i < MINUTE_CLASSES.length; i += 1) {
+      if (minutes < MINUTE_CLASSES[i]) return MINUTE_COLOURS[i];
+    }
+    return MINUTE_COLOURS[MINUTE_COLOURS.length - 1];
+  }
+
+  function minutesText(minutes) {
+    return minutes === null ? "aucun lieu" : minutes.toFixed(1).replace(".", ",") + " min";
   }
 
   function describe(properties) {
     if (properties.kind === "commune") {
-      var text = properties.name + " : " + percent(properties.share_within);
-      if (properties.share_within_before !== undefined) {
-        text += " (aujourd'hui " + percent(properties.share_within_before) + ")";
+      var text = properties.name + " : " + minutesText(properties.mean_minutes) + " en moyenne, " +
+        percent(properties.share_within) + " des habitants sous le seuil";
+      if (properties.mean_minutes_before !== undefined) {
+        text += " (aujourd'hui " + minutesText(properties.mean_minutes_before) + ", " +
+          percent(properties.share_within_before) + ")";
       }
       return text;
     }
@@ -47,7 +61,7 @@
         var communes = L.geoJSON(data, {
           filter: function (f) { return f.properties.kind === "commune"; },
           style: function (f) {
-            return { color: "#4a4a4a", weight: 1, fillColor: shareColour(f.properties.share_within), fillOpacity: 0.75 };
+            return { color: "#4a4a4a", weight: 1, fillColor: minutesColour(f.properties.mean_minutes), fillOpacity: 0.8 };
           },
           onEachFeature: function (f, layer) { layer.bindTooltip(describe(f.properties)); },
         }).addTo(map);

@@ -1,0 +1,36 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from maillage.accounts.models import User
+from maillage.demo.services import load_demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
+    load_demo()
+    User.objects.create_user("agent@cd92.test", "motdepasse-agent-1", is_departement_staff=True)
+    page.goto("/observatoire/scenarios/")
+    page.get_by_label("Adresse électronique").fill("agent@cd92.test")
+    page.get_by_label("Mot de passe").fill("motdepasse-agent-1")
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scénarios d'ouverture de sites")
+    assert axe(page) == []
+
+    page.get_by_label("Nom du scénario").fill("Cinq sites")
+    page.get_by_role("combobox", name="Modèle").select_option("mclp")
+    page.get_by_label("Nombre de sites à ouvrir").fill("5")
+    page.get_by_role("button", name="Lancer le modèle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cinq sites")
+    expect(page.get_by_text("Optimum prouvé")).to_be_visible()
+    expect(page.locator("#observatory-map")).to_have_attribute("data-ready", "true")
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Sites ouverts par le scénario \(5\)"))
+    ).to_be_visible()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Rapport imprimable (HTML)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cinq sites")
+    assert axe(page) == []
