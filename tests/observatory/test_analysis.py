@@ -72,3 +72,13 @@ def test_seats_per_thousand(open_network):
     boulogne = report.commune("92012")
     assert boulogne.seats == 30
     assert boulogne.seats_per_thousand == pytest.approx(30_000 / boulogne.population)
+
+
+def test_the_walking_model_is_configurable(open_network, settings):
+    usual = live_report(15).departement.share_within[15]
+    settings.MAILLAGE_WALKING_SPEED_KMH = 9.0  # a brisk walker reaches twice as far
+    faster = live_report(15).departement.share_within[15]
+    assert faster > usual
+    sites = analysis.open_places("92")
+    settings.MAILLAGE_WALKING_SPEED_KMH = 4.5
+    assert usual == pytest.approx(brute_force_share("92", sites, 15))

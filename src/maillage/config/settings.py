@@ -29,6 +29,9 @@ MAILLAGE_DEPARTEMENT = os.environ.get("MAILLAGE_DEPARTEMENT", "92")
 MAILLAGE_TILES_URL = os.environ.get(
     "MAILLAGE_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
+# Walking access in the observatory: straight-line distance × detour, at this speed.
+MAILLAGE_WALKING_SPEED_KMH = float(os.environ.get("MAILLAGE_WALKING_SPEED_KMH", "4.5"))
+MAILLAGE_DETOUR_FACTOR = float(os.environ.get("MAILLAGE_DETOUR_FACTOR", "1.3"))
 MAILLAGE_TILES_ATTRIBUTION = os.environ.get(
     "MAILLAGE_TILES_ATTRIBUTION", "© contributeurs OpenStreetMap"
 )

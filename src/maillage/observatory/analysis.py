@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from django.conf import settings
 from shapely import set_precision
 from shapely.geometry import mapping, shape
 
@@ -184,9 +185,17 @@ def engine_sites(points: list[SitePoint]) -> engine.Sites:
     return engine.Sites(ids=np.array([p.key for p in points], dtype=object), x=x, y=y)
 
 
+def walking() -> dict[str, float]:
+    """The configured walking model, as the engine's keyword arguments."""
+    return {
+        "detour": settings.MAILLAGE_DETOUR_FACTOR,
+        "speed_kmh": settings.MAILLAGE_WALKING_SPEED_KMH,
+    }
+
+
 def access_minutes(code: str, sites: list[SitePoint]) -> np.ndarray:
     """Walking minutes from each demand point to its nearest site."""
-    return engine.nearest_minutes(territory_demand(code).demand, engine_sites(sites))
+    return engine.nearest_minutes(territory_demand(code).demand, engine_sites(sites), **walking())
 
 
 def _round_minutes(value: float) -> float:

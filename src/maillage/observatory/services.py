@@ -151,7 +151,7 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
             raise ValidationError(
                 {"p": f"{request.p} sites demandés, mais seulement {len(candidates)} candidats."}
             )
-    radius = engine.minutes_to_metres(request.threshold_minutes)
+    radius = engine.minutes_to_metres(request.threshold_minutes, **analysis.walking())
     demand = analysis.territory_demand(code).demand
     existing = analysis.engine_sites(analysis.open_places(code))
     if request.model in (SitingModel.MCLP, SitingModel.LSCP):

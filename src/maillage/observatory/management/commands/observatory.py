@@ -34,6 +34,18 @@ class Command(BaseCommand):
         reach.add_argument("--radius-m", type=float, help="rayon de couverture en mètres")
         reach.add_argument("--max-minutes", type=float, help="temps d'accès maximal en minutes")
         solve.add_argument("--target-share", type=float, default=1.0, help="LSCP : part à couvrir")
+        solve.add_argument(
+            "--detour",
+            type=float,
+            default=engine.DETOUR_FACTOR,
+            help="avec --max-minutes : facteur de détour (%(default)s)",
+        )
+        solve.add_argument(
+            "--speed-kmh",
+            type=float,
+            default=engine.WALKING_SPEED_KMH,
+            help="avec --max-minutes : vitesse de marche en km/h (%(default)s)",
+        )
         solve.add_argument("--matrix", help="CSV origin,destination,minutes (r5py, OSRM…)")
         solve.add_argument("--time-limit", type=float, help="limite de temps du solveur (s)")
         solve.add_argument(
@@ -115,6 +127,8 @@ class Command(BaseCommand):
         radius_m,
         max_minutes,
         target_share,
+        detour,
+        speed_kmh,
         matrix,
         time_limit,
         departement,
@@ -132,7 +146,9 @@ class Command(BaseCommand):
         radius = (
             radius_m
             if radius_m is not None
-            else (max_minutes if matrix else engine.minutes_to_metres(max_minutes))
+            else (
+                max_minutes if matrix else engine.minutes_to_metres(max_minutes, detour, speed_kmh)
+            )
         )
         far = radius if model in ("mclp", "lscp") else math.inf if matrix else 2 * radius
         if matrix:
