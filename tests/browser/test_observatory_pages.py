@@ -15,7 +15,7 @@ def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
     page.goto("/observatoire/scenarios/")
     page.get_by_label("Adresse électronique").fill("agent@cd92.test")
     page.get_by_label("Mot de passe").fill("motdepasse-agent-1")
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Scénarios d'ouverture de sites")
     assert axe(page) == []
 

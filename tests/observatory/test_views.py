@@ -79,7 +79,7 @@ STAFF_PAGES = [
 def test_staff_pages_are_for_staff_only(client, scenario, manager, staff_user, name, with_pk):
     url = reverse(name, args=[scenario.pk] if with_pk else [])
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and reverse("admin:login") in anonymous["Location"]
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
     client.force_login(manager)
     assert client.get(url).status_code == 403
     client.force_login(staff_user)

@@ -8,6 +8,16 @@ from maillage.places.models import Closure, OpeningHours, Place, Space
 pytestmark = pytest.mark.django_db
 
 
+BOOKING_RULES = {
+    "slot_minutes": "30",
+    "min_duration_minutes": "30",
+    "min_notice_minutes": "0",
+    "max_advance_days": "90",
+    "buffer_before_minutes": "0",
+    "buffer_after_minutes": "0",
+}
+
+
 def inline_management(prefix: str, total: int = 0, initial: int = 0) -> dict:
     return {
         f"{prefix}-TOTAL_FORMS": str(total),
@@ -263,6 +273,7 @@ def test_prices_are_typed_in_euros_and_stored_in_cents(client, manager, place):
             "capacity": "8",
             "price_hour_cents": "12,50",
             "price_day_cents": "90",
+            **BOOKING_RULES,
         },
     )
     assert response.status_code == 302

@@ -7,9 +7,15 @@ from django.utils import timezone
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(
+        self, email: str, password: str | None = None, *, email_verified: bool = False, **fields
+    ) -> "User":
+        """A user; `email_verified=True` for accounts whose address needs no check (staff,
+        managers created by the Département, demo users)."""
         if not email:
             raise ValueError("L'adresse électronique est obligatoire.")
+        if email_verified:
+            fields.setdefault("email_verified_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])
@@ -18,7 +24,7 @@ class UserManager(BaseUserManager):
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.update(is_superuser=True, is_departement_staff=True)
-        return self.create_user(email, password, **fields)
+        return self.create_user(email, password, email_verified=True, **fields)
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
@@ -37,6 +43,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Tous les droits sur les lieux, les statuts et les comptes.",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        "adresse vérifiée le",
+        null=True,
+        blank=True,
+        help_text="Vide tant que la personne n'a pas ouvert le lien de vérification reçu.",
+    )
 
     objects = UserManager()
 
@@ -62,6 +74,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def can_book(self) -> bool:
+        """Booking needs an active account whose email address has been verified."""
+        return self.is_active and self.email_verified_at is not None
 
     @property
     def is_staff(self) -> bool:

@@ -29,6 +29,8 @@ MAILLAGE_DEPARTEMENT = os.environ.get("MAILLAGE_DEPARTEMENT", "92")
 MAILLAGE_TILES_URL = os.environ.get(
     "MAILLAGE_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
+# Absolute address of the platform, for links in emails.
+MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Walking access in the observatory: straight-line distance × detour, at this speed.
 MAILLAGE_WALKING_SPEED_KMH = float(os.environ.get("MAILLAGE_WALKING_SPEED_KMH", "4.5"))
 MAILLAGE_DETOUR_FACTOR = float(os.environ.get("MAILLAGE_DETOUR_FACTOR", "1.3"))
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.places",
     "maillage.observatory",
+    "maillage.booking",
+    "maillage.api",
     "maillage.demo",
 ]
 
@@ -134,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
 
 # Login rate limit (django-axes): a username and address pair is locked after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -143,6 +147,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The admin login form names the email field «username».
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count per address whatever its capitals, on the admin and the public login alike.
+AXES_USERNAME_CALLABLE = "maillage.accounts.roles.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
 
 LANGUAGE_CODE = "fr"

@@ -6,7 +6,17 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 os.environ.setdefault("MAILLAGE_HTTPS", "false")
 os.environ.setdefault("MAILLAGE_TILES_URL", "")
 
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 from maillage.config.settings import *  # noqa: E402, F403
+from maillage.config.settings import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the race tests need real concurrent connections.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"maillage-test-{os.getpid()}.sqlite3")
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -13,5 +13,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("observatoire/", include("maillage.observatory.urls")),
+    path("api/v1/", include("maillage.api.urls")),
+    path("", include("maillage.booking.urls")),
+    path("", include("maillage.accounts.urls")),
     path("", include("maillage.web.urls")),
 ]

@@ -2,6 +2,7 @@ from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +33,7 @@ def departement_staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('admin:login')}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path())
         if not has_departement_rights(request.user):
             raise PermissionDenied(services.STAFF_ONLY)
         return view(request, *args, **kwargs)

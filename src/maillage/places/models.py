@@ -128,6 +128,21 @@ class Place(models.Model):
     is_fictional = models.BooleanField(
         "exemple fictif", default=False, help_text="Lieu de démonstration, qui n'existe pas."
     )
+    requires_approval = models.BooleanField(
+        "réservations validées par un gestionnaire",
+        default=False,
+        help_text="Sinon, les réservations sont confirmées immédiatement.",
+    )
+    approval_delay_hours = models.PositiveSmallIntegerField(
+        "délai de validation (heures)",
+        default=48,
+        validators=[MinValueValidator(1, "Le délai de validation est d'au moins 1 heure.")],
+        help_text="Une réservation non validée dans ce délai expire et libère le créneau.",
+    )
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        "annulation possible jusqu'à (heures avant le début)",
+        default=24,
+    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -246,6 +261,9 @@ class SpaceKind(models.TextChoices):
 SEAT_KINDS = (SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE)
 
 
+SLOT_CHOICES = (15, 30, 60)
+
+
 class Space(models.Model):
     """A bookable (or not) space inside a place: open-space desks, a room, an office…"""
 
@@ -265,6 +283,33 @@ class Space(models.Model):
     price_day_cents = CentsField("prix à la journée (€)", null=True, blank=True)
     equipment = models.ManyToManyField(Equipment, blank=True, verbose_name="équipements")
     description = models.TextField("description", blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        "pas des créneaux (minutes)", choices=[(m, f"{m} min") for m in SLOT_CHOICES], default=30
+    )
+    min_duration_minutes = models.PositiveSmallIntegerField("durée minimale (minutes)", default=30)
+    max_duration_minutes = models.PositiveSmallIntegerField(
+        "durée maximale (minutes)", null=True, blank=True, help_text="Vide : sans limite."
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        "délai minimal avant le début (minutes)", default=0
+    )
+    max_advance_days = models.PositiveSmallIntegerField(
+        "réservable jusqu'à (jours à l'avance)",
+        null=True,
+        blank=True,
+        default=90,
+        help_text="Vide : sans limite.",
+    )
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        "temps de préparation avant (minutes)",
+        default=0,
+        help_text="Salles et bureaux seulement : entre deux réservations.",
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        "temps de remise en état après (minutes)",
+        default=0,
+        help_text="Salles et bureaux seulement : entre deux réservations.",
+    )
 
     class Meta:
         verbose_name = "espace"
@@ -286,6 +331,29 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.place})"
+
+    @property
+    def is_exclusive(self) -> bool:
+        """Booked whole (a room, an office), as opposed to desks whose seats are shared."""
+        return self.kind != SpaceKind.DESK
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.is_exclusive and (self.buffer_before_minutes or self.buffer_after_minutes):
+            errors["buffer_before_minutes"] = (
+                "Les temps de préparation ne s'appliquent qu'aux salles et bureaux, "
+                "pas aux postes en espace partagé."
+            )
+        if self.max_duration_minutes is not None and self.max_duration_minutes < max(
+            self.min_duration_minutes, 1
+        ):
+            errors["max_duration_minutes"] = "La durée maximale doit dépasser la durée minimale."
+        for name in ("min_duration_minutes", "max_duration_minutes"):
+            value = getattr(self, name)
+            if value and value % self.slot_minutes:
+                errors[name] = f"La durée doit être un multiple du pas ({self.slot_minutes} min)."
+        if errors:
+            raise ValidationError(errors)
 
 
 class OpeningHours(models.Model):

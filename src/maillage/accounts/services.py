@@ -1,0 +1,152 @@
+"""Account use cases: sign-up, email verification. No request here; views pass plain values."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from maillage.accounts.models import User
+
+VERIFICATION_MAX_AGE = timedelta(days=3)
+# One verification email per account per minute, whoever asks for it.
+VERIFICATION_RESEND_INTERVAL = timedelta(minutes=1)
+_VERIFICATION_SALT = "maillage.accounts.email-verification"
+_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse électronique."
+
+
+class AccountError(Exception):
+    """A domain error whose message is shown to the person, in French."""
+
+
+class EmailAlreadyUsed(AccountError):
+    pass
+
+
+class VerificationLinkInvalid(AccountError):
+    pass
+
+
+class VerificationLinkExpired(AccountError):
+    pass
+
+
+class VerificationLinkUsed(AccountError):
+    pass
+
+
+def normalize_email(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def email_is_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=normalize_email(email)).exists()
+
+
+def register_user(email: str, password: str, *, first_name: str = "", last_name: str = "") -> User:
+    """A new account, able to log in but not to book until its email address is verified.
+
+    The caller has validated the password; a concurrent sign-up with the same address is
+    refused by the database's case-insensitive unique constraint."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                normalize_email(email),
+                password,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+            )
+    except ValidationError as error:
+        if "email" in getattr(error, "error_dict", {}):
+            raise EmailAlreadyUsed(_EMAIL_TAKEN) from error
+        raise
+    except IntegrityError as error:
+        raise EmailAlreadyUsed(_EMAIL_TAKEN) from error
+
+
+def _state_digest(user: User) -> str:
+    # Changes when the address changes or once it is verified: a link works once.
+    state = f"{user.pk}|{user.email}|{user.email_verified_at}"
+    return salted_hmac(_VERIFICATION_SALT, state).hexdigest()[:32]
+
+
+def verification_token(user: User) -> str:
+    """A signed, timestamped token for the verification link of `user`'s current address."""
+    return signing.TimestampSigner(salt=_VERIFICATION_SALT).sign(f"{user.pk}.{_state_digest(user)}")
+
+
+def user_for_verification_token(token: str) -> User:
+    """The user the token was issued to, if it is still valid; raises an AccountError."""
+    try:
+        value = signing.TimestampSigner(salt=_VERIFICATION_SALT).unsign(
+            token, max_age=VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired as error:
+        raise VerificationLinkExpired(
+            "Ce lien de vérification a expiré (il est valable 3 jours). "
+            "Demandez un nouveau lien ci-dessous."
+        ) from error
+    except signing.BadSignature as error:
+        raise VerificationLinkInvalid(
+            "Ce lien de vérification n'est pas valide. Vérifiez qu'il a été copié en entier, "
+            "ou demandez un nouveau lien."
+        ) from error
+    pk, _, digest = value.partition(".")
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk.isdigit() else None
+    if user is None:
+        raise VerificationLinkInvalid("Ce lien de vérification ne correspond à aucun compte actif.")
+    if user.email_verified_at is not None:
+        raise VerificationLinkUsed(
+            "Ce lien a déjà été utilisé : votre adresse est vérifiée. Connectez-vous."
+        )
+    if not constant_time_compare(digest, _state_digest(user)):
+        raise VerificationLinkInvalid(
+            "Ce lien de vérification ne correspond plus à l'adresse du compte. "
+            "Demandez un nouveau lien."
+        )
+    return user
+
+
+def verify_email(token: str) -> User:
+    """Marks the address of the token's user verified, once; raises an AccountError."""
+    with transaction.atomic():
+        user = user_for_verification_token(token)
+        # Lock the row: two clicks at the same time verify once.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.email_verified_at is not None:
+            raise VerificationLinkUsed(
+                "Ce lien a déjà été utilisé : votre adresse est vérifiée. Connectez-vous."
+            )
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def mark_email_verified(user: User) -> None:
+    """Proof of the address by another route (a password reset link received by email)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+
+
+def user_awaiting_verification(email: str) -> User | None:
+    """The active, unverified account of this address, if any (for «renvoyer le lien»)."""
+    return User.objects.filter(
+        email__iexact=normalize_email(email), is_active=True, email_verified_at__isnull=True
+    ).first()
+
+
+def verification_throttle_key(user: User) -> str:
+    return f"accounts:verification-sent:{user.pk}:{user.date_joined.timestamp():.6f}"
+
+
+def claim_verification_email(user: User) -> bool:
+    """True if a verification email may be sent to `user` now (at most one per interval)."""
+    return cache.add(
+        verification_throttle_key(user),
+        True,
+        timeout=VERIFICATION_RESEND_INTERVAL.total_seconds(),
+    )

@@ -1,0 +1,160 @@
+"""Public account pages: sign-up, email verification, login, logout, password, «Mon compte»."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from maillage.accounts import emails, forms, services
+from maillage.accounts.decorators import login_required
+from maillage.accounts.models import User
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _data(request: HttpRequest):
+    """The submitted data for a bound form (even when empty), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _send_verification(request: HttpRequest, user: User) -> None:
+    if services.claim_verification_email(user):
+        token = services.verification_token(user)
+        link = request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
+        emails.send_verification_email(user, link)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    form = forms.SignupForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.register_user(
+                form.cleaned_data["email"],
+                form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except services.EmailAlreadyUsed as error:
+            form.add_error("email", str(error))
+        else:
+            _send_verification(request, user)
+            request.session["accounts_signup_email"] = user.email
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("accounts_signup_email", "")
+    return render(request, "accounts/signup_done.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """GET checks the link and asks for a click; POST verifies and logs in.
+
+    Mail scanners that open links (GET) thus neither use up the link nor get a session."""
+    try:
+        if request.method == "POST":
+            user = services.verify_email(token)
+        else:
+            user = services.user_for_verification_token(token)
+    except services.AccountError as error:
+        context = {
+            "error": str(error),
+            "used": isinstance(error, services.VerificationLinkUsed),
+            "form": forms.ResendVerificationForm(),
+        }
+        return render(request, "accounts/verify_email.html", context, status=400)
+    if request.method == "GET":
+        return render(request, "accounts/verify_email.html", {"pending_user": user})
+    login(request, user, backend=MODEL_BACKEND)
+    messages.success(request, "Votre adresse électronique est vérifiée : vous pouvez réserver.")
+    return redirect("accounts:account")
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.user.is_authenticated and request.user.email_verified_at is None:
+        initial["email"] = request.user.email
+    form = forms.ResendVerificationForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_awaiting_verification(form.cleaned_data["email"])
+        if user is not None:
+            _send_verification(request, user)
+        # The same answer whether or not the address has an account: no account discovery.
+        messages.success(
+            request,
+            "Si un compte non vérifié existe pour cette adresse, un nouveau lien vient de lui "
+            "être envoyé (un envoi par minute au plus). Pensez à regarder dans vos indésirables.",
+        )
+        return redirect("accounts:resend_verification")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = forms.LoginForm
+    redirect_authenticated_user = True
+    next_page = "web:home"
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET)."""
+
+    next_page = "web:home"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "Vous êtes déconnecté.")
+        return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {"account": request.user})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = forms.PasswordResetForm
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    email_template_name = "accounts/emails/password_reset.txt"
+    html_email_template_name = "accounts/emails/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_name": "Maillage"}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = forms.SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The link arrived in the mailbox: the address is proven.
+        services.mark_email_verified(form.user)
+        return super().form_valid(form)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.accounts.models import User
+from maillage.api.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "Crée un jeton d'API pour une personne (affiché une seule fois)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("--name", default="Application partenaire")
+
+    def handle(self, *args, email: str, name: str, **options):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"Aucun compte pour « {email} ».")
+        _, key = ApiToken.issue(user, name)
+        self.stdout.write(key)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from maillage.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("reservations", views.reservations, name="reservations"),
+    path("reservations/<int:pk>/annulation", views.cancellation, name="cancellation"),
+    path("espaces/<int:pk>/semaine", views.space_week, name="space_week"),
+]

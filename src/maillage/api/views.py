@@ -1,0 +1,159 @@
+"""The booking API for partner apps: JSON, a bearer token per person, problem details.
+
+Token-authenticated only (never the session cookie), hence exempt from CSRF tokens.
+"""
+
+import json
+from datetime import datetime
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from maillage.api.models import ApiToken, digest
+from maillage.api.problems import problem
+from maillage.booking import availability as core
+from maillage.booking import queries, services
+from maillage.booking.models import Booking
+from maillage.places.models import PlaceStatus, Space
+
+MAX_KEY_LENGTH = 100
+CONFLICTS = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return problem(401, "Fournissez un jeton : en-tête « Authorization: Bearer <jeton> ».")
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_digest=digest(header.removeprefix("Bearer ").strip()))
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            return problem(401, "Jeton inconnu ou révoqué.")
+        request.user = token.user
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+def booking_json(booking: Booking) -> dict:
+    return {
+        "id": booking.pk,
+        "space": booking.space_id,
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "seats": booking.seats,
+        "status": booking.status,
+        "price_cents": booking.price_cents,
+        "pending_until": booking.pending_until.isoformat() if booking.pending_until else None,
+    }
+
+
+def _instant(body: dict, name: str, errors: dict) -> datetime | None:
+    raw = body.get(name)
+    value = parse_datetime(raw) if isinstance(raw, str) else None
+    if value is None or timezone.is_naive(value):
+        errors.setdefault(name, []).append(
+            f"« {name} » : date et heure ISO 8601 avec fuseau attendues "
+            "(par exemple 2026-12-02T09:00:00+01:00)."
+        )
+        return None
+    return value
+
+
+def _json_body(request) -> dict | None:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+@token_required
+@require_http_methods(["GET", "POST"])
+def reservations(request):
+    """GET: the person's bookings. POST: book; the same Idempotency-Key replays the answer."""
+    if request.method == "GET":
+        mine = Booking.objects.filter(user=request.user).order_by("start")
+        return JsonResponse({"results": [booking_json(b) for b in mine]})
+    received = timezone.now()
+    body = _json_body(request)
+    if body is None:
+        return problem(400, "Le corps de la requête doit être un objet JSON.")
+    errors: dict[str, list[str]] = {}
+    start, end = _instant(body, "start", errors), _instant(body, "end", errors)
+    seats = body.get("seats", 1)
+    if not isinstance(seats, int) or isinstance(seats, bool) or seats < 1:
+        errors.setdefault("seats", []).append("« seats » : nombre entier d'au moins 1 attendu.")
+    space = body.get("space")
+    if not isinstance(space, int) or isinstance(space, bool):
+        errors.setdefault("space", []).append("« space » : identifiant (entier) attendu.")
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
+        errors.setdefault("Idempotency-Key", []).append(
+            f"L'en-tête Idempotency-Key compte de 1 à {MAX_KEY_LENGTH} caractères."
+        )
+    if errors:
+        return problem(400, "Certains champs sont invalides.", errors)
+    try:
+        booking = services.book(request.user, space, start, end, seats, idempotency_key=key)
+    except PermissionDenied as error:
+        return problem(403, str(error))
+    except services.BookingRefused as refusal:
+        status = 409 if CONFLICTS & set(refusal.codes) else 400
+        return problem(
+            status, "La réservation est refusée.", refusal.message_dict, codes=refusal.codes
+        )
+    replayed = booking.created_at < received
+    return JsonResponse(booking_json(booking), status=200 if replayed else 201)
+
+
+@token_required
+@require_http_methods(["POST"])
+def cancellation(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
+    body = _json_body(request) or {}
+    try:
+        booking = services.cancel(request.user, booking, str(body.get("reason", "")))
+    except PermissionDenied as error:
+        return problem(403, str(error))
+    except services.BookingRefused as refusal:
+        return problem(400, "L'annulation est refusée.", refusal.message_dict)
+    return JsonResponse(booking_json(booking))
+
+
+@require_http_methods(["GET"])
+def space_week(request, pk):
+    """A space's free, booked and closed intervals over a Paris week (public)."""
+    space = get_object_or_404(
+        Space.objects.select_related("place"), pk=pk, place__status=PlaceStatus.OPEN
+    )
+    day = parse_date(request.GET.get("semaine", "")) or timezone.localdate()
+    week = queries.space_week(space, queries.week_start(day))
+
+    def spans(intervals):
+        return [{"start": s.isoformat(), "end": e.isoformat()} for s, e in intervals]
+
+    return JsonResponse(
+        {
+            "space": space.pk,
+            "start": week.start.isoformat(),
+            "end": week.end.isoformat(),
+            "free": spans(week.free),
+            "booked": spans(week.booked),
+            "closed": spans(week.closed),
+            "free_seats": [
+                {"start": s.start.isoformat(), "end": s.end.isoformat(), "seats": s.free_seats}
+                for s in week.free_seats
+            ],
+        }
+    )

@@ -1,0 +1,715 @@
+"""Availability of a bookable space: what is free, booked or closed, and whether a request fits.
+
+The pure core of the booking engine (no Django). The service layer loads a space's rules, weekly
+opening hours, closures and the bookings around a window, then calls `compute_availability`
+(week view), `bookable_slots` (slot picker), `check_request` (before writing a booking) or
+`search` (many spaces at once).
+
+Time
+- Instants are aware datetimes, any zone in, UTC out; naive datetimes raise ValueError.
+- Opening hours and closures are local wall-clock times and dates in the space's zone
+  (Europe/Paris by default), so a local day lasts 23 h or 25 h on daylight-saving nights.
+- A wall-clock time designates the first instant at which the local clock shows that time or
+  later. So a time in the spring gap (02:30 on 29 March 2026) resolves to the end of the gap
+  (03:00 summer time), and an ambiguous time in the autumn overlap to its first occurrence
+  (fold=0, summer time). The rule keeps wall-clock order, so a range never turns inside out:
+  an opening 02:00–03:00 lasts 0 h on the spring night and 2 h on the autumn night.
+- A start is aligned on the granularity when its local time is a whole multiple of it after
+  midnight: both 02:30 of the autumn night are, nothing in the spring gap is. A duration must be
+  a whole multiple of the granularity (elapsed time).
+
+Spaces
+- Exclusive spaces (rooms, offices, halls, workshops) are booked whole; `capacity` is how many
+  people they hold. Every booking needs `buffer_before` set-up time and `buffer_after` clean-up
+  time, which may not overlap another booking's: two bookings are at least before + after
+  apart, so an existing booking [s, e) keeps new ones out of [s - before - after, e + after +
+  before). That widened span is what `booked` shows; buffers may fall outside opening hours.
+- Desk spaces share `capacity` seats; a booking holds `seats` of them and buffers do not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from maillage.booking.intervals import (
+    Interval,
+    clip,
+    covers,
+    intersect,
+    load_steps,
+    normalise,
+    subtract,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+DAY = timedelta(days=1)
+MIDNIGHT = time(0)
+_EPSILON = timedelta(microseconds=1)
+
+
+class SpaceKind(StrEnum):
+    MEETING_ROOM = "meeting_room"
+    PRIVATE_OFFICE = "private_office"
+    EVENT_HALL = "event_hall"
+    WORKSHOP = "workshop"
+    DESK = "desk"
+
+    @property
+    def is_exclusive(self) -> bool:
+        """Booked whole, as opposed to a desk space whose seats are shared."""
+        return self is not SpaceKind.DESK
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningRange:
+    """An opening range on a weekday (0 = Monday), local wall-clock; closes 00:00 means 24:00."""
+
+    weekday: int
+    opens: time
+    closes: time
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.weekday, int) and 0 <= self.weekday <= 6):
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {self.weekday!r}")
+        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
+            raise ValueError("opening hours are naive local wall-clock times")
+        if self.closes != MIDNIGHT and self.closes <= self.opens:
+            raise ValueError(f"opening range {self.opens}–{self.closes} closes before it opens")
+
+    @property
+    def offsets(self) -> Interval[timedelta]:
+        """Opening and closing as wall-clock offsets from the day's midnight."""
+        closes = DAY if self.closes == MIDNIGHT else _offset(self.closes)
+        return Interval(_offset(self.opens), closes)
+
+
+def _offset(moment: time) -> timedelta:
+    return timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyHours:
+    """A space's weekly opening hours: any number of ranges per weekday."""
+
+    ranges: tuple[OpeningRange, ...] = ()
+    # Merged wall-clock offsets per weekday, precomputed once: hashable, so day expansions cache.
+    by_weekday: tuple[tuple[Interval[timedelta], ...], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        ranges = tuple(self.ranges)
+        days: list[list[Interval[timedelta]]] = [[] for _ in range(7)]
+        for opening in ranges:
+            days[opening.weekday].append(opening.offsets)
+        object.__setattr__(self, "ranges", ranges)
+        object.__setattr__(self, "by_weekday", tuple(tuple(normalise(day)) for day in days))
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """An exceptional closure from `first_day` to `last_day` included, local dates."""
+
+    first_day: date
+    last_day: date
+
+    def __post_init__(self) -> None:
+        if isinstance(self.first_day, datetime) or isinstance(self.last_day, datetime):
+            raise ValueError("a closure runs between dates, not datetimes")
+        if self.last_day < self.first_day:
+            raise ValueError(f"closure ends ({self.last_day}) before it starts ({self.first_day})")
+
+
+@dataclass(frozen=True, slots=True)
+class BookedInterval:
+    """An existing booking: [start, end) holding `seats` (a whole exclusive space counts as 1)."""
+
+    start: datetime
+    end: datetime
+    seats: int = 1
+
+    def __post_init__(self) -> None:
+        start = _utc(self.start, "start")
+        end = _utc(self.end, "end")
+        if end <= start:
+            raise ValueError(f"booking ends ({end}) before it starts ({start})")
+        if not _is_count(self.seats):
+            raise ValueError(f"seats must be a whole number >= 1, got {self.seats!r}")
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+
+
+@dataclass(frozen=True, slots=True)
+class SpaceRules:
+    """How a space may be booked. None for max_duration or max_advance means no limit."""
+
+    kind: SpaceKind
+    capacity: int
+    granularity: timedelta = timedelta(minutes=30)
+    min_duration: timedelta = timedelta(0)
+    max_duration: timedelta | None = None
+    min_notice: timedelta = timedelta(0)
+    max_advance: timedelta | None = None
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
+    timezone: tzinfo = PARIS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", SpaceKind(self.kind))
+        if not _is_count(self.capacity):
+            raise ValueError(f"capacity must be a whole number >= 1, got {self.capacity!r}")
+        granularity = self.granularity
+        if granularity <= timedelta(0) or granularity % timedelta(minutes=1) or DAY % granularity:
+            raise ValueError(f"granularity must be whole minutes dividing a day, got {granularity}")
+        for name in ("min_duration", "min_notice", "buffer_before", "buffer_after"):
+            if getattr(self, name) < timedelta(0):
+                raise ValueError(f"{name} must not be negative")
+        if self.max_duration is not None and self.max_duration < max(self.min_duration, _EPSILON):
+            raise ValueError("max_duration must be positive and at least min_duration")
+        if self.max_advance is not None and self.max_advance < self.min_notice:
+            raise ValueError("max_advance must be at least min_notice")
+        if not self.kind.is_exclusive and self.gap:
+            raise ValueError("buffers apply to exclusive spaces only")
+
+    @property
+    def gap(self) -> timedelta:
+        """The least time between two bookings: one's clean-up then the other's set-up."""
+        return self.buffer_before + self.buffer_after
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+class SeatStep(NamedTuple):
+    """Free seats are constant on [start, end)."""
+
+    start: datetime
+    end: datetime
+    free_seats: int
+
+
+class Overbooking(NamedTuple):
+    """On [start, end) the bookings hold `excess_seats` more than the space has.
+
+    For an exclusive space, the excess is the number of bookings beyond the first.
+    """
+
+    start: datetime
+    end: datetime
+    excess_seats: int
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """A space's availability within [start, end), all intervals normalised, in UTC.
+
+    `free`, `booked` and `closed` partition `opening` (the weekly hours within the window):
+    `closed` lies in closures; for an exclusive space `booked` is held by bookings and their
+    buffers, for a desk space it is where no seat is free. `free_seats` (desk spaces only)
+    covers `free` and `booked` and never goes below zero: `overbooked` reports bookings beyond
+    capacity, anywhere in the window.
+    """
+
+    rules: SpaceRules
+    start: datetime
+    end: datetime
+    opening: tuple[Interval[datetime], ...]
+    closed: tuple[Interval[datetime], ...]
+    booked: tuple[Interval[datetime], ...]
+    free: tuple[Interval[datetime], ...]
+    free_seats: tuple[SeatStep, ...]
+    overbooked: tuple[Overbooking, ...]
+
+    def free_for(self, seats: int) -> tuple[Interval[datetime], ...]:
+        """Where a booking of `seats` seats (people, for an exclusive space) would fit."""
+        if not _is_count(seats):
+            raise ValueError(f"seats must be a whole number >= 1, got {seats!r}")
+        if self.rules.kind.is_exclusive:
+            return self.free if seats <= self.rules.capacity else ()
+        enough = (step[:2] for step in self.free_seats if step.free_seats >= seats)
+        return tuple(normalise(enough))
+
+
+class ViolationCode(StrEnum):
+    PAST_START = "past_start"
+    END_NOT_AFTER_START = "end_not_after_start"
+    OUTSIDE_OPENING_HOURS = "outside_opening_hours"
+    DURING_CLOSURE = "during_closure"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    TOO_LITTLE_NOTICE = "too_little_notice"
+    TOO_FAR_AHEAD = "too_far_ahead"
+    START_NOT_ALIGNED = "start_not_aligned"
+    DURATION_NOT_ALIGNED = "duration_not_aligned"
+    INVALID_SEATS = "invalid_seats"
+    OVER_CAPACITY = "over_capacity"
+    SLOT_TAKEN = "slot_taken"
+    NOT_ENOUGH_SEATS = "not_enough_seats"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken rule: a stable code, the request field it concerns and a French message."""
+
+    code: ViolationCode
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A space offered to `search`, with its bookings meeting the window widened by the gap."""
+
+    space_id: Hashable
+    rules: SpaceRules
+    hours: WeeklyHours
+    closures: tuple[Closure, ...] = ()
+    bookings: tuple[BookedInterval, ...] = ()
+    distance: float | None = None
+
+
+def wall_clock_instant(local: datetime, zone: tzinfo = PARIS) -> datetime:
+    """The first instant (UTC) at which the clock of `zone` shows `local` (naive) or later."""
+    if local.tzinfo is not None:
+        raise ValueError(f"expected a naive wall-clock time, got {local!r}")
+    instant = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == local:
+        return instant
+    # In a gap, fold=0 lands after the transition and fold=1 before it: bisect to the transition.
+    before = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    after, offset_after = instant, instant.astimezone(zone).utcoffset()
+    while after - before > _EPSILON:
+        middle = before + (after - before) // 2
+        if middle.astimezone(zone).utcoffset() == offset_after:
+            after = middle
+        else:
+            before = middle
+    return after
+
+
+def compute_availability(
+    rules: SpaceRules,
+    start: datetime,
+    end: datetime,
+    *,
+    hours: WeeklyHours,
+    closures: Iterable[Closure] = (),
+    bookings: Iterable[BookedInterval] = (),
+) -> Availability:
+    """Free, booked and closed time of a space within [start, end).
+
+    `bookings` must include every booking meeting the window widened by `rules.gap`.
+    """
+    start, end = _window(start, end)
+    zone = rules.timezone
+    opening = _opening_intervals(hours, start, end, zone)
+    closure_time = _closure_intervals(_closures_meeting(closures, start, end, zone), zone)
+    open_time = subtract(opening, closure_time)
+    bookings = tuple(bookings)
+    exclusive = rules.kind.is_exclusive
+    loads = load_steps((b.start, b.end, 1 if exclusive else b.seats) for b in bookings)
+    limit = 1 if exclusive else rules.capacity
+    overbooked = tuple(
+        Overbooking(max(load_start, start), min(load_end, end), total - limit)
+        for load_start, load_end, total in loads
+        if total > limit and load_start < end and start < load_end
+    )
+    if exclusive:
+        blocked = normalise((b.start - rules.gap, b.end + rules.gap) for b in bookings)
+        free_seats: tuple[SeatStep, ...] = ()
+        booked = intersect(open_time, blocked)
+        free = subtract(open_time, blocked)
+    else:
+        free_seats = tuple(_seat_steps(rules.capacity, loads, open_time))
+        booked = normalise(step[:2] for step in free_seats if not step.free_seats)
+        free = normalise(step[:2] for step in free_seats if step.free_seats)
+    return Availability(
+        rules=rules,
+        start=start,
+        end=end,
+        opening=tuple(opening),
+        closed=tuple(intersect(opening, closure_time)),
+        booked=tuple(booked),
+        free=tuple(free),
+        free_seats=free_seats,
+        overbooked=overbooked,
+    )
+
+
+def bookable_slots(
+    rules: SpaceRules,
+    start: datetime,
+    end: datetime,
+    duration: timedelta,
+    now: datetime,
+    *,
+    seats: int = 1,
+    hours: WeeklyHours,
+    closures: Iterable[Closure] = (),
+    bookings: Iterable[BookedInterval] = (),
+) -> list[Interval[datetime]]:
+    """Every slot [t, t + duration) inside [start, end) that `check_request` would accept.
+
+    `bookings` must include every booking meeting the window widened by `rules.gap`.
+    """
+    now = _utc(now, "now")
+    if not (
+        rules.min_duration <= duration
+        and (rules.max_duration is None or duration <= rules.max_duration)
+        and duration > timedelta(0)
+        and not duration % rules.granularity
+        and _is_count(seats)
+        and seats <= rules.capacity
+    ):
+        return []
+    availability = compute_availability(
+        rules, start, end, hours=hours, closures=closures, bookings=bookings
+    )
+    earliest = now + rules.min_notice
+    latest = None if rules.max_advance is None else now + rules.max_advance
+    slots: list[Interval[datetime]] = []
+    for free_start, free_end in availability.free_for(seats):
+        first = max(free_start, earliest)
+        last = free_end - duration if latest is None else min(free_end - duration, latest)
+        if first <= last:
+            slots.extend(
+                Interval(slot_start, slot_start + duration)
+                for slot_start in _aligned_instants(first, last, rules.granularity, rules.timezone)
+            )
+    return slots
+
+
+def check_request(
+    rules: SpaceRules,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    now: datetime,
+    *,
+    hours: WeeklyHours,
+    closures: Iterable[Closure] = (),
+    bookings: Iterable[BookedInterval] = (),
+) -> list[Violation]:
+    """Every rule a booking request breaks; empty when it can be booked.
+
+    `bookings` must include every booking meeting [start, end) widened by `rules.gap`, and not
+    the booking being changed, if any.
+    """
+    start, end, now = _utc(start, "start"), _utc(end, "end"), _utc(now, "now")
+    zone = rules.timezone
+    violations: list[Violation] = []
+
+    def refuse(code: ViolationCode, field_name: str, message: str) -> None:
+        violations.append(Violation(code, field_name, message))
+
+    if start < now:
+        refuse(ViolationCode.PAST_START, "start", "La réservation doit commencer dans le futur.")
+    elif start < now + rules.min_notice:
+        refuse(
+            ViolationCode.TOO_LITTLE_NOTICE,
+            "start",
+            f"La réservation doit être faite au moins {format_duration(rules.min_notice)} "
+            "à l'avance.",
+        )
+    if rules.max_advance is not None and start > now + rules.max_advance:
+        refuse(
+            ViolationCode.TOO_FAR_AHEAD,
+            "start",
+            f"La réservation ne peut pas être faite plus de {format_duration(rules.max_advance)} "
+            "à l'avance.",
+        )
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    since_midnight = local_start - datetime.combine(local_start.date(), MIDNIGHT)
+    if since_midnight % rules.granularity:
+        before = local_start - since_midnight % rules.granularity
+        refuse(
+            ViolationCode.START_NOT_ALIGNED,
+            "start",
+            f"Le début doit tomber sur un créneau de {format_duration(rules.granularity)} "
+            f"à partir de minuit, par exemple {before:%H:%M} ou "
+            f"{before + rules.granularity:%H:%M}.",
+        )
+    seats_valid = _is_count(seats)
+    if not seats_valid:
+        refuse(ViolationCode.INVALID_SEATS, "seats", "Le nombre de places doit être au moins 1.")
+    elif seats > rules.capacity:
+        limit = (
+            f"accueille au plus {_count(rules.capacity, 'personne')}"
+            if rules.kind.is_exclusive
+            else f"compte {_count(rules.capacity, 'place')}"
+        )
+        refuse(
+            ViolationCode.OVER_CAPACITY,
+            "seats",
+            f"L'espace {limit} ; la demande porte sur {seats}.",
+        )
+    if end <= start:
+        refuse(
+            ViolationCode.END_NOT_AFTER_START,
+            "end",
+            "La fin de la réservation doit être après son début.",
+        )
+        return violations
+
+    duration = end - start
+    if duration < rules.min_duration:
+        refuse(
+            ViolationCode.TOO_SHORT,
+            "end",
+            f"La durée minimale de réservation est de {format_duration(rules.min_duration)} ; "
+            f"la demande dure {format_duration(duration)}.",
+        )
+    elif rules.max_duration is not None and duration > rules.max_duration:
+        refuse(
+            ViolationCode.TOO_LONG,
+            "end",
+            f"La durée maximale de réservation est de {format_duration(rules.max_duration)} ; "
+            f"la demande dure {format_duration(duration)}.",
+        )
+    if duration % rules.granularity:
+        refuse(
+            ViolationCode.DURATION_NOT_ALIGNED,
+            "end",
+            f"La durée doit être un multiple de {format_duration(rules.granularity)} ; "
+            f"la demande dure {format_duration(duration)}.",
+        )
+    if not covers(_opening_intervals(hours, start, end, zone), start, end):
+        refuse(
+            ViolationCode.OUTSIDE_OPENING_HOURS,
+            "start",
+            "Le créneau demandé sort des horaires d'ouverture de l'espace.",
+        )
+    closing = _closures_meeting(closures, start, end, zone)
+    if closing:
+        first = min(closing, key=lambda closure: closure.first_day)
+        refuse(
+            ViolationCode.DURING_CLOSURE,
+            "start",
+            "L'espace est exceptionnellement fermé "
+            f"{_format_days(first.first_day, first.last_day)}.",
+        )
+    if seats_valid and seats <= rules.capacity:
+        free = _free_seats_throughout(rules, bookings, start, end)
+        if rules.kind.is_exclusive and free < seats:
+            refuse(
+                ViolationCode.SLOT_TAKEN,
+                "start",
+                "Le créneau est déjà réservé"
+                + (" (temps de battement compris)." if rules.gap else "."),
+            )
+        elif free < seats:
+            refuse(
+                ViolationCode.NOT_ENOUGH_SEATS,
+                "seats",
+                f"Il reste {_count(free, 'place libre', 'places libres')} sur tout le créneau ; "
+                f"la demande porte sur {seats}.",
+            )
+    return violations
+
+
+def search(
+    candidates: Iterable[Candidate], start: datetime, end: datetime, people: int
+) -> list[Candidate]:
+    """The candidates free for `people` throughout [start, end), nearest first when known.
+
+    Desk spaces need `people` free seats all along; exclusive spaces need capacity for them and
+    no booking or buffer in the way. Booking rules (durations, notice, alignment) are not
+    applied: `check_request` on the chosen space does that.
+    """
+    start, end = _window(start, end)
+    if not _is_count(people):
+        raise ValueError(f"people must be a whole number >= 1, got {people!r}")
+    found = [
+        candidate
+        for candidate in candidates
+        if people <= candidate.rules.capacity
+        and not _closures_meeting(candidate.closures, start, end, candidate.rules.timezone)
+        and covers(
+            _opening_intervals(candidate.hours, start, end, candidate.rules.timezone), start, end
+        )
+        and _free_seats_throughout(candidate.rules, candidate.bookings, start, end) >= people
+    ]
+    found.sort(key=lambda candidate: (candidate.distance is None, candidate.distance or 0.0))
+    return found
+
+
+def format_duration(duration: timedelta) -> str:
+    """A duration in French: «2 jours», «1 h 30», «45 min»."""
+    minutes = int(duration // timedelta(minutes=1))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [_count(days, "jour")] if days else []
+    if hours:
+        parts.append(f"{hours} h {minutes:02d}" if minutes else f"{hours} h")
+    elif minutes or not days:
+        parts.append(f"{minutes} min")
+    return " ".join(parts)
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number <= 1 else plural or singular + 's'}"
+
+
+def _format_days(first: date, last: date) -> str:
+    if first == last:
+        return f"le {first:%d/%m/%Y}"
+    return f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    start, end = _utc(start, "start"), _utc(end, "end")
+    if end <= start:
+        raise ValueError(f"empty window: {start} to {end}")
+    return start, end
+
+
+def _local_days(start: datetime, end: datetime, zone: tzinfo) -> tuple[date, date]:
+    """The local dates of the first and last instants of [start, end)."""
+    return start.astimezone(zone).date(), (end - _EPSILON).astimezone(zone).date()
+
+
+@lru_cache(maxsize=65536)
+def _day_opening(
+    offsets: tuple[Interval[timedelta], ...], day: date, zone: tzinfo
+) -> tuple[Interval[datetime], ...]:
+    # Cached: thousands of spaces share a few patterns of hours, and conversions dominate.
+    midnight = datetime.combine(day, MIDNIGHT)
+    return tuple(
+        Interval(
+            wall_clock_instant(midnight + opens, zone), wall_clock_instant(midnight + closes, zone)
+        )
+        for opens, closes in offsets
+    )
+
+
+def _opening_intervals(
+    hours: WeeklyHours, start: datetime, end: datetime, zone: tzinfo
+) -> list[Interval[datetime]]:
+    first_day, last_day = _local_days(start, end, zone)
+    pieces: list[Interval[datetime]] = []
+    day = first_day
+    while day <= last_day:
+        pieces.extend(_day_opening(hours.by_weekday[day.weekday()], day, zone))
+        day += DAY
+    return clip(normalise(pieces), start, end)
+
+
+def _closures_meeting(
+    closures: Iterable[Closure], start: datetime, end: datetime, zone: tzinfo
+) -> list[Closure]:
+    # An instant is closed exactly when its local date lies in a closure, so dates suffice.
+    first_day, last_day = _local_days(start, end, zone)
+    return [c for c in closures if c.first_day <= last_day and first_day <= c.last_day]
+
+
+def _closure_intervals(closures: Sequence[Closure], zone: tzinfo) -> list[Interval[datetime]]:
+    return normalise(
+        (
+            wall_clock_instant(datetime.combine(closure.first_day, MIDNIGHT), zone),
+            wall_clock_instant(datetime.combine(closure.last_day + DAY, MIDNIGHT), zone),
+        )
+        for closure in closures
+    )
+
+
+def _seat_steps(
+    capacity: int,
+    loads: Sequence[tuple[datetime, datetime, int]],
+    open_intervals: Sequence[Interval[datetime]],
+) -> Iterator[SeatStep]:
+    """Free seats over the open intervals, from the sorted load steps; a two-pointer sweep."""
+    first = 0
+    for open_start, open_end in open_intervals:
+        while first < len(loads) and loads[first][1] <= open_start:
+            first += 1
+        pending: SeatStep | None = None
+        cursor, index = open_start, first
+        while cursor < open_end:
+            if index < len(loads) and loads[index][0] < open_end:
+                load_start, load_end, total = loads[index]
+                if cursor < load_start:
+                    step = SeatStep(cursor, load_start, capacity)
+                else:
+                    step = SeatStep(cursor, min(load_end, open_end), max(0, capacity - total))
+                    index += 1
+            else:
+                step = SeatStep(cursor, open_end, capacity)
+            cursor = step.end
+            # Loads above capacity all clamp to zero: merge them into one step.
+            if pending is not None and pending.free_seats == step.free_seats:
+                pending = SeatStep(pending.start, step.end, step.free_seats)
+            else:
+                if pending is not None:
+                    yield pending
+                pending = step
+        if pending is not None:
+            yield pending
+
+
+def _free_seats_throughout(
+    rules: SpaceRules, bookings: Iterable[BookedInterval], start: datetime, end: datetime
+) -> int:
+    """Seats free during all of [start, end), ignoring hours; an exclusive space has all or none."""
+    if rules.kind.is_exclusive:
+        gap = rules.gap
+        taken = any(b.start - gap < end and start < b.end + gap for b in bookings)
+        return 0 if taken else rules.capacity
+    loads = load_steps(
+        (b.start, b.end, b.seats) for b in bookings if b.start < end and start < b.end
+    )
+    return max(0, rules.capacity - max((total for *_, total in loads), default=0))
+
+
+def _aligned_instants(
+    first: datetime, last: datetime, granularity: timedelta, zone: tzinfo
+) -> Iterator[datetime]:
+    """Instants in [first, last], in order, whose local time is a multiple of `granularity`."""
+    day, last_day = first.astimezone(zone).date(), last.astimezone(zone).date()
+    marks_per_day = DAY // granularity
+    while day <= last_day:
+        midnight = datetime.combine(day, MIDNIGHT)
+        day_start = wall_clock_instant(midnight, zone)
+        if wall_clock_instant(midnight + DAY, zone) - day_start == DAY:
+            # A 24-hour day keeps one UTC offset: the marks are evenly spaced.
+            lowest = max(0, -((day_start - first) // granularity))
+            highest = min(marks_per_day - 1, (last - day_start) // granularity)
+            for mark in range(lowest, highest + 1):
+                yield day_start + mark * granularity
+        else:
+            # A daylight-saving day: each wall-clock mark occurs zero, one or two times.
+            instants = sorted(
+                {
+                    instant
+                    for mark in range(marks_per_day)
+                    for instant in _occurrences(midnight + mark * granularity, zone)
+                    if first <= instant <= last
+                }
+            )
+            yield from instants
+        day += DAY
+
+
+def _occurrences(local: datetime, zone: tzinfo) -> Iterator[datetime]:
+    """The instants (UTC) at which the clock of `zone` shows exactly `local`."""
+    for fold in (0, 1):
+        instant = local.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None) == local:
+            yield instant

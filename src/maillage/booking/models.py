@@ -1,0 +1,161 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from maillage.core.money import CentsField
+from maillage.places.models import Space
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class BookingStatus(models.TextChoices):
+    PENDING = "pending", "En attente de validation"
+    CONFIRMED = "confirmed", "Confirmée"
+    CHECKED_IN = "checked_in", "Présence constatée"
+    NO_SHOW = "no_show", "Absence constatée"
+    CANCELLED = "cancelled", "Annulée"
+    REFUSED = "refused", "Refusée"
+    EXPIRED = "expired", "Expirée"
+
+
+# Statuses in which a booking holds its slot (a past no-show held it too).
+HOLDING_STATUSES = (
+    BookingStatus.PENDING,
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.NO_SHOW,
+)
+
+
+class BookingQuerySet(models.QuerySet):
+    def holding(self) -> "BookingQuerySet":
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def meeting(self, start, end) -> "BookingQuerySet":
+        """Bookings whose blocked span (buffers included) meets [start, end)."""
+        return self.filter(blocked_start__lt=end, blocked_end__gt=start)
+
+
+class BookingSeries(models.Model):
+    """A recurring booking (every week, same times): its occurrences are Bookings."""
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    weeks = models.PositiveSmallIntegerField("nombre de semaines")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "série de réservations"
+        verbose_name_plural = "séries de réservations"
+
+    def __str__(self) -> str:
+        return f"Série de {self.weeks} semaines ({self.space})"
+
+
+class Booking(models.Model):
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="bookings", verbose_name="espace"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name="réservé par",
+    )
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    # The span the booking keeps others out of: with the space's buffers for rooms.
+    blocked_start = models.DateTimeField(editable=False)
+    blocked_end = models.DateTimeField(editable=False)
+    exclusive = models.BooleanField("espace réservé en entier", editable=False)
+    seats = models.PositiveSmallIntegerField("postes", default=1)
+    status = models.CharField(
+        "statut", max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    price_cents = CentsField("prix (€)", default=0)
+    pending_until = models.DateTimeField("à valider avant", null=True, blank=True)
+    series = models.ForeignKey(
+        BookingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name="série",
+    )
+    # NULL, not "", when absent: the per-user uniqueness applies to real keys only.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=100, null=True, blank=True, editable=False
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="annulée par",
+    )
+    status_reason = models.CharField("motif", max_length=300, blank=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réservation"
+        verbose_name_plural = "réservations"
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["space", "blocked_start"]),
+            models.Index(fields=["blocked_start"]),
+            models.Index(fields=["user", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_start__lte=F("start")) & Q(blocked_end__gte=F("end")),
+                name="booking_blocked_span_covers_it",
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="booking_seats_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=BookingStatus.values), name="booking_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="booking_idempotency_key_unique_per_user",
+            ),
+            # On PostgreSQL an exclusion constraint (migration 0002) also forbids two holding
+            # bookings of an exclusive space whose blocked spans overlap.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} — {self.start:%d/%m/%Y %H:%M}"
+
+    @property
+    def place(self):
+        return self.space.place
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar feed (their bookings, or a managed place's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "agenda en ligne"
+        verbose_name_plural = "agendas en ligne"
+
+    def __str__(self) -> str:
+        return f"Agenda de {self.user}"

@@ -1,0 +1,343 @@
+"""Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
+atomically under a per-space lock, and leaves the database as it was when it refuses."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from maillage.booking import availability as core
+from maillage.booking import notifications
+from maillage.booking.lifecycle import Actor, may_change
+from maillage.booking.models import Booking, BookingSeries, BookingStatus
+from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.booking.space_rules import blocked_span, closures_of, hours_of, rules_of
+from maillage.places import permissions
+from maillage.places.models import PlaceStatus, Space
+
+MAX_SERIES_WEEKS = 52
+# A manager may mark presence from this long before the start.
+CHECK_IN_EARLY = timedelta(minutes=30)
+
+
+class BookingRefused(ValidationError):
+    """The request breaks booking rules: one message per broken rule, keyed by field."""
+
+    def __init__(self, violations: Iterable[core.Violation]):
+        self.violations = list(violations)
+        errors: dict[str, list[str]] = {}
+        for violation in self.violations:
+            errors.setdefault(violation.field, []).append(violation.message)
+        super().__init__(errors)
+
+    @property
+    def codes(self) -> list[str]:
+        return [str(v.code) for v in self.violations]
+
+
+def _refusal(code: str, field: str, message: str) -> BookingRefused:
+    return BookingRefused([core.Violation(code, field, message)])
+
+
+def can_book(user) -> bool:
+    return bool(user.is_authenticated and user.can_book)
+
+
+def _locked_space(space_id) -> Space:
+    """The space, locked for this transaction: bookings of one space are decided one at a
+    time (a row lock on PostgreSQL; SQLite serialises every write transaction)."""
+    try:
+        return (
+            Space.objects.select_for_update()
+            .select_related("place")
+            .prefetch_related("place__opening_hours", "place__closures")
+            .get(pk=space_id)
+        )
+    except (Space.DoesNotExist, ValueError, TypeError) as error:
+        raise _refusal("unknown_space", "space", "Cet espace n'existe pas.") from error
+
+
+def _expire_stale(space: Space, now: datetime) -> None:
+    Booking.objects.filter(
+        space=space, status=BookingStatus.PENDING, pending_until__lte=now
+    ).update(status=BookingStatus.EXPIRED, updated_at=now)
+
+
+def _booked_around(space: Space, start: datetime, end: datetime) -> list[core.BookedInterval]:
+    blocked_start, blocked_end = blocked_span(space, start, end)
+    return [
+        core.BookedInterval(b.start, b.end, b.seats if not b.exclusive else 1)
+        for b in Booking.objects.filter(space=space).holding().meeting(blocked_start, blocked_end)
+    ]
+
+
+def _check(space: Space, start, end, seats: int, now) -> list[core.Violation]:
+    if not space.is_bookable or space.place.status != PlaceStatus.OPEN:
+        return [core.Violation("not_bookable", "space", "Cet espace n'est pas réservable.")]
+    return core.check_request(
+        rules_of(space),
+        start,
+        end,
+        seats,
+        now,
+        hours=hours_of(space.place),
+        closures=closures_of(space.place),
+        bookings=_booked_around(space, start, end),
+    )
+
+
+def _price(space: Space, start, end, seats: int) -> int:
+    try:
+        return booking_price_cents(
+            end - start,
+            seats if not space.is_exclusive else 1,
+            space.price_hour_cents,
+            space.price_half_day_cents,
+            space.price_day_cents,
+        )
+    except NoPriceCoversIt as error:
+        raise _refusal(
+            "no_price",
+            "end",
+            "Aucun tarif de cet espace ne correspond à cette durée : choisissez une autre durée.",
+        ) from error
+
+
+def _create(space: Space, user, start, end, seats, now, key=None, series=None) -> Booking:
+    blocked_start, blocked_end = blocked_span(space, start, end)
+    approval = space.place.requires_approval
+    return Booking.objects.create(
+        space=space,
+        user=user,
+        start=start,
+        end=end,
+        blocked_start=blocked_start,
+        blocked_end=blocked_end,
+        exclusive=space.is_exclusive,
+        seats=1 if space.is_exclusive else seats,
+        status=BookingStatus.PENDING if approval else BookingStatus.CONFIRMED,
+        pending_until=now + timedelta(hours=space.place.approval_delay_hours) if approval else None,
+        price_cents=_price(space, start, end, seats),
+        idempotency_key=key,
+        series=series,
+    )
+
+
+def book(
+    user,
+    space_id,
+    start: datetime,
+    end: datetime,
+    seats: int = 1,
+    *,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a space. With an idempotency key, the same key from the same user returns the
+    booking it made the first time, never a second one."""
+    if not can_book(user):
+        raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            space = _locked_space(space_id)
+            if idempotency_key:
+                earlier = Booking.objects.filter(user=user, idempotency_key=idempotency_key)
+                if existing := earlier.first():
+                    return existing
+            _expire_stale(space, now)
+            violations = _check(space, start, end, seats, now)
+            if violations:
+                raise BookingRefused(violations)
+            booking = _create(space, user, start, end, seats, now, key=idempotency_key)
+            transaction.on_commit(lambda: notifications.booking_made(booking))
+            return booking
+    except IntegrityError as error:
+        # The database refused what the check let through: another writer got there first.
+        if idempotency_key and (
+            existing := Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        ):
+            return existing
+        raise _refusal(
+            core.ViolationCode.SLOT_TAKEN,
+            "start",
+            "Ce créneau vient d'être réservé par quelqu'un d'autre.",
+        ) from error
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime
+    end: datetime
+    violations: tuple[core.Violation, ...]
+
+    @property
+    def free(self) -> bool:
+        return not self.violations
+
+
+def weekly_occurrences(
+    start: datetime, end: datetime, weeks: int
+) -> list[tuple[datetime, datetime]]:
+    """The same local wall-clock times each week (a Tuesday 9:00 stays 9:00 across DST)."""
+    if not 1 <= weeks <= MAX_SERIES_WEEKS:
+        raise _refusal(
+            "series_weeks", "weeks", f"Une série dure de 1 à {MAX_SERIES_WEEKS} semaines."
+        )
+    local_start = timezone.localtime(start).replace(tzinfo=None)
+    local_end = timezone.localtime(end).replace(tzinfo=None)
+    return [
+        (
+            core.wall_clock_instant(local_start + timedelta(weeks=k)),
+            core.wall_clock_instant(local_end + timedelta(weeks=k)),
+        )
+        for k in range(weeks)
+    ]
+
+
+def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Occurrence]:
+    """Each weekly occurrence with the rules it breaks (empty when free). Writes nothing."""
+    now = now or timezone.now()
+    space = Space.objects.select_related("place").get(pk=space_id)
+    return [
+        Occurrence(s, e, tuple(_check(space, s, e, seats, now)))
+        for s, e in weekly_occurrences(start, end, weeks)
+    ]
+
+
+def book_series(
+    user, space_id, start, end, weeks, seats=1, now=None
+) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
+    """Book every free weekly occurrence; return the series, the bookings and the dates left
+    out with their reasons."""
+    if not can_book(user):
+        raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        space = _locked_space(space_id)
+        _expire_stale(space, now)
+        occurrences = [
+            Occurrence(s, e, tuple(_check(space, s, e, seats, now)))
+            for s, e in weekly_occurrences(start, end, weeks)
+        ]
+        free = [o for o in occurrences if o.free]
+        if not free:
+            return None, [], occurrences
+        series = BookingSeries.objects.create(space=space, user=user, weeks=weeks)
+        bookings = [_create(space, user, o.start, o.end, seats, now, series=series) for o in free]
+        transaction.on_commit(lambda: notifications.series_made(series, bookings))
+    return series, bookings, [o for o in occurrences if not o.free]
+
+
+def _actor(user, booking: Booking) -> Actor | None:
+    if permissions.can_edit_place(user, booking.space.place):
+        return Actor.MANAGER
+    if user.is_authenticated and booking.user_id == user.pk:
+        return Actor.BOOKER
+    return None
+
+
+def _change(user, booking: Booking, target: str, reason: str = "", now=None) -> Booking:
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update().select_related("space__place").get(pk=booking.pk)
+        )
+        actor = _actor(user, booking)
+        if actor is None:
+            raise PermissionDenied("Cette réservation n'est pas la vôtre.")
+        if not may_change(booking.status, target, actor):
+            raise _refusal(
+                "status",
+                "status",
+                f"Une réservation « {booking.get_status_display().lower()} » ne peut pas "
+                f"devenir « {BookingStatus(target).label.lower()} ».",
+            )
+        booking.status = target
+        booking.status_reason = reason
+        if target == BookingStatus.CANCELLED:
+            booking.cancelled_at, booking.cancelled_by = now, user
+        booking.save()
+    return booking
+
+
+def cancel(user, booking: Booking, reason: str = "", now=None) -> Booking:
+    now = now or timezone.now()
+    place = booking.space.place
+    is_manager = permissions.can_edit_place(user, place)
+    if is_manager and booking.user_id != user.pk and not reason.strip():
+        raise _refusal(
+            "reason_required", "reason", "Indiquez le motif de l'annulation à la personne."
+        )
+    if not is_manager:
+        if booking.end <= now:
+            raise _refusal("past", "start", "Une réservation passée ne peut plus être annulée.")
+        deadline = booking.start - timedelta(hours=place.cancellation_notice_hours)
+        if booking.status == BookingStatus.CONFIRMED and now > deadline:
+            raise _refusal(
+                "cancellation_notice",
+                "start",
+                f"Ce lieu accepte les annulations jusqu'à {place.cancellation_notice_hours} h "
+                "avant le début : contactez le lieu.",
+            )
+    booking = _change(user, booking, BookingStatus.CANCELLED, reason, now)
+    transaction.on_commit(lambda: notifications.booking_cancelled(booking))
+    return booking
+
+
+def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
+    """Cancel every occurrence still to come."""
+    now = now or timezone.now()
+    upcoming = series.bookings.holding().filter(start__gt=now)
+    return [cancel(user, booking, now=now) for booking in upcoming]
+
+
+def confirm(user, booking: Booking, now=None) -> Booking:
+    now = now or timezone.now()
+    if booking.status == BookingStatus.PENDING and booking.pending_until <= now:
+        _change_system_expiry(booking, now)
+        raise _refusal("expired", "status", "Le délai de validation est dépassé : elle a expiré.")
+    booking = _change(user, booking, BookingStatus.CONFIRMED, now=now)
+    transaction.on_commit(lambda: notifications.booking_approved(booking))
+    return booking
+
+
+def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
+    if not reason.strip():
+        raise _refusal("reason_required", "reason", "Indiquez le motif du refus à la personne.")
+    booking = _change(user, booking, BookingStatus.REFUSED, reason, now)
+    transaction.on_commit(lambda: notifications.booking_refused(booking))
+    return booking
+
+
+def check_in(user, booking: Booking, now=None) -> Booking:
+    now = now or timezone.now()
+    if now < booking.start - CHECK_IN_EARLY:
+        raise _refusal(
+            "too_early", "status", "La présence se constate au plus tôt 30 minutes avant."
+        )
+    return _change(user, booking, BookingStatus.CHECKED_IN, now=now)
+
+
+def mark_no_show(user, booking: Booking, now=None) -> Booking:
+    now = now or timezone.now()
+    if now < booking.start:
+        raise _refusal("too_early", "status", "Une absence se constate après l'heure de début.")
+    return _change(user, booking, BookingStatus.NO_SHOW, now=now)
+
+
+def _change_system_expiry(booking: Booking, now) -> None:
+    Booking.objects.filter(pk=booking.pk, status=BookingStatus.PENDING).update(
+        status=BookingStatus.EXPIRED, updated_at=now
+    )
+
+
+def expire_pending(now=None) -> int:
+    """Pending bookings past their deadline free their slot (for a scheduler)."""
+    now = now or timezone.now()
+    return Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now).update(
+        status=BookingStatus.EXPIRED, updated_at=now
+    )

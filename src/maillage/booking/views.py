@@ -1,0 +1,375 @@
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST, require_safe
+
+from maillage.booking import availability as core
+from maillage.booking import queries, services
+from maillage.booking.calendar import calendar_of
+from maillage.booking.forms import BookingForm, ReasonForm, SearchForm
+from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed
+from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.places import permissions
+from maillage.places.models import Place, PlaceStatus, Space
+
+ACTIONS = {
+    "confirmer": services.confirm,
+    "present": services.check_in,
+    "absent": services.mark_no_show,
+}
+
+
+def _login(request):
+    return redirect_to_login(request.get_full_path())
+
+
+def _estimate(space: Space, start, end, people: int) -> int | None:
+    try:
+        return booking_price_cents(
+            end - start,
+            1 if space.is_exclusive else people,
+            space.price_hour_cents,
+            space.price_half_day_cents,
+            space.price_day_cents,
+        )
+    except NoPriceCoversIt:
+        return None
+
+
+def _search(request):
+    form = SearchForm(request.GET or None, initial=SearchForm.initial_values())
+    if not form.is_bound or not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    start, end = form.window
+    near = (data["lat"], data["lon"]) if data.get("lat") is not None else None
+    results = queries.search_spaces(
+        start,
+        end,
+        data["personnes"],
+        kind=data["type"] or None,
+        commune_code=data["commune"].insee_code if data["commune"] else None,
+        near=near,
+    )
+    for result in results:
+        result.price_cents = _estimate(result.space, start, end, data["personnes"])
+    return form, results
+
+
+@require_safe
+def search(request):
+    form, results = _search(request)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "booking/search.html",
+        {
+            "form": form,
+            "results": results,
+            "query": query,
+            "places_geojson_url": f"{reverse('booking:search_geojson')}?{query}",
+            "shows_fictional": bool(results) and any(r.space.place.is_fictional for r in results),
+        },
+    )
+
+
+@require_safe
+def search_geojson(request):
+    _, results = _search(request)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [r.space.place.longitude, r.space.place.latitude],
+            },
+            "properties": {
+                "name": f"{r.space.name} — {r.space.place.name}",
+                "status": "open",
+                "status_label": r.space.get_kind_display(),
+                "commune": r.space.place.commune.name,
+                "url": f"{reverse('booking:space', args=[r.space.pk])}?" + request.GET.urlencode(),
+                "fictional": r.space.place.is_fictional,
+            },
+        }
+        for r in results or []
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _week_days(week):
+    """Each day of the week with its free intervals (and free seats for desks), in text."""
+    days = []
+    first = timezone.localtime(week.start).date()
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        free = [
+            (timezone.localtime(s), timezone.localtime(e))
+            for s, e in week.free
+            if timezone.localtime(s).date() == day
+        ]
+        seats = [
+            (timezone.localtime(step.start), timezone.localtime(step.end), step.free_seats)
+            for step in week.free_seats
+            if timezone.localtime(step.start).date() == day
+        ]
+        opening = [s for s, _ in week.opening if timezone.localtime(s).date() == day]
+        closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
+        days.append(
+            {"date": day, "free": free, "seats": seats, "open": bool(opening), "closed": closed}
+        )
+    return days
+
+
+def space(request, pk):
+    space = get_object_or_404(
+        Space.objects.select_related("place__commune").prefetch_related(
+            "place__opening_hours", "place__closures"
+        ),
+        pk=pk,
+        is_bookable=True,
+        place__status=PlaceStatus.OPEN,
+    )
+    day = parse_date(request.GET.get("semaine", "") or request.GET.get("date", "")) or (
+        timezone.localdate()
+    )
+    monday = queries.week_start(day)
+    initial = {
+        "date": day,
+        "debut": request.GET.get("debut"),
+        "fin": request.GET.get("fin"),
+        "postes": request.GET.get("personnes") or 1,
+        "semaines": 1,
+    }
+    form = BookingForm(request.POST or None, space=space, initial=initial)
+    plan = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return _login(request)
+        if form.is_valid():
+            start, end = form.window
+            weeks = form.cleaned_data["semaines"]
+            try:
+                if weeks == 1:
+                    services.book(request.user, space.pk, start, end, form.seats)
+                    messages.success(
+                        request,
+                        "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
+                    )
+                    return redirect("booking:my_bookings")
+                if request.POST.get("confirmer_serie"):
+                    _, booked, skipped = services.book_series(
+                        request.user, space.pk, start, end, weeks, form.seats
+                    )
+                    messages.success(
+                        request,
+                        f"{len(booked)} réservation(s) enregistrée(s)"
+                        + (f", {len(skipped)} date(s) non disponible(s)." if skipped else "."),
+                    )
+                    return redirect("booking:my_bookings")
+                plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            except services.BookingRefused as refusal:
+                for field, errors in refusal.message_dict.items():
+                    target = {"start": "debut", "end": "fin", "seats": "postes"}.get(field)
+                    form.add_error(target if target in form.fields else None, errors)
+    week = queries.space_week(space, monday)
+    return render(
+        request,
+        "booking/space.html",
+        {
+            "space": space,
+            "place": space.place,
+            "form": form,
+            "plan": plan,
+            "plan_free": [o for o in plan if o.free] if plan else [],
+            "days": _week_days(week),
+            "monday": monday,
+            "previous_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "shows_fictional": space.place.is_fictional,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def my_bookings(request):
+    if not request.user.is_authenticated:
+        return _login(request)
+    now = timezone.now()
+    mine = Booking.objects.filter(user=request.user).select_related("space__place__commune")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {
+            "upcoming": mine.filter(end__gt=now).order_by("start"),
+            "past": mine.filter(end__lte=now).order_by("-start")[:50],
+            "feed_url": request.build_absolute_uri(reverse("booking:feed", args=[feed.token]))
+            if feed
+            else None,
+            "cancellable": (BookingStatus.PENDING, BookingStatus.CONFIRMED),
+        },
+    )
+
+
+@require_POST
+def cancel(request, pk):
+    if not request.user.is_authenticated:
+        return _login(request)
+    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["motif"] if form.is_valid() else ""
+    try:
+        services.cancel(request.user, booking, reason)
+    except PermissionDenied as error:
+        raise PermissionDenied(str(error)) from error
+    except services.BookingRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, "Réservation annulée.")
+    return redirect(request.POST.get("retour") or reverse("booking:my_bookings"))
+
+
+@require_POST
+def cancel_series(request, pk):
+    if not request.user.is_authenticated:
+        return _login(request)
+    series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
+    try:
+        cancelled = services.cancel_series(request.user, series)
+    except services.BookingRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, f"{len(cancelled)} réservation(s) de la série annulée(s).")
+    return redirect("booking:my_bookings")
+
+
+@require_POST
+def renew_feed(request):
+    if not request.user.is_authenticated:
+        return _login(request)
+    CalendarFeed.objects.filter(user=request.user).delete()
+    CalendarFeed.objects.create(user=request.user)
+    messages.success(request, "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus.")
+    return redirect("booking:my_bookings")
+
+
+@require_safe
+def feed(request, token):
+    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    bookings = Booking.objects.filter(user=owner).select_related("space__place__commune")
+    response = HttpResponse(
+        calendar_of(bookings, "Mes réservations — Maillage"), content_type="text/calendar"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_safe
+def place_feed(request, token, slug):
+    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    place = get_object_or_404(Place, slug=slug)
+    if not permissions.can_edit_place(owner, place):
+        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+    bookings = (
+        Booking.objects.filter(space__place=place).holding().select_related("space__place__commune")
+    )
+    return HttpResponse(
+        calendar_of(bookings, f"Réservations — {place.name}"), content_type="text/calendar"
+    )
+
+
+def _managed_place(request, slug) -> Place:
+    place = get_object_or_404(Place, slug=slug)
+    if not permissions.can_edit_place(request.user, place):
+        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+    return place
+
+
+@require_safe
+def manager_home(request):
+    if not request.user.is_authenticated:
+        return _login(request)
+    places = permissions.editable_places(request.user).order_by("name")
+    if not places:
+        raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+    return render(request, "booking/manager_home.html", {"places": places})
+
+
+@require_safe
+def manager_calendar(request, slug):
+    if not request.user.is_authenticated:
+        return _login(request)
+    place = _managed_place(request, slug)
+    day = parse_date(request.GET.get("jour", "")) or timezone.localdate()
+    week = request.GET.get("vue") == "semaine"
+    first = queries.week_start(day) if week else day
+    last = first + timedelta(days=7 if week else 1)
+    start = core.wall_clock_instant(datetime.combine(first, datetime.min.time()))
+    end = core.wall_clock_instant(datetime.combine(last, datetime.min.time()))
+    bookings = (
+        Booking.objects.filter(space__place=place, start__lt=end, end__gt=start)
+        .exclude(status__in=[BookingStatus.EXPIRED])
+        .select_related("space", "user")
+        .order_by("start", "space__name")
+    )
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/manager_calendar.html",
+        {
+            "place": place,
+            "bookings": bookings,
+            "day": day,
+            "week": week,
+            "first": first,
+            "last": last - timedelta(days=1),
+            "previous": first - timedelta(days=7 if week else 1),
+            "next": first + timedelta(days=7 if week else 1),
+            "pending_count": Booking.objects.filter(
+                space__place=place, status=BookingStatus.PENDING
+            ).count(),
+            "feed_url": request.build_absolute_uri(
+                reverse("booking:place_feed", args=[feed.token, place.slug])
+            )
+            if feed
+            else None,
+        },
+    )
+
+
+@require_POST
+def manager_action(request, pk, action):
+    if not request.user.is_authenticated:
+        return _login(request)
+    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
+    _managed_place(request, booking.space.place.slug)
+    reason_form = ReasonForm(request.POST)
+    reason = reason_form.cleaned_data["motif"] if reason_form.is_valid() else ""
+    try:
+        if action == "refuser":
+            services.refuse(request.user, booking, reason)
+        elif action == "annuler":
+            services.cancel(request.user, booking, reason)
+        elif action in ACTIONS:
+            ACTIONS[action](request.user, booking)
+        else:
+            raise PermissionDenied("Action inconnue.")
+    except services.BookingRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, "Réservation mise à jour.")
+    return redirect(
+        request.POST.get("retour")
+        or reverse("booking:manager_calendar", args=[booking.space.place.slug])
+    )

@@ -1,0 +1,47 @@
+import html
+import re
+
+import pytest
+from django.core import mail
+
+from maillage.accounts.models import User
+
+STRONG_PASSWORD = "tiers-lieu-Boulogne-2026"
+
+
+@pytest.fixture
+def signup_data():
+    return {
+        "email": "Camille.Martin@Exemple.test",
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+    }
+
+
+@pytest.fixture
+def unverified_user(db):
+    return User.objects.create_user("nouveau@exemple.test", STRONG_PASSWORD, first_name="Noé")
+
+
+def verification_path(message) -> str:
+    """The path of the verification link in an email (plain text body)."""
+    match = re.search(r"https?://[^/\s]+(/inscription/verifier/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def last_verification_path() -> str:
+    return verification_path(mail.outbox[-1])
+
+
+def page_text(response) -> str:
+    """The response's HTML with entities decoded (Django escapes apostrophes)."""
+    return html.unescape(response.content.decode())
+
+
+def messages_of(response) -> str:
+    """The text of the page's message block (after a redirect)."""
+    match = re.search(r'<div class="messages".*?</div>', page_text(response), re.S)
+    return match.group(0) if match else ""

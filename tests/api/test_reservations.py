@@ -1,0 +1,103 @@
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from maillage.api.models import ApiToken
+from maillage.booking.models import Booking
+from maillage.booking.services import book
+from tests.booking.conftest import paris
+
+pytestmark = pytest.mark.django_db
+
+SLOT = {"start": "2030-01-08T09:00:00+01:00", "end": "2030-01-08T11:00:00+01:00"}
+
+
+@pytest.fixture
+def api(booker):
+    _, key = ApiToken.issue(booker, "Appli test")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def post(path, body, **headers):
+        return client.post(path, json.dumps(body), content_type="application/json", **headers)
+
+    client.post_json = post
+    return client
+
+
+def test_book_then_replay_with_the_same_key(api, room):
+    url = reverse("api:reservations")
+    first = api.post_json(url, {"space": room.pk, **SLOT}, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201, first.content
+    data = first.json()
+    assert data["status"] == "confirmed" and data["price_cents"] == 5000
+    replay = api.post_json(url, {"space": room.pk, **SLOT}, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert replay.status_code == 200 and replay.json()["id"] == data["id"]
+    assert Booking.objects.count() == 1
+    listing = api.get(url).json()["results"]
+    assert [b["id"] for b in listing] == [data["id"]]
+
+
+def test_a_taken_slot_is_a_conflict_in_problem_details(api, room, other_booker):
+    book(other_booker, room.pk, paris(2030, 1, 8, 10), paris(2030, 1, 8, 12))
+    response = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT})
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 409 and problem["codes"] == ["slot_taken"]
+    assert problem["errors"][0]["field"] == "start"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"space": "salle", **SLOT}, "space"),
+        ({"space": 1, "start": "demain", "end": SLOT["end"]}, "start"),
+        ({"space": 1, "start": "2030-01-08T09:00:00", "end": SLOT["end"]}, "start"),
+        ({"space": 1, **SLOT, "seats": 0}, "seats"),
+    ],
+)
+def test_bad_fields_are_named(api, room, body, field):
+    response = api.post_json(reverse("api:reservations"), body)
+    assert response.status_code == 400
+    assert field in {error["field"] for error in response.json()["errors"]}
+    assert not Booking.objects.exists()
+
+
+def test_rules_are_explained(api, room):
+    body = {
+        "space": room.pk,
+        "start": "2030-01-08T21:00:00+01:00",
+        "end": "2030-01-08T22:00:00+01:00",
+    }
+    response = api.post_json(reverse("api:reservations"), body)
+    assert response.status_code == 400
+    assert "outside_opening_hours" in response.json()["codes"]
+
+
+def test_not_json_and_no_token(api, room):
+    response = api.post(reverse("api:reservations"), "pas du json", content_type="application/json")
+    assert response.status_code == 400
+    anonymous = Client().post(reverse("api:reservations"), "{}", content_type="application/json")
+    assert anonymous.status_code == 401
+    forged = Client(HTTP_AUTHORIZATION="Bearer mlg_faux").get(reverse("api:reservations"))
+    assert forged.status_code == 401
+
+
+def test_cancel_through_the_api(api, room, other_booker):
+    created = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT}).json()
+    response = api.post_json(reverse("api:cancellation", args=[created["id"]]), {})
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    theirs = book(other_booker, room.pk, paris(2030, 1, 9, 9), paris(2030, 1, 9, 10))
+    assert api.post_json(reverse("api:cancellation", args=[theirs.pk]), {}).status_code == 403
+
+
+def test_a_space_week(client, room, booker):
+    book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 11))
+    data = client.get(reverse("api:space_week", args=[room.pk]), {"semaine": "2030-01-09"}).json()
+    assert data["start"] == "2030-01-06T23:00:00+00:00"  # Monday 7 January, Paris midnight
+    assert {"start": "2030-01-08T08:00:00+00:00", "end": "2030-01-08T10:00:00+00:00"} in data[
+        "booked"
+    ]
+    assert len(data["free"]) == 8  # seven open days, the 8th split by the booking

@@ -1,0 +1,172 @@
+import html
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from maillage.booking import services
+from maillage.booking.models import Booking, BookingStatus, CalendarFeed
+from tests.booking.conftest import NOW, paris
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+SEARCH = {"date": "2030-01-08", "debut": "09:00", "fin": "12:00", "personnes": "2"}
+
+
+def test_search_finds_free_spaces(client, room, desks, other_booker):
+    services.book(other_booker, room.pk, paris(2030, 1, 8, 10), paris(2030, 1, 8, 11), now=NOW)
+    response = client.get(reverse("booking:search"), SEARCH)
+    assert response.status_code == 200
+    assert [r.space for r in response.context["results"]] == [desks]
+    assert response.context["results"][0].price_cents == 2 * 3 * 400
+    features = client.get(reverse("booking:search_geojson"), SEARCH).json()["features"]
+    assert len(features) == 1
+
+
+def test_search_near_a_point_sorts_by_distance(client, room, desks, territory):
+    from maillage.places.models import OpeningHours, Space
+    from tests.factories import make_place
+
+    far = make_place(territory.get(insee_code="92050"), slug="loin")
+    OpeningHours.objects.create(place=far, weekday=1, opens="08:00", closes="20:00")
+    far_room = Space.objects.create(
+        place=far, name="Loin", kind="meeting_room", capacity=4, max_advance_days=None
+    )
+    boulogne = room.place
+    query = {**SEARCH, "type": "meeting_room", "lat": boulogne.latitude, "lon": boulogne.longitude}
+    results = client.get(reverse("booking:search"), query).context["results"]
+    assert [r.space for r in results] == [room, far_room]
+    assert results[0].distance_m < results[1].distance_m
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({**SEARCH, "fin": "08:00"}, "L'heure de fin doit être après l'heure de début."),
+        ({**SEARCH, "personnes": "0"}, "supérieure ou égale à 1"),
+        ({**SEARCH, "date": "demain"}, "Saisissez une date valide"),
+        ({**SEARCH, "lat": "48.8"}, "Position incomplète"),
+    ],
+)
+def test_bad_search_is_explained(client, room, query, message):
+    response = client.get(reverse("booking:search"), query)
+    assert response.context["results"] is None
+    assert message in text(response)
+
+
+def test_space_page_shows_the_week(client, room, other_booker):
+    services.book(other_booker, room.pk, paris(2030, 1, 8, 10), paris(2030, 1, 8, 11), now=NOW)
+    html = client.get(
+        reverse("booking:space", args=[room.pk]), {"semaine": "2030-01-08"}
+    ).content.decode()
+    assert "Mardi 8 janvier" in html
+    assert "08h00–10h00, 11h00–20h00" in html
+
+
+def test_booking_needs_login(client, room):
+    url = reverse("booking:space", args=[room.pk])
+    response = client.post(
+        url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
+    )
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert not Booking.objects.exists()
+
+
+def test_book_from_the_page(client, booker, room, django_capture_on_commit_callbacks):
+    client.force_login(booker)
+    url = reverse("booking:space", args=[room.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
+        )
+    assert response.status_code == 302 and response["Location"] == reverse("booking:my_bookings")
+    assert Booking.objects.get().status == BookingStatus.CONFIRMED
+    assert len(mail.outbox) == 1
+    page = client.get(reverse("booking:my_bookings")).content.decode()
+    assert "Salle Seine" in page and "Confirmée" in page
+
+
+def test_a_refused_booking_names_the_rule(client, booker, room):
+    client.force_login(booker)
+    response = client.post(
+        reverse("booking:space", args=[room.pk]),
+        {"date": "2030-01-08", "debut": "19:00", "fin": "21:00", "semaines": "1"},
+    )
+    assert response.status_code == 400
+    assert "horaires d'ouverture" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
+    services.book(other_booker, room.pk, paris(2030, 1, 15, 9), paris(2030, 1, 15, 10), now=NOW)
+    client.force_login(booker)
+    url = reverse("booking:space", args=[room.pk])
+    data = {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "3"}
+    preview = client.post(url, data)
+    assert "2 dates libres sur 3." in preview.content.decode()
+    assert not Booking.objects.filter(user=booker).exists()
+    response = client.post(url, {**data, "confirmer_serie": "1"})
+    assert response.status_code == 302
+    assert Booking.objects.filter(user=booker).count() == 2
+
+
+def test_cancel_from_my_bookings(client, booker, other_booker, room):
+    booking = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    client.force_login(other_booker)
+    assert client.post(reverse("booking:cancel", args=[booking.pk])).status_code == 403
+    client.force_login(booker)
+    client.post(reverse("booking:cancel", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_calendar_feeds(client, booker, place_manager, room, resident):
+    booking = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    client.force_login(booker)
+    client.post(reverse("booking:renew_feed"))
+    token = CalendarFeed.objects.get(user=booker).token
+    client.logout()
+    feed = client.get(reverse("booking:feed", args=[token]))
+    assert feed["Content-Type"] == "text/calendar"
+    assert f"booking-{booking.pk}@" in feed.content.decode()
+    assert client.get(reverse("booking:feed", args=["faux"])).status_code == 404
+    manager_feed = CalendarFeed.objects.create(user=place_manager)
+    place_url = reverse("booking:place_feed", args=[manager_feed.token, room.place.slug])
+    assert f"booking-{booking.pk}@" in client.get(place_url).content.decode()
+    stranger = CalendarFeed.objects.create(user=resident)
+    assert (
+        client.get(
+            reverse("booking:place_feed", args=[stranger.token, room.place.slug])
+        ).status_code
+        == 403
+    )
+
+
+def test_manager_calendar_and_actions(
+    client, booker, place_manager, room, bookable_place, resident
+):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
+    client.force_login(resident)
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"])).status_code
+        == 403
+    )
+    client.force_login(place_manager)
+    page = client.get(url, {"jour": "2030-01-08"}).content.decode()
+    assert "1 demande à valider" in page and booker.email in page
+    refused = client.post(
+        reverse("booking:manager_action", args=[pending.pk, "refuser"]), {"motif": ""}, follow=True
+    )
+    assert "Indiquez le motif du refus" in refused.content.decode()
+    client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"]))
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.CONFIRMED

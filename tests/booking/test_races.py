@@ -1,0 +1,96 @@
+"""Concurrent clients on real connections: the database decides, exactly once."""
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from maillage.accounts.models import User
+from maillage.booking import services
+from maillage.booking.models import Booking, BookingStatus
+from tests.booking.conftest import NOW, paris
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CLIENTS = 16
+SLOT = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 11))
+
+
+def race(call, clients: int = CLIENTS) -> list[tuple[str, object]]:
+    """Start `clients` threads together, each with its own database connection."""
+    barrier = threading.Barrier(clients)
+    results: list[tuple[str, object]] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        try:
+            barrier.wait()
+            outcome = ("booked", call(number).pk)
+        except services.BookingRefused as refusal:
+            outcome = ("refused", tuple(refusal.codes))
+        except Exception as error:  # noqa: BLE001 — reported, then asserted absent
+            outcome = ("error", repr(error))
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == clients
+    return results
+
+
+@pytest.fixture
+def people(django_user_model):
+    return [
+        django_user_model.objects.create_user(
+            f"client{n}@exemple.test", "motdepasse-client-1", email_verified=True
+        )
+        for n in range(CLIENTS)
+    ]
+
+
+def test_one_room_one_winner(people, room):
+    results = race(lambda n: services.book(people[n], room.pk, *SLOT, now=NOW))
+    assert sorted(kind for kind, _ in results) == ["booked"] + ["refused"] * (CLIENTS - 1)
+    assert {codes for kind, codes in results if kind == "refused"} == {("slot_taken",)}
+    assert Booking.objects.holding().filter(space=room).count() == 1
+
+
+def test_desk_seats_never_exceed_capacity(people, desks):
+    results = race(lambda n: services.book(people[n], desks.pk, *SLOT, 1, now=NOW))
+    assert [kind for kind, _ in results].count("booked") == desks.capacity
+    assert {codes for kind, codes in results if kind == "refused"} == {("not_enough_seats",)}
+    assert sum(Booking.objects.holding().filter(space=desks).values_list("seats", flat=True)) == 5
+
+
+def test_the_same_request_sent_many_times_books_once(people, room):
+    results = race(
+        lambda n: services.book(people[0], room.pk, *SLOT, idempotency_key="retry-42", now=NOW)
+    )
+    assert {kind for kind, _ in results} == {"booked"}
+    assert len({pk for _, pk in results}) == 1
+    assert Booking.objects.count() == 1
+
+
+def test_the_database_itself_refuses_overlaps(people, room):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no exclusion constraints: its writes are serialised instead")
+    services.book(people[0], room.pk, *SLOT, now=NOW)
+    start, end = paris(2026, 12, 2, 10), paris(2026, 12, 2, 12)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            space=room,
+            user=people[1],
+            start=start,
+            end=end,
+            blocked_start=start,
+            blocked_end=end,
+            exclusive=True,
+            status=BookingStatus.CONFIRMED,
+        )
+    assert User.objects.count() == CLIENTS

@@ -1,0 +1,280 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from maillage.booking import services
+from maillage.booking.models import Booking, BookingStatus
+from maillage.booking.notifications import send_reminders
+from maillage.places.models import Closure
+from tests.booking.conftest import NOW, paris
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(call) -> services.BookingRefused:
+    with pytest.raises(services.BookingRefused) as error:
+        call()
+    return error.value
+
+
+def test_book_a_room(booker, room, mailed):
+    booking = mailed(
+        lambda: services.book(
+            booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 12), now=NOW
+        )
+    )
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking.price_cents == 7500  # three hours at 25 €
+    assert booking.exclusive and booking.seats == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject.startswith("Votre réservation est confirmée")
+    assert "Salle Seine" in message.body and "75 €" in message.body
+    name, content, mimetype = message.attachments[0]
+    assert name == "reservation.ics" and mimetype == "text/calendar"
+    content = content.decode() if isinstance(content, bytes) else content
+    assert "BEGIN:VEVENT" in content
+    assert "DTSTART:20261202T080000Z" in content  # 9:00 in Paris, stored and sent in UTC
+
+
+def test_a_taken_slot_is_refused(booker, other_booker, room):
+    services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 12), now=NOW)
+    error = refusal(
+        lambda: services.book(
+            other_booker, room.pk, paris(2026, 12, 2, 11), paris(2026, 12, 2, 13), now=NOW
+        )
+    )
+    assert error.codes == ["slot_taken"]
+    assert Booking.objects.count() == 1
+
+
+def test_buffers_keep_rooms_apart(booker, other_booker, room):
+    room.buffer_after_minutes = 30
+    room.save()
+    services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    error = refusal(
+        lambda: services.book(
+            other_booker, room.pk, paris(2026, 12, 2, 10), paris(2026, 12, 2, 11), now=NOW
+        )
+    )
+    assert error.codes == ["slot_taken"]
+    later = services.book(
+        other_booker, room.pk, paris(2026, 12, 2, 10, 30), paris(2026, 12, 2, 11), now=NOW
+    )
+    assert later.blocked_end == paris(2026, 12, 2, 11, 30)
+
+
+def test_desk_seats_are_counted(booker, other_booker, desks):
+    first = services.book(
+        booker, desks.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 17), 3, now=NOW
+    )
+    assert first.price_cents == 3 * 2000  # a day per seat
+    error = refusal(
+        lambda: services.book(
+            other_booker, desks.pk, paris(2026, 12, 2, 12), paris(2026, 12, 2, 13), 3, now=NOW
+        )
+    )
+    assert error.codes == ["not_enough_seats"]
+    services.book(
+        other_booker, desks.pk, paris(2026, 12, 2, 12), paris(2026, 12, 2, 13), 2, now=NOW
+    )
+    assert Booking.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "seats", "code", "field"),
+    [
+        (paris(2026, 11, 30, 9), paris(2026, 11, 30, 10), 1, "past_start", "start"),
+        (paris(2026, 12, 2, 11), paris(2026, 12, 2, 10), 1, "end_not_after_start", "end"),
+        (paris(2026, 12, 2, 19), paris(2026, 12, 2, 21), 1, "outside_opening_hours", "start"),
+        (paris(2026, 12, 2, 9), paris(2026, 12, 2, 9, 15), 1, "too_short", "end"),
+        (paris(2026, 12, 2, 8), paris(2026, 12, 2, 17, 30), 1, "too_long", "end"),
+        (paris(2026, 12, 2, 9, 10), paris(2026, 12, 2, 10, 10), 1, "start_not_aligned", "start"),
+        (paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), 9, "over_capacity", "seats"),
+    ],
+)
+def test_bad_requests_name_the_rule_and_write_nothing(
+    booker, desks, room, start, end, seats, code, field
+):
+    space = desks if code == "over_capacity" else room
+    if code == "over_capacity":
+        space.capacity = 8
+        space.save()
+    error = refusal(lambda: services.book(booker, space.pk, start, end, seats, now=NOW))
+    assert code in error.codes
+    assert field in error.message_dict
+    assert all(message.endswith(".") for message in error.messages)  # full French sentences
+    assert not Booking.objects.exists()
+    assert not mail.outbox
+
+
+def test_closures_are_respected(booker, room, bookable_place):
+    Closure.objects.create(
+        place=bookable_place,
+        start_date=date(2026, 12, 24),
+        end_date=date(2027, 1, 1),
+        reason="Fêtes",
+    )
+    error = refusal(
+        lambda: services.book(
+            booker, room.pk, paris(2026, 12, 28, 9), paris(2026, 12, 28, 10), now=NOW
+        )
+    )
+    assert error.codes == ["during_closure"]
+
+
+def test_unknown_space_and_unverified_people(booker, django_user_model):
+    assert refusal(
+        lambda: services.book(
+            booker, 999_999, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW
+        )
+    ).codes == ["unknown_space"]
+    unverified = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-123-x")
+    with pytest.raises(PermissionDenied, match="Confirmez votre adresse"):
+        services.book(unverified, 1, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+
+
+def test_a_space_of_a_place_not_open_is_not_bookable(booker, room, bookable_place):
+    bookable_place.status = "closed"
+    bookable_place.save()
+    error = refusal(
+        lambda: services.book(
+            booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW
+        )
+    )
+    assert error.codes == ["not_bookable"]
+
+
+def test_the_same_idempotency_key_returns_the_same_booking(booker, other_booker, room, mailed):
+    slot = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 10))
+    first = mailed(lambda: services.book(booker, room.pk, *slot, idempotency_key="abc", now=NOW))
+    again = mailed(lambda: services.book(booker, room.pk, *slot, idempotency_key="abc", now=NOW))
+    assert again.pk == first.pk
+    assert Booking.objects.count() == 1 and len(mail.outbox) == 1
+    # The key belongs to its user: someone else's «abc» is another request.
+    assert refusal(
+        lambda: services.book(other_booker, room.pk, *slot, idempotency_key="abc", now=NOW)
+    ).codes == ["slot_taken"]
+
+
+def test_approval_holds_the_slot_until_its_deadline(
+    booker, other_booker, place_manager, room, bookable_place, mailed
+):
+    bookable_place.requires_approval = True
+    bookable_place.approval_delay_hours = 24
+    bookable_place.save()
+    slot = (paris(2026, 12, 3, 9), paris(2026, 12, 3, 10))
+    pending = mailed(lambda: services.book(booker, room.pk, *slot, now=NOW))
+    assert pending.status == BookingStatus.PENDING
+    assert pending.pending_until == NOW + timedelta(hours=24)
+    assert "doit la valider" in mail.outbox[0].body
+    assert refusal(lambda: services.book(other_booker, room.pk, *slot, now=NOW)).codes == [
+        "slot_taken"
+    ]
+    later = NOW + timedelta(hours=25)
+    taken = services.book(other_booker, room.pk, *slot, now=later)  # the request expired
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.EXPIRED and taken.status == BookingStatus.PENDING
+    confirmed = mailed(lambda: services.confirm(place_manager, taken, now=later))
+    assert confirmed.status == BookingStatus.CONFIRMED
+    assert mail.outbox[-1].subject.startswith("Votre réservation est acceptée")
+
+
+def test_only_the_place_decides(booker, other_booker, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2026, 12, 3, 9), paris(2026, 12, 3, 10), now=NOW)
+    with pytest.raises(PermissionDenied):
+        services.confirm(other_booker, pending, now=NOW)
+    assert refusal(lambda: services.confirm(booker, pending, now=NOW)).codes == ["status"]
+
+
+def test_refusal_needs_a_reason(place_manager, booker, room, bookable_place, mailed):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2026, 12, 3, 9), paris(2026, 12, 3, 10), now=NOW)
+    assert refusal(lambda: services.refuse(place_manager, pending, "  ")).codes == [
+        "reason_required"
+    ]
+    refused = mailed(lambda: services.refuse(place_manager, pending, "Salle en travaux", now=NOW))
+    assert refused.status == BookingStatus.REFUSED
+    assert "Salle en travaux" in mail.outbox[-1].body
+
+
+def test_cancellation_policy(booker, other_booker, place_manager, room, mailed):
+    booking = services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    with pytest.raises(PermissionDenied):
+        services.cancel(other_booker, booking, now=NOW)
+    too_late = paris(2026, 12, 1, 10)  # 23 hours before, the place asks for 24
+    assert refusal(lambda: services.cancel(booker, booking, now=too_late)).codes == [
+        "cancellation_notice"
+    ]
+    assert refusal(lambda: services.cancel(place_manager, booking, now=too_late)).codes == [
+        "reason_required"
+    ]
+    cancelled = mailed(
+        lambda: services.cancel(place_manager, booking, "Coupure d'électricité", now=too_late)
+    )
+    assert cancelled.status == BookingStatus.CANCELLED and cancelled.cancelled_by == place_manager
+    assert mail.outbox[-1].subject.startswith("Votre réservation est annulée")
+    again = services.book(
+        other_booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=too_late
+    )
+    assert again.status == BookingStatus.CONFIRMED  # the slot is free again
+
+
+def test_booker_cancels_in_time(booker, room):
+    booking = services.book(booker, room.pk, paris(2026, 12, 3, 9), paris(2026, 12, 3, 10), now=NOW)
+    assert services.cancel(booker, booking, now=NOW).status == BookingStatus.CANCELLED
+
+
+def test_check_in_and_no_show(place_manager, booker, other_booker, room):
+    booking = services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    assert refusal(lambda: services.check_in(place_manager, booking, now=NOW)).codes == [
+        "too_early"
+    ]
+    assert refusal(
+        lambda: services.mark_no_show(place_manager, booking, now=paris(2026, 12, 2, 8, 45))
+    ).codes == ["too_early"]
+    present = services.check_in(place_manager, booking, now=paris(2026, 12, 2, 8, 45))
+    assert present.status == BookingStatus.CHECKED_IN
+    absent = services.mark_no_show(place_manager, present, now=paris(2026, 12, 2, 9, 30))
+    assert absent.status == BookingStatus.NO_SHOW
+    with pytest.raises(PermissionDenied):
+        services.check_in(other_booker, absent, now=paris(2026, 12, 2, 9, 30))
+
+
+def test_weekly_series_books_the_free_dates_and_lists_the_others(booker, other_booker, room):
+    # Every Tuesday 9:00–11:00 for 10 weeks; someone holds the 4th Tuesday already.
+    services.book(other_booker, room.pk, paris(2026, 12, 22, 10), paris(2026, 12, 22, 11), now=NOW)
+    plan = services.plan_series(
+        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 10, now=NOW
+    )
+    assert [o.start.day for o in plan if not o.free] == [22]
+    series, booked, skipped = services.book_series(
+        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 10, now=NOW
+    )
+    assert len(booked) == 9 and len(skipped) == 1
+    assert skipped[0].start == paris(2026, 12, 22, 9)
+    assert [v.code for v in skipped[0].violations] == ["slot_taken"]
+    assert {b.series_id for b in booked} == {series.pk}
+    cancelled = services.cancel_series(booker, series, now=NOW)
+    assert len(cancelled) == 9
+
+
+def test_a_series_keeps_local_time_across_daylight_saving(booker, room):
+    _, booked, _ = services.book_series(
+        booker, room.pk, paris(2027, 3, 23, 9), paris(2027, 3, 23, 10), 2, now=NOW
+    )
+    assert [b.start.astimezone(paris(2027, 1, 1).tzinfo).hour for b in booked] == [9, 9]
+    assert booked[1].start - booked[0].start == timedelta(days=7, hours=-1)
+
+
+def test_reminders_are_sent_once(booker, room):
+    services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    mail.outbox.clear()
+    assert send_reminders(now=NOW) == 1
+    assert send_reminders(now=NOW) == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Rappel")
