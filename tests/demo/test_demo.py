@@ -6,6 +6,7 @@ from django.urls import reverse
 from shapely.geometry import Point, shape
 
 from maillage.accounts.models import User
+from maillage.booking.models import Booking
 from maillage.places.models import Place, Space
 from maillage.territory.models import Commune
 
@@ -37,6 +38,9 @@ def test_demo_network(demo):
 def test_demo_is_deterministic_and_idempotent(demo, capsys):
     first = list(Place.objects.order_by("slug").values_list("slug", "latitude", "longitude"))
     spaces = Space.objects.count()
+    bookings = Booking.objects.count()
+    assert bookings >= 10
+    assert Booking.objects.filter(status="pending").exists()  # places validating their bookings
     call_command("demo")
     out = capsys.readouterr().out
     assert "0 lieux créés, 40 déjà présents." in out
@@ -44,6 +48,7 @@ def test_demo_is_deterministic_and_idempotent(demo, capsys):
         list(Place.objects.order_by("slug").values_list("slug", "latitude", "longitude")) == first
     )
     assert Space.objects.count() == spaces
+    assert Booking.objects.count() == bookings
     assert User.objects.count() == 8
 
 

@@ -3,7 +3,7 @@
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +11,8 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from maillage.accounts.models import User
+from maillage.booking import availability as booking_core
+from maillage.booking import services as booking_services
 from maillage.demo.network import (
     CommuneSeed,
     PlaceSpec,
@@ -111,6 +113,38 @@ def _create_place(actor: User, spec: PlaceSpec, commune: Commune, today: date) -
     return place
 
 
+# Places whose bookings a manager validates, among the managed ones (so the manager pages
+# have requests to decide on).
+PLACES_WITH_APPROVAL = 2
+DEMO_BOOKING_DAYS = (1, 2, 3, 7, 8)
+
+
+def _demo_bookings(residents: list[User], places: list[Place], today: date) -> None:
+    """A few bookings in the coming days, made through the booking service. Each has an
+    idempotency key, so a second run of the demo books nothing more."""
+    for place in places[:PLACES_WITH_APPROVAL]:
+        place.requires_approval = True
+        place.save(update_fields=["requires_approval"])
+    managed = [p for p in places[: len(MANAGER_EMAILS) * PLACES_PER_MANAGER] if p.status == "open"]
+    for number, (resident, offset) in enumerate(
+        (r, d) for r in residents for d in DEMO_BOOKING_DAYS
+    ):
+        place = managed[number % len(managed)]
+        space = place.spaces.filter(is_bookable=True).order_by("pk").first()
+        day = today + timedelta(days=offset)
+        start = booking_core.wall_clock_instant(datetime.combine(day, time(9 + number % 4)))
+        try:
+            booking_services.book(
+                resident,
+                space.pk,
+                start,
+                start + timedelta(hours=2),
+                idempotency_key=f"demo-{number}-{day.isoformat()}",
+            )
+        except booking_services.BookingRefused:
+            continue  # closed that day, or outside its hours: the demo simply skips it
+
+
 @transaction.atomic
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
     code = settings.MAILLAGE_DEPARTEMENT
@@ -169,10 +203,17 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         for place in managed:
             place.managers.add(manager)
         logins.append(login)
+    residents = []
     for email in RESIDENT_EMAILS:
         login = DemoLogin("Utilisateur", email, secrets.token_urlsafe(9))
-        _demo_user(email, login.password, first_name=email.split("@")[0].split(".")[0].capitalize())
+        residents.append(
+            _demo_user(
+                email, login.password, first_name=email.split("@")[0].split(".")[0].capitalize()
+            )
+        )
         logins.append(login)
+    _demo_bookings(residents, places, today)
+    progress("  réservations de démonstration faites")
     return DemoResult(
         created_places=len(network) - len(existing),
         existing_places=len(existing),
