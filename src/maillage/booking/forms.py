@@ -16,7 +16,9 @@ def _instant(day, moment: time) -> datetime:
 
 
 class SearchForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     debut = forms.TimeField(
         label="De", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -61,7 +63,9 @@ class SearchForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     debut = forms.TimeField(
         label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -140,6 +140,7 @@ def _demo_bookings(residents: list[User], places: list[Place], today: date) -> N
                 start,
                 start + timedelta(hours=2),
                 idempotency_key=f"demo-{number}-{day.isoformat()}",
+                notify=False,
             )
         except booking_services.BookingRefused:
             continue  # closed that day, or outside its hours: the demo simply skips it
