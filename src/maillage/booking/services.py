@@ -14,6 +14,7 @@ from maillage.booking import notifications
 from maillage.booking.lifecycle import Actor, may_change
 from maillage.booking.models import Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.booking.queries import meeting_window
 from maillage.booking.space_rules import blocked_span, closures_of, hours_of, rules_of
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus, Space
@@ -67,10 +68,16 @@ def _expire_stale(space: Space, now: datetime) -> None:
 
 
 def _booked_around(space: Space, start: datetime, end: datetime) -> list[core.BookedInterval]:
+    # Under the space's lock, so the longest-span bound (queries) covers its bookings too.
     blocked_start, blocked_end = blocked_span(space, start, end)
+    around = meeting_window(
+        Booking.objects.filter(space=space).holding(), blocked_start, blocked_end
+    )
     return [
-        core.BookedInterval(b.start, b.end, b.seats if not b.exclusive else 1)
-        for b in Booking.objects.filter(space=space).holding().meeting(blocked_start, blocked_end)
+        core.BookedInterval(b_start, b_end, seats if not exclusive else 1)
+        for b_start, b_end, seats, exclusive in around.order_by().values_list(
+            "start", "end", "seats", "exclusive"
+        )
     ]
 
 

@@ -1,0 +1,81 @@
+"""Smoke tests of the booking benchmarks: they run end to end and print the documented JSON.
+
+No timing is asserted (figures depend on the machine); the benchmarks build their own SQLite
+databases in a temporary folder, so these tests use no database fixture.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+AVAILABILITY_KEYS = {
+    "places",
+    "spaces",
+    "bookings",
+    "search_p50_ms",
+    "search_p95_ms",
+    "week_p95_ms",
+    "database",
+}
+BOOKING_KEYS = {
+    "attempts",
+    "confirmed",
+    "refused",
+    "overlaps",
+    "over_capacity",
+    "bookings_per_s",
+    "raw_sql_inserts_per_s",
+    "ratio",
+    "database",
+}
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("bench")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+    }
+    env.update(DEBUG="true", MAILLAGE_DATA_DIR=str(data_dir), MAILLAGE_TILES_URL="")
+
+    def run(*arguments: str) -> dict:
+        result = subprocess.run(
+            [sys.executable, "-m", "maillage.manage", "bench", *arguments, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout)
+
+    run.data_dir = data_dir
+    return run
+
+
+def test_availability_quick(bench):
+    figures = bench("availability", "--quick", "--search-samples", "5", "--week-samples", "10")
+    assert set(figures) == AVAILABILITY_KEYS
+    assert figures["places"] == 20
+    assert figures["spaces"] == 100
+    assert figures["bookings"] == 20_000
+    assert figures["database"] == "sqlite"
+    # Its own database, next to the configured one; never the platform's.
+    assert (bench.data_dir / "bench-availability-quick.sqlite3").exists()
+    assert not (bench.data_dir / "maillage.sqlite3").exists()
+
+
+def test_booking_tiny_run(bench):
+    figures = bench("booking", "--clients", "2", "--seconds", "2", "--spaces", "2")
+    assert set(figures) == BOOKING_KEYS
+    assert figures["overlaps"] == 0
+    assert figures["over_capacity"] == 0
+    assert figures["attempts"] >= figures["confirmed"] + figures["refused"]
+    assert figures["confirmed"] > 0
+    assert (bench.data_dir / "bench-booking.sqlite3").exists()
