@@ -501,7 +501,7 @@ def check_request(
             f"{_format_days(first.first_day, first.last_day)}.",
         )
     if seats_valid and seats <= rules.capacity:
-        free = _free_seats_throughout(rules, bookings, start, end)
+        free = free_seats_throughout(rules, bookings, start, end)
         if rules.kind.is_exclusive and free < seats:
             refuse(
                 ViolationCode.SLOT_TAKEN,
@@ -517,6 +517,20 @@ def check_request(
                 f"la demande porte sur {seats}.",
             )
     return violations
+
+
+def open_throughout(
+    hours: WeeklyHours,
+    closures: Sequence[Closure],
+    start: datetime,
+    end: datetime,
+    zone: tzinfo = PARIS,
+) -> bool:
+    """Whether the place is open all along [start, end): within its hours, in no closure."""
+    start, end = _window(start, end)
+    return not _closures_meeting(closures, start, end, zone) and covers(
+        _opening_intervals(hours, start, end, zone), start, end
+    )
 
 
 def search(
@@ -535,11 +549,10 @@ def search(
         candidate
         for candidate in candidates
         if people <= candidate.rules.capacity
-        and not _closures_meeting(candidate.closures, start, end, candidate.rules.timezone)
-        and covers(
-            _opening_intervals(candidate.hours, start, end, candidate.rules.timezone), start, end
+        and open_throughout(
+            candidate.hours, candidate.closures, start, end, candidate.rules.timezone
         )
-        and _free_seats_throughout(candidate.rules, candidate.bookings, start, end) >= people
+        and free_seats_throughout(candidate.rules, candidate.bookings, start, end) >= people
     ]
     found.sort(key=lambda candidate: (candidate.distance is None, candidate.distance or 0.0))
     return found
@@ -664,7 +677,7 @@ def _seat_steps(
             yield pending
 
 
-def _free_seats_throughout(
+def free_seats_throughout(
     rules: SpaceRules, bookings: Iterable[BookedInterval], start: datetime, end: datetime
 ) -> int:
     """Seats free during all of [start, end), ignoring hours; an exclusive space has all or none."""

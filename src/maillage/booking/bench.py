@@ -22,7 +22,6 @@ log) and a throwaway secret key. The functions below the line run in that subpro
 
 from __future__ import annotations
 
-import gc
 import http.client
 import json
 import math
@@ -49,6 +48,7 @@ from django.db import connection
 
 from maillage.booking import bench_data
 from maillage.booking.availability import PARIS, wall_clock_instant
+from maillage.core.runtime import freeze_startup_objects
 
 Progress = Callable[[str], None]
 
@@ -164,10 +164,8 @@ def run_availability(
     record = bench_data.ensure_dataset(spec, progress)
     anchor = date.fromisoformat(record["anchor"])
     rng = random.Random(spec.seed + 1)
-    # What the setup left (migration states, the build) would otherwise weigh on every
-    # collection during the measures: a web worker does not carry it.
-    gc.collect()
-    gc.freeze()
+    # As a web worker does (config/wsgi.py): what the setup loaded is kept out of collections.
+    freeze_startup_objects()
 
     def window() -> tuple[datetime, datetime]:
         day = anchor + timedelta(days=rng.randint(-360, 360))

@@ -3,12 +3,12 @@
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch
+from django.urls import reverse
 
 from maillage.booking import availability as core
 from maillage.booking.models import Booking
@@ -20,8 +20,7 @@ from maillage.booking.space_rules import (
     rules_of,
     weekly_hours,
 )
-from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
-from maillage.territory.models import Commune
+from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space, SpaceKind
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -100,21 +99,62 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
+@dataclass(frozen=True)
+class PlaceCard:
+    """What a search result shows of its place."""
+
+    slug: str
+    name: str
+    commune: str
+    latitude: float
+    longitude: float
+    is_fictional: bool
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:place_detail", kwargs={"slug": self.slug})
+
+
 @dataclass
 class SearchResult:
-    space: Space
+    """A free space, as plain values: a search may find thousands, so no model instances."""
+
+    space_id: int
+    name: str
+    kind: str
+    capacity: int
+    price_hour_cents: int | None
+    price_half_day_cents: int | None
+    price_day_cents: int | None
+    place: PlaceCard
     distance_m: float | None
     price_cents: int | None = None  # for the searched window, filled in by the page
 
+    @property
+    def is_exclusive(self) -> bool:
+        return self.kind != SpaceKind.DESK
 
+    @property
+    def kind_label(self) -> str:
+        return SpaceKind(self.kind).label
+
+
+_SPACE_COLUMNS = (
+    "id",
+    "place_id",
+    "name",
+    "price_hour_cents",
+    "price_half_day_cents",
+    "price_day_cents",
+    *RULE_FIELDS,
+)
+_rule_values = itemgetter(*(_SPACE_COLUMNS.index(name) for name in RULE_FIELDS))
+_ID, _PLACE, _NAME, _HOUR, _HALF_DAY, _DAY = range(6)
+_KIND, _CAPACITY = _SPACE_COLUMNS.index("kind"), _SPACE_COLUMNS.index("capacity")
+_BEFORE = _SPACE_COLUMNS.index("buffer_before_minutes")
+_AFTER = _SPACE_COLUMNS.index("buffer_after_minutes")
 # Above this many spaces the bookings query filters by time only and Python keeps the rows
 # of the spaces searched: a long IN list costs more (in Django and the database) than it saves.
 _SPACE_LIST_LIMIT = 200
-# The Space columns a search loads (its description loads on access, if ever).
-_SPACE_COLUMNS = tuple(
-    field.attname for field in Space._meta.concrete_fields if field.name != "description"
-)
-_rule_values = itemgetter(*(_SPACE_COLUMNS.index(name) for name in RULE_FIELDS))
 
 
 def search_spaces(
@@ -129,11 +169,11 @@ def search_spaces(
 ) -> list[SearchResult]:
     """Spaces free for `people` throughout [start, end), nearest first when a point is given.
 
-    A fixed number of queries whatever the number of spaces: spaces (plain rows), opening
-    hours, closures, the longest blocked span, bookings, places (with their communes). Only the
-    spaces found become model instances, with their place and commune loaded (shared between
-    the spaces of a place, as prefetch_related does; long texts and outlines load on access).
+    A fixed number of queries whatever the number of spaces (spaces, places, opening hours,
+    closures, the longest blocked span, bookings), all read as plain rows. Whether a place is
+    open all along is decided once per place; each space then only checks its bookings.
     """
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     place_filter = {
         "status": PlaceStatus.OPEN,
         "commune__departement_id": departement or settings.MAILLAGE_DEPARTEMENT,
@@ -144,29 +184,42 @@ def search_spaces(
     spaces = Space.objects.filter(is_bookable=True, capacity__gte=people, **of_places)
     if kind:
         spaces = spaces.filter(kind=kind)
-    rows = list(
-        spaces.order_by("pk").values_list(*_SPACE_COLUMNS, "place__latitude", "place__longitude")
-    )
+    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS))
     if not rows:
         return []
     # Filtered by join rather than by a list of ids: a superset, cheaper than a long IN list.
+    # Only the weekdays the window touches matter for whether a place is open all along.
+    local_days = {
+        (start.astimezone(core.PARIS) + timedelta(days=n)).date()
+        for n in range((end - start).days + 2)
+    }
+    weekdays = sorted(
+        {day.weekday() for day in local_days if day <= end.astimezone(core.PARIS).date()}
+    )
     hours: dict[int, list[tuple]] = defaultdict(list)
-    for place_id, weekday, opens, closes in OpeningHours.objects.filter(**of_places).values_list(
-        "place_id", "weekday", "opens", "closes"
-    ):
+    for place_id, weekday, opens, closes in OpeningHours.objects.filter(
+        weekday__in=weekdays, **of_places
+    ).values_list("place_id", "weekday", "opens", "closes"):
         hours[place_id].append((weekday, opens, closes))
-    weekly = {place_id: weekly_hours(tuple(sorted(ranges))) for place_id, ranges in hours.items()}
     closures: dict[int, list[core.Closure]] = defaultdict(list)
     first_day, last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
     for place_id, first, last in Closure.objects.filter(
         start_date__lte=last_day, end_date__gte=first_day, **of_places
     ).values_list("place_id", "start_date", "end_date"):
         closures[place_id].append(core.Closure(first, last))
-    before = _SPACE_COLUMNS.index("buffer_before_minutes")
-    after = _SPACE_COLUMNS.index("buffer_after_minutes")
-    widest_gap = timedelta(minutes=max(row[before] + row[after] for row in rows))
-    pk, place = _SPACE_COLUMNS.index("id"), _SPACE_COLUMNS.index("place_id")
-    booked: dict[int, list[core.BookedInterval]] = {row[pk]: [] for row in rows}
+    open_places = {
+        place_id
+        for place_id in {row[_PLACE] for row in rows}
+        if place_id in hours
+        and core.open_throughout(
+            weekly_hours(tuple(sorted(hours[place_id]))), closures[place_id], start, end
+        )
+    }
+    rows = [row for row in rows if row[_PLACE] in open_places]
+    if not rows:
+        return []
+    widest_gap = timedelta(minutes=max(row[_BEFORE] + row[_AFTER] for row in rows))
+    booked: dict[int, list[core.BookedInterval]] = {row[_ID]: [] for row in rows}
     bookings = meeting_window(Booking.objects.holding(), start - widest_gap, end + widest_gap)
     if len(rows) <= _SPACE_LIST_LIMIT:
         bookings = bookings.filter(space_id__in=list(booked))
@@ -175,50 +228,43 @@ def search_spaces(
     ):
         if (held := booked.get(space_id)) is not None:
             held.append(core.BookedInterval(b_start, b_end, 1 if exclusive else seats))
-    no_hours = core.WeeklyHours()
-    # A space can be free only if its place is open throughout: the core decides that once per
-    # distinct (hours, closures), with a probe that has nothing else to refuse it for.
-    probe = core.SpaceRules(kind=core.SpaceKind.DESK, capacity=people)
-    open_throughout: dict[tuple, bool] = {}  # by (hours, closures); the hours are shared
-    schedules: dict[int, tuple[core.WeeklyHours, tuple[core.Closure, ...], bool]] = {}
-    candidates = []
-    for index, row in enumerate(rows):
-        schedule = schedules.get(row[place])
-        if schedule is None:
-            week, closed = weekly.get(row[place], no_hours), tuple(closures[row[place]])
-            key = (id(week), closed)
-            if (is_open := open_throughout.get(key)) is None:
-                is_open = open_throughout[key] = bool(
-                    core.search([core.Candidate(None, probe, week, closed)], start, end, people)
-                )
-            schedule = schedules[row[place]] = (week, closed, is_open)
-        if schedule[2]:
-            candidates.append(
-                core.Candidate(
-                    space_id=index,
-                    rules=rules_from(*_rule_values(row)),
-                    hours=schedule[0],
-                    closures=schedule[1],
-                    bookings=tuple(booked[row[pk]]),
-                    distance=distance_m(near[0], near[1], row[-2], row[-1]) if near else None,
-                )
-            )
-    found = core.search(candidates, start, end, people)
-    if not found:
+    free = [
+        row
+        for row in rows
+        if core.free_seats_throughout(rules_from(*_rule_values(row)), booked[row[_ID]], start, end)
+        >= people
+    ]
+    if not free:
         return []
     places = {
-        p.pk: p
-        for p in Place.objects.filter(**place_filter)
-        .defer("description", "search_text")
-        .prefetch_related(Prefetch("commune", queryset=Commune.objects.defer("geometry")))
+        pk: PlaceCard(slug, name, commune, latitude, longitude, fictional)
+        for pk, slug, name, commune, latitude, longitude, fictional in Place.objects.filter(
+            **place_filter
+        ).values_list(
+            "pk", "slug", "name", "commune__name", "latitude", "longitude", "is_fictional"
+        )
     }
-    db = spaces.db
-    results = []
-    for candidate in found:
-        row = rows[candidate.space_id]
-        if row[place] not in places:  # the place changed between two queries
-            continue
-        space = Space.from_db(db, _SPACE_COLUMNS, row[: len(_SPACE_COLUMNS)])
-        space.place = places[row[place]]
-        results.append(SearchResult(space, candidate.distance))
+    results = [
+        SearchResult(
+            space_id=row[_ID],
+            name=row[_NAME],
+            kind=row[_KIND],
+            capacity=row[_CAPACITY],
+            price_hour_cents=row[_HOUR],
+            price_half_day_cents=row[_HALF_DAY],
+            price_day_cents=row[_DAY],
+            place=places[row[_PLACE]],
+            distance_m=(
+                distance_m(
+                    near[0], near[1], places[row[_PLACE]].latitude, places[row[_PLACE]].longitude
+                )
+                if near
+                else None
+            ),
+        )
+        for row in free
+        if row[_PLACE] in places  # a place closed between two queries is left out
+    ]
+    if near:
+        results.sort(key=lambda result: result.distance_m)
     return results

@@ -30,7 +30,8 @@ def _login(request):
     return redirect_to_login(request.get_full_path())
 
 
-def _estimate(space: Space, start, end, people: int) -> int | None:
+def _estimate(space, start, end, people: int) -> int | None:
+    """The price of the window for a space or a search result (both carry the prices)."""
     try:
         return booking_price_cents(
             end - start,
@@ -59,7 +60,7 @@ def _search(request):
         near=near,
     )
     for result in results:
-        result.price_cents = _estimate(result.space, start, end, data["personnes"])
+        result.price_cents = _estimate(result, start, end, data["personnes"])
     return form, results
 
 
@@ -75,7 +76,7 @@ def search(request):
             "results": results,
             "query": query,
             "places_geojson_url": f"{reverse('booking:search_geojson')}?{query}",
-            "shows_fictional": bool(results) and any(r.space.place.is_fictional for r in results),
+            "shows_fictional": bool(results) and any(r.place.is_fictional for r in results),
         },
     )
 
@@ -86,17 +87,14 @@ def search_geojson(request):
     features = [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [r.space.place.longitude, r.space.place.latitude],
-            },
+            "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
             "properties": {
-                "name": f"{r.space.name} — {r.space.place.name}",
+                "name": f"{r.name} — {r.place.name}",
                 "status": "open",
-                "status_label": r.space.get_kind_display(),
-                "commune": r.space.place.commune.name,
-                "url": f"{reverse('booking:space', args=[r.space.pk])}?" + request.GET.urlencode(),
-                "fictional": r.space.place.is_fictional,
+                "status_label": r.kind_label,
+                "commune": r.place.commune,
+                "url": f"{reverse('booking:space', args=[r.space_id])}?" + request.GET.urlencode(),
+                "fictional": r.place.is_fictional,
             },
         }
         for r in results or []
