@@ -14,7 +14,6 @@ from maillage.booking import notifications
 from maillage.booking.lifecycle import Actor, may_change
 from maillage.booking.models import Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
-from maillage.booking.queries import meeting_window
 from maillage.booking.space_rules import blocked_span, closures_of, hours_of, rules_of
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus, Space
@@ -68,11 +67,10 @@ def _expire_stale(space: Space, now: datetime) -> None:
 
 
 def _booked_around(space: Space, start: datetime, end: datetime) -> list[core.BookedInterval]:
-    # Under the space's lock, so the longest-span bound (queries) covers its bookings too.
+    # One space's bookings: the (space, blocked_start) index keeps this short without the
+    # longest-span bound the département-wide search needs.
     blocked_start, blocked_end = blocked_span(space, start, end)
-    around = meeting_window(
-        Booking.objects.filter(space=space).holding(), blocked_start, blocked_end
-    )
+    around = Booking.objects.filter(space=space).holding().meeting(blocked_start, blocked_end)
     return [
         core.BookedInterval(b_start, b_end, seats if not exclusive else 1)
         for b_start, b_end, seats, exclusive in around.order_by().values_list(
