@@ -78,11 +78,13 @@ def place_manager(django_user_model, bookable_place):
 
 
 @pytest.fixture
-def mailed(django_capture_on_commit_callbacks):
-    """Run a service call and the emails it sends after its transaction commits."""
+def mailed():
+    """Run a service call, then deliver the emails it queued."""
+    from maillage.booking.notifications import deliver_pending
 
     def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
+        result = call()
+        deliver_pending()
+        return result
 
     return run

@@ -77,13 +77,15 @@ def test_booking_needs_login(client, room):
     assert not Booking.objects.exists()
 
 
-def test_book_from_the_page(client, booker, room, django_capture_on_commit_callbacks):
+def test_book_from_the_page(client, booker, room):
+    from maillage.booking.notifications import deliver_pending
+
     client.force_login(booker)
     url = reverse("booking:space", args=[room.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
-        )
+    response = client.post(
+        url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
+    )
+    deliver_pending()
     assert response.status_code == 302 and response["Location"] == reverse("booking:my_bookings")
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
     assert len(mail.outbox) == 1

@@ -159,3 +159,31 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Agenda de {self.user}"
+
+
+class BookingEmail(models.Model):
+    """An email about bookings, queued in the same transaction as the change it tells of and
+    delivered by `maillage send_emails`: a slow or failing mail server never slows a booking,
+    and no email is lost or sent for a change that was rolled back."""
+
+    kind = models.CharField("sorte", max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    bookings = models.ManyToManyField(Booking, related_name="+")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+
+    class Meta:
+        verbose_name = "courriel de réservation"
+        verbose_name_plural = "courriels de réservation"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="booking_email_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user}"

@@ -1,11 +1,19 @@
-"""Emails (French) sent when a booking is made, approved, refused, cancelled, or is near."""
+"""Emails (French, with an .ics) when a booking is made, decided, cancelled, or is near.
+
+Services queue them inside their transaction; `deliver_pending` sends them (for a worker:
+`maillage send_emails --every 10`, or after the reminders of `maillage send_reminders`).
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from maillage.booking.calendar import calendar_of
+from maillage.booking.models import Booking, BookingEmail, BookingStatus
 
 SUBJECTS = {
     "made": "Votre réservation est confirmée",
@@ -16,68 +24,99 @@ SUBJECTS = {
     "reminder": "Rappel : votre réservation demain",
     "series": "Vos réservations récurrentes sont enregistrées",
 }
+MAX_ATTEMPTS = 5
+BATCH = 100
 
 
-def _send(kind: str, bookings: list, recipient) -> None:
+def queue(kind: str, bookings: list[Booking], user) -> BookingEmail:
+    email = BookingEmail.objects.create(kind=kind, user=user)
+    email.bookings.set(bookings)
+    return email
+
+
+def booking_made(booking: Booking) -> None:
+    queue("pending" if booking.status == BookingStatus.PENDING else "made", [booking], booking.user)
+
+
+def series_made(series, bookings: list[Booking]) -> None:
+    queue("series", bookings, series.user)
+
+
+def booking_approved(booking: Booking) -> None:
+    queue("approved", [booking], booking.user)
+
+
+def booking_refused(booking: Booking) -> None:
+    queue("refused", [booking], booking.user)
+
+
+def booking_cancelled(booking: Booking) -> None:
+    queue("cancelled", [booking], booking.user)
+
+
+def _message(email: BookingEmail) -> EmailMultiAlternatives:
+    bookings = list(email.bookings.select_related("space__place__commune").order_by("start"))
     first = bookings[0]
     context = {
-        "kind": kind,
+        "kind": email.kind,
         "bookings": bookings,
         "booking": first,
-        "user": recipient,
+        "user": email.user,
         "site_url": settings.MAILLAGE_SITE_URL,
     }
-    subject = f"{SUBJECTS[kind]} — {first.space.place.name}"
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=f"{SUBJECTS[email.kind]} — {first.space.place.name}",
         body=render_to_string("booking/email/booking.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        to=[email.user.email],
     )
-    method = "CANCEL" if kind in ("cancelled", "refused") else "PUBLISH"
+    method = "CANCEL" if email.kind in ("cancelled", "refused") else "PUBLISH"
     message.attach("reservation.ics", calendar_of(bookings, "Maillage", method), "text/calendar")
-    message.send()
+    return message
 
 
-def booking_made(booking) -> None:
-    _send("pending" if booking.status == "pending" else "made", [booking], booking.user)
-
-
-def series_made(series, bookings) -> None:
-    _send("series", bookings, series.user)
-
-
-def booking_approved(booking) -> None:
-    _send("approved", [booking], booking.user)
-
-
-def booking_refused(booking) -> None:
-    _send("refused", [booking], booking.user)
-
-
-def booking_cancelled(booking) -> None:
-    _send("cancelled", [booking], booking.user)
-
-
-def send_reminders(now=None) -> int:
-    """Remind everyone whose booking starts tomorrow (Paris time); safe to run twice: a
-    booking is reminded once, marked in the same transaction as the email is queued."""
-    from django.db import transaction
-
-    from maillage.booking.models import Booking, BookingStatus
-
+def deliver_pending(now=None) -> int:
+    """Send the queued emails; several workers may run (rows are locked, others skipped).
+    A failing email is retried at the next run, at most MAX_ATTEMPTS times."""
     now = now or timezone.now()
-    tomorrow = timezone.localdate(now) + timezone.timedelta(days=1)
     sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                BookingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .select_for_update(skip_locked=True)
+                .select_related("user")
+                .order_by("pk")[:BATCH]
+            )
+            for email in batch:
+                try:
+                    _message(email).send()
+                except Exception as error:  # noqa: BLE001 — kept for the next attempt
+                    email.attempts += 1
+                    email.last_error = repr(error)[:1000]
+                else:
+                    email.sent_at = now
+                    sent += 1
+                email.save(update_fields=["sent_at", "attempts", "last_error"])
+        if len(batch) < BATCH:
+            return sent
+
+
+def queue_reminders(now=None) -> int:
+    """Queue a reminder for each confirmed booking starting tomorrow (Paris time); safe to run
+    twice: a booking is reminded once, marked in the same transaction."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    queued = 0
     due = Booking.objects.filter(
         status=BookingStatus.CONFIRMED, reminder_sent_at__isnull=True, start__date=tomorrow
-    ).select_related("space__place__commune", "user")
+    ).select_related("user")
     for booking in due:
         with transaction.atomic():
             claimed = Booking.objects.filter(pk=booking.pk, reminder_sent_at__isnull=True).update(
                 reminder_sent_at=now
             )
             if claimed:
-                _send("reminder", [booking], booking.user)
-                sent += 1
-    return sent
+                queue("reminder", [booking], booking.user)
+                queued += 1
+    return queued

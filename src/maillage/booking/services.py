@@ -161,7 +161,7 @@ def book(
                 raise BookingRefused(violations)
             booking = _create(space, user, start, end, seats, now, key=idempotency_key)
             if notify:
-                transaction.on_commit(lambda: notifications.booking_made(booking))
+                notifications.booking_made(booking)
             return booking
     except IntegrityError as error:
         # The database refused what the check let through: another writer got there first.
@@ -236,7 +236,7 @@ def book_series(
             return None, [], occurrences
         series = BookingSeries.objects.create(space=space, user=user, weeks=weeks)
         bookings = [_create(space, user, o.start, o.end, seats, now, series=series) for o in free]
-        transaction.on_commit(lambda: notifications.series_made(series, bookings))
+        notifications.series_made(series, bookings)
     return series, bookings, [o for o in occurrences if not o.free]
 
 
@@ -248,7 +248,9 @@ def _actor(user, booking: Booking) -> Actor | None:
     return None
 
 
-def _change(user, booking: Booking, target: str, reason: str = "", now=None) -> Booking:
+def _change(user, booking: Booking, target: str, reason: str = "", now=None, tell=None) -> Booking:
+    """Move a booking to `target` if the actor may; `tell` queues the email in the same
+    transaction."""
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
@@ -269,6 +271,8 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None) -> 
         if target == BookingStatus.CANCELLED:
             booking.cancelled_at, booking.cancelled_by = now, user
         booking.save()
+        if tell:
+            tell(booking)
     return booking
 
 
@@ -291,9 +295,9 @@ def cancel(user, booking: Booking, reason: str = "", now=None) -> Booking:
                 f"Ce lieu accepte les annulations jusqu'à {place.cancellation_notice_hours} h "
                 "avant le début : contactez le lieu.",
             )
-    booking = _change(user, booking, BookingStatus.CANCELLED, reason, now)
-    transaction.on_commit(lambda: notifications.booking_cancelled(booking))
-    return booking
+    return _change(
+        user, booking, BookingStatus.CANCELLED, reason, now, tell=notifications.booking_cancelled
+    )
 
 
 def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
@@ -308,17 +312,17 @@ def confirm(user, booking: Booking, now=None) -> Booking:
     if booking.status == BookingStatus.PENDING and booking.pending_until <= now:
         _change_system_expiry(booking, now)
         raise _refusal("expired", "status", "Le délai de validation est dépassé : elle a expiré.")
-    booking = _change(user, booking, BookingStatus.CONFIRMED, now=now)
-    transaction.on_commit(lambda: notifications.booking_approved(booking))
-    return booking
+    return _change(
+        user, booking, BookingStatus.CONFIRMED, now=now, tell=notifications.booking_approved
+    )
 
 
 def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
     if not reason.strip():
         raise _refusal("reason_required", "reason", "Indiquez le motif du refus à la personne.")
-    booking = _change(user, booking, BookingStatus.REFUSED, reason, now)
-    transaction.on_commit(lambda: notifications.booking_refused(booking))
-    return booking
+    return _change(
+        user, booking, BookingStatus.REFUSED, reason, now, tell=notifications.booking_refused
+    )
 
 
 def check_in(user, booking: Booking, now=None) -> Booking:

@@ -1,15 +1,19 @@
 from django.core.management.base import BaseCommand
 
 from maillage.booking import services
-from maillage.booking.notifications import send_reminders
+from maillage.booking.notifications import deliver_pending, queue_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "Envoie les rappels de la veille et fait expirer les demandes non validées (planificateur)."
+        "Rappels de la veille et expiration des demandes non validées (pour un planificateur, "
+        "sans risque à relancer) ; envoie ensuite les courriels en attente."
     )
 
     def handle(self, *args, **options):
         expired = services.expire_pending()
-        sent = send_reminders()
-        self.stdout.write(f"{sent} rappel(s) envoyé(s), {expired} demande(s) expirée(s).")
+        reminders = queue_reminders()
+        sent = deliver_pending()
+        self.stdout.write(
+            f"{reminders} rappel(s), {expired} demande(s) expirée(s), {sent} courriel(s) envoyé(s)."
+        )

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.booking.models import Booking, BookingEmail
+
+
+@admin.register(Booking)
+class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: bookings change through their rules (pages, API), never by hand."""
+
+    list_display = ["space", "user", "start", "end", "seats", "status", "price_cents"]
+    list_filter = ["status", "exclusive", "space__place__commune__ept"]
+    search_fields = ["user__email", "space__name", "space__place__name"]
+    list_select_related = ["space__place", "user"]
+    date_hierarchy = "start"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BookingEmail)
+class BookingEmailAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["kind", "user", "created_at", "sent_at", "attempts"]
+    list_filter = ["kind", "sent_at"]
+    readonly_fields = ["kind", "user", "created_at", "sent_at", "attempts", "last_error"]
+    exclude = ["bookings"]
+
+    def has_add_permission(self, request, *args):
+        return False
