@@ -41,6 +41,7 @@ def place_form(place: Place, **changes) -> dict:
         **inline_management("spaces"),
         **inline_management("opening_hours"),
         **inline_management("closures"),
+        **inline_management("photos"),
     }
     data.update(changes)
     return data
@@ -299,3 +300,38 @@ def test_the_login_page_says_who_it_is_for(client):
     html = client.get(reverse("admin:login")).content.decode()
     assert "Réservé aux gestionnaires de tiers-lieux et aux agents du Département." in html
     assert "<h1" in html
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d3557").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_manager_adds_a_described_photo(client, manager, place):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.places.models import PlacePhoto
+
+    client.force_login(manager)
+    photo = {
+        **inline_management("photos", total=1),
+        "photos-0-alt_text": "La grande salle, baignée de lumière",
+        "photos-0-position": "0",
+    }
+    not_an_image = SimpleUploadedFile("salle.png", b"pas une image", content_type="image/png")
+    refused = client.post(
+        change_url(place), place_form(place, **photo, **{"photos-0-image": not_an_image})
+    )
+    assert refused.status_code == 200 and not PlacePhoto.objects.exists()
+    image = SimpleUploadedFile("salle.png", png_bytes(), content_type="image/png")
+    response = client.post(
+        change_url(place), place_form(place, **photo, **{"photos-0-image": image})
+    )
+    assert response.status_code == 302
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert 'alt="La grande salle, baignée de lumière"' in html

@@ -170,6 +170,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded photos are served by the reverse proxy in production; by Django for a local run.
+MAILLAGE_SERVE_MEDIA = env_bool("MAILLAGE_SERVE_MEDIA", DEBUG)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.fr>")

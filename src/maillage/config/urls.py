@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from maillage.core.views import favicon, healthz
 
@@ -18,3 +20,9 @@ urlpatterns = [
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.web.urls")),
 ]
+
+if settings.MAILLAGE_SERVE_MEDIA:
+    urlpatterns.insert(
+        0,
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    )

@@ -12,6 +12,7 @@ from maillage.places.models import (
     Equipment,
     OpeningHours,
     Place,
+    PlacePhoto,
     Service,
     Space,
     today_in_paris,
@@ -105,6 +106,11 @@ class SpaceInline(PlaceScopedInline):
     show_change_link = True
 
 
+class PlacePhotoInline(PlaceScopedInline):
+    model = PlacePhoto
+    fields = ["image", "alt_text", "position"]
+
+
 class OpeningHoursInline(PlaceScopedInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
@@ -124,7 +130,7 @@ class PlaceAdmin(admin.ModelAdmin):
     list_select_related = ["commune"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["managers"]
-    inlines = [SpaceInline, OpeningHoursInline, ClosureInline]
+    inlines = [SpaceInline, OpeningHoursInline, ClosureInline, PlacePhotoInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}, **CHECKBOXES}
     fieldsets = (
         (

@@ -437,3 +437,39 @@ class Closure(models.Model):
 
 def today_in_paris() -> date:
     return timezone.localdate()
+
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def validate_photo_size(image) -> None:
+    if image.size > MAX_PHOTO_BYTES:
+        raise ValidationError("La photo dépasse 5 Mo : réduisez-la avant de l'envoyer.")
+
+
+class PlacePhoto(models.Model):
+    """A photo of a place, with the text that describes it to those who cannot see it."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="photos", verbose_name="lieu"
+    )
+    image = models.ImageField(
+        "photo",
+        upload_to="lieux/%Y/%m/",
+        validators=[validate_photo_size],
+        help_text="JPEG, PNG ou WebP, 5 Mo au plus.",
+    )
+    alt_text = models.CharField(
+        "description de la photo",
+        max_length=200,
+        help_text="Ce que montre la photo, pour les personnes qui ne la voient pas.",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "photo"
+        verbose_name_plural = "photos"
+        ordering = ["place", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text

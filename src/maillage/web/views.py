@@ -60,7 +60,7 @@ def place_list(request):
 def place_detail(request, slug):
     place = get_object_or_404(
         _active_places().prefetch_related(
-            "services", "spaces__equipment", "opening_hours", "closures", "managers"
+            "services", "spaces__equipment", "opening_hours", "closures", "managers", "photos"
         ),
         slug=slug,
     )
