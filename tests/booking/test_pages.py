@@ -69,7 +69,7 @@ def test_space_page_shows_the_week(client, room, other_booker):
 
 
 def test_booking_needs_login(client, room):
-    url = reverse("booking:space", args=[room.pk])
+    url = reverse("booking:book", args=[room.pk])
     response = client.post(
         url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
     )
@@ -81,7 +81,7 @@ def test_book_from_the_page(client, booker, room):
     from maillage.booking.notifications import deliver_pending
 
     client.force_login(booker)
-    url = reverse("booking:space", args=[room.pk])
+    url = reverse("booking:book", args=[room.pk])
     response = client.post(
         url, {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"}
     )
@@ -96,7 +96,7 @@ def test_book_from_the_page(client, booker, room):
 def test_a_refused_booking_names_the_rule(client, booker, room):
     client.force_login(booker)
     response = client.post(
-        reverse("booking:space", args=[room.pk]),
+        reverse("booking:book", args=[room.pk]),
         {"date": "2030-01-08", "debut": "19:00", "fin": "21:00", "semaines": "1"},
     )
     assert response.status_code == 400
@@ -107,7 +107,7 @@ def test_a_refused_booking_names_the_rule(client, booker, room):
 def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
     services.book(other_booker, room.pk, paris(2030, 1, 15, 9), paris(2030, 1, 15, 10), now=NOW)
     client.force_login(booker)
-    url = reverse("booking:space", args=[room.pk])
+    url = reverse("booking:book", args=[room.pk])
     data = {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "3"}
     preview = client.post(url, data)
     assert "2 dates libres sur 3." in preview.content.decode()
@@ -172,3 +172,14 @@ def test_manager_calendar_and_actions(
     client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"]))
     pending.refresh_from_db()
     assert pending.status == BookingStatus.CONFIRMED
+
+
+def test_an_unverified_person_is_told_to_verify(client, room, django_user_model):
+    person = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-x-123")
+    client.force_login(person)
+    response = client.post(
+        reverse("booking:book", args=[room.pk]),
+        {"date": "2030-01-08", "debut": "09:00", "fin": "10:00", "semaines": "1"},
+    )
+    assert response["Location"] == reverse("accounts:account")
+    assert not Booking.objects.exists()

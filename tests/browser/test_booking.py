@@ -34,7 +34,7 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     page.locator(".place-card h3 a").first.click()
     expect(page.get_by_role("heading", name="Réserver")).to_be_visible()
     assert axe(page) == []
-    page.get_by_role("button", name="Se connecter pour réserver").click()
+    page.get_by_role("link", name="Se connecter pour réserver").click()
     page.get_by_label("Adresse électronique").fill("camille@exemple.test")
     page.get_by_label("Mot de passe").fill("motdepasse-camille-1")
     page.get_by_role("button", name="Se connecter").click()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reserver/", views.search, name="search"),
     path("reserver/resultats.geojson", views.search_geojson, name="search_geojson"),
     path("reserver/espace/<int:pk>/", views.space, name="space"),
+    path("reserver/espace/<int:pk>/reserver/", views.book, name="book"),
     path("reservations/", views.my_bookings, name="my_bookings"),
     path("reservations/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("reservations/series/<int:pk>/annuler/", views.cancel_series, name="cancel_series"),

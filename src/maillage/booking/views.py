@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST, require_safe
 
+from maillage.accounts.decorators import login_required, verified_email_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.calendar import calendar_of
@@ -24,10 +24,6 @@ ACTIONS = {
     "present": services.check_in,
     "absent": services.mark_no_show,
 }
-
-
-def _login(request):
-    return redirect_to_login(request.get_full_path())
 
 
 def _estimate(space, start, end, people: int) -> int | None:
@@ -126,8 +122,8 @@ def _week_days(week):
     return days
 
 
-def space(request, pk):
-    space = get_object_or_404(
+def _bookable_space(pk) -> Space:
+    return get_object_or_404(
         Space.objects.select_related("place__commune").prefetch_related(
             "place__opening_hours", "place__closures"
         ),
@@ -135,50 +131,15 @@ def space(request, pk):
         is_bookable=True,
         place__status=PlaceStatus.OPEN,
     )
-    day = parse_date(request.GET.get("semaine", "") or request.GET.get("date", "")) or (
-        timezone.localdate()
+
+
+def _space_page(request, space: Space, form: BookingForm, plan=None):
+    day = (
+        parse_date(request.GET.get("semaine", "") or request.GET.get("date", ""))
+        or (form.cleaned_data.get("date") if form.is_bound and form.is_valid() else None)
+        or timezone.localdate()
     )
     monday = queries.week_start(day)
-    initial = {
-        "date": day,
-        "debut": request.GET.get("debut"),
-        "fin": request.GET.get("fin"),
-        "postes": request.GET.get("personnes") or 1,
-        "semaines": 1,
-    }
-    form = BookingForm(request.POST or None, space=space, initial=initial)
-    plan = None
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return _login(request)
-        if form.is_valid():
-            start, end = form.window
-            weeks = form.cleaned_data["semaines"]
-            try:
-                if weeks == 1:
-                    services.book(request.user, space.pk, start, end, form.seats)
-                    messages.success(
-                        request,
-                        "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
-                    )
-                    return redirect("booking:my_bookings")
-                if request.POST.get("confirmer_serie"):
-                    _, booked, skipped = services.book_series(
-                        request.user, space.pk, start, end, weeks, form.seats
-                    )
-                    messages.success(
-                        request,
-                        f"{len(booked)} réservation(s) enregistrée(s)"
-                        + (f", {len(skipped)} date(s) non disponible(s)." if skipped else "."),
-                    )
-                    return redirect("booking:my_bookings")
-                plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            except services.BookingRefused as refusal:
-                for field, errors in refusal.message_dict.items():
-                    target = {"start": "debut", "end": "fin", "seats": "postes"}.get(field)
-                    form.add_error(target if target in form.fields else None, errors)
     week = queries.space_week(space, monday)
     return render(
         request,
@@ -200,9 +161,59 @@ def space(request, pk):
 
 
 @require_safe
+def space(request, pk):
+    space = _bookable_space(pk)
+    day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    initial = {
+        "date": day,
+        "debut": request.GET.get("debut"),
+        "fin": request.GET.get("fin"),
+        "postes": request.GET.get("personnes") or 1,
+        "semaines": 1,
+    }
+    return _space_page(request, space, BookingForm(space=space, initial=initial))
+
+
+@require_POST
+@verified_email_required
+def book(request, pk):
+    space = _bookable_space(pk)
+    form = BookingForm(request.POST, space=space)
+    plan = None
+    if form.is_valid():
+        start, end = form.window
+        weeks = form.cleaned_data["semaines"]
+        try:
+            if weeks == 1:
+                services.book(request.user, space.pk, start, end, form.seats)
+                messages.success(
+                    request,
+                    "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
+                )
+                return redirect("booking:my_bookings")
+            if request.POST.get("confirmer_serie"):
+                _, booked, skipped = services.book_series(
+                    request.user, space.pk, start, end, weeks, form.seats
+                )
+                messages.success(
+                    request,
+                    f"{len(booked)} réservation(s) enregistrée(s)"
+                    + (f", {len(skipped)} date(s) non disponible(s)." if skipped else "."),
+                )
+                return redirect("booking:my_bookings")
+            plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        except services.BookingRefused as refusal:
+            for field, errors in refusal.message_dict.items():
+                target = {"start": "debut", "end": "fin", "seats": "postes"}.get(field)
+                form.add_error(target if target in form.fields else None, errors)
+    return _space_page(request, space, form, plan)
+
+
+@require_safe
+@login_required
 def my_bookings(request):
-    if not request.user.is_authenticated:
-        return _login(request)
     now = timezone.now()
     mine = Booking.objects.filter(user=request.user).select_related("space__place__commune")
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -221,9 +232,8 @@ def my_bookings(request):
 
 
 @require_POST
+@login_required
 def cancel(request, pk):
-    if not request.user.is_authenticated:
-        return _login(request)
     booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["motif"] if form.is_valid() else ""
@@ -239,9 +249,8 @@ def cancel(request, pk):
 
 
 @require_POST
+@login_required
 def cancel_series(request, pk):
-    if not request.user.is_authenticated:
-        return _login(request)
     series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
     try:
         cancelled = services.cancel_series(request.user, series)
@@ -253,9 +262,8 @@ def cancel_series(request, pk):
 
 
 @require_POST
+@login_required
 def renew_feed(request):
-    if not request.user.is_authenticated:
-        return _login(request)
     CalendarFeed.objects.filter(user=request.user).delete()
     CalendarFeed.objects.create(user=request.user)
     messages.success(request, "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus.")
@@ -295,9 +303,8 @@ def _managed_place(request, slug) -> Place:
 
 
 @require_safe
+@login_required
 def manager_home(request):
-    if not request.user.is_authenticated:
-        return _login(request)
     places = permissions.editable_places(request.user).order_by("name")
     if not places:
         raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
@@ -305,9 +312,8 @@ def manager_home(request):
 
 
 @require_safe
+@login_required
 def manager_calendar(request, slug):
-    if not request.user.is_authenticated:
-        return _login(request)
     place = _managed_place(request, slug)
     day = parse_date(request.GET.get("jour", "")) or timezone.localdate()
     week = request.GET.get("vue") == "semaine"
@@ -347,9 +353,8 @@ def manager_calendar(request, slug):
 
 
 @require_POST
+@login_required
 def manager_action(request, pk, action):
-    if not request.user.is_authenticated:
-        return _login(request)
     booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
     _managed_place(request, booking.space.place.slug)
     reason_form = ReasonForm(request.POST)

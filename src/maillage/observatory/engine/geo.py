@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -52,8 +51,3 @@ def read_communes_geojson(path: str | Path) -> dict[str, BaseGeometry]:
         geometries, lambda x, y: transformer.transform(x, y), interleaved=False
     )
     return dict(zip(codes, projected, strict=True))
-
-
-def territory_outline(polygons: Mapping[str, BaseGeometry]) -> BaseGeometry:
-    """Union of the given polygons, e.g. the outline of a département."""
-    return shapely.union_all(list(polygons.values()))
