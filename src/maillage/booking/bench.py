@@ -476,20 +476,9 @@ def _api_client(port: int, key: str, space_ids: list[int], today: date, seed: in
     return work
 
 
-INSERT_COLUMNS = (
-    "space_id",
-    "user_id",
-    "start",
-    "end",
-    "blocked_start",
-    "blocked_end",
-    "exclusive",
-    "seats",
-    "status",
-    "price_cents",
-    "status_reason",
-    "created_at",
-    "updated_at",
+# The dataset's columns, less those a fresh confirmed booking leaves empty.
+INSERT_COLUMNS = tuple(
+    c for c in bench_data.BOOKING_COLUMNS if c not in ("pending_until", "cancelled_at")
 )
 
 
