@@ -112,7 +112,11 @@ def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
     preview = client.post(url, data)
     assert "2 dates libres sur 3." in preview.content.decode()
     assert not Booking.objects.filter(user=booker).exists()
-    response = client.post(url, {**data, "confirmer_serie": "1"})
+    token = preview.context["plan_token"]
+    changed = client.post(url, {**data, "semaines": "8", "confirmer_serie": "1", "apercu": token})
+    assert "La série a changé depuis l'aperçu" in text(changed)  # previewed again, not booked
+    assert not Booking.objects.filter(user=booker).exists()
+    response = client.post(url, {**data, "confirmer_serie": "1", "apercu": token})
     assert response.status_code == 302
     assert Booking.objects.filter(user=booker).count() == 2
 
@@ -120,8 +124,12 @@ def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
 def test_cancel_from_my_bookings(client, booker, other_booker, room):
     booking = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
     client.force_login(other_booker)
-    assert client.post(reverse("booking:cancel", args=[booking.pk])).status_code == 403
+    assert client.post(reverse("booking:cancel", args=[booking.pk])).status_code == 404
     client.force_login(booker)
+    confirm = client.get(reverse("booking:cancel", args=[booking.pk]))
+    assert "Confirmer l'annulation" in text(confirm)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED  # asking is not cancelling
     client.post(reverse("booking:cancel", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -183,3 +191,47 @@ def test_an_unverified_person_is_told_to_verify(client, room, django_user_model)
     )
     assert response["Location"] == reverse("accounts:account")
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["2026-02-30", "0001-01-01", "n'importe quoi"])
+def test_impossible_dates_in_the_url_fall_back_to_this_week(client, room, place_manager, query):
+    assert (
+        client.get(reverse("booking:space", args=[room.pk]), {"semaine": query}).status_code == 200
+    )
+    client.force_login(place_manager)
+    url = reverse("booking:manager_calendar", args=[room.place.slug])
+    assert client.get(url, {"jour": query, "vue": "semaine"}).status_code == 200
+
+
+def test_actions_never_send_people_to_another_site(
+    client, booker, place_manager, room, bookable_place
+):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    client.force_login(place_manager)
+    response = client.post(
+        reverse("booking:manager_action", args=[pending.pk, "confirmer"]),
+        {"retour": "https://exemple.invalid/hameconnage"},
+    )
+    assert response["Location"] == reverse("booking:manager_calendar", args=[bookable_place.slug])
+
+
+def test_cancelling_a_series_sends_one_email(client, booker, room):
+    from django.core import mail
+
+    from maillage.booking.notifications import deliver_pending
+
+    series, booked, _ = services.book_series(
+        booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), 3, now=NOW
+    )
+    deliver_pending()
+    mail.outbox.clear()
+    client.force_login(booker)
+    assert "Les 3 réservations à venir" in text(
+        client.get(reverse("booking:cancel_series", args=[series.pk]))
+    )
+    client.post(reverse("booking:cancel_series", args=[series.pk]))
+    deliver_pending()
+    assert Booking.objects.filter(series=series, status="cancelled").count() == 3
+    assert len(mail.outbox) == 1

@@ -48,6 +48,9 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     assert mine.count() == 1
     assert axe(page) == []
 
-    page.get_by_role("button", name="Annuler cette réservation").click()
+    page.get_by_role("link", name=re.compile(r"^Annuler la réservation du")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler la réservation")
+    assert axe(page) == []
+    page.get_by_role("button", name="Confirmer l'annulation").click()
     expect(page.get_by_text("Réservation annulée.")).to_be_visible()
     assert mine.get().status == "cancelled"

@@ -276,7 +276,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
     return booking
 
 
-def cancel(user, booking: Booking, reason: str = "", now=None) -> Booking:
+def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Booking:
     now = now or timezone.now()
     place = booking.space.place
     is_manager = permissions.can_edit_place(user, place)
@@ -296,15 +296,24 @@ def cancel(user, booking: Booking, reason: str = "", now=None) -> Booking:
                 "avant le début : contactez le lieu.",
             )
     return _change(
-        user, booking, BookingStatus.CANCELLED, reason, now, tell=notifications.booking_cancelled
+        user,
+        booking,
+        BookingStatus.CANCELLED,
+        reason,
+        now,
+        tell=notifications.booking_cancelled if tell else None,
     )
 
 
+@transaction.atomic
 def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
-    """Cancel every occurrence still to come."""
+    """Cancel every occurrence still to come, all or none, with one email for them all."""
     now = now or timezone.now()
-    upcoming = series.bookings.holding().filter(start__gt=now)
-    return [cancel(user, booking, now=now) for booking in upcoming]
+    upcoming = series.bookings.holding().filter(start__gt=now).order_by("start")
+    cancelled = [cancel(user, booking, now=now, tell=False) for booking in upcoming]
+    if cancelled:
+        notifications.queue("cancelled", cancelled, series.user)
+    return cancelled
 
 
 def confirm(user, booking: Booking, now=None) -> Booking:

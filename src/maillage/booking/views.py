@@ -1,13 +1,15 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from maillage.accounts.decorators import login_required, verified_email_required
 from maillage.booking import availability as core
@@ -20,10 +22,35 @@ from maillage.places import permissions
 from maillage.places.models import Place, PlaceStatus, Space
 
 ACTIONS = {
-    "confirmer": services.confirm,
-    "present": services.check_in,
-    "absent": services.mark_no_show,
+    "confirmer": (services.confirm, "Demande acceptée : la personne en est informée."),
+    "present": (services.check_in, "Présence constatée."),
+    "absent": (services.mark_no_show, "Absence constatée."),
 }
+
+
+# Dates read from a URL are kept within this many days of today.
+DATE_PARAM_RANGE_DAYS = 10 * 365
+
+
+def _date_param(raw: str | None):
+    """A date from the URL, or None when it is malformed, impossible (30 February) or absurd."""
+    try:
+        day = parse_date(raw or "")
+    except ValueError:
+        return None
+    if day is None or abs((day - timezone.localdate()).days) > DATE_PARAM_RANGE_DAYS:
+        return None
+    return day
+
+
+def _back(request, default: str) -> str:
+    """Where to go after an action: the page it came from, never another site."""
+    target = request.POST.get("retour", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _estimate(space, start, end, people: int) -> int | None:
@@ -133,10 +160,25 @@ def _bookable_space(pk) -> Space:
     )
 
 
+PLAN_SALT = "maillage.booking.series-preview"
+PLAN_MAX_AGE = 3600
+
+
+def _plan_key(form: BookingForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "date": data["date"].isoformat(),
+        "debut": data["debut"].strftime("%H:%M"),
+        "fin": data["fin"].strftime("%H:%M"),
+        "semaines": data["semaines"],
+        "postes": form.seats,
+    }
+
+
 def _space_page(request, space: Space, form: BookingForm, plan=None):
     day = (
-        parse_date(request.GET.get("semaine", "") or request.GET.get("date", ""))
-        or (form.cleaned_data.get("date") if form.is_bound and form.is_valid() else None)
+        _date_param(request.GET.get("semaine") or request.GET.get("date"))
+        or getattr(form, "cleaned_data", {}).get("date")
         or timezone.localdate()
     )
     monday = queries.week_start(day)
@@ -150,6 +192,8 @@ def _space_page(request, space: Space, form: BookingForm, plan=None):
             "form": form,
             "plan": plan,
             "plan_free": [o for o in plan if o.free] if plan else [],
+            # The series booked is the one previewed: its parameters travel signed.
+            "plan_token": signing.dumps(_plan_key(form), salt=PLAN_SALT) if plan else "",
             "days": _week_days(week),
             "monday": monday,
             "previous_week": monday - timedelta(days=7),
@@ -163,7 +207,7 @@ def _space_page(request, space: Space, form: BookingForm, plan=None):
 @require_safe
 def space(request, pk):
     space = _bookable_space(pk)
-    day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    day = _date_param(request.GET.get("date")) or timezone.localdate()
     initial = {
         "date": day,
         "debut": request.GET.get("debut"),
@@ -172,6 +216,20 @@ def space(request, pk):
         "semaines": 1,
     }
     return _space_page(request, space, BookingForm(space=space, initial=initial))
+
+
+def _previewed(request, form: BookingForm) -> bool:
+    """Whether the posted series is the one previewed; if not, it is previewed again."""
+    try:
+        previewed = signing.loads(
+            request.POST.get("apercu", ""), salt=PLAN_SALT, max_age=PLAN_MAX_AGE
+        )
+    except signing.BadSignature:
+        previewed = None
+    if previewed != _plan_key(form):
+        messages.info(request, "La série a changé depuis l'aperçu : voici les dates à jour.")
+        return False
+    return True
 
 
 @require_POST
@@ -191,7 +249,7 @@ def book(request, pk):
                     "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
                 )
                 return redirect("booking:my_bookings")
-            if request.POST.get("confirmer_serie"):
+            if request.POST.get("confirmer_serie") and _previewed(request, form):
                 _, booked, skipped = services.book_series(
                     request.user, space.pk, start, end, weeks, form.seats
                 )
@@ -231,33 +289,45 @@ def my_bookings(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel(request, pk):
-    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["motif"] if form.is_valid() else ""
+    """GET asks for confirmation; POST cancels."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
+    )
+    if request.method == "GET":
+        return render(request, "booking/cancel_confirm.html", {"bookings": [booking]})
     try:
-        services.cancel(request.user, booking, reason)
-    except PermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
+        services.cancel(request.user, booking)
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
         messages.success(request, "Réservation annulée.")
-    return redirect(request.POST.get("retour") or reverse("booking:my_bookings"))
+    return redirect("booking:my_bookings")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel_series(request, pk):
+    """GET asks for confirmation; POST cancels every occurrence still to come."""
     series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
+    upcoming = list(
+        series.bookings.holding()
+        .filter(start__gt=timezone.now())
+        .select_related("space__place__commune")
+        .order_by("start")
+    )
+    if request.method == "GET":
+        return render(
+            request, "booking/cancel_confirm.html", {"bookings": upcoming, "series": series}
+        )
     try:
         cancelled = services.cancel_series(request.user, series)
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, f"{len(cancelled)} réservation(s) de la série annulée(s).")
+        messages.success(request, f"Série annulée : {len(cancelled)} réservation(s).")
     return redirect("booking:my_bookings")
 
 
@@ -315,7 +385,7 @@ def manager_home(request):
 @login_required
 def manager_calendar(request, slug):
     place = _managed_place(request, slug)
-    day = parse_date(request.GET.get("jour", "")) or timezone.localdate()
+    day = _date_param(request.GET.get("jour")) or timezone.localdate()
     week = request.GET.get("vue") == "semaine"
     first = queries.week_start(day) if week else day
     last = first + timedelta(days=7 if week else 1)
@@ -340,6 +410,8 @@ def manager_calendar(request, slug):
             "last": last - timedelta(days=1),
             "previous": first - timedelta(days=7 if week else 1),
             "next": first + timedelta(days=7 if week else 1),
+            "now": timezone.now(),
+            "check_in_from": timezone.now() + services.CHECK_IN_EARLY,
             "pending_count": Booking.objects.filter(
                 space__place=place, status=BookingStatus.PENDING
             ).count(),
@@ -362,17 +434,19 @@ def manager_action(request, pk, action):
     try:
         if action == "refuser":
             services.refuse(request.user, booking, reason)
+            done = "Demande refusée : la personne reçoit votre motif."
         elif action == "annuler":
             services.cancel(request.user, booking, reason)
+            done = "Réservation annulée : la personne reçoit votre motif."
         elif action in ACTIONS:
-            ACTIONS[action](request.user, booking)
+            change, done = ACTIONS[action]
+            change(request.user, booking)
         else:
             raise PermissionDenied("Action inconnue.")
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, "Réservation mise à jour.")
+        messages.success(request, done)
     return redirect(
-        request.POST.get("retour")
-        or reverse("booking:manager_calendar", args=[booking.space.place.slug])
+        _back(request, reverse("booking:manager_calendar", args=[booking.space.place.slug]))
     )

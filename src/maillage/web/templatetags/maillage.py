@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -68,5 +71,7 @@ def date_fr(value) -> str:
     """«1er juin 2026», «25 décembre 2026»."""
     if not value:
         return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
