@@ -8,7 +8,8 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 # Local demo: production settings over plain HTTP on the loopback.
 RUN_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=false MAILLAGE_HTTPS=false MAILLAGE_SERVE_MEDIA=true \
-	ALLOWED_HOSTS=127.0.0.1,localhost MAILLAGE_DATA_DIR=$(CURDIR)/$(VAR)
+	ALLOWED_HOSTS=127.0.0.1,localhost MAILLAGE_DATA_DIR=$(CURDIR)/$(VAR) \
+	MAILLAGE_SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-postgres lint bench lock clean
 

@@ -15,11 +15,11 @@ def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-SEARCH = {"date": "2030-01-08", "debut": "09:00", "fin": "12:00", "personnes": "2"}
+SEARCH = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "personnes": "2"}
 
 
 def test_search_finds_free_spaces(client, room, desks, other_booker):
-    services.book(other_booker, room.pk, paris(2030, 1, 8, 10), paris(2030, 1, 8, 11), now=NOW)
+    services.book(other_booker, room.pk, paris(2027, 1, 12, 10), paris(2027, 1, 12, 11), now=NOW)
     response = client.get(reverse("booking:search"), SEARCH)
     assert response.status_code == 200
     assert [r.space_id for r in response.context["results"]] == [desks.pk]
@@ -51,6 +51,8 @@ def test_search_near_a_point_sorts_by_distance(client, room, desks, territory):
         ({**SEARCH, "personnes": "0"}, "supérieure ou égale à 1"),
         ({**SEARCH, "date": "demain"}, "Saisissez une date valide"),
         ({**SEARCH, "lat": "48.8"}, "Position incomplète"),
+        ({**SEARCH, "date": "2020-01-07"}, "La date doit être aujourd'hui ou plus tard."),
+        ({**SEARCH, "date": "2035-01-09"}, "deux prochaines années"),
     ],
 )
 def test_bad_search_is_explained(client, room, query, message):
@@ -91,6 +93,22 @@ def test_book_from_the_page(client, booker, room):
     assert len(mail.outbox) == 1
     page = client.get(reverse("booking:my_bookings")).content.decode()
     assert "Salle Seine" in page and "Confirmée" in page
+
+
+def test_people_default_to_one(client, room):
+    query = {k: v for k, v in SEARCH.items() if k != "personnes"}
+    assert client.get(reverse("booking:search"), query).context["results"] is not None
+
+
+def test_day_rules_are_shown_under_the_date(client, booker, room):
+    client.force_login(booker)
+    response = client.post(
+        reverse("booking:book", args=[room.pk]),
+        {"date": "2020-01-07", "debut": "09:00", "fin": "10:00", "semaines": "1"},
+    )
+    assert "La réservation doit commencer dans le futur." in " ".join(
+        response.context["form"].errors["date"]
+    )
 
 
 def test_a_refused_booking_names_the_rule(client, booker, room):

@@ -22,10 +22,13 @@ def _event(booking: Booking) -> Event:
     event.add("dtend", booking.end.astimezone(UTC))
     event.add("summary", f"{booking.space.name} — {place.name}")
     event.add("location", f"{place.address}, {place.postal_code} {place.commune.name}")
+    seats = (
+        "" if booking.exclusive else f", {booking.seats} poste{'s' if booking.seats > 1 else ''}"
+    )
     event.add(
         "description",
-        f"Réservation {booking.get_status_display().lower()} : {booking.space.name}, "
-        f"{booking.seats} poste(s). {settings.DEFAULT_FROM_EMAIL}",
+        f"Réservation {booking.get_status_display().lower()} : {booking.space.name}{seats}. "
+        f"Vos réservations : {settings.MAILLAGE_SITE_URL}/reservations/",
     )
     event.add("geo", (place.latitude, place.longitude))
     event.add("sequence", int(booking.updated_at.timestamp()))

@@ -9,6 +9,7 @@ from maillage.places.models import SpaceKind
 from maillage.territory.models import Commune
 
 MAX_PEOPLE = 500
+MAX_SEARCH_DAYS = 2 * 366
 
 
 def _instant(day, moment: time) -> datetime:
@@ -33,7 +34,9 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label="Type d'espace", choices=[("", "Tous les types"), *SpaceKind.choices], required=False
     )
-    personnes = forms.IntegerField(label="Nombre de personnes", min_value=1, max_value=MAX_PEOPLE)
+    personnes = forms.IntegerField(
+        label="Nombre de personnes", min_value=1, max_value=MAX_PEOPLE, required=False
+    )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
 
@@ -48,10 +51,27 @@ class SearchForm(forms.Form):
         tomorrow = timezone.localdate() + timedelta(days=1)
         return {"date": tomorrow, "debut": time(9), "fin": time(12), "personnes": 1}
 
+    def clean_personnes(self):
+        return self.cleaned_data["personnes"] or 1
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("La date doit être aujourd'hui ou plus tard.")
+        if day > timezone.localdate() + timedelta(days=MAX_SEARCH_DAYS):
+            raise forms.ValidationError("Les recherches portent sur les deux prochaines années.")
+        return day
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("debut") and cleaned.get("fin") and cleaned["fin"] <= cleaned["debut"]:
             self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
+        elif (
+            cleaned.get("date")
+            and cleaned.get("fin")
+            and _instant(cleaned["date"], cleaned["fin"]) <= timezone.now()
+        ):
+            self.add_error("fin", "Ce créneau est déjà passé : choisissez une heure à venir.")
         if (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
             raise forms.ValidationError("Position incomplète : réessayez « près de moi ».")
         return cleaned

@@ -218,6 +218,21 @@ def space(request, pk):
     return _space_page(request, space, BookingForm(space=space, initial=initial))
 
 
+# Rules about the day rather than the time of day are shown under the date field.
+DAY_RULES = {
+    core.ViolationCode.PAST_START,
+    core.ViolationCode.DURING_CLOSURE,
+    core.ViolationCode.TOO_FAR_AHEAD,
+    core.ViolationCode.TOO_LITTLE_NOTICE,
+}
+
+
+def _form_field(violation) -> str | None:
+    if violation.code in DAY_RULES:
+        return "date"
+    return {"start": "debut", "end": "fin", "seats": "postes"}.get(violation.field)
+
+
 def _previewed(request, form: BookingForm) -> bool:
     """Whether the posted series is the one previewed; if not, it is previewed again."""
     try:
@@ -243,10 +258,13 @@ def book(request, pk):
         weeks = form.cleaned_data["semaines"]
         try:
             if weeks == 1:
-                services.book(request.user, space.pk, start, end, form.seats)
+                booking = services.book(request.user, space.pk, start, end, form.seats)
                 messages.success(
                     request,
-                    "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
+                    "Demande enregistrée : le lieu doit la valider, vous recevrez sa réponse "
+                    "par courriel."
+                    if booking.status == BookingStatus.PENDING
+                    else "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
                 )
                 return redirect("booking:my_bookings")
             if request.POST.get("confirmer_serie") and _previewed(request, form):
@@ -263,9 +281,9 @@ def book(request, pk):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except services.BookingRefused as refusal:
-            for field, errors in refusal.message_dict.items():
-                target = {"start": "debut", "end": "fin", "seats": "postes"}.get(field)
-                form.add_error(target if target in form.fields else None, errors)
+            for violation in refusal.violations:
+                target = _form_field(violation)
+                form.add_error(target if target in form.fields else None, violation.message)
     return _space_page(request, space, form, plan)
 
 
@@ -334,9 +352,14 @@ def cancel_series(request, pk):
 @require_POST
 @login_required
 def renew_feed(request):
-    CalendarFeed.objects.filter(user=request.user).delete()
+    renewed = CalendarFeed.objects.filter(user=request.user).delete()[0] > 0
     CalendarFeed.objects.create(user=request.user)
-    messages.success(request, "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus.")
+    messages.success(
+        request,
+        "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus."
+        if renewed
+        else "Adresse d'agenda créée.",
+    )
     return redirect("booking:my_bookings")
 
 

@@ -77,6 +77,12 @@ class CoverageReport:
     def commune(self, code: str) -> AreaFigures:
         return next(c for c in self.communes if c.code == code)
 
+    @property
+    def underserved_population(self) -> float:
+        """Inhabitants of the under-served zones. Opening a site can split a zone in two, so
+        this, not the number of zones, is what measures progress."""
+        return sum(zone.population for zone in self.underserved)
+
 
 @dataclass(frozen=True)
 class TerritoryDemand:

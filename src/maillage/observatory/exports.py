@@ -33,7 +33,7 @@ def report_as_dict(report: CoverageReport) -> dict:
         "p90_minutes": _number(report.p90_minutes),
         "gini_mean_access": report.gini_mean_access,
         "underserved_zones": len(report.underserved),
-        "underserved_population": round(sum(z.population for z in report.underserved)),
+        "underserved_population": round(report.underserved_population),
         "epts": [area_as_dict(a) for a in report.epts],
         "communes": [area_as_dict(a) for a in report.communes],
     }

@@ -57,6 +57,11 @@ def _minutes_colour(minutes: float) -> tuple[int, int, int]:
     return MINUTE_COLOURS[-1]
 
 
+def _gini(report) -> str:
+    value = report.gini_mean_access
+    return "-" if value is None else f"{value:.2f}".replace(".", ",")
+
+
 def _rings(geometry: dict):
     polygons = (
         geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
@@ -113,6 +118,8 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     pdf = FPDF(format="A4")
     pdf.set_title(_text(scenario.name))
     pdf.set_author("Maillage - Observatoire")
+    pdf.set_subject("Scénario d'ouverture de tiers-lieux")
+    pdf.set_lang("fr-FR")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", size=9)
@@ -154,7 +161,17 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
         ),
         ("Temps d'accès du 90e centile", _minutes(before.p90_minutes), _minutes(after.p90_minutes)),
         ("Lieux", str(before.departement.places), str(after.departement.places)),
-        ("Zones sous-desservies", str(len(before.underserved)), str(len(after.underserved))),
+        (
+            "Postes pour 1 000 habitants",
+            f"{before.departement.seats_per_thousand:.2f}".replace(".", ","),
+            f"{after.departement.seats_per_thousand:.2f}".replace(".", ","),
+        ),
+        ("Indice d'inégalité entre communes (Gini)", _gini(before), _gini(after)),
+        (
+            "Habitants en zone sous-desservie",
+            f"{before.underserved_population:,.0f}".replace(",", " "),
+            f"{after.underserved_population:,.0f}".replace(",", " "),
+        ),
     ]
     with pdf.table(col_widths=(3, 1.2, 1.2), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
         for values in rows:
