@@ -253,3 +253,17 @@ def test_cancelling_a_series_sends_one_email(client, booker, room):
     deliver_pending()
     assert Booking.objects.filter(series=series, status="cancelled").count() == 3
     assert len(mail.outbox) == 1
+
+
+def test_many_results_are_paginated(client, bookable_place):
+    from maillage.places.models import Space
+
+    Space.objects.bulk_create(
+        Space(place=bookable_place, name=f"Bureau {n}", kind="private_office", capacity=2)
+        for n in range(25)
+    )
+    first = client.get(reverse("booking:search"), SEARCH)
+    assert len(first.context["results"]) == 25 and len(first.context["page"]) == 20
+    assert "Page 1 sur 2" in text(first)
+    second = client.get(reverse("booking:search"), {**SEARCH, "page": "2"})
+    assert len(second.context["page"]) == 5

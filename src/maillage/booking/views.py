@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,6 +54,10 @@ def _back(request, default: str) -> str:
     return default
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number <= 1 else plural}"
+
+
 def _estimate(space, start, end, people: int) -> int | None:
     """The price of the window for a space or a search result (both carry the prices)."""
     try:
@@ -87,16 +92,25 @@ def _search(request):
     return form, results
 
 
+RESULTS_PER_PAGE = 20
+
+
 @require_safe
 def search(request):
     form, results = _search(request)
-    query = request.GET.urlencode()
+    query_dict = request.GET.copy()
+    query_dict.pop("page", None)
+    query = query_dict.urlencode()
+    page = (
+        Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if results else None
+    )
     return render(
         request,
         "booking/search.html",
         {
             "form": form,
             "results": results,
+            "page": page,
             "query": query,
             "places_geojson_url": f"{reverse('booking:search_geojson')}?{query}",
             "shows_fictional": bool(results) and any(r.place.is_fictional for r in results),
@@ -273,8 +287,12 @@ def book(request, pk):
                 )
                 messages.success(
                     request,
-                    f"{len(booked)} réservation(s) enregistrée(s)"
-                    + (f", {len(skipped)} date(s) non disponible(s)." if skipped else "."),
+                    _count(len(booked), "réservation enregistrée", "réservations enregistrées")
+                    + (
+                        f" ; {_count(len(skipped), 'date indisponible', 'dates indisponibles')}."
+                        if skipped
+                        else "."
+                    ),
                 )
                 return redirect("booking:my_bookings")
             plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
@@ -345,7 +363,10 @@ def cancel_series(request, pk):
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, f"Série annulée : {len(cancelled)} réservation(s).")
+        messages.success(
+            request,
+            f"Série annulée : {_count(len(cancelled), 'réservation', 'réservations')}.",
+        )
     return redirect("booking:my_bookings")
 
 

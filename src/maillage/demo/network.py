@@ -292,7 +292,7 @@ def build_candidate_sites(communes: list[CommuneSeed]) -> list[CandidateSpec]:
         sites.append(
             CandidateSpec(
                 reference=f"demo-{number:03d}",
-                name=f"{label} — {commune.name}",
+                name=f"{label}, {rng.choice(STREETS)}",
                 insee_code=commune.insee_code,
                 latitude=round(point.y, 6),
                 longitude=round(point.x, 6),
