@@ -43,7 +43,7 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     page.get_by_label("Heure de fin").fill("11:00")
     page.get_by_role("button", name="Réserver", exact=True).click()
     expect(page).to_have_url(re.compile(r"/reservations/$"))
-    expect(page.get_by_text("Réservation enregistrée")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"(Réservation|Demande) enregistrée"))).to_be_visible()
     mine = Booking.objects.filter(user__email="camille@exemple.test")
     assert mine.count() == 1
     assert axe(page) == []
