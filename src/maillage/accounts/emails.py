@@ -28,3 +28,12 @@ def send_verification_email(user: User, link: str) -> None:
         user.email,
         {"user": user, "link": link, "valid_days": VERIFICATION_MAX_AGE.days},
     )
+
+
+def send_account_exists_email(email: str, login_link: str, reset_link: str) -> None:
+    """Someone tried to sign up with an address that already has an account."""
+    send_templated_email(
+        "accounts/emails/account_exists",
+        email,
+        {"login_link": login_link, "reset_link": reset_link},
+    )

@@ -60,14 +60,9 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = services.normalize_email(self.cleaned_data["email"])
-        if services.email_is_taken(email):
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse électronique. Connectez-vous, "
-                "ou utilisez « Mot de passe oublié » si vous ne vous en souvenez plus.",
-                code="email_taken",
-            )
-        return email
+        # Whether an account exists is never said here (no way to probe addresses): the
+        # owner of an address already registered gets an email instead (views.signup).
+        return services.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -42,10 +42,6 @@ def normalize_email(email: str) -> str:
     return User.objects.normalize_email(email.strip()).lower()
 
 
-def email_is_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=normalize_email(email)).exists()
-
-
 def register_user(email: str, password: str, *, first_name: str = "", last_name: str = "") -> User:
     """A new account, able to log in but not to book until its email address is verified.
 

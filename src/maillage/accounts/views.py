@@ -40,12 +40,19 @@ def signup(request: HttpRequest) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except services.EmailAlreadyUsed as error:
-            form.add_error("email", str(error))
+        except services.EmailAlreadyUsed:
+            # Same answer as a new account; the owner learns of the attempt by email.
+            email = form.cleaned_data["email"]
+            emails.send_account_exists_email(
+                email,
+                request.build_absolute_uri(reverse("accounts:login")),
+                request.build_absolute_uri(reverse("accounts:password_reset")),
+            )
         else:
             _send_verification(request, user)
-            request.session["accounts_signup_email"] = user.email
-            return redirect("accounts:signup_done")
+            email = user.email
+        request.session["accounts_signup_email"] = email
+        return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
 
