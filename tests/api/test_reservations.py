@@ -85,6 +85,21 @@ def test_not_json_and_no_token(api, room):
     assert forged.status_code == 401
 
 
+def test_a_key_acts_for_its_person_until_the_account_is_closed(booker):
+    booker.first_name = "Camille"
+    booker.save()
+    _, key = ApiToken.issue(booker, "Appli test")
+    person = ApiToken.user_for_key(key)
+    assert person.pk == booker.pk and person.email == booker.email
+    assert person.can_book and person.email_verified_at == booker.email_verified_at
+    assert person.first_name == "Camille"  # fields the lookup leaves out load on use
+    assert ApiToken.user_for_key(key + "x") is None
+    booker.is_active = False
+    booker.save()
+    closed = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(reverse("api:reservations"))
+    assert closed.status_code == 401
+
+
 def test_cancel_through_the_api(api, room, other_booker):
     created = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT}).json()
     response = api.post_json(reverse("api:cancellation", args=[created["id"]]), {})

@@ -2,13 +2,33 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+
+from maillage.core.sql_values import read_instant
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 (a visible prefix, not a secret)
 
 
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+# The person's fields an API request needs (rights, booking), in the model's field order;
+# plain SQL because every API request runs it. Other fields load on first use.
+USER_FIELDS = (
+    "id",
+    "is_superuser",
+    "email",
+    "is_active",
+    "is_departement_staff",
+    "email_verified_at",
+)
+USER_BY_KEY_DIGEST = """
+SELECT u.id, u.is_superuser, u.email, u.is_active, u.is_departement_staff, u.email_verified_at
+FROM api_apitoken t JOIN accounts_user u ON u.id = t.user_id
+WHERE t.key_digest = %s
+"""
 
 
 class ApiToken(models.Model):
@@ -28,6 +48,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+    @staticmethod
+    def user_for_key(key: str):
+        """The person a key acts for, or None for an unknown (or revoked) key."""
+        with connection.cursor() as cursor:
+            cursor.execute(USER_BY_KEY_DIGEST, [digest(key)])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        pk, is_superuser, email, is_active, is_departement_staff, verified_at = row
+        values = [
+            pk,
+            bool(is_superuser),
+            email,
+            bool(is_active),
+            bool(is_departement_staff),
+            read_instant(verified_at),
+        ]
+        return get_user_model().from_db(connection.alias, USER_FIELDS, values)
 
     @classmethod
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from maillage.api.models import ApiToken, digest
+from maillage.api.models import ApiToken
 from maillage.api.problems import problem
 from maillage.booking import availability as core
 from maillage.booking import queries, services
@@ -32,14 +32,10 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return problem(401, "Fournissez un jeton : en-tête « Authorization: Bearer <jeton> ».")
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_digest=digest(header.removeprefix("Bearer ").strip()))
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        user = ApiToken.user_for_key(header.removeprefix("Bearer ").strip())
+        if user is None or not user.is_active:
             return problem(401, "Jeton inconnu ou révoqué.")
-        request.user = token.user
+        request.user = user
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapper)

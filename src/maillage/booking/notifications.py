@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from maillage.booking import sql
 from maillage.booking.calendar import calendar_of
 from maillage.booking.models import Booking, BookingEmail, BookingStatus
 
@@ -28,10 +29,8 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
-def queue(kind: str, bookings: list[Booking], user) -> BookingEmail:
-    email = BookingEmail.objects.create(kind=kind, user=user)
-    email.bookings.set(bookings)
-    return email
+def queue(kind: str, bookings: list[Booking], user) -> None:
+    sql.insert_email(kind, user.pk, [b.pk for b in bookings], timezone.now())
 
 
 def booking_made(booking: Booking) -> None:

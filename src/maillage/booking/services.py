@@ -1,22 +1,21 @@
 """Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
-atomically under a per-space lock, and leaves the database as it was when it refuses."""
+atomically (a desk space's bookings one at a time, under a lock; a room's under PostgreSQL's
+exclusion constraint too), and leaves the database as it was when it refuses."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from maillage.booking import availability as core
-from maillage.booking import notifications
+from maillage.booking import notifications, sql
 from maillage.booking.lifecycle import Actor, may_change
 from maillage.booking.models import Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
-from maillage.booking.space_rules import blocked_span, closures_of, hours_of, rules_of
 from maillage.places import permissions
-from maillage.places.models import PlaceStatus, Space
 
 MAX_SERIES_WEEKS = 52
 # A manager may mark presence from this long before the start.
@@ -46,62 +45,50 @@ def can_book(user) -> bool:
     return bool(user.is_authenticated and user.can_book)
 
 
-def _locked_space(space_id) -> Space:
-    """The space, locked for this transaction: bookings of one space are decided one at a
-    time (a row lock on PostgreSQL; SQLite serialises every write transaction)."""
+def _terms(space_id) -> sql.SpaceTerms:
     try:
-        return (
-            Space.objects.select_for_update()
-            .select_related("place")
-            .prefetch_related("place__opening_hours", "place__closures")
-            .get(pk=space_id)
-        )
-    except (Space.DoesNotExist, ValueError, TypeError) as error:
-        raise _refusal("unknown_space", "space", "Cet espace n'existe pas.") from error
+        terms = sql.space_terms(int(space_id))
+    except (ValueError, TypeError, OverflowError):
+        terms = None
+    if terms is None:
+        raise _refusal("unknown_space", "space", "Cet espace n'existe pas.")
+    return terms
 
 
-def _expire_stale(space: Space, now: datetime) -> None:
-    Booking.objects.filter(
-        space=space, status=BookingStatus.PENDING, pending_until__lte=now
-    ).update(status=BookingStatus.EXPIRED, updated_at=now)
+def _holding_around(terms: sql.SpaceTerms, start, end, now, *, expire: bool) -> list:
+    """The bookings that hold a slot near [start, end). Pending ones past their deadline do
+    not: with `expire`, they are marked expired (their rows would still block the insert)."""
+    rules = terms.rules
+    around = sql.holding_meeting(terms.space_id, start - rules.gap, end + rules.gap)
+    stale = [b for b in around if b.is_stale(now)]
+    if stale and expire:
+        sql.expire(stale, now)
+    return [b.as_interval() for b in around if not b.is_stale(now)]
 
 
-def _booked_around(space: Space, start: datetime, end: datetime) -> list[core.BookedInterval]:
-    # One space's bookings: the (space, blocked_start) index keeps this short without the
-    # longest-span bound the département-wide search needs.
-    blocked_start, blocked_end = blocked_span(space, start, end)
-    around = Booking.objects.filter(space=space).holding().meeting(blocked_start, blocked_end)
-    return [
-        core.BookedInterval(b_start, b_end, seats if not exclusive else 1)
-        for b_start, b_end, seats, exclusive in around.order_by().values_list(
-            "start", "end", "seats", "exclusive"
-        )
-    ]
-
-
-def _check(space: Space, start, end, seats: int, now) -> list[core.Violation]:
-    if not space.is_bookable or space.place.status != PlaceStatus.OPEN:
+def _check(terms: sql.SpaceTerms, start, end, seats: int, now, *, expire: bool):
+    if not terms.bookable:
         return [core.Violation("not_bookable", "space", "Cet espace n'est pas réservable.")]
     return core.check_request(
-        rules_of(space),
+        terms.rules,
         start,
         end,
         seats,
         now,
-        hours=hours_of(space.place),
-        closures=closures_of(space.place),
-        bookings=_booked_around(space, start, end),
+        hours=terms.hours,
+        closures=terms.closures,
+        bookings=_holding_around(terms, start, end, now, expire=expire),
     )
 
 
-def _price(space: Space, start, end, seats: int) -> int:
+def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
     try:
         return booking_price_cents(
             end - start,
-            seats if not space.is_exclusive else 1,
-            space.price_hour_cents,
-            space.price_half_day_cents,
-            space.price_day_cents,
+            seats if not terms.exclusive else 1,
+            terms.price_hour_cents,
+            terms.price_half_day_cents,
+            terms.price_day_cents,
         )
     except NoPriceCoversIt as error:
         raise _refusal(
@@ -111,24 +98,36 @@ def _price(space: Space, start, end, seats: int) -> int:
         ) from error
 
 
-def _create(space: Space, user, start, end, seats, now, key=None, series=None) -> Booking:
-    blocked_start, blocked_end = blocked_span(space, start, end)
-    approval = space.place.requires_approval
-    return Booking.objects.create(
-        space=space,
+def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, series=None):
+    rules = terms.rules
+    approval = terms.requires_approval
+    booking = Booking(
+        space_id=terms.space_id,
         user=user,
         start=start,
         end=end,
-        blocked_start=blocked_start,
-        blocked_end=blocked_end,
-        exclusive=space.is_exclusive,
-        seats=1 if space.is_exclusive else seats,
+        blocked_start=start - rules.buffer_before,
+        blocked_end=end + rules.buffer_after,
+        exclusive=terms.exclusive,
+        seats=1 if terms.exclusive else seats,
         status=BookingStatus.PENDING if approval else BookingStatus.CONFIRMED,
-        pending_until=now + timedelta(hours=space.place.approval_delay_hours) if approval else None,
-        price_cents=_price(space, start, end, seats),
+        pending_until=now + timedelta(hours=terms.approval_delay_hours) if approval else None,
+        price_cents=_price(terms, start, end, seats),
         idempotency_key=key,
         series=series,
+        created_at=now,
+        updated_at=now,
     )
+    booking.pk = sql.insert_booking(booking)
+    booking._state.adding = False
+    booking._state.db = connection.alias
+    return booking
+
+
+def _replayed(user, idempotency_key: str | None) -> Booking | None:
+    if not idempotency_key:
+        return None
+    return Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
 
 
 def book(
@@ -143,31 +142,31 @@ def book(
     notify: bool = True,
 ) -> Booking:
     """Book a space. With an idempotency key, the same key from the same user returns the
-    booking it made the first time, never a second one. `notify=False` books without
-    emailing (data loaded on someone's behalf, such as the demo)."""
+    booking it made the first time, never a second one (its unique constraint guarantees
+    it; the earlier booking is looked up when the request is refused). `notify=False` books
+    without emailing (data loaded on someone's behalf, such as the demo)."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
     try:
+        terms = _terms(space_id)
         with transaction.atomic():
-            space = _locked_space(space_id)
-            if idempotency_key:
-                earlier = Booking.objects.filter(user=user, idempotency_key=idempotency_key)
-                if existing := earlier.first():
-                    return existing
-            _expire_stale(space, now)
-            violations = _check(space, start, end, seats, now)
+            sql.lock_seats(terms)
+            violations = _check(terms, start, end, seats, now, expire=True)
             if violations:
                 raise BookingRefused(violations)
-            booking = _create(space, user, start, end, seats, now, key=idempotency_key)
+            booking = _create(terms, user, start, end, seats, now, key=idempotency_key)
             if notify:
                 notifications.booking_made(booking)
             return booking
+    except BookingRefused:
+        if existing := _replayed(user, idempotency_key):
+            return existing
+        raise
     except IntegrityError as error:
-        # The database refused what the check let through: another writer got there first.
-        if idempotency_key and (
-            existing := Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        ):
+        # The database refused what the check let through: another writer got there first,
+        # or this key was used already.
+        if existing := _replayed(user, idempotency_key):
             return existing
         raise _refusal(
             core.ViolationCode.SLOT_TAKEN,
@@ -209,9 +208,9 @@ def weekly_occurrences(
 def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Occurrence]:
     """Each weekly occurrence with the rules it breaks (empty when free). Writes nothing."""
     now = now or timezone.now()
-    space = Space.objects.select_related("place").get(pk=space_id)
+    terms = _terms(space_id)
     return [
-        Occurrence(s, e, tuple(_check(space, s, e, seats, now)))
+        Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=False)))
         for s, e in weekly_occurrences(start, end, weeks)
     ]
 
@@ -224,18 +223,18 @@ def book_series(
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
+    terms = _terms(space_id)
     with transaction.atomic():
-        space = _locked_space(space_id)
-        _expire_stale(space, now)
+        sql.lock_seats(terms)
         occurrences = [
-            Occurrence(s, e, tuple(_check(space, s, e, seats, now)))
+            Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=True)))
             for s, e in weekly_occurrences(start, end, weeks)
         ]
         free = [o for o in occurrences if o.free]
         if not free:
             return None, [], occurrences
-        series = BookingSeries.objects.create(space=space, user=user, weeks=weeks)
-        bookings = [_create(space, user, o.start, o.end, seats, now, series=series) for o in free]
+        series = BookingSeries.objects.create(space_id=terms.space_id, user=user, weeks=weeks)
+        bookings = [_create(terms, user, o.start, o.end, seats, now, series=series) for o in free]
         notifications.series_made(series, bookings)
     return series, bookings, [o for o in occurrences if not o.free]
 

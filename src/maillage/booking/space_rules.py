@@ -66,9 +66,3 @@ def hours_of(place: Place) -> core.WeeklyHours:
 
 def closures_of(place: Place) -> tuple[core.Closure, ...]:
     return tuple(core.Closure(c.start_date, c.end_date) for c in place.closures.all())
-
-
-def blocked_span(space: Space, start, end):
-    """The span a booking keeps others out of: its buffers around it, for a room."""
-    rules = rules_of(space)
-    return start - rules.buffer_before, end + rules.buffer_after
