@@ -334,7 +334,7 @@ class Server:
             "MAILLAGE_HTTPS": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
-            # The confirmation emails are still built (on commit, in the request), not sent.
+            # Bookings queue their emails in the outbox; no worker sends them here.
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         }
         self.process: subprocess.Popen | None = None
