@@ -24,8 +24,11 @@ def test_search_finds_free_spaces(client, room, desks, other_booker):
     assert response.status_code == 200
     assert [r.space_id for r in response.context["results"]] == [desks.pk]
     assert response.context["results"][0].price_cents == 2 * 3 * 400
-    features = client.get(reverse("booking:search_geojson"), SEARCH).json()["features"]
-    assert len(features) == 1
+    features = response.context["places_geojson"]["features"]
+    assert [f["properties"]["url"].split("?")[0] for f in features] == [
+        reverse("booking:space", args=[desks.pk])
+    ]
+    assert 'id="map-places" type="application/json"' in response.content.decode()
 
 
 def test_search_near_a_point_sorts_by_distance(client, room, desks, territory):

@@ -27,8 +27,11 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     page.get_by_label("À", exact=True).fill("12:00")
     page.get_by_label("Nombre de personnes").fill("2")
     page.get_by_role("button", name="Chercher les espaces libres").click()
-    expect(page.get_by_role("heading", name=re.compile(r"\d+ espaces? libres?"))).to_be_visible()
+    heading = page.get_by_role("heading", name=re.compile(r"\d+ espaces? libres?"))
+    expect(heading).to_be_visible()
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    free = re.search(r"\d+", heading.inner_text()).group()  # the map shows every result
+    expect(page.locator("#map")).to_have_attribute("data-marker-count", free)
     assert axe(page) == []
 
     page.locator(".place-card h3 a").first.click()

@@ -26,6 +26,7 @@ def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
     expect(page.get_by_role("heading", level=1)).to_have_text("Cinq sites")
     expect(page.get_by_text("Optimum prouvé")).to_be_visible()
     expect(page.locator("#observatory-map")).to_have_attribute("data-ready", "true")
+    assert int(page.locator("#observatory-map").get_attribute("data-features")) > 36
     expect(
         page.get_by_role("heading", name=re.compile(r"Sites ouverts par le scénario \(5\)"))
     ).to_be_visible()

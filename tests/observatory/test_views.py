@@ -34,10 +34,12 @@ def test_a_bad_threshold_falls_back_to_the_default(client, open_network):
 
 
 def test_public_pages_show_no_private_data(client, open_network, candidate_sites, scenario):
-    html = client.get(reverse("observatory:public")).content.decode()
-    assert "Site de" not in html  # candidate sites stay internal
+    response = client.get(reverse("observatory:public"))
+    html = response.content.decode()
+    assert "Site de" not in html  # candidate sites stay internal, map data included
     assert "Boucle nord" not in html
-    data = client.get(reverse("observatory:public_map")).json()
+    data = response.context["map_geojson"]
+    assert 'id="observatory-map-data" type="application/json"' in html
     assert {f["properties"]["kind"] for f in data["features"]} == {
         "commune",
         "underserved",
@@ -67,7 +69,6 @@ STAFF_PAGES = [
     ("observatory:candidate_import", False),
     ("observatory:scenario_detail", True),
     ("observatory:scenario_edit", True),
-    ("observatory:scenario_map", True),
     ("observatory:scenario_geojson", True),
     ("observatory:scenario_csv", True),
     ("observatory:scenario_report", True),
@@ -200,10 +201,6 @@ def test_places_in_preparation_can_count_as_supply(client, open_network, territo
     soon = client.get(reverse("observatory:public"), {"preparation": "on"}).context["report"]
     assert soon.departement.places == today.departement.places + 1
     assert soon.departement.share_within[15] > today.departement.share_within[15]
-    kinds = {
-        f["properties"]["kind"]
-        for f in client.get(reverse("observatory:public_map"), {"preparation": "on"}).json()[
-            "features"
-        ]
-    }
+    page = client.get(reverse("observatory:public"), {"preparation": "on"})
+    kinds = {f["properties"]["kind"] for f in page.context["map_geojson"]["features"]}
     assert "preparing" in kinds

@@ -6,7 +6,6 @@ app_name = "booking"
 
 urlpatterns = [
     path("reserver/", views.search, name="search"),
-    path("reserver/resultats.geojson", views.search_geojson, name="search_geojson"),
     path("reserver/espace/<int:pk>/", views.space, name="space"),
     path("reserver/espace/<int:pk>/reserver/", views.book, name="book"),
     path("reservations/", views.my_bookings, name="my_bookings"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +95,28 @@ def _search(request):
 RESULTS_PER_PAGE = 20
 
 
+def _map_features(results, query: str) -> dict:
+    """The results as GeoJSON for the page's map."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
+                "properties": {
+                    "name": f"{r.name} — {r.place.name}",
+                    "status": "open",
+                    "status_label": r.kind_label,
+                    "commune": r.place.commune,
+                    "url": f"{reverse('booking:space', args=[r.space_id])}?{query}",
+                    "fictional": r.place.is_fictional,
+                },
+            }
+            for r in results
+        ],
+    }
+
+
 @require_safe
 def search(request):
     form, results = _search(request)
@@ -112,31 +134,11 @@ def search(request):
             "results": results,
             "page": page,
             "query": query,
-            "places_geojson_url": f"{reverse('booking:search_geojson')}?{query}",
+            # Embedded in the page: the search runs once for the list and the map.
+            "places_geojson": _map_features(results or [], query),
             "shows_fictional": bool(results) and any(r.place.is_fictional for r in results),
         },
     )
-
-
-@require_safe
-def search_geojson(request):
-    _, results = _search(request)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
-            "properties": {
-                "name": f"{r.name} — {r.place.name}",
-                "status": "open",
-                "status_label": r.kind_label,
-                "commune": r.place.commune,
-                "url": f"{reverse('booking:space', args=[r.space_id])}?" + request.GET.urlencode(),
-                "fictional": r.place.is_fictional,
-            },
-        }
-        for r in results or []
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 def _week_days(week):

@@ -6,7 +6,6 @@ app_name = "observatory"
 
 urlpatterns = [
     path("", views.public_observatory, name="public"),
-    path("carte.geojson", views.public_map, name="public_map"),
     path("indicateurs.csv", views.indicators_csv, name="indicators_csv"),
     path("zones.geojson", views.zones_geojson, name="zones_geojson"),
     path("scenarios/", views.scenario_list, name="scenario_list"),
@@ -15,7 +14,6 @@ urlpatterns = [
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("scenarios/<int:pk>/modifier/", views.scenario_edit, name="scenario_edit"),
     path("scenarios/<int:pk>/supprimer/", views.scenario_delete, name="scenario_delete"),
-    path("scenarios/<int:pk>/carte.geojson", views.scenario_map, name="scenario_map"),
     path("scenarios/<int:pk>/scenario.geojson", views.scenario_geojson, name="scenario_geojson"),
     path("scenarios/<int:pk>/indicateurs.csv", views.scenario_csv, name="scenario_csv"),
     path("scenarios/<int:pk>/rapport/", views.scenario_report, name="scenario_report"),

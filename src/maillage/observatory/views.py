@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -65,27 +64,21 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 @require_safe
 def public_observatory(request):
     options = _live_options(request)
-    query = _live_query(options)
+    report = services.live_report(**options)
     return render(
         request,
         "observatory/public.html",
         {
-            "report": services.live_report(**options),
+            "report": report,
             "threshold_form": ThresholdForm(
                 initial={"seuil": options["threshold"], "preparation": options["include_preparing"]}
             ),
-            "map_url": f"{reverse('observatory:public_map')}?{query}",
-            "query": query,
+            # Embedded in the page: the report is computed once for the figures and the map.
+            "map_geojson": exports.map_geojson(
+                report, services.live_sites(options["include_preparing"])
+            ),
+            "query": _live_query(options),
         },
-    )
-
-
-@require_safe
-def public_map(request):
-    options = _live_options(request)
-    report = services.live_report(**options)
-    return JsonResponse(
-        exports.map_geojson(report, services.live_sites(options["include_preparing"]))
     )
 
 
@@ -183,10 +176,15 @@ def scenario_propose(request):
 @departement_staff_required
 def scenario_detail(request, pk):
     scenario = get_object_or_404(Scenario, pk=pk)
+    comparison = services.compare_scenario(scenario)
     return render(
         request,
         "observatory/scenario_detail.html",
-        {"scenario": scenario, "comparison": services.compare_scenario(scenario)},
+        {
+            "scenario": scenario,
+            "comparison": comparison,
+            "map_geojson": _scenario_map(comparison),
+        },
     )
 
 
@@ -199,8 +197,7 @@ def scenario_delete(request, pk):
     return redirect("observatory:scenario_list")
 
 
-def _scenario_map(scenario: Scenario) -> dict:
-    comparison = services.compare_scenario(scenario)
+def _scenario_map(comparison: services.ScenarioComparison) -> dict:
     others = [replace(site, kind="other_candidate") for site in comparison.other_candidates]
     return exports.map_geojson(
         comparison.after,
@@ -211,15 +208,9 @@ def _scenario_map(scenario: Scenario) -> dict:
 
 @require_safe
 @departement_staff_required
-def scenario_map(request, pk):
-    return JsonResponse(_scenario_map(get_object_or_404(Scenario, pk=pk)))
-
-
-@require_safe
-@departement_staff_required
 def scenario_geojson(request, pk):
     scenario = get_object_or_404(Scenario, pk=pk)
-    response = JsonResponse(_scenario_map(scenario))
+    response = JsonResponse(_scenario_map(services.compare_scenario(scenario)))
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}.geojson"'
     return response
 

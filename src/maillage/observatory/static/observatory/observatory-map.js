@@ -52,11 +52,8 @@
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     map.attributionControl.setPrefix(false);
     map.setView([48.85, 2.25], 11);
-    fetch(element.dataset.url, { headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
+    // The page embeds the map's data (json_script): the report is computed once.
+    Promise.resolve(JSON.parse(document.getElementById(element.dataset.mapData).textContent))
       .then(function (data) {
         var communes = L.geoJSON(data, {
           filter: function (f) { return f.properties.kind === "commune"; },

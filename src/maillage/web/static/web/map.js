@@ -71,6 +71,15 @@
     });
   }
 
+  // The page embeds its places when it has them at hand (json_script), else gives their URL.
+  function placesOf(element) {
+    if (element.dataset.placesData) {
+      var embedded = document.getElementById(element.dataset.placesData);
+      return Promise.resolve(JSON.parse(embedded.textContent));
+    }
+    return getJSON(element.dataset.placesUrl);
+  }
+
   function initMap(element) {
     var map = L.map(element, {
       scrollWheelZoom: false,
@@ -99,7 +108,7 @@
       });
       return layer;
     });
-    var places = getJSON(element.dataset.placesUrl).then(function (data) {
+    var places = placesOf(element).then(function (data) {
       var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
       L.geoJSON(data, { pointToLayer: placeMarker }).eachLayer(function (marker) {
         cluster.addLayer(marker);
