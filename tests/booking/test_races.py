@@ -94,3 +94,36 @@ def test_the_database_itself_refuses_overlaps(people, room):
             status=BookingStatus.CONFIRMED,
         )
     assert User.objects.count() == CLIENTS
+
+
+def test_a_series_that_loses_a_date_to_a_racing_booking_skips_it(people, room, monkeypatch):
+    """Another connection books the first date between the series' check and its inserts
+    (rooms are guarded by the exclusion constraint on PostgreSQL, not by a lock)."""
+    from maillage.booking import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises write transactions: nothing lands between the two")
+
+    checked = sql.holding_meeting
+    raced = []
+
+    def check_then_race(*args):
+        rows = checked(*args)
+        if not raced:
+            raced.append(True)
+            racer = threading.Thread(
+                target=lambda: (
+                    services.book(people[1], room.pk, *SLOT, now=NOW),
+                    connection.close(),
+                )
+            )
+            racer.start()
+            racer.join(timeout=30)
+        return rows
+
+    monkeypatch.setattr(sql, "holding_meeting", check_then_race)
+    series, booked, skipped = services.book_series(people[0], room.pk, *SLOT, 3, now=NOW)
+    assert raced and len(booked) == 2
+    assert [o.start for o in skipped] == [SLOT[0]]
+    assert [v.code for v in skipped[0].violations] == ["slot_taken"]
+    assert Booking.objects.filter(space=room).count() == 3

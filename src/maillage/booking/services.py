@@ -215,6 +215,10 @@ def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Oc
     ]
 
 
+# A series that loses a race on one of its dates is checked again, that date then left out.
+SERIES_ATTEMPTS = 3
+
+
 def book_series(
     user, space_id, start, end, weeks, seats=1, now=None
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
@@ -224,11 +228,27 @@ def book_series(
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
     terms = _terms(space_id)
+    dates = weekly_occurrences(start, end, weeks)
+    for _ in range(SERIES_ATTEMPTS - 1):
+        try:
+            return _book_occurrences(terms, user, dates, weeks, seats, now)
+        except IntegrityError:
+            continue  # a room's date was booked by someone else meanwhile: check again
+    try:
+        return _book_occurrences(terms, user, dates, weeks, seats, now)
+    except IntegrityError as error:
+        raise _refusal(
+            core.ViolationCode.SLOT_TAKEN,
+            "start",
+            "Des dates de la série viennent d'être réservées par d'autres : réessayez.",
+        ) from error
+
+
+def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now):
     with transaction.atomic():
         sql.lock_seats(terms)
         occurrences = [
-            Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=True)))
-            for s, e in weekly_occurrences(start, end, weeks)
+            Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=True))) for s, e in dates
         ]
         free = [o for o in occurrences if o.free]
         if not free:

@@ -177,13 +177,14 @@ INSERT_EMAIL_BOOKING = (
 
 
 def expire(bookings: list[HeldBooking], now: datetime) -> None:
-    """Pending bookings past their deadline become expired (if still pending)."""
+    """Pending bookings past their deadline become expired (if still pending). Rows are
+    updated in key order, so that two writers never wait for each other's rows crosswise."""
     with connection.cursor() as cursor:
         cursor.executemany(
             EXPIRE,
             [
                 (BookingStatus.EXPIRED.value, instant_param(now), b.pk, BookingStatus.PENDING.value)
-                for b in bookings
+                for b in sorted(bookings, key=lambda b: b.pk)
             ],
         )
 
