@@ -207,13 +207,20 @@ def search_spaces(
         start_date__lte=last_day, end_date__gte=first_day, **of_places
     ).values_list("place_id", "start_date", "end_date"):
         closures[place_id].append(core.Closure(first, last))
+    # Places share a few patterns of hours and most have no closure in the window: decide
+    # each (hours, closures) pattern once.
+    open_by_pattern: dict[tuple, bool] = {}
+
+    def is_open(place_id: int) -> bool:
+        pattern = (weekly_hours(tuple(sorted(hours[place_id]))), tuple(closures[place_id]))
+        if pattern not in open_by_pattern:
+            open_by_pattern[pattern] = core.open_throughout(*pattern, start, end)
+        return open_by_pattern[pattern]
+
     open_places = {
         place_id
         for place_id in {row[_PLACE] for row in rows}
-        if place_id in hours
-        and core.open_throughout(
-            weekly_hours(tuple(sorted(hours[place_id]))), closures[place_id], start, end
-        )
+        if place_id in hours and is_open(place_id)
     }
     rows = [row for row in rows if row[_PLACE] in open_places]
     if not rows:
