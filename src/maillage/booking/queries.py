@@ -235,10 +235,12 @@ def search_spaces(
     ):
         if (held := booked.get(space_id)) is not None:
             held.append(core.BookedInterval(b_start, b_end, 1 if exclusive else seats))
+    # A space with no booking near the window is free: its capacity was filtered in SQL.
     free = [
         row
         for row in rows
-        if core.free_seats_throughout(rules_from(*_rule_values(row)), booked[row[_ID]], start, end)
+        if not booked[row[_ID]]
+        or core.free_seats_throughout(rules_from(*_rule_values(row)), booked[row[_ID]], start, end)
         >= people
     ]
     if not free:
