@@ -94,6 +94,12 @@ def test_a_key_acts_for_its_person_until_the_account_is_closed(booker):
     assert person.can_book and person.email_verified_at == booker.email_verified_at
     assert person.first_name == "Camille"  # fields the lookup leaves out load on use
     assert ApiToken.user_for_key(key + "x") is None
+    token = ApiToken.objects.get(user=booker)
+    first_use = token.last_used_at
+    assert first_use is not None  # noted, to the hour
+    ApiToken.user_for_key(key)
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
     booker.is_active = False
     booker.save()
     closed = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(reverse("api:reservations"))

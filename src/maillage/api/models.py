@@ -1,9 +1,11 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
+from django.utils import timezone
 
 from maillage.core.sql_values import read_instant
 
@@ -25,10 +27,13 @@ USER_FIELDS = (
     "email_verified_at",
 )
 USER_BY_KEY_DIGEST = """
-SELECT u.id, u.is_superuser, u.email, u.is_active, u.is_departement_staff, u.email_verified_at
+SELECT u.id, u.is_superuser, u.email, u.is_active, u.is_departement_staff, u.email_verified_at,
+       t.id, t.last_used_at
 FROM api_apitoken t JOIN accounts_user u ON u.id = t.user_id
 WHERE t.key_digest = %s
 """
+# «Dernière utilisation» is kept to the hour: one write per token and hour, not per request.
+LAST_USE_PRECISION = timedelta(hours=1)
 
 
 class ApiToken(models.Model):
@@ -51,13 +56,18 @@ class ApiToken(models.Model):
 
     @staticmethod
     def user_for_key(key: str):
-        """The person a key acts for, or None for an unknown (or revoked) key."""
+        """The person a key acts for, or None for an unknown (or revoked) key; notes when the
+        key was last used."""
         with connection.cursor() as cursor:
             cursor.execute(USER_BY_KEY_DIGEST, [digest(key)])
             row = cursor.fetchone()
         if row is None:
             return None
-        pk, is_superuser, email, is_active, is_departement_staff, verified_at = row
+        pk, is_superuser, email, is_active, is_departement_staff, verified_at = row[:6]
+        token_id, last_used_at = row[6], read_instant(row[7])
+        now = timezone.now()
+        if last_used_at is None or now - last_used_at >= LAST_USE_PRECISION:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
         values = [
             pk,
             bool(is_superuser),
