@@ -122,3 +122,40 @@ def test_a_space_week(client, room, booker):
         "booked"
     ]
     assert len(data["free"]) == 8  # seven open days, the 8th split by the booking
+
+
+def test_the_free_slots_of_a_day(client, room, booker):
+    book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 11))
+    url = reverse("api:space_slots", args=[room.pk])
+    data = client.get(url, {"date": "2030-01-08", "minutes": "60"}).json()
+    starts = [slot["start"] for slot in data["slots"]]
+    # Open 8:00–20:00 Paris (7:00–19:00 UTC), every half hour, around the 9:00–11:00 booking.
+    assert starts[:3] == [
+        "2030-01-08T07:00:00+00:00",
+        "2030-01-08T10:00:00+00:00",
+        "2030-01-08T10:30:00+00:00",
+    ]
+    assert starts[-1] == "2030-01-08T18:00:00+00:00" and len(starts) == 1 + 17
+    assert (data["minutes"], data["seats"]) == (60, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"date": "2030-01-08", "minutes": "45"}, "minutes"),  # by steps of 30 minutes
+        ({"date": "2030-01-08", "minutes": "600"}, "minutes"),  # 8 hours at most
+        ({"date": "2030-01-08", "minutes": "60", "seats": "9"}, "seats"),  # 8 people at most
+        ({"date": "2030-02-30", "minutes": "60"}, "date"),
+        ({"date": "2030-01-08", "minutes": "une heure"}, "minutes"),
+        ({"date": "2030-01-08", "minutes": "60", "seats": "0"}, "seats"),
+    ],
+)
+def test_slot_requests_that_break_a_rule_name_it(client, room, query, field):
+    response = client.get(reverse("api:space_slots", args=[room.pk]), query)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_slots_of_an_unknown_space(client, room):
+    url = reverse("api:space_slots", args=[room.pk + 1000])
+    assert client.get(url, {"date": "2030-01-08", "minutes": "60"}).status_code == 404

@@ -8,4 +8,5 @@ urlpatterns = [
     path("reservations", views.reservations, name="reservations"),
     path("reservations/<int:pk>/annulation", views.cancellation, name="cancellation"),
     path("espaces/<int:pk>/semaine", views.space_week, name="space_week"),
+    path("espaces/<int:pk>/creneaux", views.space_slots, name="space_slots"),
 ]

@@ -4,7 +4,7 @@ Token-authenticated only (never the session cookie), hence exempt from CSRF toke
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -151,5 +151,53 @@ def space_week(request, pk):
                 {"start": s.start.isoformat(), "end": s.end.isoformat(), "seats": s.free_seats}
                 for s in week.free_seats
             ],
+        }
+    )
+
+
+SLOT_FIELDS = {"end": "minutes", "seats": "seats", "space": "space"}
+
+
+def _whole_number(raw: str | None, default: int | None = None) -> int | None:
+    """A query parameter as a whole number (six digits at most), or None."""
+    if raw is None:
+        return default
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
+
+
+@require_http_methods(["GET"])
+def space_slots(request, pk):
+    """The slots of a space that can be booked on a day for a duration (public)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        day = parse_date(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    if day is None:
+        errors["date"] = ["« date » : date AAAA-MM-JJ attendue (par exemple 2026-12-02)."]
+    minutes = _whole_number(request.GET.get("minutes"))
+    if not minutes:
+        errors["minutes"] = ["« minutes » : durée en minutes attendue (entier, par exemple 90)."]
+    seats = _whole_number(request.GET.get("seats"), default=1)
+    if not seats:
+        errors["seats"] = ["« seats » : nombre entier d'au moins 1 attendu."]
+    if errors:
+        return problem(400, "Certains paramètres sont invalides.", errors)
+    try:
+        slots = services.free_slots(pk, day, timedelta(minutes=minutes), seats)
+    except services.BookingRefused as refusal:
+        if "unknown_space" in refusal.codes or "not_bookable" in refusal.codes:
+            return problem(404, "Cet espace n'existe pas ou n'est pas réservable.")
+        named = {}
+        for violation in refusal.violations:
+            named.setdefault(SLOT_FIELDS[violation.field], []).append(violation.message)
+        return problem(400, "Cette demande ne respecte pas les règles de l'espace.", named)
+    return JsonResponse(
+        {
+            "space": pk,
+            "date": day.isoformat(),
+            "minutes": minutes,
+            "seats": seats,
+            "slots": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in slots],
         }
     )

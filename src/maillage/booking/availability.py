@@ -365,13 +365,10 @@ def bookable_slots(
     `bookings` must include every booking meeting the window widened by `rules.gap`.
     """
     now = _utc(now, "now")
-    if not (
-        rules.min_duration <= duration
-        and (rules.max_duration is None or duration <= rules.max_duration)
-        and duration > timedelta(0)
-        and not duration % rules.granularity
-        and _is_count(seats)
-        and seats <= rules.capacity
+    if (
+        duration <= timedelta(0)
+        or duration_violations(rules, duration)
+        or seat_violations(rules, seats)
     ):
         return []
     availability = compute_availability(
@@ -389,6 +386,59 @@ def bookable_slots(
                 for slot_start in _aligned_instants(first, last, rules.granularity, rules.timezone)
             )
     return slots
+
+
+def seat_violations(rules: SpaceRules, seats: int) -> list[Violation]:
+    """What a request for `seats` places breaks whatever its time (field «seats»)."""
+    if not _is_count(seats):
+        return [
+            Violation(
+                ViolationCode.INVALID_SEATS, "seats", "Le nombre de places doit être au moins 1."
+            )
+        ]
+    if seats > rules.capacity:
+        limit = (
+            f"accueille au plus {_count(rules.capacity, 'personne')}"
+            if rules.kind.is_exclusive
+            else f"compte {_count(rules.capacity, 'place')}"
+        )
+        message = f"L'espace {limit} ; la demande porte sur {seats}."
+        return [Violation(ViolationCode.OVER_CAPACITY, "seats", message)]
+    return []
+
+
+def duration_violations(rules: SpaceRules, duration: timedelta) -> list[Violation]:
+    """What a positive `duration` breaks whatever its start (field «end»)."""
+    violations = []
+    asked = format_duration(duration)
+    if duration < rules.min_duration:
+        minimum = format_duration(rules.min_duration)
+        violations.append(
+            Violation(
+                ViolationCode.TOO_SHORT,
+                "end",
+                f"La durée minimale de réservation est de {minimum} ; la demande dure {asked}.",
+            )
+        )
+    elif rules.max_duration is not None and duration > rules.max_duration:
+        maximum = format_duration(rules.max_duration)
+        violations.append(
+            Violation(
+                ViolationCode.TOO_LONG,
+                "end",
+                f"La durée maximale de réservation est de {maximum} ; la demande dure {asked}.",
+            )
+        )
+    if duration % rules.granularity:
+        step = format_duration(rules.granularity)
+        violations.append(
+            Violation(
+                ViolationCode.DURATION_NOT_ALIGNED,
+                "end",
+                f"La durée doit être un multiple de {step} ; la demande dure {asked}.",
+            )
+        )
+    return violations
 
 
 def check_request(
@@ -441,20 +491,8 @@ def check_request(
             f"à partir de minuit, par exemple {before:%H:%M} ou "
             f"{before + rules.granularity:%H:%M}.",
         )
-    seats_valid = _is_count(seats)
-    if not seats_valid:
-        refuse(ViolationCode.INVALID_SEATS, "seats", "Le nombre de places doit être au moins 1.")
-    elif seats > rules.capacity:
-        limit = (
-            f"accueille au plus {_count(rules.capacity, 'personne')}"
-            if rules.kind.is_exclusive
-            else f"compte {_count(rules.capacity, 'place')}"
-        )
-        refuse(
-            ViolationCode.OVER_CAPACITY,
-            "seats",
-            f"L'espace {limit} ; la demande porte sur {seats}.",
-        )
+    seat_problems = seat_violations(rules, seats)
+    violations.extend(seat_problems)
     if end <= start:
         refuse(
             ViolationCode.END_NOT_AFTER_START,
@@ -463,28 +501,7 @@ def check_request(
         )
         return violations
 
-    duration = end - start
-    if duration < rules.min_duration:
-        refuse(
-            ViolationCode.TOO_SHORT,
-            "end",
-            f"La durée minimale de réservation est de {format_duration(rules.min_duration)} ; "
-            f"la demande dure {format_duration(duration)}.",
-        )
-    elif rules.max_duration is not None and duration > rules.max_duration:
-        refuse(
-            ViolationCode.TOO_LONG,
-            "end",
-            f"La durée maximale de réservation est de {format_duration(rules.max_duration)} ; "
-            f"la demande dure {format_duration(duration)}.",
-        )
-    if duration % rules.granularity:
-        refuse(
-            ViolationCode.DURATION_NOT_ALIGNED,
-            "end",
-            f"La durée doit être un multiple de {format_duration(rules.granularity)} ; "
-            f"la demande dure {format_duration(duration)}.",
-        )
+    violations.extend(duration_violations(rules, end - start))
     if not covers(_opening_intervals(hours, start, end, zone), start, end):
         refuse(
             ViolationCode.OUTSIDE_OPENING_HOURS,
@@ -500,7 +517,7 @@ def check_request(
             "L'espace est exceptionnellement fermé "
             f"{_format_days(first.first_day, first.last_day)}.",
         )
-    if seats_valid and seats <= rules.capacity:
+    if not seat_problems:
         free = free_seats_throughout(rules, bookings, start, end)
         if rules.kind.is_exclusive and free < seats:
             refuse(

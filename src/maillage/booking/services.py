@@ -4,7 +4,7 @@ exclusion constraint too), and leaves the database as it was when it refuses."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -257,6 +257,37 @@ def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int
         bookings = [_create(terms, user, o.start, o.end, seats, now, series=series) for o in free]
         notifications.series_made(series, bookings)
     return series, bookings, [o for o in occurrences if not o.free]
+
+
+def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=None):
+    """The slots of `duration` for `seats` that could be booked on this Paris day, earliest
+    first. Writes nothing."""
+    now = now or timezone.now()
+    terms = _terms(space_id)
+    if not terms.bookable:
+        raise _refusal("not_bookable", "space", "Cet espace n'est pas réservable.")
+    if duration <= timedelta(0):
+        raise _refusal(
+            core.ViolationCode.END_NOT_AFTER_START, "end", "La durée doit être positive."
+        )
+    problems = core.seat_violations(terms.rules, seats) + core.duration_violations(
+        terms.rules, duration
+    )
+    if problems:
+        raise BookingRefused(problems)
+    start = core.wall_clock_instant(datetime.combine(day, time(0)))
+    end = core.wall_clock_instant(datetime.combine(day + timedelta(days=1), time(0)))
+    return core.bookable_slots(
+        terms.rules,
+        start,
+        end,
+        duration,
+        now,
+        seats=seats,
+        hours=terms.hours,
+        closures=terms.closures,
+        bookings=_holding_around(terms, start, end, now, expire=False),
+    )
 
 
 def _actor(user, booking: Booking) -> Actor | None:
