@@ -115,9 +115,9 @@ def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, serie
         price_cents=_price(terms, start, end, seats),
         idempotency_key=key,
         series=series,
-        created_at=now,
-        updated_at=now,
     )
+    # Written now, whatever time the rules were checked at (`now` may be given).
+    booking.created_at = booking.updated_at = timezone.now()
     booking.pk = sql.insert_booking(booking)
     booking._state.adding = False
     booking._state.db = connection.alias
