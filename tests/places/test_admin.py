@@ -1,3 +1,5 @@
+import re
+
 """Object-level permissions on every back-office edit path."""
 
 import pytest
@@ -281,7 +283,10 @@ def test_prices_are_typed_in_euros_and_stored_in_cents(client, manager, place):
     space = Space.objects.get()
     assert (space.price_hour_cents, space.price_day_cents) == (1250, 9000)
     page = client.get(reverse("admin:places_space_change", args=[space.pk])).content.decode()
-    assert 'value="12,50"' in page
+    # A text input: a browser empties a number input holding «12,50», erasing the price.
+    assert re.search(r'<input type="text" name="price_hour_cents" value="12,50"', page)
+    inline = client.get(change_url(place)).content.decode()
+    assert re.search(r'<input type="text" name="spaces-0-price_hour_cents" value="12,50"', inline)
     bad = client.post(
         reverse("admin:places_space_add"),
         {

@@ -15,6 +15,9 @@ class EurosField(forms.DecimalField):
     def __init__(self, **kwargs):
         kwargs.pop("max_value", None)
         kwargs.pop("min_value", None)
+        # A text input, whatever widget is offered (the admin offers a number input): browsers
+        # refuse «12,50» in a number input and would submit it empty.
+        kwargs["widget"] = forms.TextInput(attrs={"inputmode": "decimal"})
         super().__init__(
             max_digits=11, decimal_places=2, min_value=Decimal(0), localize=True, **kwargs
         )
