@@ -1,6 +1,6 @@
-import re
-
 """Object-level permissions on every back-office edit path."""
+
+import re
 
 import pytest
 from django.urls import reverse
