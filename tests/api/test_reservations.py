@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -33,7 +34,11 @@ def test_book_then_replay_with_the_same_key(api, room):
     data = first.json()
     assert data["status"] == "confirmed" and data["price_cents"] == 5000
     replay = api.post_json(url, {"space": room.pk, **SLOT}, HTTP_IDEMPOTENCY_KEY="k-1")
-    assert replay.status_code == 200 and replay.json()["id"] == data["id"]
+    assert replay.status_code == 200 and replay.json() == data  # the same answer, Paris time
+    assert data["start"] == SLOT["start"]
+    other_day = {"start": "2030-01-09T09:00:00+01:00", "end": "2030-01-09T11:00:00+01:00"}
+    reused = api.post_json(url, {"space": room.pk, **other_day}, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert reused.status_code == 422 and "autre demande" in reused.json()["detail"]
     assert Booking.objects.count() == 1
     listing = api.get(url).json()["results"]
     assert [b["id"] for b in listing] == [data["id"]]
@@ -117,8 +122,8 @@ def test_cancel_through_the_api(api, room, other_booker):
 def test_a_space_week(client, room, booker):
     book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 11))
     data = client.get(reverse("api:space_week", args=[room.pk]), {"semaine": "2030-01-09"}).json()
-    assert data["start"] == "2030-01-06T23:00:00+00:00"  # Monday 7 January, Paris midnight
-    assert {"start": "2030-01-08T08:00:00+00:00", "end": "2030-01-08T10:00:00+00:00"} in data[
+    assert data["start"] == "2030-01-07T00:00:00+01:00"  # Monday 7 January, Paris midnight
+    assert {"start": "2030-01-08T09:00:00+01:00", "end": "2030-01-08T11:00:00+01:00"} in data[
         "booked"
     ]
     assert len(data["free"]) == 8  # seven open days, the 8th split by the booking
@@ -129,13 +134,13 @@ def test_the_free_slots_of_a_day(client, room, booker):
     url = reverse("api:space_slots", args=[room.pk])
     data = client.get(url, {"date": "2030-01-08", "minutes": "60"}).json()
     starts = [slot["start"] for slot in data["slots"]]
-    # Open 8:00–20:00 Paris (7:00–19:00 UTC), every half hour, around the 9:00–11:00 booking.
+    # Open 8:00–20:00, every half hour, around the 9:00–11:00 booking.
     assert starts[:3] == [
-        "2030-01-08T07:00:00+00:00",
-        "2030-01-08T10:00:00+00:00",
-        "2030-01-08T10:30:00+00:00",
+        "2030-01-08T08:00:00+01:00",
+        "2030-01-08T11:00:00+01:00",
+        "2030-01-08T11:30:00+01:00",
     ]
-    assert starts[-1] == "2030-01-08T18:00:00+00:00" and len(starts) == 1 + 17
+    assert starts[-1] == "2030-01-08T19:00:00+01:00" and len(starts) == 1 + 17
     assert (data["minutes"], data["seats"]) == (60, 1)
 
 
@@ -159,3 +164,46 @@ def test_slot_requests_that_break_a_rule_name_it(client, room, query, field):
 def test_slots_of_an_unknown_space(client, room):
     url = reverse("api:space_slots", args=[room.pk + 1000])
     assert client.get(url, {"date": "2030-01-08", "minutes": "60"}).status_code == 404
+
+
+def test_every_api_error_is_a_problem(api, room, booker, other_booker):
+    def is_problem(response, status):
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/problem+json"
+        return response.json()
+
+    is_problem(api.delete(reverse("api:reservations")), 405)
+    assert api.delete(reverse("api:reservations"))["Allow"] == "GET, POST"
+    is_problem(api.get(reverse("api:cancellation", args=[1])), 405)
+    is_problem(api.post_json(reverse("api:cancellation", args=[999999]), {}), 404)
+    is_problem(api.get("/api/v1/nulle-part"), 404)
+    week = reverse("api:space_week", args=[room.pk])
+    bad = is_problem(api.get(week, {"semaine": "2026-13-45"}), 400)
+    assert bad["errors"][0]["field"] == "semaine"
+    is_problem(api.get(reverse("api:space_week", args=[room.pk + 1000])), 404)
+
+
+def test_cancelling_someone_elses_booking_is_forbidden_whatever_its_date(api, room, other_booker):
+    from django.utils import timezone
+
+    soon = timezone.localtime() + timedelta(hours=3)
+    start = soon.replace(minute=0, second=0, microsecond=0)
+    theirs = Booking.objects.create(
+        space=room,
+        user=other_booker,
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_start=start,
+        blocked_end=start + timedelta(hours=1),
+        exclusive=True,
+    )
+    assert api.post_json(reverse("api:cancellation", args=[theirs.pk]), {}).status_code == 403
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(api, room):
+    created = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT}).json()
+    url = reverse("api:cancellation", args=[created["id"]])
+    assert api.post_json(url, {}).status_code == 200
+    again = api.post_json(url, {})
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["detail"] == "Cette réservation est déjà « annulée »."

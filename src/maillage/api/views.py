@@ -4,16 +4,14 @@ Token-authenticated only (never the session cookie), hence exempt from CSRF toke
 """
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from maillage.api.models import ApiToken
 from maillage.api.problems import problem
@@ -24,6 +22,28 @@ from maillage.places.models import PlaceStatus, Space
 
 MAX_KEY_LENGTH = 100
 CONFLICTS = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
+
+
+def instant(moment: datetime) -> str:
+    """Instants in Paris time with their offset, in every answer."""
+    return timezone.localtime(moment).isoformat()
+
+
+def allowed_methods(*methods: str):
+    """Like require_http_methods, answering 405 as problem details."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = problem(405, f"Méthodes acceptées : {', '.join(methods)}.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def token_required(view):
@@ -45,12 +65,12 @@ def booking_json(booking: Booking) -> dict:
     return {
         "id": booking.pk,
         "space": booking.space_id,
-        "start": booking.start.isoformat(),
-        "end": booking.end.isoformat(),
+        "start": instant(booking.start),
+        "end": instant(booking.end),
         "seats": booking.seats,
         "status": booking.status,
         "price_cents": booking.price_cents,
-        "pending_until": booking.pending_until.isoformat() if booking.pending_until else None,
+        "pending_until": instant(booking.pending_until) if booking.pending_until else None,
     }
 
 
@@ -75,7 +95,7 @@ def _json_body(request) -> dict | None:
 
 
 @token_required
-@require_http_methods(["GET", "POST"])
+@allowed_methods("GET", "POST")
 def reservations(request):
     """GET: the person's bookings. POST: book; the same Idempotency-Key replays the answer."""
     if request.method == "GET":
@@ -104,6 +124,12 @@ def reservations(request):
         booking = services.book(request.user, space, start, end, seats, idempotency_key=key)
     except PermissionDenied as error:
         return problem(403, str(error))
+    except services.IdempotencyKeyReused:
+        return problem(
+            422,
+            "Cet Idempotency-Key a déjà servi pour une autre demande : "
+            "utilisez une nouvelle clé pour une nouvelle réservation.",
+        )
     except services.BookingRefused as refusal:
         status = 409 if CONFLICTS & set(refusal.codes) else 400
         return problem(
@@ -114,9 +140,11 @@ def reservations(request):
 
 
 @token_required
-@require_http_methods(["POST"])
+@allowed_methods("POST")
 def cancellation(request, pk):
-    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
+    booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
+    if booking is None:
+        return problem(404, "Cette réservation n'existe pas.")
     body = _json_body(request) or {}
     try:
         booking = services.cancel(request.user, booking, str(body.get("reason", "")))
@@ -127,28 +155,36 @@ def cancellation(request, pk):
     return JsonResponse(booking_json(booking))
 
 
-@require_http_methods(["GET"])
+@allowed_methods("GET")
 def space_week(request, pk):
     """A space's free, booked and closed intervals over a Paris week (public)."""
-    space = get_object_or_404(
-        Space.objects.select_related("place"), pk=pk, place__status=PlaceStatus.OPEN
+    space = (
+        Space.objects.select_related("place").filter(pk=pk, place__status=PlaceStatus.OPEN).first()
     )
-    day = parse_date(request.GET.get("semaine", "")) or timezone.localdate()
+    if space is None:
+        return problem(404, "Cet espace n'existe pas ou n'est pas ouvert.")
+    day = _date(request.GET.get("semaine")) if "semaine" in request.GET else timezone.localdate()
+    if day is None:
+        return problem(
+            400,
+            "Certains paramètres sont invalides.",
+            {"semaine": ["« semaine » : date AAAA-MM-JJ attendue (par exemple 2026-12-02)."]},
+        )
     week = queries.space_week(space, queries.week_start(day))
 
     def spans(intervals):
-        return [{"start": s.isoformat(), "end": e.isoformat()} for s, e in intervals]
+        return [{"start": instant(s), "end": instant(e)} for s, e in intervals]
 
     return JsonResponse(
         {
             "space": space.pk,
-            "start": week.start.isoformat(),
-            "end": week.end.isoformat(),
+            "start": instant(week.start),
+            "end": instant(week.end),
             "free": spans(week.free),
             "booked": spans(week.booked),
             "closed": spans(week.closed),
             "free_seats": [
-                {"start": s.start.isoformat(), "end": s.end.isoformat(), "seats": s.free_seats}
+                {"start": instant(s.start), "end": instant(s.end), "seats": s.free_seats}
                 for s in week.free_seats
             ],
         }
@@ -158,6 +194,13 @@ def space_week(request, pk):
 SLOT_FIELDS = {"end": "minutes", "seats": "seats", "space": "space"}
 
 
+def _date(raw: str | None) -> date | None:
+    try:
+        return parse_date(raw or "")
+    except ValueError:  # well formed, impossible: 2026-13-45
+        return None
+
+
 def _whole_number(raw: str | None, default: int | None = None) -> int | None:
     """A query parameter as a whole number (six digits at most), or None."""
     if raw is None:
@@ -165,14 +208,11 @@ def _whole_number(raw: str | None, default: int | None = None) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
 
 
-@require_http_methods(["GET"])
+@allowed_methods("GET")
 def space_slots(request, pk):
     """The slots of a space that can be booked on a day for a duration (public)."""
     errors: dict[str, list[str]] = {}
-    try:
-        day = parse_date(request.GET.get("date", ""))
-    except ValueError:
-        day = None
+    day = _date(request.GET.get("date"))
     if day is None:
         errors["date"] = ["« date » : date AAAA-MM-JJ attendue (par exemple 2026-12-02)."]
     minutes = _whole_number(request.GET.get("minutes"))
@@ -198,6 +238,10 @@ def space_slots(request, pk):
             "date": day.isoformat(),
             "minutes": minutes,
             "seats": seats,
-            "slots": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in slots],
+            "slots": [{"start": instant(s), "end": instant(e)} for s, e in slots],
         }
     )
+
+
+def not_found(request, path):
+    return problem(404, "Cette adresse de l'API n'existe pas.")

@@ -124,10 +124,22 @@ def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, serie
     return booking
 
 
-def _replayed(user, idempotency_key: str | None) -> Booking | None:
+class IdempotencyKeyReused(Exception):
+    """An Idempotency-Key already used by this person for a different request."""
+
+
+def _replayed(user, idempotency_key, space_id, start, end, seats) -> Booking | None:
+    """The booking this key made earlier, if any; it must be for the same request."""
     if not idempotency_key:
         return None
-    return Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    earlier = Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    if earlier is not None and not (
+        str(earlier.space_id) == str(space_id)
+        and (earlier.start, earlier.end) == (start, end)
+        and (earlier.exclusive or earlier.seats == seats)
+    ):
+        raise IdempotencyKeyReused(idempotency_key)
+    return earlier
 
 
 def book(
@@ -143,7 +155,8 @@ def book(
 ) -> Booking:
     """Book a space. With an idempotency key, the same key from the same user returns the
     booking it made the first time, never a second one (its unique constraint guarantees
-    it; the earlier booking is looked up when the request is refused). `notify=False` books
+    it; the earlier booking is looked up when the request is refused); the same key for a
+    different request raises IdempotencyKeyReused. `notify=False` books
     without emailing (data loaded on someone's behalf, such as the demo)."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
@@ -160,13 +173,13 @@ def book(
                 notifications.booking_made(booking)
             return booking
     except BookingRefused:
-        if existing := _replayed(user, idempotency_key):
+        if existing := _replayed(user, idempotency_key, space_id, start, end, seats):
             return existing
         raise
     except IntegrityError as error:
         # The database refused what the check let through: another writer got there first,
         # or this key was used already.
-        if existing := _replayed(user, idempotency_key):
+        if existing := _replayed(user, idempotency_key, space_id, start, end, seats):
             return existing
         raise _refusal(
             core.ViolationCode.SLOT_TAKEN,
@@ -309,6 +322,12 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
         actor = _actor(user, booking)
         if actor is None:
             raise PermissionDenied("Cette réservation n'est pas la vôtre.")
+        if booking.status == target:
+            raise _refusal(
+                "status",
+                "status",
+                f"Cette réservation est déjà « {BookingStatus(target).label.lower()} ».",
+            )
         if not may_change(booking.status, target, actor):
             raise _refusal(
                 "status",
@@ -330,6 +349,8 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
     now = now or timezone.now()
     place = booking.space.place
     is_manager = permissions.can_edit_place(user, place)
+    if not is_manager and booking.user_id != user.pk:
+        raise PermissionDenied("Cette réservation n'est pas la vôtre.")
     if is_manager and booking.user_id != user.pk and not reason.strip():
         raise _refusal(
             "reason_required", "reason", "Indiquez le motif de l'annulation à la personne."
