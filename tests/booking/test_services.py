@@ -264,6 +264,23 @@ def test_weekly_series_books_the_free_dates_and_lists_the_others(booker, other_b
     assert len(cancelled) == 9
 
 
+def test_series_emails_say_what_happened(booker, room, bookable_place, mailed):
+    first = (paris(2026, 12, 8, 9), paris(2026, 12, 8, 11))
+    series, _, _ = mailed(lambda: services.book_series(booker, room.pk, *first, 3, now=NOW))
+    made = mail.outbox[-1]
+    assert made.subject.startswith("Vos réservations récurrentes sont enregistrées")
+    assert "- le mardi 8 décembre 2026, de 09h00 à 11h00" in made.body
+    mailed(lambda: services.cancel_series(booker, series, now=NOW))
+    assert mail.outbox[-1].subject.startswith("Vos réservations sont annulées")
+    assert "Vos réservations sont annulées." in mail.outbox[-1].body
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    mailed(lambda: services.book_series(booker, room.pk, *first, 2, now=NOW))
+    asked = mail.outbox[-1]
+    assert asked.subject.startswith("Vos demandes de réservation récurrente sont enregistrées")
+    assert "le lieu doit les valider avant le 3 décembre 2026 à 08h00" in asked.body
+
+
 def test_a_series_keeps_local_time_across_daylight_saving(booker, room):
     _, booked, _ = services.book_series(
         booker, room.pk, paris(2027, 3, 23, 9), paris(2027, 3, 23, 10), 2, now=NOW

@@ -24,7 +24,10 @@ SUBJECTS = {
     "cancelled": "Votre réservation est annulée",
     "reminder": "Rappel : votre réservation demain",
     "series": "Vos réservations récurrentes sont enregistrées",
+    "series_pending": "Vos demandes de réservation récurrente sont enregistrées",
 }
+# When an email is about several bookings.
+PLURAL_SUBJECTS = {"cancelled": "Vos réservations sont annulées"}
 MAX_ATTEMPTS = 5
 BATCH = 100
 
@@ -38,7 +41,8 @@ def booking_made(booking: Booking) -> None:
 
 
 def series_made(series, bookings: list[Booking]) -> None:
-    queue("series", bookings, series.user)
+    pending = bookings[0].status == BookingStatus.PENDING
+    queue("series_pending" if pending else "series", bookings, series.user)
 
 
 def booking_approved(booking: Booking) -> None:
@@ -56,6 +60,9 @@ def booking_cancelled(booking: Booking) -> None:
 def _message(email: BookingEmail) -> EmailMultiAlternatives:
     bookings = list(email.bookings.select_related("space__place__commune").order_by("start"))
     first = bookings[0]
+    subject = SUBJECTS[email.kind]
+    if len(bookings) > 1:
+        subject = PLURAL_SUBJECTS.get(email.kind, subject)
     context = {
         "kind": email.kind,
         "bookings": bookings,
@@ -64,7 +71,7 @@ def _message(email: BookingEmail) -> EmailMultiAlternatives:
         "site_url": settings.MAILLAGE_SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"{SUBJECTS[email.kind]} — {first.space.place.name}",
+        subject=f"{subject} — {first.space.place.name}",
         body=render_to_string("booking/email/booking.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.user.email],
