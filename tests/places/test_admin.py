@@ -173,6 +173,43 @@ def test_overlapping_closures_in_the_inline_are_refused(client, staff_user, plac
     assert not Closure.objects.exists()
 
 
+def test_a_closure_cannot_strand_bookings(client, staff_user, place, django_user_model):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from maillage.booking.models import Booking
+
+    room = Space.objects.create(place=place, name="Salle", kind="meeting_room", capacity=8)
+    person = django_user_model.objects.create_user("yanis@exemple.test", "motdepasse-yanis-1")
+    start = datetime(2026, 12, 24, 9, tzinfo=ZoneInfo("Europe/Paris"))
+    Booking.objects.create(
+        space=room,
+        user=person,
+        start=start,
+        end=start.replace(hour=11),
+        blocked_start=start,
+        blocked_end=start.replace(hour=11),
+        exclusive=True,
+    )
+    client.force_login(staff_user)
+    closure = {
+        "closures-0-start_date": "2026-12-24",
+        "closures-0-end_date": "2026-12-26",
+        "closures-0-reason": "Dégât des eaux",
+    }
+    data = staff_place_form(place, **inline_management("closures", total=1), **closure)
+    response = client.post(change_url(place), data)
+    assert response.status_code == 200
+    assert (
+        "Une réservation est prévue pendant cette fermeture (le 24 décembre 2026 à 09h00)"
+        in response.content.decode()
+    )
+    assert not Closure.objects.exists()
+    Booking.objects.update(status="cancelled")
+    assert client.post(change_url(place), data).status_code == 302
+    assert Closure.objects.count() == 1
+
+
 def test_space_admin_is_scoped_to_own_places(client, manager, place, other_place):
     mine = Space.objects.create(place=place, name="Open space", kind="desk", capacity=10)
     theirs = Space.objects.create(place=other_place, name="Salle", kind="meeting_room", capacity=8)

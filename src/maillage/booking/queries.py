@@ -91,6 +91,20 @@ def space_week(space: Space, monday: date) -> core.Availability:
     )
 
 
+def holding_during(place_id: int, first_day: date, last_day: date) -> list[Booking]:
+    """The bookings that hold a slot of the place's spaces on these Paris days, earliest
+    first (what a closure over those days would strand)."""
+    start = core.wall_clock_instant(datetime.combine(first_day, datetime.min.time()))
+    end = core.wall_clock_instant(
+        datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+    )
+    return list(
+        Booking.objects.filter(space__place_id=place_id, start__lt=end, end__gt=start)
+        .holding()
+        .order_by("start")
+    )
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine), plenty precise at a département's scale."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.accounts.roles import has_departement_rights
@@ -43,18 +44,50 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             raise ValidationError(overlaps)
 
 
+def _stranded_bookings_error(place_id: int, first_day, last_day) -> str | None:
+    """A closure must not fall on bookings: the manager cancels them first, with a reason
+    the people booked are told."""
+    # The back-office ties places and bookings together; places itself does not know them.
+    from maillage.booking.queries import holding_during
+    from maillage.web.templatetags.maillage import date_fr
+
+    stranded = holding_during(place_id, first_day, last_day)
+    if not stranded:
+        return None
+    first = timezone.localtime(stranded[0].start)
+    when = f"le {date_fr(first)} à {first:%H}h{first:%M}"
+    if len(stranded) == 1:
+        return (
+            f"Une réservation est prévue pendant cette fermeture ({when}) : annulez-la "
+            "d'abord, avec un motif, dans la gestion des réservations."
+        )
+    return (
+        f"{len(stranded)} réservations sont prévues pendant cette fermeture (la première "
+        f"{when}) : annulez-les d'abord, avec un motif, dans la gestion des réservations."
+    )
+
+
 class ClosureFormSet(BaseInlineFormSet):
-    """Closures of a place must not overlap each other."""
+    """Closures of a place must not overlap each other, nor fall on bookings."""
 
     def clean(self):
         super().clean()
+        kept = _kept_forms(self)
         ranges = [
             schedule.DateRange(f.cleaned_data["start_date"], f.cleaned_data["end_date"])
-            for f in _kept_forms(self)
+            for f in kept
         ]
         errors = []
         for index, closure in enumerate(ranges):
             errors += schedule.closure_errors(closure, today_in_paris(), ranges[index + 1 :])
+        if self.instance.pk:
+            for form, closure in zip(kept, ranges, strict=True):
+                if form.has_changed() and (
+                    stranded := _stranded_bookings_error(
+                        self.instance.pk, closure.start, closure.end
+                    )
+                ):
+                    errors.append(stranded)
         if errors:
             raise ValidationError(sorted(set(errors)))
 
