@@ -202,3 +202,14 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_the_back_office_link_is_for_those_who_can_use_it(client, manager, django_user_model):
+    admin_link = f'href="{reverse("admin:index")}"'
+    anonymous = client.get(reverse("web:home")).content.decode()
+    assert anonymous.count(admin_link) == 1  # in the footer, for managers not logged in yet
+    resident = django_user_model.objects.create_user("ines@exemple.test", "motdepasse-ines-1")
+    client.force_login(resident)
+    assert admin_link not in client.get(reverse("web:home")).content.decode()
+    client.force_login(manager)
+    assert "Espace gestion</a>" in client.get(reverse("web:home")).content.decode()
