@@ -147,3 +147,20 @@ def test_the_resend_form_knows_the_logged_in_user(client, unverified_user):
     client.force_login(unverified_user)
     html = page_text(client.get(reverse("accounts:resend_verification")))
     assert 'value="nouveau@exemple.test"' in html
+
+
+@pytest.mark.parametrize(
+    ("going_to", "landing"),
+    [
+        ("/reserver/espace/7/?date=2027-01-12", "/reserver/espace/7/?date=2027-01-12"),
+        ("https://ailleurs.example/piege", None),
+    ],
+)
+def test_verification_leads_back_to_where_the_person_was_going(
+    client, signup_data, going_to, landing
+):
+    form = client.get(reverse("accounts:signup"), {"next": going_to})
+    assert (f'name="next" value="{going_to}"' in form.content.decode()) is (landing is not None)
+    client.post(reverse("accounts:signup"), {**signup_data, "next": going_to})
+    response = client.post(last_verification_path())
+    assert response["Location"] == (landing or reverse("accounts:account"))

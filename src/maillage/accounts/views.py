@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import emails, forms, services
@@ -18,6 +19,18 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def _data(request: HttpRequest):
     """The submitted data for a bound form (even when empty), None on GET."""
     return request.POST if request.method == "POST" else None
+
+
+AFTER_VERIFICATION = "accounts_after_verification"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where the person was going (a page of this site), or ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
 
 
 def _send_verification(request: HttpRequest, user: User) -> None:
@@ -52,8 +65,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             _send_verification(request, user)
             email = user.email
         request.session["accounts_signup_email"] = email
+        if going_to := _safe_next(request):
+            # Back there once the address is verified, if the link is opened in this browser.
+            request.session[AFTER_VERIFICATION] = going_to
         return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
@@ -80,9 +96,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_email.html", context, status=400)
     if request.method == "GET":
         return render(request, "accounts/verify_email.html", {"pending_user": user})
+    going_to = request.session.get(AFTER_VERIFICATION)
     login(request, user, backend=MODEL_BACKEND)
     messages.success(request, "Votre adresse électronique est vérifiée : vous pouvez réserver.")
-    return redirect("accounts:account")
+    return redirect(going_to or "accounts:account")
 
 
 @require_http_methods(["GET", "POST"])
