@@ -204,3 +204,32 @@ def test_places_in_preparation_can_count_as_supply(client, open_network, territo
     page = client.get(reverse("observatory:public"), {"preparation": "on"})
     kinds = {f["properties"]["kind"] for f in page.context["map_geojson"]["features"]}
     assert "preparing" in kinds
+
+
+def test_the_wording_follows_places_in_preparation(client, open_network, territory):
+    from tests.factories import make_place
+
+    make_place(
+        territory.get(insee_code="92004"), slug="bientot", status="preparing", opening_date=None
+    )
+    counted = "à pied ou moins d'un lieu ouvert ou en préparation</span>"
+    legend = "Lieu en préparation</li>"
+    today = client.get(reverse("observatory:public")).content.decode()
+    assert "à pied ou moins d'un lieu ouvert</span>" in today
+    assert counted not in today and legend not in today
+    soon = client.get(reverse("observatory:public"), {"preparation": "on"}).content.decode()
+    assert counted in soon and legend in soon
+    assert "Les lieux en préparation sont comptés ici comme s'ils étaient déjà ouverts." in soon
+    csv_file = client.get(reverse("observatory:indicators_csv"), {"preparation": "on"})
+    assert "-avec-lieux-en-preparation.csv" in csv_file["Content-Disposition"]
+    zones = client.get(reverse("observatory:zones_geojson"), {"preparation": "on"})
+    assert "min-avec-lieux-en-preparation.geojson" in zones["Content-Disposition"]
+
+
+def test_indicators_csv_gives_no_made_up_ept_code(client, open_network):
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("observatory:indicators_csv")).text)))
+    epts = [row for row in rows if row["niveau"] == "ept"]
+    assert {row["nom"] for row in epts} >= {"Boucle Nord de Seine", "Paris Ouest La Défense"}
+    # Communes carry only the EPT's name: no code rather than the name again.
+    assert all(row["code"] == "" for row in epts)
+    assert all(len(row["code"]) == 5 for row in rows if row["niveau"] == "commune")

@@ -37,6 +37,12 @@ class SitePoint:
     longitude: float
     commune_code: str
     seats: int = 0
+    commune_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """Name and commune: site names alone repeat across communes."""
+        return f"{self.name} ({self.commune_name})" if self.commune_name else self.name
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ def _place_points(places, kind: str) -> list[SitePoint]:
             longitude=place.longitude,
             commune_code=place.commune.insee_code,
             seats=sum(s.capacity for s in place.spaces.all() if s.kind in SEAT_KINDS),
+            commune_name=place.commune.name,
         )
         for place in places
     ]
@@ -178,6 +185,7 @@ def candidate_points(code: str, ids: Iterable[int] | None = None) -> list[SitePo
             longitude=site.longitude,
             commune_code=site.commune.insee_code,
             seats=site.surface_m2 // SQUARE_METRES_PER_SEAT,
+            commune_name=site.commune.name,
         )
         for site in sites
     ]
@@ -244,7 +252,7 @@ def coverage_report(
     mean_by_ept = engine.mean_access_by_group(minutes, demand.weight, ept_of_point)
     epts = [
         AreaFigures(
-            code=ept,
+            code="",  # communes carry only the EPT's name: there is no code to give
             name=ept,
             population=mean_by_ept[ept][1],
             share_within={int(t): share for t, share in by_ept[ept].items()},

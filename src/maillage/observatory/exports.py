@@ -40,7 +40,10 @@ def report_as_dict(report: CoverageReport) -> dict:
 
 
 def indicators_csv(report: CoverageReport) -> str:
-    """One row per area (département, EPT, commune); shares as fractions of 1."""
+    """One row per area (département, EPT, commune); shares as fractions of 1.
+
+    `code` is the département's code or the commune's INSEE code; it is empty on EPT rows
+    (only the EPT's name is known), `nom` names every row."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

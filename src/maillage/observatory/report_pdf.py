@@ -2,12 +2,15 @@
 
 import math
 from datetime import date
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from maillage.observatory.services import ScenarioComparison
+from maillage.observatory.wording import scenario_summary
 from maillage.territory.models import Commune
+from maillage.web.templatetags.maillage import decimal, integer, minutes, percent
 
 # Mean walking minutes: class upper bounds and colours, as on the web map.
 MINUTE_CLASSES = (5, 10, 15, 20, 30)
@@ -22,44 +25,17 @@ MINUTE_COLOURS = [
 NEW_SITE_COLOUR = (11, 95, 165)
 OPEN_PLACE_COLOUR = (27, 122, 58)
 MAP_WIDTH_MM = 120
-# The PDF core fonts speak Latin-1: a few typographic characters are written plainly.
-PLAIN = str.maketrans(
-    {
-        "\u202f": " ",
-        "\u00a0": " ",
-        "’": "'",
-        "œ": "oe",
-        "Œ": "OE",
-        "€": "EUR",
-        "–": "-",
-        "—": "-",
-        "…": "...",
-    }
-)
+# Vendored (see fonts/LICENSE.txt): the PDF core fonts are Latin-1 only, and servers have no
+# system fonts to rely on.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
 
 
-def _text(value) -> str:
-    return str(value).translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %".replace(".", ",")
-
-
-def _minutes(value: float) -> str:
-    return "-" if not math.isfinite(value) else f"{value:.1f} min".replace(".", ",")
-
-
-def _minutes_colour(minutes: float) -> tuple[int, int, int]:
+def _minutes_colour(value: float) -> tuple[int, int, int]:
     for bound, colour in zip(MINUTE_CLASSES, MINUTE_COLOURS, strict=False):
-        if minutes < bound:
+        if value < bound:
             return colour
     return MINUTE_COLOURS[-1]
-
-
-def _gini(report) -> str:
-    value = report.gini_mean_access
-    return "-" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def _rings(geometry: dict):
@@ -100,15 +76,13 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
             x, y = to_page(site.longitude, site.latitude)
             pdf.ellipse(x - radius, y - radius, 2 * radius, 2 * radius, style="F")
     pdf.set_y(top + (max_lat - min_lat) * scale + 3)
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT, size=8)
     pdf.multi_cell(
         0,
         4,
-        _text(
-            "Couleur des communes : temps d'accès moyen à pied avec le scénario (du clair, "
-            "moins de 5 minutes, au foncé, 30 minutes et plus). Points verts : lieux ouverts ; "
-            "points bleus : sites ouverts par le scénario."
-        ),
+        "Couleur des communes : temps d'accès moyen à pied avec le scénario (du clair, "
+        "moins de 5 minutes, au foncé, 30 minutes et plus). Points verts : lieux ouverts ; "
+        "points bleus : sites ouverts par le scénario.",
     )
 
 
@@ -116,33 +90,32 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     before, after = comparison.before, comparison.after
     threshold = after.threshold
     pdf = FPDF(format="A4")
-    pdf.set_title(_text(scenario.name))
-    pdf.set_author("Maillage - Observatoire")
+    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    pdf.set_title(scenario.name)
+    pdf.set_author("Maillage — Observatoire")
     pdf.set_subject("Scénario d'ouverture de tiers-lieux")
     pdf.set_lang("fr-FR")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.cell(
         0,
         5,
-        _text(f"Observatoire du maillage des tiers-lieux - {today:%d/%m/%Y}"),
+        f"Observatoire du maillage des tiers-lieux — {today:%d/%m/%Y}",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
-    pdf.set_font("Helvetica", style="B", size=16)
-    pdf.multi_cell(0, 8, _text(scenario.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, style="B", size=16)
+    pdf.multi_cell(0, 8, scenario.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=10)
     if scenario.description:
-        pdf.multi_cell(0, 5, _text(scenario.description), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, scenario.description, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.multi_cell(
         0,
         5,
-        _text(
-            f"{len(comparison.new_sites)} site(s) ouvert(s) en plus des "
-            f"{before.departement.places} lieux ouverts aujourd'hui. Temps d'accès estimés à "
-            f"pied ; seuil : {threshold} minutes."
-        ),
+        f"{scenario_summary(len(comparison.new_sites), before.departement.places)} "
+        f"Temps d'accès estimés à pied ; seuil : {threshold} minutes.",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -151,59 +124,79 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
         ("Indicateur", "Aujourd'hui", "Avec le scénario"),
         (
             f"Habitants à {threshold} min ou moins",
-            _percent(before.departement.share_within[threshold]),
-            _percent(after.departement.share_within[threshold]),
+            percent(before.departement.share_within[threshold]),
+            percent(after.departement.share_within[threshold]),
         ),
         (
             "Temps d'accès moyen",
-            _minutes(before.departement.mean_minutes),
-            _minutes(after.departement.mean_minutes),
+            minutes(before.departement.mean_minutes),
+            minutes(after.departement.mean_minutes),
         ),
-        ("Temps d'accès du 90e centile", _minutes(before.p90_minutes), _minutes(after.p90_minutes)),
+        ("Temps d'accès du 90ᵉ centile", minutes(before.p90_minutes), minutes(after.p90_minutes)),
         ("Lieux", str(before.departement.places), str(after.departement.places)),
         (
             "Postes pour 1 000 habitants",
-            f"{before.departement.seats_per_thousand:.2f}".replace(".", ","),
-            f"{after.departement.seats_per_thousand:.2f}".replace(".", ","),
+            decimal(before.departement.seats_per_thousand),
+            decimal(after.departement.seats_per_thousand),
         ),
-        ("Indice d'inégalité entre communes (Gini)", _gini(before), _gini(after)),
+        (
+            "Indice d'inégalité entre communes (Gini)",
+            decimal(before.gini_mean_access),
+            decimal(after.gini_mean_access),
+        ),
         (
             "Habitants en zone sous-desservie",
-            f"{before.underserved_population:,.0f}".replace(",", " "),
-            f"{after.underserved_population:,.0f}".replace(",", " "),
+            integer(before.underserved_population),
+            integer(after.underserved_population),
         ),
     ]
     with pdf.table(col_widths=(3, 1.2, 1.2), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
         for values in rows:
             row = table.row()
             for value in values:
-                row.cell(_text(value))
+                row.cell(value)
     pdf.ln(3)
     _draw_map(pdf, comparison)
     pdf.ln(2)
-    pdf.set_font("Helvetica", style="B", size=12)
-    pdf.cell(0, 7, _text("Sites ouverts par le scénario"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, style="B", size=12)
+    pdf.cell(0, 7, "Sites ouverts par le scénario", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=10)
     for site in comparison.new_sites:
-        pdf.cell(0, 5, _text(f"- {site.name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, f"• {site.label}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=12)
-    pdf.cell(0, 7, _text("Par commune"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT, style="B", size=12)
+    pdf.cell(0, 7, "Par commune", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=9)
+    pdf.multi_cell(
+        0,
+        5,
+        f"Part des habitants à {threshold} minutes ou moins et temps d'accès moyen à pied, "
+        "les communes les plus améliorées d'abord.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(1)
+    pdf.set_font(FONT, size=8)
     with pdf.table(
         col_widths=(3, 1, 1, 1, 1), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
     ) as table:
         header = table.row()
-        for title in ("Commune", "Part aujourd'hui", "Part après", "Temps moyen", "Temps après"):
-            header.cell(_text(title))
+        for title in (
+            "Commune",
+            "Part aujourd'hui",
+            "Part avec le scénario",
+            "Temps moyen aujourd'hui",
+            "Temps moyen avec le scénario",
+        ):
+            header.cell(title)
         for first, second in comparison.communes():
             row = table.row()
             for value in (
                 first.name,
-                _percent(first.share_within[threshold]),
-                _percent(second.share_within[threshold]),
-                _minutes(first.mean_minutes),
-                _minutes(second.mean_minutes),
+                percent(first.share_within[threshold]),
+                percent(second.share_within[threshold]),
+                minutes(first.mean_minutes),
+                minutes(second.mean_minutes),
             ):
-                row.cell(_text(value))
+                row.cell(value)
     return bytes(pdf.output())

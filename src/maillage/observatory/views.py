@@ -26,6 +26,7 @@ from maillage.observatory.forms import (
 )
 from maillage.observatory.models import Scenario
 from maillage.observatory.report_pdf import scenario_pdf
+from maillage.observatory.wording import scenario_summary
 
 
 def departement_staff_required(view):
@@ -55,6 +56,11 @@ def _live_query(options: dict) -> str:
     return query + "&preparation=on" if options["include_preparing"] else query
 
 
+def _live_suffix(options: dict) -> str:
+    # Downloads with and without places in preparation must not share a file name.
+    return "-avec-lieux-en-preparation" if options["include_preparing"] else ""
+
+
 def _download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -78,15 +84,17 @@ def public_observatory(request):
                 report, services.live_sites(options["include_preparing"])
             ),
             "query": _live_query(options),
+            "include_preparing": options["include_preparing"],
         },
     )
 
 
 @require_safe
 def indicators_csv(request):
+    options = _live_options(request)
     return _download(
-        exports.indicators_csv(services.live_report(**_live_options(request))),
-        f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}.csv",
+        exports.indicators_csv(services.live_report(**options)),
+        f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}{_live_suffix(options)}.csv",
         "text/csv; charset=utf-8",
     )
 
@@ -94,11 +102,9 @@ def indicators_csv(request):
 @require_safe
 def zones_geojson(request):
     options = _live_options(request)
-    threshold = options["threshold"]
+    name = f"zones-sous-desservies-{options['threshold']}min{_live_suffix(options)}.geojson"
     response = JsonResponse(exports.zones_geojson(services.live_report(**options)))
-    response["Content-Disposition"] = (
-        f'attachment; filename="zones-sous-desservies-{threshold}min.geojson"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -231,12 +237,16 @@ def scenario_csv(request, pk):
 @departement_staff_required
 def scenario_report(request, pk):
     scenario = get_object_or_404(Scenario, pk=pk)
+    comparison = services.compare_scenario(scenario)
     return render(
         request,
         "observatory/scenario_report.html",
         {
             "scenario": scenario,
-            "comparison": services.compare_scenario(scenario),
+            "comparison": comparison,
+            "summary": scenario_summary(
+                len(comparison.new_sites), comparison.before.departement.places
+            ),
             "today": timezone.localdate(),
         },
     )

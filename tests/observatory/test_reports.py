@@ -1,0 +1,103 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from maillage.observatory import services
+from maillage.observatory.models import CandidateSite
+from maillage.observatory.wording import count, scenario_summary
+from tests.observatory.pdf_text import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+TWIN_NAME = "Plateau de bureaux, avenue Jean-Jaurès"
+
+
+@pytest.fixture
+def twin_sites(territory):
+    """Two candidate sites of the same name, in Clichy and Gennevilliers."""
+    return [
+        CandidateSite.objects.create(
+            reference=f"plateau-{commune.insee_code}",
+            name=TWIN_NAME,
+            commune=commune,
+            latitude=commune.centroid_lat,
+            longitude=commune.centroid_lon,
+            owner="private",
+            kind="office_floor",
+            surface_m2=300,
+        )
+        for commune in territory.filter(insee_code__in=["92024", "92036"])
+    ]
+
+
+def _pdf(client, scenario) -> str:
+    response = client.get(reverse("observatory:scenario_report_pdf", args=[scenario.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def test_the_pdf_keeps_french_typography(client, staff_user, open_network, candidate_sites):
+    scenario = services.save_scenario(
+        staff_user,
+        name="Cœur de réseau — nord",
+        description="Budget : 120 000 € ; une œuvre commune.",
+        candidate_ids=[candidate_sites[0].pk],
+    )
+    client.force_login(staff_user)
+    content = _pdf(client, scenario)
+    text = pdf_text(content)
+    assert "Cœur de réseau — nord" in text
+    assert "120 000 €" in text and "une œuvre commune" in text
+    assert "EUR" not in text and "Coeur" not in text and "oeuvre" not in text
+    # The vendored font is embedded; no core (Latin-1) font is left.
+    assert b"DejaVuSans" in content and b"Helvetica" not in content
+
+
+def test_the_reports_count_in_good_french(client, staff_user, open_network, candidate_sites):
+    scenario = services.save_scenario(
+        staff_user, name="Un site", candidate_ids=[candidate_sites[0].pk]
+    )
+    client.force_login(staff_user)
+    summary = "Ce scénario ouvre 1 site en plus des 2 lieux ouverts aujourd'hui."
+    text = pdf_text(_pdf(client, scenario))
+    assert summary in text and "(s)" not in text
+    # Each column says whether it is today's figure or the scenario's.
+    assert (
+        "Commune Part aujourd'hui Part avec le scénario Temps moyen aujourd'hui "
+        "Temps moyen avec le scénario" in text
+    )
+    html = client.get(reverse("observatory:scenario_report", args=[scenario.pk])).content
+    assert summary in " ".join(unescape(html.decode()).split())
+
+
+@pytest.mark.parametrize(
+    ("new_sites", "open_places", "expected"),
+    [
+        (1, 0, "Ce scénario ouvre 1 site alors qu'aucun lieu n'est ouvert aujourd'hui."),
+        (2, 1, "Ce scénario ouvre 2 sites en plus du lieu ouvert aujourd'hui."),
+        (0, 3, "Ce scénario n'ouvre aucun site en plus des 3 lieux ouverts aujourd'hui."),
+    ],
+)
+def test_scenario_summary(new_sites, open_places, expected):
+    assert scenario_summary(new_sites, open_places) == expected
+
+
+def test_count_uses_the_french_singular_for_zero_and_one():
+    assert [count(n, "lieu", "lieux") for n in (0, 1, 2)] == ["0 lieu", "1 lieu", "2 lieux"]
+
+
+def test_sites_of_the_same_name_show_their_commune(client, staff_user, open_network, twin_sites):
+    scenario = services.save_scenario(
+        staff_user, name="Jumeaux", candidate_ids=[site.pk for site in twin_sites]
+    )
+    client.force_login(staff_user)
+    labels = [f"{TWIN_NAME} (Clichy)", f"{TWIN_NAME} (Gennevilliers)"]
+    detail = unescape(client.get(scenario.get_absolute_url()).content.decode())
+    assert all(f"<li>{label} — site candidat" in detail for label in labels)
+    report = unescape(
+        client.get(reverse("observatory:scenario_report", args=[scenario.pk])).content.decode()
+    )
+    assert all(f"<li>{label}</li>" in report for label in labels)
+    text = pdf_text(_pdf(client, scenario))
+    assert all(label in text for label in labels)
