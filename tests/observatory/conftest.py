@@ -4,23 +4,26 @@ from maillage.observatory.models import CandidateSite
 from tests.factories import make_place
 
 
+def candidate_at(commune, reference: str, name: str, **fields) -> CandidateSite:
+    """A candidate site at the centre of a commune."""
+    values = {"owner": "departement", "kind": "college", "surface_m2": 400, **fields}
+    return CandidateSite.objects.create(
+        reference=reference,
+        name=name,
+        commune=commune,
+        latitude=commune.centroid_lat,
+        longitude=commune.centroid_lon,
+        **values,
+    )
+
+
 @pytest.fixture
 def candidate_sites(territory):
     """Four candidate sites at commune centres, in communes without a place."""
     codes = ["92004", "92025", "92062", "92078"]  # Asnières, Colombes, Puteaux, Villeneuve
     return [
-        CandidateSite.objects.create(
-            reference=f"site-{code}",
-            name=f"Site de {commune.name}",
-            commune=commune,
-            latitude=commune.centroid_lat,
-            longitude=commune.centroid_lon,
-            owner="departement",
-            kind="college",
-            surface_m2=400,
-        )
+        candidate_at(commune, f"site-{commune.insee_code}", f"Site de {commune.name}")
         for commune in territory.filter(insee_code__in=codes)
-        for code in [commune.insee_code]
     ]
 
 

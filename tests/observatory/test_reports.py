@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from maillage.observatory import services
-from maillage.observatory.models import CandidateSite
 from maillage.observatory.wording import count, scenario_summary
+from tests.observatory.conftest import candidate_at
 from tests.observatory.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,10 @@ TWIN_NAME = "Plateau de bureaux, avenue Jean-Jaurès"
 def twin_sites(territory):
     """Two candidate sites of the same name, in Clichy and Gennevilliers."""
     return [
-        CandidateSite.objects.create(
-            reference=f"plateau-{commune.insee_code}",
-            name=TWIN_NAME,
-            commune=commune,
-            latitude=commune.centroid_lat,
-            longitude=commune.centroid_lon,
+        candidate_at(
+            commune,
+            f"plateau-{commune.insee_code}",
+            TWIN_NAME,
             owner="private",
             kind="office_floor",
             surface_m2=300,
