@@ -1,10 +1,12 @@
 import html
+from datetime import UTC, date, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from maillage.booking import services
+from maillage.booking import services, views
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed
 from tests.booking.conftest import NOW, paris
 
@@ -270,3 +272,163 @@ def test_many_results_are_paginated(client, bookable_place):
     assert "Page 1 sur 2" in text(first)
     second = client.get(reverse("booking:search"), {**SEARCH, "page": "2"})
     assert len(second.context["page"]) == 5
+
+
+def at(moment):
+    """Pages see `moment` as the present (log in under it: sessions expire by that clock)."""
+    return mock.patch("django.utils.timezone.now", return_value=moment.astimezone(UTC))
+
+
+def page_at(client, user, moment, url, query=None) -> str:
+    with at(moment):
+        client.force_login(user)
+        response = client.get(url, query)
+    assert response.status_code == 200
+    return text(response)
+
+
+def week_row(days, day):
+    return next(d for d in days if d["date"] == day)
+
+
+def test_the_week_shows_time_gone_as_past(client, room, desks):
+    tuesday = paris(2026, 12, 1, 10, 10)
+    with at(tuesday):
+        response = client.get(reverse("booking:space", args=[room.pk]))
+        desks_page = client.get(reverse("booking:space", args=[desks.pk]))
+    days = response.context["days"]
+    monday = week_row(days, date(2026, 11, 30))
+    assert monday["past"] and not monday["free"]
+    today = week_row(days, date(2026, 12, 1))
+    assert not today["past"]
+    assert [(s.strftime("%H:%M"), e.strftime("%H:%M")) for s, e in today["free"]] == [
+        ("10:30", "20:00")  # the next half hour on, as bookings start
+    ]
+    page = text(response)
+    assert "Lundi 30 novembre 2026</th>\n          <td>Passé</td>" in page
+    assert "10h30–20h00" in page and "08h00–20h00" in page  # today, then Wednesday on
+    assert "10h30–20h00 : 5" in text(desks_page)
+    with at(paris(2026, 12, 1, 20, 30)):
+        evening = client.get(reverse("booking:space", args=[room.pk])).context["days"]
+    assert week_row(evening, date(2026, 12, 1))["past"]
+
+
+def test_manager_actions_follow_the_clock(client, booker, place_manager, room, bookable_place):
+    booking = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
+    present = reverse("booking:manager_action", args=[booking.pk, "present"])
+    absent = reverse("booking:manager_action", args=[booking.pk, "absent"])
+
+    def shown(moment):
+        page = page_at(client, place_manager, moment, url, {"jour": "2030-01-08"})
+        return {
+            action for action, link in (("present", present), ("absent", absent)) if link in page
+        }
+
+    assert shown(paris(2030, 1, 8, 8, 0)) == set()  # presence from 30 minutes before
+    assert shown(paris(2030, 1, 8, 8, 40)) == {"present"}  # absence only after the start
+    services.check_in(place_manager, booking, now=paris(2030, 1, 8, 8, 40))
+    assert shown(paris(2030, 1, 8, 8, 45)) == set()  # not «Absent» before 9h00
+    assert shown(paris(2030, 1, 8, 9, 5)) == {"absent"}
+
+
+def test_an_expired_request_cannot_be_accepted(client, booker, place_manager, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    accept = reverse("booking:manager_action", args=[pending.pk, "confirmer"])
+    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
+    late = pending.pending_until + timedelta(minutes=1)
+    page = page_at(client, place_manager, late, url, {"jour": "2030-01-08"})
+    assert accept not in page and "à valider" not in page
+
+
+def test_requests_outside_the_day_are_reachable(
+    client, booker, place_manager, room, bookable_place
+):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
+    page = page_at(client, place_manager, NOW, url, {"jour": "2030-01-09"})
+    assert "1 demande à valider" in page and "Aucune réservation sur cette période" in page
+    assert f'href="?jour=2030-01-08#reservation-{pending.pk}"' in page
+    day = page_at(client, place_manager, NOW, url, {"jour": "2030-01-08"})
+    assert f'id="reservation-{pending.pk}"' in day
+
+
+def test_cancel_is_offered_only_while_the_place_accepts_it(client, booker, room, bookable_place):
+    first, second = services.book_series(
+        booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), 2, now=NOW
+    )[1]
+    mine = reverse("booking:my_bookings")
+    page = page_at(client, booker, paris(2026, 12, 1, 12), mine)  # 21 h before, 24 h notice
+    assert reverse("booking:cancel", args=[first.pk]) not in page
+    assert "accepte les annulations jusqu'à 24 h avant le début : contactez le lieu." in page
+    assert reverse("booking:cancel", args=[second.pk]) in page
+    # The series would be refused as a whole: its first date is too close.
+    assert reverse("booking:cancel_series", args=[first.series_id]) not in page
+    page = page_at(client, booker, paris(2026, 11, 30, 12), mine)
+    assert reverse("booking:cancel", args=[first.pk]) in page
+    assert reverse("booking:cancel_series", args=[first.series_id]) in page
+
+
+def test_a_pending_request_can_be_withdrawn_until_it_starts(client, booker, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(
+        booker, room.pk, paris(2026, 12, 1, 18), paris(2026, 12, 1, 19), now=NOW
+    )
+    page = page_at(client, booker, paris(2026, 12, 1, 12), reverse("booking:my_bookings"))
+    assert reverse("booking:cancel", args=[pending.pk]) in page
+
+
+def test_cancelled_bookings_are_no_longer_upcoming(client, booker, room):
+    kept = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    dropped = services.book(booker, room.pk, paris(2030, 1, 9, 9), paris(2030, 1, 9, 10), now=NOW)
+    services.cancel(booker, dropped, now=NOW)
+    client.force_login(booker)
+    response = client.get(reverse("booking:my_bookings"))
+    assert [b.pk for b in response.context["upcoming"]] == [kept.pk]
+    assert [b.pk for b in response.context["past"]] == [dropped.pk]
+    assert "Passées ou annulées" in text(response)
+    assert reverse("booking:cancel", args=[dropped.pk]) not in text(response)
+
+
+def test_screen_reader_names_elide_before_a_vowel(
+    client, booker, place_manager, room, desks, bookable_place
+):
+    desks.name = "Espace partagé"
+    desks.save()
+    page = text(client.get(bookable_place.get_absolute_url()))
+    assert 'Disponibilités<span class="visually-hidden"> d\'Espace partagé</span>' in page
+    assert 'Disponibilités<span class="visually-hidden"> de Salle Seine</span>' in page
+    booker.first_name, booker.last_name = "Anne", "Martin"
+    booker.save()
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
+    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
+    manager = page_at(client, place_manager, NOW, url, {"jour": "2030-01-08"})
+    assert "la demande d'Anne Martin" in manager and "de Anne" not in manager
+
+
+@pytest.mark.parametrize(
+    ("metres", "label"),
+    [(849.6, "850\u00a0m"), (999.7, "1\u00a0km"), (1242, "1,2\u00a0km"), (12_030, "12\u00a0km")],
+)
+def test_distances_read_in_metres_then_kilometres(metres, label):
+    assert views._distance(metres) == label
+
+
+def test_the_search_map_speaks_of_spaces(client, room, desks, territory):
+    far = client.get(
+        reverse("booking:search"),
+        {**SEARCH, "lat": room.place.latitude + 0.02, "lon": room.place.longitude},
+    )
+    page = text(far)
+    assert "à 2,2\u00a0km" in page  # 0.02° of latitude
+    assert 'data-cluster-noun="espaces"' in page
+    assert "En préparation" not in page  # every free space is in an open place
+    directory = text(client.get(reverse("web:place_list")))
+    assert "En préparation" in directory and 'data-cluster-noun="lieux"' in directory

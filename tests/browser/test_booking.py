@@ -2,19 +2,24 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from maillage.accounts.models import User
-from maillage.booking.models import Booking
+from maillage.booking import services
+from maillage.booking.models import Booking, CalendarFeed
 from maillage.demo.services import load_demo
+from maillage.places.models import Place, Space
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def next_weekday(weekday: int):
+    """The next such day at least two days ahead: bookings then stay cancellable."""
     today = timezone.localdate()
-    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    return today + timedelta(days=(weekday - today.weekday() - 2) % 7 + 2)
 
 
 def test_a_resident_searches_books_and_cancels(page, territory, axe):
@@ -32,6 +37,11 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
     free = re.search(r"\d+", heading.inner_text()).group()  # the map shows every result
     expect(page.locator("#map")).to_have_attribute("data-marker-count", free)
+    # Free spaces are all in open places: no status legend, and clusters count spaces.
+    expect(page.locator(".map-legend")).to_have_count(0)
+    expect(page.locator(".marker-cluster").first).to_have_attribute(
+        "aria-label", re.compile(r"^Groupe de \d+ espaces : ")
+    )
     assert axe(page) == []
 
     page.locator(".place-card h3 a").first.click()
@@ -57,3 +67,52 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     page.get_by_role("button", name="Confirmer l'annulation").click()
     expect(page.get_by_text("Réservation annulée.")).to_be_visible()
     assert mine.get().status == "cancelled"
+
+
+def log_in(page, email: str, password: str, then: str):
+    page.goto(f"{reverse('accounts:login')}?next={then}")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
+
+
+def test_my_bookings_fit_a_phone_screen(browser, live_server, territory):
+    load_demo()
+    person = User.objects.create_user(
+        "camille@exemple.test", "motdepasse-camille-1", email_verified=True
+    )
+    CalendarFeed.objects.create(user=person)
+    space = Space.objects.filter(is_bookable=True, place__status="open").order_by("pk").first()
+    day = next_weekday(1)
+    start, end = services.free_slots(space.pk, day, timedelta(hours=1))[0]
+    services.book(person, space.pk, start, end)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    page = context.new_page()
+    log_in(page, "camille@exemple.test", "motdepasse-camille-1", reverse("booking:my_bookings"))
+    expect(page.locator("code")).to_contain_text("/calendrier/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_prices_table_fits_with_its_booking_links(browser, live_server, territory, width):
+    load_demo()
+    place = (
+        Place.objects.filter(status="open")
+        .annotate(count=Count("spaces"))
+        .order_by("-count", "name")
+        .first()
+    )
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.goto(place.get_absolute_url())
+    table = page.locator(".table-scroll").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    link = page.get_by_role("link", name=re.compile(r"^Disponibilités")).first
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    context.close()

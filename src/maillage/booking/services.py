@@ -345,6 +345,31 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
     return booking
 
 
+def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
+    """Why the person who booked may not cancel this booking now (None: they may); the
+    place's managers may cancel whenever, with a reason."""
+    if not may_change(booking.status, BookingStatus.CANCELLED, Actor.BOOKER):
+        label = booking.get_status_display().lower()
+        already = booking.status == BookingStatus.CANCELLED
+        message = (
+            f"Cette réservation est déjà « {label} »."
+            if already
+            else f"Une réservation « {label} » ne s'annule plus."
+        )
+        return _refusal("status", "status", message)
+    if booking.end <= now:
+        return _refusal("past", "start", "Une réservation passée ne peut plus être annulée.")
+    hours = booking.space.place.cancellation_notice_hours
+    if booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(hours=hours):
+        return _refusal(
+            "cancellation_notice",
+            "start",
+            f"Ce lieu accepte les annulations jusqu'à {hours} h avant le début : "
+            "contactez le lieu.",
+        )
+    return None
+
+
 def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Booking:
     now = now or timezone.now()
     place = booking.space.place
@@ -355,17 +380,8 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
         raise _refusal(
             "reason_required", "reason", "Indiquez le motif de l'annulation à la personne."
         )
-    if not is_manager:
-        if booking.end <= now:
-            raise _refusal("past", "start", "Une réservation passée ne peut plus être annulée.")
-        deadline = booking.start - timedelta(hours=place.cancellation_notice_hours)
-        if booking.status == BookingStatus.CONFIRMED and now > deadline:
-            raise _refusal(
-                "cancellation_notice",
-                "start",
-                f"Ce lieu accepte les annulations jusqu'à {place.cancellation_notice_hours} h "
-                "avant le début : contactez le lieu.",
-            )
+    if not is_manager and (refusal := booker_cancellation_refusal(booking, now)):
+        raise refusal
     return _change(
         user,
         booking,
@@ -387,9 +403,42 @@ def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
     return cancelled
 
 
+def _decision_expired(booking: Booking, now) -> bool:
+    return booking.status == BookingStatus.PENDING and booking.pending_until <= now
+
+
+def _too_early_to_check_in(booking: Booking, now) -> bool:
+    return now < booking.start - CHECK_IN_EARLY
+
+
+def _too_early_for_no_show(booking: Booking, now) -> bool:
+    return now < booking.start
+
+
+def manager_actions(booking: Booking, now) -> set[BookingStatus]:
+    """The statuses a place's manager may move this booking to now: what their pages offer.
+    A pending request is refused rather than cancelled, a past one no longer cancelled."""
+
+    def may(target) -> bool:
+        return may_change(booking.status, target, Actor.MANAGER)
+
+    actions = set()
+    if may(BookingStatus.CONFIRMED) and not _decision_expired(booking, now):
+        actions.add(BookingStatus.CONFIRMED)
+    if may(BookingStatus.REFUSED):
+        actions.add(BookingStatus.REFUSED)
+    if may(BookingStatus.CHECKED_IN) and not _too_early_to_check_in(booking, now):
+        actions.add(BookingStatus.CHECKED_IN)
+    if may(BookingStatus.NO_SHOW) and not _too_early_for_no_show(booking, now):
+        actions.add(BookingStatus.NO_SHOW)
+    if booking.status == BookingStatus.CONFIRMED and booking.end > now:
+        actions.add(BookingStatus.CANCELLED)
+    return actions
+
+
 def confirm(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
-    if booking.status == BookingStatus.PENDING and booking.pending_until <= now:
+    if _decision_expired(booking, now):
         _change_system_expiry(booking, now)
         raise _refusal("expired", "status", "Le délai de validation est dépassé : elle a expiré.")
     return _change(
@@ -407,7 +456,7 @@ def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
 
 def check_in(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
-    if now < booking.start - CHECK_IN_EARLY:
+    if _too_early_to_check_in(booking, now):
         raise _refusal(
             "too_early", "status", "La présence se constate au plus tôt 30 minutes avant."
         )
@@ -416,7 +465,7 @@ def check_in(user, booking: Booking, now=None) -> Booking:
 
 def mark_no_show(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
-    if now < booking.start:
+    if _too_early_for_no_show(booking, now):
         raise _refusal("too_early", "status", "Une absence se constate après l'heure de début.")
     return _change(user, booking, BookingStatus.NO_SHOW, now=now)
 

@@ -1,9 +1,10 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,6 +73,14 @@ def _estimate(space, start, end, people: int) -> int | None:
         return None
 
 
+def _distance(metres: float) -> str:
+    """«850 m» below a kilometre, «1,2 km» from there (French decimal comma)."""
+    if round(metres) < 1000:
+        return f"{round(metres)}\u00a0m"
+    kilometres = f"{metres / 1000:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{kilometres}\u00a0km"
+
+
 def _search(request):
     form = SearchForm(request.GET or None, initial=SearchForm.initial_values())
     if not form.is_bound or not form.is_valid():
@@ -89,6 +98,9 @@ def _search(request):
     )
     for result in results:
         result.price_cents = _estimate(result, start, end, data["personnes"])
+        result.distance_label = (
+            _distance(result.distance_m) if result.distance_m is not None else None
+        )
     return form, results
 
 
@@ -141,26 +153,52 @@ def search(request):
     )
 
 
-def _week_days(week):
-    """Each day of the week with its free intervals (and free seats for desks), in text."""
+def _earliest_start(now: datetime, granularity: timedelta) -> datetime:
+    """The first start on the space's granularity at or after `now`, on the Paris clock."""
+    local = timezone.localtime(now).replace(tzinfo=None)
+    midnight = datetime.combine(local.date(), time())
+    steps = -(-(local - midnight) // granularity)  # rounded up
+    return core.wall_clock_instant(midnight + steps * granularity)
+
+
+def _week_days(week, now: datetime | None = None):
+    """Each day of the week with its free intervals (and free seats for desks), in text.
+    Time already gone is not free: past days are marked so, today's intervals start no
+    earlier than the next bookable start."""
+    now = now or timezone.now()
+    earliest = _earliest_start(now, week.rules.granularity)
+    today = timezone.localdate(now)
     days = []
     first = timezone.localtime(week.start).date()
     for offset in range(7):
         day = first + timedelta(days=offset)
         free = [
-            (timezone.localtime(s), timezone.localtime(e))
+            (timezone.localtime(max(s, earliest)), timezone.localtime(e))
             for s, e in week.free
-            if timezone.localtime(s).date() == day
+            if timezone.localtime(s).date() == day and e > earliest
         ]
         seats = [
-            (timezone.localtime(step.start), timezone.localtime(step.end), step.free_seats)
+            (
+                timezone.localtime(max(step.start, earliest)),
+                timezone.localtime(step.end),
+                step.free_seats,
+            )
             for step in week.free_seats
-            if timezone.localtime(step.start).date() == day
+            if timezone.localtime(step.start).date() == day and step.end > earliest
         ]
-        opening = [s for s, _ in week.opening if timezone.localtime(s).date() == day]
+        opening = [(s, e) for s, e in week.opening if timezone.localtime(s).date() == day]
         closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
+        # Today counts as past once its opening hours are over.
+        past = day < today or (day == today and all(e <= earliest for _, e in opening))
         days.append(
-            {"date": day, "free": free, "seats": seats, "open": bool(opening), "closed": closed}
+            {
+                "date": day,
+                "free": free,
+                "seats": seats,
+                "open": bool(opening),
+                "closed": closed,
+                "past": past,
+            }
         )
     return days
 
@@ -307,22 +345,40 @@ def book(request, pk):
     return _space_page(request, space, form, plan)
 
 
+# Bookings still to come for the person; the others (cancelled, refused...) are history.
+UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
+
 @require_safe
 @login_required
 def my_bookings(request):
     now = timezone.now()
     mine = Booking.objects.filter(user=request.user).select_related("space__place__commune")
+    to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
+    upcoming = list(mine.filter(to_come).order_by("start"))
+    for booking in upcoming:
+        refusal = services.booker_cancellation_refusal(booking, now)
+        booking.can_cancel = refusal is None
+        # Its status already tells why a request that is over cannot be withdrawn.
+        booking.cancel_note = (
+            refusal.messages[0] if refusal and "status" not in refusal.codes else ""
+        )
+    # A series is cancelled all or nothing: only when each of its dates still can be.
+    blocked_series = {
+        b.series_id for b in upcoming if b.series_id and b.start > now and not b.can_cancel
+    }
+    for booking in upcoming:
+        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
         "booking/my_bookings.html",
         {
-            "upcoming": mine.filter(end__gt=now).order_by("start"),
-            "past": mine.filter(end__lte=now).order_by("-start")[:50],
+            "upcoming": upcoming,
+            "past": mine.exclude(to_come).order_by("-start")[:50],
             "feed_url": request.build_absolute_uri(reverse("booking:feed", args=[feed.token]))
             if feed
             else None,
-            "cancellable": (BookingStatus.PENDING, BookingStatus.CONFIRMED),
         },
     )
 
@@ -411,6 +467,16 @@ def place_feed(request, token, slug):
     )
 
 
+# What the manager's buttons are called in the page, by the status they lead to.
+ACTION_NAMES = {
+    BookingStatus.CONFIRMED: "confirmer",
+    BookingStatus.REFUSED: "refuser",
+    BookingStatus.CHECKED_IN: "present",
+    BookingStatus.NO_SHOW: "absent",
+    BookingStatus.CANCELLED: "annuler",
+}
+
+
 def _managed_place(request, slug) -> Place:
     place = get_object_or_404(Place, slug=slug)
     if not permissions.can_edit_place(request.user, place):
@@ -437,9 +503,20 @@ def manager_calendar(request, slug):
     last = first + timedelta(days=7 if week else 1)
     start = core.wall_clock_instant(datetime.combine(first, datetime.min.time()))
     end = core.wall_clock_instant(datetime.combine(last, datetime.min.time()))
-    bookings = (
+    now = timezone.now()
+    bookings = list(
         Booking.objects.filter(space__place=place, start__lt=end, end__gt=start)
         .exclude(status__in=[BookingStatus.EXPIRED])
+        .select_related("space", "user")
+        .order_by("start", "space__name")
+    )
+    for booking in bookings:
+        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
+    # Requests still open to a decision, wherever they fall: each links to its day.
+    pending = list(
+        Booking.objects.filter(
+            space__place=place, status=BookingStatus.PENDING, pending_until__gt=now
+        )
         .select_related("space", "user")
         .order_by("start", "space__name")
     )
@@ -456,11 +533,7 @@ def manager_calendar(request, slug):
             "last": last - timedelta(days=1),
             "previous": first - timedelta(days=7 if week else 1),
             "next": first + timedelta(days=7 if week else 1),
-            "now": timezone.now(),
-            "check_in_from": timezone.now() + services.CHECK_IN_EARLY,
-            "pending_count": Booking.objects.filter(
-                space__place=place, status=BookingStatus.PENDING
-            ).count(),
+            "pending": pending,
             "feed_url": request.build_absolute_uri(
                 reverse("booking:place_feed", args=[feed.token, place.slug])
             )

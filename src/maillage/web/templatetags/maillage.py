@@ -3,6 +3,8 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from maillage.core import text
+
 register = template.Library()
 
 
@@ -75,3 +77,9 @@ def date_fr(value) -> str:
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def with_de(name: str) -> str:
+    """«de Bureau 2», «d'Espace partagé»: French elision before a vowel or a mute h."""
+    return text.with_de(str(name))

@@ -34,13 +34,15 @@
   }
 
   // Marker clusters are focusable but have no name and ignore the keyboard: name them
-  // («Groupe de 4 lieux») and zoom in on Enter or Space, as a click does.
+  // («Groupe de 4 lieux», or what the page counts: data-cluster-noun) and zoom in on Enter
+  // or Space, as a click does.
   function labelClusters(element) {
+    var noun = element.dataset.clusterNoun || "lieux";
     element.querySelectorAll(".marker-cluster").forEach(function (icon) {
       var count = icon.textContent.trim();
       icon.setAttribute("role", "button");
-      icon.setAttribute("aria-label", "Groupe de " + count + " lieux : Entrée pour zoomer");
-      icon.setAttribute("title", "Groupe de " + count + " lieux");
+      icon.setAttribute("aria-label", "Groupe de " + count + " " + noun + " : Entrée pour zoomer");
+      icon.setAttribute("title", "Groupe de " + count + " " + noun);
     });
   }
 
