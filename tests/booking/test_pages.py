@@ -144,6 +144,19 @@ def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
     assert Booking.objects.filter(user=booker).count() == 2
 
 
+def test_a_series_awaiting_approval_says_so(client, booker, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    client.force_login(booker)
+    url = reverse("booking:book", args=[room.pk])
+    data = {"date": "2030-01-01", "debut": "09:00", "fin": "10:00", "semaines": "2"}
+    preview = client.post(url, data)
+    assert "Mardi 1er janvier 2030 : libre" in text(preview)
+    token = preview.context["plan_token"]
+    done = client.post(url, {**data, "confirmer_serie": "1", "apercu": token}, follow=True)
+    assert "2 demandes enregistrées, à valider par le lieu." in text(done)
+
+
 def test_cancel_from_my_bookings(client, booker, other_booker, room):
     booking = services.book(booker, room.pk, paris(2030, 1, 8, 9), paris(2030, 1, 8, 10), now=NOW)
     client.force_login(other_booker)

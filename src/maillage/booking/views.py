@@ -325,9 +325,16 @@ def book(request, pk):
                 _, booked, skipped = services.book_series(
                     request.user, space.pk, start, end, weeks, form.seats
                 )
+                asked = bool(booked) and booked[0].status == BookingStatus.PENDING
+                made = (
+                    _count(len(booked), "demande enregistrée", "demandes enregistrées")
+                    + ", à valider par le lieu"
+                    if asked
+                    else _count(len(booked), "réservation enregistrée", "réservations enregistrées")
+                )
                 messages.success(
                     request,
-                    _count(len(booked), "réservation enregistrée", "réservations enregistrées")
+                    made
                     + (
                         f" ; {_count(len(skipped), 'date indisponible', 'dates indisponibles')}."
                         if skipped

@@ -125,9 +125,17 @@
       if (features.length === 1 && element.classList.contains("map--small")) {
         var coordinates = features[0].geometry.coordinates;
         map.setView([coordinates[1], coordinates[0]], 15);
+      } else if (features.length && element.dataset.fit === "places") {
+        // Results of a search: show them, not the whole territory.
+        var bounds = L.latLngBounds(features.map(function (feature) {
+          var point = feature.geometry.coordinates;
+          return [point[1], point[0]];
+        }));
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
       } else {
         map.fitBounds(results[0].getBounds(), { padding: [8, 8] });
       }
+      element.dataset.zoom = String(map.getZoom());
       element.dataset.ready = "true";
     }).catch(function (error) {
       element.dataset.error = String(error);
