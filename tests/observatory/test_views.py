@@ -188,7 +188,7 @@ def test_import_page_reports_row_errors(client, staff_user, territory):
         {"file": SimpleUploadedFile("sites.csv", good, content_type="text/csv")},
         follow=True,
     )
-    assert "Import terminé : 1 sites créés, 0 mis à jour." in response.content.decode()
+    assert "Import terminé : 1 site créé, 0 site mis à jour." in response.content.decode()
 
 
 def test_places_in_preparation_can_count_as_supply(client, open_network, territory):

@@ -26,7 +26,7 @@ from maillage.observatory.forms import (
 )
 from maillage.observatory.models import Scenario
 from maillage.observatory.report_pdf import scenario_pdf
-from maillage.observatory.wording import scenario_summary
+from maillage.observatory.wording import count, scenario_summary
 
 
 def departement_staff_required(view):
@@ -275,7 +275,8 @@ def candidate_import(request):
         else:
             messages.success(
                 request,
-                f"Import terminé : {result.created} sites créés, {result.updated} mis à jour.",
+                f"Import terminé : {count(result.created, 'site créé', 'sites créés')}, "
+                f"{count(result.updated, 'site mis à jour', 'sites mis à jour')}.",
             )
             return redirect("observatory:candidate_import")
     return render(
