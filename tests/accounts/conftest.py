@@ -27,7 +27,7 @@ def unverified_user(db):
 
 def verification_path(message) -> str:
     """The path of the verification link in an email (plain text body)."""
-    match = re.search(r"https?://[^/\s]+(/inscription/verifier/[^\s]+/)", message.body)
+    match = re.search(r"https?://[^/\s]+(/inscription/verifier/[^\s?]+/(?:\?\S+)?)", message.body)
     assert match, message.body
     return match.group(1)
 

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import emails, forms, services
@@ -21,9 +21,6 @@ def _data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-AFTER_VERIFICATION = "accounts_after_verification"
-
-
 def _safe_next(request: HttpRequest) -> str:
     """Where the person was going (a page of this site), or ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -33,10 +30,14 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else ""
 
 
-def _send_verification(request: HttpRequest, user: User) -> None:
+def _send_verification(request: HttpRequest, user: User, going_to: str = "") -> None:
+    """The link leads back to where the person was going, whatever browser opens it."""
     if services.claim_verification_email(user):
         token = services.verification_token(user)
-        link = request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
+        path = reverse("accounts:verify_email", args=[token])
+        if going_to:
+            path += "?" + urlencode({"next": going_to})
+        link = request.build_absolute_uri(path)
         emails.send_verification_email(user, link)
 
 
@@ -62,12 +63,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request.build_absolute_uri(reverse("accounts:password_reset")),
             )
         else:
-            _send_verification(request, user)
+            _send_verification(request, user, _safe_next(request))
             email = user.email
         request.session["accounts_signup_email"] = email
-        if going_to := _safe_next(request):
-            # Back there once the address is verified, if the link is opened in this browser.
-            request.session[AFTER_VERIFICATION] = going_to
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
 
@@ -96,10 +94,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_email.html", context, status=400)
     if request.method == "GET":
         return render(request, "accounts/verify_email.html", {"pending_user": user})
-    going_to = request.session.get(AFTER_VERIFICATION)
     login(request, user, backend=MODEL_BACKEND)
     messages.success(request, "Votre adresse électronique est vérifiée : vous pouvez réserver.")
-    return redirect(going_to or "accounts:account")
+    return redirect(_safe_next(request) or "accounts:account")
 
 
 @require_http_methods(["GET", "POST"])
