@@ -99,3 +99,10 @@ def test_sites_of_the_same_name_show_their_commune(client, staff_user, open_netw
     assert all(f"<li>{label}</li>" in report for label in labels)
     text = pdf_text(_pdf(client, scenario))
     assert all(label in text for label in labels)
+    # The map's data (and the GeoJSON download) name each site's commune too.
+    map_sites = {
+        f["properties"]["commune"]
+        for f in client.get(scenario.get_absolute_url()).context["map_geojson"]["features"]
+        if f["properties"].get("name") == TWIN_NAME
+    }
+    assert map_sites == {"Clichy", "Gennevilliers"}

@@ -104,6 +104,7 @@ def site_feature(site: SitePoint, **extra) -> dict:
         {"type": "Point", "coordinates": [site.longitude, site.latitude]},
         kind=site.kind,
         name=site.name,
+        commune=site.commune_name,
         seats=site.seats,
         **extra,
     )

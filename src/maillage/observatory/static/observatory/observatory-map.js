@@ -44,7 +44,8 @@
     if (properties.kind === "underserved") {
       return "Zone sous-desservie : " + Math.round(properties.population) + " habitants";
     }
-    return properties.name;
+    // Site names repeat across communes: say which.
+    return properties.commune ? properties.name + " (" + properties.commune + ")" : properties.name;
   }
 
   function initMap(element) {
