@@ -46,6 +46,7 @@ from maillage.booking.intervals import (
     normalise,
     subtract,
 )
+from maillage.core.text import count
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
@@ -299,6 +300,15 @@ def wall_clock_instant(local: datetime, zone: tzinfo = PARIS) -> datetime:
     return after
 
 
+def local_days(first_day: date, last_day: date, zone: tzinfo = PARIS) -> Interval[datetime]:
+    """From the start of `first_day` to the end of `last_day`, local dates included: a day
+    lasts 23, 24 or 25 hours."""
+    return Interval(
+        wall_clock_instant(datetime.combine(first_day, MIDNIGHT), zone),
+        wall_clock_instant(datetime.combine(last_day + DAY, MIDNIGHT), zone),
+    )
+
+
 def compute_availability(
     rules: SpaceRules,
     start: datetime,
@@ -398,9 +408,9 @@ def seat_violations(rules: SpaceRules, seats: int) -> list[Violation]:
         ]
     if seats > rules.capacity:
         limit = (
-            f"accueille au plus {_count(rules.capacity, 'personne')}"
+            f"accueille au plus {count(rules.capacity, 'personne')}"
             if rules.kind.is_exclusive
-            else f"compte {_count(rules.capacity, 'place')}"
+            else f"compte {count(rules.capacity, 'place')}"
         )
         message = f"L'espace {limit} ; la demande porte sur {seats}."
         return [Violation(ViolationCode.OVER_CAPACITY, "seats", message)]
@@ -530,7 +540,7 @@ def check_request(
             refuse(
                 ViolationCode.NOT_ENOUGH_SEATS,
                 "seats",
-                f"Il reste {_count(free, 'place libre', 'places libres')} sur tout le créneau ; "
+                f"Il reste {count(free, 'place libre', 'places libres')} sur tout le créneau ; "
                 f"la demande porte sur {seats}.",
             )
     return violations
@@ -580,16 +590,12 @@ def format_duration(duration: timedelta) -> str:
     minutes = int(duration // timedelta(minutes=1))
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [_count(days, "jour")] if days else []
+    parts = [count(days, "jour")] if days else []
     if hours:
         parts.append(f"{hours} h {minutes:02d}" if minutes else f"{hours} h")
     elif minutes or not days:
         parts.append(f"{minutes} min")
     return " ".join(parts)
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number <= 1 else plural or singular + 's'}"
 
 
 def _format_days(first: date, last: date) -> str:
@@ -651,13 +657,7 @@ def _closures_meeting(
 
 
 def _closure_intervals(closures: Sequence[Closure], zone: tzinfo) -> list[Interval[datetime]]:
-    return normalise(
-        (
-            wall_clock_instant(datetime.combine(closure.first_day, MIDNIGHT), zone),
-            wall_clock_instant(datetime.combine(closure.last_day + DAY, MIDNIGHT), zone),
-        )
-        for closure in closures
-    )
+    return normalise(local_days(c.first_day, c.last_day, zone) for c in closures)
 
 
 def _seat_steps(

@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from maillage.booking import availability as core
+from maillage.booking import sql
 from maillage.booking.models import Booking
 from maillage.booking.space_rules import (
     RULE_FIELDS,
@@ -61,25 +62,13 @@ def meeting_window(queryset, start: datetime, end: datetime):
     return queryset
 
 
-def _intervals(queryset, gap: timedelta, start: datetime, end: datetime):
-    return [
-        core.BookedInterval(b_start, b_end, 1 if exclusive else seats)
-        for b_start, b_end, seats, exclusive in meeting_window(
-            queryset.holding(), start - gap, end + gap
-        )
-        .order_by()
-        .values_list("start", "end", "seats", "exclusive")
-    ]
-
-
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
 def space_week(space: Space, monday: date) -> core.Availability:
     """Free, booked and closed time of a space over the Paris week starting `monday`."""
-    start = core.wall_clock_instant(datetime.combine(monday, datetime.min.time()))
-    end = core.wall_clock_instant(datetime.combine(monday + timedelta(days=7), datetime.min.time()))
+    start, end = core.local_days(monday, monday + timedelta(days=6))
     rules = rules_of(space)
     return core.compute_availability(
         rules,
@@ -87,17 +76,17 @@ def space_week(space: Space, monday: date) -> core.Availability:
         end,
         hours=hours_of(space.place),
         closures=closures_of(space.place),
-        bookings=_intervals(Booking.objects.filter(space=space), rules.gap, start, end),
+        bookings=[
+            b.as_interval()
+            for b in sql.holding_meeting(space.pk, start - rules.gap, end + rules.gap)
+        ],
     )
 
 
 def holding_during(place_id: int, first_day: date, last_day: date) -> list[Booking]:
     """The bookings that hold a slot of the place's spaces on these Paris days, earliest
     first (what a closure over those days would strand)."""
-    start = core.wall_clock_instant(datetime.combine(first_day, datetime.min.time()))
-    end = core.wall_clock_instant(
-        datetime.combine(last_day + timedelta(days=1), datetime.min.time())
-    )
+    start, end = core.local_days(first_day, last_day)
     return list(
         Booking.objects.filter(space__place_id=place_id, start__lt=end, end__gt=start)
         .holding()

@@ -4,7 +4,7 @@ exclusion constraint too), and leaves the database as it was when it refuses."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -288,8 +288,7 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
     )
     if problems:
         raise BookingRefused(problems)
-    start = core.wall_clock_instant(datetime.combine(day, time(0)))
-    end = core.wall_clock_instant(datetime.combine(day + timedelta(days=1), time(0)))
+    start, end = core.local_days(day, day)
     return core.bookable_slots(
         terms.rules,
         start,

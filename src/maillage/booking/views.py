@@ -20,6 +20,7 @@ from maillage.booking.calendar import calendar_of
 from maillage.booking.forms import BookingForm, ReasonForm, SearchForm
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Place, PlaceStatus, Space
 
@@ -53,10 +54,6 @@ def _back(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number <= 1 else plural}"
 
 
 def _estimate(space, start, end, people: int) -> int | None:
@@ -327,16 +324,16 @@ def book(request, pk):
                 )
                 asked = bool(booked) and booked[0].status == BookingStatus.PENDING
                 made = (
-                    _count(len(booked), "demande enregistrée", "demandes enregistrées")
+                    count(len(booked), "demande enregistrée", "demandes enregistrées")
                     + ", à valider par le lieu"
                     if asked
-                    else _count(len(booked), "réservation enregistrée", "réservations enregistrées")
+                    else count(len(booked), "réservation enregistrée", "réservations enregistrées")
                 )
                 messages.success(
                     request,
                     made
                     + (
-                        f" ; {_count(len(skipped), 'date indisponible', 'dates indisponibles')}."
+                        f" ; {count(len(skipped), 'date indisponible', 'dates indisponibles')}."
                         if skipped
                         else "."
                     ),
@@ -430,7 +427,7 @@ def cancel_series(request, pk):
     else:
         messages.success(
             request,
-            f"Série annulée : {_count(len(cancelled), 'réservation', 'réservations')}.",
+            f"Série annulée : {count(len(cancelled), 'réservation', 'réservations')}.",
         )
     return redirect("booking:my_bookings")
 
@@ -508,8 +505,7 @@ def manager_calendar(request, slug):
     week = request.GET.get("vue") == "semaine"
     first = queries.week_start(day) if week else day
     last = first + timedelta(days=7 if week else 1)
-    start = core.wall_clock_instant(datetime.combine(first, datetime.min.time()))
-    end = core.wall_clock_instant(datetime.combine(last, datetime.min.time()))
+    start, end = core.local_days(first, last - timedelta(days=1))
     now = timezone.now()
     bookings = list(
         Booking.objects.filter(space__place=place, start__lt=end, end__gt=start)

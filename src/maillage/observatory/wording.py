@@ -1,9 +1,6 @@
 """French sentences shared by the scenario's HTML and PDF reports."""
 
-
-def count(number: int, singular: str, plural: str) -> str:
-    """«1 site», «3 sites»: in French, 0 and 1 take the singular."""
-    return f"{number} {singular if abs(number) < 2 else plural}"
+from maillage.core.text import count
 
 
 def scenario_summary(new_sites: int, open_places: int) -> str:
