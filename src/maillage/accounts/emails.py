@@ -1,18 +1,29 @@
-"""Emails sent to account holders: plain text with an HTML alternative, in French."""
+"""Emails sent to account holders: plain text with an HTML alternative, in French.
+
+The verification and «account exists» emails go to addresses nobody has proven yet: anyone
+can make the platform write to any address through the sign-up form. They therefore carry no
+text chosen by whoever asked (no name, no free text, no page of their choosing with words in
+it), only the platform's own wording and links: the platform cannot be used to send spam or
+phishing text in its name."""
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 
 from maillage.accounts.models import User
 from maillage.accounts.services import VERIFICATION_MAX_AGE
+from maillage.core.text_validators import single_line
 
 
 def send_templated_email(template_prefix: str, to: str, context: dict) -> None:
     """Sends `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` rendered with context."""
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=single_line(subject),
         body=render_to_string(f"{template_prefix}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -21,12 +32,42 @@ def send_templated_email(template_prefix: str, to: str, context: dict) -> None:
     message.send()
 
 
+# Query parameters a verification link may carry on: short names, values without letters
+# (dates, times, numbers), so that no sentence fits in them.
+_QUERY_NAME = re.compile(r"[a-z]{1,12}")
+_QUERY_VALUE = re.compile(r"[0-9:-]{1,25}")
+
+
+def going_to_for_unverified(path: str) -> str:
+    """Where a verification link may lead after verifying, from `path` (a page of this site,
+    already checked to be local): the page when its address holds no words (every captured
+    part a number), with only the query parameters whose value is a date, time or number;
+    else "" (the account page). A link in an email to an unproven address carries no text
+    chosen by the requester (a slug or a query value could say anything)."""
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return ""
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return ""
+    if match.args or any(not isinstance(value, int) for value in match.kwargs.values()):
+        return ""
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query)
+        if _QUERY_NAME.fullmatch(name) and _QUERY_VALUE.fullmatch(value)
+    ]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
 def send_verification_email(user: User, link: str) -> None:
-    """The link that verifies `user`'s address (`link` is absolute)."""
+    """The link that verifies `user`'s address (`link` is absolute; build its `next` with
+    `going_to_for_unverified`). The email names neither the person nor anything they typed."""
     send_templated_email(
         "accounts/emails/verification",
         user.email,
-        {"user": user, "link": link, "valid_days": VERIFICATION_MAX_AGE.days},
+        {"email": user.email, "link": link, "valid_days": VERIFICATION_MAX_AGE.days},
     )
 
 

@@ -35,6 +35,7 @@ def _send_verification(request: HttpRequest, user: User, going_to: str = "") -> 
     if services.claim_verification_email(user):
         token = services.verification_token(user)
         path = reverse("accounts:verify_email", args=[token])
+        going_to = emails.going_to_for_unverified(going_to)
         if going_to:
             path += "?" + urlencode({"next": going_to})
         link = request.build_absolute_uri(path)
