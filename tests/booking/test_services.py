@@ -32,9 +32,10 @@ def test_book_a_room(booker, room, mailed):
     message = mail.outbox[0]
     assert message.subject.startswith("Votre réservation est confirmée")
     assert "Salle Seine" in message.body and "75 €" in message.body
-    name, content, mimetype = message.attachments[0]
-    assert name == "reservation.ics" and mimetype == "text/calendar"
-    content = content.decode() if isinstance(content, bytes) else content
+    (part,) = message.attachments
+    assert part.get_filename() == "reservation.ics"
+    assert part.get_content_type() == "text/calendar"
+    content = part.get_payload(decode=True).decode()
     assert "BEGIN:VEVENT" in content
     assert "DTSTART:20261202T080000Z" in content  # 9:00 in Paris, stored and sent in UTC
 

@@ -101,6 +101,12 @@ class Booking(models.Model):
     )
     status_reason = models.CharField("motif", max_length=300, blank=True)
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    # The iCalendar SEQUENCE (RFC 5545 §3.8.7.4) of the event sent by email: raised by each
+    # change announced (booking.notifications); a series' event has the highest of its dates'.
+    # The database default serves the raw inserts of booking.sql.
+    ical_sequence = models.PositiveSmallIntegerField(
+        "version de l'événement d'agenda", default=0, db_default=0, editable=False
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 

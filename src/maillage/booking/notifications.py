@@ -1,48 +1,166 @@
-"""Emails (French, with an .ics) when a booking is made, decided, cancelled, or is near.
+"""Emails (French) when a booking is made, decided, cancelled, or is near, to the person who
+booked (with the event as an iTIP message their calendar applies: RFC 5546 over iMIP,
+RFC 6047), and to the place's managers when a request awaits them or a person cancels.
 
-Services queue them inside their transaction; `deliver_pending` sends them (for a worker:
-`maillage send_emails --every 10`, or after the reminders of `maillage send_reminders`).
+Services queue them inside their transaction (`queue` and the functions named after the
+change); `deliver_pending` sends them (for a worker: `maillage send_emails --every 10`, or
+after the reminders of `maillage send_reminders`).
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from maillage.booking import sql
-from maillage.booking.calendar import calendar_of
+from maillage.booking import calendar, sql
 from maillage.booking.models import Booking, BookingEmail, BookingStatus
+from maillage.core.text_validators import single_line
 
-SUBJECTS = {
-    "made": "Votre réservation est confirmée",
-    "pending": "Votre demande de réservation est enregistrée",
-    "approved": "Votre réservation est acceptée",
-    "refused": "Votre demande de réservation n'a pas été acceptée",
-    "cancelled": "Votre réservation est annulée",
-    "reminder": "Rappel : votre réservation demain",
-    "series": "Vos réservations récurrentes sont enregistrées",
-    "series_pending": "Vos demandes de réservation récurrente sont enregistrées",
+
+@dataclass(frozen=True)
+class Kind:
+    """What an email kind says and carries.
+
+    `method`: the iTIP method of the attached event (REQUEST, CANCEL) or None (no event);
+    `changes_event`: queueing it raises the event's SEQUENCE; `confirms`: the booking holds,
+    so the email gives the cancellation deadline; `for_managers`: sent to the place's
+    managers rather than to the person who booked."""
+
+    subject: str
+    plural_subject: str
+    method: str | None
+    changes_event: bool = False
+    confirms: bool = False
+    for_managers: bool = False
+
+
+KINDS = {
+    "made": Kind(
+        "Votre réservation est confirmée",
+        "Vos réservations sont confirmées",
+        calendar.REQUEST,
+        confirms=True,
+    ),
+    "pending": Kind(
+        "Votre demande de réservation est enregistrée",
+        "Vos demandes de réservation sont enregistrées",
+        calendar.REQUEST,
+    ),
+    "approved": Kind(
+        "Votre réservation est acceptée",
+        "Vos réservations sont acceptées",
+        calendar.REQUEST,
+        changes_event=True,
+        confirms=True,
+    ),
+    "refused": Kind(
+        "Votre demande de réservation n'a pas été acceptée",
+        "Vos demandes de réservation n'ont pas été acceptées",
+        calendar.CANCEL,
+        changes_event=True,
+    ),
+    "cancelled": Kind(
+        "Votre réservation est annulée",
+        "Vos réservations sont annulées",
+        calendar.CANCEL,
+        changes_event=True,
+    ),
+    "reminder": Kind(
+        "Rappel : votre réservation demain",
+        "Rappel : vos réservations demain",
+        calendar.REQUEST,
+        confirms=True,
+    ),
+    "series": Kind(
+        "Vos réservations récurrentes sont enregistrées",
+        "Vos réservations récurrentes sont enregistrées",
+        calendar.REQUEST,
+        confirms=True,
+    ),
+    "series_pending": Kind(
+        "Vos demandes de réservation récurrente sont enregistrées",
+        "Vos demandes de réservation récurrente sont enregistrées",
+        calendar.REQUEST,
+    ),
+    "manager_request": Kind(
+        "Nouvelle demande de réservation à valider",
+        "Nouvelles demandes de réservation à valider",
+        None,
+        for_managers=True,
+    ),
+    "manager_cancelled": Kind(
+        "Réservation annulée par la personne",
+        "Réservations annulées par la personne",
+        None,
+        for_managers=True,
+    ),
 }
-# When an email is about several bookings.
-PLURAL_SUBJECTS = {"cancelled": "Vos réservations sont annulées"}
 MAX_ATTEMPTS = 5
 BATCH = 100
 
 
+def _event_group(booking: Booking):
+    """The bookings that make one calendar event with this one (its series, or itself)."""
+    if booking.series_id:
+        return Booking.objects.filter(series_id=booking.series_id)
+    return Booking.objects.filter(pk=booking.pk)
+
+
+def _raise_sequence(bookings: list[Booking]) -> None:
+    """The event of `bookings` changed: their SEQUENCE becomes one more than the event's
+    highest (a series' event has the highest of its dates)."""
+    for uid_bookings in _by_event(bookings).values():
+        group = _event_group(uid_bookings[0])
+        current = group.aggregate(top=Max("ical_sequence"))["top"] or 0
+        Booking.objects.filter(pk__in=[b.pk for b in uid_bookings]).update(
+            ical_sequence=current + 1
+        )
+        for booking in uid_bookings:
+            booking.ical_sequence = current + 1
+
+
+def _by_event(bookings: list[Booking]) -> dict[str, list[Booking]]:
+    events: dict[str, list[Booking]] = {}
+    for booking in bookings:
+        events.setdefault(calendar.uid_of(booking), []).append(booking)
+    return events
+
+
 def queue(kind: str, bookings: list[Booking], user) -> None:
+    """Queue an email of `kind` (a key of KINDS) about `bookings` (of one space) to `user`,
+    in the caller's transaction."""
+    if KINDS[kind].changes_event:
+        _raise_sequence(bookings)
     sql.insert_email(kind, user.pk, [b.pk for b in bookings], timezone.now())
 
 
+def _tell_managers(kind: str, bookings: list[Booking]) -> None:
+    place = bookings[0].space.place
+    for manager in place.managers.filter(is_active=True):
+        queue(kind, bookings, manager)
+
+
 def booking_made(booking: Booking) -> None:
-    queue("pending" if booking.status == BookingStatus.PENDING else "made", [booking], booking.user)
+    if booking.status == BookingStatus.PENDING:
+        queue("pending", [booking], booking.user)
+        _tell_managers("manager_request", [booking])
+    else:
+        queue("made", [booking], booking.user)
 
 
 def series_made(series, bookings: list[Booking]) -> None:
-    pending = bookings[0].status == BookingStatus.PENDING
-    queue("series_pending" if pending else "series", bookings, series.user)
+    if bookings[0].status == BookingStatus.PENDING:
+        queue("series_pending", bookings, series.user)
+        _tell_managers("manager_request", bookings)
+    else:
+        queue("series", bookings, series.user)
 
 
 def booking_approved(booking: Booking) -> None:
@@ -53,31 +171,96 @@ def booking_refused(booking: Booking) -> None:
     queue("refused", [booking], booking.user)
 
 
+def bookings_cancelled(bookings: list[Booking]) -> None:
+    """Cancelled bookings of one person (one, or dates of one series): they are told, and
+    the place's managers too when the person cancelled them."""
+    queue("cancelled", bookings, bookings[0].user)
+    by_person = [b for b in bookings if b.cancelled_by_id == b.user_id]
+    if by_person:
+        _tell_managers("manager_cancelled", by_person)
+
+
 def booking_cancelled(booking: Booking) -> None:
-    queue("cancelled", [booking], booking.user)
+    bookings_cancelled([booking])
 
 
-def _message(email: BookingEmail) -> EmailMultiAlternatives:
-    bookings = list(email.bookings.select_related("space__place__commune").order_by("start"))
+def _invitation(kind: Kind, bookings: list[Booking], stamp) -> calendar.Invitation | None:
+    """The iTIP message about `bookings` (one event) as the database says now, or None."""
+    if kind.method is None:
+        return None
+    group = list(_event_group(bookings[0]).select_related("space__place__commune", "user"))
+    sequence = max(b.ical_sequence for b in group)
+    held = calendar.still_held(group)
+    if kind.method == calendar.CANCEL:
+        return calendar.cancel(bookings, sequence, stamp, whole_event=not held)
+    if not held:  # every date was cancelled before this email left: a CANCEL follows
+        return None
+    tentative = all(b.status == BookingStatus.PENDING for b in held)
+    return calendar.request(held, sequence, stamp, tentative=tentative)
+
+
+def _imip_part(invitation: calendar.Invitation) -> SafeMIMEText:
+    """The text/calendar part (RFC 6047 §2.4): its `method` parameter equals METHOD."""
+    part = SafeMIMEText(invitation.ics.decode(), "calendar", "utf-8")
+    part.set_param("method", invitation.method)
+    part.add_header("Content-Disposition", "attachment", filename="reservation.ics")
+    return part
+
+
+def _person(user) -> str:
+    """How managers see who booked: «Camille Martin (camille@…)», or the address alone."""
+    name = single_line(user.get_full_name())
+    return f"{name} ({user.email})" if name else user.email
+
+
+def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitation) -> dict:
     first = bookings[0]
-    subject = SUBJECTS[email.kind]
-    if len(bookings) > 1:
-        subject = PLURAL_SUBJECTS.get(email.kind, subject)
-    context = {
+    place = first.space.place
+    notice = timedelta(hours=place.cancellation_notice_hours)
+    site = settings.MAILLAGE_SITE_URL
+    return {
         "kind": email.kind,
         "bookings": bookings,
         "booking": first,
+        "several": len(bookings) > 1,
+        "place": place,
+        # Names on one line: a control character has no place in an email's text either.
+        "place_name": single_line(place.name),
+        "space_name": single_line(first.space.name),
         "user": email.user,
-        "site_url": settings.MAILLAGE_SITE_URL,
+        "booker": _person(first.user),
+        "confirms": kind.confirms,
+        "for_managers": kind.for_managers,
+        "event_attached": invitation is not None and invitation.method == calendar.REQUEST,
+        "event_removed": invitation is not None and invitation.method == calendar.CANCEL,
+        "notice_hours": place.cancellation_notice_hours,
+        "cancel_until": first.start - notice,
+        "my_bookings_url": site + reverse("booking:my_bookings"),
+        "manager_url": site + reverse("booking:manager_calendar", args=[place.slug]),
+        "site_url": site,
     }
+
+
+def message_of(email: BookingEmail) -> EmailMultiAlternatives:
+    """The email to send for a queued row, built from the database as it is now."""
+    kind = KINDS[email.kind]
+    bookings = list(
+        email.bookings.select_related("space__place__commune", "user").order_by("start")
+    )
+    first = bookings[0]
+    invitation = _invitation(kind, bookings, email.created_at)
+    subject = kind.plural_subject if len(bookings) > 1 else kind.subject
     message = EmailMultiAlternatives(
-        subject=f"{subject} — {first.space.place.name}",
-        body=render_to_string("booking/email/booking.txt", context),
+        # A header holds one line: a place's name could hold a line break.
+        subject=single_line(f"{subject} — {first.space.place.name}"),
+        body=render_to_string(
+            "booking/email/booking.txt", _context(email, kind, bookings, invitation)
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.user.email],
     )
-    method = "CANCEL" if email.kind in ("cancelled", "refused") else "PUBLISH"
-    message.attach("reservation.ics", calendar_of(bookings, "Maillage", method), "text/calendar")
+    if invitation is not None:
+        message.attach(_imip_part(invitation))
     return message
 
 
@@ -96,7 +279,7 @@ def deliver_pending(now=None) -> int:
             )
             for email in batch:
                 try:
-                    _message(email).send()
+                    message_of(email).send()
                 except Exception as error:  # noqa: BLE001 — kept for the next attempt
                     email.attempts += 1
                     email.last_error = repr(error)[:1000]

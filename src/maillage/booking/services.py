@@ -398,7 +398,7 @@ def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
     upcoming = series.bookings.holding().filter(start__gt=now).order_by("start")
     cancelled = [cancel(user, booking, now=now, tell=False) for booking in upcoming]
     if cancelled:
-        notifications.queue("cancelled", cancelled, series.user)
+        notifications.bookings_cancelled(cancelled)
     return cancelled
 
 

@@ -1,7 +1,22 @@
+from functools import partial
+
 from django.conf import settings
+from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
+from maillage.booking.models import Booking, BookingStatus
+from maillage.places.permissions import editable_places
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
+
+
+def pending_requests(user) -> int:
+    """How many booking requests await a decision in the places `user` manages (every place
+    for the Département), in one query."""
+    return Booking.objects.filter(
+        status=BookingStatus.PENDING,
+        pending_until__gt=timezone.now(),
+        space__place__in=editable_places(user),
+    ).count()
 
 
 def platform(request):
@@ -12,4 +27,6 @@ def platform(request):
         "tiles_url": settings.MAILLAGE_TILES_URL,
         "tiles_attribution": settings.MAILLAGE_TILES_ATTRIBUTION,
         "has_departement_rights": has_departement_rights(request.user),
+        # Called by the template only where it shows the managers' menu entry.
+        "pending_requests": partial(pending_requests, request.user),
     }
