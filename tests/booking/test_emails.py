@@ -319,3 +319,41 @@ def test_no_email_is_lost_to_an_odd_name(booker, room, bookable_place):
     assert notifications.deliver_pending() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.endswith("La Ruche Bcc: piege@exemple.test")
+
+
+MAIL_CALLS = {"EmailMessage", "EmailMultiAlternatives", "send_mail", "send_mass_mail"}
+
+
+def test_every_email_subject_built_in_code_is_put_on_one_line():
+    """A subject is a header: data in it (a name with a line break) would make the email
+    fail. Every email built in the code gets its subject through single_line."""
+    import ast
+    from pathlib import Path
+
+    import maillage
+
+    checked = 0
+    for path in Path(maillage.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name not in MAIL_CALLS:
+                continue
+            subject = next((k.value for k in node.keywords if k.arg == "subject"), None)
+            subject = subject or (node.args[0] if node.args else None)
+            assert isinstance(subject, ast.Call), (path, node.lineno)
+            assert getattr(subject.func, "id", None) == "single_line", (path, node.lineno)
+            checked += 1
+    assert checked >= 2  # the booking and the account emails
+
+
+def test_a_late_cancellation_refusal_gives_the_place_contact(booker, room, bookable_place):
+    bookable_place.phone = PHONE
+    bookable_place.email = "contact@ruche.test"
+    bookable_place.save()
+    day = paris(2026, 12, 2, 9)
+    booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    with pytest.raises(services.BookingRefused) as refused:
+        services.cancel(booker, booking, now=day - timedelta(hours=2))
+    assert f"contactez le lieu ({PHONE}, contact@ruche.test)." in str(refused.value)

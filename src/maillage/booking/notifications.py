@@ -207,6 +207,12 @@ def _imip_part(invitation: calendar.Invitation) -> SafeMIMEText:
     return part
 
 
+def place_contact(place) -> str:
+    """How to reach a place, for text telling someone to contact it: «01 23 45 67 89,
+    contact@lieu.fr», one of them, or "" when the place gave neither."""
+    return ", ".join(part for part in (place.phone, place.email) if part)
+
+
 def _person(user) -> str:
     """How managers see who booked: «Camille Martin (camille@…)», or the address alone."""
     name = single_line(user.get_full_name())
@@ -224,6 +230,7 @@ def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitatio
         "booking": first,
         "several": len(bookings) > 1,
         "place": place,
+        "contact": place_contact(place),
         # Names on one line: a control character has no place in an email's text either.
         "place_name": single_line(place.name),
         "space_name": single_line(first.space.name),

@@ -360,11 +360,12 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
         return _refusal("past", "start", "Une réservation passée ne peut plus être annulée.")
     hours = booking.space.place.cancellation_notice_hours
     if booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(hours=hours):
+        contact = notifications.place_contact(booking.space.place)
         return _refusal(
             "cancellation_notice",
             "start",
             f"Ce lieu accepte les annulations jusqu'à {hours} h avant le début : "
-            "contactez le lieu.",
+            f"contactez le lieu{f' ({contact})' if contact else ''}.",
         )
     return None
 
