@@ -29,8 +29,8 @@ def sent(monkeypatch):
     messages = []
     build = notifications.message_of
 
-    def recording(email):
-        message = build(email)
+    def recording(email, now):
+        message = build(email, now)
         messages.append((email.kind, message))
         return message
 
@@ -40,7 +40,7 @@ def sent(monkeypatch):
 
 def deliver():
     queued = BookingEmail.objects.filter(sent_at__isnull=True).count()
-    assert notifications.deliver_pending() == queued  # none failed
+    assert notifications.deliver_pending(now=NOW) == queued  # none failed
 
 
 def every_kind(booker, room, place, manager, sent):
@@ -357,3 +357,18 @@ def test_a_late_cancellation_refusal_gives_the_place_contact(booker, room, booka
     with pytest.raises(services.BookingRefused) as refused:
         services.cancel(booker, booking, now=day - timedelta(hours=2))
     assert f"contactez le lieu ({PHONE}, contact@ruche.test)." in str(refused.value)
+
+
+def test_a_reminder_past_the_deadline_says_to_contact_the_place(booker, room, bookable_place):
+    bookable_place.cancellation_notice_hours = 48
+    bookable_place.phone = PHONE
+    bookable_place.save()
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    day += timedelta(days=1)
+    services.book(booker, room.pk, day, day + timedelta(hours=1), notify=False)
+    notifications.queue_reminders()
+    notifications.deliver_pending()
+    (reminder,) = mail.outbox
+    assert "Le délai d'annulation en ligne (48 h avant le début) est passé" in reminder.body
+    assert f"Pour l'annuler, contactez le lieu : {PHONE}." in reminder.body
+    assert "Vous pouvez l'annuler" not in reminder.body

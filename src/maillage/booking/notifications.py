@@ -219,7 +219,7 @@ def _person(user) -> str:
     return f"{name} ({user.email})" if name else user.email
 
 
-def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitation) -> dict:
+def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitation, now) -> dict:
     first = bookings[0]
     place = first.space.place
     notice = timedelta(hours=place.cancellation_notice_hours)
@@ -242,14 +242,16 @@ def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitatio
         "event_removed": invitation is not None and invitation.method == calendar.CANCEL,
         "notice_hours": place.cancellation_notice_hours,
         "cancel_until": first.start - notice,
+        # A reminder may leave after the deadline: it then says so.
+        "late": len(bookings) == 1 and first.start - notice <= now,
         "my_bookings_url": site + reverse("booking:my_bookings"),
         "manager_url": site + reverse("booking:manager_calendar", args=[place.slug]),
         "site_url": site,
     }
 
 
-def message_of(email: BookingEmail) -> EmailMultiAlternatives:
-    """The email to send for a queued row, built from the database as it is now."""
+def message_of(email: BookingEmail, now) -> EmailMultiAlternatives:
+    """The email to send for a queued row at `now`, built from the database as it is."""
     kind = KINDS[email.kind]
     bookings = list(
         email.bookings.select_related("space__place__commune", "user").order_by("start")
@@ -261,7 +263,7 @@ def message_of(email: BookingEmail) -> EmailMultiAlternatives:
         # A header holds one line: a place's name could hold a line break.
         subject=single_line(f"{subject} — {first.space.place.name}"),
         body=render_to_string(
-            "booking/email/booking.txt", _context(email, kind, bookings, invitation)
+            "booking/email/booking.txt", _context(email, kind, bookings, invitation, now)
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.user.email],
@@ -286,7 +288,7 @@ def deliver_pending(now=None) -> int:
             )
             for email in batch:
                 try:
-                    message_of(email).send()
+                    message_of(email, now).send()
                 except Exception as error:  # noqa: BLE001 — kept for the next attempt
                     email.attempts += 1
                     email.last_error = repr(error)[:1000]
