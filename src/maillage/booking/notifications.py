@@ -148,6 +148,7 @@ def _tell_managers(kind: str, bookings: list[Booking]) -> None:
 
 
 def booking_made(booking: Booking) -> None:
+    """A booking was made: confirmed, or a request the place's managers are told of."""
     if booking.status == BookingStatus.PENDING:
         queue("pending", [booking], booking.user)
         _tell_managers("manager_request", [booking])
@@ -156,6 +157,7 @@ def booking_made(booking: Booking) -> None:
 
 
 def series_made(series, bookings: list[Booking]) -> None:
+    """A weekly series was made (`bookings`: its dates): one email for them all."""
     if bookings[0].status == BookingStatus.PENDING:
         queue("series_pending", bookings, series.user)
         _tell_managers("manager_request", bookings)
@@ -164,10 +166,12 @@ def series_made(series, bookings: list[Booking]) -> None:
 
 
 def booking_approved(booking: Booking) -> None:
+    """A request was accepted: the event becomes confirmed (higher SEQUENCE)."""
     queue("approved", [booking], booking.user)
 
 
 def booking_refused(booking: Booking) -> None:
+    """A request was refused: its event is cancelled (the person may have added it)."""
     queue("refused", [booking], booking.user)
 
 
@@ -181,6 +185,7 @@ def bookings_cancelled(bookings: list[Booking]) -> None:
 
 
 def booking_cancelled(booking: Booking) -> None:
+    """One booking was cancelled (see bookings_cancelled)."""
     bookings_cancelled([booking])
 
 
