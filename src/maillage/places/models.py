@@ -77,6 +77,10 @@ class PlaceQuerySet(models.QuerySet):
     def open(self) -> "PlaceQuerySet":
         return self.filter(status=PlaceStatus.OPEN)
 
+    def bookable(self, today: date) -> "PlaceQuerySet":
+        """The places taking bookings on `today` (a Paris day): lifecycle.takes_bookings."""
+        return self.filter(status=PlaceStatus.OPEN, opening_date__lte=today)
+
     def with_thd(self) -> "PlaceQuerySet":
         return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
 
@@ -185,6 +189,15 @@ class Place(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("web:place_detail", kwargs={"slug": self.slug})
 
+    def takes_bookings_on(self, today: date) -> bool:
+        """Whether the place takes bookings on `today` (a Paris day): open, and opened."""
+        return lifecycle.takes_bookings(self.status, self.opening_date, today)
+
+    @property
+    def opens_later(self) -> bool:
+        """Open, but its opening date is still to come (Paris today): its page says «Ouvre le»."""
+        return self.status == PlaceStatus.OPEN and not self.takes_bookings_on(today_in_paris())
+
     @property
     def has_thd(self) -> bool:
         return (self.broadband_down_mbps or 0) >= THD_MIN_DOWN_MBPS
@@ -264,6 +277,13 @@ SEAT_KINDS = (SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE)
 SLOT_CHOICES = (15, 30, 60)
 
 
+class SpaceQuerySet(models.QuerySet):
+    def bookable(self, today: date) -> "SpaceQuerySet":
+        """The spaces that can be booked on `today` (a Paris day): marked bookable, in a place
+        that takes bookings (PlaceQuerySet.bookable)."""
+        return self.filter(is_bookable=True, place__in=Place.objects.bookable(today).values("pk"))
+
+
 class Space(models.Model):
     """A bookable (or not) space inside a place: open-space desks, a room, an office…"""
 
@@ -310,6 +330,8 @@ class Space(models.Model):
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
     )
+
+    objects = SpaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "espace"
