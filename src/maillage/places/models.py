@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,9 @@ from maillage.territory.models import Commune
 
 # «Très haut débit» in France: at least 30 Mbit/s down.
 THD_MIN_DOWN_MBPS = 30
+# A place's booking terms stay within these (hours): two weeks to decide, a month's notice.
+MAX_APPROVAL_DELAY_HOURS = 14 * 24
+MAX_CANCELLATION_NOTICE_HOURS = 30 * 24
 
 
 class PlaceStatus(models.TextChoices):
@@ -135,17 +138,36 @@ class Place(models.Model):
     requires_approval = models.BooleanField(
         "réservations validées par un gestionnaire",
         default=False,
-        help_text="Sinon, les réservations sont confirmées immédiatement.",
+        help_text="Cochée : chaque réservation attend l'accord d'un gestionnaire du lieu. "
+        "Sinon, les réservations sont confirmées immédiatement.",
     )
     approval_delay_hours = models.PositiveSmallIntegerField(
         "délai de validation (heures)",
         default=48,
-        validators=[MinValueValidator(1, "Le délai de validation est d'au moins 1 heure.")],
-        help_text="Une réservation non validée dans ce délai expire et libère le créneau.",
+        validators=[
+            MinValueValidator(1, "Le délai de validation est d'au moins 1 heure."),
+            MaxValueValidator(
+                MAX_APPROVAL_DELAY_HOURS,
+                f"Le délai de validation est d'au plus {MAX_APPROVAL_DELAY_HOURS} heures "
+                "(14 jours).",
+            ),
+        ],
+        help_text=f"De 1 à {MAX_APPROVAL_DELAY_HOURS} heures. Une réservation non validée "
+        "dans ce délai, ou au plus tard à son début, expire et libère le créneau.",
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         "annulation possible jusqu'à (heures avant le début)",
         default=24,
+        validators=[
+            MinValueValidator(0, "Le préavis d'annulation ne peut pas être négatif."),
+            MaxValueValidator(
+                MAX_CANCELLATION_NOTICE_HOURS,
+                f"Le préavis d'annulation est d'au plus {MAX_CANCELLATION_NOTICE_HOURS} heures "
+                "(30 jours).",
+            ),
+        ],
+        help_text=f"De 0 à {MAX_CANCELLATION_NOTICE_HOURS} heures. Jusque-là, la personne "
+        "annule elle-même une réservation confirmée ; ensuite, elle contacte le lieu.",
     )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -174,6 +196,19 @@ class Place(models.Model):
                 | Q(opening_date__isnull=False),
                 name="place_open_has_opening_date",
                 violation_error_message="Un lieu ouvert ou fermé doit avoir une date d'ouverture.",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_delay_hours__gte=1)
+                & Q(approval_delay_hours__lte=MAX_APPROVAL_DELAY_HOURS),
+                name="place_approval_delay_in_range",
+                violation_error_message=f"Le délai de validation va de 1 à "
+                f"{MAX_APPROVAL_DELAY_HOURS} heures.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_notice_hours__lte=MAX_CANCELLATION_NOTICE_HOURS),
+                name="place_cancellation_notice_in_range",
+                violation_error_message=f"Le préavis d'annulation va de 0 à "
+                f"{MAX_CANCELLATION_NOTICE_HOURS} heures.",
             ),
         ]
 
