@@ -506,9 +506,11 @@ def test_a_place_opening_later_takes_bookings_from_its_opening_date(booker, desk
         for o in services.plan_series(booker, desks.pk, *slot, 2, now=NOW)
         for v in o.violations
     ] == ["not_open_yet"] * 2
-    assert refusal(
+    slots_refused = refusal(
         lambda: services.free_slots(desks.pk, date(2027, 3, 2), timedelta(hours=1), now=NOW)
-    ).codes == ["not_open_yet"]
+    )
+    assert slots_refused.codes == ["not_open_yet"]
+    assert list(slots_refused.message_dict) == ["space"]  # like «not_bookable»
     assert not Booking.objects.exists()
     opening_day = paris(2027, 3, 1, 7)
     assert services.book(booker, desks.pk, *slot, now=opening_day).pk

@@ -459,3 +459,17 @@ def test_the_database_holds_the_booking_terms_ranges(place):
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Place.objects.filter(pk=place.pk).update(**changes)
+
+
+def test_every_field_of_a_place_is_in_the_back_office():
+    """A field no form shows cannot be edited anywhere (the booking terms were such)."""
+    from django.contrib import admin
+
+    place_admin = admin.site._registry[Place]
+    shown = {name for _, options in place_admin.fieldsets for name in options["fields"]}
+    editable = {
+        f.name
+        for f in Place._meta.get_fields()
+        if getattr(f, "editable", False) and not f.auto_created and f.concrete
+    }
+    assert editable - shown == set()

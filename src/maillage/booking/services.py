@@ -98,7 +98,7 @@ def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
         return [
             core.Violation(
                 "not_open_yet",
-                "start",
+                "space",
                 f"Ce lieu ouvre le {long_date(terms.opening_date)} : réservations possibles "
                 "à partir de cette date.",
             )
