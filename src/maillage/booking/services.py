@@ -1,6 +1,7 @@
 """Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
 atomically (a desk space's bookings one at a time, under a lock; a room's under PostgreSQL's
-exclusion constraint too), and leaves the database as it was when it refuses."""
+exclusion constraint too; a person's own overlapping bookings under the same check and, on
+PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
