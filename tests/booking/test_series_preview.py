@@ -33,8 +33,8 @@ def test_the_preview_says_the_person_holds_that_date_already(client, booker, des
     preview = html.unescape(client.post(url, data).content.decode())
     assert f"{long_date(first)} : libre" in preview
     assert (
-        f"{long_date(second)} : indisponible — Vous avez déjà réservé cet espace sur ce créneau"
-        in preview
+        f"{long_date(second)} : indisponible — Vous avez déjà une réservation de cet espace "
+        "sur ce créneau" in preview
     )
     assert "1 date libre sur 2" in preview
     assert Booking.objects.filter(user=booker).count() == 1

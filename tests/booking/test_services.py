@@ -337,7 +337,7 @@ def test_a_person_asks_more_desk_seats_in_one_booking(booker, other_booker, desk
     assert error.codes == ["already_booked"]
     assert error.message_dict == {
         "start": [
-            "Vous avez déjà réservé cet espace sur ce créneau : pour plus de postes, "
+            "Vous avez déjà une réservation de cet espace sur ce créneau : pour plus de postes, "
             "annulez-la et réservez tous les postes en une seule fois."
         ]
     }
@@ -371,7 +371,7 @@ def test_a_person_is_told_of_their_own_room_booking(booker, room):
         )
     )
     assert error.codes == ["already_booked"]
-    assert error.messages == ["Vous avez déjà réservé cet espace sur ce créneau."]
+    assert error.messages == ["Vous avez déjà une réservation de cet espace sur ce créneau."]
 
 
 def test_ended_bookings_hold_nothing_for_their_person(booker, desks, bookable_place):

@@ -85,9 +85,8 @@ def _already_booked(terms: sql.SpaceTerms) -> core.Violation:
         if terms.exclusive
         else " : pour plus de postes, annulez-la et réservez tous les postes en une seule fois"
     )
-    return core.Violation(
-        ALREADY_BOOKED, "start", f"Vous avez déjà réservé cet espace sur ce créneau{more}."
-    )
+    message = f"Vous avez déjà une réservation de cet espace sur ce créneau{more}."
+    return core.Violation(ALREADY_BOOKED, "start", message)
 
 
 def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
