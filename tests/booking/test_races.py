@@ -127,3 +127,67 @@ def test_a_series_that_loses_a_date_to_a_racing_booking_skips_it(people, room, m
     assert [o.start for o in skipped] == [SLOT[0]]
     assert [v.code for v in skipped[0].violations] == ["slot_taken"]
     assert Booking.objects.filter(space=room).count() == 3
+
+
+def test_one_person_racing_for_more_seats_gets_one_booking(people, desks):
+    """The same person sends many requests for a desk with seats to spare: one is booked,
+    every other is told they hold it already."""
+    results = race(lambda n: services.book(people[0], desks.pk, *SLOT, 1, now=NOW))
+    assert sorted(kind for kind, _ in results) == ["booked"] + ["refused"] * (CLIENTS - 1)
+    assert {codes for kind, codes in results if kind == "refused"} == {("already_booked",)}
+    assert Booking.objects.holding().filter(space=desks, user=people[0]).count() == 1
+
+
+def test_one_person_racing_a_series_against_a_booking_is_charged_once(people, desks):
+    """A single booking and a weekly series over the same date race: the person holds that
+    date once."""
+    calls = [
+        lambda: services.book(people[0], desks.pk, *SLOT, now=NOW),
+        lambda: services.book_series(people[0], desks.pk, *SLOT, 3, now=NOW)[0],
+    ]
+    results = race(lambda n: calls[n](), clients=2)
+    assert "error" not in {kind for kind, _ in results}
+    assert Booking.objects.holding().filter(space=desks, start=SLOT[0]).count() == 1
+
+
+def person_overlap(person, desks, start, end) -> Booking:
+    return Booking(
+        space=desks,
+        user=person,
+        start=start,
+        end=end,
+        blocked_start=start,
+        blocked_end=end,
+        exclusive=False,
+        seats=1,
+        status=BookingStatus.CONFIRMED,
+    )
+
+
+def test_the_database_itself_refuses_a_persons_overlapping_bookings(people, desks):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no exclusion constraints: its writes are serialised instead")
+    services.book(people[0], desks.pk, *SLOT, now=NOW)
+    later = (paris(2026, 12, 2, 10), paris(2026, 12, 2, 12))
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        person_overlap(people[0], desks, *later).save()
+    assert refused.value.__cause__.diag.constraint_name == services.ONE_PER_PERSON_CONSTRAINT
+    # Someone else, or the same person once the first booking is cancelled, may.
+    person_overlap(people[1], desks, *later).save()
+    Booking.objects.filter(user=people[0]).update(status=BookingStatus.CANCELLED)
+    person_overlap(people[0], desks, *later).save()
+
+
+def test_a_booking_the_check_missed_is_refused_as_the_persons_own(people, desks, monkeypatch):
+    """Should the check not see the person's booking (another writer's, not yet committed),
+    PostgreSQL's constraint refuses the insert, and the person is told why."""
+    from maillage.booking import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises write transactions: the check always sees it")
+    services.book(people[0], desks.pk, *SLOT, now=NOW)
+    monkeypatch.setattr(sql, "holding_meeting", lambda *args: [])
+    with pytest.raises(services.BookingRefused) as refused:
+        services.book(people[0], desks.pk, *SLOT, now=NOW)
+    assert refused.value.codes == ["already_booked"]
+    assert Booking.objects.filter(user=people[0]).count() == 1

@@ -323,3 +323,195 @@ def test_a_rolled_back_booking_sends_nothing(booker, room):
         services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
         raise RuntimeError("annulé plus loin")
     assert not BookingEmail.objects.exists() and not Booking.objects.exists()
+
+
+# --- One person, one booking of a space at a time -------------------------------------------
+
+
+def test_a_person_asks_more_desk_seats_in_one_booking(booker, other_booker, desks):
+    services.book(booker, desks.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 12), now=NOW)
+    error = refusal(
+        lambda: services.book(
+            booker, desks.pk, paris(2026, 12, 2, 11), paris(2026, 12, 2, 13), now=NOW
+        )
+    )
+    assert error.codes == ["already_booked"]
+    assert error.message_dict == {
+        "start": [
+            "Vous avez déjà une réservation de cet espace sur ce créneau : pour plus de postes, "
+            "annulez-la et réservez tous les postes en une seule fois."
+        ]
+    }
+    # Seats are left for others, and for the same person just after.
+    services.book(other_booker, desks.pk, paris(2026, 12, 2, 11), paris(2026, 12, 2, 13), now=NOW)
+    services.book(booker, desks.pk, paris(2026, 12, 2, 12), paris(2026, 12, 2, 13), now=NOW)
+    assert Booking.objects.filter(user=booker).count() == 2
+
+
+def test_a_full_desk_tells_the_person_of_their_own_booking(booker, other_booker, desks):
+    services.book(booker, desks.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 12), 5, now=NOW)
+    own = refusal(
+        lambda: services.book(
+            booker, desks.pk, paris(2026, 12, 2, 10), paris(2026, 12, 2, 11), now=NOW
+        )
+    )
+    assert own.codes == ["already_booked"]
+    other = refusal(
+        lambda: services.book(
+            other_booker, desks.pk, paris(2026, 12, 2, 10), paris(2026, 12, 2, 11), now=NOW
+        )
+    )
+    assert other.codes == ["not_enough_seats"]
+
+
+def test_a_person_is_told_of_their_own_room_booking(booker, room):
+    services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    error = refusal(
+        lambda: services.book(
+            booker, room.pk, paris(2026, 12, 2, 9, 30), paris(2026, 12, 2, 10, 30), now=NOW
+        )
+    )
+    assert error.codes == ["already_booked"]
+    assert error.messages == ["Vous avez déjà une réservation de cet espace sur ce créneau."]
+
+
+def test_ended_bookings_hold_nothing_for_their_person(booker, desks, bookable_place):
+    slot = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 12))
+    cancelled = services.book(booker, desks.pk, *slot, now=NOW)
+    services.cancel(booker, cancelled, now=NOW)
+    bookable_place.requires_approval = True
+    bookable_place.approval_delay_hours = 2
+    bookable_place.save()
+    lapsed = services.book(booker, desks.pk, *slot, now=NOW)
+    later = NOW + timedelta(hours=3)
+    again = services.book(booker, desks.pk, *slot, now=later)
+    lapsed.refresh_from_db()
+    assert lapsed.status == BookingStatus.EXPIRED and again.status == BookingStatus.PENDING
+
+
+def test_a_series_over_a_persons_own_booking_skips_that_date(booker, desks):
+    """The desk has seats left on the 15th, but the person holds one already: the preview
+    says so, and the series never charges them twice."""
+    services.book(booker, desks.pk, paris(2026, 12, 15, 10), paris(2026, 12, 15, 11), now=NOW)
+    first = (paris(2026, 12, 8, 9), paris(2026, 12, 8, 11))
+    plan = services.plan_series(booker, desks.pk, *first, 3, now=NOW)
+    assert [(o.start.day, o.free) for o in plan] == [(8, True), (15, False), (22, True)]
+    assert [v.code for v in plan[1].violations] == ["already_booked"]
+    series, booked, skipped = services.book_series(booker, desks.pk, *first, 3, now=NOW)
+    assert [b.start.day for b in booked] == [8, 22]
+    assert [(o.start.day, [v.code for v in o.violations]) for o in skipped] == [
+        (15, ["already_booked"])
+    ]
+    on_the_15th = Booking.objects.filter(user=booker, start__date=date(2026, 12, 15))
+    assert on_the_15th.count() == 1
+
+
+# --- A request's deadline ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "delay_hours", "deadline_in"),
+    [
+        (timedelta(days=3), 24, timedelta(hours=24)),  # the delay ends first
+        (timedelta(hours=5), 24, timedelta(hours=5)),  # the start comes first
+        (timedelta(hours=24), 24, timedelta(hours=24)),
+    ],
+)
+def test_a_requests_deadline_is_its_delay_or_its_start(
+    booker, room, bookable_place, starts_in, delay_hours, deadline_in
+):
+    bookable_place.requires_approval = True
+    bookable_place.approval_delay_hours = delay_hours
+    bookable_place.save()
+    start = NOW + starts_in
+    pending = services.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
+    assert pending.pending_until == NOW + deadline_in
+    assert services.approval_deadline(NOW, delay_hours, start) == NOW + deadline_in
+
+
+def test_a_series_request_expires_at_each_start(booker, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.approval_delay_hours = 240
+    bookable_place.save()
+    start = NOW + timedelta(hours=2)
+    _, booked, _ = services.book_series(
+        booker, room.pk, start, start + timedelta(hours=1), 3, now=NOW
+    )
+    assert [b.pending_until for b in booked] == [
+        start,
+        start + timedelta(weeks=1),
+        NOW + timedelta(hours=240),  # ten days: before the third start
+    ]
+
+
+def test_a_request_cannot_be_accepted_once_its_slot_has_begun(
+    booker, place_manager, room, bookable_place
+):
+    bookable_place.requires_approval = True
+    bookable_place.approval_delay_hours = 48
+    bookable_place.save()
+    start = paris(2026, 12, 1, 10)  # two hours after NOW, well within the delay
+    pending = services.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
+    before = start - timedelta(minutes=1)
+    assert BookingStatus.CONFIRMED in services.manager_actions(pending, before)
+    after = start + timedelta(minutes=1)
+    assert BookingStatus.CONFIRMED not in services.manager_actions(pending, after)
+    assert refusal(lambda: services.confirm(place_manager, pending, now=after)).codes == ["expired"]
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.EXPIRED
+
+
+def test_requests_expire_at_their_start(booker, room, bookable_place):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    start = paris(2026, 12, 1, 10)
+    pending = services.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
+    assert services.expire_pending(now=start - timedelta(seconds=1)) == 0
+    assert services.expire_pending(now=start) == 1
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.EXPIRED
+
+
+def test_the_database_refuses_a_deadline_after_the_start(booker, room):
+    from django.db import IntegrityError, transaction
+
+    start = paris(2026, 12, 2, 9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            space=room,
+            user=booker,
+            start=start,
+            end=start + timedelta(hours=1),
+            blocked_start=start,
+            blocked_end=start + timedelta(hours=1),
+            exclusive=True,
+            status=BookingStatus.PENDING,
+            pending_until=start + timedelta(minutes=1),
+        )
+
+
+# --- A place takes bookings from its opening date ---------------------------------------------
+
+
+def test_a_place_opening_later_takes_bookings_from_its_opening_date(booker, desks, bookable_place):
+    bookable_place.opening_date = date(2027, 3, 1)
+    bookable_place.save()
+    slot = (paris(2027, 3, 2, 9), paris(2027, 3, 2, 10))
+    error = refusal(lambda: services.book(booker, desks.pk, *slot, now=NOW))
+    assert error.codes == ["not_open_yet"]
+    assert error.messages == [
+        "Ce lieu ouvre le 1er mars 2027 : réservations possibles à partir de cette date."
+    ]
+    assert [
+        v.code
+        for o in services.plan_series(booker, desks.pk, *slot, 2, now=NOW)
+        for v in o.violations
+    ] == ["not_open_yet"] * 2
+    slots_refused = refusal(
+        lambda: services.free_slots(desks.pk, date(2027, 3, 2), timedelta(hours=1), now=NOW)
+    )
+    assert slots_refused.codes == ["not_open_yet"]
+    assert list(slots_refused.message_dict) == ["space"]  # like «not_bookable»
+    assert not Booking.objects.exists()
+    opening_day = paris(2027, 3, 1, 7)
+    assert services.book(booker, desks.pk, *slot, now=opening_day).pk

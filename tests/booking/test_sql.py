@@ -1,14 +1,14 @@
 """The booking write path's hand-written statements read what the ORM reads, on both
 databases (SQLite hands instants, dates and times back differently from PostgreSQL)."""
 
-from datetime import UTC, date, time
+from datetime import UTC, date, time, timedelta
 
 import pytest
 
 from maillage.booking import services, sql
 from maillage.booking.models import BookingStatus
 from maillage.booking.space_rules import closures_of, hours_of, rules_of
-from maillage.places.models import Closure, OpeningHours, PlaceStatus
+from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
 from tests.booking.conftest import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,8 @@ def test_space_terms_are_the_models_rules_hours_and_closures(bookable_place, roo
         assert terms.closures == closures_of(bookable_place)
         assert terms.closures[0].first_day == date(2026, 12, 24)
         assert terms.exclusive is space.is_exclusive
-        assert terms.bookable and not terms.requires_approval
+        assert terms.bookable_on(NOW.date()) and not terms.requires_approval
+        assert terms.opening_date == bookable_place.opening_date
         assert (terms.price_hour_cents, terms.price_day_cents) == (
             space.price_hour_cents,
             space.price_day_cents,
@@ -46,14 +47,55 @@ def test_space_terms_are_the_models_rules_hours_and_closures(bookable_place, roo
 
 
 def test_a_space_is_unbookable_when_it_or_its_place_says_so(bookable_place, room):
+    today = NOW.date()
     room.is_bookable = False
     room.save()
-    assert not sql.space_terms(room.pk).bookable
+    assert not sql.space_terms(room.pk).bookable_on(today)
     room.is_bookable = True
     room.save()
     bookable_place.status = PlaceStatus.CLOSED
     bookable_place.save()
-    assert not sql.space_terms(room.pk).bookable
+    assert not sql.space_terms(room.pk).bookable_on(today)
+
+
+def test_an_open_place_takes_bookings_from_its_opening_date(bookable_place, room):
+    today = NOW.date()
+    bookable_place.opening_date = today + timedelta(days=1)
+    bookable_place.save()
+    terms = sql.space_terms(room.pk)
+    assert terms.opening_date == today + timedelta(days=1)
+    assert not terms.bookable_on(today)
+    assert terms.bookable_on(today + timedelta(days=1))
+
+
+# Every status with every opening date it may have (open and closed places have one).
+PLACE_STATES = [
+    (status, opens_in_days)
+    for status in PlaceStatus.values
+    for opens_in_days in (None, -1, 0, 1)
+    if opens_in_days is not None or status in (PlaceStatus.PROJECT, PlaceStatus.PREPARING)
+]
+
+
+@pytest.mark.parametrize(("status", "opens_in_days"), PLACE_STATES)
+@pytest.mark.parametrize("space_bookable", [True, False])
+def test_every_reader_of_bookability_agrees(
+    bookable_place, room, status, opens_in_days, space_bookable
+):
+    """The write path (SQL), the querysets and the model say the same, for every status and
+    opening date."""
+    today = NOW.date()
+    opening = None if opens_in_days is None else today + timedelta(days=opens_in_days)
+    Place.objects.filter(pk=bookable_place.pk).update(status=status, opening_date=opening)
+    Space.objects.filter(pk=room.pk).update(is_bookable=space_bookable)
+    bookable_place.refresh_from_db()
+    expected = space_bookable and status == PlaceStatus.OPEN and opens_in_days in (-1, 0)
+    assert sql.space_terms(room.pk).bookable_on(today) is expected
+    assert Space.objects.bookable(today).filter(pk=room.pk).exists() is expected
+    assert (bookable_place.takes_bookings_on(today) and space_bookable) is expected
+    assert Place.objects.bookable(today).filter(pk=bookable_place.pk).exists() is (
+        bookable_place.takes_bookings_on(today)
+    )
 
 
 def test_holding_bookings_are_read_with_aware_instants(booker, other_booker, room):

@@ -40,6 +40,9 @@ def place_form(place: Place, **changes) -> dict:
         "latitude": str(place.latitude),
         "longitude": str(place.longitude),
         "broadband_technology": place.broadband_technology,
+        "approval_delay_hours": str(place.approval_delay_hours),
+        "cancellation_notice_hours": str(place.cancellation_notice_hours),
+        **({"requires_approval": "on"} if place.requires_approval else {}),
         **inline_management("spaces"),
         **inline_management("opening_hours"),
         **inline_management("closures"),
@@ -377,3 +380,96 @@ def test_manager_adds_a_described_photo(client, manager, place):
     assert response.status_code == 302
     html = client.get(place.get_absolute_url()).content.decode()
     assert 'alt="La grande salle, baignée de lumière"' in html
+
+
+# --- A place's booking terms ------------------------------------------------------------------
+
+BOOKING_TERMS = ("requires_approval", "approval_delay_hours", "cancellation_notice_hours")
+
+
+def booking_terms(place: Place) -> tuple:
+    place.refresh_from_db()
+    return tuple(getattr(place, name) for name in BOOKING_TERMS)
+
+
+@pytest.mark.parametrize("who", ["manager", "staff_user"])
+def test_managers_and_staff_edit_the_booking_terms(client, request, place, who):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(change_url(place)).content.decode()
+    for name in BOOKING_TERMS:
+        assert f'name="{name}"' in page
+    assert "De 1 à 336 heures" in page
+    form = place_form if who == "manager" else staff_place_form
+    data = form(
+        place, requires_approval="on", approval_delay_hours="12", cancellation_notice_hours="48"
+    )
+    response = client.post(change_url(place), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert booking_terms(place) == (True, 12, 48)
+    data.pop("requires_approval")
+    assert client.post(change_url(place), data).status_code == 302
+    assert booking_terms(place) == (False, 12, 48)
+
+
+def test_a_manager_cannot_edit_another_places_booking_terms(client, manager, other_place):
+    client.force_login(manager)
+    before = booking_terms(other_place)
+    data = place_form(
+        other_place,
+        requires_approval="on",
+        approval_delay_hours="1",
+        cancellation_notice_hours="0",
+    )
+    response = client.post(change_url(other_place), data)
+    assert response.status_code in (302, 403)
+    assert booking_terms(other_place) == before
+    assert booking_terms(other_place) != (True, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("approval_delay_hours", "0", "Le délai de validation est d'au moins 1 heure."),
+        ("approval_delay_hours", "337", "au plus 336 heures (14 jours)"),
+        ("approval_delay_hours", "40000", "au plus 336 heures (14 jours)"),
+        ("approval_delay_hours", "-1", "au moins 1 heure"),
+        ("cancellation_notice_hours", "721", "au plus 720 heures (30 jours)"),
+        ("cancellation_notice_hours", "-1", "Le préavis d'annulation ne peut pas être négatif."),
+        ("cancellation_notice_hours", "douze", "Saisissez un nombre entier."),
+    ],
+)
+def test_booking_terms_out_of_range_are_refused(client, manager, place, field, value, message):
+    client.force_login(manager)
+    before = booking_terms(place)
+    response = client.post(change_url(place), place_form(place, **{field: value}))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors[field])
+    assert message in errors
+    assert booking_terms(place) == before
+
+
+def test_the_database_holds_the_booking_terms_ranges(place):
+    """The same answer on both databases, whatever writes (SQLite has no integer ranges)."""
+    from django.db import IntegrityError, transaction
+
+    for changes in (
+        {"approval_delay_hours": 0},
+        {"approval_delay_hours": 337},
+        {"cancellation_notice_hours": 721},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Place.objects.filter(pk=place.pk).update(**changes)
+
+
+def test_every_field_of_a_place_is_in_the_back_office():
+    """A field no form shows cannot be edited anywhere (the booking terms were such)."""
+    from django.contrib import admin
+
+    place_admin = admin.site._registry[Place]
+    shown = {name for _, options in place_admin.fieldsets for name in options["fields"]}
+    editable = {
+        f.name
+        for f in Place._meta.get_fields()
+        if getattr(f, "editable", False) and not f.auto_created and f.concrete
+    }
+    assert editable - shown == set()

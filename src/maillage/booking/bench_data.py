@@ -424,7 +424,7 @@ def _status(rng, start, created, now):
     if draw < 0.10:
         return "cancelled", None, created + 60
     if draw < 0.15:
-        return "pending", now + 24 * 60, None
+        return "pending", min(now + 24 * 60, start), None
     return "confirmed", None, None
 
 

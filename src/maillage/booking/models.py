@@ -138,8 +138,15 @@ class Booking(models.Model):
                 condition=Q(idempotency_key__isnull=False),
                 name="booking_idempotency_key_unique_per_user",
             ),
-            # On PostgreSQL an exclusion constraint (migration 0002) also forbids two holding
-            # bookings of an exclusive space whose blocked spans overlap.
+            # A request's deadline never passes its start (services.approval_deadline).
+            models.CheckConstraint(
+                condition=Q(pending_until__isnull=True) | Q(pending_until__lte=F("start")),
+                name="booking_pending_until_by_start",
+            ),
+            # On PostgreSQL exclusion constraints also forbid two holding bookings of an
+            # exclusive space whose blocked spans overlap (migration 0002), and two holding
+            # bookings of a space by the same person that overlap (booking_one_per_person_and_span,
+            # migration 0007); on SQLite the booking service checks both under the write lock.
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
 atomically (a desk space's bookings one at a time, under a lock; a room's under PostgreSQL's
-exclusion constraint too), and leaves the database as it was when it refuses."""
+exclusion constraint too; a person's own overlapping bookings under the same check and, on
+PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from maillage.booking import notifications, sql
 from maillage.booking.lifecycle import Actor, may_change
 from maillage.booking.models import Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.core.dates import long_date
 from maillage.places import permissions
+from maillage.places.models import PlaceStatus
 
 MAX_SERIES_WEEKS = 52
 # A manager may mark presence from this long before the start.
@@ -56,20 +59,59 @@ def _terms(space_id) -> sql.SpaceTerms:
 
 
 def _holding_around(terms: sql.SpaceTerms, start, end, now, *, expire: bool) -> list:
-    """The bookings that hold a slot near [start, end). Pending ones past their deadline do
-    not: with `expire`, they are marked expired (their rows would still block the insert)."""
+    """The bookings (sql.HeldBooking) that hold a slot near [start, end). Pending ones past
+    their deadline do not: with `expire`, they are marked expired (their rows would still
+    block the insert)."""
     rules = terms.rules
     around = sql.holding_meeting(terms.space_id, start - rules.gap, end + rules.gap)
     stale = [b for b in around if b.is_stale(now)]
     if stale and expire:
         sql.expire(stale, now)
-    return [b.as_interval() for b in around if not b.is_stale(now)]
+    return [b for b in around if not b.is_stale(now)]
 
 
-def _check(terms: sql.SpaceTerms, start, end, seats: int, now, *, expire: bool):
-    if not terms.bookable:
-        return [core.Violation("not_bookable", "space", "Cet espace n'est pas réservable.")]
-    return core.check_request(
+NOT_BOOKABLE = core.Violation("not_bookable", "space", "Cet espace n'est pas réservable.")
+# A person holds one booking of a space at a time (on PostgreSQL, this constraint says so
+# too): more seats are asked in one booking.
+ALREADY_BOOKED = "already_booked"
+ONE_PER_PERSON_CONSTRAINT = "booking_one_per_person_and_span"
+# What a person's own booking replaces among the refusals: it is the reason the slot is taken.
+_TAKEN = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
+
+
+def _already_booked(terms: sql.SpaceTerms) -> core.Violation:
+    more = (
+        ""
+        if terms.exclusive
+        else " : pour plus de postes, annulez-la et réservez tous les postes en une seule fois"
+    )
+    message = f"Vous avez déjà une réservation de cet espace sur ce créneau{more}."
+    return core.Violation(ALREADY_BOOKED, "start", message)
+
+
+def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
+    """Why the space takes no booking at `now` (empty: it does)."""
+    today = timezone.localdate(now)
+    if terms.bookable_on(today):
+        return []
+    if terms.space_bookable and terms.place_status == PlaceStatus.OPEN and terms.opening_date:
+        return [
+            core.Violation(
+                "not_open_yet",
+                "space",
+                f"Ce lieu ouvre le {long_date(terms.opening_date)} : réservations possibles "
+                "à partir de cette date.",
+            )
+        ]
+    return [NOT_BOOKABLE]
+
+
+def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expire: bool):
+    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none)."""
+    if refusal := _not_bookable(terms, now):
+        return refusal
+    held = _holding_around(terms, start, end, now, expire=expire)
+    violations = core.check_request(
         terms.rules,
         start,
         end,
@@ -77,8 +119,11 @@ def _check(terms: sql.SpaceTerms, start, end, seats: int, now, *, expire: bool):
         now,
         hours=terms.hours,
         closures=terms.closures,
-        bookings=_holding_around(terms, start, end, now, expire=expire),
+        bookings=[b.as_interval() for b in held],
     )
+    if any(b.user_id == user_id and b.meets(start, end) for b in held):
+        violations = [v for v in violations if v.code not in _TAKEN] + [_already_booked(terms)]
+    return violations
 
 
 def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
@@ -98,6 +143,22 @@ def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
         ) from error
 
 
+def approval_deadline(requested_at: datetime, delay_hours: int, start: datetime) -> datetime:
+    """Until when a request awaits its place's decision: the place's validation delay
+    (hours) after it is made, and never past its start (it expires then: no one decides
+    about a slot that has begun). The constraint booking_pending_until_by_start holds it."""
+    return min(requested_at + timedelta(hours=delay_hours), start)
+
+
+def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> BookingRefused:
+    """The refusal for an insert the database refused (PostgreSQL's exclusion constraints):
+    the same person's concurrent booking, or someone else's (`taken`)."""
+    diagnostic = getattr(error.__cause__, "diag", None)
+    if getattr(diagnostic, "constraint_name", None) == ONE_PER_PERSON_CONSTRAINT:
+        return BookingRefused([_already_booked(terms)])
+    return _refusal(core.ViolationCode.SLOT_TAKEN, "start", taken)
+
+
 def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, series=None):
     rules = terms.rules
     approval = terms.requires_approval
@@ -111,7 +172,9 @@ def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, serie
         exclusive=terms.exclusive,
         seats=1 if terms.exclusive else seats,
         status=BookingStatus.PENDING if approval else BookingStatus.CONFIRMED,
-        pending_until=now + timedelta(hours=terms.approval_delay_hours) if approval else None,
+        pending_until=(
+            approval_deadline(now, terms.approval_delay_hours, start) if approval else None
+        ),
         price_cents=_price(terms, start, end, seats),
         idempotency_key=key,
         series=series,
@@ -165,7 +228,7 @@ def book(
         terms = _terms(space_id)
         with transaction.atomic():
             sql.lock_seats(terms)
-            violations = _check(terms, start, end, seats, now, expire=True)
+            violations = _check(terms, user.pk, start, end, seats, now, expire=True)
             if violations:
                 raise BookingRefused(violations)
             booking = _create(terms, user, start, end, seats, now, key=idempotency_key)
@@ -181,10 +244,8 @@ def book(
         # or this key was used already.
         if existing := _replayed(user, idempotency_key, space_id, start, end, seats):
             return existing
-        raise _refusal(
-            core.ViolationCode.SLOT_TAKEN,
-            "start",
-            "Ce créneau vient d'être réservé par quelqu'un d'autre.",
+        raise _lost_race(
+            error, terms, "Ce créneau vient d'être réservé par quelqu'un d'autre."
         ) from error
 
 
@@ -223,7 +284,7 @@ def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Oc
     now = now or timezone.now()
     terms = _terms(space_id)
     return [
-        Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=False)))
+        Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=False)))
         for s, e in weekly_occurrences(start, end, weeks)
     ]
 
@@ -250,18 +311,16 @@ def book_series(
     try:
         return _book_occurrences(terms, user, dates, weeks, seats, now)
     except IntegrityError as error:
-        raise _refusal(
-            core.ViolationCode.SLOT_TAKEN,
-            "start",
-            "Des dates de la série viennent d'être réservées par d'autres : réessayez.",
-        ) from error
+        taken = "Des dates de la série viennent d'être réservées par d'autres : réessayez."
+        raise _lost_race(error, terms, taken) from error
 
 
 def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now):
     with transaction.atomic():
         sql.lock_seats(terms)
         occurrences = [
-            Occurrence(s, e, tuple(_check(terms, s, e, seats, now, expire=True))) for s, e in dates
+            Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=True)))
+            for s, e in dates
         ]
         free = [o for o in occurrences if o.free]
         if not free:
@@ -277,8 +336,8 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
     first. Writes nothing."""
     now = now or timezone.now()
     terms = _terms(space_id)
-    if not terms.bookable:
-        raise _refusal("not_bookable", "space", "Cet espace n'est pas réservable.")
+    if refusal := _not_bookable(terms, now):
+        raise BookingRefused(refusal)
     if duration <= timedelta(0):
         raise _refusal(
             core.ViolationCode.END_NOT_AFTER_START, "end", "La durée doit être positive."
@@ -298,7 +357,7 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
         seats=seats,
         hours=terms.hours,
         closures=terms.closures,
-        bookings=_holding_around(terms, start, end, now, expire=False),
+        bookings=[b.as_interval() for b in _holding_around(terms, start, end, now, expire=False)],
     )
 
 

@@ -18,7 +18,7 @@ from maillage.booking import availability as core
 from maillage.booking.models import HOLDING_STATUSES, BookingStatus
 from maillage.booking.space_rules import rules_from, weekly_hours
 from maillage.core.sql_values import instant_param, read_instant
-from maillage.places.models import PlaceStatus
+from maillage.places.lifecycle import takes_bookings
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ class SpaceTerms:
 
     space_id: int
     place_id: int
-    bookable: bool
+    space_bookable: bool  # the space's own switch; the place's status and date decide too
+    place_status: str
+    opening_date: date | None
     requires_approval: bool
     approval_delay_hours: int
     rules: core.SpaceRules
@@ -42,12 +44,17 @@ class SpaceTerms:
     def exclusive(self) -> bool:
         return self.rules.kind != core.SpaceKind.DESK
 
+    def bookable_on(self, today: date) -> bool:
+        """Whether the space takes bookings on `today` (a Paris day)."""
+        return self.space_bookable and takes_bookings(self.place_status, self.opening_date, today)
+
 
 @dataclass(frozen=True)
 class HeldBooking:
     """A booking meeting a window, as the check reads it."""
 
     pk: int
+    user_id: int
     start: datetime
     end: datetime
     seats: int
@@ -59,6 +66,10 @@ class HeldBooking:
         """A pending booking past its approval deadline: it no longer holds its slot."""
         return self.status == BookingStatus.PENDING and self.pending_until <= now
 
+    def meets(self, start: datetime, end: datetime) -> bool:
+        """Whether the booking itself (buffers aside) overlaps [start, end)."""
+        return self.start < end and start < self.end
+
     def as_interval(self) -> core.BookedInterval:
         return core.BookedInterval(self.start, self.end, 1 if self.exclusive else self.seats)
 
@@ -66,7 +77,8 @@ class HeldBooking:
 # --- Reads ----------------------------------------------------------------------------------
 
 SPACE_TERMS = """
-SELECT s.place_id, s.is_bookable, p.status, p.requires_approval, p.approval_delay_hours,
+SELECT s.place_id, s.is_bookable, p.status, CAST(p.opening_date AS TEXT),
+       p.requires_approval, p.approval_delay_hours,
        s.price_hour_cents, s.price_half_day_cents, s.price_day_cents,
        s.kind, s.capacity, s.slot_minutes, s.min_duration_minutes, s.max_duration_minutes,
        s.min_notice_minutes, s.max_advance_days, s.buffer_before_minutes, s.buffer_after_minutes
@@ -90,7 +102,8 @@ def space_terms(space_id: int) -> SpaceTerms | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        place_id, is_bookable, place_status, approval, delay, hour, half_day, day = row[:8]
+        place_id, is_bookable, place_status, opening, approval, delay = row[:6]
+        hour, half_day, day = row[6:9]
         cursor.execute(PLACE_CALENDAR, [place_id, place_id])
         calendar = cursor.fetchall()
     hours = weekly_hours(
@@ -110,10 +123,12 @@ def space_terms(space_id: int) -> SpaceTerms | None:
     return SpaceTerms(
         space_id=space_id,
         place_id=place_id,
-        bookable=bool(is_bookable) and place_status == PlaceStatus.OPEN,
+        space_bookable=bool(is_bookable),
+        place_status=place_status,
+        opening_date=date.fromisoformat(opening) if opening else None,
         requires_approval=bool(approval),
         approval_delay_hours=delay,
-        rules=rules_from(*row[8:]),
+        rules=rules_from(*row[9:]),
         hours=hours,
         closures=closures,
         price_hour_cents=hour,
@@ -123,7 +138,7 @@ def space_terms(space_id: int) -> SpaceTerms | None:
 
 
 HOLDING_MEETING = f"""
-SELECT id, start, "end", seats, exclusive, status, pending_until
+SELECT id, user_id, start, "end", seats, exclusive, status, pending_until
 FROM booking_booking
 WHERE space_id = %s AND blocked_start < %s AND blocked_end > %s
   AND status IN ({", ".join(["%s"] * len(HOLDING_STATUSES))})
@@ -131,8 +146,9 @@ WHERE space_id = %s AND blocked_start < %s AND blocked_end > %s
 
 
 def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldBooking]:
-    """The holding bookings of a space whose blocked span meets [start, end); the
-    (space, blocked_start) index keeps this short."""
+    """The holding bookings of a space whose blocked span meets [start, end), whoever holds
+    them (the check tells the requester's own apart); the (space, blocked_start) index keeps
+    this short."""
     with connection.cursor() as cursor:
         cursor.execute(
             HOLDING_MEETING,
@@ -141,9 +157,16 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
         rows = cursor.fetchall()
     return [
         HeldBooking(
-            pk, read_instant(s), read_instant(e), seats, bool(excl), status, read_instant(until)
+            pk,
+            user,
+            read_instant(s),
+            read_instant(e),
+            seats,
+            bool(excl),
+            status,
+            read_instant(until),
         )
-        for pk, s, e, seats, excl, status, until in rows
+        for pk, user, s, e, seats, excl, status, until in rows
     ]
 
 

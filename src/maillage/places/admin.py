@@ -188,11 +188,28 @@ class PlaceAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "Réservations",
+            {
+                "fields": (
+                    "requires_approval",
+                    "approval_delay_hours",
+                    "cancellation_notice_hours",
+                ),
+                "description": "Les conditions de réservation de tous les espaces du lieu.",
+            },
+        ),
         ("Gestion", {"fields": ("managers",)}),
     )
 
     def get_queryset(self, request):
         return permissions.editable_places(request.user).select_related("commune")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("approval_delay_hours", "cancellation_notice_hours"):
+            # No generic «≥ 0» in the form: the model's validators name the whole range.
+            kwargs["min_value"] = None
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if has_departement_rights(request.user):

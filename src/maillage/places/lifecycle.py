@@ -1,5 +1,6 @@
 """The lifecycle of a place's status (pure: no Django)."""
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -28,6 +29,13 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 # Statuses in which the place has (had) an opening date.
 STATUSES_WITH_OPENING_DATE = frozenset({Status.OPEN, Status.CLOSED})
+
+
+def takes_bookings(status: str, opening_date: date | None, today: date) -> bool:
+    """Whether a place in this status, opening on this date, takes bookings on `today` (a
+    Paris day): an open place, from its opening date on. PlaceQuerySet.bookable says the same
+    in SQL."""
+    return status == Status.OPEN and opening_date is not None and opening_date <= today
 
 
 def can_transition(current: Status, target: Status) -> bool:

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,9 @@ from maillage.territory.models import Commune
 
 # «Très haut débit» in France: at least 30 Mbit/s down.
 THD_MIN_DOWN_MBPS = 30
+# A place's booking terms stay within these (hours): two weeks to decide, a month's notice.
+MAX_APPROVAL_DELAY_HOURS = 14 * 24
+MAX_CANCELLATION_NOTICE_HOURS = 30 * 24
 
 
 class PlaceStatus(models.TextChoices):
@@ -77,6 +80,10 @@ class PlaceQuerySet(models.QuerySet):
     def open(self) -> "PlaceQuerySet":
         return self.filter(status=PlaceStatus.OPEN)
 
+    def bookable(self, today: date) -> "PlaceQuerySet":
+        """The places taking bookings on `today` (a Paris day): lifecycle.takes_bookings."""
+        return self.filter(status=PlaceStatus.OPEN, opening_date__lte=today)
+
     def with_thd(self) -> "PlaceQuerySet":
         return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
 
@@ -131,17 +138,36 @@ class Place(models.Model):
     requires_approval = models.BooleanField(
         "réservations validées par un gestionnaire",
         default=False,
-        help_text="Sinon, les réservations sont confirmées immédiatement.",
+        help_text="Cochée : chaque réservation attend l'accord d'un gestionnaire du lieu. "
+        "Sinon, les réservations sont confirmées immédiatement.",
     )
     approval_delay_hours = models.PositiveSmallIntegerField(
         "délai de validation (heures)",
         default=48,
-        validators=[MinValueValidator(1, "Le délai de validation est d'au moins 1 heure.")],
-        help_text="Une réservation non validée dans ce délai expire et libère le créneau.",
+        validators=[
+            MinValueValidator(1, "Le délai de validation est d'au moins 1 heure."),
+            MaxValueValidator(
+                MAX_APPROVAL_DELAY_HOURS,
+                f"Le délai de validation est d'au plus {MAX_APPROVAL_DELAY_HOURS} heures "
+                "(14 jours).",
+            ),
+        ],
+        help_text=f"De 1 à {MAX_APPROVAL_DELAY_HOURS} heures. Une réservation non validée "
+        "dans ce délai, ou au plus tard à son début, expire et libère le créneau.",
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         "annulation possible jusqu'à (heures avant le début)",
         default=24,
+        validators=[
+            MinValueValidator(0, "Le préavis d'annulation ne peut pas être négatif."),
+            MaxValueValidator(
+                MAX_CANCELLATION_NOTICE_HOURS,
+                f"Le préavis d'annulation est d'au plus {MAX_CANCELLATION_NOTICE_HOURS} heures "
+                "(30 jours).",
+            ),
+        ],
+        help_text=f"De 0 à {MAX_CANCELLATION_NOTICE_HOURS} heures. Jusque-là, la personne "
+        "annule elle-même une réservation confirmée ; ensuite, elle contacte le lieu.",
     )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -171,6 +197,19 @@ class Place(models.Model):
                 name="place_open_has_opening_date",
                 violation_error_message="Un lieu ouvert ou fermé doit avoir une date d'ouverture.",
             ),
+            models.CheckConstraint(
+                condition=Q(approval_delay_hours__gte=1)
+                & Q(approval_delay_hours__lte=MAX_APPROVAL_DELAY_HOURS),
+                name="place_approval_delay_in_range",
+                violation_error_message=f"Le délai de validation va de 1 à "
+                f"{MAX_APPROVAL_DELAY_HOURS} heures.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_notice_hours__lte=MAX_CANCELLATION_NOTICE_HOURS),
+                name="place_cancellation_notice_in_range",
+                violation_error_message=f"Le préavis d'annulation va de 0 à "
+                f"{MAX_CANCELLATION_NOTICE_HOURS} heures.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +223,15 @@ class Place(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:place_detail", kwargs={"slug": self.slug})
+
+    def takes_bookings_on(self, today: date) -> bool:
+        """Whether the place takes bookings on `today` (a Paris day): open, and opened."""
+        return lifecycle.takes_bookings(self.status, self.opening_date, today)
+
+    @property
+    def opens_later(self) -> bool:
+        """Open, but its opening date is still to come (Paris today): its page says «Ouvre le»."""
+        return self.status == PlaceStatus.OPEN and not self.takes_bookings_on(today_in_paris())
 
     @property
     def has_thd(self) -> bool:
@@ -264,6 +312,13 @@ SEAT_KINDS = (SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE)
 SLOT_CHOICES = (15, 30, 60)
 
 
+class SpaceQuerySet(models.QuerySet):
+    def bookable(self, today: date) -> "SpaceQuerySet":
+        """The spaces that can be booked on `today` (a Paris day): marked bookable, in a place
+        that takes bookings (PlaceQuerySet.bookable)."""
+        return self.filter(is_bookable=True, place__in=Place.objects.bookable(today).values("pk"))
+
+
 class Space(models.Model):
     """A bookable (or not) space inside a place: open-space desks, a room, an office…"""
 
@@ -310,6 +365,8 @@ class Space(models.Model):
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
     )
+
+    objects = SpaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "espace"
