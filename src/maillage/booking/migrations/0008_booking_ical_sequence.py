@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0005_booking_emails'),
+        ('booking', '0007_one_booking_per_person_on_postgresql'),
     ]
 
     operations = [
