@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from maillage.core.validators import SingleLine
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -34,8 +36,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: resident, place manager or Département staff. Logs in with their email."""
 
     email = models.EmailField("adresse électronique", unique=True)
-    first_name = models.CharField("prénom", max_length=150, blank=True)
-    last_name = models.CharField("nom", max_length=150, blank=True)
+    first_name = models.CharField(
+        "prénom", max_length=150, blank=True, validators=[SingleLine("Le prénom")]
+    )
+    last_name = models.CharField(
+        "nom", max_length=150, blank=True, validators=[SingleLine("Le nom")]
+    )
     is_active = models.BooleanField("actif", default=True)
     is_departement_staff = models.BooleanField(
         "agent du Département",

@@ -2,7 +2,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,14 @@ from stdnum.fr import siret as siret_number
 
 from maillage.core.money import CentsField
 from maillage.core.text import fold, with_de
+from maillage.core.validators import (
+    MultiLine,
+    SingleLine,
+    between,
+    euros_between,
+    one_line,
+    real_between,
+)
 from maillage.places import lifecycle, schedule
 from maillage.places.validators import (
     validate_french_phone,
@@ -21,6 +28,14 @@ from maillage.territory.models import Commune
 
 # «Très haut débit» in France: at least 30 Mbit/s down.
 THD_MIN_DOWN_MBPS = 30
+# Domain bounds of what people type (PostgreSQL's column ranges are far wider).
+MAX_MBPS = 100_000
+MAX_NOTICE_HOURS = 30 * 24
+PLACE_NAME_MAX = 150
+SPACE_NAME_MAX = 100
+MAX_CAPACITY = 1_000
+MAX_PRICE_CENTS = 100_000_00
+MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 
 class PlaceStatus(models.TextChoices):
@@ -40,7 +55,7 @@ class Service(models.Model):
     """A service a place offers (tag): meeting rooms, fablab, café, childcare…"""
 
     slug = models.SlugField("identifiant", unique=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=80, unique=True, validators=[SingleLine("Le nom")])
 
     class Meta:
         verbose_name = "service"
@@ -55,7 +70,7 @@ class Equipment(models.Model):
     """Equipment of a space: screen, videoconference, 3D printer…"""
 
     slug = models.SlugField("identifiant", unique=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=80, unique=True, validators=[SingleLine("Le nom")])
 
     class Meta:
         verbose_name = "équipement"
@@ -84,16 +99,18 @@ class PlaceQuerySet(models.QuerySet):
 class Place(models.Model):
     """A tiers-lieu, from the project stage to its closure."""
 
-    name = models.CharField("nom", max_length=150)
+    name = models.CharField("nom", max_length=PLACE_NAME_MAX, validators=[SingleLine("Le nom")])
     slug = models.SlugField("identifiant d'URL", max_length=160, unique=True)
-    description = models.TextField("présentation", blank=True)
-    address = models.CharField("adresse", max_length=200)
+    description = models.TextField(
+        "présentation", blank=True, validators=[MultiLine("La présentation")]
+    )
+    address = models.CharField("adresse", max_length=200, validators=[SingleLine("L'adresse")])
     postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="places", verbose_name="commune"
     )
-    latitude = models.FloatField("latitude")
-    longitude = models.FloatField("longitude")
+    latitude = models.FloatField("latitude", validators=real_between(-90, 90, "La latitude"))
+    longitude = models.FloatField("longitude", validators=real_between(-180, 180, "La longitude"))
     status = models.CharField(
         "statut", max_length=10, choices=PlaceStatus.choices, default=PlaceStatus.PROJECT
     )
@@ -102,7 +119,10 @@ class Place(models.Model):
     website = models.URLField("site web", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField(
-        "téléphone", max_length=20, blank=True, validators=[validate_french_phone]
+        "téléphone",
+        max_length=20,
+        blank=True,
+        validators=[SingleLine("Le téléphone"), validate_french_phone],
     )
     services = models.ManyToManyField(Service, blank=True, verbose_name="services")
     broadband_technology = models.CharField(
@@ -112,9 +132,17 @@ class Place(models.Model):
         default=BroadbandTechnology.UNKNOWN,
     )
     broadband_down_mbps = models.PositiveIntegerField(
-        "débit descendant (Mbit/s)", null=True, blank=True
+        "débit descendant (Mbit/s)",
+        null=True,
+        blank=True,
+        validators=between(0, MAX_MBPS, "Le débit descendant", "Mbit/s"),
     )
-    broadband_up_mbps = models.PositiveIntegerField("débit montant (Mbit/s)", null=True, blank=True)
+    broadband_up_mbps = models.PositiveIntegerField(
+        "débit montant (Mbit/s)",
+        null=True,
+        blank=True,
+        validators=between(0, MAX_MBPS, "Le débit montant", "Mbit/s"),
+    )
     step_free_access = models.BooleanField("accès de plain-pied ou par ascenseur", default=False)
     accessible_toilets = models.BooleanField("toilettes adaptées", default=False)
     hearing_loop = models.BooleanField("boucle à induction magnétique", default=False)
@@ -136,12 +164,13 @@ class Place(models.Model):
     approval_delay_hours = models.PositiveSmallIntegerField(
         "délai de validation (heures)",
         default=48,
-        validators=[MinValueValidator(1, "Le délai de validation est d'au moins 1 heure.")],
+        validators=between(1, MAX_NOTICE_HOURS, "Le délai de validation", "heures"),
         help_text="Une réservation non validée dans ce délai expire et libère le créneau.",
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         "annulation possible jusqu'à (heures avant le début)",
         default=24,
+        validators=between(0, MAX_NOTICE_HOURS, "Le délai d'annulation", "heures"),
     )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -170,6 +199,9 @@ class Place(models.Model):
                 | Q(opening_date__isnull=False),
                 name="place_open_has_opening_date",
                 violation_error_message="Un lieu ouvert ou fermé doit avoir une date d'ouverture.",
+            ),
+            models.CheckConstraint(
+                condition=one_line("name", PLACE_NAME_MAX), name="place_name_one_line"
             ),
         ]
 
@@ -270,28 +302,55 @@ class Space(models.Model):
     place = models.ForeignKey(
         Place, on_delete=models.CASCADE, related_name="spaces", verbose_name="lieu"
     )
-    name = models.CharField("nom", max_length=100)
+    name = models.CharField("nom", max_length=SPACE_NAME_MAX, validators=[SingleLine("Le nom")])
     kind = models.CharField("type", max_length=20, choices=SpaceKind.choices)
     capacity = models.PositiveSmallIntegerField(
         "capacité",
-        validators=[MinValueValidator(1, "La capacité doit être d'au moins 1 poste ou personne.")],
+        validators=between(1, MAX_CAPACITY, "La capacité", "postes ou personnes"),
         help_text="Nombre de postes (espace partagé) ou de personnes.",
     )
     is_bookable = models.BooleanField("réservable", default=True)
-    price_hour_cents = CentsField("prix à l'heure (€)", null=True, blank=True)
-    price_half_day_cents = CentsField("prix à la demi-journée (€)", null=True, blank=True)
-    price_day_cents = CentsField("prix à la journée (€)", null=True, blank=True)
+    price_hour_cents = CentsField(
+        "prix à l'heure (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à l'heure"),
+    )
+    price_half_day_cents = CentsField(
+        "prix à la demi-journée (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à la demi-journée"),
+    )
+    price_day_cents = CentsField(
+        "prix à la journée (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à la journée"),
+    )
     equipment = models.ManyToManyField(Equipment, blank=True, verbose_name="équipements")
-    description = models.TextField("description", blank=True)
+    description = models.TextField(
+        "description", blank=True, validators=[MultiLine("La description")]
+    )
     slot_minutes = models.PositiveSmallIntegerField(
         "pas des créneaux (minutes)", choices=[(m, f"{m} min") for m in SLOT_CHOICES], default=30
     )
-    min_duration_minutes = models.PositiveSmallIntegerField("durée minimale (minutes)", default=30)
+    min_duration_minutes = models.PositiveSmallIntegerField(
+        "durée minimale (minutes)",
+        default=30,
+        validators=between(0, MINUTES_IN_A_WEEK, "La durée minimale", "minutes"),
+    )
     max_duration_minutes = models.PositiveSmallIntegerField(
-        "durée maximale (minutes)", null=True, blank=True, help_text="Vide : sans limite."
+        "durée maximale (minutes)",
+        null=True,
+        blank=True,
+        help_text="Vide : sans limite.",
+        validators=between(1, MINUTES_IN_A_WEEK, "La durée maximale", "minutes"),
     )
     min_notice_minutes = models.PositiveIntegerField(
-        "délai minimal avant le début (minutes)", default=0
+        "délai minimal avant le début (minutes)",
+        default=0,
+        validators=between(0, 366 * 24 * 60, "Le délai minimal avant le début", "minutes"),
     )
     max_advance_days = models.PositiveSmallIntegerField(
         "réservable jusqu'à (jours à l'avance)",
@@ -299,16 +358,19 @@ class Space(models.Model):
         blank=True,
         default=90,
         help_text="Vide : sans limite.",
+        validators=between(0, 2 * 366, "Le délai de réservation", "jours"),
     )
     buffer_before_minutes = models.PositiveSmallIntegerField(
         "temps de préparation avant (minutes)",
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
+        validators=between(0, 24 * 60, "Le temps de préparation", "minutes"),
     )
     buffer_after_minutes = models.PositiveSmallIntegerField(
         "temps de remise en état après (minutes)",
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
+        validators=between(0, 24 * 60, "Le temps de remise en état", "minutes"),
     )
 
     class Meta:
@@ -327,6 +389,20 @@ class Space(models.Model):
                 violation_error_message="La capacité doit être d'au moins 1 poste ou personne.",
             ),
             models.CheckConstraint(condition=Q(kind__in=SpaceKind.values), name="space_kind_known"),
+            models.CheckConstraint(
+                condition=one_line("name", SPACE_NAME_MAX), name="space_name_one_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__lte=MAX_CAPACITY),
+                name="space_capacity_at_most_1000",
+                violation_error_message="La capacité est d'au plus 1\u202f000 postes ou personnes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_hour_cents__lte=MAX_PRICE_CENTS)
+                & Q(price_half_day_cents__lte=MAX_PRICE_CENTS)
+                & Q(price_day_cents__lte=MAX_PRICE_CENTS),
+                name="space_prices_at_most_100000_euros",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -405,7 +481,7 @@ class Closure(models.Model):
     )
     start_date = models.DateField("premier jour")
     end_date = models.DateField("dernier jour")
-    reason = models.CharField("motif", max_length=200)
+    reason = models.CharField("motif", max_length=200, validators=[SingleLine("Le motif")])
 
     class Meta:
         verbose_name = "fermeture exceptionnelle"
@@ -463,8 +539,11 @@ class PlacePhoto(models.Model):
         "description de la photo",
         max_length=200,
         help_text="Ce que montre la photo, pour les personnes qui ne la voient pas.",
+        validators=[SingleLine("La description de la photo")],
     )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField(
+        "ordre", default=0, validators=between(0, 1_000, "L'ordre")
+    )
 
     class Meta:
         verbose_name = "photo"
