@@ -105,7 +105,9 @@ class Place(models.Model):
         "présentation", blank=True, validators=[MultiLine("La présentation")]
     )
     address = models.CharField("adresse", max_length=200, validators=[SingleLine("L'adresse")])
-    postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    postal_code = models.CharField(
+        "code postal", max_length=5, validators=[SingleLine("Le code postal"), validate_postal_code]
+    )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="places", verbose_name="commune"
     )
@@ -115,7 +117,9 @@ class Place(models.Model):
         "statut", max_length=10, choices=PlaceStatus.choices, default=PlaceStatus.PROJECT
     )
     opening_date = models.DateField("date d'ouverture", null=True, blank=True)
-    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[SingleLine("Le SIRET"), validate_siret]
+    )
     website = models.URLField("site web", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField(
@@ -172,7 +176,9 @@ class Place(models.Model):
         default=24,
         validators=between(0, MAX_NOTICE_HOURS, "Le délai d'annulation", "heures"),
     )
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(
+        editable=False, default="", validators=[MultiLine("Le texte de recherche")]
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

@@ -35,7 +35,13 @@ class Commune(models.Model):
         "code INSEE", max_length=5, unique=True, validators=[SingleLine("Le code INSEE")]
     )
     name = models.CharField("nom", max_length=100, validators=[SingleLine("Le nom")])
-    sort_name = models.CharField("nom pour le tri", max_length=100, editable=False, default="")
+    sort_name = models.CharField(
+        "nom pour le tri",
+        max_length=100,
+        editable=False,
+        default="",
+        validators=[SingleLine("Le nom pour le tri")],
+    )
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
     )
