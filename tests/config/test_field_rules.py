@@ -7,8 +7,12 @@ from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.urls import reverse
 
 from maillage.core.validators import FiniteNumber, MultiLine, SingleLine
+from maillage.observatory.forms import ScenarioForm
+from maillage.observatory.models import CandidateSite, Scenario
+from maillage.places.models import Place, Space
 
 # PostgreSQL's ranges (Django's base operations), which SQLite does not enforce.
 COLUMN_RANGES = BaseDatabaseOperations.integer_field_ranges
@@ -153,3 +157,153 @@ def test_the_walk_sees_every_app_with_models():
 def test_every_field_carries_its_rule(name, field):
     missing = faults(field)
     assert not missing, f"{name} needs " + ", ".join(missing)
+
+
+# Entry points: the back-office forms refuse each hostile value with a French message on the
+# field, and write nothing, on both databases.
+
+HOSTILE_TEXT = [
+    ("Atelier\r\nBcc: x@example.org", "ne peut pas contenir de retour à la ligne"),
+    ("Atelier\x00", "Le caractère nul n’est pas autorisé."),  # Django's form fields
+    ("x" * 10_000, "au plus"),
+]
+HOSTILE_REALS = ["inf", "-inf", "nan", "1e308"]
+
+
+def refused(response, field: str, fragment: str) -> None:
+    """The admin answered the form again with `fragment` in `field`'s errors."""
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert field in errors, errors
+    assert any(fragment in message for message in errors[field]), errors[field]
+
+
+def space_data(place, **changes) -> dict:
+    return {
+        "place": str(place.pk),
+        "name": "Salle Hostile",
+        "kind": "meeting_room",
+        "capacity": "8",
+        "is_bookable": "on",
+        "slot_minutes": "30",
+        "min_duration_minutes": "30",
+        "min_notice_minutes": "0",
+        "max_advance_days": "90",
+        "buffer_before_minutes": "0",
+        "buffer_after_minutes": "0",
+        **changes,
+    }
+
+
+def candidate_data(commune, **changes) -> dict:
+    return {
+        "reference": "site-hostile",
+        "name": "Ancien collège",
+        "address": "1 rue de la Paix",
+        "commune": str(commune.pk),
+        "latitude": str(commune.centroid_lat),
+        "longitude": str(commune.centroid_lon),
+        "owner": "departement",
+        "kind": "college",
+        "surface_m2": "400",
+        "estimated_cost_cents": "250000",
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "fragment"), HOSTILE_TEXT)
+@pytest.mark.parametrize("field", ["name", "address"])
+def test_the_place_form_refuses_hostile_text(client, staff_user, place, field, value, fragment):
+    from tests.places.test_admin import change_url, staff_place_form
+
+    client.force_login(staff_user)
+    before = Place.objects.values().get(pk=place.pk)
+    response = client.post(change_url(place), staff_place_form(place, **{field: value}))
+    refused(response, field, fragment)
+    assert Place.objects.values().get(pk=place.pk) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        *[("latitude", value, "Saisissez un nombre") for value in HOSTILE_REALS[:3]],
+        ("latitude", "1e308", "La latitude doit être entre -90 et 90."),
+        ("longitude", "nan", "Saisissez un nombre"),
+        (
+            "broadband_down_mbps",
+            str(2**31),
+            "Le débit descendant doit être entre 0 et 100\u202f000\u00a0Mbit/s.",
+        ),
+        ("broadband_down_mbps", "-1", "supérieure ou égale à 0"),  # Django's form field
+        ("broadband_up_mbps", "1e20", "nombre entier"),
+        ("description", "Bienvenue\x1b[31m", "La présentation ne peut pas contenir"),
+    ],
+)
+def test_the_place_form_refuses_hostile_numbers(client, staff_user, place, field, value, fragment):
+    from tests.places.test_admin import change_url, staff_place_form
+
+    client.force_login(staff_user)
+    before = Place.objects.values().get(pk=place.pk)
+    response = client.post(change_url(place), staff_place_form(place, **{field: value}))
+    refused(response, field, fragment)
+    assert Place.objects.values().get(pk=place.pk) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        *[("name", value, fragment) for value, fragment in HOSTILE_TEXT],
+        ("capacity", str(2**31), "La capacité doit être entre 1 et 1\u202f000"),
+        ("capacity", "inf", "nombre entier"),
+        ("price_hour_cents", "1e20", "Le prix à l'heure doit être entre 0 et 100\u202f000\u00a0€."),
+        ("price_day_cents", "nan", "Montant invalide."),
+        ("min_notice_minutes", str(2**31), "Le délai minimal avant le début doit être"),
+        ("max_advance_days", str(2**15), "Le délai de réservation doit être entre 0 et 732"),
+    ],
+)
+def test_the_space_form_refuses_hostile_values(client, staff_user, place, field, value, fragment):
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:places_space_add"), space_data(place, **{field: value}))
+    refused(response, field, fragment)
+    assert not Space.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        *[(field, value, fragment) for value, fragment in HOSTILE_TEXT for field in ("name",)],
+        ("address", "1 rue\r\nX", "L'adresse ne peut pas contenir de retour à la ligne"),
+        ("address", "x" * 10_000, "au plus 200"),
+        ("surface_m2", str(2**31), "La surface doit être entre 1 et 100\u202f000\u00a0m²."),
+        ("surface_m2", "1e20", "nombre entier"),
+        ("estimated_cost_cents", "1e20", "Le coût estimé doit être entre 0 et"),
+        ("latitude", "nan", "Saisissez un nombre"),
+        ("longitude", "inf", "Saisissez un nombre"),
+        ("notes", "a\x07b", "Les notes ne peuvent pas contenir de caractère de contrôle"),
+    ],
+)
+def test_the_candidate_site_form_refuses_hostile_values(
+    client, staff_user, commune, field, value, fragment
+):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:observatory_candidatesite_add"), candidate_data(commune, **{field: value})
+    )
+    refused(response, field, fragment)
+    assert not CandidateSite.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "fragment"), HOSTILE_TEXT)
+def test_the_scenario_form_refuses_a_hostile_name(staff_user, place, value, fragment):
+    Place.objects.filter(pk=place.pk).update(status="project", opening_date=None)
+    form = ScenarioForm(
+        data={"name": value, "threshold_minutes": "15", "project_places": [place.pk]}
+    )
+    assert not form.is_valid()
+    assert any(fragment in message for message in form.errors["name"]), form.errors
+    assert not Scenario.objects.exists()

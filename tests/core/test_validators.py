@@ -3,6 +3,7 @@ import math
 import pytest
 from django.core.exceptions import ValidationError
 
+from maillage.core.money import EurosField
 from maillage.core.validators import (
     FiniteNumber,
     MultiLine,
@@ -100,3 +101,20 @@ def test_validators_compare_by_value_so_migrations_stay_stable():
     assert SingleLine("Le nom") == SingleLine("Le nom") != SingleLine("L'adresse")
     assert MultiLine("Les notes") == MultiLine("Les notes")
     assert FiniteNumber("Le poids") == FiniteNumber("Le poids")
+
+
+def test_the_verb_agrees_with_a_plural_subject():
+    assert run([MultiLine("Les notes")], "\x00") == [
+        "Les notes ne peuvent pas contenir de caractère de contrôle "
+        "(seuls les retours à la ligne et les tabulations sont admis)."
+    ]
+    assert run([SingleLine("Les codes postaux")], "\n") == [
+        "Les codes postaux ne peuvent pas contenir de retour à la ligne "
+        "ni de caractère de contrôle."
+    ]
+
+
+@pytest.mark.parametrize("typed", ["nan", "inf", "-Infinity", "sNaN"])
+def test_euros_typed_as_a_non_finite_number_are_refused_not_a_crash(typed):
+    with pytest.raises(ValidationError, match="Montant invalide."):
+        EurosField(required=False).clean(typed)

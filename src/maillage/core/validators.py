@@ -33,6 +33,11 @@ def french_number(value: float) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def _cannot(subject: str) -> str:
+    """«Le nom ne peut pas», «Les notes ne peuvent pas»: the verb agrees with the subject."""
+    return f"{subject} ne peuvent pas" if subject.startswith("Les ") else f"{subject} ne peut pas"
+
+
 @deconstructible
 class SingleLine:
     """One line of text (a name, an address): no line break, tab, NUL or other control.
@@ -46,7 +51,7 @@ class SingleLine:
     def __call__(self, value: str) -> None:
         if LINE_BREAKING.search(str(value)):
             raise ValidationError(
-                f"{self.subject} ne peut pas contenir de retour à la ligne "
+                f"{_cannot(self.subject)} contenir de retour à la ligne "
                 "ni de caractère de contrôle.",
                 code="control_character",
             )
@@ -65,7 +70,7 @@ class MultiLine:
     def __call__(self, value: str) -> None:
         if CONTROL_IN_TEXT.search(str(value)):
             raise ValidationError(
-                f"{self.subject} ne peut pas contenir de caractère de contrôle "
+                f"{_cannot(self.subject)} contenir de caractère de contrôle "
                 "(seuls les retours à la ligne et les tabulations sont admis).",
                 code="control_character",
             )
