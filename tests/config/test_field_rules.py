@@ -4,6 +4,7 @@ SQLite and PostgreSQL. A new field without its rule fails here, named."""
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -307,3 +308,15 @@ def test_the_scenario_form_refuses_a_hostile_name(staff_user, place, value, frag
     assert not form.is_valid()
     assert any(fragment in message for message in form.errors["name"]), form.errors
     assert not Scenario.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_account_name_is_one_line(django_user_model):
+    with pytest.raises(ValidationError) as error:
+        django_user_model.objects.create_user(
+            "jean@example.org", "un mot de passe solide", first_name="Jean\r\nBcc: x@example.org"
+        )
+    assert error.value.message_dict["first_name"] == [
+        "Le prénom ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
+    ]
+    assert not django_user_model.objects.exists()
