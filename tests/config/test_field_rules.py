@@ -320,3 +320,17 @@ def test_an_account_name_is_one_line(django_user_model):
         "Le prénom ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
     ]
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_proposed_scenario_with_a_hostile_name_runs_no_model(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("observatory:scenario_propose"),
+        {"name": "Plan\r\nB", "model": "mclp", "p": "2", "threshold_minutes": "15"},
+    )
+    assert response.status_code == 400
+    assert response.context["model_form"].errors["name"] == [
+        "Le nom ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
+    ]
+    assert not Scenario.objects.exists()

@@ -78,9 +78,19 @@ def test_between_names_the_field_and_the_range(value):
     ]
 
 
-@pytest.mark.parametrize("value", [math.inf, math.nan, 1e308, -91.0])
-def test_real_between_refuses_non_finite_and_out_of_range(value):
-    assert run(real_between(-90, 90, "La latitude"), value)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (math.inf, "La latitude doit être un nombre fini."),
+        (-math.inf, "La latitude doit être un nombre fini."),
+        (math.nan, "La latitude doit être un nombre fini."),
+        (1e308, "La latitude doit être entre -90 et 90."),
+        (-91.0, "La latitude doit être entre -90 et 90."),
+    ],
+)
+def test_real_between_gives_one_message_per_fault(value, message):
+    assert run(real_between(-90, 90, "La latitude"), value) == [message]
+    assert run(real_between(-90, 90, "La latitude"), 48.8) == []
 
 
 def test_euros_between_speaks_in_euros_of_an_amount_in_cents():

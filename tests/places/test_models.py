@@ -145,7 +145,7 @@ def test_a_description_keeps_its_lines_but_not_nul(commune):
 def test_place_numbers_are_finite_and_bounded(commune, fields, field, message):
     with pytest.raises(ValidationError) as error:
         make_place(commune, **fields)
-    assert message in error.value.message_dict[field]
+    assert error.value.message_dict[field] == [message]
     assert not Place.objects.exists()
 
 

@@ -104,9 +104,28 @@ def between(low: float, high: float, subject: str, unit: str = "") -> list:
     return [MinValueValidator(low, message), MaxValueValidator(high, message)]
 
 
+class RealAtLeast(MinValueValidator):
+    """MinValueValidator leaving infinities and NaN to FiniteNumber: one message each."""
+
+    def compare(self, a, b):
+        return math.isfinite(a) and a < b
+
+
+class RealAtMost(MaxValueValidator):
+    """MaxValueValidator leaving infinities and NaN to FiniteNumber: one message each."""
+
+    def compare(self, a, b):
+        return math.isfinite(a) and a > b
+
+
 def real_between(low: float, high: float, subject: str, unit: str = "") -> list:
     """`between` for a FloatField, which also refuses infinities and NaN."""
-    return [FiniteNumber(subject), *between(low, high, subject, unit)]
+    at_least, at_most = between(low, high, subject, unit)
+    return [
+        FiniteNumber(subject),
+        RealAtLeast(low, at_least.message),
+        RealAtMost(high, at_most.message),
+    ]
 
 
 def euros_between(low_cents: int, high_cents: int, subject: str) -> list:

@@ -261,7 +261,13 @@ class Place(models.Model):
             errors.setdefault("opening_date", []).append(
                 "Un lieu ouvert ou fermé doit avoir une date d'ouverture."
             )
-        located = self.latitude is not None and self.longitude is not None
+        # Only a real point is looked for in the commune (NaN compares false).
+        located = (
+            self.latitude is not None
+            and self.longitude is not None
+            and -90 <= self.latitude <= 90
+            and -180 <= self.longitude <= 180
+        )
         if self.commune_id and located and not self.commune.contains(self.latitude, self.longitude):
             errors.setdefault("latitude", []).append(
                 f"Le point ({self.latitude:.5f}, {self.longitude:.5f}) n'est pas "
