@@ -4,7 +4,8 @@ SQLite and PostgreSQL. A new field without its rule fails here, named."""
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -334,3 +335,68 @@ def test_a_proposed_scenario_with_a_hostile_name_runs_no_model(client, staff_use
         "Le nom ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
     ]
     assert not Scenario.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_sign_up_refuses_a_name_on_two_lines(client, django_user_model, field):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "camille@exemple.test",
+            "first_name": "Camille",
+            "last_name": "Martin",
+            "password1": "un mot de passe bien long 92",
+            "password2": "un mot de passe bien long 92",
+            field: "Camille\r\nBcc: x@example.org",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        f"{'Le prénom' if field == 'first_name' else 'Le nom'} ne peut pas contenir "
+        "de retour à la ligne ni de caractère de contrôle."
+    ]
+    assert not django_user_model.objects.exists()
+
+
+def hostile_value(field) -> str | None:
+    """A value each field's rule refuses but Django's form fields let through to the model."""
+    if field.choices or isinstance(field, FORMATTED_TEXT):
+        return None
+    if isinstance(field, models.CharField | models.TextField):
+        return "A\x1b[31mB"  # an escape sequence: a control character other than NUL
+    if isinstance(field, models.IntegerField):
+        return str(2**31)
+    if isinstance(field, models.FloatField):
+        return "1e308"
+    return None
+
+
+@pytest.mark.django_db
+def test_every_back_office_form_refuses_hostile_values(rf, staff_user):
+    """The kind, at the entry point: each admin form of the project reaches its model's rules."""
+    request = rf.get("/")
+    request.user = staff_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("maillage."):
+            continue
+        form_class = model_admin.get_form(request)
+        targets = {}
+        for name in form_class.base_fields:
+            label = f"{model._meta.app_label}.{model.__name__}.{name}"
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            value = None if label in PENDING | EXEMPT else hostile_value(field)
+            if value is not None:
+                targets[name] = value
+        if not targets:  # a read-only admin (communes)
+            continue
+        form = form_class(data=targets)
+        assert not form.is_valid()
+        for name in targets:
+            assert name in form.errors, f"{model.__name__} admin accepts a hostile {name}"
+            checked += 1
+    assert checked >= 20
