@@ -1,5 +1,5 @@
-"""Every stored field of the project carries its rule, so that every entry point (admin and
-page forms, API, imports, commands: all go through `full_clean`) refuses the same values on
+"""Every stored field of the project carries its rule, so that every entry point validating
+through the model (`full_clean`: ModelForms, the admin, services) refuses the same values on
 SQLite and PostgreSQL. A new field without its rule fails here, named."""
 
 import pytest
@@ -15,6 +15,7 @@ from maillage.core.validators import FiniteNumber, MultiLine, SingleLine
 from maillage.observatory.forms import ScenarioForm
 from maillage.observatory.models import CandidateSite, Scenario
 from maillage.places.models import Place, Space
+from tests.places.test_admin import change_url, staff_place_form
 
 # PostgreSQL's ranges (Django's base operations), which SQLite does not enforce.
 COLUMN_RANGES = BaseDatabaseOperations.integer_field_ranges
@@ -217,8 +218,6 @@ def candidate_data(commune, **changes) -> dict:
 @pytest.mark.parametrize(("value", "fragment"), HOSTILE_TEXT)
 @pytest.mark.parametrize("field", ["name", "address"])
 def test_the_place_form_refuses_hostile_text(client, staff_user, place, field, value, fragment):
-    from tests.places.test_admin import change_url, staff_place_form
-
     client.force_login(staff_user)
     before = Place.objects.values().get(pk=place.pk)
     response = client.post(change_url(place), staff_place_form(place, **{field: value}))
@@ -244,8 +243,6 @@ def test_the_place_form_refuses_hostile_text(client, staff_user, place, field, v
     ],
 )
 def test_the_place_form_refuses_hostile_numbers(client, staff_user, place, field, value, fragment):
-    from tests.places.test_admin import change_url, staff_place_form
-
     client.force_login(staff_user)
     before = Place.objects.values().get(pk=place.pk)
     response = client.post(change_url(place), staff_place_form(place, **{field: value}))

@@ -21,11 +21,6 @@ LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Multi-line text keeps tabs and line breaks (browsers send a textarea's lines as CRLF).
 CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-# PostgreSQL's integer column ranges, which SQLite does not enforce.
-SMALLINT_MAX = 2**15 - 1
-INTEGER_MAX = 2**31 - 1
-BIGINT_MAX = 2**63 - 1
-
 
 def french_number(value: float) -> str:
     """«100 000», «2,5»: French digit grouping (narrow no-break space) and decimal comma."""
