@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from maillage.booking import notifications, services
 from maillage.booking.models import Booking, BookingEmail, CalendarFeed
-from maillage.core.text_validators import has_control_characters
+from maillage.core.text import has_control_characters
 from maillage.web.templatetags.maillage import date_fr
 from tests.booking.conftest import NOW, paris
 

@@ -16,7 +16,7 @@ from django.urls import Resolver404, resolve
 
 from maillage.accounts.models import User
 from maillage.accounts.services import VERIFICATION_MAX_AGE
-from maillage.core.text_validators import single_line
+from maillage.core.text import single_line
 
 
 def send_templated_email(template_prefix: str, to: str, context: dict) -> None:

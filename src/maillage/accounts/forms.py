@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 
 from maillage.accounts import services
 from maillage.accounts.models import User
-from maillage.core.text_validators import validate_person_name
+from maillage.core.validators import PersonName
 
 # The rules of AUTH_PASSWORD_VALIDATORS, in plain words.
 RULES_HELP = (
@@ -45,14 +45,14 @@ class SignupForm(forms.Form):
         label="Prénom",
         required=False,
         max_length=150,
-        validators=[validate_person_name],
+        validators=[PersonName("Le prénom")],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label="Nom",
         required=False,
         max_length=150,
-        validators=[validate_person_name],
+        validators=[PersonName("Le nom")],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = password_field("Mot de passe", "new-password", RULES_HELP)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from maillage.core.text_validators import validate_person_name
+from maillage.core.validators import PersonName
 
 
 class UserManager(BaseUserManager):
@@ -37,10 +37,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("adresse électronique", unique=True)
     first_name = models.CharField(
-        "prénom", max_length=150, blank=True, validators=[validate_person_name]
+        "prénom", max_length=150, blank=True, validators=[PersonName("Le prénom")]
     )
     last_name = models.CharField(
-        "nom", max_length=150, blank=True, validators=[validate_person_name]
+        "nom", max_length=150, blank=True, validators=[PersonName("Le nom")]
     )
     is_active = models.BooleanField("actif", default=True)
     is_departement_staff = models.BooleanField(

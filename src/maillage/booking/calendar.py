@@ -16,7 +16,7 @@ from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress
 
 from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
-from maillage.core.text_validators import single_line
+from maillage.core.text import single_line
 
 PRODID = "-//Maillage//Reservations tiers-lieux//FR"
 UID_DOMAIN = "maillage.fr"

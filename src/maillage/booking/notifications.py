@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from maillage.booking import calendar, sql
 from maillage.booking.models import Booking, BookingEmail, BookingStatus
-from maillage.core.text_validators import single_line
+from maillage.core.text import single_line
 
 
 @dataclass(frozen=True)

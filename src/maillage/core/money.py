@@ -33,6 +33,8 @@ class EurosField(forms.DecimalField):
         euros = super().to_python(value)
         if euros is None:
             return None
+        if not euros.is_finite():
+            raise ValidationError("Montant invalide.", code="invalid")
         try:
             return int((euros / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         except InvalidOperation as error:

@@ -1,5 +1,14 @@
+import re
 import unicodedata
 
+# Unicode controls (C0, DEL, C1) and the line and paragraph separators: none belongs in one line
+# (a CR/LF in a name breaks email headers and iCalendar lines).
+LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What turns a name into a link in a mail client: a scheme, «www.», or a domain-like word.
+LINK = re.compile(
+    r"://|\bwww\.|\b[a-z][a-z0-9+.-]*:[/\\]|\b[\w-]+\.[a-z]{2,24}\b",
+    re.IGNORECASE,
+)
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 
 
@@ -17,3 +26,22 @@ def with_de(name: str) -> str:
 def count(number: int, singular: str, plural: str | None = None) -> str:
     """«1 site», «3 sites»: in French, 0 and 1 take the singular."""
     return f"{number} {singular if abs(number) < 2 else plural or singular + 's'}"
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a control character (NUL, CR, LF, tab, DEL, C1…) or a line or
+    paragraph separator."""
+    return bool(LINE_BREAKING.search(text))
+
+
+def single_line(text: str) -> str:
+    """`text` on one line: every run of whitespace or control characters becomes one space,
+    the ends trimmed. For text placed in a header or a one-line field (RFC 5322 subjects,
+    RFC 5545 calendar names), where CR/LF would break the format."""
+    return " ".join(LINE_BREAKING.sub(" ", text).split())
+
+
+def looks_like_link(text: str) -> bool:
+    """Whether `text` holds something a mail client would show as a link: «://», «www.», a
+    scheme such as «http:/» or a word ending in a domain such as «exemple.fr»."""
+    return bool(LINK.search(text))

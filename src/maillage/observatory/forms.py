@@ -77,6 +77,12 @@ class ModelRunForm(forms.Form):
         initial=True,
     )
 
+    def clean_name(self):
+        # The scenario's own rule, checked before any model runs.
+        name = self.cleaned_data["name"]
+        Scenario._meta.get_field("name").run_validators(name)
+        return name
+
     def clean(self):
         cleaned = super().clean()
         model = cleaned.get("model")

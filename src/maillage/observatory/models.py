@@ -1,12 +1,29 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from maillage.core.money import CentsField
+from maillage.core.validators import (
+    MultiLine,
+    SingleLine,
+    between,
+    euros_between,
+    one_line,
+    real_between,
+)
 from maillage.places.models import Place, PlaceStatus
 from maillage.territory.models import Commune
+
+# Domain bounds of what staff type or import (PostgreSQL's column ranges are far wider).
+CANDIDATE_NAME_MAX = 150
+CANDIDATE_ADDRESS_MAX = 200
+MAX_SURFACE_M2 = 100_000
+MAX_COST_CENTS = 1_000_000_000_00  # 1 billion euros
+MAX_POINT_WEIGHT = 1_000_000  # inhabitants of one demand point
+# Lambert-93 (EPSG:2154) projected bounds over metropolitan France, in metres.
+LAMBERT93_X = (-400_000, 1_300_000)
+LAMBERT93_Y = (6_000_000, 7_200_000)
 
 
 class SiteOwner(models.TextChoices):
@@ -36,22 +53,32 @@ class CandidateSite(models.Model):
         unique=True,
         help_text="Identifiant stable dans l'inventaire (sert aux imports successifs).",
     )
-    name = models.CharField("nom", max_length=150)
-    address = models.CharField("adresse", max_length=200, blank=True)
+    name = models.CharField("nom", max_length=CANDIDATE_NAME_MAX, validators=[SingleLine("Le nom")])
+    address = models.CharField(
+        "adresse",
+        max_length=CANDIDATE_ADDRESS_MAX,
+        blank=True,
+        validators=[SingleLine("L'adresse")],
+    )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="candidate_sites", verbose_name="commune"
     )
-    latitude = models.FloatField("latitude")
-    longitude = models.FloatField("longitude")
+    latitude = models.FloatField("latitude", validators=real_between(-90, 90, "La latitude"))
+    longitude = models.FloatField("longitude", validators=real_between(-180, 180, "La longitude"))
     owner = models.CharField("propriétaire", max_length=20, choices=SiteOwner.choices)
     kind = models.CharField("type de site", max_length=20, choices=SiteKind.choices)
     surface_m2 = models.PositiveIntegerField(
-        "surface (m²)", validators=[MinValueValidator(1, "La surface doit être d'au moins 1 m².")]
+        "surface (m²)", validators=between(1, MAX_SURFACE_M2, "La surface", "m²")
     )
     available_from = models.DateField("disponible à partir du", null=True, blank=True)
     thd_available = models.BooleanField("très haut débit disponible", default=False)
-    estimated_cost_cents = CentsField("coût estimé de transformation (€)", null=True, blank=True)
-    notes = models.TextField("notes", blank=True)
+    estimated_cost_cents = CentsField(
+        "coût estimé de transformation (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_COST_CENTS, "Le coût estimé"),
+    )
+    notes = models.TextField("notes", blank=True, validators=[MultiLine("Les notes")])
     is_fictional = models.BooleanField("exemple fictif", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -63,6 +90,16 @@ class CandidateSite(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(surface_m2__gte=1), name="candidate_surface_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(surface_m2__lte=MAX_SURFACE_M2)
+                & Q(estimated_cost_cents__lte=MAX_COST_CENTS),
+                name="candidate_surface_and_cost_bounded",
+            ),
+            models.CheckConstraint(
+                condition=one_line("name", CANDIDATE_NAME_MAX)
+                & one_line("address", CANDIDATE_ADDRESS_MAX),
+                name="candidate_name_and_address_one_line",
             ),
             models.CheckConstraint(
                 condition=Q(owner__in=SiteOwner.values), name="candidate_owner_known"
@@ -91,12 +128,14 @@ class SitingModel(models.TextChoices):
 class Scenario(models.Model):
     """A set of sites to open, compared with today's network."""
 
-    name = models.CharField("nom", max_length=150)
-    description = models.TextField("description", blank=True)
+    name = models.CharField("nom", max_length=150, validators=[SingleLine("Le nom")])
+    description = models.TextField(
+        "description", blank=True, validators=[MultiLine("La description")]
+    )
     threshold_minutes = models.PositiveSmallIntegerField(
         "seuil d'accès (minutes à pied)",
         default=15,
-        validators=[MinValueValidator(1, "Le seuil doit être d'au moins 1 minute.")],
+        validators=between(1, 240, "Le seuil", "minutes"),
     )
     candidate_sites = models.ManyToManyField(
         CandidateSite, blank=True, related_name="scenarios", verbose_name="sites candidats retenus"
@@ -147,10 +186,17 @@ class PopulationSource(models.TextChoices):
 class PopulationLayer(models.Model):
     """A finer population layer replacing the communes' populations spread over a grid."""
 
-    name = models.CharField("nom", max_length=150)
+    name = models.CharField("nom", max_length=150, validators=[SingleLine("Le nom")])
     source = models.CharField("source", max_length=20, choices=PopulationSource.choices)
-    departement = models.CharField("département", max_length=3)
-    cell_m = models.FloatField("côté des carreaux (m)", null=True, blank=True)
+    departement = models.CharField(
+        "département", max_length=3, validators=[SingleLine("Le département")]
+    )
+    cell_m = models.FloatField(
+        "côté des carreaux (m)",
+        null=True,
+        blank=True,
+        validators=real_between(1, 100_000, "Le côté des carreaux", "m"),
+    )
     is_active = models.BooleanField("utilisée par l'observatoire", default=True)
     imported_at = models.DateTimeField("importée le", auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -181,16 +227,20 @@ class PopulationPoint(models.Model):
     """A demand point of a population layer, in Lambert-93 metres."""
 
     layer = models.ForeignKey(PopulationLayer, on_delete=models.CASCADE, related_name="points")
-    x = models.FloatField()
-    y = models.FloatField()
-    weight = models.FloatField(validators=[MinValueValidator(0)])
+    x = models.FloatField(validators=real_between(*LAMBERT93_X, "L'abscisse x (Lambert-93)", "m"))
+    y = models.FloatField(validators=real_between(*LAMBERT93_Y, "L'ordonnée y (Lambert-93)", "m"))
+    weight = models.FloatField(validators=real_between(0, MAX_POINT_WEIGHT, "Le poids"))
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(weight__gte=0), name="population_point_weight_positive"
-            )
+            ),
+            # Also refuses infinity and, on PostgreSQL, NaN (greater than every number there).
+            models.CheckConstraint(
+                condition=Q(weight__lte=MAX_POINT_WEIGHT), name="population_point_weight_bounded"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,14 @@ from stdnum.fr import siret as siret_number
 
 from maillage.core.money import CentsField
 from maillage.core.text import fold, with_de
+from maillage.core.validators import (
+    MultiLine,
+    SingleLine,
+    between,
+    euros_between,
+    one_line,
+    real_between,
+)
 from maillage.places import lifecycle, schedule
 from maillage.places.validators import (
     validate_french_phone,
@@ -24,6 +31,13 @@ THD_MIN_DOWN_MBPS = 30
 # A place's booking terms stay within these (hours): two weeks to decide, a month's notice.
 MAX_APPROVAL_DELAY_HOURS = 14 * 24
 MAX_CANCELLATION_NOTICE_HOURS = 30 * 24
+# Domain bounds of what people type (PostgreSQL's column ranges are far wider).
+MAX_MBPS = 100_000
+PLACE_NAME_MAX = 150
+SPACE_NAME_MAX = 100
+MAX_CAPACITY = 1_000
+MAX_PRICE_CENTS = 100_000_00
+MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 
 class PlaceStatus(models.TextChoices):
@@ -43,7 +57,7 @@ class Service(models.Model):
     """A service a place offers (tag): meeting rooms, fablab, café, childcare…"""
 
     slug = models.SlugField("identifiant", unique=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=80, unique=True, validators=[SingleLine("Le nom")])
 
     class Meta:
         verbose_name = "service"
@@ -58,7 +72,7 @@ class Equipment(models.Model):
     """Equipment of a space: screen, videoconference, 3D printer…"""
 
     slug = models.SlugField("identifiant", unique=True)
-    name = models.CharField("nom", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=80, unique=True, validators=[SingleLine("Le nom")])
 
     class Meta:
         verbose_name = "équipement"
@@ -91,25 +105,34 @@ class PlaceQuerySet(models.QuerySet):
 class Place(models.Model):
     """A tiers-lieu, from the project stage to its closure."""
 
-    name = models.CharField("nom", max_length=150)
+    name = models.CharField("nom", max_length=PLACE_NAME_MAX, validators=[SingleLine("Le nom")])
     slug = models.SlugField("identifiant d'URL", max_length=160, unique=True)
-    description = models.TextField("présentation", blank=True)
-    address = models.CharField("adresse", max_length=200)
-    postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    description = models.TextField(
+        "présentation", blank=True, validators=[MultiLine("La présentation")]
+    )
+    address = models.CharField("adresse", max_length=200, validators=[SingleLine("L'adresse")])
+    postal_code = models.CharField(
+        "code postal", max_length=5, validators=[SingleLine("Le code postal"), validate_postal_code]
+    )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="places", verbose_name="commune"
     )
-    latitude = models.FloatField("latitude")
-    longitude = models.FloatField("longitude")
+    latitude = models.FloatField("latitude", validators=real_between(-90, 90, "La latitude"))
+    longitude = models.FloatField("longitude", validators=real_between(-180, 180, "La longitude"))
     status = models.CharField(
         "statut", max_length=10, choices=PlaceStatus.choices, default=PlaceStatus.PROJECT
     )
     opening_date = models.DateField("date d'ouverture", null=True, blank=True)
-    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[SingleLine("Le SIRET"), validate_siret]
+    )
     website = models.URLField("site web", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField(
-        "téléphone", max_length=20, blank=True, validators=[validate_french_phone]
+        "téléphone",
+        max_length=20,
+        blank=True,
+        validators=[SingleLine("Le téléphone"), validate_french_phone],
     )
     services = models.ManyToManyField(Service, blank=True, verbose_name="services")
     broadband_technology = models.CharField(
@@ -119,9 +142,17 @@ class Place(models.Model):
         default=BroadbandTechnology.UNKNOWN,
     )
     broadband_down_mbps = models.PositiveIntegerField(
-        "débit descendant (Mbit/s)", null=True, blank=True
+        "débit descendant (Mbit/s)",
+        null=True,
+        blank=True,
+        validators=between(0, MAX_MBPS, "Le débit descendant", "Mbit/s"),
     )
-    broadband_up_mbps = models.PositiveIntegerField("débit montant (Mbit/s)", null=True, blank=True)
+    broadband_up_mbps = models.PositiveIntegerField(
+        "débit montant (Mbit/s)",
+        null=True,
+        blank=True,
+        validators=between(0, MAX_MBPS, "Le débit montant", "Mbit/s"),
+    )
     step_free_access = models.BooleanField("accès de plain-pied ou par ascenseur", default=False)
     accessible_toilets = models.BooleanField("toilettes adaptées", default=False)
     hearing_loop = models.BooleanField("boucle à induction magnétique", default=False)
@@ -144,32 +175,20 @@ class Place(models.Model):
     approval_delay_hours = models.PositiveSmallIntegerField(
         "délai de validation (heures)",
         default=48,
-        validators=[
-            MinValueValidator(1, "Le délai de validation est d'au moins 1 heure."),
-            MaxValueValidator(
-                MAX_APPROVAL_DELAY_HOURS,
-                f"Le délai de validation est d'au plus {MAX_APPROVAL_DELAY_HOURS} heures "
-                "(14 jours).",
-            ),
-        ],
+        validators=between(1, MAX_APPROVAL_DELAY_HOURS, "Le délai de validation", "heures"),
         help_text=f"De 1 à {MAX_APPROVAL_DELAY_HOURS} heures. Une réservation non validée "
         "dans ce délai, ou au plus tard à son début, expire et libère le créneau.",
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         "annulation possible jusqu'à (heures avant le début)",
         default=24,
-        validators=[
-            MinValueValidator(0, "Le préavis d'annulation ne peut pas être négatif."),
-            MaxValueValidator(
-                MAX_CANCELLATION_NOTICE_HOURS,
-                f"Le préavis d'annulation est d'au plus {MAX_CANCELLATION_NOTICE_HOURS} heures "
-                "(30 jours).",
-            ),
-        ],
+        validators=between(0, MAX_CANCELLATION_NOTICE_HOURS, "Le préavis d'annulation", "heures"),
         help_text=f"De 0 à {MAX_CANCELLATION_NOTICE_HOURS} heures. Jusque-là, la personne "
         "annule elle-même une réservation confirmée ; ensuite, elle contacte le lieu.",
     )
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(
+        editable=False, default="", validators=[MultiLine("Le texte de recherche")]
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -209,6 +228,9 @@ class Place(models.Model):
                 name="place_cancellation_notice_in_range",
                 violation_error_message=f"Le préavis d'annulation va de 0 à "
                 f"{MAX_CANCELLATION_NOTICE_HOURS} heures.",
+            ),
+            models.CheckConstraint(
+                condition=one_line("name", PLACE_NAME_MAX), name="place_name_one_line"
             ),
         ]
 
@@ -271,7 +293,13 @@ class Place(models.Model):
             errors.setdefault("opening_date", []).append(
                 "Un lieu ouvert ou fermé doit avoir une date d'ouverture."
             )
-        located = self.latitude is not None and self.longitude is not None
+        # Only a real point is looked for in the commune (NaN compares false).
+        located = (
+            self.latitude is not None
+            and self.longitude is not None
+            and -90 <= self.latitude <= 90
+            and -180 <= self.longitude <= 180
+        )
         if self.commune_id and located and not self.commune.contains(self.latitude, self.longitude):
             errors.setdefault("latitude", []).append(
                 f"Le point ({self.latitude:.5f}, {self.longitude:.5f}) n'est pas "
@@ -325,28 +353,55 @@ class Space(models.Model):
     place = models.ForeignKey(
         Place, on_delete=models.CASCADE, related_name="spaces", verbose_name="lieu"
     )
-    name = models.CharField("nom", max_length=100)
+    name = models.CharField("nom", max_length=SPACE_NAME_MAX, validators=[SingleLine("Le nom")])
     kind = models.CharField("type", max_length=20, choices=SpaceKind.choices)
     capacity = models.PositiveSmallIntegerField(
         "capacité",
-        validators=[MinValueValidator(1, "La capacité doit être d'au moins 1 poste ou personne.")],
+        validators=between(1, MAX_CAPACITY, "La capacité", "postes ou personnes"),
         help_text="Nombre de postes (espace partagé) ou de personnes.",
     )
     is_bookable = models.BooleanField("réservable", default=True)
-    price_hour_cents = CentsField("prix à l'heure (€)", null=True, blank=True)
-    price_half_day_cents = CentsField("prix à la demi-journée (€)", null=True, blank=True)
-    price_day_cents = CentsField("prix à la journée (€)", null=True, blank=True)
+    price_hour_cents = CentsField(
+        "prix à l'heure (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à l'heure"),
+    )
+    price_half_day_cents = CentsField(
+        "prix à la demi-journée (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à la demi-journée"),
+    )
+    price_day_cents = CentsField(
+        "prix à la journée (€)",
+        null=True,
+        blank=True,
+        validators=euros_between(0, MAX_PRICE_CENTS, "Le prix à la journée"),
+    )
     equipment = models.ManyToManyField(Equipment, blank=True, verbose_name="équipements")
-    description = models.TextField("description", blank=True)
+    description = models.TextField(
+        "description", blank=True, validators=[MultiLine("La description")]
+    )
     slot_minutes = models.PositiveSmallIntegerField(
         "pas des créneaux (minutes)", choices=[(m, f"{m} min") for m in SLOT_CHOICES], default=30
     )
-    min_duration_minutes = models.PositiveSmallIntegerField("durée minimale (minutes)", default=30)
+    min_duration_minutes = models.PositiveSmallIntegerField(
+        "durée minimale (minutes)",
+        default=30,
+        validators=between(0, MINUTES_IN_A_WEEK, "La durée minimale", "minutes"),
+    )
     max_duration_minutes = models.PositiveSmallIntegerField(
-        "durée maximale (minutes)", null=True, blank=True, help_text="Vide : sans limite."
+        "durée maximale (minutes)",
+        null=True,
+        blank=True,
+        help_text="Vide : sans limite.",
+        validators=between(1, MINUTES_IN_A_WEEK, "La durée maximale", "minutes"),
     )
     min_notice_minutes = models.PositiveIntegerField(
-        "délai minimal avant le début (minutes)", default=0
+        "délai minimal avant le début (minutes)",
+        default=0,
+        validators=between(0, 366 * 24 * 60, "Le délai minimal avant le début", "minutes"),
     )
     max_advance_days = models.PositiveSmallIntegerField(
         "réservable jusqu'à (jours à l'avance)",
@@ -354,16 +409,19 @@ class Space(models.Model):
         blank=True,
         default=90,
         help_text="Vide : sans limite.",
+        validators=between(0, 2 * 366, "Le délai de réservation", "jours"),
     )
     buffer_before_minutes = models.PositiveSmallIntegerField(
         "temps de préparation avant (minutes)",
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
+        validators=between(0, 24 * 60, "Le temps de préparation", "minutes"),
     )
     buffer_after_minutes = models.PositiveSmallIntegerField(
         "temps de remise en état après (minutes)",
         default=0,
         help_text="Salles et bureaux seulement : entre deux réservations.",
+        validators=between(0, 24 * 60, "Le temps de remise en état", "minutes"),
     )
 
     objects = SpaceQuerySet.as_manager()
@@ -384,6 +442,20 @@ class Space(models.Model):
                 violation_error_message="La capacité doit être d'au moins 1 poste ou personne.",
             ),
             models.CheckConstraint(condition=Q(kind__in=SpaceKind.values), name="space_kind_known"),
+            models.CheckConstraint(
+                condition=one_line("name", SPACE_NAME_MAX), name="space_name_one_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__lte=MAX_CAPACITY),
+                name="space_capacity_at_most_1000",
+                violation_error_message="La capacité est d'au plus 1\u202f000 postes ou personnes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_hour_cents__lte=MAX_PRICE_CENTS)
+                & Q(price_half_day_cents__lte=MAX_PRICE_CENTS)
+                & Q(price_day_cents__lte=MAX_PRICE_CENTS),
+                name="space_prices_at_most_100000_euros",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -462,7 +534,7 @@ class Closure(models.Model):
     )
     start_date = models.DateField("premier jour")
     end_date = models.DateField("dernier jour")
-    reason = models.CharField("motif", max_length=200)
+    reason = models.CharField("motif", max_length=200, validators=[SingleLine("Le motif")])
 
     class Meta:
         verbose_name = "fermeture exceptionnelle"
@@ -520,8 +592,11 @@ class PlacePhoto(models.Model):
         "description de la photo",
         max_length=200,
         help_text="Ce que montre la photo, pour les personnes qui ne la voient pas.",
+        validators=[SingleLine("La description de la photo")],
     )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField(
+        "ordre", default=0, validators=between(0, 1_000, "L'ordre")
+    )
 
     class Meta:
         verbose_name = "photo"

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret
 
-FRENCH_PHONE = re.compile(r"^(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}$")
-POSTAL_CODE = re.compile(r"^\d{5}$")
+FRENCH_PHONE = re.compile(r"(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}")
+POSTAL_CODE = re.compile(r"\d{5}")
 
 
 def validate_siret(value: str) -> None:
@@ -27,7 +27,7 @@ def validate_siret(value: str) -> None:
 
 
 def validate_french_phone(value: str) -> None:
-    if not FRENCH_PHONE.match(value.strip()):
+    if not FRENCH_PHONE.fullmatch(value.strip()):
         raise ValidationError(
             "Numéro de téléphone invalide : 10 chiffres (01 23 45 67 89) ou +33 1 23 45 67 89.",
             code="phone",
@@ -35,5 +35,5 @@ def validate_french_phone(value: str) -> None:
 
 
 def validate_postal_code(value: str) -> None:
-    if not POSTAL_CODE.match(value):
+    if not POSTAL_CODE.fullmatch(value):
         raise ValidationError("Le code postal doit comporter 5 chiffres.", code="postal_code")
