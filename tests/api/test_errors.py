@@ -10,6 +10,7 @@ from django.urls import reverse
 from maillage.api import views
 from maillage.api.models import ApiToken
 from maillage.booking.models import Booking
+from tests.api.conftest import DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,21 @@ def test_an_unexpected_exception_is_a_logged_500_problem(room, monkeypatch, capl
         "/api/v1/nulle-part",
         "/api/v2/reservations",
         "/api/",
-        "/api/v1/reservations/" + "9" * 30 + "/annulation",  # beyond 64-bit ids
-        "/api/v1/espaces/99999999999999999999/semaine",
+        "/api/v1/reservations/-1/annulation",
     ],
 )
 def test_unknown_addresses_are_404_problems(api, path):
     problem_of(api.get(path), 404)
     problem_of(api.post(path, "{}", content_type="application/json"), 404)
+
+
+def test_ids_beyond_the_databases_integers_are_unknown(api):
+    huge = "9" * 30
+    response = api.post(f"/api/v1/reservations/{huge}/annulation", "{}", "application/json")
+    problem_of(response, 404)
+    problem_of(api.get(f"/api/v1/espaces/{huge}/semaine"), 404)
+    slots = api.get(f"/api/v1/espaces/{huge}/creneaux", {"date": DAY.isoformat(), "minutes": 60})
+    problem_of(slots, 404)
 
 
 def test_a_suspicious_request_is_a_400_problem(room):

@@ -44,7 +44,9 @@ def allowed_methods(*methods: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
-                response = problem(405, f"Méthodes acceptées : {', '.join(methods)}.")
+                response = problem(
+                    405, f"Méthodes acceptées à cette adresse : {', '.join(methods)}."
+                )
                 response["Allow"] = ", ".join(methods)
                 return response
             return view(request, *args, **kwargs)
