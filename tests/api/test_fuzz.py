@@ -205,10 +205,8 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
             queries({"date": days(), "minutes": digits(), "seats": digits()}),
             st.just(b""),
         ),
-        "not_found": st.tuples(
-            st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers
-        ),
-    }  # fmt: skip
+        "not_found": st.tuples(st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers),
+    }
 
 
 # --- The test -----------------------------------------------------------------------------------
@@ -219,23 +217,13 @@ def world(booker, other_booker, room, desks):
     """Two people with tokens, a room and desks, bookings of each person."""
     _, key = ApiToken.issue(booker, "Appli test")
     _, other_key = ApiToken.issue(other_booker, "Autre appli")
-    mine = book(
-        booker,
-        room.pk,
-        paris(DAY.year, DAY.month, DAY.day, 9),
-        paris(DAY.year, DAY.month, DAY.day, 11),
-    )
-    theirs = book(
-        other_booker,
-        desks.pk,
-        paris(DAY.year, DAY.month, DAY.day, 9),
-        paris(DAY.year, DAY.month, DAY.day, 11),
-    )
+    slot = (paris(DAY.year, DAY.month, DAY.day, 9), paris(DAY.year, DAY.month, DAY.day, 11))
+    mine, theirs = book(booker, room.pk, *slot), book(other_booker, desks.pk, *slot)
     return {
         "ids": [mine.pk, theirs.pk, room.pk, desks.pk],
         "spaces": [room.pk, desks.pk],
         "authorizations": [f"Bearer {key}", f"bearer {key}", f"BEARER {other_key}", ""],
-    }  # fmt: skip
+    }
 
 
 def row_counts() -> dict[str, int]:
