@@ -186,7 +186,21 @@ def test_someone_elses_booking_is_unknown_whatever_its_date(api, room, other_boo
         blocked_end=start + timedelta(hours=1),
         exclusive=True,
     )
-    assert api.post_json(reverse("api:cancellation", args=[theirs.pk]), {}).status_code == 404
+    answer = api.post_json(reverse("api:cancellation", args=[theirs.pk]), {"reason": "\x00"})
+    unknown = api.post_json(reverse("api:cancellation", args=[theirs.pk + 1000]), {})
+    assert answer.status_code == unknown.status_code == 404
+    assert answer.content == unknown.content  # nothing tells that it exists
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"
+
+
+def test_the_places_managers_may_cancel_with_a_reason(api, room, place_manager):
+    created = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT}).json()
+    _, key = ApiToken.issue(place_manager, "Appli du lieu")
+    manager = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = reverse("api:cancellation", args=[created["id"]])
+    response = manager.post(url, {"reason": "Fuite d'eau"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
 
 
 def test_cancelling_twice_says_it_is_already_cancelled(api, room):
