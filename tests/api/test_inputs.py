@@ -129,6 +129,7 @@ def booked(api, room):
         "ligne\nsuivante",
         "retour\r",
         "\x1b[31m",
+        "\u2028",
         "\ud800",
         12,
         ["motif"],

@@ -17,9 +17,10 @@ from maillage.core.dates import DateRange, DateRefused, parse_date, parse_instan
 MAX_ID = 2**63 - 1
 # The longest span the API considers: beyond it no space's rules need reading.
 MAX_SPAN = timedelta(days=31)
-# Unicode categories no text field accepts: control characters (NUL, CR, LF, tab, …) and lone
-# surrogates (which JSON's \ud800 escapes produce and no database stores).
-FORBIDDEN_CATEGORIES = {"Cc", "Cs"}
+# Unicode categories no one-line text accepts: control characters (NUL, CR, LF, tab, …), the
+# line and paragraph separators, and lone surrogates (which JSON's \ud800 escapes produce and
+# no database stores).
+FORBIDDEN_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 
 
 class Invalid(ValueError):
@@ -71,7 +72,8 @@ def identifier(raw: object, field: str) -> int:
 
 
 def plain_text(raw: object, field: str, max_length: int) -> str:
-    """A JSON string of at most `max_length` characters, without control characters."""
+    """A JSON string of one line, at most `max_length` characters, without control
+    characters."""
     if not isinstance(raw, str):
         raise Invalid(field, f"« {field} » : texte attendu.")
     if len(raw) > max_length:
