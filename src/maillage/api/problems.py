@@ -1,7 +1,8 @@
 """Errors as RFC 9457 problem details (application/problem+json), in French."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
+CONTENT_TYPE = "application/problem+json"
 TITLES = {
     400: "Requête invalide",
     401: "Authentification requise",
@@ -9,10 +10,28 @@ TITLES = {
     404: "Ressource introuvable",
     405: "Méthode non autorisée",
     409: "Conflit",
+    413: "Requête trop volumineuse",
+    422: "Requête impossible à traiter",
+    500: "Erreur interne",
+    503: "Service momentanément indisponible",
 }
+# What an error answered outside the API's views says (Django's own 400, 404, 413, 500…).
+DETAILS = {
+    400: "La requête est mal formée.",
+    403: "Cette action n'est pas autorisée.",
+    404: "Cette adresse de l'API n'existe pas.",
+    405: "Cette méthode n'est pas acceptée à cette adresse.",
+    413: "Le corps de la requête est trop volumineux.",
+    500: "Une erreur interne est survenue ; elle a été signalée. Réessayez plus tard.",
+    503: "Le service est momentanément occupé : réessayez dans un instant.",
+}
+# Headers an error keeps when it becomes problem details.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra):
+    """A problem details answer: `detail` says what went wrong in French; `errors` lists
+    messages per field (body key, query parameter or header) as [{"field", "detail"}]."""
     body = {
         "type": "about:blank",
         "title": TITLES.get(status, "Erreur"),
@@ -27,5 +46,20 @@ def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None
         ]
     body.update(extra)
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/problem+json"
+    response["Content-Type"] = CONTENT_TYPE
     return response
+
+
+def is_problem(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith(CONTENT_TYPE)
+
+
+def as_problem(response: HttpResponse) -> HttpResponse:
+    """An error answer (status ≥ 400) made elsewhere than the API's views, as problem details
+    with the same status and the headers that tell the client what to do next."""
+    status = response.status_code
+    converted = problem(status, DETAILS.get(status, "La requête n'a pas abouti."))
+    for name in KEPT_HEADERS:
+        if name in response:
+            converted[name] = response[name]
+    return converted

@@ -3,25 +3,32 @@
 Token-authenticated only (never the session cookie), hence exempt from CSRF tokens.
 """
 
-import json
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from maillage.api import inputs
 from maillage.api.models import ApiToken
 from maillage.api.problems import problem
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.models import Booking
+from maillage.core.dates import booking_range, read_range
+from maillage.places import permissions
 from maillage.places.models import PlaceStatus, Space
 
-MAX_KEY_LENGTH = 100
+MAX_KEY_LENGTH = Booking._meta.get_field("idempotency_key").max_length
+MAX_REASON_LENGTH = Booking._meta.get_field("status_reason").max_length
+MAX_SEATS = 32767  # the seats column's range (PositiveSmallIntegerField)
+MAX_MINUTES = int(inputs.MAX_SPAN.total_seconds()) // 60
 CONFLICTS = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
+# RFC 6750 §3: how to authenticate, on every 401.
+CHALLENGE = 'Bearer realm="maillage"'
 
 
 def instant(moment: datetime) -> str:
@@ -30,35 +37,48 @@ def instant(moment: datetime) -> str:
 
 
 def allowed_methods(*methods: str):
-    """Like require_http_methods, answering 405 as problem details."""
+    """Like require_http_methods, answering 405 as problem details. Every API view has it,
+    and none reads the session cookie: all are exempt from CSRF tokens."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
-                response = problem(405, f"Méthodes acceptées : {', '.join(methods)}.")
+                response = problem(
+                    405, f"Méthodes acceptées à cette adresse : {', '.join(methods)}."
+                )
                 response["Allow"] = ", ".join(methods)
                 return response
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return csrf_exempt(wrapper)
 
     return decorator
 
 
+def _unauthorized(detail: str, error: str | None = None):
+    response = problem(401, detail)
+    response["WWW-Authenticate"] = CHALLENGE + (f', error="{error}"' if error else "")
+    return response
+
+
 def token_required(view):
+    """The person the `Authorization: Bearer <key>` header acts for (RFC 6750; the scheme
+    name in any case), or 401 with WWW-Authenticate."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return problem(401, "Fournissez un jeton : en-tête « Authorization: Bearer <jeton> ».")
-        user = ApiToken.user_for_key(header.removeprefix("Bearer ").strip())
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            return _unauthorized("Fournissez un jeton : en-tête « Authorization: Bearer <jeton> ».")
+        user = ApiToken.user_for_key(key)
         if user is None or not user.is_active:
-            return problem(401, "Jeton inconnu ou révoqué.")
+            return _unauthorized("Jeton inconnu ou révoqué.", "invalid_token")
         request.user = user
         return view(request, *args, **kwargs)
 
-    return csrf_exempt(wrapper)
+    return wrapper
 
 
 def booking_json(booking: Booking) -> dict:
@@ -74,54 +94,53 @@ def booking_json(booking: Booking) -> dict:
     }
 
 
-def _instant(body: dict, name: str, errors: dict) -> datetime | None:
-    raw = body.get(name)
-    value = parse_datetime(raw) if isinstance(raw, str) else None
-    if value is None or timezone.is_naive(value):
-        errors.setdefault(name, []).append(
-            f"« {name} » : date et heure ISO 8601 avec fuseau attendues "
-            "(par exemple 2026-12-02T09:00:00+01:00)."
-        )
-        return None
-    return value
+class Errors(dict[str, list[str]]):
+    """French messages per field, gathered while reading a request."""
+
+    def read(self, reader: Callable, *args):
+        """reader(*args), or None with its message noted when it refuses the value."""
+        try:
+            return reader(*args)
+        except inputs.Invalid as refusal:
+            self.setdefault(refusal.field, []).append(str(refusal))
+            return None
 
 
-def _json_body(request) -> dict | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+def _horizon_days(space_id: int | None) -> int | None:
+    """The space's booking horizon in days (None: none set, or no such space)."""
+    if space_id is None:
         return None
-    return body if isinstance(body, dict) else None
+    return Space.objects.filter(pk=space_id).values_list("max_advance_days", flat=True).first()
 
 
 @token_required
 @allowed_methods("GET", "POST")
 def reservations(request):
-    """GET: the person's bookings. POST: book; the same Idempotency-Key replays the answer."""
+    """GET: the person's bookings. POST: book; the same Idempotency-Key and body replay the
+    booking (200) instead of booking again (201)."""
     if request.method == "GET":
         mine = Booking.objects.filter(user=request.user).order_by("start")
         return JsonResponse({"results": [booking_json(b) for b in mine]})
-    received = timezone.now()
-    body = _json_body(request)
+    errors = Errors()
+    body = errors.read(inputs.json_object, request.body)
     if body is None:
-        return problem(400, "Le corps de la requête doit être un objet JSON.")
-    errors: dict[str, list[str]] = {}
-    start, end = _instant(body, "start", errors), _instant(body, "end", errors)
-    seats = body.get("seats", 1)
-    if not isinstance(seats, int) or isinstance(seats, bool) or seats < 1:
-        errors.setdefault("seats", []).append("« seats » : nombre entier d'au moins 1 attendu.")
-    space = body.get("space")
-    if not isinstance(space, int) or isinstance(space, bool):
-        errors.setdefault("space", []).append("« space » : identifiant (entier) attendu.")
+        return problem(400, "Le corps de la requête est invalide.", errors)
+    space = errors.read(inputs.identifier, body.get("space"), "space")
+    seats = errors.read(inputs.whole_number, body.get("seats", 1), "seats", 1, MAX_SEATS)
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
-        errors.setdefault("Idempotency-Key", []).append(
-            f"L'en-tête Idempotency-Key compte de 1 à {MAX_KEY_LENGTH} caractères."
-        )
+    if key is not None:
+        key = errors.read(inputs.token_text, key, "Idempotency-Key", MAX_KEY_LENGTH)
+    allowed = booking_range(timezone.localdate(), _horizon_days(space))
+    start = errors.read(inputs.instant_in, body.get("start"), "start", allowed)
+    end = errors.read(inputs.instant_in, body.get("end"), "end", allowed)
+    if start and end and end - start > inputs.MAX_SPAN:
+        errors["end"] = [f"« end » : une réservation dure au plus {inputs.MAX_SPAN.days} jours."]
     if errors:
         return problem(400, "Certains champs sont invalides.", errors)
     try:
-        booking = services.book(request.user, space, start, end, seats, idempotency_key=key)
+        booking, created = services.book_or_replay(
+            request.user, space, start, end, seats, idempotency_key=key
+        )
     except PermissionDenied as error:
         return problem(403, str(error))
     except services.IdempotencyKeyReused:
@@ -135,19 +154,41 @@ def reservations(request):
         return problem(
             status, "La réservation est refusée.", refusal.message_dict, codes=refusal.codes
         )
-    replayed = booking.created_at < received
-    return JsonResponse(booking_json(booking), status=200 if replayed else 201)
+    return JsonResponse(booking_json(booking), status=201 if created else 200)
+
+
+def _visible_booking(user, pk: int) -> Booking | None:
+    """The booking if this person made it or manages its place; None otherwise, so that
+    someone else's booking is as unknown as a missing one."""
+    booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
+    if booking is None:
+        return None
+    if booking.user_id == user.pk or permissions.can_edit_place(user, booking.space.place):
+        return booking
+    return None
 
 
 @token_required
 @allowed_methods("POST")
 def cancellation(request, pk):
-    booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
+    """Cancel a booking, with an optional `reason` (text)."""
+    booking = _visible_booking(request.user, pk)
     if booking is None:
         return problem(404, "Cette réservation n'existe pas.")
-    body = _json_body(request) or {}
+    errors = Errors()
+    body = errors.read(inputs.json_object, request.body)
+    if body is None:
+        return problem(400, "Le corps de la requête est invalide.", errors)
+    reason = body.get("reason")
+    reason = (
+        ""
+        if reason is None
+        else errors.read(inputs.plain_text, reason, "reason", MAX_REASON_LENGTH)
+    )
+    if errors:
+        return problem(400, "Certains champs sont invalides.", errors)
     try:
-        booking = services.cancel(request.user, booking, str(body.get("reason", "")))
+        booking = services.cancel(request.user, booking, reason)
     except PermissionDenied as error:
         return problem(403, str(error))
     except services.BookingRefused as refusal:
@@ -163,13 +204,13 @@ def space_week(request, pk):
     )
     if space is None:
         return problem(404, "Cet espace n'existe pas ou n'est pas ouvert.")
-    day = _date(request.GET.get("semaine")) if "semaine" in request.GET else timezone.localdate()
-    if day is None:
-        return problem(
-            400,
-            "Certains paramètres sont invalides.",
-            {"semaine": ["« semaine » : date AAAA-MM-JJ attendue (par exemple 2026-12-02)."]},
-        )
+    today = timezone.localdate()
+    errors = Errors()
+    day = today
+    if "semaine" in request.GET:
+        day = errors.read(inputs.day_in, request.GET["semaine"], "semaine", read_range(today))
+    if errors:
+        return problem(400, "Certains paramètres sont invalides.", errors)
     week = queries.space_week(space, queries.week_start(day))
 
     def spans(intervals):
@@ -194,33 +235,19 @@ def space_week(request, pk):
 SLOT_FIELDS = {"end": "minutes", "seats": "seats", "space": "space"}
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return parse_date(raw or "")
-    except ValueError:  # well formed, impossible: 2026-13-45
-        return None
-
-
-def _whole_number(raw: str | None, default: int | None = None) -> int | None:
-    """A query parameter as a whole number (six digits at most), or None."""
-    if raw is None:
-        return default
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
-
-
 @allowed_methods("GET")
 def space_slots(request, pk):
     """The slots of a space that can be booked on a day for a duration (public)."""
-    errors: dict[str, list[str]] = {}
-    day = _date(request.GET.get("date"))
-    if day is None:
-        errors["date"] = ["« date » : date AAAA-MM-JJ attendue (par exemple 2026-12-02)."]
-    minutes = _whole_number(request.GET.get("minutes"))
-    if not minutes:
-        errors["minutes"] = ["« minutes » : durée en minutes attendue (entier, par exemple 90)."]
-    seats = _whole_number(request.GET.get("seats"), default=1)
-    if not seats:
-        errors["seats"] = ["« seats » : nombre entier d'au moins 1 attendu."]
+    errors = Errors()
+    day = errors.read(
+        inputs.day_in, request.GET.get("date"), "date", read_range(timezone.localdate())
+    )
+    minutes = errors.read(
+        inputs.whole_number_param, request.GET.get("minutes"), "minutes", 1, MAX_MINUTES
+    )
+    seats = errors.read(
+        inputs.whole_number_param, request.GET.get("seats", "1"), "seats", 1, MAX_SEATS
+    )
     if errors:
         return problem(400, "Certains paramètres sont invalides.", errors)
     try:
@@ -243,5 +270,6 @@ def space_slots(request, pk):
     )
 
 
+@csrf_exempt
 def not_found(request, path):
     return problem(404, "Cette adresse de l'API n'existe pas.")

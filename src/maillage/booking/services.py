@@ -216,10 +216,29 @@ def book(
     now: datetime | None = None,
     notify: bool = True,
 ) -> Booking:
-    """Book a space. With an idempotency key, the same key from the same user returns the
-    booking it made the first time, never a second one (its unique constraint guarantees
-    it; the earlier booking is looked up when the request is refused); the same key for a
-    different request raises IdempotencyKeyReused. `notify=False` books
+    """Book a space: book_or_replay's booking."""
+    booking, _ = book_or_replay(
+        user, space_id, start, end, seats, idempotency_key=idempotency_key, now=now, notify=notify
+    )
+    return booking
+
+
+def book_or_replay(
+    user,
+    space_id,
+    start: datetime,
+    end: datetime,
+    seats: int = 1,
+    *,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> tuple[Booking, bool]:
+    """Book a space: (the booking, True when this call created it). With an idempotency key,
+    the same key from the same user returns (the booking it made the first time, False),
+    never a second one, even when the calls race (its unique constraint guarantees it; the
+    earlier booking is looked up when the request is refused); keys never expire, and the
+    same key for a different request raises IdempotencyKeyReused. `notify=False` books
     without emailing (data loaded on someone's behalf, such as the demo)."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
@@ -234,16 +253,16 @@ def book(
             booking = _create(terms, user, start, end, seats, now, key=idempotency_key)
             if notify:
                 notifications.booking_made(booking)
-            return booking
+            return booking, True
     except BookingRefused:
         if existing := _replayed(user, idempotency_key, space_id, start, end, seats):
-            return existing
+            return existing, False
         raise
     except IntegrityError as error:
         # The database refused what the check let through: another writer got there first,
         # or this key was used already.
         if existing := _replayed(user, idempotency_key, space_id, start, end, seats):
-            return existing
+            return existing, False
         raise _lost_race(
             error, terms, "Ce créneau vient d'être réservé par quelqu'un d'autre."
         ) from error

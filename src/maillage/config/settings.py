@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "maillage.api.middleware.ProblemDetailsMiddleware",  # first: it sees every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "maillage.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.config.urls"

@@ -1,0 +1,88 @@
+"""A write that waits too long for a lock answers 503 with Retry-After, on real connections:
+one holds the write lock (SQLite's BEGIN IMMEDIATE, a PostgreSQL row lock), the request's own
+connection gives up after a short wait."""
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from maillage.api.models import ApiToken
+from maillage.booking.models import Booking, CalendarFeed
+from maillage.places.models import Space
+from tests.api.conftest import DAY, at
+from tests.booking.conftest import bookable_place, booker, desks  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def short_lock_wait():
+    """The connections wait 0.2 s for a lock (the settings wait 20 s on SQLite)."""
+    original = connection.settings_dict["OPTIONS"]
+    short = {**original}
+    if connection.vendor == "sqlite":
+        short["timeout"] = 0.2
+    else:
+        short["options"] = "-c lock_timeout=200"
+    connection.close()
+    connection.settings_dict["OPTIONS"] = short
+    yield
+    connection.close()
+    connection.settings_dict["OPTIONS"] = original
+
+
+@contextmanager
+def holding(rows):
+    """Another connection holds the write lock (SQLite) or these rows' locks (PostgreSQL)."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                list(rows.select_for_update())
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert locked.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(30)
+
+
+def test_an_api_write_on_a_busy_database_is_a_503_problem(booker, desks, short_lock_wait):  # noqa: F811
+    _, key = ApiToken.issue(booker, "Appli test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get(reverse("api:reservations")).status_code == 200
+    body = {"space": desks.pk, "start": at(DAY, 9), "end": at(DAY, 11)}
+    with holding(Space.objects.filter(pk=desks.pk)):
+        response = client.post(reverse("api:reservations"), body, content_type="application/json")
+    assert response.status_code == 503, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert "réessayez dans un instant" in response.json()["detail"]
+    assert not Booking.objects.exists()
+    again = client.post(reverse("api:reservations"), body, content_type="application/json")
+    assert again.status_code == 201
+
+
+def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock_wait):  # noqa: F811
+    feed = CalendarFeed.objects.create(user=booker)
+    client = Client()
+    client.force_login(booker)
+    with holding(CalendarFeed.objects.filter(pk=feed.pk)):
+        response = client.post(reverse("booking:renew_feed"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith("text/html")
+    assert "réessayez dans un instant" in response.content.decode()
+    assert CalendarFeed.objects.get(user=booker).token == feed.token
