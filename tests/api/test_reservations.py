@@ -210,3 +210,21 @@ def test_cancelling_twice_says_it_is_already_cancelled(api, room):
     again = api.post_json(url, {})
     assert again.status_code == 400
     assert again.json()["errors"][0]["detail"] == "Cette réservation est déjà « annulée »."
+
+
+def test_a_space_not_bookable_is_unknown_to_the_week_and_slots_alike(client, room):
+    room.is_bookable = False
+    room.save()
+    week = client.get(reverse("api:space_week", args=[room.pk]))
+    slots = client.get(
+        reverse("api:space_slots", args=[room.pk]), {"date": DAY.isoformat(), "minutes": "60"}
+    )
+    assert (week.status_code, slots.status_code) == (404, 404)
+
+
+def test_holding_the_same_desks_twice_is_a_conflict(api, desks, booker):
+    book(booker, desks.pk, hour(DAY, 9), hour(DAY, 11))
+    response = api.post_json(reverse("api:reservations"), {"space": desks.pk, **SLOT})
+    assert response.status_code == 409
+    assert response.json()["codes"] == ["already_booked"]
+    assert Booking.objects.count() == 1

@@ -20,13 +20,17 @@ from maillage.booking import queries, services
 from maillage.booking.models import Booking
 from maillage.core.dates import booking_range, read_range
 from maillage.places import permissions
-from maillage.places.models import PlaceStatus, Space
+from maillage.places.models import Space
 
 MAX_KEY_LENGTH = Booking._meta.get_field("idempotency_key").max_length
 MAX_REASON_LENGTH = Booking._meta.get_field("status_reason").max_length
 MAX_SEATS = 32767  # the seats column's range (PositiveSmallIntegerField)
 MAX_MINUTES = int(inputs.MAX_SPAN.total_seconds()) // 60
-CONFLICTS = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
+CONFLICTS = {
+    core.ViolationCode.SLOT_TAKEN,
+    core.ViolationCode.NOT_ENOUGH_SEATS,
+    services.ALREADY_BOOKED,
+}
 # RFC 6750 §3: how to authenticate, on every 401.
 CHALLENGE = 'Bearer realm="maillage"'
 
@@ -199,12 +203,10 @@ def cancellation(request, pk):
 @allowed_methods("GET")
 def space_week(request, pk):
     """A space's free, booked and closed intervals over a Paris week (public)."""
-    space = (
-        Space.objects.select_related("place").filter(pk=pk, place__status=PlaceStatus.OPEN).first()
-    )
-    if space is None:
-        return problem(404, "Cet espace n'existe pas ou n'est pas ouvert.")
     today = timezone.localdate()
+    space = Space.objects.bookable(today).select_related("place").filter(pk=pk).first()
+    if space is None:
+        return problem(404, "Cet espace n'existe pas ou n'est pas réservable.")
     errors = Errors()
     day = today
     if "semaine" in request.GET:
