@@ -36,21 +36,6 @@ EXEMPT = {
     # A hash written by Django's password hashers, never typed.
     "accounts.User.password",
 }
-# Fields of the booking and API apps, whose models other work owns: strict, so that each one
-# fixed must leave this list (and a new field of those apps is checked at once).
-PENDING = {
-    "booking.BookingSeries.weeks",
-    "booking.Booking.seats",
-    "booking.Booking.status_reason",
-    "booking.Booking.idempotency_key",
-    "booking.BookingEmail.kind",
-    "booking.BookingEmail.attempts",
-    "booking.BookingEmail.last_error",
-    "booking.Booking.price_cents",
-    "booking.CalendarFeed.token",
-    "api.ApiToken.name",
-    "api.ApiToken.key_digest",
-}
 
 
 def project_fields():
@@ -139,23 +124,12 @@ def test_a_field_without_its_rule_is_named(field, missing):
 def test_the_walk_sees_every_app_with_models():
     labels = {name.split(".")[0] for name, _field in FIELDS}
     assert {"accounts", "territory", "places", "observatory", "booking", "api"} <= labels
-    assert not (PENDING | EXEMPT) - {name for name, _field in FIELDS}
+    assert not EXEMPT - {name for name, _field in FIELDS}
 
 
 @pytest.mark.parametrize(
     ("name", "field"),
-    [
-        pytest.param(
-            name,
-            field,
-            id=name,
-            marks=[pytest.mark.xfail(strict=True, reason="owned by booking work")]
-            if name in PENDING
-            else [],
-        )
-        for name, field in FIELDS
-        if name not in EXEMPT
-    ],
+    [pytest.param(name, field, id=name) for name, field in FIELDS if name not in EXEMPT],
 )
 def test_every_field_carries_its_rule(name, field):
     missing = faults(field)
@@ -386,7 +360,7 @@ def test_every_back_office_form_refuses_hostile_values(rf, staff_user):
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            value = None if label in PENDING | EXEMPT else hostile_value(field)
+            value = None if label in EXEMPT else hostile_value(field)
             if value is not None:
                 targets[name] = value
         if not targets:  # a read-only admin (communes)

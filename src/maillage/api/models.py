@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from maillage.core.sql_values import read_instant
+from maillage.core.validators import SingleLine
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 (a visible prefix, not a secret)
 
@@ -42,8 +43,10 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField("nom", max_length=100)
-    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField("nom", max_length=100, validators=[SingleLine("Le nom")])
+    key_digest = models.CharField(
+        max_length=64, unique=True, editable=False, validators=[SingleLine("L'empreinte")]
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
 

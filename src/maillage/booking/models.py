@@ -5,7 +5,12 @@ from django.db import models
 from django.db.models import F, Q
 
 from maillage.core.money import CentsField
-from maillage.places.models import Space
+from maillage.core.validators import MultiLine, SingleLine, between, euros_between
+from maillage.places.models import MAX_CAPACITY, Space
+
+# A booking's price: a year of days at the highest price a space may ask, seats included.
+MAX_BOOKING_PRICE_CENTS = 10_000_000_00
+MAX_SERIES_WEEKS = 52
 
 
 def new_feed_token() -> str:
@@ -45,7 +50,9 @@ class BookingSeries(models.Model):
 
     space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    weeks = models.PositiveSmallIntegerField("nombre de semaines")
+    weeks = models.PositiveSmallIntegerField(
+        "nombre de semaines", validators=between(1, MAX_SERIES_WEEKS, "Le nombre de semaines")
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
@@ -72,11 +79,15 @@ class Booking(models.Model):
     blocked_start = models.DateTimeField(editable=False)
     blocked_end = models.DateTimeField(editable=False)
     exclusive = models.BooleanField("espace réservé en entier", editable=False)
-    seats = models.PositiveSmallIntegerField("postes", default=1)
+    seats = models.PositiveSmallIntegerField(
+        "postes", default=1, validators=between(1, MAX_CAPACITY, "Le nombre de postes")
+    )
     status = models.CharField(
         "statut", max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
-    price_cents = CentsField("prix (€)", default=0)
+    price_cents = CentsField(
+        "prix (€)", default=0, validators=euros_between(0, MAX_BOOKING_PRICE_CENTS, "Le prix")
+    )
     pending_until = models.DateTimeField("à valider avant", null=True, blank=True)
     series = models.ForeignKey(
         BookingSeries,
@@ -88,7 +99,11 @@ class Booking(models.Model):
     )
     # NULL, not "", when absent: the per-user uniqueness applies to real keys only.
     idempotency_key = models.CharField(  # noqa: DJ001
-        max_length=100, null=True, blank=True, editable=False
+        max_length=100,
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[SingleLine("La clé d'idempotence")],
     )
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     cancelled_by = models.ForeignKey(
@@ -99,13 +114,19 @@ class Booking(models.Model):
         related_name="+",
         verbose_name="annulée par",
     )
-    status_reason = models.CharField("motif", max_length=300, blank=True)
+    status_reason = models.CharField(
+        "motif", max_length=300, blank=True, validators=[SingleLine("Le motif")]
+    )
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     # The iCalendar SEQUENCE (RFC 5545 §3.8.7.4) of the event sent by email: raised by each
     # change announced (booking.notifications); a series' event has the highest of its dates'.
     # The database default serves the raw inserts of booking.sql.
     ical_sequence = models.PositiveSmallIntegerField(
-        "version de l'événement d'agenda", default=0, db_default=0, editable=False
+        "version de l'événement d'agenda",
+        default=0,
+        db_default=0,
+        editable=False,
+        validators=between(0, 32767, "La version de l'événement"),
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -163,7 +184,9 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_feed_token, validators=[SingleLine("Le jeton")]
+    )
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -179,13 +202,17 @@ class BookingEmail(models.Model):
     delivered by `maillage send_emails`: a slow or failing mail server never slows a booking,
     and no email is lost or sent for a change that was rolled back."""
 
-    kind = models.CharField("sorte", max_length=20)
+    kind = models.CharField("sorte", max_length=20, validators=[SingleLine("La sorte")])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     bookings = models.ManyToManyField(Booking, related_name="+")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    last_error = models.TextField("dernière erreur", blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        "tentatives", default=0, validators=between(0, 32767, "Le nombre de tentatives")
+    )
+    last_error = models.TextField(
+        "dernière erreur", blank=True, validators=[MultiLine("La dernière erreur")]
+    )
 
     class Meta:
         verbose_name = "courriel de réservation"
