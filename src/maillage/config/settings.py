@@ -212,7 +212,15 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secret tokens in addresses (calendar feeds, verification links) never reach a log line.
+    "filters": {"secret_paths": {"()": "maillage.config.logs.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Django's own handlers (DEFAULT_LOGGING's console, runserver's) are replaced by the root's,
+    # which redacts; mail_admins is not used (no ADMINS).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
