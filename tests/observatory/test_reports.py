@@ -140,3 +140,19 @@ def test_the_pdf_map_has_its_key_beside_it(client, staff_user, open_network, can
     for label in ("moins de 5 min", "5 à 10 min", "20 à 30 min", "30 min et plus"):
         assert label in text
     assert "Lieu ouvert" in text and "Site ouvert par le scénario" in text
+
+
+def test_the_pdf_points_to_the_accessible_html_report(
+    client, staff_user, open_network, candidate_sites, settings
+):
+    settings.MAILLAGE_SITE_URL = "https://tiers-lieux.exemple.fr/"
+    scenario = services.save_scenario(
+        staff_user, name="Un site", candidate_ids=[candidate_sites[0].pk]
+    )
+    client.force_login(staff_user)
+    html_report = "https://tiers-lieux.exemple.fr" + reverse(
+        "observatory:scenario_report", args=[scenario.pk]
+    )
+    content = _pdf(client, scenario)
+    assert f"Version accessible de ce rapport (HTML) : {html_report}" in pdf_text(content)
+    assert f"/URI ({html_report})".encode() in content

@@ -4,6 +4,8 @@ import math
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
+from django.urls import reverse
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
@@ -176,6 +178,20 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
         5,
         f"{scenario_summary(len(comparison.new_sites), before.departement.places)} "
         f"Temps d'accès estimés à pied ; seuil : {threshold} minutes.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    # The HTML report is the accessible version (headings, table headers, text alternatives).
+    html_report = settings.MAILLAGE_SITE_URL.rstrip("/") + reverse(
+        "observatory:scenario_report", args=[scenario.pk]
+    )
+    pdf.set_font(FONT, size=9)
+    pdf.multi_cell(
+        0,
+        5,
+        f"Version accessible de ce rapport (HTML) : {html_report}",
+        link=html_report,
+        align="L",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
