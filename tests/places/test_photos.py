@@ -168,3 +168,28 @@ def test_the_back_office_stores_the_clean_copy(client, manager, place, media):
     with photo.image.open() as file, Image.open(file) as stored:
         assert stored.size == (1707, 2560)
         assert len(stored.getexif()) == 0
+
+
+@pytest.mark.django_db
+def test_photos_stored_before_the_check_are_cleaned_or_removed(place, media):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+
+    migration = import_module("maillage.places.migrations.0006_photo_content_check")
+    gif = default_storage.save("lieux/ancienne.gif", ContentFile(image_bytes("GIF")))
+    jpeg = default_storage.save("lieux/ancienne.jpg", ContentFile(jpeg_with_gps()))
+    # Rows as the old code wrote them: the file as uploaded.
+    PlacePhoto.objects.bulk_create(
+        [
+            PlacePhoto(place=place, image=gif, alt_text="GIF"),
+            PlacePhoto(place=place, image=jpeg, alt_text="Photo"),
+        ]
+    )
+    migration.clean_existing_photos(apps, None)
+    kept = PlacePhoto.objects.get()
+    assert kept.alt_text == "Photo"
+    assert stored_names() == [kept.image.name]
+    with kept.image.open() as file, Image.open(file) as stored:
+        assert stored.size == (1707, 2560) and len(stored.getexif()) == 0
