@@ -193,3 +193,28 @@ def test_photos_stored_before_the_check_are_cleaned_or_removed(place, media):
     assert stored_names() == [kept.image.name]
     with kept.image.open() as file, Image.open(file) as stored:
         assert stored.size == (1707, 2560) and len(stored.getexif()) == 0
+
+
+def test_every_image_field_checks_its_content():
+    """A new image field gets the same check (and a model that stores the clean copy)."""
+    from django.apps import apps
+    from django.db import models
+
+    from maillage.places.validators import validate_photo
+
+    image_fields = [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ImageField)
+    ]
+    assert image_fields == [(PlacePhoto, PlacePhoto._meta.get_field("image"))]
+    assert all(validate_photo in field.validators for _, field in image_fields)
+
+
+def test_a_gif_declaring_a_bomb_is_refused_cleanly():
+    buffer = io.BytesIO()
+    Image.new("P", (1, 1)).save(buffer, format="GIF")
+    gif = bytearray(buffer.getvalue())
+    gif[6:10] = struct.pack("<HH", 65535, 65535)  # logical screen: 4.3 gigapixels
+    assert refusal(bytes(gif)).endswith(": seuls les formats JPEG, PNG et WebP sont acceptés.")

@@ -42,8 +42,10 @@ def _detected_format(stream: IO[bytes]) -> str | None:
     stream = _Borrowed(stream)
     stream.seek(0)
     try:
-        with Image.open(stream) as image:
-            return image.format
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(stream) as image:
+                return image.format
     except Exception:  # noqa: BLE001 - any failure means: not a known image
         return None
 
