@@ -78,6 +78,9 @@ def open_photo(stream: IO[bytes]) -> Image.Image:
     if width * height > MAX_PIXELS:
         image.close()
         raise _too_large(width, height)
+    if image.format == "JPEG":
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: no larger than the stored copy needs.
+        image.draft(image.mode, (MAX_SIDE_PX, MAX_SIDE_PX))
     try:
         image.load()
     except Exception as error:  # noqa: BLE001 - Pillow's decoders raise many kinds
