@@ -3,6 +3,7 @@
 import io
 import logging
 import re
+import sys
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -144,3 +145,17 @@ def test_every_log_handler_redacts():
         and not any(isinstance(f, RedactSecretPaths) for f in handler.filters)
     ]
     assert unfiltered == []
+
+
+def test_a_traceback_is_redacted_too():
+    url = reverse("booking:feed", kwargs={"token": TOKEN})
+    try:
+        raise ValueError(f"Adresse refusée : {url}")
+    except ValueError:
+        record = logging.getLogger("test").makeRecord(
+            "test", logging.ERROR, __file__, 1, "Erreur sur %s", (url,), sys.exc_info()
+        )
+    RedactSecretPaths().filter(record)
+    text = logging.Formatter().format(record)
+    assert "Traceback" in text and "ValueError" in text
+    assert TOKEN not in text and REDACTED in text

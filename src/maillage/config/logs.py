@@ -70,8 +70,8 @@ def redact(text: str) -> str:
 
 
 class RedactSecretPaths(logging.Filter):
-    """Logging filter: the record's message, formatted, with secret path parameters
-    redacted (its arguments are then dropped: the message is final)."""
+    """Logging filter: the record's message, formatted, and its traceback text with secret
+    path parameters redacted (the arguments are then dropped: the message is final)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -81,4 +81,9 @@ class RedactSecretPaths(logging.Filter):
         redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        # The traceback a handler appends (formatters reuse exc_text once set).
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
