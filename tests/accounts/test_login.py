@@ -177,7 +177,9 @@ def behind_proxies(settings, count: int) -> None:
         (2, "203.0.113.5", "10.0.0.2"),  # fewer entries than proxies: the connection
         (1, "pas-une-adresse", "10.0.0.2"),
         (1, "", "10.0.0.2"),
-        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "2001:db8:0:7::1", "2001:db8:0:7::"),  # an IPv6 client counts as its /64
+        (1, "2001:db8:0:7:ffff::2", "2001:db8:0:7::"),
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),
     ],
 )
 def test_the_client_ip_comes_from_the_trusted_proxies_only(
@@ -237,3 +239,14 @@ def test_every_configured_redirect_is_a_real_page(client, staff_user, settings):
         target = getattr(settings, name)
         if target is not None:
             assert client.get(resolve_url(target)).status_code in (200, 302), name
+
+
+def test_changing_address_within_an_ipv6_network_does_not_escape_the_lock(resident, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"2001:db8:0:7::{attempt + 1:x}").post(
+            reverse("accounts:login"), {"username": resident.email, "password": "faux"}
+        )
+    locked = _login(Client(REMOTE_ADDR="2001:db8:0:7::beef"), resident.email, PASSWORD)
+    assert locked.status_code == 429
+    elsewhere = _login(Client(REMOTE_ADDR="2001:db8:0:8::1"), resident.email, PASSWORD)
+    assert elsewhere.status_code == 302

@@ -21,8 +21,17 @@ from django.db.models import Sum
 IP_ONLY = "ip_address"
 
 
+def _counted(address: str) -> str:
+    """The address the limits count: an IPv6 address stands for its /64 network, which one
+    subscriber holds whole (RFC 6177) and may change addresses within at will."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(getattr(ip, "ipv4_mapped", None) or ip)
+
+
 def client_ip(request) -> str:
-    """The client's IP address (text) for the login limits.
+    """The client's IP address (text) for the login limits; an IPv6 client is its /64.
 
     With ``settings.MAILLAGE_TRUSTED_PROXIES`` = n > 0, each of the n proxies appended the
     address it received the request from to X-Forwarded-For (RFC 7239 §5.2 describes the
@@ -31,17 +40,15 @@ def client_ip(request) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = settings.MAILLAGE_TRUSTED_PROXIES
-    if not trusted:
-        return remote
     chain = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     chain = [entry for entry in chain if entry]
-    if len(chain) < trusted:
-        return remote
-    candidate = chain[-trusted]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
+    forwarded = [chain[-trusted]] if trusted and len(chain) >= trusted else []
+    for candidate in [*forwarded, remote]:
+        try:
+            return _counted(candidate)
+        except ValueError:
+            continue
+    return remote
 
 
 def _limit_of(parameters) -> int | None:
