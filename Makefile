@@ -38,7 +38,7 @@ run: $(VENV)/.base-installed $(VAR)/secret_key
 	$(RUN_ENV) $(BIN)/maillage collectstatic --noinput --verbosity 0
 	@echo "Maillage : http://127.0.0.1:$(PORT)/ (les courriels s'affichent ici)"
 	$(RUN_ENV) $(BIN)/maillage send_emails --every 10 & \
-	$(RUN_ENV) $(BIN)/gunicorn maillage.config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	$(RUN_ENV) $(BIN)/gunicorn -c python:maillage.config.gunicorn maillage.config.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests

@@ -128,3 +128,125 @@ def test_a_logged_in_visitor_of_the_login_page_goes_home(client, resident):
     client.force_login(resident)
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
+
+
+def test_login_limits_count_per_ip_across_addresses(client, resident, settings):
+    """Password spraying: one try on each of many addresses from one IP ends locked."""
+    settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT = 12
+    for number in range(settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT):
+        _login(client, f"personne{number}@exemple.test", "faux")
+    # Even the right password of an address never tried is refused from that IP…
+    locked = _login(client, resident.email, PASSWORD)
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
+    assert "Trop de tentatives" in page_text(locked)
+    admin = client.post(reverse("admin:login"), {"username": resident.email, "password": PASSWORD})
+    assert admin.status_code == 429
+    # …while another IP is not concerned.
+    elsewhere = _login(Client(REMOTE_ADDR="198.51.100.9"), resident.email, PASSWORD)
+    assert elsewhere.status_code == 302
+
+
+def test_fewer_failures_than_the_ip_limit_do_not_lock(client, resident, settings):
+    settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT = 12
+    for number in range(settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT - 1):
+        _login(client, f"personne{number}@exemple.test", "faux")
+    assert _login(client, resident.email, PASSWORD).status_code == 302
+
+
+def test_a_success_does_not_wipe_the_failures_on_other_addresses(client, resident, settings):
+    settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT = 6
+    for number in range(settings.MAILLAGE_LOGIN_IP_FAILURE_LIMIT - 1):
+        _login(client, f"personne{number}@exemple.test", "faux")
+    assert _login(client, resident.email, PASSWORD).status_code == 302  # the attacker's own
+    client.post(reverse("accounts:logout"))
+    _login(client, "personne-de-plus@exemple.test", "faux")
+    assert _login(client, resident.email, PASSWORD).status_code == 429
+
+
+def behind_proxies(settings, count: int) -> None:
+    settings.MAILLAGE_TRUSTED_PROXIES = count
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "client_ip"),
+    [
+        (0, "203.0.113.5", "10.0.0.2"),  # no proxy: the header is the client's, ignored
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "198.51.100.77, 203.0.113.5", "203.0.113.5"),  # the left entry is spoofed
+        (2, "198.51.100.77, 203.0.113.5, 10.0.0.1", "203.0.113.5"),
+        (2, "203.0.113.5", "10.0.0.2"),  # fewer entries than proxies: the connection
+        (1, "pas-une-adresse", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+        (1, "2001:db8:0:7::1", "2001:db8:0:7::"),  # an IPv6 client counts as its /64
+        (1, "2001:db8:0:7:ffff::2", "2001:db8:0:7::"),
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),
+    ],
+)
+def test_the_client_ip_comes_from_the_trusted_proxies_only(
+    rf, settings, trusted, forwarded, client_ip
+):
+    from maillage.accounts.lockout import client_ip as read_client_ip
+
+    behind_proxies(settings, trusted)
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert read_client_ip(request) == client_ip
+
+
+def test_spoofed_forwarded_entries_do_not_escape_the_lock(resident, settings):
+    """Behind one proxy, a client changing the left part of X-Forwarded-For at each try is
+    still counted as the address the proxy saw."""
+    behind_proxies(settings, 1)
+    client = Client(REMOTE_ADDR="10.0.0.2")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("accounts:login"),
+            {"username": resident.email, "password": "faux"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.5",
+        )
+    locked = client.post(
+        reverse("accounts:login"),
+        {"username": resident.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.5",
+    )
+    assert locked.status_code == 429
+    # A different real client behind the same proxy is not locked.
+    other = Client(REMOTE_ADDR="10.0.0.2").post(
+        reverse("accounts:login"),
+        {"username": resident.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.6",
+    )
+    assert other.status_code == 302
+
+
+def test_the_back_office_login_without_next_lands_on_a_real_page(client, staff_user):
+    staff_user.set_password(PASSWORD)
+    staff_user.save()
+    for target in ("", "?next=https://ailleurs.example/"):
+        client.logout()
+        response = client.post(
+            reverse("admin:login") + target, {"username": staff_user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_every_configured_redirect_is_a_real_page(client, staff_user, settings):
+    from django.shortcuts import resolve_url
+
+    client.force_login(staff_user)
+    for name in ("LOGIN_URL", "LOGIN_REDIRECT_URL", "LOGOUT_REDIRECT_URL"):
+        target = getattr(settings, name)
+        if target is not None:
+            assert client.get(resolve_url(target)).status_code in (200, 302), name
+
+
+def test_changing_address_within_an_ipv6_network_does_not_escape_the_lock(resident, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"2001:db8:0:7::{attempt + 1:x}").post(
+            reverse("accounts:login"), {"username": resident.email, "password": "faux"}
+        )
+    locked = _login(Client(REMOTE_ADDR="2001:db8:0:7::beef"), resident.email, PASSWORD)
+    assert locked.status_code == 429
+    elsewhere = _login(Client(REMOTE_ADDR="2001:db8:0:8::1"), resident.email, PASSWORD)
+    assert elsewhere.status_code == 302

@@ -35,3 +35,14 @@ def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
     page.get_by_role("link", name="Rapport imprimable (HTML)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cinq sites")
     assert axe(page) == []
+
+    # Deleting a scenario shared by all staff asks first.
+    page.go_back()
+    page.get_by_role("link", name="Supprimer…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Supprimer le scénario « Cinq sites » ?"
+    )
+    assert axe(page) == []
+    page.get_by_role("button", name="Supprimer définitivement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scénarios d'ouverture de sites")
+    expect(page.get_by_text("Scénario « Cinq sites » supprimé.")).to_be_visible()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from maillage.observatory import services
 from maillage.observatory.wording import count, scenario_summary
 from tests.observatory.conftest import candidate_at
+from tests.observatory.pdf_colours import page_contents, paints
 from tests.observatory.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,52 @@ def test_sites_of_the_same_name_show_their_commune(client, staff_user, open_netw
         if f["properties"].get("name") == TWIN_NAME
     }
     assert map_sites == {"Clichy", "Gennevilliers"}
+
+
+def test_the_pdf_tables_are_dark_on_light(client, staff_user, open_network, candidate_sites):
+    """The map's colours stay in the map: every text is dark, every table cell light (wider
+    than the legend's swatches), on every page, the commune table's included."""
+    scenario = services.save_scenario(
+        staff_user, name="Quatre sites", candidate_ids=[site.pk for site in candidate_sites]
+    )
+    client.force_login(staff_user)
+    pages = page_contents(_pdf(client, scenario))
+    assert len(pages) >= 2
+    for number, content in enumerate(pages, start=1):
+        painted = paints(content)
+        texts = [p for p in painted if p.kind == "text"]
+        cells = [p for p in painted if p.kind == "rect" and p.width_pt > 30]
+        assert texts, number
+        assert all(p.luminance < 0.3 for p in texts), number
+        assert all(p.luminance > 0.85 for p in cells), number
+    # The commune table, on the last page, alternates white and light grey rows.
+    last = {p.colour for p in paints(pages[-1]) if p.kind == "rect" and p.width_pt > 30}
+    assert len(last) >= 2
+
+
+def test_the_pdf_map_has_its_key_beside_it(client, staff_user, open_network, candidate_sites):
+    scenario = services.save_scenario(
+        staff_user, name="Un site", candidate_ids=[candidate_sites[0].pk]
+    )
+    client.force_login(staff_user)
+    text = pdf_text(_pdf(client, scenario))
+    assert "Temps d'accès moyen à pied avec le scénario" in text
+    for label in ("moins de 5 min", "5 à 10 min", "20 à 30 min", "30 min et plus"):
+        assert label in text
+    assert "Lieu ouvert" in text and "Site ouvert par le scénario" in text
+
+
+def test_the_pdf_points_to_the_accessible_html_report(
+    client, staff_user, open_network, candidate_sites, settings
+):
+    settings.MAILLAGE_SITE_URL = "https://tiers-lieux.exemple.fr/"
+    scenario = services.save_scenario(
+        staff_user, name="Un site", candidate_ids=[candidate_sites[0].pk]
+    )
+    client.force_login(staff_user)
+    html_report = "https://tiers-lieux.exemple.fr" + reverse(
+        "observatory:scenario_report", args=[scenario.pk]
+    )
+    content = _pdf(client, scenario)
+    assert f"Version accessible de ce rapport (HTML) : {html_report}" in pdf_text(content)
+    assert f"/URI ({html_report})".encode() in content

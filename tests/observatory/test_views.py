@@ -73,6 +73,7 @@ STAFF_PAGES = [
     ("observatory:scenario_csv", True),
     ("observatory:scenario_report", True),
     ("observatory:scenario_report_pdf", True),
+    ("observatory:scenario_delete", True),
 ]
 
 
@@ -161,13 +162,34 @@ def test_a_model_asked_too_much_explains_why(client, staff_user, open_network, c
     assert not Scenario.objects.exists()
 
 
-def test_delete_needs_post_and_csrf(staff_user, scenario):
+def test_delete_asks_for_confirmation_then_needs_post_and_csrf(staff_user, scenario):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
     url = reverse("observatory:scenario_delete", args=[scenario.pk])
-    assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 403
+    detail = client.get(reverse("observatory:scenario_detail", args=[scenario.pk]))
+    assert f'href="{url}"' in detail.content.decode()  # a link to the confirmation
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Supprimer le scénario « {scenario.name} » ?" in html
+    assert "partagés entre tous les agents" in html and 'name="confirmer"' in html
+    assert client.post(url, {"confirmer": "oui"}).status_code == 403  # no CSRF token
     assert Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_delete_only_with_the_confirmation(client, staff_user, scenario):
+    client.force_login(staff_user)
+    url = reverse("observatory:scenario_delete", args=[scenario.pk])
+    unconfirmed = client.post(url)
+    assert unconfirmed.status_code == 200 and "Supprimer définitivement" in (
+        unconfirmed.content.decode()
+    )
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
+    assert client.put(url).status_code == 405
+    deleted = client.post(url, {"confirmer": "oui"})
+    assert deleted["Location"] == reverse("observatory:scenario_list")
+    assert not Scenario.objects.filter(pk=scenario.pk).exists()
+    assert client.get(url).status_code == 404
 
 
 def test_import_page_reports_row_errors(client, staff_user, territory):
@@ -233,3 +255,21 @@ def test_indicators_csv_gives_no_made_up_ept_code(client, open_network):
     # Communes carry only the EPT's name: no code rather than the name again.
     assert all(row["code"] == "" for row in epts)
     assert all(len(row["code"]) == 5 for row in rows if row["niveau"] == "commune")
+
+
+def test_every_delete_address_of_the_site_confirms_first():
+    """A new «…_delete» route outside the admin (which confirms on its own) must be listed
+    here with a confirmation test, as scenario_delete is."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def names(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace != "admin":
+                    inner = f"{entry.namespace}:" if entry.namespace else namespace
+                    yield from names(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield namespace + entry.name
+
+    deleting = {name for name in names(get_resolver().url_patterns) if "delete" in name}
+    assert deleting == {"observatory:scenario_delete"}

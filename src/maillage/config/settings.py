@@ -9,7 +9,13 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from csp.constants import NONE, SELF
 
-from maillage.config.environment import env_bool, env_list, origin_of, production_secret_key
+from maillage.config.environment import (
+    env_bool,
+    env_int,
+    env_list,
+    origin_of,
+    production_secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MAILLAGE_DATA_DIR", Path.cwd() / "var"))
@@ -141,11 +147,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Where a login without (or with an unsafe) «next» lands. Only the back-office login uses it
+# (the public one goes home): its index, not Django's default /accounts/profile/ (a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 
-# Login rate limit (django-axes): a username and address pair is locked after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Login limits (django-axes, maillage.accounts.lockout): an address tried from one IP, and one
+# IP whatever the addresses tried (password spraying), are locked after repeated failures.
+AXES_HANDLER = "maillage.accounts.lockout.LoginLimitsHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+MAILLAGE_LOGIN_IP_FAILURE_LIMIT = env_int("MAILLAGE_LOGIN_IP_FAILURE_LIMIT", 30, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The client's address: behind MAILLAGE_TRUSTED_PROXIES reverse proxies, from X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "maillage.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # The admin login form names the email field «username».
 AXES_USERNAME_FORM_FIELD = "username"
@@ -186,8 +200,12 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("MAILLAGE_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("MAILLAGE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front append to X-Forwarded-For (used for the login limits);
+# without a proxy the header is the client's to write, and is ignored.
+MAILLAGE_TRUSTED_PROXIES = env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1) if BEHIND_PROXY else 0
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -214,7 +232,15 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secret tokens in addresses (calendar feeds, verification links) never reach a log line.
+    "filters": {"secret_paths": {"()": "maillage.config.logs.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Django's own handlers (DEFAULT_LOGGING's console, runserver's) are replaced by the root's,
+    # which redacts; mail_admins is not used (no ADMINS).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

@@ -4,8 +4,11 @@ import math
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
+from django.urls import reverse
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.fonts import FontFace
 
 from maillage.observatory.services import ScenarioComparison
 from maillage.observatory.wording import scenario_summary
@@ -25,6 +28,13 @@ MINUTE_COLOURS = [
 NEW_SITE_COLOUR = (11, 95, 165)
 OPEN_PLACE_COLOUR = (27, 122, 58)
 MAP_WIDTH_MM = 120
+MAP_MAX_HEIGHT_MM = 165
+LEGEND_GAP_MM = 6
+# Tables: dark text on white, every other row light grey, headings a little darker.
+TEXT_COLOUR = (20, 20, 20)
+RULE_COLOUR = (150, 150, 150)
+ZEBRA_COLOUR = (240, 242, 245)
+HEADING_COLOUR = (222, 228, 236)
 # Vendored (see fonts/LICENSE.txt): the PDF core fonts are Latin-1 only, and servers have no
 # system fonts to rely on.
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -46,7 +56,48 @@ def _rings(geometry: dict):
         yield polygon[0]
 
 
+def _minute_class_labels() -> list[str]:
+    bounds = MINUTE_CLASSES
+    labels = [f"moins de {bounds[0]} min"]
+    labels += [f"{low} à {high} min" for low, high in zip(bounds, bounds[1:], strict=False)]
+    return [*labels, f"{bounds[-1]} min et plus"]
+
+
+def _draw_legend(pdf: FPDF, left: float, top: float) -> None:
+    """The map's key, in a column right of the map: the minute classes, then the points."""
+    width = pdf.w - pdf.r_margin - left
+    pdf.set_xy(left, top)
+    pdf.set_font(FONT, style="B", size=8)
+    pdf.multi_cell(
+        width, 4, "Temps d'accès moyen à pied avec le scénario", align="L", new_x=XPos.LEFT
+    )
+    pdf.set_font(FONT, size=8)
+    swatch = 4
+    for colour, label in zip(MINUTE_COLOURS, _minute_class_labels(), strict=True):
+        y = pdf.get_y() + 1
+        with pdf.local_context(fill_color=colour, draw_color=(80, 80, 80), line_width=0.2):
+            pdf.rect(left, y, swatch, swatch, style="DF")
+        pdf.set_xy(left + swatch + 2, y)
+        pdf.cell(width - swatch - 2, swatch, label, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(left)
+    pdf.ln(2)
+    for colour, radius, label in (
+        (OPEN_PLACE_COLOUR, 0.9, "Lieu ouvert"),
+        (NEW_SITE_COLOUR, 1.5, "Site ouvert par le scénario"),
+    ):
+        y = pdf.get_y() + 1
+        with pdf.local_context(fill_color=colour):
+            centre_x, centre_y = left + swatch / 2, y + swatch / 2
+            pdf.ellipse(centre_x - radius, centre_y - radius, 2 * radius, 2 * radius, style="F")
+        pdf.set_xy(left + swatch + 2, y)
+        pdf.cell(width - swatch - 2, swatch, label, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(left)
+
+
 def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
+    """The communes coloured by mean access time, the places and the new sites, with the
+    key beside the map. Its colours are set in a local context: nothing drawn afterwards
+    (the tables) inherits them."""
     mean_minutes = {c.code: c.mean_minutes for c in comparison.after.communes}
     geometries = dict(
         Commune.objects.filter(insee_code__in=mean_minutes).values_list("insee_code", "geometry")
@@ -55,34 +106,45 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
     min_lon, max_lon = min(p[0] for p in points), max(p[0] for p in points)
     min_lat, max_lat = min(p[1] for p in points), max(p[1] for p in points)
     squash = math.cos(math.radians((min_lat + max_lat) / 2))
-    scale = MAP_WIDTH_MM / ((max_lon - min_lon) * squash)
-    left, top = (pdf.w - MAP_WIDTH_MM) / 2, pdf.get_y() + 2
+    scale = min(
+        MAP_WIDTH_MM / ((max_lon - min_lon) * squash), MAP_MAX_HEIGHT_MM / (max_lat - min_lat)
+    )
+    height = (max_lat - min_lat) * scale
+    if pdf.get_y() + 2 + height > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    left, top = pdf.l_margin, pdf.get_y() + 2
 
     def to_page(lon: float, lat: float) -> tuple[float, float]:
         return left + (lon - min_lon) * squash * scale, top + (max_lat - lat) * scale
 
-    pdf.set_draw_color(80, 80, 80)
-    pdf.set_line_width(0.2)
-    for code, geometry in geometries.items():
-        pdf.set_fill_color(*_minutes_colour(mean_minutes[code]))
-        for ring in _rings(geometry):
-            pdf.polygon([to_page(lon, lat) for lon, lat in ring], style="DF")
-    for sites, colour, radius in (
-        (comparison.existing_sites, OPEN_PLACE_COLOUR, 0.9),
-        (comparison.new_sites, NEW_SITE_COLOUR, 1.5),
-    ):
-        pdf.set_fill_color(*colour)
-        for site in sites:
-            x, y = to_page(site.longitude, site.latitude)
-            pdf.ellipse(x - radius, y - radius, 2 * radius, 2 * radius, style="F")
-    pdf.set_y(top + (max_lat - min_lat) * scale + 3)
-    pdf.set_font(FONT, size=8)
-    pdf.multi_cell(
-        0,
-        4,
-        "Couleur des communes : temps d'accès moyen à pied avec le scénario (du clair, "
-        "moins de 5 minutes, au foncé, 30 minutes et plus). Points verts : lieux ouverts ; "
-        "points bleus : sites ouverts par le scénario.",
+    with pdf.local_context(draw_color=(80, 80, 80), line_width=0.2):
+        for code, geometry in geometries.items():
+            pdf.set_fill_color(*_minutes_colour(mean_minutes[code]))
+            for ring in _rings(geometry):
+                pdf.polygon([to_page(lon, lat) for lon, lat in ring], style="DF")
+        for sites, colour, radius in (
+            (comparison.existing_sites, OPEN_PLACE_COLOUR, 0.9),
+            (comparison.new_sites, NEW_SITE_COLOUR, 1.5),
+        ):
+            pdf.set_fill_color(*colour)
+            for site in sites:
+                x, y = to_page(site.longitude, site.latitude)
+                pdf.ellipse(x - radius, y - radius, 2 * radius, 2 * radius, style="F")
+    _draw_legend(pdf, left + MAP_WIDTH_MM + LEGEND_GAP_MM, top)
+    pdf.set_xy(pdf.l_margin, top + height + 3)
+
+
+def _readable_table(pdf: FPDF, **options):
+    """An fpdf2 table in dark text on white and light grey rows, whatever colours were set
+    before: every table of the report is drawn through it."""
+    pdf.set_text_color(*TEXT_COLOUR)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(*RULE_COLOUR)
+    return pdf.table(
+        cell_fill_color=ZEBRA_COLOUR,
+        cell_fill_mode=TableCellFillMode.ROWS,
+        headings_style=FontFace(emphasis="BOLD", color=TEXT_COLOUR, fill_color=HEADING_COLOUR),
+        **options,
     )
 
 
@@ -119,6 +181,20 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
+    # The HTML report is the accessible version (headings, table headers, text alternatives).
+    html_report = settings.MAILLAGE_SITE_URL.rstrip("/") + reverse(
+        "observatory:scenario_report", args=[scenario.pk]
+    )
+    pdf.set_font(FONT, size=9)
+    pdf.multi_cell(
+        0,
+        5,
+        f"Version accessible de ce rapport (HTML) : {html_report}",
+        link=html_report,
+        align="L",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(2)
     rows = [
         ("Indicateur", "Aujourd'hui", "Avec le scénario"),
@@ -150,7 +226,9 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
             integer(after.underserved_population),
         ),
     ]
-    with pdf.table(col_widths=(3, 1.2, 1.2), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
+    with _readable_table(
+        pdf, col_widths=(3, 1.2, 1.2), text_align=("LEFT", "RIGHT", "RIGHT")
+    ) as table:
         for values in rows:
             row = table.row()
             for value in values:
@@ -177,8 +255,10 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     )
     pdf.ln(1)
     pdf.set_font(FONT, size=8)
-    with pdf.table(
-        col_widths=(3, 1, 1, 1, 1), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
+    with _readable_table(
+        pdf,
+        col_widths=(3, 1, 1, 1, 1),
+        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
     ) as table:
         header = table.row()
         for title in (

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.observatory import exports, services
@@ -194,13 +194,17 @@ def scenario_detail(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @departement_staff_required
 def scenario_delete(request, pk):
+    """GET: the confirmation page naming the scenario (shared by all staff); POST with the
+    confirmation field: deletes it. A POST without that field only shows the page."""
     scenario = get_object_or_404(Scenario, pk=pk)
-    services.delete_scenario(request.user, scenario)
-    messages.success(request, f"Scénario « {scenario.name} » supprimé.")
-    return redirect("observatory:scenario_list")
+    if request.method == "POST" and request.POST.get("confirmer") == "oui":
+        services.delete_scenario(request.user, scenario)
+        messages.success(request, f"Scénario « {scenario.name} » supprimé.")
+        return redirect("observatory:scenario_list")
+    return render(request, "observatory/scenario_delete.html", {"scenario": scenario})
 
 
 def _scenario_map(comparison: services.ScenarioComparison) -> dict:

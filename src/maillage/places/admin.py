@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -142,6 +143,14 @@ class SpaceInline(PlaceScopedInline):
 class PlacePhotoInline(PlaceScopedInline):
     model = PlacePhoto
     fields = ["image", "alt_text", "position"]
+    # The model's validator judges the content (places.photos) and says why in French; the
+    # form's own image check would answer a vaguer message first.
+    formfield_overrides = {
+        models.ImageField: {
+            "form_class": forms.FileField,
+            "widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+    }
 
 
 class OpeningHoursInline(PlaceScopedInline):

@@ -1,7 +1,9 @@
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,9 +20,10 @@ from maillage.core.validators import (
     one_line,
     real_between,
 )
-from maillage.places import lifecycle, schedule
+from maillage.places import lifecycle, photos, schedule
 from maillage.places.validators import (
     validate_french_phone,
+    validate_photo,
     validate_postal_code,
     validate_siret,
 )
@@ -585,8 +588,9 @@ class PlacePhoto(models.Model):
     image = models.ImageField(
         "photo",
         upload_to="lieux/%Y/%m/",
-        validators=[validate_photo_size],
-        help_text="JPEG, PNG ou WebP, 5 Mo au plus.",
+        validators=[validate_photo_size, validate_photo],
+        help_text="JPEG, PNG ou WebP, 5 Mo et 40 mégapixels au plus ; la photo est publiée "
+        "réduite à 2 560 pixels de côté, sans ses métadonnées (EXIF, position GPS).",
     )
     alt_text = models.CharField(
         "description de la photo",
@@ -605,3 +609,13 @@ class PlacePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    def save(self, *args, **kwargs):
+        # A new upload is replaced by its clean copy (places.photos.stored_copy): the
+        # original, with its metadata and full size, is never written.
+        if self.image and not self.image._committed:
+            with photos.open_photo(self.image.file) as image:
+                content, extension = photos.stored_copy(image)
+            stem = Path(self.image.name).stem or "photo"
+            self.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
+        super().save(*args, **kwargs)

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret
 
+from maillage.places import photos
+
 FRENCH_PHONE = re.compile(r"(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}")
 POSTAL_CODE = re.compile(r"\d{5}")
 
@@ -37,3 +39,15 @@ def validate_french_phone(value: str) -> None:
 def validate_postal_code(value: str) -> None:
     if not POSTAL_CODE.fullmatch(value):
         raise ValidationError("Le code postal doit comporter 5 chiffres.", code="postal_code")
+
+
+def validate_photo(value) -> None:
+    """Refuse a photo that is not JPEG, PNG or WebP by its content, is damaged, or has more
+    than 40 megapixels (places.photos). ``value`` is an uploaded file or a stored FieldFile."""
+    stream = getattr(value, "file", value)
+    try:
+        photos.open_photo(stream).close()
+    except photos.PhotoRefused as refused:
+        raise ValidationError(str(refused), code="photo") from refused
+    finally:
+        stream.seek(0)

@@ -48,6 +48,14 @@
     return properties.commune ? properties.name + " (" + properties.commune + ")" : properties.name;
   }
 
+  // Names come from managers and imports: shown as text, never parsed as HTML (Leaflet reads a
+  // string given to bindTooltip as HTML, an element as is).
+  function tooltipContent(properties) {
+    var box = document.createElement("span");
+    box.textContent = describe(properties);
+    return box;
+  }
+
   function initMap(element) {
     var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25, maxZoom: 18, zoomControl: false });
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
@@ -61,7 +69,7 @@
           style: function (f) {
             return { color: "#4a4a4a", weight: 1, fillColor: minutesColour(f.properties.mean_minutes), fillOpacity: 0.8 };
           },
-          onEachFeature: function (f, layer) { layer.bindTooltip(describe(f.properties)); },
+          onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
         }).addTo(map);
         L.geoJSON(data, {
           filter: function (f) { return f.properties.kind === "underserved"; },
@@ -73,7 +81,7 @@
           pointToLayer: function (f, latlng) {
             return L.circleMarker(latlng, SITE_STYLES[f.properties.kind] || SITE_STYLES.existing);
           },
-          onEachFeature: function (f, layer) { layer.bindTooltip(describe(f.properties)); },
+          onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
         }).addTo(map);
         map.fitBounds(communes.getBounds(), { padding: [8, 8] });
         element.dataset.features = String(data.features.length);

@@ -1,0 +1,20 @@
+"""Typed readers of the environment: a bad value stops the start with the variable named."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from maillage.config.environment import env_int
+
+
+def test_env_int_reads_a_whole_number(monkeypatch):
+    monkeypatch.setenv("MAILLAGE_TRUSTED_PROXIES", " 2 ")
+    assert env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1) == 2
+    monkeypatch.delenv("MAILLAGE_TRUSTED_PROXIES")
+    assert env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1) == 1
+
+
+@pytest.mark.parametrize("raw", ["deux", "1.5", "", "0"])
+def test_env_int_refuses_what_is_not_a_whole_number_in_range(monkeypatch, raw):
+    monkeypatch.setenv("MAILLAGE_TRUSTED_PROXIES", raw)
+    with pytest.raises(ImproperlyConfigured, match="MAILLAGE_TRUSTED_PROXIES"):
+        env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1)
