@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -91,7 +93,15 @@ def places_geojson(request):
     """Places as GeoJSON for the maps, with the directory's filters."""
     queryset = _active_places()
     if "slug" in request.GET:
-        queryset = queryset.filter(slug=request.GET["slug"])
+        slug = request.GET["slug"]
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            return JsonResponse(
+                {"erreur": "« slug » : identifiant de lieu attendu (lettres, chiffres et tirets)."},
+                status=400,
+            )
+        queryset = queryset.filter(slug=slug)
     else:
         place_filter = PlaceFilter(request.GET, queryset=queryset)
         queryset = place_filter.qs if place_filter.is_valid() else queryset.none()
