@@ -7,6 +7,8 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maillage.booking.forms import BookingForm, SearchForm
 from maillage.booking.models import Booking
@@ -229,3 +231,50 @@ def test_a_page_number_out_of_range_says_which_page_is_shown(client, bookable_pl
     assert response.status_code == 200 and response.context["page"].number == shown
     warned = f"« Page » : choisissez un numéro de page entre 1 et 2 ; voici la page {shown}."
     assert (warned in text(response)) == (page != "2")
+
+
+FORM_VALUES = [
+    "2027-01-12",
+    SPRING_FORWARD,
+    FALL_BACK,
+    *HOSTILE_DATES,
+    "02:30",
+    "09:00",
+    "10:00",
+    "24:00",
+    "23:60",
+    "1",
+    "2",
+    "52",
+    "53",
+    str(10**30),
+    "-1",
+    "inf",
+    "nan",
+    "1e308",
+    "",
+    "\x00",
+    "x" * 10_000,
+]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            ["date", "debut", "fin", "postes", "semaines", "debut_occurrence", "fin_occurrence"]
+        ),
+        st.one_of(st.sampled_from(FORM_VALUES), st.text(max_size=20)),
+    )
+)
+def test_the_booking_form_never_fails_on_hostile_fields(client, booker, desks, night_owl, data):
+    client.force_login(booker)
+    before = Booking.objects.count()
+    response = client.post(reverse("booking:book", args=[desks.pk]), data)
+    assert response.status_code in (200, 302, 400)
+    if response.status_code != 302:
+        assert Booking.objects.count() == before
