@@ -161,7 +161,9 @@ def test_a_time_the_clock_shows_twice_is_asked_then_booked(client, booker, room,
     assert asked.status_code == 400
     page = text(asked)
     assert "02h30 heure d'été (UTC+2)" in page and "02h30 heure d'hiver (UTC+1)" in page
-    assert "Précisez laquelle des deux 02h30 vous voulez dire." in page
+    assert "Précisez s'il s'agit de 02h30 heure d'été ou heure d'hiver." in page
+    assert "<legend>Quelle heure de début ?</legend>" in page
+    assert "Le 31 octobre 2027, les horloges reculent d'une heure : 02h30 existe deux fois." in page
     assert 'type="radio" name="debut_occurrence"' in page
     assert 'name="fin_occurrence"' in page and 'type="radio" name="fin_occurrence"' not in page
     assert not Booking.objects.exists()

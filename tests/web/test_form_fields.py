@@ -2,6 +2,7 @@
 their strict fields (core.dates), numbers within stated bounds. A new form field of these kinds
 fails here until it follows the rule."""
 
+import copy
 import importlib
 import inspect
 import pkgutil
@@ -28,7 +29,9 @@ def page_forms():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 yield name, cls.base_fields
-    yield "PlaceFilter", {name: item.field for name, item in PlaceFilter.base_filters.items()}
+    # Copies: a filter keeps the field it made, and the class's filters must stay untouched.
+    filters = copy.deepcopy(PlaceFilter.base_filters)
+    yield "PlaceFilter", {name: item.field for name, item in filters.items()}
 
 
 FIELDS = [

@@ -120,13 +120,16 @@ class WallClockForm(forms.Form):
             (number, _occurrence_label(moment, instant))
             for number, instant in enumerate(instants, start=1)
         ]
-        field.help_text = (
+        # The bound field copied the help text when it was made: it is told directly.
+        self[choice].help_text = (
             f"Le {long_date(day)}, les horloges reculent d'une heure : "
             f"{moment:%Hh%M} existe deux fois."
         )
         if cleaned.get(choice) is None:
             self.clock_issue = True
-            self.add_error(choice, f"Précisez laquelle des deux {moment:%Hh%M} vous voulez dire.")
+            self.add_error(
+                choice, f"Précisez s'il s'agit de {moment:%Hh%M} heure d'été ou heure d'hiver."
+            )
             return None
         return instants[cleaned[choice] - 1]
 
