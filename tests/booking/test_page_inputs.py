@@ -280,3 +280,14 @@ def test_the_booking_form_never_fails_on_hostile_fields(client, booker, desks, n
     assert response.status_code in (200, 302, 400)
     if response.status_code != 302:
         assert Booking.objects.count() == before
+
+
+def test_the_search_asks_which_time_too(client, room, night_owl):
+    query = {"date": FALL_BACK, "debut": "01:00", "fin": "02:30"}
+    asked = client.get(reverse("booking:search"), query)
+    assert asked.context["results"] is None
+    assert "<legend>Quelle heure de fin ?</legend>" in text(asked)
+    found = client.get(reverse("booking:search"), {**query, "fin_occurrence": "2"})
+    assert [r.space_id for r in found.context["results"]] == [room.pk]
+    start, end = found.context["form"].window
+    assert end - start == timedelta(hours=2, minutes=30)
