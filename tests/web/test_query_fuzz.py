@@ -18,11 +18,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from maillage.accounts import views as accounts_views
 from maillage.booking import services as booking_services
 from maillage.booking import views as booking_views
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
 from maillage.booking.models import CalendarFeed
+from maillage.core import paging
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
 from maillage.observatory.forms import ThresholdForm
@@ -106,7 +108,7 @@ NOT_PAGES_NAMESPACES = {
     "api": "the API, fuzzed by tests/api",
 }
 # Views whose GET parameters the list above must name, by module.
-VIEW_MODULES = [booking_views, web_views, observatory_views]
+VIEW_MODULES = [accounts_views, booking_views, paging, web_views, observatory_views]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
 HOSTILE = [
