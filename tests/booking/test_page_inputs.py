@@ -70,9 +70,17 @@ def test_week_links_stop_at_the_ends_of_the_range(client, room):
     url = reverse("booking:space", args=[room.pk])
     last = client.get(url, {"semaine": "2028-11-27"})  # the Monday of the last week allowed
     assert "Semaine suivante" not in text(last) and "Semaine précédente" in text(last)
-    first = client.get(url, {"semaine": "2025-12-01"})
+    first = client.get(url, {"semaine": "2025-12-01"})  # a Monday, the first day allowed
     assert "Semaine précédente" not in text(first) and "Semaine suivante" in text(first)
     assert "« Semaine »" not in text(first)
+    # A week partly in range is reached from its first day allowed.
+    second = client.get(url, {"semaine": "2025-12-08"})
+    assert 'href="?semaine=2025-12-01"' in text(second)
+    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC) + timedelta(2)):
+        # Now the range starts on Wednesday 3 December 2025.
+        partly = client.get(url, {"semaine": "2025-12-08"})
+        assert 'href="?semaine=2025-12-03">Semaine précédente' in text(partly)
+        assert client.get(url, {"semaine": "2025-12-03"}).context["monday"].day == 1
 
 
 @pytest.mark.parametrize("raw", HOSTILE_DATES)
@@ -84,6 +92,8 @@ def test_the_manager_calendar_falls_back_to_today_and_says_why(client, place_man
     assert "« Jour » : " in text(day) and "Voici la journée d'aujourd'hui." in text(day)
     week = client.get(url, {"jour": raw, "vue": "semaine"})
     assert "Voici la semaine en cours." in text(week)
+    last = text(client.get(url, {"jour": "2028-12-01"}))
+    assert "Jour suivant" not in last and 'href="?jour=2028-11-30">Jour précédent' in last
     other_view = client.get(url, {"vue": "mois"})
     assert "« Vue » : « jour » ou « semaine » attendu ; voici la vue jour." in text(other_view)
 

@@ -47,11 +47,15 @@ def _navigation_day(request, name: str, label: str, instead: str) -> date:
         return today
 
 
-def _reachable(day: date) -> date | None:
-    """`day` when a navigation link to it leads somewhere (inside the public read range),
-    else None: the page offers no link past the range."""
+def _reachable(first_day: date, days: int) -> date | None:
+    """Where a navigation link to the `days` days from `first_day` (a week, a day) should
+    point: their first day inside the public read range, or None when none is (the page then
+    offers no link past the range)."""
     allowed = read_range(timezone.localdate())
-    return day if allowed.first <= day <= allowed.last else None
+    last_day = first_day + timedelta(days=days - 1)
+    if last_day < allowed.first or first_day > allowed.last:
+        return None
+    return max(first_day, allowed.first)
 
 
 def _back(request, default: str) -> str:
@@ -251,8 +255,8 @@ def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
             "plan_token": signing.dumps(_plan_key(form), salt=PLAN_SALT) if plan else "",
             "days": _week_days(week),
             "monday": monday,
-            "previous_week": _reachable(monday - timedelta(days=7)),
-            "next_week": _reachable(monday + timedelta(days=7)),
+            "previous_week": _reachable(monday - timedelta(days=7), 7),
+            "next_week": _reachable(monday + timedelta(days=7), 7),
             "shows_fictional": space.place.is_fictional,
         },
         status=400 if form.errors else 200,
@@ -522,7 +526,8 @@ def manager_calendar(request, slug):
         "Voici la semaine en cours." if week else "Voici la journée d'aujourd'hui.",
     )
     first = queries.week_start(day) if week else day
-    last = first + timedelta(days=7 if week else 1)
+    length = 7 if week else 1
+    last = first + timedelta(days=length)
     start, end = core.local_days(first, last - timedelta(days=1))
     now = timezone.now()
     bookings = list(
@@ -552,8 +557,8 @@ def manager_calendar(request, slug):
             "week": week,
             "first": first,
             "last": last - timedelta(days=1),
-            "previous": _reachable(first - timedelta(days=7 if week else 1)),
-            "next": _reachable(first + timedelta(days=7 if week else 1)),
+            "previous": _reachable(first - timedelta(days=length), length),
+            "next": _reachable(first + timedelta(days=length), length),
             "pending": pending,
             "feed_url": request.build_absolute_uri(
                 reverse("booking:place_feed", args=[feed.token, place.slug])
