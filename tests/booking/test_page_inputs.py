@@ -227,6 +227,8 @@ def test_bad_search_numbers_and_dates_are_named(client, room, query, field, mess
     response = client.get(reverse("booking:search"), search)
     assert response.status_code == 200 and response.context["results"] is None
     assert message in " ".join(response.context["form"].errors[field])
+    label = response.context["form"].fields[field].label
+    assert f"{label} : " in text(response) and message in text(response)  # hidden ones too
 
 
 @pytest.mark.parametrize(
