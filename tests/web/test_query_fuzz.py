@@ -150,7 +150,14 @@ HOSTILE = [
     "on",
     "\r\nSet-Cookie: x=1",
 ]
-hostile_values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=50))
+hostile_values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=50),
+    st.integers().map(str),
+    st.floats().map(repr),
+    st.dates().map(str),
+    st.times().map(str),
+)
 
 
 class FuzzData:
@@ -285,7 +292,7 @@ def hostile_requests(draw):
 
 
 @settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
