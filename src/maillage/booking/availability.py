@@ -300,6 +300,39 @@ def wall_clock_instant(local: datetime, zone: tzinfo = PARIS) -> datetime:
     return after
 
 
+def wall_clock_instants(local: datetime, zone: tzinfo = PARIS) -> tuple[datetime, ...]:
+    """Every instant (UTC, earliest first) at which the clock of `zone` shows `local` (naive):
+    none in a spring-forward gap, two in an autumn overlap, one otherwise.
+
+    Unlike `wall_clock_instant`, nothing is moved: a form uses this to refuse a time that does
+    not exist and to ask which one is meant when it exists twice.
+    """
+    if local.tzinfo is not None:
+        raise ValueError(f"expected a naive wall-clock time, got {local!r}")
+    found = {
+        instant
+        for fold in (0, 1)
+        if (instant := local.replace(tzinfo=zone, fold=fold).astimezone(UTC))
+        .astimezone(zone)
+        .replace(tzinfo=None)
+        == local
+    }
+    return tuple(sorted(found))
+
+
+def clock_gap(local: datetime, zone: tzinfo = PARIS) -> tuple[datetime, datetime] | None:
+    """The skipped wall-clock times [first, end) (naive) around `local` when the clock of `zone`
+    never shows it (02:00–03:00 on the spring-forward night in Europe/Paris), else None.
+    `first` is the first time skipped and `end` the first time shown again."""
+    if wall_clock_instants(local, zone):
+        return None
+    transition = wall_clock_instant(local, zone)
+    end = transition.astimezone(zone)
+    skipped = end.utcoffset() - (transition - _EPSILON).astimezone(zone).utcoffset()
+    end = end.replace(tzinfo=None)
+    return end - skipped, end
+
+
 def local_days(first_day: date, last_day: date, zone: tzinfo = PARIS) -> Interval[datetime]:
     """From the start of `first_day` to the end of `last_day`, local dates included: a day
     lasts 23, 24 or 25 hours."""

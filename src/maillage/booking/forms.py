@@ -1,29 +1,169 @@
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
 from maillage.booking import availability as core
+from maillage.core.dates import (
+    DateRange,
+    DateRefused,
+    booking_range,
+    long_date,
+    parse_date,
+    read_range,
+)
 from maillage.places.models import SpaceKind
 from maillage.territory.models import Commune
 
 MAX_PEOPLE = 500
-MAX_SEARCH_DAYS = 2 * 366
+MAX_WEEKS = 52
+# What a time input sends: HH:MM, seconds optional, ASCII digits only.
+_CLOCK_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?", re.ASCII)
 
 
-def _instant(day, moment: time) -> datetime:
-    return core.wall_clock_instant(datetime.combine(day, moment))
+def refusal_text(error: DateRefused, label: str) -> str:
+    """The French refusal without its «« label » : » prefix: the form shows the label already."""
+    return str(error).removeprefix(f"« {label} » : ")
 
 
-class SearchForm(forms.Form):
-    date = forms.DateField(
+class IsoDateField(forms.DateField):
+    """A calendar date as a date input sends it (ISO 8601 `YYYY-MM-DD`), read by core.dates."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(value, str(self.label))
+        except DateRefused as error:
+            raise forms.ValidationError(refusal_text(error, str(self.label)), "invalid") from None
+
+
+class ClockTimeField(forms.TimeField):
+    """A wall-clock time as a time input sends it (`HH:MM`, 00:00 to 23:59)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not _CLOCK_TIME.fullmatch(value):
+            raise forms.ValidationError(
+                "Heure HH:MM attendue, de 00:00 à 23:59 (par exemple 09:30).", "invalid"
+            )
+        return super().to_python(value)
+
+
+def _occurrence_field(label: str) -> forms.TypedChoiceField:
+    """Which of the two instants a time shown twice (autumn fall-back night) means: shown only
+    on that night, hidden otherwise."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(1, "la première"), (2, "la seconde")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+
+def _occurrence_label(moment: time, instant: datetime) -> str:
+    """«02h30 heure d'été (UTC+2)»."""
+    local = instant.astimezone(core.PARIS)
+    season = "heure d'été" if local.dst() else "heure d'hiver"
+    hours = local.utcoffset() // timedelta(hours=1)
+    return f"{moment:%Hh%M} {season} (UTC{hours:+d})"
+
+
+class WallClockForm(forms.Form):
+    """A date and start and end times (`date`, `debut`, `fin`) read as Paris instants.
+
+    A time the clock skips (spring-forward night) is refused with the valid times; a time the
+    clock shows twice (fall-back night) needs `debut_occurrence` / `fin_occurrence`, a choice
+    shown only then. Nothing is moved silently (core.wall_clock_instants).
+    """
+
+    date = IsoDateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    debut = forms.TimeField(
+    debut = ClockTimeField(
+        label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    fin = ClockTimeField(
+        label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    debut_occurrence = _occurrence_field("Quelle heure de début ?")
+    fin_occurrence = _occurrence_field("Quelle heure de fin ?")
+
+    field_order = ["date", "debut", "debut_occurrence", "fin", "fin_occurrence"]
+
+    def _instant(self, cleaned: dict, name: str) -> datetime | None:
+        day, moment = cleaned.get("date"), cleaned.get(name)
+        if day is None or moment is None:
+            return None
+        local = datetime.combine(day, moment)
+        instants = core.wall_clock_instants(local)
+        if not instants:
+            first, end = core.clock_gap(local)
+            self.clock_issue = True
+            self.add_error(
+                name,
+                f"Cette heure n'existe pas le {long_date(day)} (passage à l'heure d'été) : "
+                f"choisissez avant {first:%Hh%M} ou à partir de {end:%Hh%M}.",
+            )
+            return None
+        if len(instants) == 1:
+            return instants[0]
+        choice = f"{name}_occurrence"
+        field = self.fields[choice]
+        field.widget = forms.RadioSelect()
+        field.choices = [
+            (number, _occurrence_label(moment, instant))
+            for number, instant in enumerate(instants, start=1)
+        ]
+        # The bound field copied the help text when it was made: it is told directly.
+        self[choice].help_text = (
+            f"Le {long_date(day)}, les horloges reculent d'une heure : "
+            f"{moment:%Hh%M} existe deux fois."
+        )
+        if cleaned.get(choice) is None:
+            self.clock_issue = True
+            self.add_error(
+                choice, f"Précisez s'il s'agit de {moment:%Hh%M} heure d'été ou heure d'hiver."
+            )
+            return None
+        return instants[cleaned[choice] - 1]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clock_issue = False
+        start, end = self._instant(cleaned, "debut"), self._instant(cleaned, "fin")
+        self.instants = (start, end)
+        # Compared as instants when both are known: 02h30 summer time then 02h15 winter time
+        # is a valid quarter of an hour on the fall-back night.
+        if start is not None and end is not None:
+            backwards = end <= start
+        else:
+            backwards = (
+                not self.clock_issue
+                and "debut" in cleaned
+                and "fin" in cleaned
+                and cleaned["fin"] <= cleaned["debut"]
+            )
+        if backwards:
+            self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
+        return cleaned
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware instants; only on a valid form."""
+        return self.instants
+
+
+class SearchForm(WallClockForm):
+    debut = ClockTimeField(
         label="De", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    fin = forms.TimeField(label="À", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    fin = ClockTimeField(label="À", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     commune = forms.ModelChoiceField(
         label="Commune",
         queryset=Commune.objects.none(),
@@ -37,8 +177,12 @@ class SearchForm(forms.Form):
     personnes = forms.IntegerField(
         label="Nombre de personnes", min_value=1, max_value=MAX_PEOPLE, required=False
     )
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    lat = forms.FloatField(
+        label="Latitude", required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    lon = forms.FloatField(
+        label="Longitude", required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,50 +199,32 @@ class SearchForm(forms.Form):
         return self.cleaned_data["personnes"] or 1
 
     def clean_date(self):
+        """From today to the public read range's end (core.dates.read_range)."""
         day = self.cleaned_data["date"]
-        if day < timezone.localdate():
-            raise forms.ValidationError("La date doit être aujourd'hui ou plus tard.")
-        if day > timezone.localdate() + timedelta(days=MAX_SEARCH_DAYS):
-            raise forms.ValidationError("Les recherches portent sur les deux prochaines années.")
-        return day
+        today = timezone.localdate()
+        try:
+            return DateRange(today, read_range(today).last).check(day, "Date")
+        except DateRefused as error:
+            raise forms.ValidationError(refusal_text(error, "Date")) from None
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("debut") and cleaned.get("fin") and cleaned["fin"] <= cleaned["debut"]:
-            self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
-        elif (
-            cleaned.get("date")
-            and cleaned.get("fin")
-            and _instant(cleaned["date"], cleaned["fin"]) <= timezone.now()
-        ):
+        start, end = self.instants
+        if end is not None and start is not None and end > start and end <= timezone.now():
             self.add_error("fin", "Ce créneau est déjà passé : choisissez une heure à venir.")
         if (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
             raise forms.ValidationError("Position incomplète : réessayez « près de moi ».")
         return cleaned
 
-    @property
-    def window(self) -> tuple[datetime, datetime]:
-        data = self.cleaned_data
-        return _instant(data["date"], data["debut"]), _instant(data["date"], data["fin"])
 
-
-class BookingForm(forms.Form):
-    date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    debut = forms.TimeField(
-        label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    fin = forms.TimeField(
-        label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+class BookingForm(WallClockForm):
     postes = forms.IntegerField(
         label="Nombre de postes", min_value=1, max_value=MAX_PEOPLE, initial=1
     )
     semaines = forms.IntegerField(
         label="Répéter chaque semaine pendant (semaines)",
         min_value=1,
-        max_value=52,
+        max_value=MAX_WEEKS,
         initial=1,
         help_text="1 : une seule fois. Par exemple 10 pour dix mardis de télétravail.",
     )
@@ -109,16 +235,29 @@ class BookingForm(forms.Form):
         if space.is_exclusive:
             del self.fields["postes"]
 
+    @property
+    def allowed_days(self) -> DateRange:
+        """The days this space's bookings may name (core.dates.booking_range)."""
+        return booking_range(timezone.localdate(), self.space.max_advance_days)
+
+    def clean_date(self):
+        try:
+            return self.allowed_days.check(self.cleaned_data["date"], "Date")
+        except DateRefused as error:
+            raise forms.ValidationError(refusal_text(error, "Date")) from None
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("debut") and cleaned.get("fin") and cleaned["fin"] <= cleaned["debut"]:
-            self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
+        day, weeks = cleaned.get("date"), cleaned.get("semaines")
+        if day is not None and weeks is not None:
+            last_day = day + timedelta(weeks=weeks - 1)
+            if last_day > self.allowed_days.last:
+                self.add_error(
+                    "semaines",
+                    f"La série finirait le {long_date(last_day)}, après le "
+                    f"{long_date(self.allowed_days.last)} : réservez moins de semaines.",
+                )
         return cleaned
-
-    @property
-    def window(self) -> tuple[datetime, datetime]:
-        data = self.cleaned_data
-        return _instant(data["date"], data["debut"]), _instant(data["date"], data["fin"])
 
     @property
     def seats(self) -> int:

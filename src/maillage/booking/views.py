@@ -1,15 +1,13 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,6 +18,8 @@ from maillage.booking.calendar import calendar_of
 from maillage.booking.forms import BookingForm, ReasonForm, SearchForm
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.core.dates import DateRefused, parse_date, read_range
+from maillage.core.paging import page_of
 from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Place, PlaceStatus, Space
@@ -31,19 +31,31 @@ ACTIONS = {
 }
 
 
-# Dates read from a URL are kept within this many days of today.
-DATE_PARAM_RANGE_DAYS = 10 * 365
-
-
-def _date_param(raw: str | None):
-    """A date from the URL, or None when it is malformed, impossible (30 February) or absurd."""
+def _navigation_day(request, name: str, label: str, instead: str) -> date:
+    """The day the URL's `name` parameter names, within the public read range
+    (core.dates.read_range); today when absent. A malformed, impossible or out-of-range day
+    shows today instead, with a French message naming the parameter, the allowed range and
+    what is shown (`instead`)."""
+    today = timezone.localdate()
+    raw = request.GET.get(name)
+    if not raw:
+        return today
     try:
-        day = parse_date(raw or "")
-    except ValueError:
+        return read_range(today).check(parse_date(raw, label), label)
+    except DateRefused as refusal:
+        messages.warning(request, f"{refusal} {instead}")
+        return today
+
+
+def _reachable(first_day: date, days: int) -> date | None:
+    """Where a navigation link to the `days` days from `first_day` (a week, a day) should
+    point: their first day inside the public read range, or None when none is (the page then
+    offers no link past the range)."""
+    allowed = read_range(timezone.localdate())
+    last_day = first_day + timedelta(days=days - 1)
+    if last_day < allowed.first or first_day > allowed.last:
         return None
-    if day is None or abs((day - timezone.localdate()).days) > DATE_PARAM_RANGE_DAYS:
-        return None
-    return day
+    return max(first_day, allowed.first)
 
 
 def _back(request, default: str) -> str:
@@ -132,9 +144,7 @@ def search(request):
     query_dict = request.GET.copy()
     query_dict.pop("page", None)
     query = query_dict.urlencode()
-    page = (
-        Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if results else None
-    )
+    page = page_of(request, results, RESULTS_PER_PAGE) if results else None
     return render(
         request,
         "booking/search.html",
@@ -221,17 +231,15 @@ def _plan_key(form: BookingForm) -> dict:
         "date": data["date"].isoformat(),
         "debut": data["debut"].strftime("%H:%M"),
         "fin": data["fin"].strftime("%H:%M"),
+        "debut_occurrence": data["debut_occurrence"],
+        "fin_occurrence": data["fin_occurrence"],
         "semaines": data["semaines"],
         "postes": form.seats,
     }
 
 
-def _space_page(request, space: Space, form: BookingForm, plan=None):
-    day = (
-        _date_param(request.GET.get("semaine") or request.GET.get("date"))
-        or getattr(form, "cleaned_data", {}).get("date")
-        or timezone.localdate()
-    )
+def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
+    """The space's page showing the week of `day`, with the booking form."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
     return render(
@@ -247,8 +255,8 @@ def _space_page(request, space: Space, form: BookingForm, plan=None):
             "plan_token": signing.dumps(_plan_key(form), salt=PLAN_SALT) if plan else "",
             "days": _week_days(week),
             "monday": monday,
-            "previous_week": monday - timedelta(days=7),
-            "next_week": monday + timedelta(days=7),
+            "previous_week": _reachable(monday - timedelta(days=7), 7),
+            "next_week": _reachable(monday + timedelta(days=7), 7),
             "shows_fictional": space.place.is_fictional,
         },
         status=400 if form.errors else 200,
@@ -258,7 +266,11 @@ def _space_page(request, space: Space, form: BookingForm, plan=None):
 @require_safe
 def space(request, pk):
     space = _bookable_space(pk)
-    day = _date_param(request.GET.get("date")) or timezone.localdate()
+    day = _navigation_day(request, "date", "Date", "La date du jour est proposée à la place.")
+    if request.GET.get("semaine"):
+        week = _navigation_day(request, "semaine", "Semaine", "Voici la semaine en cours.")
+    else:
+        week = day
     initial = {
         "date": day,
         "debut": request.GET.get("debut"),
@@ -266,7 +278,7 @@ def space(request, pk):
         "postes": request.GET.get("personnes") or 1,
         "semaines": 1,
     }
-    return _space_page(request, space, BookingForm(space=space, initial=initial))
+    return _space_page(request, space, BookingForm(space=space, initial=initial), week)
 
 
 # Rules about the day rather than the time of day are shown under the date field.
@@ -346,7 +358,9 @@ def book(request, pk):
             for violation in refusal.violations:
                 target = _form_field(violation)
                 form.add_error(target if target in form.fields else None, violation.message)
-    return _space_page(request, space, form, plan)
+    # The week of the date asked, once it is known to be a real date in range.
+    shown = form.cleaned_data.get("date") or timezone.localdate()
+    return _space_page(request, space, form, shown, plan)
 
 
 # Bookings still to come for the person; the others (cancelled, refused...) are history.
@@ -501,10 +515,19 @@ def manager_home(request):
 @login_required
 def manager_calendar(request, slug):
     place = _managed_place(request, slug)
-    day = _date_param(request.GET.get("jour")) or timezone.localdate()
-    week = request.GET.get("vue") == "semaine"
+    view = request.GET.get("vue") or "jour"
+    if view not in ("jour", "semaine"):
+        messages.warning(request, "« Vue » : « jour » ou « semaine » attendu ; voici la vue jour.")
+    week = view == "semaine"
+    day = _navigation_day(
+        request,
+        "jour",
+        "Jour",
+        "Voici la semaine en cours." if week else "Voici la journée d'aujourd'hui.",
+    )
     first = queries.week_start(day) if week else day
-    last = first + timedelta(days=7 if week else 1)
+    length = 7 if week else 1
+    last = first + timedelta(days=length)
     start, end = core.local_days(first, last - timedelta(days=1))
     now = timezone.now()
     bookings = list(
@@ -534,8 +557,8 @@ def manager_calendar(request, slug):
             "week": week,
             "first": first,
             "last": last - timedelta(days=1),
-            "previous": first - timedelta(days=7 if week else 1),
-            "next": first + timedelta(days=7 if week else 1),
+            "previous": _reachable(first - timedelta(days=length), length),
+            "next": _reachable(first + timedelta(days=length), length),
             "pending": pending,
             "feed_url": request.build_absolute_uri(
                 reverse("booking:place_feed", args=[feed.token, place.slug])

@@ -4,14 +4,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.observatory import exports, services
-from maillage.observatory.analysis import DEFAULT_THRESHOLD_MINUTES
+from maillage.observatory.analysis import DEFAULT_THRESHOLD_MINUTES, THRESHOLDS_MINUTES
 from maillage.observatory.candidate_import import (
     COLUMNS,
     KIND_CODES,
@@ -41,14 +41,28 @@ def departement_staff_required(view):
     return wrapper
 
 
-def _live_options(request) -> dict:
-    """Threshold and supply chosen on the public page; bad values fall back to defaults."""
+def _threshold_refusal() -> str:
+    *others, last = THRESHOLDS_MINUTES
+    return f"« Seuil d'accès » : choisissez {', '.join(map(str, others))} ou {last} minutes à pied."
+
+
+def _live_options(request) -> tuple[dict, str | None]:
+    """Threshold and supply chosen on the public page, and the French refusal when the URL's
+    values are not valid (the defaults are then used)."""
     form = ThresholdForm(request.GET)
-    valid = form.is_valid()
+    if not form.is_valid():
+        return {
+            "threshold": DEFAULT_THRESHOLD_MINUTES,
+            "include_preparing": False,
+        }, _threshold_refusal()
     return {
-        "threshold": (valid and form.cleaned_data["seuil"]) or DEFAULT_THRESHOLD_MINUTES,
-        "include_preparing": valid and form.cleaned_data["preparation"],
-    }
+        "threshold": form.cleaned_data["seuil"] or DEFAULT_THRESHOLD_MINUTES,
+        "include_preparing": form.cleaned_data["preparation"],
+    }, None
+
+
+def _refused_download(refusal: str) -> HttpResponse:
+    return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
 
 
 def _live_query(options: dict) -> str:
@@ -69,7 +83,11 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 @require_safe
 def public_observatory(request):
-    options = _live_options(request)
+    options, refusal = _live_options(request)
+    if refusal:
+        messages.warning(
+            request, f"{refusal} Voici le seuil de {DEFAULT_THRESHOLD_MINUTES} minutes."
+        )
     report = services.live_report(**options)
     return render(
         request,
@@ -91,7 +109,9 @@ def public_observatory(request):
 
 @require_safe
 def indicators_csv(request):
-    options = _live_options(request)
+    options, refusal = _live_options(request)
+    if refusal:
+        return _refused_download(refusal)
     return _download(
         exports.indicators_csv(services.live_report(**options)),
         f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}{_live_suffix(options)}.csv",
@@ -101,7 +121,9 @@ def indicators_csv(request):
 
 @require_safe
 def zones_geojson(request):
-    options = _live_options(request)
+    options, refusal = _live_options(request)
+    if refusal:
+        return _refused_download(refusal)
     name = f"zones-sous-desservies-{options['threshold']}min{_live_suffix(options)}.geojson"
     response = JsonResponse(exports.zones_geojson(services.live_report(**options)))
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -11,10 +11,16 @@ ACCESSIBILITY_CHOICES = [
 ]
 
 
+# A search is a few words: each one is a condition of the query.
+SEARCH_MAX_LENGTH = 200
+
+
 class PlaceFilter(django_filters.FilterSet):
     """The directory's filters; every one of them lives in the URL."""
 
-    q = django_filters.CharFilter(label="Recherche", method="filter_text")
+    q = django_filters.CharFilter(
+        label="Recherche", method="filter_text", max_length=SEARCH_MAX_LENGTH
+    )
     commune = django_filters.ModelChoiceFilter(
         label="Commune",
         queryset=Commune.objects.none(),

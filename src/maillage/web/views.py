@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from maillage.core.paging import page_of
 from maillage.places.figures import network_figures
 from maillage.places.models import OpeningHours, Place, today_in_paris
 from maillage.territory.models import Commune, Departement
@@ -40,7 +42,7 @@ def place_list(request):
     )
     # Invalid filters show nothing rather than everything, which would look filtered.
     places = place_filter.qs if place_filter.is_valid() else Place.objects.none()
-    page = Paginator(places, PLACES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, places, PLACES_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,7 +93,15 @@ def places_geojson(request):
     """Places as GeoJSON for the maps, with the directory's filters."""
     queryset = _active_places()
     if "slug" in request.GET:
-        queryset = queryset.filter(slug=request.GET["slug"])
+        slug = request.GET["slug"]
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            return JsonResponse(
+                {"erreur": "« slug » : identifiant de lieu attendu (lettres, chiffres et tirets)."},
+                status=400,
+            )
+        queryset = queryset.filter(slug=slug)
     else:
         place_filter = PlaceFilter(request.GET, queryset=queryset)
         queryset = place_filter.qs if place_filter.is_valid() else queryset.none()

@@ -1,0 +1,302 @@
+"""Every page's query parameters driven with hostile values: no 5xx, no row written.
+
+The pages are enumerated from the URL configuration: a new page fails
+`test_every_page_is_covered` until it is listed in PAGES (with the parameters it reads and who
+may see it) or in NOT_PAGES (with the reason). The API has its own fuzz test (tests/api).
+"""
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from maillage.accounts import views as accounts_views
+from maillage.booking import services as booking_services
+from maillage.booking import views as booking_views
+from maillage.booking.availability import wall_clock_instant
+from maillage.booking.forms import SearchForm
+from maillage.booking.models import CalendarFeed
+from maillage.core import paging
+from maillage.observatory import services as observatory_services
+from maillage.observatory import views as observatory_views
+from maillage.observatory.forms import ThresholdForm
+from maillage.places.models import OpeningHours, Space
+from maillage.web import views as web_views
+from maillage.web.filters import PlaceFilter
+from tests.factories import make_place
+
+pytestmark = pytest.mark.django_db
+
+PLACE_FILTERS = [*PlaceFilter.base_filters]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A GET page: who may see it, its path arguments (names of FuzzData attributes) and the
+    query parameters it reads."""
+
+    role: str  # "anonymous", "resident", "manager" or "staff"
+    params: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+PAGES = {
+    "healthz": Page("anonymous"),
+    "web:home": Page("anonymous"),
+    "web:place_list": Page("anonymous", (*PLACE_FILTERS, "page")),
+    "web:place_detail": Page("anonymous", args=("place_slug",)),
+    "web:places_geojson": Page("anonymous", ("slug", *PLACE_FILTERS)),
+    "web:territory_geojson": Page("anonymous"),
+    "booking:search": Page("anonymous", (*SearchForm.base_fields, "page")),
+    "booking:space": Page("anonymous", ("date", "semaine", "debut", "fin", "personnes"), ("room",)),
+    "booking:my_bookings": Page("resident"),
+    "booking:cancel": Page("resident", args=("booking",)),
+    "booking:cancel_series": Page("resident", args=("series",)),
+    "booking:feed": Page("anonymous", args=("resident_token",)),
+    "booking:place_feed": Page("anonymous", args=("manager_token", "place_slug")),
+    "booking:manager_home": Page("manager"),
+    "booking:manager_calendar": Page("manager", ("jour", "vue"), ("place_slug",)),
+    "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
+    "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
+    "observatory:zones_geojson": Page("anonymous", tuple(ThresholdForm.base_fields)),
+    "observatory:scenario_list": Page("staff"),
+    "observatory:scenario_create": Page("staff"),
+    "observatory:scenario_detail": Page("staff", args=("scenario",)),
+    "observatory:scenario_edit": Page("staff", args=("scenario",)),
+    "observatory:scenario_geojson": Page("staff", args=("scenario",)),
+    "observatory:scenario_csv": Page("staff", args=("scenario",)),
+    "observatory:scenario_report": Page("staff", args=("scenario",)),
+    "observatory:scenario_report_pdf": Page("staff", args=("scenario",)),
+    "observatory:candidate_import": Page("staff"),
+    "accounts:signup": Page("anonymous", ("next",)),
+    "accounts:signup_done": Page("anonymous"),
+    "accounts:verify_email": Page("anonymous", kwargs={"token": "jeton-inconnu"}),
+    "accounts:resend_verification": Page("resident"),
+    "accounts:login": Page("anonymous", ("next",)),
+    "accounts:account": Page("resident"),
+    "accounts:password_change": Page("resident"),
+    "accounts:password_change_done": Page("resident"),
+    "accounts:password_reset": Page("anonymous"),
+    "accounts:password_reset_done": Page("anonymous"),
+    "accounts:password_reset_confirm": Page(
+        "anonymous", kwargs={"uidb64": "MQ", "token": "jeton-inconnu"}
+    ),
+    "accounts:password_reset_complete": Page("anonymous"),
+}
+# URL patterns that are not pages read with GET, and why.
+NOT_PAGES = {
+    "booking:book": "POST only",
+    "booking:renew_feed": "POST only",
+    "booking:manager_action": "POST only",
+    "observatory:scenario_propose": "POST only",
+    "observatory:scenario_delete": "POST only",
+    "accounts:logout": "POST only",
+    "favicon.ico": "a redirect to a static file",
+    "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
+}
+NOT_PAGES_NAMESPACES = {
+    "admin": "Django's admin (its own forms; staff only)",
+    "api": "the API, fuzzed by tests/api",
+}
+# Views whose GET parameters the list above must name, by module.
+VIEW_MODULES = [accounts_views, booking_views, paging, web_views, observatory_views]
+GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
+
+HOSTILE = [
+    "9999-12-31",
+    "0001-01-01",
+    "2027-02-30",
+    "2027-13-01",
+    "٢٠٢٧-٠١-١٢",
+    "２０２７-０１-１２",
+    "2027-01-12T09:00:00+99:99",
+    "24:00",
+    "23:60",
+    "02:30",
+    "25:99:99",
+    str(10**30),
+    str(-(10**30)),
+    "9" * 5000,
+    "1e308",
+    "-1e308",
+    "inf",
+    "-inf",
+    "nan",
+    "-1",
+    "0",
+    "1.5",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "é" * 2000,
+    "x" * 20_000,
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "https://exemple.invalid/",
+    "//exemple.invalid",
+    "semaine",
+    "true",
+    "on",
+    "\r\nSet-Cookie: x=1",
+]
+hostile_values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=50),
+    st.integers().map(str),
+    st.floats().map(repr),
+    st.dates().map(str),
+    st.times().map(str),
+)
+
+
+class FuzzData:
+    """Path arguments for every page, and users of every role."""
+
+    def __init__(self, territory, django_user_model):
+        place = make_place(territory.get(insee_code="92012"), slug="la-ruche")
+        OpeningHours.objects.bulk_create(
+            OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20))
+            for day in range(7)
+        )
+        room = Space.objects.create(place=place, name="Salle", kind="meeting_room", capacity=8)
+        self.users = {
+            "resident": django_user_model.objects.create_user(
+                "habitant@exemple.test", "motdepasse-habitant-1", email_verified=True
+            ),
+            "manager": django_user_model.objects.create_user(
+                "gestion@lieu.test", "motdepasse-gestion-1", email_verified=True
+            ),
+            "staff": django_user_model.objects.create_user(
+                "agent@cd92.test", "motdepasse-agent-1", is_departement_staff=True
+            ),
+        }
+        place.managers.add(self.users["manager"])
+        start = wall_clock_instant(
+            timezone.localtime().replace(tzinfo=None, hour=10, minute=0, second=0, microsecond=0)
+            + timedelta(days=8)
+        )
+        resident = self.users["resident"]
+        self.booking = booking_services.book(resident, room.pk, start, start + timedelta(hours=1))
+        series, _, _ = booking_services.book_series(
+            resident, room.pk, start + timedelta(hours=2), start + timedelta(hours=3), 2
+        )
+        project = make_place(
+            territory.get(insee_code="92044"), slug="projet", status="preparing", opening_date=None
+        )
+        self.scenario = observatory_services.save_scenario(
+            self.users["staff"], name="Projets", project_ids=[project.pk]
+        )
+        self.series = series
+        self.room = room
+        self.place_slug = place.slug
+        self.resident_token = CalendarFeed.objects.create(user=resident).token
+        self.manager_token = CalendarFeed.objects.create(user=self.users["manager"]).token
+
+    def url(self, name: str) -> str:
+        page = PAGES[name]
+        args = [getattr(self, arg) for arg in page.args]
+        return reverse(name, args=[getattr(arg, "pk", arg) for arg in args], kwargs=page.kwargs)
+
+
+@pytest.fixture
+def data(territory, django_user_model):
+    return FuzzData(territory, django_user_model)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table, in one query (the test makes hundreds of requests)."""
+    tables = sorted({model._meta.db_table for model in apps.get_models(include_auto_created=True)})
+    # Table names come from the models, quoted.
+    counts = ", ".join(f"(SELECT count(*) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def get(client, data, name: str, query) -> None:
+    """GET the page as its role with `query`: no 5xx, no row written."""
+    role = PAGES[name].role
+    if role == "anonymous":
+        client.logout()
+    else:
+        client.force_login(data.users[role])
+    before = row_counts()
+    response = client.get(data.url(name), query)
+    assert response.status_code < 500, (name, query, response.status_code)
+    assert row_counts() == before, (name, query)
+
+
+def _patterns(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in NOT_PAGES_NAMESPACES:
+                continue
+            yield from _patterns(pattern.url_patterns, f"{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern):
+            yield f"{prefix}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+def test_every_page_is_covered():
+    found = set(_patterns(get_resolver().url_patterns))
+    assert found - PAGES.keys() - NOT_PAGES.keys() == set(), "list the new page in PAGES"
+    assert PAGES.keys() - found == set(), "a page listed is gone: remove it from PAGES"
+
+
+@pytest.mark.parametrize("module", VIEW_MODULES, ids=lambda m: m.__name__)
+def test_every_parameter_read_is_listed(module):
+    read = set(GET_READ.findall(inspect.getsource(module)))
+    listed = {param for page in PAGES.values() for param in page.params}
+    assert read - listed == set(), "add the parameters this module reads to PAGES"
+
+
+pages_with_params = sorted(name for name, page in PAGES.items() if page.params)
+
+
+def test_pages_without_parameters_ignore_hostile_ones(client, data):
+    every_param = {param for page in PAGES.values() for param in page.params}
+    query = {param: HOSTILE[n % len(HOSTILE)] for n, param in enumerate(sorted(every_param))}
+    for name in sorted(PAGES.keys() - set(pages_with_params)):
+        get(client, data, name, query)
+
+
+def test_every_parameter_survives_each_hostile_value(client, data):
+    for name in pages_with_params:
+        for value in HOSTILE:
+            get(client, data, name, dict.fromkeys(PAGES[name].params, value))
+
+
+@st.composite
+def hostile_requests(draw):
+    name = draw(st.sampled_from(pages_with_params))
+    params = PAGES[name].params
+    query = draw(
+        st.dictionaries(
+            st.sampled_from(params),
+            st.one_of(hostile_values, st.lists(hostile_values, min_size=2, max_size=3)),
+            min_size=1,
+        )
+    )
+    return name, query
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=hostile_requests())
+def test_pages_survive_hostile_query_strings(client, data, request):
+    name, query = request
+    get(client, data, name, query)
