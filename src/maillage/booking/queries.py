@@ -9,6 +9,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import sql
@@ -21,7 +22,7 @@ from maillage.booking.space_rules import (
     rules_of,
     weekly_hours,
 )
-from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space, SpaceKind
+from maillage.places.models import Closure, OpeningHours, Place, Space, SpaceKind
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -177,14 +178,11 @@ def search_spaces(
     open all along is decided once per place; each space then only checks its bookings.
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    place_filter = {
-        "status": PlaceStatus.OPEN,
-        "commune__departement_id": departement or settings.MAILLAGE_DEPARTEMENT,
-    }
+    place_filter = {"commune__departement_id": departement or settings.MAILLAGE_DEPARTEMENT}
     if commune_code:
         place_filter["commune__insee_code"] = commune_code
     of_places = {f"place__{name}": value for name, value in place_filter.items()}
-    spaces = Space.objects.filter(is_bookable=True, capacity__gte=people, **of_places)
+    spaces = Space.objects.bookable(timezone.localdate()).filter(capacity__gte=people, **of_places)
     if kind:
         spaces = spaces.filter(kind=kind)
     rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS))

@@ -22,7 +22,7 @@ from maillage.core.dates import DateRefused, parse_date, read_range
 from maillage.core.paging import page_of
 from maillage.core.text import count
 from maillage.places import permissions
-from maillage.places.models import Place, PlaceStatus, Space
+from maillage.places.models import Place, Space
 
 ACTIONS = {
     "confirmer": (services.confirm, "Demande acceptée : la personne en est informée."),
@@ -212,12 +212,10 @@ def _week_days(week, now: datetime | None = None):
 
 def _bookable_space(pk) -> Space:
     return get_object_or_404(
-        Space.objects.select_related("place__commune").prefetch_related(
-            "place__opening_hours", "place__closures"
-        ),
+        Space.objects.bookable(timezone.localdate())
+        .select_related("place__commune")
+        .prefetch_related("place__opening_hours", "place__closures"),
         pk=pk,
-        is_bookable=True,
-        place__status=PlaceStatus.OPEN,
     )
 
 
