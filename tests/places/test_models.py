@@ -138,7 +138,7 @@ def test_a_description_keeps_its_lines_but_not_nul(commune):
         (
             {"cancellation_notice_hours": 2**15},
             "cancellation_notice_hours",
-            "Le délai d'annulation doit être entre 0 et 720\u00a0heures.",
+            "Le préavis d'annulation doit être entre 0 et 720\u00a0heures.",
         ),
     ],
 )
