@@ -75,7 +75,11 @@ def test_sites_in_xy_with_semicolons_and_capacity(tmp_path):
         ),
         ("demand.csv", "id,x,y,weight\n", "demand.csv : aucune ligne de données"),
         ("demand.csv", "", "demand.csv, ligne 1 : en-tête manquant"),
-        ("existing.csv", "id,x,y,capacity\ne,1,2,-1\n", "existing.csv, ligne 2 : capacité négative"),
+        (
+            "existing.csv",
+            "id,x,y,capacity\ne,1,2,-1\n",
+            "existing.csv, ligne 2 : capacité négative",
+        ),
         (
             "candidates.csv",
             "id,x,y,weight\nc,1,2,3\n",
