@@ -35,6 +35,11 @@ MAX_METRES = 10_000_000
 MAX_REPORTED_ERRORS = 50
 
 
+def _thousands(number: float) -> str:
+    """12 345 678: French digit groups."""
+    return f"{number:,.0f}".replace(",", " ")
+
+
 class CsvRows:
     """A CSV text read as dict rows with their line numbers, ',' or ';' separated.
 
@@ -55,7 +60,7 @@ class CsvRows:
         self.text = text
         self.max_cell_chars = max_cell_chars
         self.max_rows = max_rows
-        self.errors: list[str] = []
+        self._problems: list[tuple[int, str]] = []
 
     @classmethod
     def from_path(cls, path: str | Path, **limits) -> CsvRows:
@@ -78,26 +83,40 @@ class CsvRows:
             raise EngineInputError(f"{name} : le fichier doit être encodé en UTF-8") from error
         return cls(name, text, **limits)
 
-    def where(self, line: int | None, column: str | None = None) -> str:
+    def where(self, line: int | None, *columns: str) -> str:
+        """«file, ligne 3, colonne « x »» (or «colonnes « a », « b »»)."""
         if line is None:
             return self.name
-        return f"{self.name}, ligne {line}" + (f", colonne « {column} »" if column else "")
+        named = ", ".join(f"« {column} »" for column in columns)
+        kind = "colonnes" if len(columns) > 1 else "colonne"
+        return f"{self.name}, ligne {line}" + (f", {kind} {named}" if columns else "")
 
     def fail(self, line: int | None, rule: str) -> EngineInputError:
         """An error that stops the reading at once (a header problem)."""
         return EngineInputError(f"{self.where(line)} : {rule}")
 
-    def error(self, line: int, rule: str, column: str | None = None) -> None:
-        """Record a row's problem; reading goes on."""
-        self.errors.append(f"{self.where(line, column)} : {rule}")
+    def error(self, line: int | None, rule: str, *columns: str) -> None:
+        """Record a problem of a row (or of the file, line None); reading goes on."""
+        self._problems.append((line or 0, f"{self.where(line, *columns)} : {rule}"))
+
+    def __len__(self) -> int:
+        """How many problems are recorded."""
+        return len(self._problems)
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem recorded, the file's first, then by line."""
+        return [message for _, message in sorted(self._problems, key=lambda p: p[0])]
 
     def check(self) -> None:
-        """Raise EngineInputError listing every problem recorded, if any."""
-        if not self.errors:
+        """Raise EngineInputError listing every problem recorded (MAX_REPORTED_ERRORS of
+        them, then how many more), if any."""
+        errors = self.errors
+        if not errors:
             return
-        shown = self.errors[:MAX_REPORTED_ERRORS]
-        if len(self.errors) > MAX_REPORTED_ERRORS:
-            shown.append(f"… et {len(self.errors) - MAX_REPORTED_ERRORS} autres erreurs.")
+        shown = errors[:MAX_REPORTED_ERRORS]
+        if len(errors) > MAX_REPORTED_ERRORS:
+            shown.append(f"… et {len(errors) - MAX_REPORTED_ERRORS} autres erreurs.")
         raise EngineInputError("\n".join(shown), errors=shown)
 
     def read(self) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -143,10 +162,10 @@ class CsvRows:
                 continue  # blank lines are not data
             count += 1
             if self.max_rows is not None and count > self.max_rows:
-                self.errors.insert(
-                    0,
-                    f"{self.name} : plus de {self.max_rows:,} lignes de données, la limite "
-                    "d'un import ; découpez le fichier".replace(",", " "),
+                self.error(
+                    None,
+                    f"plus de {_thousands(self.max_rows)} lignes de données, la limite d'un "
+                    "import ; découpez le fichier",
                 )
                 return
             if len(values) != len(header):
@@ -306,19 +325,11 @@ def _read_points(
         shapely.prepare(territory)
         for k in np.flatnonzero(~shapely.intersects_xy(territory, x, y)):
             rows.error(lines[k], f"le point « {ids[k]} » est hors du territoire")
-        rows.errors.sort(key=_line_of)
     rows.check()
     if not ids:
         raise rows.fail(None, "aucune ligne de données")
     arrays = {column: np.array(bucket, dtype=float) for column, bucket in values.items()}
     return ids, x, y, arrays, texts
-
-
-def _line_of(error: str) -> int:
-    """Sort key of a recorded error: its line (file-level errors first)."""
-    _, _, rest = error.partition(", ligne ")
-    digits = rest.split(",", 1)[0].split(" ", 1)[0]
-    return int(digits) if digits.isdigit() else 0
 
 
 def read_demand_csv(path: str | Path, territory: BaseGeometry | None = None) -> Demand:
