@@ -290,3 +290,36 @@ def test_the_staff_page_lists_every_problem(client, staff_user, territory):
     assert "sites.csv, ligne 2, colonne « nom » : Assurez-vous" in html
     assert "sites.csv, ligne 3, colonne « notes » : valeur de 200000 caractères" in html
     assert not CandidateSite.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "Collège Anatole-France",
+            '"Collège\r\nAnatole"',
+            "colonne « nom » : caractères de contrôle",
+        ),
+        ("1 rue X", "1 rue\tX", "colonne « adresse » : caractères de contrôle"),
+        ("Collège Anatole-France", "Collège\0", "colonne « nom » : caractère nul (U+0000)"),
+        ("RDC libre", "RDC\0libre", "colonne « notes » : caractère nul (U+0000)"),
+    ],
+)
+def test_control_characters_are_refused_on_their_row(staff_user, territory, old, new, message):
+    """PostgreSQL refuses U+0000 where SQLite stores it; a line break breaks one-line text."""
+    with pytest.raises(CandidateImportError) as error:
+        import_candidate_sites(staff_user, csv_bytes(HEADER, ANTONY.replace(old, new)), "s.csv")
+    assert len(error.value.errors) == 1, error.value.errors
+    assert error.value.errors[0].startswith(f"s.csv, ligne 2, {message}")
+    assert not CandidateSite.objects.exists()
+
+
+@pytest.mark.django_db
+def test_notes_keep_their_line_breaks(staff_user, territory):
+    import_candidate_sites(
+        staff_user,
+        csv_bytes(HEADER, ANTONY.replace("RDC libre", '"RDC libre\nR+1 occupé"')),
+        "s.csv",
+    )
+    assert CandidateSite.objects.get().notes == "RDC libre\nR+1 occupé"

@@ -88,6 +88,17 @@ LAYERS = {
 }
 
 
+def test_every_layer_source_has_a_kind_above(files, territory):
+    """A new kind of layer must join LAYERS, so that the pages are tried with it."""
+    sources = set()
+    for make in LAYERS.values():
+        make(files, territory)
+        layer = PopulationLayer.objects.order_by("-pk").first()
+        sources.add(layer.source)
+        layer.delete()
+    assert sources == set(PopulationSource.values)
+
+
 @pytest.mark.parametrize("kind", list(LAYERS))
 def test_every_page_and_export_answers_with_each_layer_kind(
     kind, files, territory, client, staff_user, open_network, candidate_sites, capsys
@@ -176,6 +187,20 @@ def test_a_cell_beyond_the_csv_field_limit_is_refused_with_its_row_and_column(fi
         CommandError, match=r"couche\.csv, ligne 3, colonne « id » : valeur de 200001 caractères"
     ):
         import_file(files, "points", text)
+    assert not PopulationLayer.objects.exists()
+
+
+def test_a_layer_name_with_a_line_break_is_refused(files, territory):
+    with pytest.raises(CommandError, match=r"couche \(nom\) : caractères de contrôle interdits"):
+        call_command(
+            "observatory", "import_population", "--points", files("c.csv", POINTS), "--name", "a\nb"
+        )
+    assert not PopulationLayer.objects.exists()
+
+
+def test_a_nul_character_in_a_cell_is_refused(files, territory):
+    with pytest.raises(CommandError, match=r"ligne 2, colonne « id » : caractère nul"):
+        import_file(files, "points", POINTS.replace("p1", "p\0"))
     assert not PopulationLayer.objects.exists()
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from maillage.core.dates import DateRefused, parse_date
 from maillage.observatory.engine import EngineInputError
-from maillage.observatory.engine.io_csv import CsvRows
+from maillage.observatory.engine.io_csv import CONTROL_CHARACTERS, CsvRows
 from maillage.observatory.models import SiteKind, SiteOwner
 
 # The documented columns (French, as staff write them) and whether each is required.
@@ -44,6 +44,8 @@ KIND_CODES = {
 YES = {"oui", "o", "1", "vrai", "true"}
 NO = {"non", "n", "0", "faux", "false", ""}
 REFERENCE = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
+# Every column is one line of text but the free notes.
+MULTILINE_COLUMNS = {"notes"}
 FRENCH_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII)
 # An import is one request: beyond these, the file is refused with the limit named.
 MAX_ROWS = 100_000
@@ -136,6 +138,9 @@ def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
     for column in missing:
         fail(column, "valeur obligatoire manquante")
     before = len(problems)
+    for column, value in values.items():
+        if column not in MULTILINE_COLUMNS and CONTROL_CHARACTERS.search(value):
+            fail(column, "caractères de contrôle interdits (retour à la ligne, tabulation…)")
     if values["reference"] and not REFERENCE.match(values["reference"]):
         fail("reference", "lettres, chiffres, tirets ou soulignés uniquement (60 au plus)")
     coordinates = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,8 @@ MAX_CELL_CHARS = 1000
 MAX_QUANTITY = 10_000_000
 MAX_MINUTES = 100_000
 MAX_METRES = 10_000_000
+# One-line text (names, references) has none of these: C0 controls and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Beyond this many problems, the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
 
@@ -182,7 +185,13 @@ class CsvRows:
                     f"valeur de {length} caractères, {self.max_cell_chars} au plus",
                     column,
                 )
-            if not too_long:
+            # No database stores U+0000 in text (PostgreSQL refuses it, SQLite cuts there).
+            with_nul = [
+                column for column, value in zip(header, values, strict=True) if "\0" in value
+            ]
+            for column in with_nul:
+                self.error(line, "caractère nul (U+0000) interdit", column)
+            if not too_long and not with_nul:
                 yield line, {key: value.strip() for key, value in zip(header, values, strict=True)}
 
     def number(self, line: int, row: dict[str, str], column: str) -> float | None:
