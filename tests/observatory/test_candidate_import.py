@@ -323,3 +323,23 @@ def test_notes_keep_their_line_breaks(staff_user, territory):
         "s.csv",
     )
     assert CandidateSite.objects.get().notes == "RDC libre\nR+1 occupé"
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(client, staff_user, territory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from maillage.observatory.forms import MAX_UPLOAD_BYTES
+
+    client.force_login(staff_user)
+    page = client.get(reverse("observatory:candidate_import")).content.decode()
+    assert "5 Mo et 100 000 lignes au plus." in page
+    content = csv_bytes(HEADER, ANTONY + "x" * MAX_UPLOAD_BYTES)
+    response = client.post(
+        reverse("observatory:candidate_import"),
+        {"file": SimpleUploadedFile("sites.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 400
+    assert "Le fichier dépasse 5 Mo." in response.content.decode()
+    assert not CandidateSite.objects.exists()
