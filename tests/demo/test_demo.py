@@ -70,3 +70,79 @@ def test_demo_needs_the_territory():
     Commune.objects.all().delete()
     with pytest.raises(Exception, match="load_territory"):
         call_command("demo")
+
+
+def test_a_run_after_back_office_changes_succeeds_and_keeps_them(demo, capsys):
+    """`make run` after a normal day of back-office work: places opened and closed, a space
+    edited, a booking cancelled, a manager removed, a resident deactivated. The demo run
+    succeeds (it used to raise IdempotencyKeyReused) and undoes none of it."""
+    from datetime import timedelta
+
+    from maillage.booking import services as booking_services
+    from maillage.places import services as place_services
+    from maillage.places.models import today_in_paris
+
+    staff = User.objects.get(email="agent.departement@exemple.test")
+    preparing = list(Place.objects.filter(status="preparing"))
+    assert preparing
+    for place in preparing:
+        place_services.update_place(
+            staff, place, status="open", opening_date=today_in_paris() - timedelta(days=1)
+        )
+    managed = Place.objects.filter(managers__isnull=False).open().distinct().order_by("pk")
+    closed = managed.first()
+    place_services.update_place(staff, closed, status="closed")
+    space = Space.objects.filter(place__in=managed, is_bookable=True).order_by("pk").last()
+    space.name = "Salle renommée"
+    space.is_bookable = False
+    space.full_clean()
+    space.save()
+    booking = Booking.objects.filter(status="confirmed").order_by("pk").first()
+    booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+    manager = User.objects.get(email="gestion.lea@exemple.test")
+    place_services.set_managers(staff, manager.managed_places.first(), [])
+    resident = User.objects.get(email="yanis.dupont@exemple.test")
+    resident.is_active = False
+    resident.save()
+    before = list(Booking.objects.order_by("pk").values_list("pk", "status"))
+    managers = sorted(Place.objects.values_list("slug", "managers__email"), key=str)
+
+    call_command("demo")
+    assert "0 lieux créés, 40 déjà présents." in capsys.readouterr().out
+
+    assert not Place.objects.filter(status="preparing").exists()
+    assert Place.objects.get(pk=closed.pk).status == "closed"
+    space.refresh_from_db()
+    assert (space.name, space.is_bookable) == ("Salle renommée", False)
+    assert list(Booking.objects.order_by("pk").values_list("pk", "status")) == before
+    assert sorted(Place.objects.values_list("slug", "managers__email"), key=str) == managers
+    assert not User.objects.get(email="yanis.dupont@exemple.test").is_active
+
+
+def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
+    """Every demo booking cancelled and every managed place closed but one: the run books
+    again, at that place only, with no stale idempotency key."""
+    from maillage.booking import services as booking_services
+    from maillage.places import services as place_services
+
+    staff = User.objects.get(email="agent.departement@exemple.test")
+    for booking in Booking.objects.holding():
+        booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+    managed = list(Place.objects.filter(managers__isnull=False).open().distinct().order_by("pk"))
+    for place in managed[1:]:
+        place_services.update_place(staff, place, status="closed")
+    call_command("demo")
+    capsys.readouterr()
+    fresh = Booking.objects.holding()
+    assert fresh.exists()
+    assert {booking.space.place_id for booking in fresh} == {managed[0].pk}
+    call_command("demo")  # and again: bookings are left, nothing more is booked
+    assert Booking.objects.holding().count() == fresh.count()
+
+
+def test_a_run_after_the_demo_places_were_deleted_recreates_them(demo, capsys):
+    Booking.objects.all().delete()
+    Place.objects.all().delete()
+    call_command("demo")
+    assert "40 lieux créés, 0 déjà présents." in capsys.readouterr().out
+    assert Booking.objects.exists()

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from maillage.accounts.models import User
 from maillage.booking import availability as booking_core
 from maillage.booking import services as booking_services
+from maillage.booking.models import Booking
 from maillage.demo.network import (
     CommuneSeed,
     PlaceSpec,
@@ -119,65 +120,33 @@ PLACES_WITH_APPROVAL = 2
 DEMO_BOOKING_DAYS = (1, 2, 3, 7, 8)
 
 
-def _demo_bookings(residents: list[User], places: list[Place], today: date) -> None:
-    """A few bookings in the coming days, made through the booking service. Each has an
-    idempotency key, so a second run of the demo books nothing more."""
-    for place in places[:PLACES_WITH_APPROVAL]:
-        place.requires_approval = True
-        place.save(update_fields=["requires_approval"])
-    managed = [p for p in places[: len(MANAGER_EMAILS) * PLACES_PER_MANAGER] if p.status == "open"]
-    for number, (resident, offset) in enumerate(
-        (r, d) for r in residents for d in DEMO_BOOKING_DAYS
-    ):
-        place = managed[number % len(managed)]
-        space = place.spaces.filter(is_bookable=True).order_by("pk").first()
-        day = today + timedelta(days=offset)
-        start = booking_core.wall_clock_instant(datetime.combine(day, time(9 + number % 4)))
-        try:
-            booking_services.book(
-                resident,
-                space.pk,
-                start,
-                start + timedelta(hours=2),
-                idempotency_key=f"demo-{number}-{day.isoformat()}",
-                notify=False,
-            )
-        except booking_services.BookingRefused:
-            continue  # closed that day, or outside its hours: the demo simply skips it
-
-
-@transaction.atomic
-def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
-    code = settings.MAILLAGE_DEPARTEMENT
-    communes = {c.insee_code: c for c in Commune.objects.of_departement(code)}
-    if not communes:
-        raise TerritoryMissing(
-            f"Aucune commune du département {code} : lancez d'abord `maillage load_territory`."
-        )
-    logins = [DemoLogin("Agent du Département", STAFF_EMAIL, secrets.token_urlsafe(9))]
-    staff = _demo_user(
-        STAFF_EMAIL,
-        logins[0].password,
-        first_name="Agnès",
-        last_name="Durand",
-        is_departement_staff=True,
-    )
-    seeds = [
-        CommuneSeed(c.insee_code, c.name, c.postal_codes.split()[0], shape(c.geometry))
-        for c in communes.values()
-    ]
-    today = today_in_paris()
-    network = build_network(seeds, today)
-    existing = set(
+def _create_network(
+    staff: User,
+    network: list[PlaceSpec],
+    communes: dict[str, Commune],
+    seeds,
+    today: date,
+    progress: Callable[[str], None],
+) -> None:
+    """The places, the candidate sites and who manages what: written once, the first time.
+    Later runs leave them as the back-office has made them."""
+    # A slug the back-office gave to another place since: that demo place is left out.
+    taken = set(
         Place.objects.filter(slug__in=[s.slug for s in network]).values_list("slug", flat=True)
     )
     places = []
     for index, spec in enumerate(network, start=1):
-        if spec.slug in existing:
-            places.append(Place.objects.get(slug=spec.slug))
+        if spec.slug in taken:
             continue
         places.append(_create_place(staff, spec, communes[spec.insee_code], today))
         progress(f"  [{index}/{len(network)}] {spec.name}")
+    for place in places[:PLACES_WITH_APPROVAL]:
+        place.requires_approval = True
+        place.save(update_fields=["requires_approval"])
+    for number, email in enumerate(MANAGER_EMAILS):
+        manager = User.objects.get(email=email)
+        for place in places[number * PLACES_PER_MANAGER : (number + 1) * PLACES_PER_MANAGER]:
+            place.managers.add(manager)
     for site in build_candidate_sites(seeds):
         CandidateSite.objects.get_or_create(
             reference=site.reference,
@@ -195,14 +164,69 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
             },
         )
     progress("  sites candidats de l'inventaire (fictifs) chargés")
-    for number, email in enumerate(MANAGER_EMAILS):
+
+
+def _demo_bookings(residents: list[User], today: date) -> int:
+    """A few bookings in the coming days at the open demo places the demo managers hold,
+    made through the booking service, when the demo residents hold none ahead: so a run
+    after any change (a place opened or closed, a space edited, a booking cancelled, a
+    manager removed) books only where it still can, and repeats nothing. Returns how many."""
+    residents = [resident for resident in residents if resident.can_book]
+    if Booking.objects.filter(user__in=residents, end__gt=timezone.now()).holding().exists():
+        return 0
+    spaces = [
+        space
+        for place in Place.objects.filter(is_fictional=True, managers__email__in=MANAGER_EMAILS)
+        .open()
+        .distinct()
+        .order_by("pk")
+        if (space := place.spaces.filter(is_bookable=True).order_by("pk").first())
+    ]
+    made = 0
+    for number, (resident, offset) in enumerate(
+        (r, d) for r in residents for d in DEMO_BOOKING_DAYS
+    ):
+        if not spaces:
+            break
+        space = spaces[number % len(spaces)]
+        day = today + timedelta(days=offset)
+        start = booking_core.wall_clock_instant(datetime.combine(day, time(9 + number % 4)))
+        try:
+            booking_services.book(
+                resident, space.pk, start, start + timedelta(hours=2), notify=False
+            )
+        except booking_services.BookingRefused:
+            continue  # closed that day, or outside its hours: the demo simply skips it
+        made += 1
+    return made
+
+
+@transaction.atomic
+def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
+    """The demo network, created when no demo place exists; then fresh passwords for the
+    demo logins (users re-created if deleted) and a few bookings ahead if none are left.
+
+    Whatever the back-office has done to the demo data since, a run succeeds and undoes
+    nothing. Raises TerritoryMissing when the département's communes are not loaded."""
+    code = settings.MAILLAGE_DEPARTEMENT
+    communes = {c.insee_code: c for c in Commune.objects.of_departement(code)}
+    if not communes:
+        raise TerritoryMissing(
+            f"Aucune commune du département {code} : lancez d'abord `maillage load_territory`."
+        )
+    logins = [DemoLogin("Agent du Département", STAFF_EMAIL, secrets.token_urlsafe(9))]
+    staff = _demo_user(
+        STAFF_EMAIL,
+        logins[0].password,
+        first_name="Agnès",
+        last_name="Durand",
+        is_departement_staff=True,
+    )
+    for email in MANAGER_EMAILS:
         login = DemoLogin("Gestionnaire", email, secrets.token_urlsafe(9))
-        manager = _demo_user(
+        _demo_user(
             email, login.password, first_name=email.split("@")[0].split(".")[-1].capitalize()
         )
-        managed = places[number * PLACES_PER_MANAGER : (number + 1) * PLACES_PER_MANAGER]
-        for place in managed:
-            place.managers.add(manager)
         logins.append(login)
     residents = []
     for email in RESIDENT_EMAILS:
@@ -213,10 +237,16 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
             )
         )
         logins.append(login)
-    _demo_bookings(residents, places, today)
-    progress("  réservations de démonstration faites")
-    return DemoResult(
-        created_places=len(network) - len(existing),
-        existing_places=len(existing),
-        logins=logins,
-    )
+    existing = Place.objects.filter(is_fictional=True).count()
+    created = 0
+    if not existing:
+        seeds = [
+            CommuneSeed(c.insee_code, c.name, c.postal_codes.split()[0], shape(c.geometry))
+            for c in communes.values()
+        ]
+        network = build_network(seeds, today_in_paris())
+        _create_network(staff, network, communes, seeds, today_in_paris(), progress)
+        created = Place.objects.filter(is_fictional=True).count()
+    made = _demo_bookings(residents, today_in_paris())
+    progress(f"  réservations de démonstration faites : {made}")
+    return DemoResult(created_places=created, existing_places=existing, logins=logins)

@@ -119,16 +119,18 @@ def _demand_for(code: str, communes: tuple, layer_id: int | None) -> TerritoryDe
     if layer_id is not None:
         layer = PopulationLayer.objects.get(pk=layer_id)
         rows = list(layer.points.values_list("x", "y", "weight", "commune__insee_code"))
-        x, y, weight, group = (np.array(column) for column in zip(*rows, strict=True))
-        demand = engine.Demand(
-            ids=np.arange(len(rows)),
-            x=x,
-            y=y,
-            weight=weight,
-            group=group.astype(object),
-            cell_m=layer.cell_m,
-        )
-        return TerritoryDemand(demand=demand, names=names, epts=epts)
+        # Imports refuse such layers; one written before that check falls back to the spread.
+        if rows and sum(row[2] for row in rows) > 0:
+            x, y, weight, group = (np.array(column) for column in zip(*rows, strict=True))
+            demand = engine.Demand(
+                ids=np.arange(len(rows)),
+                x=x,
+                y=y,
+                weight=weight,
+                group=group.astype(object),
+                cell_m=layer.cell_m,
+            )
+            return TerritoryDemand(demand=demand, names=names, epts=epts)
     geometries = dict(Commune.objects.of_departement(code).values_list("insee_code", "geometry"))
     polygons = {insee: engine.project_geometry(shape(geometries[insee])) for insee in names}
     populations = {insee: float(population) for insee, _, _, population in communes}
@@ -234,17 +236,19 @@ def coverage_report(
 
     by_commune = engine.share_within_by_group(minutes, demand.weight, demand.group, thresholds)
     mean_by_commune = engine.mean_access_by_group(minutes, demand.weight, demand.group)
+    # A layer of points may leave a commune without anyone: it is listed, with no population.
+    nobody = (float("inf"), 0.0)
     communes = [
         AreaFigures(
             code=insee,
             name=territory.names[insee],
-            population=mean_by_commune[insee][1],
-            share_within={int(t): share for t, share in by_commune[insee].items()},
-            mean_minutes=_round_minutes(mean_by_commune[insee][0]),
+            population=mean_by_commune.get(insee, nobody)[1],
+            share_within={int(t): by_commune.get(insee, {}).get(t, 0.0) for t in thresholds},
+            mean_minutes=_round_minutes(mean_by_commune.get(insee, nobody)[0]),
             places=places[insee],
             seats=seats[insee],
         )
-        for insee in sorted(by_commune, key=lambda c: fold(territory.names[c]))
+        for insee in sorted(territory.names, key=lambda c: fold(territory.names[c]))
     ]
 
     ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=object)
@@ -254,23 +258,24 @@ def coverage_report(
         AreaFigures(
             code="",  # communes carry only the EPT's name: there is no code to give
             name=ept,
-            population=mean_by_ept[ept][1],
-            share_within={int(t): share for t, share in by_ept[ept].items()},
-            mean_minutes=_round_minutes(mean_by_ept[ept][0]),
+            population=mean_by_ept.get(ept, nobody)[1],
+            share_within={int(t): by_ept.get(ept, {}).get(t, 0.0) for t in thresholds},
+            mean_minutes=_round_minutes(mean_by_ept.get(ept, nobody)[0]),
             places=sum(c.places for c in communes if territory.epts[c.code] == ept),
             seats=sum(c.seats for c in communes if territory.epts[c.code] == ept),
         )
-        for ept in sorted(by_ept)
+        for ept in sorted(set(territory.epts.values()))
     ]
 
     summary = engine.access_summary(minutes, demand.weight)
     overall = engine.share_within(minutes, demand.weight, thresholds)
-    finite = [c for c in communes if np.isfinite(c.mean_minutes)]
+    inhabited = [c for c in communes if c.population > 0]
+    finite = [c for c in inhabited if np.isfinite(c.mean_minutes)]
     gini = (
         engine.gini(
             np.array([c.mean_minutes for c in finite]), np.array([c.population for c in finite])
         )
-        if finite and len(finite) == len(communes)
+        if finite and len(finite) == len(inhabited)
         else None
     )
     areas = engine.underserved_areas(
@@ -279,7 +284,7 @@ def coverage_report(
         demand.weight,
         minutes,
         threshold,
-        demand.cell_m,
+        demand.cell_m or engine.DEFAULT_GRID_M,  # points, or cells of several sizes
         MIN_UNDERSERVED_POPULATION,
     )
     return CoverageReport(

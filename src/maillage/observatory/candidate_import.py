@@ -1,11 +1,13 @@
 """Reading the candidate-site inventory from a CSV file, with row-level errors."""
 
-import csv
-import io
+import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from maillage.core.dates import DateRefused, parse_date
+from maillage.observatory.engine import EngineInputError
+from maillage.observatory.engine.io_csv import CONTROL_CHARACTERS, CsvRows
 from maillage.observatory.models import SiteKind, SiteOwner
 
 # The documented columns (French, as staff write them) and whether each is required.
@@ -42,7 +44,26 @@ KIND_CODES = {
 YES = {"oui", "o", "1", "vrai", "true"}
 NO = {"non", "n", "0", "faux", "false", ""}
 REFERENCE = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
-MAX_REPORTED_ERRORS = 50
+# Every column is one line of text but the free notes.
+MULTILINE_COLUMNS = {"notes"}
+FRENCH_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII)
+# An import is one request: beyond these, the file is refused with the limit named.
+MAX_ROWS = 100_000
+MAX_CELL_CHARS = 10_000  # notes are free text; other columns have their model field's length
+MAX_SURFACE_M2 = 1_000_000
+MAX_COST_EUROS = 999_999_999  # what the back-office's euro fields take
+# The model field each column fills: the field's own rules (length, range…) apply to it.
+FIELD_COLUMNS = {
+    "reference": "reference",
+    "name": "nom",
+    "address": "adresse",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "surface_m2": "surface_m2",
+    "available_from": "disponible_le",
+    "estimated_cost_cents": "cout_estime_euros",
+    "notes": "notes",
+}
 
 
 class CandidateImportError(Exception):
@@ -68,65 +89,108 @@ class CandidateRow:
     notes: str
 
 
+@dataclass(frozen=True)
+class Position:
+    """A row's valid coordinates, even when another of its cells is wrong."""
+
+    line: int
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class CandidateFile:
+    """The rows with no problem, the valid coordinates of every row, and the problems
+    found so far (`problems.error(line, rule, column)` adds one)."""
+
+    rows: list[CandidateRow]
+    positions: list[Position]
+    problems: CsvRows
+
+    def raise_problems(self) -> None:
+        """CandidateImportError listing every problem by line, if any."""
+        try:
+            self.problems.check()
+        except EngineInputError as error:
+            raise CandidateImportError(error.errors) from error
+
+
 def _decimal(value: str) -> float:
-    return float(value.strip().replace(",", "."))
+    number = float(value.strip().replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _date(value: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ValueError
+    """AAAA-MM-JJ, or JJ/MM/AAAA as French spreadsheets write it (DateRefused otherwise)."""
+    french = FRENCH_DATE.fullmatch(value)
+    return parse_date(f"{french[3]}-{french[2]}-{french[1]}" if french else value, "disponible_le")
 
 
-def _row(line: int, raw: dict[str, str], errors: list[str]) -> CandidateRow | None:
+def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
+    """(CandidateRow or None, Position or None) of a data row; problems are recorded."""
+
     def fail(column: str, rule: str) -> None:
-        errors.append(f"ligne {line}, colonne « {column} » : {rule}")
+        problems.error(line, rule, column)
 
-    values = {k: (v or "").strip() for k, v in raw.items()}
-    for column, required in COLUMNS.items():
-        if required and not values.get(column):
-            fail(column, "valeur obligatoire manquante")
-    if any(required and not values.get(c) for c, required in COLUMNS.items()):
-        return None
-    before = len(errors)
-    if not REFERENCE.match(values["reference"]):
+    missing = [c for c, required in COLUMNS.items() if required and not values.get(c)]
+    for column in missing:
+        fail(column, "valeur obligatoire manquante")
+    before = len(problems)
+    for column, value in values.items():
+        if column not in MULTILINE_COLUMNS and CONTROL_CHARACTERS.search(value):
+            fail(column, "caractères de contrôle interdits (retour à la ligne, tabulation…)")
+    if values["reference"] and not REFERENCE.match(values["reference"]):
         fail("reference", "lettres, chiffres, tirets ou soulignés uniquement (60 au plus)")
     coordinates = {}
     for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        if not values[column]:
+            continue
         try:
             coordinates[column] = _decimal(values[column])
-            if not low <= coordinates[column] <= high:
-                fail(column, f"doit être comprise entre {low} et {high} (degrés WGS84)")
         except ValueError:
             fail(column, f"nombre décimal attendu, reçu « {values[column]} »")
+            continue
+        if not low <= coordinates[column] <= high:
+            fail(column, f"doit être comprise entre {low} et {high} (degrés WGS84)")
+            del coordinates[column]
+    position = (
+        Position(line, coordinates["latitude"], coordinates["longitude"])
+        if len(coordinates) == 2
+        else None
+    )
     owner = OWNER_CODES.get(values["proprietaire"].lower())
-    if owner is None:
+    if owner is None and values["proprietaire"]:
         fail(
             "proprietaire",
             f"valeur inconnue « {values['proprietaire']} » "
             f"(valeurs possibles : {', '.join(OWNER_CODES)})",
         )
     kind = KIND_CODES.get(values["type"].lower())
-    if kind is None:
+    if kind is None and values["type"]:
         fail(
             "type",
             f"valeur inconnue « {values['type']} » (valeurs possibles : {', '.join(KIND_CODES)})",
         )
     surface = None
-    try:
-        surface = int(values["surface_m2"])
-        if surface < 1:
-            fail("surface_m2", "doit être un nombre entier de mètres carrés, au moins 1")
-    except ValueError:
-        fail("surface_m2", f"nombre entier attendu, reçu « {values['surface_m2']} »")
+    if values["surface_m2"]:
+        try:
+            surface = int(values["surface_m2"])
+        except ValueError:
+            fail("surface_m2", f"nombre entier attendu, reçu « {values['surface_m2']} »")
+        else:
+            if not 1 <= surface <= MAX_SURFACE_M2:
+                fail(
+                    "surface_m2",
+                    "doit être un nombre entier de mètres carrés, au moins 1 et au plus "
+                    f"{MAX_SURFACE_M2:,}".replace(",", " "),
+                )
     available = None
     if values.get("disponible_le"):
         try:
             available = _date(values["disponible_le"])
-        except ValueError:
+        except DateRefused:
             fail("disponible_le", "date attendue au format AAAA-MM-JJ ou JJ/MM/AAAA")
     thd = values.get("thd", "").lower()
     if thd not in YES | NO:
@@ -135,13 +199,19 @@ def _row(line: int, raw: dict[str, str], errors: list[str]) -> CandidateRow | No
     if values.get("cout_estime_euros"):
         try:
             cost = int(values["cout_estime_euros"].replace(" ", "").replace("\u202f", ""))
-            if cost < 0:
-                fail("cout_estime_euros", "doit être positif ou nul")
         except ValueError:
             fail("cout_estime_euros", "nombre entier d'euros attendu")
-    if len(errors) > before:
-        return None
-    return CandidateRow(
+        else:
+            if cost < 0:
+                fail("cout_estime_euros", "doit être positif ou nul")
+            elif cost > MAX_COST_EUROS:
+                fail(
+                    "cout_estime_euros",
+                    f"{MAX_COST_EUROS:,} euros au plus".replace(",", " "),
+                )
+    if missing or len(problems) > before:
+        return None, position
+    row = CandidateRow(
         line=line,
         reference=values["reference"],
         name=values["nom"],
@@ -156,52 +226,51 @@ def _row(line: int, raw: dict[str, str], errors: list[str]) -> CandidateRow | No
         estimated_cost_cents=None if cost is None else cost * 100,
         notes=values.get("notes", ""),
     )
+    return row, position
 
 
-def parse_candidate_csv(content: bytes, filename: str = "fichier") -> list[CandidateRow]:
-    """Every row of the file, or CandidateImportError listing each row's problem."""
+def read_candidate_csv(content: bytes, filename: str = "fichier") -> CandidateFile:
+    """The file's rows checked one by one, every problem recorded (none raised but the
+    file's own: CandidateImportError for an encoding, header or size problem).
+
+    Limits: MAX_ROWS data rows, MAX_CELL_CHARS characters a cell; a reference appears once.
+    Rows are numbered as in a spreadsheet (the header is line 1).
+    """
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CandidateImportError(
-            [f"{filename} : le fichier doit être encodé en UTF-8."]
-        ) from error
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    errors = [f"{filename}, ligne 1 : colonne inconnue « {c} »" for c in header if c not in COLUMNS]
-    errors += [
+        problems = CsvRows.from_bytes(
+            content, filename, max_cell_chars=MAX_CELL_CHARS, max_rows=MAX_ROWS
+        )
+        header, records = problems.read()
+    except EngineInputError as error:
+        raise CandidateImportError(error.errors) from error
+    unknown = [
+        f"{filename}, ligne 1 : colonne inconnue « {c} »" for c in header if c not in COLUMNS
+    ]
+    missing = [
         f"{filename}, ligne 1 : colonne obligatoire absente « {c} »"
         for c, required in COLUMNS.items()
         if required and c not in header
     ]
-    if errors:
-        raise CandidateImportError(errors)
+    if unknown or missing:
+        raise CandidateImportError(unknown + missing)
     rows: list[CandidateRow] = []
-    row_errors: list[str] = []
+    positions: list[Position] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        if None in raw:
-            row_errors.append(f"ligne {line} : plus de valeurs que de colonnes")
-            continue
-        row = _row(line, raw, row_errors)
-        if row is None:
-            continue
-        if row.reference in seen:
-            row_errors.append(
-                f"ligne {line}, colonne « reference » : « {row.reference} » "
-                f"figure déjà ligne {seen[row.reference]}"
+    for line, values in records:
+        values = {column: values.get(column, "") for column in COLUMNS}
+        row, position = _row(line, values, problems)
+        if position is not None:
+            positions.append(position)
+        reference = values["reference"]
+        if reference in seen:
+            problems.error(
+                line, f"« {reference} » figure déjà ligne {seen[reference]}", "reference"
             )
             continue
-        seen[row.reference] = line
-        rows.append(row)
-    if row_errors:
-        shown = [f"{filename}, {e}" for e in row_errors[:MAX_REPORTED_ERRORS]]
-        if len(row_errors) > MAX_REPORTED_ERRORS:
-            shown.append(f"… et {len(row_errors) - MAX_REPORTED_ERRORS} autres erreurs.")
-        raise CandidateImportError(shown)
-    if not rows:
+        if reference:
+            seen[reference] = line
+        if row is not None:
+            rows.append(row)
+    if not problems and not rows:
         raise CandidateImportError([f"{filename} : aucune ligne de données."])
-    return rows
+    return CandidateFile(rows=rows, positions=positions, problems=problems)

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from maillage.observatory.analysis import THRESHOLDS_MINUTES
+from maillage.observatory.candidate_import import MAX_ROWS
 from maillage.observatory.models import CandidateSite, Scenario, SitingModel
 from maillage.places.models import Place, PlaceStatus
 
@@ -95,7 +96,10 @@ class ModelRunForm(forms.Form):
 
 
 class CandidateImportForm(forms.Form):
-    file = forms.FileField(label="Fichier CSV (UTF-8, séparateur virgule ou point-virgule)")
+    file = forms.FileField(
+        label="Fichier CSV (UTF-8, séparateur virgule ou point-virgule)",
+        help_text=f"5 Mo et {MAX_ROWS:,} lignes au plus.".replace(",", " "),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

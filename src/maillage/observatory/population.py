@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from shapely.geometry import shape
 
 from maillage.observatory import engine
+from maillage.observatory.engine.io_csv import CONTROL_CHARACTERS
 from maillage.observatory.models import PopulationLayer, PopulationPoint, PopulationSource
 from maillage.territory.models import Commune
 
@@ -35,7 +38,41 @@ def _commune_of_points(code: str, demand: engine.Demand) -> tuple[list[Commune],
     return communes, owner
 
 
-@transaction.atomic
+def _messages(error: ValidationError, label: str, model=PopulationLayer) -> list[str]:
+    fields = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    return [
+        f"{label} ({model._meta.get_field(field).verbose_name}) : {message}"
+        if field != NON_FIELD_ERRORS
+        else f"{label} : {message}"
+        for field, messages in fields.items()
+        for message in messages
+    ]
+
+
+def _check_fields(file: str, layer: PopulationLayer, demand: engine.Demand) -> None:
+    """The models' own field rules on the layer and on every distinct x, y and weight
+    (the readers already bound them; this keeps any later model rule in force)."""
+    errors = []
+    if CONTROL_CHARACTERS.search(layer.name):
+        errors.append(f"{file} : couche (nom) : caractères de contrôle interdits")
+    try:
+        layer.full_clean(exclude=["is_active"])
+    except ValidationError as error:
+        errors += _messages(error, f"{file} : couche")
+    for column in ("x", "y", "weight"):
+        field = PopulationPoint._meta.get_field(column)
+        for value in np.unique(getattr(demand, column)):
+            try:
+                field.clean(float(value), None)
+            except ValidationError as error:
+                errors += _messages(error, f"{file} : point, {field.verbose_name} {value:g}")
+                break
+    if errors:
+        raise engine.EngineInputError("\n".join(errors), errors=errors)
+
+
 def import_population(
     code: str,
     path: str,
@@ -45,8 +82,14 @@ def import_population(
     population_column: str = "Ind",
     progress: Callable[[str], None] = lambda message: None,
 ) -> PopulationImport:
-    """Read the file (EngineInputError names the row at fault), keep the points inside the
-    département, and make the new layer the one the observatory uses."""
+    """Read the file, keep the points inside the département, and make the new layer the one
+    the observatory uses.
+
+    All or nothing: the whole file is checked first (EngineInputError, French, one line per
+    problem naming the row), including a file with no inhabited point in the département;
+    then the layer and its points are written and activated in one transaction, in bulk.
+    """
+    file = Path(path).name
     progress(f"Lecture de {path}…")
     if source == PopulationSource.INSEE_GRID:
         demand = engine.read_insee_grid_csv(path, population_column=population_column)
@@ -54,23 +97,29 @@ def import_population(
         demand = engine.read_demand_csv(path)
     communes, owner = _commune_of_points(code, demand)
     inside = owner >= 0
-    progress(f"{int(inside.sum())} points dans le département, {int((~inside).sum())} hors.")
-    PopulationLayer.objects.filter(departement=code, is_active=True).update(is_active=False)
-    layer = PopulationLayer.objects.create(
+    outside = int((~inside).sum())
+    progress(f"{int(inside.sum())} points dans le département, {outside} hors.")
+    population = float(demand.weight[inside].sum())
+    if population <= 0:
+        raise engine.EngineInputError(
+            f"{file} : aucun point du fichier n'est dans le département {code} avec une "
+            f"population ({outside} points hors du département)"
+        )
+    layer = PopulationLayer(
         name=name, source=source, departement=code, cell_m=demand.cell_m, imported_by=actor
     )
+    _check_fields(file, layer, demand)
     rows = [
-        PopulationPoint(layer=layer, x=x, y=y, weight=w, commune=communes[k])
+        PopulationPoint(x=x, y=y, weight=w, commune=communes[k])
         for x, y, w, k in zip(
             demand.x[inside], demand.y[inside], demand.weight[inside], owner[inside], strict=True
         )
     ]
-    for start in range(0, len(rows), BATCH):
-        PopulationPoint.objects.bulk_create(rows[start : start + BATCH])
-        progress(f"  {min(start + BATCH, len(rows))}/{len(rows)} points enregistrés")
-    return PopulationImport(
-        layer=layer,
-        points=len(rows),
-        population=float(demand.weight[inside].sum()),
-        outside=int((~inside).sum()),
-    )
+    with transaction.atomic():
+        PopulationLayer.objects.filter(departement=code, is_active=True).update(is_active=False)
+        layer.save()
+        for row in rows:
+            row.layer = layer
+        PopulationPoint.objects.bulk_create(rows, batch_size=BATCH)
+    progress(f"{len(rows)} points enregistrés.")
+    return PopulationImport(layer=layer, points=len(rows), population=population, outside=outside)

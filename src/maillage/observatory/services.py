@@ -1,18 +1,24 @@
 """Observatory use cases: reports, scenarios, model runs, the candidate-site inventory."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from shapely.geometry import shape
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.observatory import analysis, engine
-from maillage.observatory.candidate_import import CandidateImportError, parse_candidate_csv
+from maillage.observatory.candidate_import import (
+    FIELD_COLUMNS,
+    CandidateRow,
+    Position,
+    read_candidate_csv,
+)
 from maillage.observatory.models import CandidateSite, Scenario, ScenarioOrigin, SitingModel
 from maillage.territory.models import Commune
 
@@ -218,46 +224,146 @@ class ImportResult:
     updated: int
 
 
-@transaction.atomic
-def import_candidate_sites(actor, content: bytes, filename: str) -> ImportResult:
-    """Create or update candidate sites by reference: every row is valid, or nothing is written."""
-    _require_staff(actor)
-    rows = parse_candidate_csv(content, filename)
-    communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))
+# The fields an import writes, besides the reference it matches on.
+IMPORTED_FIELDS = [
+    "name",
+    "address",
+    "commune",
+    "latitude",
+    "longitude",
+    "owner",
+    "kind",
+    "surface_m2",
+    "available_from",
+    "thd_available",
+    "estimated_cost_cents",
+    "notes",
+]
+
+
+# PostgreSQL array type of each imported field's values.
+ARRAY_TYPES = {
+    "SlugField": "text",
+    "CharField": "text",
+    "TextField": "text",
+    "ForeignKey": "bigint",
+    "FloatField": "float8",
+    "PositiveIntegerField": "bigint",
+    "PositiveBigIntegerField": "numeric",
+    "DateField": "date",
+    "BooleanField": "boolean",
+    "DateTimeField": "timestamptz",
+}
+
+
+def _upsert_candidates(rows: list[CandidateRow], commune_at: dict[int, Commune]) -> None:
+    """Insert or update (by reference) every row, in one statement on PostgreSQL (columns
+    sent as arrays, unnested) and one executemany on SQLite (run in C, no round trip).
+
+    Hand-written because Django's bulk_create prepares each value through its field (15 s
+    for 100,000 rows here) where these plain values need no preparation but dates', and
+    PostgreSQL takes a second for what costs it 20 s as 100,000 statements.
+    INSERT … ON CONFLICT is SQLite's (3.24+) and PostgreSQL's syntax alike."""
+    meta = CandidateSite._meta
+    fields = [meta.get_field(name) for name in ["reference", *IMPORTED_FIELDS, "updated_at"]]
+    fields += [meta.get_field("is_fictional"), meta.get_field("created_at")]
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    values = [
+        [row.reference]
+        + [
+            commune_at[row.line].pk
+            if name == "commune"
+            else ops.adapt_datefield_value(row.available_from)
+            if name == "available_from"
+            else getattr(row, name)
+            for name in IMPORTED_FIELDS
+        ]
+        + [now, False, now]
+        for row in rows
+    ]
+    quote = ops.quote_name
+    columns = [field.column for field in fields]
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # Arrays of the columns' base types: the insert itself checks lengths and ranges.
+        arrays = ", ".join(f"%s::{ARRAY_TYPES[field.get_internal_type()]}[]" for field in fields)
+        source = f"SELECT * FROM unnest({arrays})"  # noqa: S608 (types from ARRAY_TYPES)
+        parameters = [list(column) for column in zip(*values, strict=True)]
+    else:
+        source, parameters = f"VALUES ({', '.join(['%s'] * len(columns))})", values
+    # Identifiers come from the model, quoted by the backend; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) {source} "  # noqa: S608
+        f"ON CONFLICT ({quote(columns[0])}) DO UPDATE SET "
+        + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in columns[1:-2])
+    )
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(sql, parameters)
+        else:
+            cursor.executemany(sql, parameters)
+
+
+def _commune_indexes(communes: list[Commune], positions: list[Position]) -> np.ndarray:
+    """Index into `communes` of the commune holding each position (-1 outside); on a shared
+    border, the first commune in the list."""
     polygons = [shape(c.geometry) for c in communes]
-    for polygon in polygons:
-        shapely.prepare(polygon)
-    located = shapely.STRtree(polygons)
-    errors, placed = [], []
-    for row in rows:
-        hits = located.query(shapely.Point(row.longitude, row.latitude), predicate="intersects")
-        if len(hits) == 0:
-            errors.append(
-                f"{filename}, ligne {row.line}, colonnes « latitude », « longitude » : "
-                f"le point ({row.latitude}, {row.longitude}) est hors du département"
+    tree = shapely.STRtree(polygons)
+    points = shapely.points(
+        [p.longitude for p in positions], [p.latitude for p in positions]
+    ).reshape(-1)
+    point_index, polygon_index = tree.query(points, predicate="intersects")
+    owner = np.full(len(positions), len(communes), dtype=np.int64)
+    np.minimum.at(owner, point_index, polygon_index)
+    owner[owner == len(communes)] = -1
+    return owner
+
+
+def _field_problems(rows: list[CandidateRow]) -> Iterator[tuple[int, str, str]]:
+    """(line, column, message) of each breach of the model fields' own rules (length,
+    range, characters…) by the imported rows."""
+    for name, column in FIELD_COLUMNS.items():
+        field = CandidateSite._meta.get_field(name)
+        for row in rows:
+            value = getattr(row, name)
+            if value in field.empty_values:
+                continue
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                for message in error.messages:
+                    yield row.line, column, message
+
+
+def import_candidate_sites(actor, content: bytes, filename: str) -> ImportResult:
+    """Create or update candidate sites by reference: every row is valid, or nothing is written.
+
+    Every problem of the file is reported at once (CandidateImportError, French, one line per
+    problem naming the row and the column): the CSV's own rules, the model fields' rules and
+    the département the point must lie in. The file is read and checked before the write
+    transaction opens, which then holds one bulk upsert by reference.
+    """
+    _require_staff(actor)
+    parsed = read_candidate_csv(content, filename)
+    communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))
+    indexes = _commune_indexes(communes, parsed.positions)
+    commune_at = {}
+    for position, k in zip(parsed.positions, indexes, strict=True):
+        if k < 0:
+            parsed.problems.error(
+                position.line,
+                f"le point ({position.latitude}, {position.longitude}) est hors du département",
+                "latitude",
+                "longitude",
             )
-            continue
-        placed.append((row, communes[int(np.min(hits))]))
-    if errors:
-        raise CandidateImportError(errors)
-    created = 0
-    for row, commune in placed:
-        _, was_created = CandidateSite.objects.update_or_create(
-            reference=row.reference,
-            defaults={
-                "name": row.name,
-                "address": row.address,
-                "commune": commune,
-                "latitude": row.latitude,
-                "longitude": row.longitude,
-                "owner": row.owner,
-                "kind": row.kind,
-                "surface_m2": row.surface_m2,
-                "available_from": row.available_from,
-                "thd_available": row.thd_available,
-                "estimated_cost_cents": row.estimated_cost_cents,
-                "notes": row.notes,
-            },
-        )
-        created += was_created
-    return ImportResult(created=created, updated=len(placed) - created)
+        else:
+            commune_at[position.line] = communes[k]
+    for line, column, message in _field_problems(parsed.rows):
+        parsed.problems.error(line, message, column)
+    parsed.raise_problems()
+    with transaction.atomic():
+        existing = set(CandidateSite.objects.values_list("reference", flat=True))
+        _upsert_candidates(parsed.rows, commune_at)
+    created = sum(row.reference not in existing for row in parsed.rows)
+    return ImportResult(created=created, updated=len(parsed.rows) - created)

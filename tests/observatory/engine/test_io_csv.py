@@ -75,7 +75,11 @@ def test_sites_in_xy_with_semicolons_and_capacity(tmp_path):
         ),
         ("demand.csv", "id,x,y,weight\n", "demand.csv : aucune ligne de données"),
         ("demand.csv", "", "demand.csv, ligne 1 : en-tête manquant"),
-        ("existing.csv", "id,x,y,capacity\ne,1,2,-1\n", "existing.csv, ligne 2 : capacité négatif"),
+        (
+            "existing.csv",
+            "id,x,y,capacity\ne,1,2,-1\n",
+            "existing.csv, ligne 2 : capacité négative",
+        ),
         (
             "candidates.csv",
             "id,x,y,weight\nc,1,2,3\n",
@@ -150,3 +154,67 @@ def test_insee_grid_csv(tmp_path):
     no_id = write(tmp_path, "noid.csv", "cell,Ind\n")
     with pytest.raises(EngineInputError, match="noid.csv, ligne 1 : colonne d'identifiant"):
         read_insee_grid_csv(no_id)
+
+
+def test_every_row_problem_of_a_file_is_reported_in_one_pass(tmp_path):
+    """Format, range, duplicate and territory problems together, each with its line."""
+    territory = shapely.box(0, 0, 1000, 1000)
+    text = (
+        "id,x,y,weight\n"
+        "a,10,10,douze\n"
+        "b,10,10,1e308\n"
+        "c,10,10,-1\n"
+        "d,5000,10,1\n"
+        "e,10,10,1\n"
+        "e,10,10,1\n"
+        "f,1e30,10,1\n"
+    )
+    with pytest.raises(EngineInputError) as error:
+        read_demand_csv(write(tmp_path, "demand.csv", text), territory=territory)
+    assert error.value.errors == [
+        "demand.csv, ligne 2 : « douze » n'est pas un nombre (colonne « weight »)",
+        "demand.csv, ligne 3 : poids supérieur à 10 000 000 (1e+308)",
+        "demand.csv, ligne 4 : poids négatif (-1)",
+        "demand.csv, ligne 5 : le point « d » est hors du territoire",
+        "demand.csv, ligne 7 : identifiant en double « e » (déjà ligne 6)",
+        "demand.csv, ligne 8 : coordonnées x,y hors limites (1e+30, 10)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reader", "name", "text"),
+    [
+        (read_demand_csv, "demand.csv", "id,x,y,weight\n{big},1,2,3\n"),
+        (read_sites_csv, "candidates.csv", "id,x,y,name\nc,1,2,{big}\n"),
+        (read_insee_grid_csv, "grid.csv", "Idcar_200m,Ind\n{big},3\n"),
+    ],
+)
+def test_a_cell_beyond_csv_s_field_limit_names_its_row_and_column(tmp_path, reader, name, text):
+    """Python's csv stops at 128 KiB with «field larger than field limit»: not for people."""
+    path = write(tmp_path, name, text.format(big="x" * 200_000))
+    with pytest.raises(EngineInputError) as error:
+        reader(path)
+    header = text.split("\n")[0].split(",")
+    position = text.split("\n")[1].split(",").index("{big}")
+    assert str(error.value) == (
+        f"{name}, ligne 2, colonne « {header[position]} » : "
+        "valeur de 200000 caractères, 1000 au plus"
+    )
+
+
+def test_a_travel_time_file_reports_every_row(tmp_path):
+    text = "origin,destination,minutes\nz,s,1\na,s,-1\na,s,1e9\n"
+    with pytest.raises(EngineInputError) as error:
+        read_travel_times(write(tmp_path, "times.csv", text), np.array(["a"]), np.array(["s"]))
+    assert error.value.errors == [
+        "times.csv, ligne 2 : origine inconnue « z »",
+        "times.csv, ligne 3 : durée négative (-1)",
+        "times.csv, ligne 4 : durée supérieure à 100 000 (1e+09)",
+        "times.csv, ligne 4 : couple en double « a » → « s » (déjà ligne 3)",
+    ]
+
+
+@pytest.mark.parametrize("cell", ["CRS3035RES0mN2862400E3758200", "CRS3035RES200mN1E99999999999"])
+def test_insee_cells_of_no_size_or_beyond_the_grid_are_refused(tmp_path, cell):
+    with pytest.raises(EngineInputError, match="identifiant de carreau INSEE invalide"):
+        read_insee_grid_csv(write(tmp_path, "grid.csv", f"Idcar_200m,Ind\n{cell},3\n"))

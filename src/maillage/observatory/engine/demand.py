@@ -16,7 +16,8 @@ from .points import Demand
 DEFAULT_GRID_M = 200.0
 
 # "CRS3035RES200mN2862400E3758200": resolution, then the cell's lower-left corner (north, east).
-_INSEE_CELL = re.compile(r"^CRS3035RES(\d+)mN(\d+)E(\d+)$")
+# A positive side (metres) and a corner within the ETRS89-LAEA extent (8 digits of metres).
+_INSEE_CELL = re.compile(r"^CRS3035RES([1-9]\d{0,5})mN(\d{1,8})E(\d{1,8})$")
 
 
 def grid_demand(

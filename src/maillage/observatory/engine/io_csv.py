@@ -1,10 +1,14 @@
-"""CSV readers with row-level validation; every problem is an EngineInputError whose
-French message names the file, the line (the header is line 1) and the rule."""
+"""CSV readers with row-level validation. Every problem of a file is reported in one pass: an
+EngineInputError whose French message has one line per problem, each naming the file, the
+line (the header is line 1; a spreadsheet's row number), the column when there is one, and
+the rule."""
 
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,64 +25,217 @@ from .points import Demand, Sites
 _DEMAND_COLUMNS = {"id", "lon", "lat", "x", "y", "weight", "group"}
 _SITE_COLUMNS = {"id", "lon", "lat", "x", "y", "capacity", "seats", "name"}
 _INSEE_ID_COLUMNS = ("Idcar_200m", "IdINSPIRE", "idcar_200m", "id")
+# Longest cell of an engine file (ids, names, numbers): beyond, the file is not what we expect.
+MAX_CELL_CHARS = 1000
+# Upper bounds keeping every sum and product of the engine finite (weights times minutes
+# over millions of points): a person count, a capacity, a journey, a Lambert-93 coordinate.
+MAX_QUANTITY = 10_000_000
+MAX_MINUTES = 100_000
+MAX_METRES = 10_000_000
+# One-line text (names, references) has none of these: C0 controls and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Beyond this many problems, the rest are counted, not listed.
+MAX_REPORTED_ERRORS = 50
 
 
-class _Rows:
-    """A CSV file read as dict rows with its line numbers; ',' or ';' separated."""
+def _thousands(number: float) -> str:
+    """12 345 678: French digit groups."""
+    return f"{number:,.0f}".replace(",", " ")
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.name = self.path.name
+
+class CsvRows:
+    """A CSV text read as dict rows with their line numbers, ',' or ';' separated.
+
+    Row problems are collected with `error` while reading; `check` then raises one
+    EngineInputError listing them all. Header problems raise at once (`fail`).
+    `max_rows` (data rows) and `max_cell_chars` refuse files beyond those limits.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        *,
+        max_cell_chars: int = MAX_CELL_CHARS,
+        max_rows: int | None = None,
+    ) -> None:
+        self.name = name
+        self.text = text
+        self.max_cell_chars = max_cell_chars
+        self.max_rows = max_rows
+        self._problems: list[tuple[int, str]] = []
+
+    @classmethod
+    def from_path(cls, path: str | Path, **limits) -> CsvRows:
+        """The file at `path`, UTF-8 (with or without a byte order mark)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError as error:
+            raise EngineInputError(f"{path.name} : fichier introuvable") from error
+        except UnicodeDecodeError as error:
+            raise EngineInputError(f"{path.name} : le fichier doit être encodé en UTF-8") from error
+        return cls(path.name, text, **limits)
+
+    @classmethod
+    def from_bytes(cls, content: bytes, name: str, **limits) -> CsvRows:
+        """An uploaded file's bytes, UTF-8 (with or without a byte order mark)."""
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise EngineInputError(f"{name} : le fichier doit être encodé en UTF-8") from error
+        return cls(name, text, **limits)
+
+    def where(self, line: int | None, *columns: str) -> str:
+        """«file, ligne 3, colonne « x »» (or «colonnes « a », « b »»)."""
+        if line is None:
+            return self.name
+        named = ", ".join(f"« {column} »" for column in columns)
+        kind = "colonnes" if len(columns) > 1 else "colonne"
+        return f"{self.name}, ligne {line}" + (f", {kind} {named}" if columns else "")
 
     def fail(self, line: int | None, rule: str) -> EngineInputError:
-        where = f"{self.name}, ligne {line}" if line is not None else self.name
-        return EngineInputError(f"{where} : {rule}")
+        """An error that stops the reading at once (a header problem)."""
+        return EngineInputError(f"{self.where(line)} : {rule}")
+
+    def error(self, line: int | None, rule: str, *columns: str) -> None:
+        """Record a problem of a row (or of the file, line None); reading goes on."""
+        self._problems.append((line or 0, f"{self.where(line, *columns)} : {rule}"))
+
+    def __len__(self) -> int:
+        """How many problems are recorded."""
+        return len(self._problems)
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem recorded, the file's first, then by line."""
+        return [message for _, message in sorted(self._problems, key=lambda p: p[0])]
+
+    def check(self) -> None:
+        """Raise EngineInputError listing every problem recorded (MAX_REPORTED_ERRORS of
+        them, then how many more), if any."""
+        errors = self.errors
+        if not errors:
+            return
+        shown = errors[:MAX_REPORTED_ERRORS]
+        if len(errors) > MAX_REPORTED_ERRORS:
+            shown.append(f"… et {len(errors) - MAX_REPORTED_ERRORS} autres erreurs.")
+        raise EngineInputError("\n".join(shown), errors=shown)
 
     def read(self) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-        try:
-            text = self.path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError as error:
-            raise self.fail(None, "fichier introuvable") from error
-        except UnicodeDecodeError as error:
-            raise self.fail(None, "le fichier doit être encodé en UTF-8") from error
-        lines = text.splitlines()
-        if not lines or not lines[0].strip():
+        """The header (stripped names) and an iterator over the well-formed data rows (blank
+        rows skipped, values stripped); malformed rows are recorded and skipped."""
+        # csv's own per-field limit (128 KiB) would end the reading with an English error
+        # naming neither row nor column: lift it to the text's size (no field can be longer;
+        # the setting is process-wide and only ever raised) and apply max_cell_chars here.
+        if csv.field_size_limit() < len(self.text):
+            csv.field_size_limit(len(self.text))
+        lines = io.StringIO(self.text, newline="")
+        first = self.text.split("\n", 1)[0]
+        if not first.strip():
             raise self.fail(1, "en-tête manquant")
-        delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+        delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(lines, delimiter=delimiter)
-        header = [column.strip() for column in next(reader)]
+        try:
+            header = [column.strip() for column in next(reader)]
+        except csv.Error as error:
+            raise self.fail(1, f"en-tête illisible ({error})") from error
         seen: set[str] = set()
         for column in header:
+            if len(column) > self.max_cell_chars:
+                raise self.fail(1, f"nom de colonne de plus de {self.max_cell_chars} caractères")
             if column in seen:
                 raise self.fail(1, f"colonne en double « {column} »")
             seen.add(column)
+        return header, self._rows(reader, header)
 
-        def rows() -> Iterator[tuple[int, dict[str, str]]]:
-            for line, values in enumerate(reader, start=2):
-                if not any(value.strip() for value in values):
-                    continue  # blank lines are not data
-                if len(values) != len(header):
-                    raise self.fail(line, f"{len(values)} valeurs pour {len(header)} colonnes")
+    def _rows(self, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+        count = 0
+        line = 1
+        while True:
+            line += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                self.error(line, f"ligne illisible ({error}) ; lecture arrêtée")
+                return
+            if not any(value.strip() for value in values):
+                continue  # blank lines are not data
+            count += 1
+            if self.max_rows is not None and count > self.max_rows:
+                self.error(
+                    None,
+                    f"plus de {_thousands(self.max_rows)} lignes de données, la limite d'un "
+                    "import ; découpez le fichier",
+                )
+                return
+            if len(values) != len(header):
+                self.error(line, f"{len(values)} valeurs pour {len(header)} colonnes")
+                continue
+            too_long = [
+                (column, len(value))
+                for column, value in zip(header, values, strict=True)
+                if len(value) > self.max_cell_chars
+            ]
+            for column, length in too_long:
+                self.error(
+                    line,
+                    f"valeur de {length} caractères, {self.max_cell_chars} au plus",
+                    column,
+                )
+            # No database stores U+0000 in text (PostgreSQL refuses it, SQLite cuts there).
+            with_nul = [
+                column for column, value in zip(header, values, strict=True) if "\0" in value
+            ]
+            for column in with_nul:
+                self.error(line, "caractère nul (U+0000) interdit", column)
+            if not too_long and not with_nul:
                 yield line, {key: value.strip() for key, value in zip(header, values, strict=True)}
 
-        return header, rows()
-
-    def number(self, line: int, row: dict[str, str], column: str) -> float:
+    def number(self, line: int, row: dict[str, str], column: str) -> float | None:
+        """The column's value as a finite float, or None when it is not (recorded)."""
         text = row[column]
         if text == "":
-            raise self.fail(line, f"valeur manquante dans la colonne « {column} »")
+            self.error(line, f"valeur manquante dans la colonne « {column} »")
+            return None
         try:
             value = float(text)
-        except ValueError as error:
-            raise self.fail(
-                line, f"« {text} » n'est pas un nombre (colonne « {column} »)"
-            ) from error
+        except ValueError:
+            self.error(line, f"« {text} » n'est pas un nombre (colonne « {column} »)")
+            return None
         if not math.isfinite(value):
-            raise self.fail(line, f"valeur non finie dans la colonne « {column} »")
+            self.error(line, f"valeur non finie dans la colonne « {column} »")
+            return None
+        return value
+
+    def quantity(
+        self,
+        line: int,
+        row: dict[str, str],
+        column: str,
+        label: str,
+        high: float = MAX_QUANTITY,
+        feminine: bool = False,
+    ) -> float | None:
+        """The column's value as a float in [0, high], or None when it is not (recorded)."""
+        value = self.number(line, row, column)
+        if value is None:
+            return None
+        ending = "e" if feminine else ""
+        if value < 0:
+            self.error(line, f"{label} négati{'ve' if feminine else 'f'} ({value:g})")
+            return None
+        if value > high:
+            self.error(
+                line, f"{label} supérieur{ending} à {high:,.0f} ({value:g})".replace(",", " ")
+            )
+            return None
         return value
 
 
-def _check_header(rows: _Rows, header: list[str], allowed: set[str], required: set[str]) -> str:
+def _check_header(rows: CsvRows, header: list[str], allowed: set[str], required: set[str]) -> str:
     """Validate the columns; return the coordinate system, "lonlat" or "xy"."""
     unknown = [column for column in header if column not in allowed]
     if unknown:
@@ -103,17 +260,37 @@ def _check_header(rows: _Rows, header: list[str], allowed: set[str], required: s
     return "lonlat" if has_lonlat else "xy"
 
 
+_QUANTITY_LABELS = {
+    "weight": ("poids", False),
+    "capacity": ("capacité", True),
+    "seats": ("places", True),
+}
+
+
+def _coordinates(rows: CsvRows, line: int, row: dict[str, str], system: str):
+    """(a, b) of a row: lon,lat in degrees or x,y in metres; None when invalid (recorded)."""
+    first, second = ("lon", "lat") if system == "lonlat" else ("x", "y")
+    a, b = rows.number(line, row, first), rows.number(line, row, second)
+    if a is None or b is None:
+        return None
+    if system == "lonlat" and not (-180 <= a <= 180 and -90 <= b <= 90):
+        rows.error(line, f"coordonnées lon,lat hors limites ({a:g}, {b:g})")
+        return None
+    if system == "xy" and not (abs(a) <= MAX_METRES and abs(b) <= MAX_METRES):
+        rows.error(line, f"coordonnées x,y hors limites ({a:g}, {b:g})")
+        return None
+    return a, b
+
+
 def _read_points(
-    path: str | Path,
+    rows: CsvRows,
     allowed: set[str],
     required: set[str],
     numeric: tuple[str, ...],
     territory: BaseGeometry | None,
 ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.ndarray], dict[str, list[str]]]:
-    rows = _Rows(path)
     header, records = rows.read()
     system = _check_header(rows, header, allowed, required)
-    first, second = ("lon", "lat") if system == "lonlat" else ("x", "y")
     ids: list[str] = []
     lines: list[int] = []
     seen: dict[str, int] = {}
@@ -124,43 +301,51 @@ def _read_points(
     for line, row in records:
         key = row["id"]
         if not key:
-            raise rows.fail(line, "identifiant manquant")
-        if key in seen:
-            raise rows.fail(line, f"identifiant en double « {key} » (déjà ligne {seen[key]})")
-        seen[key] = line
+            rows.error(line, "identifiant manquant")
+        elif key in seen:
+            rows.error(line, f"identifiant en double « {key} » (déjà ligne {seen[key]})")
+        else:
+            seen[key] = line
+        point = _coordinates(rows, line, row, system)
+        numbers = {
+            column: rows.quantity(
+                line,
+                row,
+                column,
+                _QUANTITY_LABELS[column][0],
+                feminine=_QUANTITY_LABELS[column][1],
+            )
+            for column in values
+        }
+        if not key or seen[key] != line or point is None or None in numbers.values():
+            continue
         ids.append(key)
         lines.append(line)
-        a.append(rows.number(line, row, first))
-        b.append(rows.number(line, row, second))
-        if system == "lonlat" and not (-180 <= a[-1] <= 180 and -90 <= b[-1] <= 90):
-            raise rows.fail(line, f"coordonnées lon,lat hors limites ({a[-1]:g}, {b[-1]:g})")
+        a.append(point[0])
+        b.append(point[1])
         for column, bucket in values.items():
-            value = rows.number(line, row, column)
-            if value < 0:
-                label = {"weight": "poids", "capacity": "capacité", "seats": "places"}[column]
-                raise rows.fail(line, f"{label} négatif ({value:g})")
-            bucket.append(value)
+            bucket.append(numbers[column])
         for column, bucket in texts.items():
             bucket.append(row[column])
-    if not ids:
-        raise rows.fail(None, "aucune ligne de données")
-    x, y = np.array(a), np.array(b)
+    x, y = np.array(a, dtype=float), np.array(b, dtype=float)
     if system == "lonlat":
         x, y = project_xy(x, y, source=WGS84)
-    if territory is not None:
+    if territory is not None and len(x):
         shapely.prepare(territory)
-        outside = ~shapely.intersects_xy(territory, x, y)
-        if outside.any():
-            k = int(np.flatnonzero(outside)[0])
-            raise rows.fail(lines[k], f"le point « {ids[k]} » est hors du territoire")
+        for k in np.flatnonzero(~shapely.intersects_xy(territory, x, y)):
+            rows.error(lines[k], f"le point « {ids[k]} » est hors du territoire")
+    rows.check()
+    if not ids:
+        raise rows.fail(None, "aucune ligne de données")
     arrays = {column: np.array(bucket, dtype=float) for column, bucket in values.items()}
     return ids, x, y, arrays, texts
 
 
 def read_demand_csv(path: str | Path, territory: BaseGeometry | None = None) -> Demand:
-    """demand.csv: id, lon,lat or x,y, weight, optional group. Territory in Lambert-93."""
+    """demand.csv: id, lon,lat or x,y, weight (0 to MAX_QUANTITY), optional group.
+    Territory in Lambert-93. Every row problem is reported at once (EngineInputError)."""
     ids, x, y, numbers, texts = _read_points(
-        path, _DEMAND_COLUMNS, {"id", "weight"}, ("weight",), territory
+        CsvRows.from_path(path), _DEMAND_COLUMNS, {"id", "weight"}, ("weight",), territory
     )
     group = np.array(texts["group"], dtype=object) if "group" in texts else None
     return Demand(ids=np.array(ids, dtype=object), x=x, y=y, weight=numbers["weight"], group=group)
@@ -169,7 +354,7 @@ def read_demand_csv(path: str | Path, territory: BaseGeometry | None = None) -> 
 def read_sites_csv(path: str | Path, territory: BaseGeometry | None = None) -> Sites:
     """candidates.csv or existing.csv: id, lon,lat or x,y, optional capacity and seats."""
     ids, x, y, numbers, _ = _read_points(
-        path, _SITE_COLUMNS, {"id"}, ("capacity", "seats"), territory
+        CsvRows.from_path(path), _SITE_COLUMNS, {"id"}, ("capacity", "seats"), territory
     )
     return Sites(
         ids=np.array(ids, dtype=object),
@@ -188,7 +373,7 @@ def read_travel_times(
 ) -> CostMatrix:
     """origin,destination,minutes (as r5py, OSRM or Valhalla tables give) to a sparse
     CostMatrix. A pair absent from the file is unreachable."""
-    rows = _Rows(path)
+    rows = CsvRows.from_path(path)
     header, records = rows.read()
     expected = ["origin", "destination", "minutes"]
     if sorted(header) != sorted(expected):
@@ -204,24 +389,29 @@ def read_travel_times(
     seen: dict[tuple[int, int], int] = {}
     origins, destinations, minutes = [], [], []
     for line, row in records:
-        if row["origin"] not in demand_index:
-            raise rows.fail(line, f"origine inconnue « {row['origin']} »")
-        if row["destination"] not in site_index:
-            raise rows.fail(line, f"destination inconnue « {row['destination']} »")
-        pair = (demand_index[row["origin"]], site_index[row["destination"]])
+        origin, destination = demand_index.get(row["origin"]), site_index.get(row["destination"])
+        if origin is None:
+            rows.error(line, f"origine inconnue « {row['origin']} »")
+        if destination is None:
+            rows.error(line, f"destination inconnue « {row['destination']} »")
+        value = rows.quantity(line, row, "minutes", "durée", MAX_MINUTES, feminine=True)
+        if origin is None or destination is None:
+            continue
+        pair = (origin, destination)
         if pair in seen:
-            raise rows.fail(
+            rows.error(
                 line,
                 f"couple en double « {row['origin']} » → "
                 f"« {row['destination']} » (déjà ligne {seen[pair]})",
             )
+            continue
         seen[pair] = line
-        value = rows.number(line, row, "minutes")
-        if value < 0:
-            raise rows.fail(line, f"durée négative ({value:g})")
+        if value is None:
+            continue
         origins.append(pair[0])
         destinations.append(pair[1])
         minutes.append(value)
+    rows.check()
     return from_pairs(
         np.array(origins, dtype=np.int64),
         np.array(destinations, dtype=np.int64),
@@ -238,9 +428,10 @@ def read_insee_grid_csv(
     territory: BaseGeometry | None = None,
 ) -> Demand:
     """INSEE gridded population (Filosofi, 200 m): cell ids like
-    "CRS3035RES200mN2862400E3758200" and a population column (`Ind`). Other columns are
-    ignored. With a territory (Lambert-93), cells whose centre falls outside are skipped."""
-    rows = _Rows(path)
+    "CRS3035RES200mN2862400E3758200" and a population column (`Ind`, 0 to MAX_QUANTITY).
+    Other columns are ignored. With a territory (Lambert-93), cells whose centre falls
+    outside are skipped. Every row problem is reported at once (EngineInputError)."""
+    rows = CsvRows.from_path(path)
     header, records = rows.read()
     if id_column is None:
         id_column = next((column for column in _INSEE_ID_COLUMNS if column in header), None)
@@ -258,18 +449,23 @@ def read_insee_grid_csv(
     seen: dict[str, int] = {}
     for line, row in records:
         cell = row[id_column]
+        valid = True
         try:
             parse_insee_cell_id(cell)
-        except EngineInputError as error:
-            raise rows.fail(line, f"identifiant de carreau INSEE invalide « {cell} »") from error
+        except EngineInputError:
+            rows.error(line, f"identifiant de carreau INSEE invalide « {cell} »")
+            valid = False
         if cell in seen:
-            raise rows.fail(line, f"identifiant en double « {cell} » (déjà ligne {seen[cell]})")
-        seen[cell] = line
-        value = rows.number(line, row, population_column)
-        if value < 0:
-            raise rows.fail(line, f"population négative ({value:g})")
-        cells.append(cell)
-        population.append(value)
+            rows.error(line, f"identifiant en double « {cell} » (déjà ligne {seen[cell]})")
+            valid = False
+        seen.setdefault(cell, line)
+        value = rows.quantity(line, row, population_column, "population", feminine=True)
+        if valid and value is not None:
+            cells.append(cell)
+            population.append(value)
+    rows.check()
+    if not cells:
+        raise rows.fail(None, "aucune ligne de données")
     demand = insee_cells_demand(cells, np.array(population))
     if territory is None:
         return demand
