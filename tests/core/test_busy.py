@@ -61,7 +61,7 @@ def holding(rows):
 
 def test_an_api_write_on_a_busy_database_is_a_503_problem(booker, desks, short_lock_wait):  # noqa: F811
     _, key = ApiToken.issue(booker, "Appli test")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", raise_request_exception=False)
     assert client.get(reverse("api:reservations")).status_code == 200
     body = {"space": desks.pk, "start": at(DAY, 9), "end": at(DAY, 11)}
     with holding(Space.objects.filter(pk=desks.pk)):
@@ -77,7 +77,7 @@ def test_an_api_write_on_a_busy_database_is_a_503_problem(booker, desks, short_l
 
 def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock_wait):  # noqa: F811
     feed = CalendarFeed.objects.create(user=booker)
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.force_login(booker)
     with holding(CalendarFeed.objects.filter(pk=feed.pk)):
         response = client.post(reverse("booking:renew_feed"))
@@ -86,3 +86,27 @@ def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock
     assert response["Content-Type"].startswith("text/html")
     assert "réessayez dans un instant" in response.content.decode()
     assert CalendarFeed.objects.get(user=booker).token == feed.token
+
+
+def test_a_lock_error_raised_outside_a_view_is_a_503_too(rf):
+    """The handler decides, so a middleware's write (a session saved) answers the same."""
+    from django.db import OperationalError
+
+    from maillage.core.views import server_error
+
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    try:
+        raise OperationalError("no such table: x")
+    except OperationalError:
+        assert server_error(rf.get("/")).status_code == 500
+
+
+def test_a_page_form_over_the_size_limit_is_a_french_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(reverse("accounts:login"), {"username": "x" * 2000})
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.content.decode()

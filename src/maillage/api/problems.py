@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem details (application/problem+json), in French."""
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
 CONTENT_TYPE = "application/problem+json"
@@ -21,7 +22,8 @@ DETAILS = {
     403: "Cette action n'est pas autorisée.",
     404: "Cette adresse de l'API n'existe pas.",
     405: "Cette méthode n'est pas acceptée à cette adresse.",
-    413: "Le corps de la requête est trop volumineux.",
+    413: "Le corps de la requête est trop volumineux : "
+    f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} octets au plus.".replace(",", "\u202f"),
     500: "Une erreur interne est survenue ; elle a été signalée. Réessayez plus tard.",
     503: "Le service est momentanément occupé : réessayez dans un instant.",
 }

@@ -83,7 +83,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    "maillage.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.config.urls"

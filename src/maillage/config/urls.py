@@ -5,6 +5,9 @@ from django.views.static import serve
 
 from maillage.core.views import favicon, healthz
 
+handler400 = "maillage.core.views.bad_request"
+handler500 = "maillage.core.views.server_error"
+
 admin.site.site_header = "Maillage — administration"
 admin.site.site_title = "Maillage"
 admin.site.index_title = "Back-office des tiers-lieux"

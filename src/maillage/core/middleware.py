@@ -1,11 +1,3 @@
-import logging
-
-from django.db import OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
-
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 
@@ -35,38 +27,4 @@ class AdminInlineStylesMiddleware:
         response = self.get_response(request)
         if request.path.startswith(ADMIN_PREFIX):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
-        return response
-
-
-# Seconds a client is asked to wait before trying again a write the database had no time for.
-RETRY_AFTER_SECONDS = 5
-POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
-
-
-def database_busy(error: BaseException) -> bool:
-    """A write that waited too long for a lock: SQLite's «database is locked» (its busy
-    timeout) or PostgreSQL's lock_not_available (SQLSTATE 55P03, under a lock_timeout)."""
-    if not isinstance(error, OperationalError):
-        return False
-    sqlstate = getattr(error.__cause__, "sqlstate", None)
-    return sqlstate == POSTGRES_LOCK_NOT_AVAILABLE or "database is locked" in str(error)
-
-
-class DatabaseBusyMiddleware:
-    """A view whose write waited too long on a lock answers 503 with Retry-After and a French
-    page asking to try again (nothing was written: the transaction rolled back), not a 500.
-    Under /api/ the API's middleware turns this answer into problem details."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not database_busy(exception):
-            return None
-        logger.warning("Write abandoned, the database is busy: %s", exception)
-        response = HttpResponse(render_to_string("core/busy.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -1,9 +1,22 @@
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait before trying again a write the database had no time for.
+RETRY_AFTER_SECONDS = 5
+POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
 
 
 @never_cache
@@ -22,3 +35,38 @@ def healthz(request):
 @require_safe
 def favicon(request):
     return redirect(static("web/favicon.svg"), permanent=True)
+
+
+def database_busy(error: BaseException | None) -> bool:
+    """A write that waited too long for a lock: SQLite's «database is locked» (its busy
+    timeout) or PostgreSQL's lock_not_available (SQLSTATE 55P03, under a lock_timeout)."""
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return sqlstate == POSTGRES_LOCK_NOT_AVAILABLE or "database is locked" in str(error)
+
+
+def server_error(request):
+    """handler500. A write that waited too long on a lock, wherever it was raised (a view, or
+    a middleware saving the session), answers 503 with Retry-After and a French page asking
+    to try again: its transaction rolled back, nothing was written. Anything else is the 500
+    page (Django has logged the traceback). Under /api/ the API's middleware turns either
+    answer into problem details."""
+    if database_busy(sys.exc_info()[1]):
+        logger.warning("Write abandoned, the database is busy: %s", sys.exc_info()[1])
+        response = HttpResponse(render_to_string("core/busy.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS) is a 413 with a French page naming the limit; any other
+    suspicious request is Django's 400."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f}".replace(".", ",")
+        return HttpResponse(
+            render_to_string("core/too_large.html", {"limit_mb": limit}), status=413
+        )
+    return defaults.bad_request(request, exception)
