@@ -93,7 +93,7 @@ def test_every_reader_of_bookability_agrees(
     assert sql.space_terms(room.pk).bookable_on(today) is expected
     assert Space.objects.bookable(today).filter(pk=room.pk).exists() is expected
     assert (bookable_place.takes_bookings_on(today) and space_bookable) is expected
-    assert Place.objects.bookable(today).filter(pk=bookable_place.pk).exists() is (
+    assert Place.objects.open(today).filter(pk=bookable_place.pk).exists() is (
         bookable_place.takes_bookings_on(today)
     )
 

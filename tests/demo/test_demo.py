@@ -7,7 +7,7 @@ from shapely.geometry import Point, shape
 
 from maillage.accounts.models import User
 from maillage.booking.models import Booking
-from maillage.places.models import Place, Space
+from maillage.places.models import Place, Space, today_in_paris
 from maillage.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,6 @@ def test_a_run_after_back_office_changes_succeeds_and_keeps_them(demo, capsys):
 
     from maillage.booking import services as booking_services
     from maillage.places import services as place_services
-    from maillage.places.models import today_in_paris
 
     staff = User.objects.get(email="agent.departement@exemple.test")
     preparing = list(Place.objects.filter(status="preparing"))
@@ -89,7 +88,12 @@ def test_a_run_after_back_office_changes_succeeds_and_keeps_them(demo, capsys):
         place_services.update_place(
             staff, place, status="open", opening_date=today_in_paris() - timedelta(days=1)
         )
-    managed = Place.objects.filter(managers__isnull=False).open().distinct().order_by("pk")
+    managed = (
+        Place.objects.filter(managers__isnull=False)
+        .open(today_in_paris())
+        .distinct()
+        .order_by("pk")
+    )
     closed = managed.first()
     place_services.update_place(staff, closed, status="closed")
     space = Space.objects.filter(place__in=managed, is_bookable=True).order_by("pk").last()
@@ -128,7 +132,12 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
     staff = User.objects.get(email="agent.departement@exemple.test")
     for booking in Booking.objects.holding():
         booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
-    managed = list(Place.objects.filter(managers__isnull=False).open().distinct().order_by("pk"))
+    managed = list(
+        Place.objects.filter(managers__isnull=False)
+        .open(today_in_paris())
+        .distinct()
+        .order_by("pk")
+    )
     for place in managed[1:]:
         place_services.update_place(staff, place, status="closed")
     call_command("demo")

@@ -23,8 +23,8 @@ def test_an_open_place_opening_later_is_not_bookable_until_then(place, space):
     place.refresh_from_db()
     assert place.opens_later and not place.takes_bookings_on(today)
     assert place.takes_bookings_on(opening)
-    assert not Place.objects.bookable(today).exists()
-    assert list(Place.objects.bookable(opening)) == [place]
+    assert not Place.objects.open(today).exists()
+    assert list(Place.objects.open(opening)) == [place]
     assert not Space.objects.bookable(today).exists()
     assert list(Space.objects.bookable(opening)) == [space]
 
@@ -47,3 +47,15 @@ def test_the_page_of_an_opened_place_offers_its_spaces(client, place, space):
     page = client.get(place.get_absolute_url()).content.decode()
     assert f"Ouvert depuis le {long_date(place.opening_date)}" in page
     assert reverse("booking:space", args=[space.pk]) in page
+
+
+def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(place, space):
+    from maillage.observatory.analysis import open_places
+    from maillage.places.figures import network_figures
+
+    before = network_figures("92")
+    Place.objects.filter(pk=place.pk).update(opening_date=today_in_paris() + timedelta(days=30))
+    after = network_figures("92")
+    assert after.open_places == before.open_places - 1
+    assert after.upcoming_places == before.upcoming_places + 1
+    assert f"place:{place.pk}" not in {site.key for site in open_places("92")}

@@ -177,7 +177,7 @@ def _demo_bookings(residents: list[User], today: date) -> int:
     spaces = [
         space
         for place in Place.objects.filter(is_fictional=True, managers__email__in=MANAGER_EMAILS)
-        .open()
+        .open(timezone.localdate())
         .distinct()
         .order_by("pk")
         if (space := place.spaces.filter(is_bookable=True).order_by("pk").first())

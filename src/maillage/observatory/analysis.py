@@ -13,7 +13,7 @@ from shapely.geometry import mapping, shape
 from maillage.core.text import fold
 from maillage.observatory import engine
 from maillage.observatory.models import CandidateSite, PopulationLayer
-from maillage.places.models import SEAT_KINDS, Place, PlaceStatus
+from maillage.places.models import SEAT_KINDS, Place, PlaceStatus, today_in_paris
 from maillage.territory.models import Commune
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
 
@@ -155,7 +155,7 @@ def _place_points(places, kind: str) -> list[SitePoint]:
 
 
 def open_places(code: str) -> list[SitePoint]:
-    return _place_points(Place.objects.in_departement(code).open(), "existing")
+    return _place_points(Place.objects.in_departement(code).open(today_in_paris()), "existing")
 
 
 def preparing_places(code: str) -> list[SitePoint]:

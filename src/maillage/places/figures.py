@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
-from maillage.places.models import SEAT_KINDS, Place, PlaceStatus, Space
+from maillage.places.models import SEAT_KINDS, Place, PlaceStatus, Space, today_in_paris
 from maillage.territory.models import Commune
 
 
@@ -17,16 +17,18 @@ class NetworkFigures:
 
 def network_figures(departement_code: str) -> NetworkFigures:
     """The key figures of a département's network, as shown on the home page."""
+    today = today_in_paris()
     places = Place.objects.in_departement(departement_code)
     communes = Commune.objects.of_departement(departement_code)
-    with_open_place = Exists(Place.objects.filter(commune=OuterRef("pk"), status=PlaceStatus.OPEN))
-    seats = Space.objects.filter(place__in=places.open(), kind__in=SEAT_KINDS).aggregate(
+    with_open_place = Exists(Place.objects.open(today).filter(commune=OuterRef("pk")))
+    seats = Space.objects.filter(place__in=places.open(today), kind__in=SEAT_KINDS).aggregate(
         total=Sum("capacity")
     )["total"]
     return NetworkFigures(
-        open_places=places.open().count(),
+        open_places=places.open(today).count(),
         upcoming_places=places.filter(
-            status__in=[PlaceStatus.PROJECT, PlaceStatus.PREPARING]
+            Q(status__in=[PlaceStatus.PROJECT, PlaceStatus.PREPARING])
+            | Q(status=PlaceStatus.OPEN, opening_date__gt=today)
         ).count(),
         seats=seats or 0,
         communes=communes.count(),

@@ -33,7 +33,7 @@ STATUSES_WITH_OPENING_DATE = frozenset({Status.OPEN, Status.CLOSED})
 
 def takes_bookings(status: str, opening_date: date | None, today: date) -> bool:
     """Whether a place in this status, opening on this date, takes bookings on `today` (a
-    Paris day): an open place, from its opening date on. PlaceQuerySet.bookable says the same
+    Paris day): an open place, from its opening date on. PlaceQuerySet.open says the same
     in SQL."""
     return status == Status.OPEN and opening_date is not None and opening_date <= today
 

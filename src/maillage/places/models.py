@@ -94,11 +94,10 @@ class PlaceQuerySet(models.QuerySet):
         """What the public directory shows by default: every place that is not closed."""
         return self.exclude(status=PlaceStatus.CLOSED)
 
-    def open(self) -> "PlaceQuerySet":
-        return self.filter(status=PlaceStatus.OPEN)
-
-    def bookable(self, today: date) -> "PlaceQuerySet":
-        """The places taking bookings on `today` (a Paris day): lifecycle.takes_bookings."""
+    def open(self, today: date) -> "PlaceQuerySet":
+        """The places open on `today` (a Paris day): «ouvert» and their opening date reached,
+        as lifecycle.takes_bookings says. They take bookings, count as existing sites in the
+        observatory and in the network's figures; an «ouvert» place opening later does not."""
         return self.filter(status=PlaceStatus.OPEN, opening_date__lte=today)
 
     def with_thd(self) -> "PlaceQuerySet":
@@ -346,8 +345,8 @@ SLOT_CHOICES = (15, 30, 60)
 class SpaceQuerySet(models.QuerySet):
     def bookable(self, today: date) -> "SpaceQuerySet":
         """The spaces that can be booked on `today` (a Paris day): marked bookable, in a place
-        that takes bookings (PlaceQuerySet.bookable)."""
-        return self.filter(is_bookable=True, place__in=Place.objects.bookable(today).values("pk"))
+        open that day (PlaceQuerySet.open)."""
+        return self.filter(is_bookable=True, place__in=Place.objects.open(today).values("pk"))
 
 
 class Space(models.Model):
