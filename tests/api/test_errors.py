@@ -58,6 +58,16 @@ def test_unknown_addresses_are_404_problems(api, path):
     problem_of(api.post(path, "{}", content_type="application/json"), 404)
 
 
+@pytest.mark.parametrize("path", ["/api/v2/reservations", "/api/"])
+def test_errors_made_outside_the_api_views_keep_the_security_headers(api, path):
+    """Django's own 404 becomes problem details: only its body changes."""
+    response = api.get(path)
+    problem_of(response, 404)
+    for name in ("X-Content-Type-Options", "Content-Security-Policy", "Referrer-Policy"):
+        assert response.has_header(name), name
+    assert response.get("Content-Length") in (None, str(len(response.content)))
+
+
 def test_ids_beyond_the_databases_integers_are_unknown(api):
     huge = "9" * 30
     response = api.post(f"/api/v1/reservations/{huge}/annulation", "{}", "application/json")

@@ -228,6 +228,29 @@ def test_manager_calendar_and_actions(
     assert pending.status == BookingStatus.CONFIRMED
 
 
+@pytest.mark.parametrize(
+    ("motif", "told"),
+    [("x" * 301, "au plus 300 caractères"), ("Fermé\r\nBcc: x@exemple.test", "retour à la ligne")],
+)
+def test_a_reason_the_model_refuses_is_told_not_dropped(
+    client, booker, place_manager, room, bookable_place, motif, told
+):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    pending = services.book(booker, room.pk, paris(2027, 1, 12, 9), paris(2027, 1, 12, 10), now=NOW)
+    client.force_login(place_manager)
+    answer = client.post(
+        reverse("booking:manager_action", args=[pending.pk, "refuser"]),
+        {"motif": motif},
+        follow=True,
+    )
+    page = answer.content.decode()
+    assert "Motif : " in page and told in page
+    assert "Indiquez le motif" not in page  # the reason given is not called missing
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.PENDING and pending.status_reason == ""
+
+
 def test_an_unverified_person_is_told_to_verify(client, room, django_user_model):
     person = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-x-123")
     client.force_login(person)

@@ -97,6 +97,18 @@ def test_accepted_formats_are_stored_in_their_own_format(format, mode, extension
         assert stored.format == format and stored.size == (40, 30)
 
 
+def test_a_multi_picture_jpeg_is_stored_as_a_jpeg_of_its_first_picture():
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (40, 30), "red"), Image.new("RGB", (40, 30), "blue")
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    with photos.open_photo(io.BytesIO(buffer.getvalue())) as image:
+        content, extension = photos.stored_copy(image)
+    assert extension == "jpg"
+    with Image.open(io.BytesIO(content)) as stored:
+        assert stored.format == "JPEG" and stored.size == (40, 30)
+        assert stored.getpixel((20, 15))[0] > 200  # the first picture, red
+
+
 def test_the_stored_copy_is_upright_small_and_without_metadata():
     with photos.open_photo(io.BytesIO(jpeg_with_gps())) as image:
         assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the source has a position

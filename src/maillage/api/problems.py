@@ -27,8 +27,9 @@ DETAILS = {
     500: "Une erreur interne est survenue ; elle a été signalée. Réessayez plus tard.",
     503: "Le service est momentanément occupé : réessayez dans un instant.",
 }
-# Headers an error keeps when it becomes problem details.
-KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+# Headers describing the body an error had, which problem details replace; it keeps every
+# other one (Allow, Retry-After, WWW-Authenticate, and the security headers of the middleware).
+BODY_HEADERS = {"content-type", "content-length", "content-disposition", "content-encoding"}
 
 
 def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra):
@@ -53,15 +54,19 @@ def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None
 
 
 def is_problem(response: HttpResponse) -> bool:
+    """Whether the answer is already problem details (its Content-Type says so)."""
     return response.get("Content-Type", "").startswith(CONTENT_TYPE)
 
 
 def as_problem(response: HttpResponse) -> HttpResponse:
     """An error answer (status ≥ 400) made elsewhere than the API's views, as problem details
-    with the same status and the headers that tell the client what to do next."""
+    with the same status, headers (those that tell the client what to do next, and the
+    security headers: nosniff, CSP, HSTS…) and cookies; only the body and what describes it
+    change."""
     status = response.status_code
     converted = problem(status, DETAILS.get(status, "La requête n'a pas abouti."))
-    for name in KEPT_HEADERS:
-        if name in response:
-            converted[name] = response[name]
+    for name, value in response.headers.items():
+        if name.lower() not in BODY_HEADERS:
+            converted[name] = value
+    converted.cookies = response.cookies
     return converted

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from maillage.booking import availability as core
+from maillage.booking.models import Booking
 from maillage.core.dates import (
     DateRange,
     DateRefused,
@@ -14,6 +15,7 @@ from maillage.core.dates import (
     parse_date,
     read_range,
 )
+from maillage.core.validators import SingleLine
 from maillage.places.models import SpaceKind
 from maillage.territory.models import Commune
 
@@ -265,4 +267,12 @@ class BookingForm(WallClockForm):
 
 
 class ReasonForm(forms.Form):
-    motif = forms.CharField(label="Motif", max_length=300, required=False)
+    """The reason a manager gives the person for a refusal or a cancellation: the model
+    field's rules (its length, one line)."""
+
+    motif = forms.CharField(
+        label="Motif",
+        max_length=Booking._meta.get_field("status_reason").max_length,
+        required=False,
+        validators=[SingleLine("Le motif")],
+    )

@@ -572,8 +572,14 @@ def manager_calendar(request, slug):
 def manager_action(request, pk, action):
     booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
     _managed_place(request, booking.space.place.slug)
+    back = _back(request, reverse("booking:manager_calendar", args=[booking.space.place.slug]))
     reason_form = ReasonForm(request.POST)
-    reason = reason_form.cleaned_data["motif"] if reason_form.is_valid() else ""
+    if not reason_form.is_valid():
+        # Never act on a reason silently dropped: say what is wrong, change nothing.
+        for error in reason_form.errors["motif"]:
+            messages.error(request, f"Motif : {error}")
+        return redirect(back)
+    reason = reason_form.cleaned_data["motif"]
     try:
         if action == "refuser":
             services.refuse(request.user, booking, reason)
@@ -590,6 +596,4 @@ def manager_action(request, pk, action):
         messages.error(request, " ".join(refusal.messages))
     else:
         messages.success(request, done)
-    return redirect(
-        _back(request, reverse("booking:manager_calendar", args=[booking.space.place.slug]))
-    )
+    return redirect(back)

@@ -74,6 +74,10 @@ def open_photo(stream: IO[bytes]) -> Image.Image:
         raise PhotoRefused(
             f"Le fichier de la photo n'est pas une image : {ALLOWED_TEXT}."
         ) from error
+    # A multi-picture JPEG (MPO, CIPA DC-007, written by some cameras and phones) is a JPEG
+    # whose first picture is the photo: Pillow names it MPO; it is kept as a JPEG.
+    if image.format == "MPO":
+        image.format = "JPEG"
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
