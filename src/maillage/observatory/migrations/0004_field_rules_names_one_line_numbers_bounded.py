@@ -30,6 +30,30 @@ def names_on_one_line(apps, schema_editor):
                 model.objects.filter(pk=row.pk).update(**changes)
 
 
+def remove_unusable_population_layers(apps, schema_editor):
+    """A layer with an infinite, NaN or absurd weight (the old import stored them, and the
+    public observatory then failed for every visitor) was never usable: it is removed, and
+    the observatory spreads the communes' population again until a valid layer is imported.
+    On PostgreSQL NaN sorts above every number, so one comparison finds all three."""
+    layer = apps.get_model("observatory", "PopulationLayer")
+    layer.objects.filter(points__weight__gt=1_000_000).delete()
+
+
+def refuse_candidates_beyond_the_rules(apps, schema_editor):
+    """Surfaces and costs the new check refuses stop the migration, naming the sites."""
+    from django.db.models import Q
+
+    site = apps.get_model("observatory", "CandidateSite")
+    beyond = Q(surface_m2__gt=100_000) | Q(estimated_cost_cents__gt=100_000_000_000)
+    ids = list(site.objects.filter(beyond).order_by("pk").values_list("pk", flat=True))
+    if ids:
+        listed = ", ".join(str(pk) for pk in ids[:20])
+        raise RuntimeError(
+            f"{len(ids)} site(s) candidat(s) dépassent 100 000 m² ou 1 milliard d'euros "
+            f"(identifiants {listed}) : corrigez-les, puis relancez la migration."
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -119,6 +143,8 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1, 'Le seuil doit être entre 1 et 240\xa0minutes.'), django.core.validators.MaxValueValidator(240, 'Le seuil doit être entre 1 et 240\xa0minutes.')], verbose_name="seuil d'accès (minutes à pied)"),
         ),
         migrations.RunPython(names_on_one_line, migrations.RunPython.noop),
+        migrations.RunPython(refuse_candidates_beyond_the_rules, migrations.RunPython.noop),
+        migrations.RunPython(remove_unusable_population_layers, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='candidatesite',
             constraint=models.CheckConstraint(condition=models.Q(('surface_m2__lte', 100000), ('estimated_cost_cents__lte', 100000000000)), name='candidate_surface_and_cost_bounded'),

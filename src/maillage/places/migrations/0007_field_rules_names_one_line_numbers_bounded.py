@@ -32,6 +32,25 @@ def names_on_one_line(apps, schema_editor):
                 model.objects.filter(pk=row.pk).update(**changes)
 
 
+def refuse_numbers_beyond_the_rules(apps, schema_editor):
+    """Capacities and prices the new checks refuse are not changed behind anyone's back: the
+    migration stops and names the spaces to correct first (in the back-office, still running
+    the previous version)."""
+    from django.db.models import Q
+
+    space = apps.get_model("places", "Space")
+    beyond = Q(capacity__gt=1000)
+    for price in ("price_hour_cents", "price_half_day_cents", "price_day_cents"):
+        beyond |= Q(**{f"{price}__gt": 100_000_00})
+    ids = list(space.objects.filter(beyond).order_by("pk").values_list("pk", flat=True))
+    if ids:
+        listed = ", ".join(str(pk) for pk in ids[:20])
+        raise RuntimeError(
+            f"{len(ids)} espace(s) dépassent 1 000 postes ou 100 000 € "
+            f"(identifiants {listed}) : corrigez-les, puis relancez la migration."
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -190,6 +209,7 @@ class Migration(migrations.Migration):
             model_name='space',
             constraint=models.CheckConstraint(condition=models.Q(django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('name'), 100), models.Q(('name__contains', '\n'), _negated=True), models.Q(('name__contains', '\r'), _negated=True)), name='space_name_one_line'),
         ),
+        migrations.RunPython(refuse_numbers_beyond_the_rules, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='space',
             constraint=models.CheckConstraint(condition=models.Q(('capacity__lte', 1000)), name='space_capacity_at_most_1000', violation_error_message="La capacité est d'au plus 1\u202f000 postes ou personnes."),
