@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from maillage.core.money import EurosField
+from maillage.core.text import french_number
 from maillage.core.validators import (
     FiniteNumber,
     MultiLine,
     SingleLine,
     between,
     euros_between,
-    french_number,
     real_between,
 )
 

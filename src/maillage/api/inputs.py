@@ -6,21 +6,17 @@ gets the same 400 on SQLite and PostgreSQL. Dates and instants go through mailla
 """
 
 import json
-import unicodedata
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from maillage.core.dates import DateRange, DateRefused, parse_date, parse_instant
+from maillage.core.text import has_control_characters
 
 # Database ids are 64-bit signed integers (BigAutoField).
 MAX_ID = 2**63 - 1
 # The longest span the API considers: beyond it no space's rules need reading.
 MAX_SPAN = timedelta(days=31)
-# Unicode categories no one-line text accepts: control characters (NUL, CR, LF, tab, …), the
-# line and paragraph separators, and lone surrogates (which JSON's \ud800 escapes produce and
-# no database stores).
-FORBIDDEN_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 
 
 class Invalid(ValueError):
@@ -73,12 +69,12 @@ def identifier(raw: object, field: str) -> int:
 
 def plain_text(raw: object, field: str, max_length: int) -> str:
     """A JSON string of one line, at most `max_length` characters, without control
-    characters."""
+    characters (core.text.has_control_characters)."""
     if not isinstance(raw, str):
         raise Invalid(field, f"« {field} » : texte attendu.")
     if len(raw) > max_length:
         raise Invalid(field, f"« {field} » : {max_length} caractères au plus ({len(raw)} reçus).")
-    if any(unicodedata.category(c) in FORBIDDEN_CATEGORIES for c in raw):
+    if has_control_characters(raw):
         raise Invalid(
             field,
             f"« {field} » : le texte ne doit pas contenir de caractères de contrôle "

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from maillage.core.text import french_number
+
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
     400: "Requête invalide",
@@ -23,7 +25,7 @@ DETAILS = {
     404: "Cette adresse de l'API n'existe pas.",
     405: "Cette méthode n'est pas acceptée à cette adresse.",
     413: "Le corps de la requête est trop volumineux : "
-    f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} octets au plus.".replace(",", "\u202f"),
+    f"{french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)} octets au plus.",
     500: "Une erreur interne est survenue ; elle a été signalée. Réessayez plus tard.",
     503: "Le service est momentanément occupé : réessayez dans un instant.",
 }

@@ -1,9 +1,12 @@
 import re
 import unicodedata
 
-# Unicode controls (C0, DEL, C1) and the line and paragraph separators: none belongs in one line
-# (a CR/LF in a name breaks email headers and iCalendar lines).
-LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What no one-line text holds: Unicode controls (C0, DEL, C1: NUL, CR, LF, tab…), the line
+# and paragraph separators (a CR/LF in a name breaks email headers and iCalendar lines), and
+# lone surrogates (JSON's \ud800 escapes produce them; no database stores them).
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# What multi-line text never holds: the same, but tab, LF and CR (a textarea sends CRLF).
+NOT_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # What turns a name into a link in a mail client: a scheme, «www.», or a domain-like word.
 LINK = re.compile(
     r"://|\bwww\.|\b[a-z][a-z0-9+.-]*:[/\\]|\b[\w-]+\.[a-z]{2,24}\b",
@@ -29,19 +32,28 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
 
 
 def has_control_characters(text: str) -> bool:
-    """Whether `text` holds a control character (NUL, CR, LF, tab, DEL, C1…) or a line or
-    paragraph separator."""
-    return bool(LINE_BREAKING.search(text))
+    """Whether `text` holds what no one-line text may (NOT_ONE_LINE): a control character
+    (NUL, CR, LF, tab, DEL, C1…), a line or paragraph separator, a lone surrogate."""
+    return bool(NOT_ONE_LINE.search(text))
 
 
 def single_line(text: str) -> str:
     """`text` on one line: every run of whitespace or control characters becomes one space,
     the ends trimmed. For text placed in a header or a one-line field (RFC 5322 subjects,
     RFC 5545 calendar names), where CR/LF would break the format."""
-    return " ".join(LINE_BREAKING.sub(" ", text).split())
+    return " ".join(NOT_ONE_LINE.sub(" ", text).split())
 
 
 def looks_like_link(text: str) -> bool:
     """Whether `text` holds something a mail client would show as a link: «://», «www.», a
     scheme such as «http:/» or a word ending in a domain such as «exemple.fr»."""
     return bool(LINK.search(text))
+
+
+def french_number(value: float) -> str:
+    """«100 000», «2,5»: French digit grouping (narrow no-break space, U+202F) and decimal
+    comma; a float is written as %g writes it, a whole float without decimals."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+    return text.replace(",", "\u202f").replace(".", ",")

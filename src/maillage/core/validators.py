@@ -6,7 +6,6 @@ beyond its column with an error (a 500), SQLite would store it.
 """
 
 import math
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,16 +14,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.deconstruct import deconstructible
 
-from maillage.core.text import LINE_BREAKING, looks_like_link
-
-# Multi-line text keeps tabs and line breaks (browsers send a textarea's lines as CRLF).
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def french_number(value: float) -> str:
-    """«100 000», «2,5»: French digit grouping (narrow no-break space) and decimal comma."""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
-    return text.replace(",", "\u202f").replace(".", ",")
+from maillage.core.text import NOT_MULTI_LINE, NOT_ONE_LINE, french_number, looks_like_link
 
 
 def _cannot(subject: str) -> str:
@@ -43,7 +33,7 @@ class SingleLine:
         self.subject = subject
 
     def __call__(self, value: str) -> None:
-        if LINE_BREAKING.search(str(value)):
+        if NOT_ONE_LINE.search(str(value)):
             raise ValidationError(
                 f"{_cannot(self.subject)} contenir de retour à la ligne "
                 "ni de caractère de contrôle.",
@@ -80,7 +70,7 @@ class MultiLine:
         self.subject = subject
 
     def __call__(self, value: str) -> None:
-        if CONTROL_IN_TEXT.search(str(value)):
+        if NOT_MULTI_LINE.search(str(value)):
             raise ValidationError(
                 f"{_cannot(self.subject)} contenir de caractère de contrôle "
                 "(seuls les retours à la ligne et les tabulations sont admis).",

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from maillage.core.dates import DateRefused, parse_date
+from maillage.core.text import has_control_characters
 from maillage.observatory.engine import EngineInputError
-from maillage.observatory.engine.io_csv import CONTROL_CHARACTERS, CsvRows
+from maillage.observatory.engine.io_csv import CsvRows
 from maillage.observatory.models import SiteKind, SiteOwner
 
 # The documented columns (French, as staff write them) and whether each is required.
@@ -50,9 +51,8 @@ FRENCH_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII)
 # An import is one request: beyond these, the file is refused with the limit named.
 MAX_ROWS = 100_000
 MAX_CELL_CHARS = 10_000  # notes are free text; other columns have their model field's length
-MAX_SURFACE_M2 = 1_000_000
-MAX_COST_EUROS = 999_999_999  # what the back-office's euro fields take
-# The model field each column fills: the field's own rules (length, range…) apply to it.
+# The model field each column fills: the field's own rules (length, range…) apply to it,
+# checked by services.import_candidate_sites; this module only reads the cells.
 FIELD_COLUMNS = {
     "reference": "reference",
     "name": "nom",
@@ -139,7 +139,7 @@ def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
         fail(column, "valeur obligatoire manquante")
     before = len(problems)
     for column, value in values.items():
-        if column not in MULTILINE_COLUMNS and CONTROL_CHARACTERS.search(value):
+        if column not in MULTILINE_COLUMNS and has_control_characters(value):
             fail(column, "caractères de contrôle interdits (retour à la ligne, tabulation…)")
     if values["reference"] and not REFERENCE.match(values["reference"]):
         fail("reference", "lettres, chiffres, tirets ou soulignés uniquement (60 au plus)")
@@ -179,13 +179,6 @@ def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
             surface = int(values["surface_m2"])
         except ValueError:
             fail("surface_m2", f"nombre entier attendu, reçu « {values['surface_m2']} »")
-        else:
-            if not 1 <= surface <= MAX_SURFACE_M2:
-                fail(
-                    "surface_m2",
-                    "doit être un nombre entier de mètres carrés, au moins 1 et au plus "
-                    f"{MAX_SURFACE_M2:,}".replace(",", " "),
-                )
     available = None
     if values.get("disponible_le"):
         try:
@@ -201,14 +194,6 @@ def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
             cost = int(values["cout_estime_euros"].replace(" ", "").replace("\u202f", ""))
         except ValueError:
             fail("cout_estime_euros", "nombre entier d'euros attendu")
-        else:
-            if cost < 0:
-                fail("cout_estime_euros", "doit être positif ou nul")
-            elif cost > MAX_COST_EUROS:
-                fail(
-                    "cout_estime_euros",
-                    f"{MAX_COST_EUROS:,} euros au plus".replace(",", " "),
-                )
     if missing or len(problems) > before:
         return None, position
     row = CandidateRow(

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from maillage.core.text import french_number
 from maillage.observatory.analysis import THRESHOLDS_MINUTES
 from maillage.observatory.candidate_import import MAX_ROWS
 from maillage.observatory.models import CandidateSite, Scenario, SitingModel
@@ -98,7 +99,7 @@ class ModelRunForm(forms.Form):
 class CandidateImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV (UTF-8, séparateur virgule ou point-virgule)",
-        help_text=f"5 Mo et {MAX_ROWS:,} lignes au plus.".replace(",", " "),
+        help_text=f"5 Mo et {french_number(MAX_ROWS)} lignes au plus.",
     )
 
     def clean_file(self):

@@ -11,7 +11,6 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from maillage.observatory import engine
-from maillage.observatory.engine.io_csv import CONTROL_CHARACTERS
 from maillage.observatory.models import PopulationLayer, PopulationPoint, PopulationSource
 from maillage.territory.models import Commune
 
@@ -55,8 +54,6 @@ def _check_fields(file: str, layer: PopulationLayer, demand: engine.Demand) -> N
     """The models' own field rules on the layer and on every distinct x, y and weight
     (the readers already bound them; this keeps any later model rule in force)."""
     errors = []
-    if CONTROL_CHARACTERS.search(layer.name):
-        errors.append(f"{file} : couche (nom) : caractères de contrôle interdits")
     try:
         layer.full_clean(exclude=["is_active"])
     except ValidationError as error:

@@ -173,7 +173,7 @@ def test_every_row_problem_of_a_file_is_reported_in_one_pass(tmp_path):
         read_demand_csv(write(tmp_path, "demand.csv", text), territory=territory)
     assert error.value.errors == [
         "demand.csv, ligne 2 : « douze » n'est pas un nombre (colonne « weight »)",
-        "demand.csv, ligne 3 : poids supérieur à 10 000 000 (1e+308)",
+        "demand.csv, ligne 3 : poids supérieur à 10\u202f000\u202f000 (1e+308)",
         "demand.csv, ligne 4 : poids négatif (-1)",
         "demand.csv, ligne 5 : le point « d » est hors du territoire",
         "demand.csv, ligne 7 : identifiant en double « e » (déjà ligne 6)",
@@ -209,7 +209,7 @@ def test_a_travel_time_file_reports_every_row(tmp_path):
     assert error.value.errors == [
         "times.csv, ligne 2 : origine inconnue « z »",
         "times.csv, ligne 3 : durée négative (-1)",
-        "times.csv, ligne 4 : durée supérieure à 100 000 (1e+09)",
+        "times.csv, ligne 4 : durée supérieure à 100\u202f000 (1\u202f000\u202f000\u202f000)",
         "times.csv, ligne 4 : couple en double « a » → « s » (déjà ligne 3)",
     ]
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+from maillage.core.text import french_number
 
 from .access import CostMatrix, from_pairs
 from .demand import insee_cells_demand, parse_insee_cell_id
@@ -32,15 +33,8 @@ MAX_CELL_CHARS = 1000
 MAX_QUANTITY = 10_000_000
 MAX_MINUTES = 100_000
 MAX_METRES = 10_000_000
-# One-line text (names, references) has none of these: C0 controls and DEL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Beyond this many problems, the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
-
-
-def _thousands(number: float) -> str:
-    """12 345 678: French digit groups."""
-    return f"{number:,.0f}".replace(",", " ")
 
 
 class CsvRows:
@@ -167,7 +161,7 @@ class CsvRows:
             if self.max_rows is not None and count > self.max_rows:
                 self.error(
                     None,
-                    f"plus de {_thousands(self.max_rows)} lignes de données, la limite d'un "
+                    f"plus de {french_number(self.max_rows)} lignes de données, la limite d'un "
                     "import ; découpez le fichier",
                 )
                 return
@@ -229,7 +223,7 @@ class CsvRows:
             return None
         if value > high:
             self.error(
-                line, f"{label} supérieur{ending} à {high:,.0f} ({value:g})".replace(",", " ")
+                line, f"{label} supérieur{ending} à {french_number(high)} ({french_number(value)})"
             )
             return None
         return value
@@ -263,7 +257,7 @@ def _check_header(rows: CsvRows, header: list[str], allowed: set[str], required:
 _QUANTITY_LABELS = {
     "weight": ("poids", False),
     "capacity": ("capacité", True),
-    "seats": ("places", True),
+    "seats": ("nombre de places", False),
 }
 
 

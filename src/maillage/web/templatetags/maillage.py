@@ -14,7 +14,7 @@ def euros(cents: int | None) -> str:
     if cents is None:
         return "—"
     whole, rest = divmod(cents, 100)
-    grouped = f"{whole:,}".replace(",", "\u202f")
+    grouped = text.french_number(whole)
     return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
 
 

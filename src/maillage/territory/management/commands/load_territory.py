@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.text import french_number
 from maillage.territory.reference import UnknownDepartement
 from maillage.territory.services import load_territory
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             result = load_territory(departement, progress=self.stdout.write)
         except UnknownDepartement as error:
             raise CommandError(str(error)) from error
-        population = f"{result.population:,}".replace(",", "\u202f")
+        population = french_number(result.population)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Département {result.departement} : {result.communes} communes, "
