@@ -113,7 +113,7 @@ def test_the_manager_calendar_falls_back_to_today_and_says_why(client, place_man
         ({"semaines": "-1"}, "semaines", "supérieure ou égale à 1"),
         ({"semaines": "inf"}, "semaines", "Saisissez un nombre entier."),
         ({"postes": "nan"}, "postes", "Saisissez un nombre entier."),
-        ({"postes": str(10**30)}, "postes", "inférieure ou égale à 500"),
+        ({"postes": str(10**30)}, "postes", "inférieure ou égale à 1000"),
     ],
 )
 def test_bad_booking_fields_are_named(client, booker, room, desks, data, field, message):
@@ -215,7 +215,7 @@ def test_a_window_across_the_fall_back_is_read_as_instants(room, night_owl):
         ({"lat": "48.8", "lon": "nan"}, "lon", "Saisissez un nombre."),
         ({"lat": "1e308", "lon": "2.2"}, "lat", "inférieure ou égale à 90"),
         ({"lat": "48.8", "lon": "-1e308"}, "lon", "supérieure ou égale à -180"),
-        ({"personnes": str(10**30)}, "personnes", "inférieure ou égale à 500"),
+        ({"personnes": str(10**30)}, "personnes", "inférieure ou égale à 1000"),
         ({"personnes": "-3"}, "personnes", "supérieure ou égale à 1"),
         ({"personnes": "inf"}, "personnes", "Saisissez un nombre entier."),
         ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2026"),

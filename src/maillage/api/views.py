@@ -20,11 +20,10 @@ from maillage.booking import queries, services
 from maillage.booking.models import Booking
 from maillage.core.dates import booking_range, read_range
 from maillage.places import permissions
-from maillage.places.models import Space
+from maillage.places.models import MAX_CAPACITY, Space
 
 MAX_KEY_LENGTH = Booking._meta.get_field("idempotency_key").max_length
 MAX_REASON_LENGTH = Booking._meta.get_field("status_reason").max_length
-MAX_SEATS = 32767  # the seats column's range (PositiveSmallIntegerField)
 MAX_MINUTES = int(inputs.MAX_SPAN.total_seconds()) // 60
 CONFLICTS = {
     core.ViolationCode.SLOT_TAKEN,
@@ -130,7 +129,7 @@ def reservations(request):
     if body is None:
         return problem(400, "Le corps de la requête est invalide.", errors)
     space = errors.read(inputs.identifier, body.get("space"), "space")
-    seats = errors.read(inputs.whole_number, body.get("seats", 1), "seats", 1, MAX_SEATS)
+    seats = errors.read(inputs.whole_number, body.get("seats", 1), "seats", 1, MAX_CAPACITY)
     key = request.headers.get("Idempotency-Key")
     if key is not None:
         key = errors.read(inputs.token_text, key, "Idempotency-Key", MAX_KEY_LENGTH)
@@ -248,7 +247,7 @@ def space_slots(request, pk):
         inputs.whole_number_param, request.GET.get("minutes"), "minutes", 1, MAX_MINUTES
     )
     seats = errors.read(
-        inputs.whole_number_param, request.GET.get("seats", "1"), "seats", 1, MAX_SEATS
+        inputs.whole_number_param, request.GET.get("seats", "1"), "seats", 1, MAX_CAPACITY
     )
     if errors:
         return problem(400, "Certains paramètres sont invalides.", errors)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from maillage.booking import availability as core
-from maillage.booking.models import Booking
+from maillage.booking.models import MAX_SERIES_WEEKS, Booking
 from maillage.core.dates import (
     DateRange,
     DateRefused,
@@ -16,11 +16,9 @@ from maillage.core.dates import (
     read_range,
 )
 from maillage.core.validators import SingleLine
-from maillage.places.models import SpaceKind
+from maillage.places.models import MAX_CAPACITY, SpaceKind
 from maillage.territory.models import Commune
 
-MAX_PEOPLE = 500
-MAX_WEEKS = 52
 # What a time input sends: HH:MM, seconds optional, ASCII digits only.
 _CLOCK_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?", re.ASCII)
 
@@ -177,7 +175,7 @@ class SearchForm(WallClockForm):
         label="Type d'espace", choices=[("", "Tous les types"), *SpaceKind.choices], required=False
     )
     personnes = forms.IntegerField(
-        label="Nombre de personnes", min_value=1, max_value=MAX_PEOPLE, required=False
+        label="Nombre de personnes", min_value=1, max_value=MAX_CAPACITY, required=False
     )
     lat = forms.FloatField(
         label="Latitude", required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
@@ -221,12 +219,12 @@ class SearchForm(WallClockForm):
 
 class BookingForm(WallClockForm):
     postes = forms.IntegerField(
-        label="Nombre de postes", min_value=1, max_value=MAX_PEOPLE, initial=1
+        label="Nombre de postes", min_value=1, max_value=MAX_CAPACITY, initial=1
     )
     semaines = forms.IntegerField(
         label="Répéter chaque semaine pendant (semaines)",
         min_value=1,
-        max_value=MAX_WEEKS,
+        max_value=MAX_SERIES_WEEKS,
         initial=1,
         help_text="1 : une seule fois. Par exemple 10 pour dix mardis de télétravail.",
     )

@@ -11,6 +11,8 @@ from maillage.places.models import MAX_CAPACITY, Space
 # A booking's price: a year of days at the highest price a space may ask, seats included.
 MAX_BOOKING_PRICE_CENTS = 10_000_000_00
 MAX_SERIES_WEEKS = 52
+# A PositiveSmallIntegerField's column range on PostgreSQL, for counters no one types.
+SMALL_COUNTER_MAX = 32767
 
 
 def new_feed_token() -> str:
@@ -126,7 +128,7 @@ class Booking(models.Model):
         default=0,
         db_default=0,
         editable=False,
-        validators=between(0, 32767, "La version de l'événement"),
+        validators=between(0, SMALL_COUNTER_MAX, "La version de l'événement"),
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -208,7 +210,7 @@ class BookingEmail(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(
-        "tentatives", default=0, validators=between(0, 32767, "Le nombre de tentatives")
+        "tentatives", default=0, validators=between(0, SMALL_COUNTER_MAX, "Le nombre de tentatives")
     )
     last_error = models.TextField(
         "dernière erreur", blank=True, validators=[MultiLine("La dernière erreur")]

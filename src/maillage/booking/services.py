@@ -14,13 +14,12 @@ from django.utils import timezone
 from maillage.booking import availability as core
 from maillage.booking import notifications, sql
 from maillage.booking.lifecycle import Actor, may_change
-from maillage.booking.models import Booking, BookingSeries, BookingStatus
+from maillage.booking.models import MAX_SERIES_WEEKS, Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
-MAX_SERIES_WEEKS = 52
 # A manager may mark presence from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=30)
 
