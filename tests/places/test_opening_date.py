@@ -59,3 +59,15 @@ def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(pl
     assert after.open_places == before.open_places - 1
     assert after.upcoming_places == before.upcoming_places + 1
     assert f"place:{place.pk}" not in {site.key for site in open_places("92")}
+
+
+def test_a_place_opening_later_is_shown_as_opening_soon_not_open(client, place, space):
+    opening = today_in_paris() + timedelta(days=30)
+    Place.objects.filter(pk=place.pk).update(opening_date=opening)
+    page = client.get(place.get_absolute_url()).content.decode()
+    listing = client.get(reverse("web:place_list")).content.decode()
+    for html in (page, listing):
+        assert '<span class="badge status-preparing">Ouverture prochaine</span>' in html
+    features = client.get(reverse("web:places_geojson")).json()["features"]
+    [mine] = [f["properties"] for f in features if f["properties"]["name"] == place.name]
+    assert (mine["status"], mine["status_label"]) == ("preparing", "Ouverture prochaine")

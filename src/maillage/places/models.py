@@ -258,6 +258,16 @@ class Place(models.Model):
         return self.status == PlaceStatus.OPEN and not self.takes_bookings_on(today_in_paris())
 
     @property
+    def shown_status(self) -> str:
+        """The status visitors see: an «ouvert» place opening later shows as in preparation."""
+        return PlaceStatus.PREPARING if self.opens_later else self.status
+
+    @property
+    def status_label(self) -> str:
+        """The badge's words: «Ouverture prochaine» for an «ouvert» place opening later."""
+        return "Ouverture prochaine" if self.opens_later else self.get_status_display()
+
+    @property
     def has_thd(self) -> bool:
         return (self.broadband_down_mbps or 0) >= THD_MIN_DOWN_MBPS
 

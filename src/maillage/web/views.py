@@ -111,8 +111,8 @@ def places_geojson(request):
             "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
             "properties": {
                 "name": place.name,
-                "status": place.status,
-                "status_label": place.get_status_display(),
+                "status": place.shown_status,
+                "status_label": place.status_label,
                 "commune": place.commune.name,
                 "url": place.get_absolute_url(),
                 "fictional": place.is_fictional,
