@@ -110,3 +110,12 @@ def test_a_page_form_over_the_size_limit_is_a_french_413(client, settings):
     response = client.post(reverse("accounts:login"), {"username": "x" * 2000})
     assert response.status_code == 413
     assert "Envoi trop volumineux" in response.content.decode()
+
+
+def test_a_write_waits_twenty_seconds_at_most_for_a_lock_on_either_database():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "20s"
+        else:
+            assert connection.settings_dict["OPTIONS"]["timeout"] == 20

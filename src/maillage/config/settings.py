@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # A write waits at most this long for a row lock, as SQLite's timeout above; then it is a
+    # 503 with Retry-After (core.views.server_error), not a request hanging on.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so that app servers stay stateless.
