@@ -421,7 +421,7 @@ class Space(models.Model):
         blank=True,
         default=90,
         help_text="Vide : sans limite.",
-        validators=between(0, 2 * 366, "Le délai de réservation", "jours"),
+        validators=between(1, 2 * 366, "Le délai de réservation", "jours"),
     )
     buffer_before_minutes = models.PositiveSmallIntegerField(
         "temps de préparation avant (minutes)",
