@@ -234,7 +234,7 @@ def test_the_place_form_refuses_hostile_numbers(client, staff_user, place, field
         ("price_hour_cents", "1e20", "Le prix à l'heure doit être entre 0 et 100\u202f000\u00a0€."),
         ("price_day_cents", "nan", "Montant invalide."),
         ("min_notice_minutes", str(2**31), "Le délai minimal avant le début doit être"),
-        ("max_advance_days", str(2**15), "Le délai de réservation doit être entre 0 et 732"),
+        ("max_advance_days", str(2**15), "Le délai de réservation doit être entre 1 et 732"),
     ],
 )
 def test_the_space_form_refuses_hostile_values(client, staff_user, place, field, value, fragment):
