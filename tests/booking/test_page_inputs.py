@@ -101,8 +101,9 @@ def test_the_manager_calendar_falls_back_to_today_and_says_why(client, place_man
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2025"),
+        ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2026"),
         ({"date": "0001-01-01"}, "date", "et le 1er décembre 2028."),
+        ({"date": "2026-11-30"}, "date", "choisissez une date entre le 1er décembre 2026"),
         ({"date": "2027-02-30"}, "date", "cette date n'existe pas (2027-02-30)."),
         ({"date": "٢٠٢٧-٠١-١٢"}, "date", "date AAAA-MM-JJ attendue"),
         ({"date": "12/01/2027"}, "date", "date AAAA-MM-JJ attendue"),
@@ -130,7 +131,7 @@ def test_the_booking_form_follows_the_space_horizon(client, booker, room):
     client.force_login(booker)
     response = book(client, room, date="2027-01-12")
     assert response.context["form"].errors["date"] == [
-        "choisissez une date entre le 1er décembre 2025 et le 31 décembre 2026."
+        "choisissez une date entre le 1er décembre 2026 et le 31 décembre 2026."
     ]
     assert not Booking.objects.exists()
 

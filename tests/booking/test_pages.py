@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.booking import services, views
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed
@@ -117,9 +118,10 @@ def test_people_default_to_one(client, room):
 
 def test_day_rules_are_shown_under_the_date(client, booker, room):
     client.force_login(booker)
+    today = timezone.localdate().isoformat()
     response = client.post(
         reverse("booking:book", args=[room.pk]),
-        {"date": "2026-11-30", "debut": "09:00", "fin": "10:00", "semaines": "1"},
+        {"date": today, "debut": "00:00", "fin": "00:01", "semaines": "1"},
     )
     assert "La réservation doit commencer dans le futur." in " ".join(
         response.context["form"].errors["date"]

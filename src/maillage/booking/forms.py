@@ -241,8 +241,10 @@ class BookingForm(WallClockForm):
         return booking_range(timezone.localdate(), self.space.max_advance_days)
 
     def clean_date(self):
+        # A booking starts from today on: the range named is the one a person may book.
+        bookable = DateRange(timezone.localdate(), self.allowed_days.last)
         try:
-            return self.allowed_days.check(self.cleaned_data["date"], "Date")
+            return bookable.check(self.cleaned_data["date"], "Date")
         except DateRefused as error:
             raise forms.ValidationError(refusal_text(error, "Date")) from None
 
