@@ -47,6 +47,7 @@ from maillage.booking.intervals import (
     subtract,
 )
 from maillage.core.text import count
+from maillage.places.schedule import WEEKDAY_NAMES
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
@@ -549,7 +550,7 @@ def check_request(
         refuse(
             ViolationCode.OUTSIDE_OPENING_HOURS,
             "start",
-            "Le créneau demandé sort des horaires d'ouverture de l'espace.",
+            _opening_hours_text(hours, start.astimezone(zone).date(), zone),
         )
     closing = _closures_meeting(closures, start, end, zone)
     if closing:
@@ -666,6 +667,22 @@ def _day_opening(
             wall_clock_instant(midnight + opens, zone), wall_clock_instant(midnight + closes, zone)
         )
         for opens, closes in offsets
+    )
+
+
+def _opening_hours_text(hours: WeeklyHours, day: date, zone: tzinfo) -> str:
+    """Why a window is outside the hours, naming that weekday's hours (French)."""
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    pieces = _day_opening(hours.by_weekday[day.weekday()], day, zone)
+    if not pieces:
+        return f"L'espace est fermé le {weekday} : choisissez un autre jour."
+    ranges = " et ".join(
+        f"de {piece.start.astimezone(zone):%Hh%M} à {piece.end.astimezone(zone):%Hh%M}"
+        for piece in pieces
+    )
+    return (
+        f"Le créneau demandé sort des horaires d'ouverture : le {weekday}, "
+        f"l'espace est ouvert {ranges}."
     )
 
 
