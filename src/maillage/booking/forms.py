@@ -43,8 +43,8 @@ class IsoDateField(forms.DateField):
 
 
 class ClockTimeField(forms.TimeField):
-    """A wall-clock time as a time input sends it (`HH:MM`, 00:00 to 23:59); one message for
-    time refused, whether malformed (9h) or out of range (24:00)."""
+    """A wall-clock time as a time input sends it (`HH:MM`, 00:00 to 23:59); one message
+    for every time refused, whether malformed (9h) or out of range (24:00)."""
 
     default_error_messages = {
         "invalid": "Heure HH:MM attendue, de 00:00 à 23:59 (par exemple 09:30).",
