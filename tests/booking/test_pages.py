@@ -457,3 +457,16 @@ def test_the_search_map_speaks_of_spaces(client, room, desks, territory):
     assert "En préparation" not in page  # every free space is in an open place
     directory = text(client.get(reverse("web:place_list")))
     assert "En préparation" in directory and 'data-cluster-noun="lieux"' in directory
+
+
+def test_the_week_says_when_days_beyond_the_horizon_become_bookable(client, room):
+    room.max_advance_days = 30
+    room.save()
+    with at(paris(2026, 12, 1, 10)):
+        response = client.get(reverse("booking:space", args=[room.pk]), {"semaine": "2026-12-28"})
+    days = response.context["days"]
+    assert week_row(days, date(2026, 12, 31))["bookable_from"] is None  # the 30th day
+    assert week_row(days, date(2027, 1, 1))["bookable_from"] == date(2026, 12, 2)
+    page = text(response)
+    assert "Jeudi 31 décembre 2026</th>\n          <td>08h00–20h00" in page
+    assert "Vendredi 1er janvier 2027</th>\n          <td>Réservable à partir du 2 décembre" in page

@@ -198,6 +198,9 @@ def _week_days(week, now: datetime | None = None):
         closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
         # Today counts as past once its opening hours are over.
         past = day < today or (day == today and all(e <= earliest for _, e in opening))
+        # Beyond the space's horizon (the booking form's last day): free, but not bookable yet.
+        advance = week.rules.max_advance
+        too_far = advance is not None and day > today + advance
         days.append(
             {
                 "date": day,
@@ -206,6 +209,7 @@ def _week_days(week, now: datetime | None = None):
                 "open": bool(opening),
                 "closed": closed,
                 "past": past,
+                "bookable_from": day - advance if too_far else None,
             }
         )
     return days
