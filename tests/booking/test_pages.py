@@ -470,3 +470,14 @@ def test_the_week_says_when_days_beyond_the_horizon_become_bookable(client, room
     page = text(response)
     assert "Jeudi 31 décembre 2026</th>\n          <td>08h00–20h00" in page
     assert "Vendredi 1er janvier 2027</th>\n          <td>Réservable à partir du 2 décembre" in page
+
+
+def test_search_lists_only_spaces_bookable_at_that_date(client, room, desks):
+    room.max_advance_days = 30
+    room.save()
+    with at(paris(2026, 12, 1, 10)):
+        beyond = client.get(reverse("booking:search"), {**SEARCH, "personnes": "1"})
+        within = client.get(reverse("booking:search"), {**SEARCH, "date": "2026-12-22"})
+    # 12 January is 42 days ahead: the room takes bookings 30 days ahead only.
+    assert [r.space_id for r in beyond.context["results"]] == [desks.pk]
+    assert room.pk in [r.space_id for r in within.context["results"]]

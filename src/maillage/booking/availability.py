@@ -392,6 +392,13 @@ def compute_availability(
     )
 
 
+def start_window(rules: SpaceRules, now: datetime) -> tuple[datetime, datetime | None]:
+    """The earliest and latest start a booking made at `now` may have (aware instants): the
+    space's minimum notice and maximum advance; None when it has no maximum."""
+    latest = None if rules.max_advance is None else now + rules.max_advance
+    return now + rules.min_notice, latest
+
+
 def bookable_slots(
     rules: SpaceRules,
     start: datetime,
@@ -418,8 +425,7 @@ def bookable_slots(
     availability = compute_availability(
         rules, start, end, hours=hours, closures=closures, bookings=bookings
     )
-    earliest = now + rules.min_notice
-    latest = None if rules.max_advance is None else now + rules.max_advance
+    earliest, latest = start_window(rules, now)
     slots: list[Interval[datetime]] = []
     for free_start, free_end in availability.free_for(seats):
         first = max(free_start, earliest)
@@ -508,16 +514,17 @@ def check_request(
     def refuse(code: ViolationCode, field_name: str, message: str) -> None:
         violations.append(Violation(code, field_name, message))
 
+    earliest, latest = start_window(rules, now)
     if start < now:
         refuse(ViolationCode.PAST_START, "start", "La réservation doit commencer dans le futur.")
-    elif start < now + rules.min_notice:
+    elif start < earliest:
         refuse(
             ViolationCode.TOO_LITTLE_NOTICE,
             "start",
             f"La réservation doit être faite au moins {format_duration(rules.min_notice)} "
             "à l'avance.",
         )
-    if rules.max_advance is not None and start > now + rules.max_advance:
+    if latest is not None and start > latest:
         refuse(
             ViolationCode.TOO_FAR_AHEAD,
             "start",
