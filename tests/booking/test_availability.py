@@ -601,7 +601,19 @@ def test_a_valid_request_breaks_no_rule():
             (
                 ViolationCode.OUTSIDE_OPENING_HOURS,
                 "start",
-                "Le créneau demandé sort des horaires d'ouverture de l'espace.",
+                "Le créneau demandé sort des horaires d'ouverture : le lundi, "
+                "l'espace est ouvert de 09h00 à 12h30 et de 14h00 à 19h00.",
+            ),
+        ),
+        (
+            paris(MONDAY + 5 * DAY, 9),
+            paris(MONDAY + 5 * DAY, 10),
+            1,
+            NOW,
+            (
+                ViolationCode.OUTSIDE_OPENING_HOURS,
+                "start",
+                "L'espace est fermé le samedi : choisissez un autre jour.",
             ),
         ),
         (

@@ -374,3 +374,23 @@ def test_a_reminder_past_the_deadline_says_to_contact_the_place(booker, room, bo
     assert "Le délai d'annulation en ligne (48 h avant le début) est passé" in reminder.body
     assert f"Pour l'annuler, contactez le lieu : {PHONE}." in reminder.body
     assert "Vous pouvez l'annuler" not in reminder.body
+
+
+def test_a_series_partly_accepted_keeps_its_undecided_dates_tentative(
+    booker, room, bookable_place, place_manager, sent
+):
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    _, dates, _ = services.book_series(
+        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 3, now=NOW
+    )
+    deliver()
+    services.confirm(place_manager, dates[1], now=NOW)
+    deliver()
+    (accepted,) = [m for kind, m in sent if kind == "approved"]
+    _, (series, first, last) = events_of(calendar_part(accepted)[0])
+    assert "RECURRENCE-ID" not in series and str(series["STATUS"]) == "CONFIRMED"
+    # The dates the place has not decided yet stay tentative in the person's calendar.
+    assert [e["RECURRENCE-ID"].dt for e in (first, last)] == [dates[0].start, dates[2].start]
+    assert {str(e["STATUS"]) for e in (first, last)} == {"TENTATIVE"}
+    assert len({str(e["UID"]) for e in (series, first, last)}) == 1

@@ -76,3 +76,30 @@ def test_the_count_is_not_computed_for_visitors_and_bookers(client, booker, aske
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("booking:search"))
     assert not any("booking_booking" in q["sql"] and "COUNT" in q["sql"] for q in queries)
+
+
+def test_the_managers_page_says_which_place_holds_the_requests(
+    client, django_user_model, place_manager, asked, bookable_place, commune
+):
+    from tests.factories import make_place
+
+    make_place(commune, slug="sans-demande", name="Sans demande").managers.add(place_manager)
+    client.force_login(place_manager)
+    html = client.get(reverse("booking:manager_home")).content.decode()
+    assert f"{bookable_place.name}</a> — " in html and "3 demandes à valider" in html
+    assert "Sans demande</a></li>" in html
+
+
+@pytest.mark.parametrize(
+    ("view", "args", "entry"),
+    [
+        ("booking:search", [], "Réserver"),
+        ("booking:my_bookings", [], "Mes réservations"),
+        ("booking:manager_home", [], "Réservations des lieux"),
+    ],
+)
+def test_the_menu_marks_the_section_of_the_page(client, place_manager, view, args, entry):
+    client.force_login(place_manager)
+    html = client.get(reverse(view, args=args)).content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert f'aria-current="page">{entry}' in html

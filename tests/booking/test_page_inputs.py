@@ -101,12 +101,13 @@ def test_the_manager_calendar_falls_back_to_today_and_says_why(client, place_man
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2025"),
+        ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2026"),
         ({"date": "0001-01-01"}, "date", "et le 1er décembre 2028."),
+        ({"date": "2026-11-30"}, "date", "choisissez une date entre le 1er décembre 2026"),
         ({"date": "2027-02-30"}, "date", "cette date n'existe pas (2027-02-30)."),
         ({"date": "٢٠٢٧-٠١-١٢"}, "date", "date AAAA-MM-JJ attendue"),
         ({"date": "12/01/2027"}, "date", "date AAAA-MM-JJ attendue"),
-        ({"debut": "24:00"}, "debut", "Saisissez une heure valide."),
+        ({"debut": "24:00"}, "debut", "Heure HH:MM attendue, de 00:00 à 23:59"),
         ({"debut": "٠٩:٠٠"}, "debut", "Heure HH:MM attendue, de 00:00 à 23:59"),
         ({"fin": "9:00:00:00"}, "fin", "Heure HH:MM attendue"),
         ({"semaines": str(10**30)}, "semaines", "inférieure ou égale à 52"),
@@ -130,7 +131,7 @@ def test_the_booking_form_follows_the_space_horizon(client, booker, room):
     client.force_login(booker)
     response = book(client, room, date="2027-01-12")
     assert response.context["form"].errors["date"] == [
-        "choisissez une date entre le 1er décembre 2025 et le 31 décembre 2026."
+        "choisissez une date entre le 1er décembre 2026 et le 31 décembre 2026."
     ]
     assert not Booking.objects.exists()
 
@@ -219,7 +220,8 @@ def test_a_window_across_the_fall_back_is_read_as_instants(room, night_owl):
         ({"personnes": "-3"}, "personnes", "supérieure ou égale à 1"),
         ({"personnes": "inf"}, "personnes", "Saisissez un nombre entier."),
         ({"date": "9999-12-31"}, "date", "choisissez une date entre le 1er décembre 2026"),
-        ({"fin": "24:00"}, "fin", "Saisissez une heure valide."),
+        ({"fin": "24:00"}, "fin", "Heure HH:MM attendue, de 00:00 à 23:59"),
+        ({"debut": "12:60"}, "debut", "Heure HH:MM attendue, de 00:00 à 23:59"),
     ],
 )
 def test_bad_search_numbers_and_dates_are_named(client, room, query, field, message):

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.booking import services, views
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed
@@ -117,9 +118,10 @@ def test_people_default_to_one(client, room):
 
 def test_day_rules_are_shown_under_the_date(client, booker, room):
     client.force_login(booker)
+    today = timezone.localdate().isoformat()
     response = client.post(
         reverse("booking:book", args=[room.pk]),
-        {"date": "2026-11-30", "debut": "09:00", "fin": "10:00", "semaines": "1"},
+        {"date": today, "debut": "00:00", "fin": "00:01", "semaines": "1"},
     )
     assert "La réservation doit commencer dans le futur." in " ".join(
         response.context["form"].errors["date"]
@@ -478,3 +480,27 @@ def test_the_search_map_speaks_of_spaces(client, room, desks, territory):
     assert "En préparation" not in page  # every free space is in an open place
     directory = text(client.get(reverse("web:place_list")))
     assert "En préparation" in directory and 'data-cluster-noun="lieux"' in directory
+
+
+def test_the_week_says_when_days_beyond_the_horizon_become_bookable(client, room):
+    room.max_advance_days = 30
+    room.save()
+    with at(paris(2026, 12, 1, 10)):
+        response = client.get(reverse("booking:space", args=[room.pk]), {"semaine": "2026-12-28"})
+    days = response.context["days"]
+    assert week_row(days, date(2026, 12, 31))["bookable_from"] is None  # the 30th day
+    assert week_row(days, date(2027, 1, 1))["bookable_from"] == date(2026, 12, 2)
+    page = text(response)
+    assert "Jeudi 31 décembre 2026</th>\n          <td>08h00–20h00" in page
+    assert "Vendredi 1er janvier 2027</th>\n          <td>Réservable à partir du 2 décembre" in page
+
+
+def test_search_lists_only_spaces_bookable_at_that_date(client, room, desks):
+    room.max_advance_days = 30
+    room.save()
+    with at(paris(2026, 12, 1, 10)):
+        beyond = client.get(reverse("booking:search"), {**SEARCH, "personnes": "1"})
+        within = client.get(reverse("booking:search"), {**SEARCH, "date": "2026-12-22"})
+    # 12 January is 42 days ahead: the room takes bookings 30 days ahead only.
+    assert [r.space_id for r in beyond.context["results"]] == [desks.pk]
+    assert room.pk in [r.space_id for r in within.context["results"]]

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Count
@@ -115,4 +115,32 @@ def test_the_prices_table_fits_with_its_booking_links(browser, live_server, terr
     link = page.get_by_role("link", name=re.compile(r"^Disponibilités")).first
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    context.close()
+
+
+def next_fall_back():
+    """The next night Paris clocks go back (last Sunday of October), from today on."""
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        night = date(year, 10, 31)
+        night -= timedelta(days=(night.weekday() + 1) % 7)
+        if night >= today:
+            return night
+    raise AssertionError("unreachable")
+
+
+def test_the_fall_back_choice_reads_as_a_radio_list_on_a_phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/reserver/?date={next_fall_back()}&debut=02:30&fin=04:00")
+    choices = page.get_by_role("radio")
+    expect(choices).to_have_count(2)
+    for index in range(2):
+        radio = choices.nth(index).bounding_box()
+        label = page.locator(f"label[for='id_debut_occurrence_{index}']").bounding_box()
+        # The radio keeps its own size, its label just right of it on the same line.
+        assert radio["width"] < 40
+        assert radio["x"] + radio["width"] <= label["x"] <= radio["x"] + radio["width"] + 16
+        assert abs(radio["y"] - label["y"]) < label["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

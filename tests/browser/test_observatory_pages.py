@@ -46,3 +46,17 @@ def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
     page.get_by_role("button", name="Supprimer définitivement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Scénarios d'ouverture de sites")
     expect(page.get_by_text("Scénario « Cinq sites » supprimé.")).to_be_visible()
+
+
+def test_wide_tables_captions_stay_within_a_phone_screen(browser, live_server, territory):
+    load_demo()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/observatoire/")
+    captions = page.locator(".table-scroll caption")
+    assert captions.count() >= 2
+    for index in range(captions.count()):
+        box = captions.nth(index).bounding_box()
+        # The tables scroll sideways; their titles wrap within the screen instead.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, captions.nth(index).inner_text()
+    context.close()

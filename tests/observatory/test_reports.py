@@ -156,3 +156,21 @@ def test_the_pdf_points_to_the_accessible_html_report(
     content = _pdf(client, scenario)
     assert f"Version accessible de ce rapport (HTML) : {html_report}" in pdf_text(content)
     assert f"/URI ({html_report})".encode() in content
+
+
+@pytest.mark.parametrize("description_lines", [0, 12, 40])
+def test_no_pdf_page_holds_only_a_few_lines(
+    client, staff_user, open_network, candidate_sites, description_lines
+):
+    """However far the sites' list runs, the commune table follows it rather than leaving a
+    page with the list's last lines alone."""
+    scenario = services.save_scenario(
+        staff_user,
+        name="Quatre sites",
+        description="\n".join(f"Hypothèse {n}." for n in range(description_lines)),
+        candidate_ids=[site.pk for site in candidate_sites],
+    )
+    client.force_login(staff_user)
+    pages = page_contents(_pdf(client, scenario))
+    texts = [len([p for p in paints(content) if p.kind == "text"]) for content in pages]
+    assert all(count >= 10 for count in texts), texts

@@ -47,6 +47,7 @@ from maillage.booking.intervals import (
     subtract,
 )
 from maillage.core.text import count
+from maillage.places.schedule import WEEKDAY_NAMES
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
@@ -391,6 +392,13 @@ def compute_availability(
     )
 
 
+def start_window(rules: SpaceRules, now: datetime) -> tuple[datetime, datetime | None]:
+    """The earliest and latest start a booking made at `now` may have (aware instants): the
+    space's minimum notice and maximum advance; None when it has no maximum."""
+    latest = None if rules.max_advance is None else now + rules.max_advance
+    return now + rules.min_notice, latest
+
+
 def bookable_slots(
     rules: SpaceRules,
     start: datetime,
@@ -417,8 +425,7 @@ def bookable_slots(
     availability = compute_availability(
         rules, start, end, hours=hours, closures=closures, bookings=bookings
     )
-    earliest = now + rules.min_notice
-    latest = None if rules.max_advance is None else now + rules.max_advance
+    earliest, latest = start_window(rules, now)
     slots: list[Interval[datetime]] = []
     for free_start, free_end in availability.free_for(seats):
         first = max(free_start, earliest)
@@ -507,16 +514,17 @@ def check_request(
     def refuse(code: ViolationCode, field_name: str, message: str) -> None:
         violations.append(Violation(code, field_name, message))
 
+    earliest, latest = start_window(rules, now)
     if start < now:
         refuse(ViolationCode.PAST_START, "start", "La réservation doit commencer dans le futur.")
-    elif start < now + rules.min_notice:
+    elif start < earliest:
         refuse(
             ViolationCode.TOO_LITTLE_NOTICE,
             "start",
             f"La réservation doit être faite au moins {format_duration(rules.min_notice)} "
             "à l'avance.",
         )
-    if rules.max_advance is not None and start > now + rules.max_advance:
+    if latest is not None and start > latest:
         refuse(
             ViolationCode.TOO_FAR_AHEAD,
             "start",
@@ -549,7 +557,7 @@ def check_request(
         refuse(
             ViolationCode.OUTSIDE_OPENING_HOURS,
             "start",
-            "Le créneau demandé sort des horaires d'ouverture de l'espace.",
+            _opening_hours_text(hours, start.astimezone(zone).date(), zone),
         )
     closing = _closures_meeting(closures, start, end, zone)
     if closing:
@@ -666,6 +674,22 @@ def _day_opening(
             wall_clock_instant(midnight + opens, zone), wall_clock_instant(midnight + closes, zone)
         )
         for opens, closes in offsets
+    )
+
+
+def _opening_hours_text(hours: WeeklyHours, day: date, zone: tzinfo) -> str:
+    """Why a window is outside the hours, naming that weekday's hours (French)."""
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    pieces = _day_opening(hours.by_weekday[day.weekday()], day, zone)
+    if not pieces:
+        return f"L'espace est fermé le {weekday} : choisissez un autre jour."
+    ranges = " et ".join(
+        f"de {piece.start.astimezone(zone):%Hh%M} à {piece.end.astimezone(zone):%Hh%M}"
+        for piece in pieces
+    )
+    return (
+        f"Le créneau demandé sort des horaires d'ouverture : le {weekday}, "
+        f"l'espace est ouvert {ranges}."
     )
 
 

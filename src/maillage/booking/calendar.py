@@ -144,23 +144,37 @@ def _one_event(bookings: list[Booking]) -> None:
         raise ValueError("An iTIP message is about one event (one UID).")
 
 
-def request(
-    bookings: list[Booking], sequence: int, stamp: datetime, *, tentative: bool
-) -> Invitation:
+def request(bookings: list[Booking], sequence: int, stamp: datetime) -> Invitation:
     """METHOD:REQUEST for the event of `bookings` (one booking, or the dates still held of
     one series, earliest first): the calendar adds it or replaces the earlier version
-    (lower SEQUENCE). `tentative`: the place has not decided yet."""
+    (lower SEQUENCE). TENTATIVE while the place has not decided; in a series with dates
+    decided and dates awaiting a decision, the event is CONFIRMED and each date awaiting
+    one is an instance (RECURRENCE-ID) that stays TENTATIVE."""
     first = bookings[0]
     _one_event(bookings)
-    event = _base(first, REQUEST, sequence, stamp)
-    _describe(event, first)
+    undecided = [b for b in bookings if b.status == BookingStatus.PENDING]
+    tentative = len(undecided) == len(bookings)
+    event = _tentative_or_confirmed(first, sequence, stamp, tentative)
     if len(bookings) > 1:
         event.add("rdate", [_utc(b.start) for b in bookings[1:]])
-    event.add("status", "TENTATIVE" if tentative else "CONFIRMED")
-    event.add("transp", "OPAQUE")
     calendar = _calendar("Maillage", REQUEST)
     calendar.add_component(event)
+    if not tentative:
+        for booking in undecided:
+            instance = _tentative_or_confirmed(booking, sequence, stamp, True)
+            instance.add("recurrence-id", _utc(booking.start))
+            calendar.add_component(instance)
     return Invitation(REQUEST, calendar.to_ical())
+
+
+def _tentative_or_confirmed(
+    booking: Booking, sequence: int, stamp: datetime, tentative: bool
+) -> Event:
+    event = _base(booking, REQUEST, sequence, stamp)
+    _describe(event, booking)
+    event.add("status", "TENTATIVE" if tentative else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
 
 
 def cancel(

@@ -43,13 +43,16 @@ class IsoDateField(forms.DateField):
 
 
 class ClockTimeField(forms.TimeField):
-    """A wall-clock time as a time input sends it (`HH:MM`, 00:00 to 23:59)."""
+    """A wall-clock time as a time input sends it (`HH:MM`, 00:00 to 23:59); one message
+    for every time refused, whether malformed (9h) or out of range (24:00)."""
+
+    default_error_messages = {
+        "invalid": "Heure HH:MM attendue, de 00:00 à 23:59 (par exemple 09:30).",
+    }
 
     def to_python(self, value):
         if isinstance(value, str) and value and not _CLOCK_TIME.fullmatch(value):
-            raise forms.ValidationError(
-                "Heure HH:MM attendue, de 00:00 à 23:59 (par exemple 09:30).", "invalid"
-            )
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
         return super().to_python(value)
 
 
@@ -241,8 +244,10 @@ class BookingForm(WallClockForm):
         return booking_range(timezone.localdate(), self.space.max_advance_days)
 
     def clean_date(self):
+        # A booking starts from today on: the range named is the one a person may book.
+        bookable = DateRange(timezone.localdate(), self.allowed_days.last)
         try:
-            return self.allowed_days.check(self.cleaned_data["date"], "Date")
+            return bookable.check(self.cleaned_data["date"], "Date")
         except DateRefused as error:
             raise forms.ValidationError(refusal_text(error, "Date")) from None
 

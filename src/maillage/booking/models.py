@@ -46,6 +46,10 @@ class BookingQuerySet(models.QuerySet):
         """Bookings whose blocked span (buffers included) meets [start, end)."""
         return self.filter(blocked_start__lt=end, blocked_end__gt=start)
 
+    def awaiting_decision(self, now) -> "BookingQuerySet":
+        """Requests a manager can still accept or refuse at `now` (an aware instant)."""
+        return self.filter(status=BookingStatus.PENDING, pending_until__gt=now)
+
 
 class BookingSeries(models.Model):
     """A recurring booking (every week, same times): its occurrences are Bookings."""

@@ -200,8 +200,7 @@ def _invitation(kind: Kind, bookings: list[Booking], stamp) -> calendar.Invitati
         return calendar.cancel(bookings, sequence, stamp, whole_event=not held)
     if not held:  # every date was cancelled before this email left: a CANCEL follows
         return None
-    tentative = all(b.status == BookingStatus.PENDING for b in held)
-    return calendar.request(held, sequence, stamp, tentative=tentative)
+    return calendar.request(held, sequence, stamp)
 
 
 def _imip_part(invitation: calendar.Invitation) -> SafeMIMEText:

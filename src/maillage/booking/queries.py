@@ -161,6 +161,12 @@ _AFTER = _SPACE_COLUMNS.index("buffer_after_minutes")
 _SPACE_LIST_LIMIT = 200
 
 
+def _starts_in_window(rules: core.SpaceRules, start: datetime, now: datetime) -> bool:
+    """Whether a booking made now may start at `start` (notice and advance of the space)."""
+    earliest, latest = core.start_window(rules, now)
+    return earliest <= start and (latest is None or start <= latest)
+
+
 def search_spaces(
     start: datetime,
     end: datetime,
@@ -223,7 +229,13 @@ def search_spaces(
         for place_id in {row[_PLACE] for row in rows}
         if place_id in hours and is_open(place_id)
     }
-    rows = [row for row in rows if row[_PLACE] in open_places]
+    now = timezone.now()
+    rows = [
+        row
+        for row in rows
+        if row[_PLACE] in open_places
+        and _starts_in_window(rules_from(*_rule_values(row)), start, now)
+    ]
     if not rows:
         return []
     widest_gap = timedelta(minutes=max(row[_BEFORE] + row[_AFTER] for row in rows))

@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -197,6 +198,9 @@ def _week_days(week, now: datetime | None = None):
         closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
         # Today counts as past once its opening hours are over.
         past = day < today or (day == today and all(e <= earliest for _, e in opening))
+        # Beyond the space's horizon (the booking form's last day): free, but not bookable yet.
+        advance = week.rules.max_advance
+        too_far = advance is not None and day > today + advance
         days.append(
             {
                 "date": day,
@@ -205,6 +209,7 @@ def _week_days(week, now: datetime | None = None):
                 "open": bool(opening),
                 "closed": closed,
                 "past": past,
+                "bookable_from": day - advance if too_far else None,
             }
         )
     return days
@@ -503,9 +508,17 @@ def _managed_place(request, slug) -> Place:
 @require_safe
 @login_required
 def manager_home(request):
-    places = permissions.editable_places(request.user).order_by("name")
+    places = list(permissions.editable_places(request.user).order_by("name"))
     if not places:
         raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+    # The menu counts the requests of all these places: each place says its share.
+    pending = Counter(
+        Booking.objects.awaiting_decision(timezone.now())
+        .filter(space__place__in=places)
+        .values_list("space__place", flat=True)
+    )
+    for place in places:
+        place.pending = pending[place.pk]
     return render(request, "booking/manager_home.html", {"places": places})
 
 
@@ -538,9 +551,8 @@ def manager_calendar(request, slug):
         booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
     # Requests still open to a decision, wherever they fall: each links to its day.
     pending = list(
-        Booking.objects.filter(
-            space__place=place, status=BookingStatus.PENDING, pending_until__gt=now
-        )
+        Booking.objects.awaiting_decision(now)
+        .filter(space__place=place)
         .select_related("space", "user")
         .order_by("start", "space__name")
     )

@@ -28,6 +28,8 @@ MINUTE_COLOURS = [
 NEW_SITE_COLOUR = (11, 95, 165)
 OPEN_PLACE_COLOUR = (27, 122, 58)
 MAP_WIDTH_MM = 120
+# Room the commune table's heading, introduction and first rows need at the foot of a page.
+COMMUNE_TABLE_START_MM = 60
 MAP_MAX_HEIGHT_MM = 165
 LEGEND_GAP_MM = 6
 # Tables: dark text on white, every other row light grey, headings a little darker.
@@ -241,7 +243,12 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     pdf.set_font(FONT, size=10)
     for site in comparison.new_sites:
         pdf.multi_cell(0, 5, f"• {site.label}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.add_page()
+    # The commune table follows on the same page when a few rows fit under its heading (its
+    # headings repeat on each page it spans): no page holding only the end of the list.
+    if pdf.get_y() > pdf.h - pdf.b_margin - COMMUNE_TABLE_START_MM:
+        pdf.add_page()
+    else:
+        pdf.ln(4)
     pdf.set_font(FONT, style="B", size=12)
     pdf.cell(0, 7, "Par commune", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=9)

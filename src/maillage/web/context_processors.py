@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
-from maillage.booking.models import Booking, BookingStatus
+from maillage.booking.models import Booking
 from maillage.places.permissions import editable_places
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
 
@@ -12,11 +12,25 @@ from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
 def pending_requests(user) -> int:
     """How many booking requests await a decision in the places `user` manages (every place
     for the Département), in one query."""
-    return Booking.objects.filter(
-        status=BookingStatus.PENDING,
-        pending_until__gt=timezone.now(),
-        space__place__in=editable_places(user),
-    ).count()
+    return (
+        Booking.objects.awaiting_decision(timezone.now())
+        .filter(space__place__in=editable_places(user))
+        .count()
+    )
+
+
+# The menu entry each booking page belongs to (marked aria-current="page").
+BOOKING_SECTIONS = {
+    "booking:search": "book",
+    "booking:space": "book",
+    "booking:book": "book",
+    "booking:my_bookings": "mine",
+    "booking:cancel": "mine",
+    "booking:cancel_series": "mine",
+    "booking:renew_feed": "mine",
+    "booking:manager_home": "manage",
+    "booking:manager_calendar": "manage",
+}
 
 
 def platform(request):
@@ -27,6 +41,9 @@ def platform(request):
         "tiles_url": settings.MAILLAGE_TILES_URL,
         "tiles_attribution": settings.MAILLAGE_TILES_ATTRIBUTION,
         "has_departement_rights": has_departement_rights(request.user),
+        "booking_section": BOOKING_SECTIONS.get(
+            request.resolver_match.view_name if request.resolver_match else ""
+        ),
         # Called by the template only where it shows the managers' menu entry.
         "pending_requests": partial(pending_requests, request.user),
     }
