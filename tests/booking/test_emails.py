@@ -251,12 +251,22 @@ def test_managers_are_told_of_requests_and_cancellations(
     assert manager_page in cancelled[0].body
 
 
-def test_a_managers_own_cancellation_is_not_reported_to_managers(booker, room, place_manager, sent):
+def test_a_cancellation_is_reported_to_every_manager_but_the_one_who_made_it(
+    booker, room, bookable_place, place_manager, django_user_model, sent
+):
+    colleague = django_user_model.objects.create_user("collegue@lieu.test", "motdepasse-coll-1")
+    bookable_place.managers.add(colleague)
     day = paris(2026, 12, 2, 9)
     booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     services.cancel(place_manager, booking, "Fermeture", now=NOW)
     deliver()
-    assert [kind for kind, _ in sent] == ["made", "cancelled"]
+    assert [(kind, m.to) for kind, m in sent] == [
+        ("made", [booker.email]),
+        ("cancelled", [booker.email]),
+        ("manager_cancelled", [colleague.email]),
+    ]
+    told = sent[-1][1].body
+    assert "a été annulée par le lieu ou le Département (Fermeture)" in told
 
 
 # The database refuses CR and LF in names (places.Place.Meta); other controls and Unicode line

@@ -96,8 +96,8 @@ KINDS = {
         for_managers=True,
     ),
     "manager_cancelled": Kind(
-        "Réservation annulée par la personne",
-        "Réservations annulées par la personne",
+        "Réservation annulée",
+        "Réservations annulées",
         None,
         for_managers=True,
     ),
@@ -141,9 +141,14 @@ def queue(kind: str, bookings: list[Booking], user) -> None:
     sql.insert_email(kind, user.pk, [b.pk for b in bookings], timezone.now())
 
 
-def _tell_managers(kind: str, bookings: list[Booking]) -> None:
+def _tell_managers(kind: str, bookings: list[Booking], but=None) -> None:
+    """Queue `kind` to each active manager of the bookings' place, but the one (if any) who
+    made the change and knows of it."""
     place = bookings[0].space.place
-    for manager in place.managers.filter(is_active=True):
+    managers = place.managers.filter(is_active=True)
+    if but is not None:
+        managers = managers.exclude(pk=but)
+    for manager in managers:
         queue(kind, bookings, manager)
 
 
@@ -177,11 +182,9 @@ def booking_refused(booking: Booking) -> None:
 
 def bookings_cancelled(bookings: list[Booking]) -> None:
     """Cancelled bookings of one person (one, or dates of one series): they are told, and
-    the place's managers too when the person cancelled them."""
+    so is every manager of the place but the one who cancelled them."""
     queue("cancelled", bookings, bookings[0].user)
-    by_person = [b for b in bookings if b.cancelled_by_id == b.user_id]
-    if by_person:
-        _tell_managers("manager_cancelled", by_person)
+    _tell_managers("manager_cancelled", bookings, but=bookings[0].cancelled_by_id)
 
 
 def booking_cancelled(booking: Booking) -> None:
@@ -240,6 +243,7 @@ def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitatio
         "space_name": single_line(first.space.name),
         "user": email.user,
         "booker": _person(first.user),
+        "cancelled_by_booker": first.cancelled_by_id == first.user_id,
         "confirms": kind.confirms,
         "for_managers": kind.for_managers,
         "event_attached": invitation is not None and invitation.method == calendar.REQUEST,
