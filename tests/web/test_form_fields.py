@@ -12,6 +12,7 @@ from django import forms
 
 import maillage
 from maillage.booking.forms import ClockTimeField, IsoDateField
+from maillage.core.validators import MultiLine, SingleLine
 from maillage.web.filters import PlaceFilter
 
 # Numbers bounded elsewhere, and where.
@@ -58,3 +59,41 @@ def test_dates_times_and_numbers_follow_the_rule(name, field):
         assert field.min_value is not None and field.max_value is not None, (
             f"{name}: give the number its bounds"
         )
+
+
+# Text fields whose own format already refuses control characters, or that hold secrets
+# compared, never stored or shown (passwords).
+FORMATTED_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.RegexField)
+
+
+def model_form_fields() -> set[str]:
+    """«Form.field» of the ModelForms' fields that fill a model field: the model's own rules
+    apply to them (tests/config/test_field_rules.py checks those)."""
+    names = set()
+    for module_info in pkgutil.iter_modules(maillage.__path__):
+        try:
+            module = importlib.import_module(f"maillage.{module_info.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.ModelForm) and cls._meta.model is not None:
+                fields = {f.name for f in cls._meta.model._meta.get_fields()}
+                names |= {f"{name}.{field}" for field in cls.base_fields if field in fields}
+    return names
+
+
+MODEL_FORM_FIELDS = model_form_fields()
+
+
+@pytest.mark.parametrize(("name", "field"), FIELDS, ids=[name for name, _ in FIELDS])
+def test_text_has_a_length_and_a_characters_rule(name, field):
+    if not isinstance(field, forms.CharField) or isinstance(field, FORMATTED_TEXT):
+        return
+    if name in MODEL_FORM_FIELDS:
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        return
+    assert field.max_length is not None, f"{name}: give the text its max_length"
+    assert any(isinstance(v, SingleLine | MultiLine) for v in field.validators), (
+        f"{name}: add SingleLine or MultiLine (core.validators)"
+    )

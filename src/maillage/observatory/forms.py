@@ -54,7 +54,12 @@ class ScenarioForm(forms.ModelForm):
 
 
 class ModelRunForm(forms.Form):
-    name = forms.CharField(label="Nom du scénario", max_length=150)
+    # The scenario's own rules, checked before any model runs.
+    name = forms.CharField(
+        label="Nom du scénario",
+        max_length=150,
+        validators=Scenario._meta.get_field("name").validators,
+    )
     model = forms.ChoiceField(label="Modèle", choices=SitingModel.choices)
     p = forms.IntegerField(
         label="Nombre de sites à ouvrir",
@@ -78,12 +83,6 @@ class ModelRunForm(forms.Form):
         required=False,
         initial=True,
     )
-
-    def clean_name(self):
-        # The scenario's own rule, checked before any model runs.
-        name = self.cleaned_data["name"]
-        Scenario._meta.get_field("name").run_validators(name)
-        return name
 
     def clean(self):
         cleaned = super().clean()

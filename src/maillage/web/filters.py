@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 
 from maillage.core.text import fold
+from maillage.core.validators import SingleLine
 from maillage.places.models import ACCESSIBILITY_FIELDS, Place, PlaceStatus, Service, SpaceKind
 from maillage.territory.models import Commune
 
@@ -19,7 +20,10 @@ class PlaceFilter(django_filters.FilterSet):
     """The directory's filters; every one of them lives in the URL."""
 
     q = django_filters.CharFilter(
-        label="Recherche", method="filter_text", max_length=SEARCH_MAX_LENGTH
+        label="Recherche",
+        method="filter_text",
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[SingleLine("La recherche")],
     )
     commune = django_filters.ModelChoiceFilter(
         label="Commune",
