@@ -65,6 +65,9 @@ class LoginLimitsHandler(AxesDatabaseHandler):
     """
 
     def get_failures(self, request, credentials=None) -> int:
+        """The failures that count against this request: the highest share of its limit among
+        the lockout parameter sets (an address and IP pair, or the IP alone with its own
+        higher limit), as a count axes compares with AXES_FAILURE_LIMIT."""
         limit = get_failure_limit(request, credentials)
         counts = []
         for parameters, attempts in zip(

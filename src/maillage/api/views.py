@@ -85,6 +85,8 @@ def token_required(view):
 
 
 def booking_json(booking: Booking) -> dict:
+    """A booking as the API shows it: {id, space (id), start, end (Paris time with offset),
+    seats, status, price_cents (frozen at booking), pending_until (or null)}."""
     return {
         "id": booking.pk,
         "space": booking.space_id,

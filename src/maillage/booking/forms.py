@@ -163,6 +163,9 @@ class WallClockForm(forms.Form):
 
 
 class SearchForm(WallClockForm):
+    """The free-space search (`/reserver/`): a Paris date and time window within the public
+    read range, a commune or a point («près de moi»), a kind of space, a number of people."""
+
     debut = ClockTimeField(
         label="De", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -221,6 +224,9 @@ class SearchForm(WallClockForm):
 
 
 class BookingForm(WallClockForm):
+    """Booking a space once or every week: a date within the space's booking range, start and
+    end times, seats (desks) and the number of weeks (1 to MAX_SERIES_WEEKS)."""
+
     postes = forms.IntegerField(
         label="Nombre de postes", min_value=1, max_value=MAX_CAPACITY, initial=1
     )

@@ -448,6 +448,11 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
 
 
 def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Booking:
+    """`user` cancels `booking` (the person who booked, within the place's notice; or a
+    manager of its place or Département staff, any time before it ends), with an optional
+    one-line `reason` (300 characters at most). The person and the place's other managers are
+    told when `tell`. Returns the booking, cancelled. Raises PermissionDenied for anyone
+    else, BookingRefused when the rules or its status forbid it now."""
     now = now or timezone.now()
     place = booking.space.place
     is_manager = permissions.can_edit_place(user, place)

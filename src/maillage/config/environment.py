@@ -22,6 +22,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """The whole number in environment variable `name`, `default` when unset; raises
+    ImproperlyConfigured naming the variable when it is not a whole number ≥ `minimum`."""
     raw = os.environ.get(name)
     if raw is None:
         return default
