@@ -155,6 +155,13 @@ def test_huge_weights_never_reach_the_layer(files, territory):
     assert not PopulationLayer.objects.exists()
 
 
+def test_a_weight_beyond_a_points_rule_names_its_row(files, territory):
+    """The file is read with the model's bound, so the message names the row."""
+    with pytest.raises(CommandError, match="couche.csv, ligne 3 : poids supérieur à 1"):
+        import_file(files, "points", POINTS.replace(",50", ",2000000"))
+    assert not PopulationLayer.objects.exists()
+
+
 def test_every_row_error_is_reported_in_one_pass(files, territory):
     text = (
         "id,lon,lat,weight\n"

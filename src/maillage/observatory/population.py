@@ -11,7 +11,12 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from maillage.observatory import engine
-from maillage.observatory.models import PopulationLayer, PopulationPoint, PopulationSource
+from maillage.observatory.models import (
+    MAX_POINT_WEIGHT,
+    PopulationLayer,
+    PopulationPoint,
+    PopulationSource,
+)
 from maillage.territory.models import Commune
 
 BATCH = 5000
@@ -89,9 +94,11 @@ def import_population(
     file = Path(path).name
     progress(f"Lecture de {path}…")
     if source == PopulationSource.INSEE_GRID:
-        demand = engine.read_insee_grid_csv(path, population_column=population_column)
+        demand = engine.read_insee_grid_csv(
+            path, population_column=population_column, max_weight=MAX_POINT_WEIGHT
+        )
     else:
-        demand = engine.read_demand_csv(path)
+        demand = engine.read_demand_csv(path, max_weight=MAX_POINT_WEIGHT)
     communes, owner = _commune_of_points(code, demand)
     inside = owner >= 0
     outside = int((~inside).sum())

@@ -282,6 +282,7 @@ def _read_points(
     required: set[str],
     numeric: tuple[str, ...],
     territory: BaseGeometry | None,
+    max_weight: float = MAX_QUANTITY,
 ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.ndarray], dict[str, list[str]]]:
     header, records = rows.read()
     system = _check_header(rows, header, allowed, required)
@@ -307,6 +308,7 @@ def _read_points(
                 row,
                 column,
                 _QUANTITY_LABELS[column][0],
+                max_weight if column == "weight" else MAX_QUANTITY,
                 feminine=_QUANTITY_LABELS[column][1],
             )
             for column in values
@@ -335,11 +337,18 @@ def _read_points(
     return ids, x, y, arrays, texts
 
 
-def read_demand_csv(path: str | Path, territory: BaseGeometry | None = None) -> Demand:
-    """demand.csv: id, lon,lat or x,y, weight (0 to MAX_QUANTITY), optional group.
+def read_demand_csv(
+    path: str | Path, territory: BaseGeometry | None = None, max_weight: float = MAX_QUANTITY
+) -> Demand:
+    """demand.csv: id, lon,lat or x,y, weight (0 to `max_weight`), optional group.
     Territory in Lambert-93. Every row problem is reported at once (EngineInputError)."""
     ids, x, y, numbers, texts = _read_points(
-        CsvRows.from_path(path), _DEMAND_COLUMNS, {"id", "weight"}, ("weight",), territory
+        CsvRows.from_path(path),
+        _DEMAND_COLUMNS,
+        {"id", "weight"},
+        ("weight",),
+        territory,
+        max_weight,
     )
     group = np.array(texts["group"], dtype=object) if "group" in texts else None
     return Demand(ids=np.array(ids, dtype=object), x=x, y=y, weight=numbers["weight"], group=group)
@@ -420,9 +429,10 @@ def read_insee_grid_csv(
     population_column: str = "Ind",
     id_column: str | None = None,
     territory: BaseGeometry | None = None,
+    max_weight: float = MAX_QUANTITY,
 ) -> Demand:
     """INSEE gridded population (Filosofi, 200 m): cell ids like
-    "CRS3035RES200mN2862400E3758200" and a population column (`Ind`, 0 to MAX_QUANTITY).
+    "CRS3035RES200mN2862400E3758200" and a population column (`Ind`, 0 to `max_weight`).
     Other columns are ignored. With a territory (Lambert-93), cells whose centre falls
     outside are skipped. Every row problem is reported at once (EngineInputError)."""
     rows = CsvRows.from_path(path)
@@ -453,7 +463,7 @@ def read_insee_grid_csv(
             rows.error(line, f"identifiant en double « {cell} » (déjà ligne {seen[cell]})")
             valid = False
         seen.setdefault(cell, line)
-        value = rows.quantity(line, row, population_column, "population", feminine=True)
+        value = rows.quantity(line, row, population_column, "population", max_weight, feminine=True)
         if valid and value is not None:
             cells.append(cell)
             population.append(value)
