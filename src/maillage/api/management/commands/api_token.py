@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.accounts.models import User
@@ -15,5 +16,12 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise CommandError(f"Aucun compte pour « {email} ».")
-        _, key = ApiToken.issue(user, name)
+        try:
+            _, key = ApiToken.issue(user, name)
+        except ValidationError as error:
+            raise CommandError(
+                " ".join(
+                    f"--{field} : {' '.join(texts)}" for field, texts in error.message_dict.items()
+                )
+            ) from error
         self.stdout.write(key)
