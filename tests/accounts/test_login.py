@@ -281,3 +281,16 @@ def test_changing_address_within_an_ipv6_network_does_not_escape_the_lock(reside
     assert locked.status_code == 429
     elsewhere = _login(Client(REMOTE_ADDR="2001:db8:0:8::1"), resident.email, PASSWORD)
     assert elsewhere.status_code == 302
+
+
+def test_no_address_is_looked_up_case_insensitively_by_the_database():
+    """`email__iexact` folds case with the database's rules: PostgreSQL's Unicode UPPER()
+    matches spellings SQLite does not. Addresses are stored in lower case: look them up
+    exactly, normalised with accounts.services.normalize_email."""
+    from pathlib import Path
+
+    import maillage
+
+    sources = Path(maillage.__file__).parent.rglob("*.py")
+    offenders = [str(path) for path in sources if "email__iexact" in path.read_text()]
+    assert offenders == []
