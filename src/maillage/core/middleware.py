@@ -1,7 +1,7 @@
 import logging
 
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,26 @@ class AdminInlineStylesMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
+
+
+class AdminQueryMiddleware:
+    """The back-office's list filters hand URL values to the database unchecked: a NUL byte
+    (`?status__exact=%00`) made PostgreSQL fail (500) where SQLite found nothing. Such a
+    parameter is refused here with a French message naming it (400)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ADMIN_PREFIX):
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return HttpResponseBadRequest(
+                        f"Paramètre « {name.replace(chr(0), '')} » de l'adresse : le caractère "
+                        "nul (U+0000) est interdit.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)
 
 
 # Seconds a client is asked to wait before trying again a write the database had no time for.
