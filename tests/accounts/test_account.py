@@ -90,6 +90,12 @@ def test_password_reset_says_nothing_about_unknown_addresses(client):
     assert mail.outbox == []
 
 
+def test_password_reset_takes_the_address_as_stored_on_both_databases(client, unverified_user):
+    """«nouveau@exemple.teſt» reached «nouveau@exemple.test» on PostgreSQL only."""
+    client.post(reverse("accounts:password_reset"), {"email": "nouveau@exemple.te\u017ft"})
+    assert mail.outbox == []
+
+
 def test_verified_email_required(rf, resident):
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.messages.storage.fallback import FallbackStorage

@@ -92,6 +92,37 @@ def test_public_login_is_rate_limited(client, resident, settings):
     assert admin.status_code == 429
 
 
+# Spellings of «habitant@exemple.test»: case, spaces, and letters that Unicode case folding
+# (PostgreSQL's UPPER(), Python's casefold) or IDNA turn into ASCII ones.
+SPELLINGS = [
+    "HABITANT@EXEMPLE.TEST",
+    " habitant@exemple.test ",
+    "habıtant@exemple.test",  # dotless i
+    "habitant@exemple.teſt",  # long s
+    "habitant@exemple.tes\u0074",
+    "habitant@EXEMPLE.TE\u017f\u0054",
+    "\u212aabitant@exemple.test",  # Kelvin sign (no «K» here: refused either way)
+    "habitant@exemple.test\u200b",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=ascii)
+def test_every_spelling_that_logs_in_is_counted_as_the_address(client, resident, spelling):
+    """The login limits count failures per spelling of the address: a spelling that opens
+    the account must be counted as the address itself. «habıtant@exemple.teſt» opened it on
+    PostgreSQL (not on SQLite) with its own count of failures."""
+    from maillage.accounts.roles import lockout_username
+
+    logged_in = _login(client, spelling, PASSWORD).status_code == 302
+    counted_as = lockout_username(None, {"username": spelling})
+    assert not logged_in or counted_as == resident.email
+
+
+def test_a_spelling_only_postgresql_folds_does_not_log_in(client, resident):
+    assert _login(client, "habıtant@exemple.teſt", PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_fewer_failures_than_the_limit_do_not_lock(client, resident, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(client, resident.email, "faux")
@@ -250,3 +281,16 @@ def test_changing_address_within_an_ipv6_network_does_not_escape_the_lock(reside
     assert locked.status_code == 429
     elsewhere = _login(Client(REMOTE_ADDR="2001:db8:0:8::1"), resident.email, PASSWORD)
     assert elsewhere.status_code == 302
+
+
+def test_no_address_is_looked_up_case_insensitively_by_the_database():
+    """`email__iexact` folds case with the database's rules: PostgreSQL's Unicode UPPER()
+    matches spellings SQLite does not. Addresses are stored in lower case: look them up
+    exactly, normalised with accounts.services.normalize_email."""
+    from pathlib import Path
+
+    import maillage
+
+    sources = Path(maillage.__file__).parent.rglob("*.py")
+    offenders = [str(path) for path in sources if "email__iexact" in path.read_text()]
+    assert offenders == []

@@ -43,7 +43,7 @@ def test_sign_up_sends_a_french_verification_email(client, signup_data):
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     path = verification_path(message)
-    assert f'href="http://testserver{path}"' in html
+    assert f'href="{settings.MAILLAGE_SITE_URL}{path}"' in html
 
 
 def test_the_name_is_optional(client, signup_data):

@@ -216,7 +216,7 @@ def test_manager_calendar_and_actions(
     assert client.get(url).status_code == 403
     assert (
         client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"])).status_code
-        == 403
+        == 404
     )
     client.force_login(place_manager)
     page = client.get(url, {"jour": "2027-01-12"}).content.decode()
@@ -504,3 +504,50 @@ def test_search_lists_only_spaces_bookable_at_that_date(client, room, desks):
     # 12 January is 42 days ahead: the room takes bookings 30 days ahead only.
     assert [r.space_id for r in beyond.context["results"]] == [desks.pk]
     assert room.pk in [r.space_id for r in within.context["results"]]
+
+
+def _booking_routes(patterns=None, prefix=""):
+    """Every address naming a booking (or a series) by its id: «reservations» in the path and
+    a `pk` in it, pages and API alike."""
+    from django.urls import URLResolver, get_resolver
+
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _booking_routes(pattern.url_patterns, route)
+        elif "reservations" in route and "<int:pk>" in route:
+            yield route
+
+
+BOOKING_ROUTES = sorted(set(_booking_routes()))
+
+
+def test_the_walk_finds_the_booking_routes():
+    assert "gestion/reservations/action/<int:pk>/<str:action>/" in BOOKING_ROUTES
+    assert "api/v1/reservations/<int:pk>/annulation" in BOOKING_ROUTES
+
+
+@pytest.mark.parametrize("route", BOOKING_ROUTES)
+def test_someone_elses_booking_is_as_unknown_as_a_missing_one(
+    client, booker, other_booker, room, bookable_place, route
+):
+    """A 403 for someone else's booking and a 404 for a missing one tell a stranger which
+    ids exist (the managers' actions did)."""
+    from maillage.api.models import ApiToken
+
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    booking = services.book(booker, room.pk, paris(2027, 1, 12, 9), paris(2027, 1, 12, 10), now=NOW)
+    _, key = ApiToken.issue(other_booker, "Appli")
+    client.force_login(other_booker)
+
+    def answers(pk):
+        path = "/" + route.replace("<int:pk>", str(pk)).replace("<str:action>", "annuler")
+        return [
+            client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}").status_code,
+            client.post(path, {}, HTTP_AUTHORIZATION=f"Bearer {key}").status_code,
+        ]
+
+    assert answers(booking.pk) == answers(booking.pk + 100_000)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING

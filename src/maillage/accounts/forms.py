@@ -128,6 +128,12 @@ class ResendVerificationForm(forms.Form):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = email_field()
 
+    def get_users(self, email):
+        """The account of this address spelled as stored (Django's `iexact` matches other
+        spellings on PostgreSQL only, see UserManager.get_by_natural_key)."""
+        users = User.objects.filter(email=services.normalize_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     new_password1 = password_field("Nouveau mot de passe", "new-password", RULES_HELP)

@@ -29,7 +29,11 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, email_verified=True, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        """The account of a login name: the stored spelling (lower case, see User.clean)
+        exactly. Not `iexact`: PostgreSQL's Unicode UPPER() turns «ı» into «I» and «ſ» into
+        «S», so «camılle@…» would log in as «camille@…» there (not on SQLite) under a name
+        the login limits count apart."""
+        return self.get(email=username.strip().lower())
 
 
 class User(AbstractBaseUser, PermissionsMixin):

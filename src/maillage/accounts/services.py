@@ -131,7 +131,7 @@ def mark_email_verified(user: User) -> None:
 def user_awaiting_verification(email: str) -> User | None:
     """The active, unverified account of this address, if any (for «renvoyer le lien»)."""
     return User.objects.filter(
-        email__iexact=normalize_email(email), is_active=True, email_verified_at__isnull=True
+        email=normalize_email(email), is_active=True, email_verified_at__isnull=True
     ).first()
 
 

@@ -1,5 +1,8 @@
 """Public account pages: sign-up, email verification, login, logout, password, «Mon compte»."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -30,7 +33,13 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else ""
 
 
-def _send_verification(request: HttpRequest, user: User, going_to: str = "") -> None:
+def _site_link(path: str) -> str:
+    """An absolute link for an email: on MAILLAGE_SITE_URL, never on the request's Host
+    header, whose port (or, behind a proxy, scheme) the requester chooses."""
+    return settings.MAILLAGE_SITE_URL.rstrip("/") + path
+
+
+def _send_verification(user: User, going_to: str = "") -> None:
     """The link leads back to where the person was going, whatever browser opens it."""
     if services.claim_verification_email(user):
         token = services.verification_token(user)
@@ -38,8 +47,7 @@ def _send_verification(request: HttpRequest, user: User, going_to: str = "") -> 
         going_to = emails.going_to_for_unverified(going_to)
         if going_to:
             path += "?" + urlencode({"next": going_to})
-        link = request.build_absolute_uri(path)
-        emails.send_verification_email(user, link)
+        emails.send_verification_email(user, _site_link(path))
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,11 +68,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             email = form.cleaned_data["email"]
             emails.send_account_exists_email(
                 email,
-                request.build_absolute_uri(reverse("accounts:login")),
-                request.build_absolute_uri(reverse("accounts:password_reset")),
+                _site_link(reverse("accounts:login")),
+                _site_link(reverse("accounts:password_reset")),
             )
         else:
-            _send_verification(request, user, _safe_next(request))
+            _send_verification(user, _safe_next(request))
             email = user.email
         request.session["accounts_signup_email"] = email
         return redirect("accounts:signup_done")
@@ -109,7 +117,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = services.user_awaiting_verification(form.cleaned_data["email"])
         if user is not None:
-            _send_verification(request, user)
+            _send_verification(user)
         # The same answer whether or not the address has an account: no account discovery.
         messages.success(
             request,
@@ -160,7 +168,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/emails/password_reset.txt"
     html_email_template_name = "accounts/emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_name": "Maillage"}
+
+    @property
+    def extra_email_context(self) -> dict:
+        # The link's scheme and host: MAILLAGE_SITE_URL's, not the request's (see _site_link).
+        site = urlsplit(settings.MAILLAGE_SITE_URL)
+        return {"site_name": "Maillage", "protocol": site.scheme, "domain": site.netloc}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -83,6 +83,12 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
-        """A new token and its key, shown once: it cannot be read back."""
+        """A new token and its key, shown once: it cannot be read back.
+
+        Raises ValidationError (French) for a name the field refuses (length, one line), the
+        same on SQLite and PostgreSQL."""
         key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_digest=digest(key)), key
+        token = cls(user=user, name=name, key_digest=digest(key))
+        token.full_clean()
+        token.save()
+        return token, key

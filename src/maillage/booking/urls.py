@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from maillage.booking import views
+
+
+class FeedToken:
+    """A calendar feed's token as models.new_feed_token writes it (URL-safe base64, at most
+    the column's 64 characters): anything else is unknown before the database is asked (a
+    NUL byte made PostgreSQL fail where SQLite answered 404)."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FeedToken, "feed_token")
 
 app_name = "booking"
 
@@ -12,8 +29,10 @@ urlpatterns = [
     path("reservations/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("reservations/series/<int:pk>/annuler/", views.cancel_series, name="cancel_series"),
     path("reservations/agenda/", views.renew_feed, name="renew_feed"),
-    path("calendrier/<str:token>.ics", views.feed, name="feed"),
-    path("calendrier/<str:token>/lieux/<slug:slug>.ics", views.place_feed, name="place_feed"),
+    path("calendrier/<feed_token:token>.ics", views.feed, name="feed"),
+    path(
+        "calendrier/<feed_token:token>/lieux/<slug:slug>.ics", views.place_feed, name="place_feed"
+    ),
     path("gestion/reservations/", views.manager_home, name="manager_home"),
     path("gestion/reservations/<slug:slug>/", views.manager_calendar, name="manager_calendar"),
     path(

@@ -582,8 +582,12 @@ def manager_calendar(request, slug):
 @require_POST
 @login_required
 def manager_action(request, pk, action):
-    booking = get_object_or_404(Booking.objects.select_related("space__place"), pk=pk)
-    _managed_place(request, booking.space.place.slug)
+    # A booking of a place this person does not manage is as unknown as a missing one.
+    booking = get_object_or_404(
+        Booking.objects.select_related("space__place"),
+        pk=pk,
+        space__place__in=permissions.editable_places(request.user),
+    )
     back = _back(request, reverse("booking:manager_calendar", args=[booking.space.place.slug]))
     reason_form = ReasonForm(request.POST)
     if not reason_form.is_valid():

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "maillage.core.middleware.AdminInlineStylesMiddleware",
+    "maillage.core.middleware.AdminQueryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,3 +1,5 @@
+from django.http import HttpResponseBadRequest
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 
@@ -28,3 +30,23 @@ class AdminInlineStylesMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
+
+
+class AdminQueryMiddleware:
+    """The back-office's list filters hand URL values to the database unchecked: a NUL byte
+    (`?status__exact=%00`) made PostgreSQL fail (500) where SQLite found nothing. Such a
+    parameter is refused here with a French message naming it (400)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ADMIN_PREFIX):
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return HttpResponseBadRequest(
+                        f"Paramètre « {name.replace(chr(0), '')} » de l'adresse : le caractère "
+                        "nul (U+0000) est interdit.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
@@ -35,15 +36,18 @@ BOOKING_SECTIONS = {
 
 def platform(request):
     code = settings.MAILLAGE_DEPARTEMENT
+    # A request refused before AuthenticationMiddleware (an unknown Host: the 400 page) has
+    # no user.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "departement_code": code,
         "departement_name": ILE_DE_FRANCE_DEPARTEMENTS.get(code, code),
         "tiles_url": settings.MAILLAGE_TILES_URL,
         "tiles_attribution": settings.MAILLAGE_TILES_ATTRIBUTION,
-        "has_departement_rights": has_departement_rights(request.user),
+        "has_departement_rights": has_departement_rights(user),
         "booking_section": BOOKING_SECTIONS.get(
             request.resolver_match.view_name if request.resolver_match else ""
         ),
         # Called by the template only where it shows the managers' menu entry.
-        "pending_requests": partial(pending_requests, request.user),
+        "pending_requests": partial(pending_requests, user),
     }

@@ -69,6 +69,10 @@ class CsvRows:
             raise EngineInputError(f"{path.name} : fichier introuvable") from error
         except UnicodeDecodeError as error:
             raise EngineInputError(f"{path.name} : le fichier doit être encodé en UTF-8") from error
+        except IsADirectoryError as error:
+            raise EngineInputError(f"{path} : dossier, un fichier CSV est attendu") from error
+        except OSError as error:  # no read permission, a broken disk…
+            raise EngineInputError(f"{path.name} : fichier illisible (droits ?)") from error
         return cls(path.name, text, **limits)
 
     @classmethod

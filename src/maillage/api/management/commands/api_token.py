@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.accounts.models import User
+from maillage.accounts.services import normalize_email
 from maillage.api.models import ApiToken
 
 
@@ -12,8 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="Application partenaire")
 
     def handle(self, *args, email: str, name: str, **options):
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email=normalize_email(email)).first()
         if user is None:
             raise CommandError(f"Aucun compte pour « {email} ».")
-        _, key = ApiToken.issue(user, name)
+        try:
+            _, key = ApiToken.issue(user, name)
+        except ValidationError as error:
+            raise CommandError(
+                " ".join(
+                    f"--{field} : {' '.join(texts)}" for field, texts in error.message_dict.items()
+                )
+            ) from error
         self.stdout.write(key)

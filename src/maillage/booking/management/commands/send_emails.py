@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from maillage.booking.notifications import deliver_pending
+from maillage.core.arguments import NumberIn
 
 
 class Command(BaseCommand):
@@ -10,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--every", type=float, help="recommencer toutes les N secondes, jusqu'à interruption"
+            "--every",
+            type=NumberIn(0, 24 * 3600, above_low=True),
+            help="recommencer toutes les N secondes, jusqu'à interruption",
         )
 
     def handle(self, *args, every: float | None, **options):

@@ -4,6 +4,10 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.arguments import NumberIn
+
+COUNT = NumberIn(1, 100_000_000, whole=True)
+
 
 class Command(BaseCommand):
     help = "Bancs d'essai : mesures imprimées en JSON (progression sur la sortie d'erreur)."
@@ -24,12 +28,12 @@ class Command(BaseCommand):
         availability.add_argument(
             "--quick", action="store_true", help="petit jeu (20 lieux, 100 espaces, 20 000)"
         )
-        availability.add_argument("--places", type=int, help="lieux (défaut 500)")
-        availability.add_argument("--spaces", type=int, help="espaces (défaut 3 000)")
-        availability.add_argument("--bookings", type=int, help="réservations (défaut 1 000 000)")
-        availability.add_argument("--seed", type=int, default=92)
-        availability.add_argument("--search-samples", type=int, default=200)
-        availability.add_argument("--week-samples", type=int, default=500)
+        availability.add_argument("--places", type=COUNT, help="lieux (défaut 500)")
+        availability.add_argument("--spaces", type=COUNT, help="espaces (défaut 3 000)")
+        availability.add_argument("--bookings", type=COUNT, help="réservations (défaut 1 000 000)")
+        availability.add_argument("--seed", type=NumberIn(0, 2**32 - 1, whole=True), default=92)
+        availability.add_argument("--search-samples", type=COUNT, default=200)
+        availability.add_argument("--week-samples", type=COUNT, default=500)
         availability.add_argument("--json", action="store_true", help="JSON sur une ligne")
         availability.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
@@ -38,12 +42,12 @@ class Command(BaseCommand):
             help="Réservations concurrentes par l'API (gunicorn) contre des INSERT SQL bruts, "
             "dans une base d'essai séparée.",
         )
-        booking.add_argument("--clients", type=int, default=32)
-        booking.add_argument("--seconds", type=float, default=20)
-        booking.add_argument("--spaces", type=int, default=4, help="espaces réservés (défaut 4)")
+        booking.add_argument("--clients", type=COUNT, default=32)
+        booking.add_argument("--seconds", type=NumberIn(0, 24 * 3600, above_low=True), default=20)
+        booking.add_argument("--spaces", type=COUNT, default=4, help="espaces réservés (défaut 4)")
         cores = os.cpu_count() or 2
-        booking.add_argument("--workers", type=int, default=cores + 1, help="processus gunicorn")
-        booking.add_argument("--threads", type=int, default=8, help="fils par processus")
+        booking.add_argument("--workers", type=COUNT, default=cores + 1, help="processus gunicorn")
+        booking.add_argument("--threads", type=COUNT, default=8, help="fils par processus")
         booking.add_argument("--json", action="store_true", help="JSON sur une ligne")
         booking.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 

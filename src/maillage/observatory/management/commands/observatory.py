@@ -6,14 +6,21 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.observatory import engine, exports, services
+from maillage.core.arguments import NumberIn
+from maillage.observatory import analysis, engine, exports, services
 from maillage.observatory.engine.access import from_pairs
+from maillage.observatory.engine.io_csv import MAX_METRES, MAX_MINUTES
 from maillage.observatory.models import PopulationSource
 from maillage.observatory.population import import_population
 from maillage.territory.reference import UnknownDepartement, read_departement
 
 # Sites just across the border (a station on the boundary) still count as inside.
 TERRITORY_MARGIN_M = 1000
+# Bounds of the solver's options: beyond them the question is not a siting one.
+MAX_SITES = 1_000_000
+MAX_DETOUR = 10
+MAX_SPEED_KMH = 200
+MAX_TIME_LIMIT_S = 7 * 24 * 3600
 
 
 class Command(BaseCommand):
@@ -29,25 +36,44 @@ class Command(BaseCommand):
         solve.add_argument("--demand", required=True, help="CSV id, lon,lat ou x,y, weight")
         solve.add_argument("--candidates", required=True, help="CSV id, lon,lat ou x,y")
         solve.add_argument("--existing", help="CSV des sites existants (toujours ouverts)")
-        solve.add_argument("--p", type=int, help="nombre de sites à ouvrir")
+        solve.add_argument(
+            "--p", type=NumberIn(0, MAX_SITES, whole=True), help="nombre de sites à ouvrir"
+        )
         reach = solve.add_mutually_exclusive_group(required=True)
-        reach.add_argument("--radius-m", type=float, help="rayon de couverture en mètres")
-        reach.add_argument("--max-minutes", type=float, help="temps d'accès maximal en minutes")
-        solve.add_argument("--target-share", type=float, default=1.0, help="LSCP : part à couvrir")
+        reach.add_argument(
+            "--radius-m",
+            type=NumberIn(0, MAX_METRES, above_low=True),
+            help="rayon de couverture en mètres",
+        )
+        reach.add_argument(
+            "--max-minutes",
+            type=NumberIn(0, MAX_MINUTES, above_low=True),
+            help="temps d'accès maximal en minutes",
+        )
+        solve.add_argument(
+            "--target-share",
+            type=NumberIn(0, 1, above_low=True),
+            default=1.0,
+            help="LSCP : part à couvrir",
+        )
         solve.add_argument(
             "--detour",
-            type=float,
+            type=NumberIn(1, MAX_DETOUR),
             default=engine.DETOUR_FACTOR,
             help="avec --max-minutes : facteur de détour (%(default)s)",
         )
         solve.add_argument(
             "--speed-kmh",
-            type=float,
+            type=NumberIn(0, MAX_SPEED_KMH, above_low=True),
             default=engine.WALKING_SPEED_KMH,
             help="avec --max-minutes : vitesse de marche en km/h (%(default)s)",
         )
         solve.add_argument("--matrix", help="CSV origin,destination,minutes (r5py, OSRM…)")
-        solve.add_argument("--time-limit", type=float, help="limite de temps du solveur (s)")
+        solve.add_argument(
+            "--time-limit",
+            type=NumberIn(0, MAX_TIME_LIMIT_S, above_low=True),
+            help="limite de temps du solveur (s)",
+        )
         solve.add_argument(
             "--departement",
             default=settings.MAILLAGE_DEPARTEMENT,
@@ -66,7 +92,13 @@ class Command(BaseCommand):
         population.add_argument("--name", help="nom de la couche (par défaut le fichier)")
         population.add_argument("--json", action="store_true", help="résumé JSON")
         indicators = commands.add_parser("indicators", help="Indicateurs du territoire actif.")
-        indicators.add_argument("--threshold", type=int, default=15, help="seuil en minutes")
+        indicators.add_argument(
+            "--threshold",
+            type=int,
+            choices=analysis.THRESHOLDS_MINUTES,
+            default=analysis.DEFAULT_THRESHOLD_MINUTES,
+            help="seuil en minutes (ceux des pages de l'observatoire)",
+        )
         indicators.add_argument(
             "--include-preparing", action="store_true", help="compter les lieux en préparation"
         )
