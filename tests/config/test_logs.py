@@ -159,3 +159,20 @@ def test_a_traceback_is_redacted_too():
     text = logging.Formatter().format(record)
     assert "Traceback" in text and "ValueError" in text
     assert TOKEN not in text and REDACTED in text
+
+
+def test_a_foreign_host_is_refused_without_a_logged_traceback(client):
+    """Anyone can send many: a 400 each (French page), and nothing written to the log."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, RedactSecretPaths) for f in handler.filters)
+    ]
+    stream = io.StringIO()
+    previous = handlers[0].setStream(stream)
+    try:
+        response = client.get("/", HTTP_HOST="ailleurs.exemple")
+    finally:
+        handlers[0].setStream(previous)
+    assert response.status_code == 400
+    assert "Traceback" not in stream.getvalue() and "ailleurs" not in stream.getvalue()

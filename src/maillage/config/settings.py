@@ -246,5 +246,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # A request naming a host not in ALLOWED_HOSTS is answered 400; anyone can send many,
+        # so they are not logged with a traceback each (Django's documented practice).
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
