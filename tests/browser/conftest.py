@@ -45,7 +45,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    # Emails link to the platform's public address: here, the server under test.
+    settings.MAILLAGE_SITE_URL = live_server.url
     context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
