@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from maillage.core import text
+from maillage.core.dates import long_date
 
 register = template.Library()
 
@@ -52,22 +53,6 @@ def share_at(area, threshold: int) -> float:
     return area.share_within[threshold]
 
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 @register.filter
 def date_fr(value) -> str:
     """«1er juin 2026», «25 décembre 2026»."""
@@ -75,8 +60,7 @@ def date_fr(value) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 @register.filter
