@@ -173,7 +173,7 @@ def test_a_time_the_clock_shows_twice_is_asked_then_booked(client, booker, room,
     page = text(asked)
     assert "02h30 heure d'été (UTC+2)" in page and "02h30 heure d'hiver (UTC+1)" in page
     assert "Précisez s'il s'agit de 02h30 heure d'été ou heure d'hiver." in page
-    assert "<legend>Quelle heure de début ?</legend>" in page
+    assert "<legend>Heure de début à retenir</legend>" in page
     assert "Le 31 octobre 2027, les horloges reculent d'une heure : 02h30 existe deux fois." in page
     assert 'type="radio" name="debut_occurrence"' in page
     assert 'name="fin_occurrence"' in page and 'type="radio" name="fin_occurrence"' not in page
@@ -300,7 +300,7 @@ def test_the_search_asks_which_time_too(client, room, night_owl):
     query = {"date": FALL_BACK, "debut": "01:00", "fin": "02:30"}
     asked = client.get(reverse("booking:search"), query)
     assert asked.context["results"] is None
-    assert "<legend>Quelle heure de fin ?</legend>" in text(asked)
+    assert "<legend>Heure de fin à retenir</legend>" in text(asked)
     found = client.get(reverse("booking:search"), {**query, "fin_occurrence": "2"})
     assert [r.space_id for r in found.context["results"]] == [room.pk]
     start, end = found.context["form"].window

@@ -94,8 +94,8 @@ class WallClockForm(forms.Form):
     fin = ClockTimeField(
         label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    debut_occurrence = _occurrence_field("Quelle heure de début ?")
-    fin_occurrence = _occurrence_field("Quelle heure de fin ?")
+    debut_occurrence = _occurrence_field("Heure de début à retenir")
+    fin_occurrence = _occurrence_field("Heure de fin à retenir")
 
     field_order = ["date", "debut", "debut_occurrence", "fin", "fin_occurrence"]
 
