@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from maillage.observatory import services
 from maillage.observatory.models import CandidateSite, Scenario
+from maillage.web.templatetags.maillage import date_fr
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,8 @@ def test_delete_asks_for_confirmation_then_needs_post_and_csrf(staff_user, scena
     html = page.content.decode()
     assert f"Supprimer le scénario « {scenario.name} » ?" in html
     assert "partagés entre tous les agents" in html and 'name="confirmer"' in html
+    assert 'class="button button-danger">Supprimer définitivement' in html
+    assert f"modifié le {date_fr(scenario.updated_at)} à" in html  # «1er», not «1»
     assert client.post(url, {"confirmer": "oui"}).status_code == 403  # no CSRF token
     assert Scenario.objects.filter(pk=scenario.pk).exists()
 
