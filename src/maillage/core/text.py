@@ -50,10 +50,14 @@ def looks_like_link(text: str) -> bool:
     return bool(LINK.search(text))
 
 
-def french_number(value: float) -> str:
+def french_number(value: float, digits: int | None = None) -> str:
     """«100 000», «2,5»: French digit grouping (narrow no-break space, U+202F) and decimal
-    comma; a float is written as %g writes it, a whole float without decimals."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+    comma. With `digits`, exactly that many decimals («40,3»); otherwise a float is written
+    as %g writes it, a whole float without decimals."""
+    if digits is not None:
+        text = f"{value:,.{digits}f}"
+    else:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
     return text.replace(",", "\u202f").replace(".", ",")

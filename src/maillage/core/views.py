@@ -12,6 +12,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from maillage.core.text import french_number
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again a write the database had no time for.
@@ -61,11 +63,11 @@ def server_error(request):
 
 
 def bad_request(request, exception):
-    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with more fields than
-    DATA_UPLOAD_MAX_NUMBER_FIELDS) is a 413 with a French page naming the limit; any other
-    suspicious request is Django's 400."""
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 with a French page naming
+    the limit; any other suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    included: TooManyFieldsSent) is the French 400 page (templates/400.html)."""
     if isinstance(exception, RequestDataTooBig):
-        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f}".replace(".", ",")
+        limit = french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000, 1)
         return HttpResponse(
             render_to_string("core/too_large.html", {"limit_mb": limit}), status=413
         )

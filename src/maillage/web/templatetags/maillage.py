@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from maillage.core import text
+from maillage.core.dates import long_date
 
 register = template.Library()
 
@@ -18,54 +19,34 @@ def euros(cents: int | None) -> str:
     return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
 
 
-def _french_decimal(value: float, digits: int) -> str:
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
 @register.filter
 def percent(share: float | None, digits: int = 1) -> str:
     """A share of 1 as a French percentage: 0.4031 → «40,3 %»."""
     if share is None:
         return "—"
-    return f"{_french_decimal(share * 100, digits)}\u00a0%"
+    return f"{text.french_number(share * 100, digits)}\u00a0%"
 
 
 @register.filter
 def minutes(value: float | None) -> str:
     if value is None or value != value or value == float("inf"):
         return "—"
-    return f"{_french_decimal(value, 1)}\u00a0min"
+    return f"{text.french_number(value, 1)}\u00a0min"
 
 
 @register.filter
 def decimal(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else _french_decimal(value, digits)
+    return "—" if value is None else text.french_number(value, digits)
 
 
 @register.filter
 def integer(value: float | None) -> str:
-    return "—" if value is None else _french_decimal(value, 0)
+    return "—" if value is None else text.french_number(value, 0)
 
 
 @register.filter
 def share_at(area, threshold: int) -> float:
     return area.share_within[threshold]
-
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @register.filter
@@ -75,8 +56,7 @@ def date_fr(value) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 @register.filter
