@@ -50,7 +50,7 @@ def test_the_page_of_an_opened_place_offers_its_spaces(client, place, space):
 
 
 def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(place, space):
-    from maillage.observatory.analysis import open_places
+    from maillage.observatory.analysis import open_places, preparing_places
     from maillage.places.figures import network_figures
 
     before = network_figures("92")
@@ -59,6 +59,8 @@ def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(pl
     assert after.open_places == before.open_places - 1
     assert after.upcoming_places == before.upcoming_places + 1
     assert f"place:{place.pk}" not in {site.key for site in open_places("92")}
+    # Counted, like the places in preparation, when the observatory includes them.
+    assert f"place:{place.pk}" in {site.key for site in preparing_places("92")}
 
 
 def test_a_place_opening_later_is_shown_as_opening_soon_not_open(client, place, space):
