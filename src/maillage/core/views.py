@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.log import log_response
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -54,10 +55,20 @@ def server_error(request):
     to try again: its transaction rolled back, nothing was written. Anything else is the 500
     page (Django has logged the traceback). Under /api/ the API's middleware turns either
     answer into problem details."""
-    if database_busy(sys.exc_info()[1]):
-        logger.warning("Write abandoned, the database is busy: %s", sys.exc_info()[1])
+    error = sys.exc_info()[1]
+    if database_busy(error):
         response = HttpResponse(render_to_string("core/busy.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        # An expected condition under load: one warning, which also keeps Django from
+        # logging this 503 again as an error with its traceback.
+        log_response(
+            "Write abandoned, the database is busy: %s",
+            error,
+            response=response,
+            request=request,
+            logger=logger,
+            level="warning",
+        )
         return response
     return defaults.server_error(request)
 
