@@ -13,7 +13,8 @@ PRODUCTION_ENV = {
 }
 
 
-SYSTEM_VARIABLES = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+# PYTHONPATH too: the process runs the sources under test, not whichever the venv installed.
+SYSTEM_VARIABLES = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH"}
 
 
 def run_maillage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -91,3 +92,18 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
         "leaflet-markercluster/leaflet.markercluster.js",
     ):
         assert name in manifest
+
+
+def test_postgresql_options_of_the_database_url_are_kept_beside_the_lock_timeout(tmp_path):
+    """The lock timeout replaced whatever `options` DATABASE_URL gave (a search_path…)."""
+    url = "postgres://maillage@127.0.0.1:5432/maillage?options=-c%20search_path%3Dmaillage"
+    result = run_maillage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        DEBUG="true",
+        DATABASE_URL=url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'-c lock_timeout=20s -c search_path=maillage'" in result.stdout, result.stdout

@@ -123,8 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # A write waits at most this long for a row lock, as SQLite's timeout above; then it is a
-    # 503 with Retry-After (core.views.server_error), not a request hanging on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
+    # 503 with Retry-After (core.views.server_error), not a request hanging on. Options given
+    # in DATABASE_URL (`?options=-c search_path=…`) are kept, and win when they set it too.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(["-c lock_timeout=20s", options.get("options", "")]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so that app servers stay stateless.
