@@ -73,3 +73,7 @@ def test_a_place_opening_later_is_shown_as_opening_soon_not_open(client, place, 
     features = client.get(reverse("web:places_geojson")).json()["features"]
     [mine] = [f["properties"] for f in features if f["properties"]["name"] == place.name]
     assert (mine["status"], mine["status_label"]) == ("preparing", "Ouverture prochaine")
+    # The directory's status filter goes by the same status as the badge.
+    for status, listed in (("open", False), ("preparing", True)):
+        found = client.get(reverse("web:place_list"), {"status": status}).context["page"]
+        assert (place in list(found)) is listed, status
