@@ -15,6 +15,7 @@ from maillage.config.environment import (
     env_list,
     origin_of,
     production_secret_key,
+    production_site_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -200,6 +201,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repo
 
 # Security headers. HTTPS is assumed in production; MAILLAGE_HTTPS=false for a local demo.
 HTTPS = env_bool("MAILLAGE_HTTPS", not DEBUG)
+if HTTPS:
+    MAILLAGE_SITE_URL = production_site_url(os.environ.get("MAILLAGE_SITE_URL"))
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
