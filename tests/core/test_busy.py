@@ -114,7 +114,8 @@ def test_a_page_form_over_the_size_limit_is_a_french_413(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client.post(reverse("accounts:login"), {"username": "x" * 2000})
     assert response.status_code == 413
-    assert "Envoi trop volumineux" in response.content.decode()
+    page = response.content.decode()
+    assert "Envoi trop volumineux" in page and "dépasse 1\u202f000 octets" in page
 
 
 def test_a_write_waits_twenty_seconds_at_most_for_a_lock_on_either_database():

@@ -78,8 +78,7 @@ def bad_request(request, exception):
     the limit; any other suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
     included: TooManyFieldsSent) is the French 400 page (templates/400.html)."""
     if isinstance(exception, RequestDataTooBig):
-        limit = french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000, 1)
-        return HttpResponse(
-            render_to_string("core/too_large.html", {"limit_mb": limit}), status=413
-        )
+        # In bytes, as the API's 413 says it: a rounded «0,0 Mo» named no limit at all.
+        limit = french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return HttpResponse(render_to_string("core/too_large.html", {"limit": limit}), status=413)
     return defaults.bad_request(request, exception)
