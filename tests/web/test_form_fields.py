@@ -21,7 +21,8 @@ BOUNDED_ELSEWHERE = {
 }
 
 
-def page_forms():
+def form_classes():
+    """(name, class) of every form defined in an app's forms module."""
     for module_info in pkgutil.iter_modules(maillage.__path__):
         try:
             module = importlib.import_module(f"maillage.{module_info.name}.forms")
@@ -29,7 +30,12 @@ def page_forms():
             continue
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                yield name, cls.base_fields
+                yield name, cls
+
+
+def page_forms():
+    for name, cls in form_classes():
+        yield name, cls.base_fields
     # Copies: a filter keeps the field it made, and the class's filters must stay untouched.
     filters = copy.deepcopy(PlaceFilter.base_filters)
     yield "PlaceFilter", {name: item.field for name, item in filters.items()}
@@ -70,15 +76,10 @@ def model_form_fields() -> set[str]:
     """«Form.field» of the ModelForms' fields that fill a model field: the model's own rules
     apply to them (tests/config/test_field_rules.py checks those)."""
     names = set()
-    for module_info in pkgutil.iter_modules(maillage.__path__):
-        try:
-            module = importlib.import_module(f"maillage.{module_info.name}.forms")
-        except ModuleNotFoundError:
-            continue
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.ModelForm) and cls._meta.model is not None:
-                fields = {f.name for f in cls._meta.model._meta.get_fields()}
-                names |= {f"{name}.{field}" for field in cls.base_fields if field in fields}
+    for name, cls in form_classes():
+        if issubclass(cls, forms.ModelForm) and cls._meta.model is not None:
+            fields = {f.name for f in cls._meta.model._meta.get_fields()}
+            names |= {f"{name}.{field}" for field in cls.base_fields if field in fields}
     return names
 
 
