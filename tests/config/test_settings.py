@@ -10,10 +10,12 @@ import pytest
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "tiers-lieux.exemple.fr",
+    "MAILLAGE_SITE_URL": "https://tiers-lieux.exemple.fr",
 }
 
 
-SYSTEM_VARIABLES = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+# PYTHONPATH too: the process runs the sources under test, not whichever the venv installed.
+SYSTEM_VARIABLES = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH"}
 
 
 def run_maillage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -91,3 +93,31 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
         "leaflet-markercluster/leaflet.markercluster.js",
     ):
         assert name in manifest
+
+
+def test_postgresql_options_of_the_database_url_are_kept_beside_the_lock_timeout(tmp_path):
+    """The lock timeout replaced whatever `options` DATABASE_URL gave (a search_path…)."""
+    url = "postgres://maillage@127.0.0.1:5432/maillage?options=-c%20search_path%3Dmaillage"
+    result = run_maillage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        DEBUG="true",
+        DATABASE_URL=url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'-c lock_timeout=20s -c search_path=maillage'" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("site_url", [None, "http://127.0.0.1:8000"])
+def test_production_refuses_to_start_without_its_https_address(tmp_path, site_url):
+    """Account and booking emails link to MAILLAGE_SITE_URL only: unset, every verification
+    and password reset link led to 127.0.0.1."""
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(50)}
+    env.pop("MAILLAGE_SITE_URL")
+    if site_url:
+        env["MAILLAGE_SITE_URL"] = site_url
+    result = run_maillage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "MAILLAGE_SITE_URL is required when HTTPS is on" in result.stderr

@@ -75,7 +75,7 @@ def test_an_api_write_on_a_busy_database_is_a_503_problem(booker, desks, short_l
     assert again.status_code == 201
 
 
-def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock_wait):  # noqa: F811
+def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock_wait, caplog):  # noqa: F811
     feed = CalendarFeed.objects.create(user=booker)
     client = Client(raise_request_exception=False)
     client.force_login(booker)
@@ -86,6 +86,11 @@ def test_a_page_write_on_a_busy_database_is_a_french_503_page(booker, short_lock
     assert response["Content-Type"].startswith("text/html")
     assert "réessayez dans un instant" in response.content.decode()
     assert CalendarFeed.objects.get(user=booker).token == feed.token
+    # An expected condition: one warning, not an error with a traceback («Service
+    # Unavailable» from django.request).
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= 30]
+    assert [level for level, _ in logged] == ["WARNING"], logged
+    assert "database is busy" in logged[0][1]
 
 
 def test_a_lock_error_raised_outside_a_view_is_a_503_too(rf):
@@ -109,7 +114,8 @@ def test_a_page_form_over_the_size_limit_is_a_french_413(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client.post(reverse("accounts:login"), {"username": "x" * 2000})
     assert response.status_code == 413
-    assert "Envoi trop volumineux" in response.content.decode()
+    page = response.content.decode()
+    assert "Envoi trop volumineux" in page and "dépasse 1\u202f000 octets" in page
 
 
 def test_a_write_waits_twenty_seconds_at_most_for_a_lock_on_either_database():

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from maillage.core.money import EurosField
-from maillage.core.text import fold, with_de
-from maillage.web.templatetags.maillage import date_fr, euros, minutes, percent
+from maillage.core.text import euros, fold, minutes, percent, with_de
+from maillage.web.templatetags.maillage import date_fr
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,34 @@ def test_display_filters():
     assert minutes(float("inf")) == "—"
     assert date_fr(date(2026, 6, 1)) == "1er juin 2026"
     assert date_fr(date(2026, 12, 25)) == "25 décembre 2026"
+
+
+def test_french_number_with_and_without_a_number_of_decimals():
+    from maillage.core.text import french_number
+
+    assert french_number(100_000) == "100\u202f000"
+    assert french_number(2.5) == "2,5"
+    assert french_number(12.0) == "12"
+    assert french_number(1234.56, 1) == "1\u202f234,6"
+    assert french_number(2.0, 1) == "2,0"
+
+
+def test_french_numbers_and_dates_are_written_in_core_only():
+    """One home per rule: French number formatting is core.text.french_number, month names
+    core.dates.long_date; a second copy elsewhere drifts (it did: three number writers)."""
+    from pathlib import Path
+
+    import maillage
+
+    core = Path(maillage.__file__).parent / "core"
+    copies = [
+        str(path)
+        for path in Path(maillage.__file__).parent.rglob("*.py")
+        if core not in path.parents
+        and "migrations" not in path.parts
+        and any(
+            mark in path.read_text()
+            for mark in ('.replace(".", ",")', '.replace(",", "\\u202f")', '"décembre"')
+        )
+    ]
+    assert copies == []

@@ -50,7 +50,7 @@ def test_the_page_of_an_opened_place_offers_its_spaces(client, place, space):
 
 
 def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(place, space):
-    from maillage.observatory.analysis import open_places
+    from maillage.observatory.analysis import open_places, preparing_places
     from maillage.places.figures import network_figures
 
     before = network_figures("92")
@@ -59,6 +59,8 @@ def test_a_place_opening_later_is_upcoming_in_the_figures_and_the_observatory(pl
     assert after.open_places == before.open_places - 1
     assert after.upcoming_places == before.upcoming_places + 1
     assert f"place:{place.pk}" not in {site.key for site in open_places("92")}
+    # Counted, like the places in preparation, when the observatory includes them.
+    assert f"place:{place.pk}" in {site.key for site in preparing_places("92")}
 
 
 def test_a_place_opening_later_is_shown_as_opening_soon_not_open(client, place, space):
@@ -71,3 +73,7 @@ def test_a_place_opening_later_is_shown_as_opening_soon_not_open(client, place, 
     features = client.get(reverse("web:places_geojson")).json()["features"]
     [mine] = [f["properties"] for f in features if f["properties"]["name"] == place.name]
     assert (mine["status"], mine["status_label"]) == ("preparing", "Ouverture prochaine")
+    # The directory's status filter goes by the same status as the badge.
+    for status, listed in (("open", False), ("preparing", True)):
+        found = client.get(reverse("web:place_list"), {"status": status}).context["page"]
+        assert (place in list(found)) is listed, status

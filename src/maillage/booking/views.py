@@ -21,7 +21,7 @@ from maillage.booking.models import Booking, BookingSeries, BookingStatus, Calen
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import DateRefused, parse_date, read_range
 from maillage.core.paging import page_of
-from maillage.core.text import count
+from maillage.core.text import count, french_number
 from maillage.places import permissions
 from maillage.places.models import Place, Space
 
@@ -87,7 +87,7 @@ def _distance(metres: float) -> str:
     """«850 m» below a kilometre, «1,2 km» from there (French decimal comma)."""
     if round(metres) < 1000:
         return f"{round(metres)}\u00a0m"
-    kilometres = f"{metres / 1000:.1f}".replace(".", ",").removesuffix(",0")
+    kilometres = french_number(metres / 1000, 1).removesuffix(",0")
     return f"{kilometres}\u00a0km"
 
 

@@ -71,3 +71,16 @@ def production_secret_key(raw: str | None) -> str:
             f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY_LENGTH} characters."
         )
     return raw
+
+
+def production_site_url(raw: str | None) -> str:
+    """Served over HTTPS, the platform refuses to start without its public https:// address:
+    every link in its emails (account verification, password reset, bookings) is built on
+    it, never on the request's Host header, so a missing one would send them all to
+    127.0.0.1."""
+    if not raw or not raw.strip().lower().startswith("https://"):
+        raise ImproperlyConfigured(
+            "MAILLAGE_SITE_URL is required when HTTPS is on: the platform's public "
+            "https:// address, used in the links of every email."
+        )
+    return raw.strip().rstrip("/")

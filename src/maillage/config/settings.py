@@ -15,6 +15,7 @@ from maillage.config.environment import (
     env_list,
     origin_of,
     production_secret_key,
+    production_site_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -123,8 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # A write waits at most this long for a row lock, as SQLite's timeout above; then it is a
-    # 503 with Retry-After (core.views.server_error), not a request hanging on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
+    # 503 with Retry-After (core.views.server_error), not a request hanging on. Options given
+    # in DATABASE_URL (`?options=-c search_path=…`) are kept, and win when they set it too.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(["-c lock_timeout=20s", options.get("options", "")]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so that app servers stay stateless.
@@ -198,6 +201,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repo
 
 # Security headers. HTTPS is assumed in production; MAILLAGE_HTTPS=false for a local demo.
 HTTPS = env_bool("MAILLAGE_HTTPS", not DEBUG)
+if HTTPS:
+    MAILLAGE_SITE_URL = production_site_url(os.environ.get("MAILLAGE_SITE_URL"))
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -10,12 +10,7 @@ message naming the range.
 import argparse
 import math
 
-
-def _french(number: float) -> str:
-    """1 000 000, 0,5: French digit groups and decimal comma."""
-    if float(number).is_integer():
-        return f"{int(number):,}".replace(",", "\u202f")
-    return f"{number:,}".replace(",", "\u202f").replace(".", ",")
+from maillage.core.text import french_number
 
 
 class NumberIn:
@@ -27,9 +22,9 @@ class NumberIn:
         kind = "un nombre entier" if whole else "un nombre"
         opening = "strictement supérieur à" if above_low else "entre"
         if above_low:
-            self.rule = f"{kind} {opening} {_french(low)} et au plus {_french(high)}"
+            self.rule = f"{kind} {opening} {french_number(low)} et au plus {french_number(high)}"
         else:
-            self.rule = f"{kind} {opening} {_french(low)} et {_french(high)}"
+            self.rule = f"{kind} {opening} {french_number(low)} et {french_number(high)}"
         self.__name__ = "nombre"  # argparse names the type in some messages
 
     def __call__(self, raw: str) -> float | int:

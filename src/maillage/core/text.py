@@ -50,10 +50,47 @@ def looks_like_link(text: str) -> bool:
     return bool(LINK.search(text))
 
 
-def french_number(value: float) -> str:
+def french_number(value: float, digits: int | None = None) -> str:
     """«100 000», «2,5»: French digit grouping (narrow no-break space, U+202F) and decimal
-    comma; a float is written as %g writes it, a whole float without decimals."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+    comma. With `digits`, exactly that many decimals («40,3»); otherwise a float is written
+    as %g writes it, a whole float without decimals."""
+    if digits is not None:
+        text = f"{value:,.{digits}f}"
+    else:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def euros(cents: int | None) -> str:
+    """Integer cents as French currency text: 1250 → «12,50 €», 2000 → «20 €»."""
+    if cents is None:
+        return "—"
+    whole, rest = divmod(cents, 100)
+    grouped = french_number(whole)
+    return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share of 1 as a French percentage: 0.4031 → «40,3 %»."""
+    if share is None:
+        return "—"
+    return f"{french_number(share * 100, digits)}\u00a0%"
+
+
+def minutes(value: float | None) -> str:
+    """Walking minutes: 19.46 → «19,5 min»; «—» for none or an infinite or NaN mean."""
+    if value is None or value != value or value == float("inf"):
+        return "—"
+    return f"{french_number(value, 1)}\u00a0min"
+
+
+def decimal(value: float | None, digits: int = 2) -> str:
+    """A real number with `digits` decimals: «0,42»; «—» for None."""
+    return "—" if value is None else french_number(value, digits)
+
+
+def integer(value: float | None) -> str:
+    """A count rounded to a whole number: «12 500»; «—» for None."""
+    return "—" if value is None else french_number(value, 0)

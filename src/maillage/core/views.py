@@ -8,9 +8,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.log import log_response
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from maillage.core.text import french_number
 
 logger = logging.getLogger(__name__)
 
@@ -52,21 +55,30 @@ def server_error(request):
     to try again: its transaction rolled back, nothing was written. Anything else is the 500
     page (Django has logged the traceback). Under /api/ the API's middleware turns either
     answer into problem details."""
-    if database_busy(sys.exc_info()[1]):
-        logger.warning("Write abandoned, the database is busy: %s", sys.exc_info()[1])
+    error = sys.exc_info()[1]
+    if database_busy(error):
         response = HttpResponse(render_to_string("core/busy.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        # An expected condition under load: one warning, which also keeps Django from
+        # logging this 503 again as an error with its traceback.
+        log_response(
+            "Write abandoned, the database is busy: %s",
+            error,
+            response=response,
+            request=request,
+            logger=logger,
+            level="warning",
+        )
         return response
     return defaults.server_error(request)
 
 
 def bad_request(request, exception):
-    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with more fields than
-    DATA_UPLOAD_MAX_NUMBER_FIELDS) is a 413 with a French page naming the limit; any other
-    suspicious request is Django's 400."""
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 with a French page naming
+    the limit; any other suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    included: TooManyFieldsSent) is the French 400 page (templates/400.html)."""
     if isinstance(exception, RequestDataTooBig):
-        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f}".replace(".", ",")
-        return HttpResponse(
-            render_to_string("core/too_large.html", {"limit_mb": limit}), status=413
-        )
+        # In bytes, as the API's 413 says it: a rounded «0,0 Mo» named no limit at all.
+        limit = french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return HttpResponse(render_to_string("core/too_large.html", {"limit": limit}), status=413)
     return defaults.bad_request(request, exception)

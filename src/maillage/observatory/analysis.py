@@ -159,9 +159,10 @@ def open_places(code: str) -> list[SitePoint]:
 
 
 def preparing_places(code: str) -> list[SitePoint]:
-    """Places about to open (status «en préparation»), counted as supply on request."""
+    """Places about to open (PlaceQuerySet.preparing: «en préparation», or «ouvert» with
+    their opening date to come), counted as supply on request."""
     return _place_points(
-        Place.objects.in_departement(code).filter(status=PlaceStatus.PREPARING), "preparing"
+        Place.objects.in_departement(code).preparing(today_in_paris()), "preparing"
     )
 
 

@@ -10,10 +10,10 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from maillage.core.text import decimal, integer, minutes, percent
 from maillage.observatory.services import ScenarioComparison
 from maillage.observatory.wording import scenario_summary
 from maillage.territory.models import Commune
-from maillage.web.templatetags.maillage import decimal, integer, minutes, percent
 
 # Mean walking minutes: class upper bounds and colours, as on the web map.
 MINUTE_CLASSES = (5, 10, 15, 20, 30)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.accounts.roles import has_departement_rights
+from maillage.core.dates import long_date
 from maillage.places import permissions, schedule
 from maillage.places.models import (
     Closure,
@@ -50,13 +51,12 @@ def _stranded_bookings_error(place_id: int, first_day, last_day) -> str | None:
     the people booked are told."""
     # The back-office ties places and bookings together; places itself does not know them.
     from maillage.booking.queries import holding_during
-    from maillage.web.templatetags.maillage import date_fr
 
     stranded = holding_during(place_id, first_day, last_day)
     if not stranded:
         return None
     first = timezone.localtime(stranded[0].start)
-    when = f"le {date_fr(first)} à {first:%H}h{first:%M}"
+    when = f"le {long_date(first)} à {first:%H}h{first:%M}"
     if len(stranded) == 1:
         return (
             f"Une réservation est prévue pendant cette fermeture ({when}) : annulez-la "

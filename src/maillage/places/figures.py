@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from maillage.places.models import SEAT_KINDS, Place, PlaceStatus, Space, today_in_paris
 from maillage.territory.models import Commune
@@ -26,9 +26,8 @@ def network_figures(departement_code: str) -> NetworkFigures:
     )["total"]
     return NetworkFigures(
         open_places=places.open(today).count(),
-        upcoming_places=places.filter(
-            Q(status__in=[PlaceStatus.PROJECT, PlaceStatus.PREPARING])
-            | Q(status=PlaceStatus.OPEN, opening_date__gt=today)
+        upcoming_places=(
+            places.filter(status=PlaceStatus.PROJECT) | places.preparing(today)
         ).count(),
         seats=seats or 0,
         communes=communes.count(),

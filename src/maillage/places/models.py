@@ -100,6 +100,15 @@ class PlaceQuerySet(models.QuerySet):
         observatory and in the network's figures; an «ouvert» place opening later does not."""
         return self.filter(status=PlaceStatus.OPEN, opening_date__lte=today)
 
+    def preparing(self, today: date) -> "PlaceQuerySet":
+        """The places about to open on `today` (a Paris day): «en préparation», and «ouvert»
+        ones whose opening date is still to come (shown as in preparation:
+        Place.shown_status). With PlaceQuerySet.open, every place that is or will soon be
+        a site."""
+        return self.filter(
+            Q(status=PlaceStatus.PREPARING) | Q(status=PlaceStatus.OPEN, opening_date__gt=today)
+        )
+
     def with_thd(self) -> "PlaceQuerySet":
         return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
 

@@ -4,7 +4,14 @@ from django.conf import settings
 
 from maillage.core.text import fold
 from maillage.core.validators import SingleLine
-from maillage.places.models import ACCESSIBILITY_FIELDS, Place, PlaceStatus, Service, SpaceKind
+from maillage.places.models import (
+    ACCESSIBILITY_FIELDS,
+    Place,
+    PlaceStatus,
+    Service,
+    SpaceKind,
+    today_in_paris,
+)
 from maillage.territory.models import Commune
 
 ACCESSIBILITY_CHOICES = [
@@ -35,7 +42,10 @@ class PlaceFilter(django_filters.FilterSet):
         label="Territoire (EPT)", field_name="commune__ept", empty_label="Tous les territoires"
     )
     status = django_filters.ChoiceFilter(
-        label="Statut", choices=PlaceStatus.choices, empty_label="Tous sauf les lieux fermés"
+        label="Statut",
+        choices=PlaceStatus.choices,
+        empty_label="Tous sauf les lieux fermés",
+        method="filter_status",
     )
     service = django_filters.ModelChoiceFilter(
         label="Service",
@@ -90,6 +100,16 @@ class PlaceFilter(django_filters.FilterSet):
         for word in fold(value).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+    def filter_status(self, queryset, name, value):
+        # The status visitors see (Place.shown_status): an «ouvert» place opening later is
+        # listed with the places in preparation, as its badge says.
+        today = today_in_paris()
+        if value == PlaceStatus.OPEN:
+            return queryset.open(today)
+        if value == PlaceStatus.PREPARING:
+            return queryset.preparing(today)
+        return queryset.filter(status=value)
 
     def filter_thd(self, queryset, name, value):
         return queryset.with_thd() if value else queryset

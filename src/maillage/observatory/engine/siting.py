@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from maillage.core.text import french_number
+
 from .errors import EngineInputError
 from .greedy import greedy_cover, greedy_median
 from .instance import Instance
@@ -60,7 +62,7 @@ def _silent(_: str) -> None:
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.1f} %".replace(".", ",")
+    return f"{french_number(100 * share, 1)} %"
 
 
 def _check_p(p: int, instance: Instance) -> None:

@@ -9,43 +9,12 @@ from maillage.core.dates import long_date
 register = template.Library()
 
 
-@register.filter
-def euros(cents: int | None) -> str:
-    """Integer cents as French currency text: 1250 → «12,50 €», 2000 → «20 €»."""
-    if cents is None:
-        return "—"
-    whole, rest = divmod(cents, 100)
-    grouped = text.french_number(whole)
-    return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
-
-
-def _french_decimal(value: float, digits: int) -> str:
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
-@register.filter
-def percent(share: float | None, digits: int = 1) -> str:
-    """A share of 1 as a French percentage: 0.4031 → «40,3 %»."""
-    if share is None:
-        return "—"
-    return f"{_french_decimal(share * 100, digits)}\u00a0%"
-
-
-@register.filter
-def minutes(value: float | None) -> str:
-    if value is None or value != value or value == float("inf"):
-        return "—"
-    return f"{_french_decimal(value, 1)}\u00a0min"
-
-
-@register.filter
-def decimal(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else _french_decimal(value, digits)
-
-
-@register.filter
-def integer(value: float | None) -> str:
-    return "—" if value is None else _french_decimal(value, 0)
+# Numbers as French text (core.text): the templates' filters and the PDF report's cells.
+register.filter("euros", text.euros)
+register.filter("percent", text.percent)
+register.filter("minutes", text.minutes)
+register.filter("decimal", text.decimal)
+register.filter("integer", text.integer)
 
 
 @register.filter
