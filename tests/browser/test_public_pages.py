@@ -71,8 +71,15 @@ def test_map_clusters_answer_the_keyboard(page, demo_network):
     cluster = page.locator(".marker-cluster").first
     expect(cluster).to_have_attribute("aria-label", re.compile(r"^Groupe de \d+ lieux"))
     single_markers = page.locator(".place-marker").count()
-    cluster.focus()
-    page.keyboard.press("Enter")
+    # A key pressed while the opening zoom still animates is lost with its cluster: again.
+    for _ in range(3):
+        page.locator(".marker-cluster").first.focus()
+        page.keyboard.press("Enter")
+        try:
+            expect(page.locator(".place-marker")).not_to_have_count(single_markers, timeout=2000)
+            break
+        except AssertionError:
+            continue
     expect(page.locator(".place-marker")).not_to_have_count(single_markers)
 
 
