@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "maillage.core",
     "maillage.accounts",
     "maillage.territory",
@@ -67,6 +69,9 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.demo",
 ]
+
+# Long work (emails, reminders, model runs) runs in `maillage db_worker`, queued in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "maillage.api.middleware.ProblemDetailsMiddleware",  # first: it sees every answer
