@@ -29,7 +29,8 @@ EQUIPMENT = {
 
 
 def seed_catalogue(service_model, equipment_model) -> None:
-    """Create or rename the catalogue entries (models passed in: also used by a migration)."""
+    """Create or rename the catalogue entries (the models passed in: the test database
+    starts from them; migration 0002 holds its own frozen copy)."""
     for model, entries in ((service_model, SERVICES), (equipment_model, EQUIPMENT)):
         for slug, name in entries.items():
             model.objects.update_or_create(slug=slug, defaults={"name": name})
