@@ -89,10 +89,3 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_book(self) -> bool:
         """Booking needs an active account whose email address has been verified."""
         return self.is_active and self.email_verified_at is not None
-
-    @property
-    def is_staff(self) -> bool:
-        """Back-office access: Département staff, and managers for their own places."""
-        from maillage.places.permissions import can_use_back_office
-
-        return can_use_back_office(self)

@@ -47,7 +47,8 @@ MAILLAGE_TILES_ATTRIBUTION = os.environ.get(
 
 INSTALLED_APPS = [
     "maillage.web",  # first: its templates override the admin's and the error pages
-    "django.contrib.admin",
+    # Django's admin, entered by whom places.permissions lets in (the back-office).
+    "maillage.places.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

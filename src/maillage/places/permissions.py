@@ -8,6 +8,7 @@ the Département validates places and statuses.
 from django.db.models import QuerySet
 
 from maillage.accounts.roles import has_departement_rights
+from maillage.places.models import Place
 
 
 def is_manager(user) -> bool:
@@ -15,12 +16,12 @@ def is_manager(user) -> bool:
 
 
 def can_use_back_office(user) -> bool:
+    """Whether `user` may enter the back-office (places.admin_site): Département staff, and
+    the active managers of at least one place. One query for a manager."""
     return has_departement_rights(user) or is_manager(user)
 
 
 def editable_places(user) -> QuerySet:
-    from maillage.places.models import Place
-
     if has_departement_rights(user):
         return Place.objects.all()
     if not (user.is_authenticated and user.is_active):
