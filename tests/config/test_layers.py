@@ -80,9 +80,7 @@ def test_apps_depend_downward_only():
     upward = [
         f"{relative}:{line} imports maillage.{target}"
         for relative, app, line, target in _app_imports()
-        if target in LAYERS
-        and LAYERS[target] >= LAYERS[app]
-        and (relative, target) not in ALLOWED
+        if target in LAYERS and LAYERS[target] >= LAYERS[app] and (relative, target) not in ALLOWED
     ]
     assert upward == []
 

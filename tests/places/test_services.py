@@ -120,3 +120,38 @@ def test_inactive_staff_has_no_rights(staff_user, place):
     staff_user.save()
     with pytest.raises(PermissionDenied):
         services.update_place(staff_user, place, description="x")
+
+
+def test_a_space_moves_only_between_places_one_manages(manager, place, other_place):
+    theirs = Space.objects.create(
+        place=other_place, name="Bureau", kind="private_office", capacity=2
+    )
+    theirs.place = place
+    with pytest.raises(PermissionDenied):
+        services.save_space(manager, theirs)
+    assert Space.objects.get(pk=theirs.pk).place == other_place
+    ours = services.add_space(manager, place, name="Salle", kind="meeting_room", capacity=6)
+    with pytest.raises(PermissionDenied):
+        services.delete_space(manager, theirs)
+    services.delete_space(manager, ours)
+    assert list(Space.objects.all()) == [theirs]
+
+
+def test_only_staff_deletes_a_place(manager, staff_user, place):
+    with pytest.raises(PermissionDenied):
+        services.delete_place(manager, place)
+    services.delete_place(staff_user, place)
+    assert not Place.objects.filter(pk=place.pk).exists()
+
+
+def test_closures_of_another_place_are_out_of_reach(manager, staff_user, place, other_place):
+    start = today_in_paris() + timedelta(days=10)
+    theirs = services.add_closure(
+        staff_user, other_place, start_date=start, end_date=start, reason="Travaux"
+    )
+    theirs.place = place
+    theirs.reason = "Piratage"
+    for edit in ({"saved": [theirs]}, {"deleted": [theirs]}):
+        with pytest.raises(PermissionDenied):
+            services.save_closures(manager, place, **edit)
+    assert Closure.objects.get().reason == "Travaux"

@@ -4,12 +4,10 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.accounts.roles import has_departement_rights
-from maillage.core.dates import long_date
-from maillage.places import permissions, schedule
+from maillage.places import permissions, schedule, services
 from maillage.places.models import (
     Closure,
     Equipment,
@@ -18,7 +16,6 @@ from maillage.places.models import (
     PlacePhoto,
     Service,
     Space,
-    today_in_paris,
 )
 
 
@@ -35,62 +32,37 @@ class OpeningHoursFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        ranges = [
-            schedule.OpeningRange(
-                f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"]
-            )
-            for f in _kept_forms(self)
-        ]
-        overlaps = schedule.opening_hours_errors(ranges)
+        overlaps = schedule.opening_hours_errors(_opening_ranges(self))
         if overlaps:
             raise ValidationError(overlaps)
 
 
-def _stranded_bookings_error(place_id: int, first_day, last_day) -> str | None:
-    """A closure must not fall on bookings: the manager cancels them first, with a reason
-    the people booked are told."""
-    # The back-office ties places and bookings together; places itself does not know them.
-    from maillage.booking.queries import holding_during
-
-    stranded = holding_during(place_id, first_day, last_day)
-    if not stranded:
-        return None
-    first = timezone.localtime(stranded[0].start)
-    when = f"le {long_date(first)} à {first:%H}h{first:%M}"
-    if len(stranded) == 1:
-        return (
-            f"Une réservation est prévue pendant cette fermeture ({when}) : annulez-la "
-            "d'abord, avec un motif, dans la gestion des réservations."
+def _opening_ranges(formset) -> list[schedule.OpeningRange]:
+    return [
+        schedule.OpeningRange(
+            f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"]
         )
-    return (
-        f"{len(stranded)} réservations sont prévues pendant cette fermeture (la première "
-        f"{when}) : annulez-les d'abord, avec un motif, dans la gestion des réservations."
-    )
+        for f in _kept_forms(formset)
+    ]
 
 
 class ClosureFormSet(BaseInlineFormSet):
-    """Closures of a place must not overlap each other, nor fall on bookings."""
+    """Closures of a place: judged as places.services.save_closures judges them (overlaps,
+    and the other apps' guards: no closure over bookings), so that the page names the
+    fault next to the rows."""
 
     def clean(self):
         super().clean()
-        kept = _kept_forms(self)
-        ranges = [
-            schedule.DateRange(f.cleaned_data["start_date"], f.cleaned_data["end_date"])
-            for f in kept
-        ]
-        errors = []
-        for index, closure in enumerate(ranges):
-            errors += schedule.closure_errors(closure, today_in_paris(), ranges[index + 1 :])
-        if self.instance.pk:
-            for form, closure in zip(kept, ranges, strict=True):
-                if form.has_changed() and (
-                    stranded := _stranded_bookings_error(
-                        self.instance.pk, closure.start, closure.end
-                    )
-                ):
-                    errors.append(stranded)
+        kept, new = [], []
+        for form in _kept_forms(self):
+            dates = schedule.DateRange(
+                form.cleaned_data["start_date"], form.cleaned_data["end_date"]
+            )
+            moved = {"start_date", "end_date"} & set(form.changed_data)
+            (new if form.instance.pk is None or moved else kept).append(dates)
+        errors = services.closure_errors(self.instance, kept, new)
         if errors:
-            raise ValidationError(sorted(set(errors)))
+            raise ValidationError(errors)
 
 
 # Hours typed and shown as 09:30, not 09:30:00.
@@ -246,6 +218,49 @@ class PlaceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return permissions.can_delete_place(request.user, obj)
 
+    # Writes go through places.services: the same rights, rules and locks as everywhere.
+
+    def save_model(self, request, obj, form, change):
+        services.save_place(
+            request.user,
+            obj,
+            services=form.cleaned_data.get("services"),
+            # Absent from the form of a manager (read-only): left as it is.
+            managers=form.cleaned_data.get("managers"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The place's lists were saved with it (save_model): only the rows are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        place, actor = form.instance, request.user
+        # commit=False: nothing written yet, but what the history's message tells is known.
+        rows = formset.save(commit=False)
+        if formset.model is Space:
+            for space in formset.deleted_objects:
+                services.delete_space(actor, space)
+            for space in rows:
+                services.save_space(actor, space)
+        elif formset.model is OpeningHours:
+            if formset.has_changed():
+                services.replace_opening_hours(actor, place, _opening_ranges(formset))
+        elif formset.model is Closure:
+            services.save_closures(actor, place, saved=rows, deleted=formset.deleted_objects)
+        else:
+            for photo in formset.deleted_objects:
+                photo.delete()
+            for photo in rows:
+                photo.save()
+
+    def delete_model(self, request, obj):
+        services.delete_place(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for place in queryset:
+            services.delete_place(request.user, place)
+
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
@@ -280,6 +295,21 @@ class SpaceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.save_space(request.user, obj, equipment=form.cleaned_data.get("equipment"))
+
+    def save_related(self, request, form, formsets, change):
+        # Its equipment was saved with it (save_model); a space has no inline rows.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.delete_space(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for space in queryset:
+            services.delete_space(request.user, space)
 
 
 @admin.register(Service, Equipment)

@@ -1,6 +1,15 @@
-"""Use cases on places: each checks the actor's rights, validates, and writes atomically."""
+"""Use cases on places: each checks the actor's rights, validates, and writes atomically.
 
-from collections.abc import Iterable
+Every write of a place, a space, opening hours or closures goes through here: the back-office
+(places.admin), the demo loader, the tests. A function raises PermissionDenied (French message)
+when the actor may not, ValidationError (fields named, French) when the data breaks a rule, and
+then writes nothing.
+
+Apps above places add their own rules about closures without places importing them: booking
+registers, when it is ready, a guard refusing a closure over bookings (register_closure_guard).
+"""
+
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,62 +20,127 @@ from maillage.places.models import Closure, OpeningHours, Place, Space, today_in
 
 NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
 
+# A rule of another app about closing a place over some days: (place, closure) → why it is
+# refused, in French, or None. Called only for a place already saved.
+ClosureGuard = Callable[[Place, schedule.DateRange], str | None]
+_closure_guards: list[ClosureGuard] = []
+
+
+def register_closure_guard(guard: ClosureGuard) -> None:
+    """Have `guard` judge every new or moved closure (once, however often registered)."""
+    if guard not in _closure_guards:
+        _closure_guards.append(guard)
+
 
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
 
 
+def _locked(place: Place) -> Place:
+    """The place's row, locked until the transaction ends: edits of one place queue."""
+    return Place.objects.select_for_update().get(pk=place.pk)
+
+
 @transaction.atomic
-def create_place(actor, *, services: Iterable = (), managers: Iterable = (), **fields) -> Place:
-    _require(
-        permissions.can_create_place(actor),
-        "Seuls les agents du Département peuvent créer un lieu.",
-    )
-    place = Place(**fields)
+def save_place(
+    actor, place: Place, *, services: Iterable | None = None, managers: Iterable | None = None
+) -> Place:
+    """Create `place` (no primary key yet) or save the changes made to its fields (by a form,
+    or by update_place); `services` and `managers`, when given, replace the place's lists.
+
+    Creating a place and changing its status need Département rights; editing one needs the
+    rights on it as stored (places.permissions). Raises PermissionDenied, or ValidationError
+    for the model's rules (status transitions, coordinates in the commune…)."""
+    if place.pk is None:
+        _require(
+            permissions.can_create_place(actor),
+            "Seuls les agents du Département peuvent créer un lieu.",
+        )
+    else:
+        stored = _locked(place)
+        _require(permissions.can_edit_place(actor, stored), NOT_YOUR_PLACE)
+        if place.status != stored.status:
+            _require(
+                permissions.can_change_status(actor, stored),
+                "Seuls les agents du Département peuvent changer le statut d'un lieu.",
+            )
     place.full_clean()
     place.save()
-    place.services.set(services)
-    place.managers.set(managers)
+    if services is not None:
+        place.services.set(services)
+    if managers is not None:
+        place.managers.set(managers)
     return place
+
+
+def create_place(actor, *, services: Iterable = (), managers: Iterable = (), **fields) -> Place:
+    """A new place with these model fields (save_place's rights and errors)."""
+    return save_place(actor, Place(**fields), services=services, managers=managers)
 
 
 @transaction.atomic
 def update_place(actor, place: Place, **fields) -> Place:
-    _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
-    if "status" in fields and fields["status"] != place.status:
-        _require(
-            permissions.can_change_status(actor, place),
-            "Seuls les agents du Département peuvent changer le statut d'un lieu.",
-        )
-    place = Place.objects.select_for_update().get(pk=place.pk)
+    """The stored place with these model fields changed (save_place's rights and errors)."""
+    place = _locked(place)
     for name, value in fields.items():
         setattr(place, name, value)
-    place.full_clean()
-    place.save()
-    return place
+    return save_place(actor, place)
 
 
 @transaction.atomic
 def set_managers(actor, place: Place, managers: Iterable) -> None:
-    _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
+    """Replace the place's managers (the rights on the place are needed)."""
+    _require(permissions.can_edit_place(actor, _locked(place)), NOT_YOUR_PLACE)
     place.managers.set(managers)
 
 
 @transaction.atomic
-def add_space(actor, place: Place, *, equipment: Iterable = (), **fields) -> Space:
-    _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
-    space = Space(place=place, **fields)
+def delete_place(actor, place: Place) -> None:
+    """Delete a place (Département rights), with what belongs to it."""
+    _require(
+        permissions.can_delete_place(actor, place),
+        "Seuls les agents du Département peuvent supprimer un lieu.",
+    )
+    place.delete()
+
+
+@transaction.atomic
+def save_space(actor, space: Space, *, equipment: Iterable | None = None) -> Space:
+    """Create or save `space`; `equipment`, when given, replaces its list. The rights on its
+    place are needed, and on the place it was in when it moves. Raises PermissionDenied or
+    ValidationError (the model's rules: capacity, prices, booking terms)."""
+    _require(permissions.can_edit_place(actor, _locked(space.place)), NOT_YOUR_PLACE)
+    if space.pk is not None:
+        before = Space.objects.select_related("place").filter(pk=space.pk).first()
+        if before is not None and before.place_id != space.place_id:
+            _require(permissions.can_edit_place(actor, before.place), NOT_YOUR_PLACE)
     space.full_clean()
     space.save()
-    space.equipment.set(equipment)
+    if equipment is not None:
+        space.equipment.set(equipment)
     return space
+
+
+def add_space(actor, place: Place, *, equipment: Iterable = (), **fields) -> Space:
+    """A new space of `place` with these model fields (save_space's rights and errors)."""
+    return save_space(actor, Space(place=place, **fields), equipment=equipment)
+
+
+@transaction.atomic
+def delete_space(actor, space: Space) -> None:
+    """Delete a space (the rights on its place as stored are needed)."""
+    place_id = Space.objects.filter(pk=space.pk).values_list("place_id", flat=True).get()
+    _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
+    space.delete()
 
 
 @transaction.atomic
 def replace_opening_hours(actor, place: Place, ranges: list[schedule.OpeningRange]) -> None:
-    """Set a place's whole week of opening hours at once."""
-    _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
+    """Set a place's whole week of opening hours at once (`ranges`: Paris wall-clock times).
+    Raises ValidationError under "opening_hours" for a range ending before it starts or two
+    ranges of a day that overlap."""
+    _require(permissions.can_edit_place(actor, _locked(place)), NOT_YOUR_PLACE)
     errors = schedule.opening_hours_errors(ranges)
     if errors:
         raise ValidationError({"opening_hours": errors})
@@ -76,16 +150,58 @@ def replace_opening_hours(actor, place: Place, ranges: list[schedule.OpeningRang
     )
 
 
+def closure_errors(
+    place: Place, kept: list[schedule.DateRange], new: list[schedule.DateRange]
+) -> list[str]:
+    """Why a place's closures as they would be are refused: `kept` are those left as they
+    are, `new` those added or moved. Each new one is judged by schedule.closure_errors
+    (length, how far back or ahead, overlaps with the others) and, for a place already
+    saved, by the registered guards (booking: no closure over bookings). Sorted, each
+    message once; empty when the closures may be saved."""
+    today = today_in_paris()
+    errors = []
+    for index, closure in enumerate(new):
+        errors += schedule.closure_errors(closure, today, [*kept, *new[index + 1 :]])
+        if place.pk is not None:
+            errors += [message for guard in _closure_guards if (message := guard(place, closure))]
+    return sorted(set(errors))
+
+
 @transaction.atomic
-def add_closure(actor, place: Place, *, start_date: date, end_date: date, reason: str) -> Closure:
-    _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
-    # Lock the place so that two closures added at once are checked against each other.
-    Place.objects.select_for_update().filter(pk=place.pk).first()
-    closure = Closure(place=place, start_date=start_date, end_date=end_date, reason=reason)
-    closure.full_clean()
-    others = [c.as_range() for c in place.closures.all()]
-    errors = schedule.closure_errors(closure.as_range(), today_in_paris(), others)
+def save_closures(
+    actor, place: Place, *, saved: Iterable[Closure] = (), deleted: Iterable[Closure] = ()
+) -> None:
+    """Add or change the `saved` closures of `place` and delete the `deleted` ones, judged
+    together (closure_errors) with the place locked, so that two edits at once are checked
+    against each other. Raises PermissionDenied, or ValidationError under "end_date"."""
+    _require(permissions.can_edit_place(actor, _locked(place)), NOT_YOUR_PLACE)
+    saved, deleted = list(saved), list(deleted)
+    stored = {closure.pk: closure.as_range() for closure in place.closures.all()}
+    for closure in [*saved, *deleted]:
+        # Only this place's closures, as stored: not one of another place renamed.
+        if closure.place_id != place.pk or (closure.pk is not None and closure.pk not in stored):
+            raise PermissionDenied(NOT_YOUR_PLACE)
+    for closure in saved:
+        closure.full_clean()
+    touched = {closure.pk for closure in [*saved, *deleted]}
+    kept = [dates for pk, dates in stored.items() if pk not in touched]
+    new = []
+    for closure in saved:
+        if stored.get(closure.pk) == closure.as_range():
+            kept.append(closure.as_range())  # its reason only changes
+        else:
+            new.append(closure.as_range())
+    errors = closure_errors(place, kept, new)
     if errors:
         raise ValidationError({"end_date": errors})
-    closure.save()
+    Closure.objects.filter(place=place, pk__in=[closure.pk for closure in deleted]).delete()
+    for closure in saved:
+        closure.save()
+
+
+def add_closure(actor, place: Place, *, start_date: date, end_date: date, reason: str) -> Closure:
+    """A new closure of `place` over these Paris days, both included (save_closures's rights
+    and errors)."""
+    closure = Closure(place=place, start_date=start_date, end_date=end_date, reason=reason)
+    save_closures(actor, place, saved=[closure])
     return closure

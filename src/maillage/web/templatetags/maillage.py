@@ -1,15 +1,13 @@
-from datetime import datetime
-
 from django import template
-from django.utils import timezone
 
-from maillage.core import text
-from maillage.core.dates import long_date
+from maillage.core import formatting, text
 
 register = template.Library()
 
 
-# Numbers as French text (core.text): the templates' filters and the PDF report's cells.
+# French text (core.text, core.formatting): the same functions write the PDF report's cells,
+# the emails and the messages.
+date_fr = register.filter("date_fr", formatting.french_date)
 register.filter("euros", text.euros)
 register.filter("percent", text.percent)
 register.filter("minutes", text.minutes)
@@ -20,16 +18,6 @@ register.filter("integer", text.integer)
 @register.filter
 def share_at(area, threshold: int) -> float:
     return area.share_within[threshold]
-
-
-@register.filter
-def date_fr(value) -> str:
-    """«1er juin 2026», «25 décembre 2026»."""
-    if not value:
-        return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return long_date(value)
 
 
 @register.filter
