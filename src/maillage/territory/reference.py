@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from shapely import set_precision
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
@@ -93,6 +94,4 @@ def read_departement(code: str) -> DepartementRecord:
 
 def to_geojson(geometry: BaseGeometry) -> dict:
     """GeoJSON geometry with rounded coordinates, as stored and sent to maps."""
-    from shapely import set_precision
-
     return mapping(set_precision(geometry, 10**-COORDINATE_DECIMALS))
