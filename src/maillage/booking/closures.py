@@ -1,6 +1,6 @@
 """What bookings make of a place's closure: a closure may not fall on bookings.
 
-Registered into places.services (`closure_guards`) when the app is ready: places saves
+Registered into places.services (register_closure_guard) when the app is ready: places saves
 closures and knows nothing of bookings; booking says whether one would strand any.
 """
 
