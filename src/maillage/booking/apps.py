@@ -1,6 +1,19 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
 class BookingConfig(AppConfig):
     name = "maillage.booking"
     verbose_name = "Réservations"
+
+    def ready(self) -> None:
+        from maillage.booking import notifications, tasks  # noqa: PLC0415 — models loaded
+        from maillage.core import outbox, schedule  # noqa: PLC0415
+
+        outbox.register(notifications.TOPIC, notifications.message_of)
+        # Reminders the day before, at 16:00 UTC (17:00 or 18:00 in Paris).
+        schedule.every(timedelta(days=1), tasks.send_reminders, offset=timedelta(hours=16))
+        # Requests expire on their own when a booking needs their slot; this sweep frees
+        # the others (and tells nobody: the person saw the deadline).
+        schedule.every(timedelta(minutes=5), tasks.expire_requests)
