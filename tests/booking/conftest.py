@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from maillage.core import outbox
-
 from maillage.places.models import OpeningHours, Space
 from tests.factories import make_place
 
