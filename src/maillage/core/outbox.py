@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
-from django.db import DatabaseError, transaction
+from django.db import Error, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -121,7 +121,7 @@ def _attempt(email: OutboundEmail, now: datetime) -> bool:
     """Send one email; on failure, count the attempt and set the next (or give up)."""
     try:
         _renderers[email.topic](email, now).send()
-    except DatabaseError:
+    except Error:  # the database's, not the email's (the worker handles it)
         raise
     except Exception as error:  # noqa: BLE001 — any failure is the email's, kept for staff
         email.attempts += 1

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -29,12 +29,11 @@ HEALTHY_AFTER = 60.0
 
 
 def reset_connections() -> None:
-    """Close every database connection of this thread (a broken one raises nothing here);
-    the next query opens a fresh one."""
+    """Close every database connection of this thread; the next query opens a fresh one."""
     for connection in connections.all(initialized_only=True):
         try:
             connection.close()
-        except DatabaseError:
+        except Error:
             logger.info("closing a broken database connection failed", exc_info=True)
 
 
@@ -62,7 +61,7 @@ def keep_running(step: Callable[[], None], *, interval: float, backoff: Backoff)
     while True:
         try:
             step()
-        except DatabaseError as error:
+        except Error as error:
             pause = backoff.next_pause()
             logger.warning(
                 "database error (%s), retrying in %.1f s",
@@ -94,7 +93,7 @@ class ResilientWorker(Worker):
             try:
                 self._requeue_interrupted()
                 super().run()
-            except DatabaseError as error:
+            except Error as error:
                 self.pause = self.backoff.next_pause()
                 logger.warning(
                     "worker %s: database error (%s), carrying on in %.1f s",
