@@ -1,16 +1,20 @@
 """The task worker never dies of one error: a failing task, SQLite busy, a PostgreSQL
 connection cut. Real workers run here against the test database."""
 
+import signal
 import sqlite3
 import threading
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django_tasks_db.models import DBTaskResult
 
 from maillage.core.worker import Backoff, ResilientWorker
 from tests.core import task_samples
+
+WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +49,19 @@ def test_a_failing_task_does_not_stop_the_worker():
     assert statuses() == {"explode": "FAILED", "note": "SUCCESSFUL"}
     failed = DBTaskResult.objects.get(status="FAILED")
     assert "une tâche qui échoue" in failed.traceback  # what staff see in the admin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_what_is_queued():
+    task_samples.note.enqueue("commande")
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command("worker", "--batch", "--interval", "0.01")
+    finally:  # the command sets its own (graceful shutdown)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert task_samples.runs == ["commande"]
+    assert statuses() == {"note": "SUCCESSFUL"}
 
 
 @pytest.mark.django_db(transaction=True)

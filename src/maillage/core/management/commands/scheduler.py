@@ -25,7 +25,8 @@ class Command(BaseCommand):
             self._tick()
             return
         for item in schedule.periodic_tasks():
-            self.stdout.write(f"{item.name} : toutes les {item.period}")
+            seconds, offset = item.period.total_seconds(), item.offset.total_seconds()
+            self.stdout.write(f"{item.name} : toutes les {seconds:.0f} s (décalage {offset:.0f} s)")
         keep_running(self._tick, interval=interval, backoff=Backoff())
 
     def _tick(self) -> None:
