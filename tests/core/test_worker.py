@@ -8,10 +8,10 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django_tasks_db.models import DBTaskResult
 
-from maillage.core.worker import Backoff, ResilientWorker
+from maillage.core.worker import Backoff, ResilientWorker, keep_running
 from tests.core import task_samples
 
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
@@ -133,3 +133,23 @@ def _wait_for(condition, seconds: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_the_scheduler_loop_outlives_a_database_error():
+    """`keep_running` (the scheduler's loop) goes on after a database error, with back-off."""
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+    backoff = Backoff(first=0.01)
+
+    def step():
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        raise Stop
+
+    with pytest.raises(Stop):
+        keep_running(step, interval=0, backoff=backoff)
+    assert calls == [0, 1] and backoff.failures == 1
