@@ -96,7 +96,9 @@ def test_a_postgresql_connection_cut_between_tasks_does_not_stop_the_worker():
     thread.join(timeout=20)
     assert not thread.is_alive()
     assert task_samples.runs == ["avant", "après"]
-    assert running.backoff.failures >= 1  # it met the cut, which ends db_worker's loop
+    # Where the cut lands is left to chance: while the worker sleeps, Django's health check
+    # reconnects; in the middle of a poll, db_worker's loop dies and this worker carries on
+    # (the cut inside a task, above, is the deterministic case).
 
 
 @pytest.mark.django_db(transaction=True)
