@@ -37,7 +37,10 @@ run: $(VENV)/.base-installed $(VAR)/secret_key
 	$(RUN_ENV) $(BIN)/maillage demo
 	$(RUN_ENV) $(BIN)/maillage collectstatic --noinput --verbosity 0
 	@echo "Maillage : http://127.0.0.1:$(PORT)/ (les courriels s'affichent ici)"
-	$(RUN_ENV) $(BIN)/maillage send_emails --every 10 & \
+	@# The task worker and the scheduler, each restarted if it exits; all stop with gunicorn.
+	trap 'kill 0' EXIT; \
+	(while true; do $(RUN_ENV) $(BIN)/maillage worker; echo "worker arrêté : relance" >&2; sleep 2; done) & \
+	(while true; do $(RUN_ENV) $(BIN)/maillage scheduler; echo "planificateur arrêté : relance" >&2; sleep 2; done) & \
 	$(RUN_ENV) $(BIN)/gunicorn -c python:maillage.config.gunicorn maillage.config.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
 lint: $(VENV)/.dev-installed

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 
 from maillage.accounts.models import User
+from maillage.core import outbox
 
 STRONG_PASSWORD = "tiers-lieu-Boulogne-2026"
 
@@ -32,8 +33,15 @@ def verification_path(message) -> str:
     return match.group(1)
 
 
+def delivered() -> list:
+    """The emails sent so far, once the worker's delivery ran (account emails are queued by
+    the request and sent by the task worker)."""
+    outbox.deliver_due()
+    return mail.outbox
+
+
 def last_verification_path() -> str:
-    return verification_path(mail.outbox[-1])
+    return verification_path(delivered()[-1])
 
 
 def page_text(response) -> str:

@@ -1,10 +1,9 @@
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from maillage.accounts.decorators import verified_email_required
 from maillage.accounts.models import User
-from tests.accounts.conftest import STRONG_PASSWORD, page_text
+from tests.accounts.conftest import STRONG_PASSWORD, delivered, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +61,8 @@ def test_changing_the_password_needs_a_login(client):
 def test_password_reset_by_email(client, unverified_user):
     response = client.post(reverse("accounts:password_reset"), {"email": "NOUVEAU@exemple.test"})
     assert response["Location"] == reverse("accounts:password_reset_done")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(delivered()) == 1
+    message = delivered()[0]
     assert message.subject == "Maillage : choisir un nouveau mot de passe"
     assert message.alternatives[0][1] == "text/html"
     link = next(line for line in message.body.splitlines() if "/mot-de-passe/nouveau/" in line)
@@ -87,13 +86,13 @@ def test_password_reset_by_email(client, unverified_user):
 def test_password_reset_says_nothing_about_unknown_addresses(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@exemple.test"})
     assert response["Location"] == reverse("accounts:password_reset_done")
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_password_reset_takes_the_address_as_stored_on_both_databases(client, unverified_user):
     """«nouveau@exemple.teſt» reached «nouveau@exemple.test» on PostgreSQL only."""
     client.post(reverse("accounts:password_reset"), {"email": "nouveau@exemple.te\u017ft"})
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_verified_email_required(rf, resident):

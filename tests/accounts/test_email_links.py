@@ -4,10 +4,9 @@ named (a port or, behind a proxy, a scheme the requester chooses)."""
 import re
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
-from tests.accounts.conftest import STRONG_PASSWORD
+from tests.accounts.conftest import STRONG_PASSWORD, delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,8 @@ def test_every_account_email_links_to_the_site_only(client, settings, resident):
     client.post(reverse("accounts:signup"), {**signup, "email": "nouvelle@exemple.test"}, **host)
     client.post(reverse("accounts:signup"), {**signup, "email": resident.email}, **host)
     client.post(reverse("accounts:password_reset"), {"email": resident.email}, **host)
-    subjects = {message.subject for message in mail.outbox}
+    subjects = {message.subject for message in delivered()}
     assert len(subjects) == 3, subjects  # verification, account exists, password reset
-    links = [link for message in mail.outbox for link in _links(message)]
+    links = [link for message in delivered() for link in _links(message)]
     assert links
     assert [link for link in links if not link.startswith(SITE + "/")] == []

@@ -1,11 +1,10 @@
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from maillage.accounts.models import User
-from tests.accounts.conftest import STRONG_PASSWORD, page_text, verification_path
+from tests.accounts.conftest import STRONG_PASSWORD, delivered, page_text, verification_path
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +32,8 @@ def test_sign_up_creates_an_account_that_cannot_book_yet(client, signup_data):
 
 def test_sign_up_sends_a_french_verification_email(client, signup_data):
     client.post(reverse("accounts:signup"), signup_data)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(delivered()) == 1
+    message = delivered()[0]
     assert message.to == ["camille.martin@exemple.test"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert "confirmez votre adresse" in message.subject
@@ -56,7 +55,7 @@ def _refused(client, data) -> str:
     response = client.post(reverse("accounts:signup"), data)
     assert response.status_code == 200
     assert not User.objects.exists()
-    assert mail.outbox == []
+    assert delivered() == []
     html = page_text(response)
     assert 'role="alert"' in html
     assert 'aria-invalid="true"' in html
@@ -70,8 +69,8 @@ def test_an_address_already_used_is_never_revealed(client, signup_data, spelling
     response = client.post(reverse("accounts:signup"), signup_data)
     assert response["Location"] == reverse("accounts:signup_done")  # as for a new address
     assert User.objects.count() == 1
-    assert [m.to for m in mail.outbox] == [["agent@cd92.test"]]
-    assert mail.outbox[0].subject == "Vous avez déjà un compte Maillage"
+    assert [m.to for m in delivered()] == [["agent@cd92.test"]]
+    assert delivered()[0].subject == "Vous avez déjà un compte Maillage"
 
 
 @pytest.mark.parametrize(
@@ -123,7 +122,7 @@ def test_an_existing_address_is_caught_by_the_model_or_the_database(
     response = client.post(reverse("accounts:signup"), signup_data)
     assert response["Location"] == reverse("accounts:signup_done")
     assert User.objects.count() == 1
-    assert mail.outbox[0].subject == "Vous avez déjà un compte Maillage"
+    assert delivered()[0].subject == "Vous avez déjà un compte Maillage"
 
 
 def test_sign_up_needs_the_csrf_token(signup_data):

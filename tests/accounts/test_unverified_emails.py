@@ -4,7 +4,6 @@ control characters and links."""
 import pytest
 from django import forms as django_forms
 from django.apps import apps
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +12,7 @@ from maillage.accounts import forms
 from maillage.accounts.emails import going_to_for_unverified
 from maillage.accounts.models import User
 from maillage.core.validators import PersonName
-from tests.accounts.conftest import STRONG_PASSWORD
+from tests.accounts.conftest import STRONG_PASSWORD, delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def _everything_typed(marker: str) -> dict:
 
 def _sent_text() -> str:
     text = []
-    for message in mail.outbox:
+    for message in delivered():
         text += [message.subject, message.body]
         text += [content for content, _ in getattr(message, "alternatives", [])]
     return "\n".join(text)
@@ -46,7 +45,7 @@ def test_every_sign_up_field_stays_out_of_the_verification_email(client):
     # Every form field is covered: a new one must be added to the data above.
     assert set(forms.SignupForm.base_fields) <= set(data)
     client.post(reverse("accounts:signup"), data)
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
     sent = _sent_text()
     assert MARKER not in sent and MARKER.lower() not in sent
     assert "/reserver/espace/7/?next=" not in sent  # the page is kept, its words are not
@@ -56,14 +55,14 @@ def test_every_sign_up_field_stays_out_of_the_verification_email(client):
 def test_the_account_exists_email_carries_nothing_typed(client):
     User.objects.create_user("cible@exemple.test", STRONG_PASSWORD)
     client.post(reverse("accounts:signup"), _everything_typed(MARKER))
-    assert len(mail.outbox) == 1 and "déjà un compte" in mail.outbox[0].subject
+    assert len(delivered()) == 1 and "déjà un compte" in delivered()[0].subject
     assert MARKER not in _sent_text() and MARKER.lower() not in _sent_text()
 
 
 def test_resending_the_verification_names_nobody(client):
     User.objects.create_user("nouveau@exemple.test", STRONG_PASSWORD, first_name=MARKER)
     client.post(reverse("accounts:resend_verification"), {"email": "nouveau@exemple.test"})
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
     assert MARKER not in _sent_text()
 
 
@@ -85,7 +84,7 @@ def test_the_page_a_verification_link_leads_to_holds_no_words(going_to, kept):
 def test_a_verified_link_still_leads_to_the_space_page(client):
     data = _everything_typed(MARKER)
     client.post(reverse("accounts:signup"), data)
-    link = next(line for line in mail.outbox[0].body.split() if "/inscription/verifier/" in line)
+    link = next(line for line in delivered()[0].body.split() if "/inscription/verifier/" in line)
     response = Client().post(link.split("testserver", 1)[-1])
     assert response["Location"] == "/reserver/espace/7/?date=2027-01-12"
 
@@ -110,7 +109,7 @@ def test_names_refuse_control_characters_and_links(client, name, signup_data):
     for field in ("first_name", "last_name"):
         response = client.post(reverse("accounts:signup"), {**signup_data, field: name})
         assert response.status_code == 200
-        assert not User.objects.exists() and not mail.outbox
+        assert not User.objects.exists() and not delivered()
         errors = response.context["form"].errors[field]
         assert any("ne peut pas contenir" in e for e in errors), errors
     with pytest.raises(ValidationError):

@@ -2,14 +2,13 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from maillage.accounts import services
 from maillage.accounts.models import User
-from tests.accounts.conftest import last_verification_path, messages_of, page_text
+from tests.accounts.conftest import delivered, last_verification_path, messages_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +113,8 @@ def test_resending_the_link(client, unverified_user):
         reverse("accounts:resend_verification"), {"email": "NOUVEAU@exemple.test"}
     )
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["nouveau@exemple.test"]
+    assert len(delivered()) == 1
+    assert delivered()[0].to == ["nouveau@exemple.test"]
     assert client.post(last_verification_path()).status_code == 302
     assert User.objects.get().can_book
 
@@ -128,13 +127,13 @@ def test_resending_answers_the_same_for_unknown_verified_and_throttled(client, u
         answers.add(messages_of(client.get(response["Location"])))
     assert len(answers) == 1
     assert "Si un compte non vérifié existe pour cette adresse" in answers.pop()
-    assert [m.to for m in mail.outbox] == [["nouveau@exemple.test"]]
+    assert [m.to for m in delivered()] == [["nouveau@exemple.test"]]
     # At most one email a minute to the same account.
     client.post(reverse("accounts:resend_verification"), {"email": "nouveau@exemple.test"})
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
     cache.delete(services.verification_throttle_key(unverified_user))
     client.post(reverse("accounts:resend_verification"), {"email": "nouveau@exemple.test"})
-    assert len(mail.outbox) == 2
+    assert len(delivered()) == 2
 
 
 def test_resending_refuses_an_invalid_address(client):

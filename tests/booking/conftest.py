@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from maillage.core import outbox
 from maillage.places.models import OpeningHours, Space
 from tests.factories import make_place
 
@@ -79,12 +80,11 @@ def place_manager(django_user_model, bookable_place):
 
 @pytest.fixture
 def mailed():
-    """Run a service call, then deliver the emails it queued."""
-    from maillage.booking.notifications import deliver_pending
+    """Run a service call, then deliver the emails it queued (as the worker does)."""
 
     def run(call):
         result = call()
-        deliver_pending()
+        outbox.deliver_due()
         return result
 
     return run

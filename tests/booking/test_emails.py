@@ -13,7 +13,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillage.booking import notifications, services
-from maillage.booking.models import Booking, BookingEmail, CalendarFeed
+from maillage.booking.models import Booking, CalendarFeed
+from maillage.core import outbox
+from maillage.core.models import OutboundEmail
 from maillage.core.text import has_control_characters
 from maillage.web.templatetags.maillage import date_fr
 from tests.booking.conftest import NOW, paris
@@ -24,23 +26,25 @@ PHONE = "01 23 45 67 89"
 
 
 @pytest.fixture
-def sent(monkeypatch):
+def sent():
     """Every message delivered, with its kind, in order."""
     messages = []
-    build = notifications.message_of
 
     def recording(email, now):
-        message = build(email, now)
-        messages.append((email.kind, message))
+        message = notifications.message_of(email, now)
+        messages.append((email.booking_email.kind, message))
         return message
 
-    monkeypatch.setattr(notifications, "message_of", recording)
-    return messages
+    outbox.register(notifications.TOPIC, recording)
+    yield messages
+    outbox.register(notifications.TOPIC, notifications.message_of)
 
 
 def deliver():
-    queued = BookingEmail.objects.filter(sent_at__isnull=True).count()
-    assert notifications.deliver_pending(now=NOW) == queued  # none failed
+    """Deliver every queued email as the worker does (they are queued at the real time,
+    hence due at NOW or now, whichever is later)."""
+    queued = OutboundEmail.objects.filter(sent_at__isnull=True).count()
+    assert outbox.deliver_due(now=max(NOW, timezone.now())) == queued  # none failed
 
 
 def every_kind(booker, room, place, manager, sent):
@@ -281,7 +285,7 @@ def test_line_breaks_in_names_break_no_email(booker, room, bookable_place, place
     room.name = "Salle\u2029\x0bSeine"
     room.save()
     every_kind(booker, room, bookable_place, place_manager, sent)
-    assert not BookingEmail.objects.filter(sent_at__isnull=True).exists()
+    assert not OutboundEmail.objects.filter(sent_at__isnull=True).exists()
     for _, message in sent:
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.message()["Bcc"] is None
@@ -328,7 +332,7 @@ def test_no_email_is_lost_to_an_odd_name(booker, room, bookable_place):
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
     services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
-    assert notifications.deliver_pending() == 1
+    assert outbox.deliver_due() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.endswith("La Ruche Bcc: piege@exemple.test")
 
@@ -379,7 +383,7 @@ def test_a_reminder_past_the_deadline_says_to_contact_the_place(booker, room, bo
     day += timedelta(days=1)
     services.book(booker, room.pk, day, day + timedelta(hours=1), notify=False)
     notifications.queue_reminders()
-    notifications.deliver_pending()
+    outbox.deliver_due()
     (reminder,) = mail.outbox
     assert "Le délai d'annulation en ligne (48 h avant le début) est passé" in reminder.body
     assert f"Pour l'annuler, contactez le lieu : {PHONE}." in reminder.body

@@ -96,14 +96,14 @@ def test_booking_needs_login(client, room):
 
 
 def test_book_from_the_page(client, booker, room):
-    from maillage.booking.notifications import deliver_pending
+    from maillage.core.outbox import deliver_due
 
     client.force_login(booker)
     url = reverse("booking:book", args=[room.pk])
     response = client.post(
         url, {"date": "2027-01-12", "debut": "09:00", "fin": "10:00", "semaines": "1"}
     )
-    deliver_pending()
+    deliver_due()
     assert response.status_code == 302 and response["Location"] == reverse("booking:my_bookings")
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
     assert len(mail.outbox) == 1
@@ -291,19 +291,19 @@ def test_actions_never_send_people_to_another_site(
 def test_cancelling_a_series_sends_one_email(client, booker, room):
     from django.core import mail
 
-    from maillage.booking.notifications import deliver_pending
+    from maillage.core.outbox import deliver_due
 
     series, booked, _ = services.book_series(
         booker, room.pk, paris(2027, 1, 12, 9), paris(2027, 1, 12, 10), 3, now=NOW
     )
-    deliver_pending()
+    deliver_due()
     mail.outbox.clear()
     client.force_login(booker)
     assert "Les 3 réservations à venir" in text(
         client.get(reverse("booking:cancel_series", args=[series.pk]))
     )
     client.post(reverse("booking:cancel_series", args=[series.pk]))
-    deliver_pending()
+    deliver_due()
     assert Booking.objects.filter(series=series, status="cancelled").count() == 3
     assert len(mail.outbox) == 1
 

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus
-from maillage.booking.notifications import deliver_pending, queue_reminders
+from maillage.booking.notifications import queue_reminders
+from maillage.core.outbox import deliver_due
 from maillage.places.models import Closure
 from tests.booking.conftest import NOW, paris
 
@@ -292,25 +293,26 @@ def test_a_series_keeps_local_time_across_daylight_saving(booker, room):
 
 def test_reminders_are_sent_once(booker, room):
     services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
-    deliver_pending()
+    deliver_due()
     mail.outbox.clear()
     assert queue_reminders(now=NOW) == 1
     assert queue_reminders(now=NOW) == 0
-    assert deliver_pending() == 1 and deliver_pending() == 0
+    assert deliver_due() == 1 and deliver_due() == 0
     assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Rappel")
 
 
 def test_emails_wait_for_the_worker_and_survive_a_failing_server(booker, room, settings):
-    from maillage.booking.models import BookingEmail
+    from maillage.core.models import OutboundEmail
 
     services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
     assert not mail.outbox  # the booking did not wait for the mail server
     settings.EMAIL_BACKEND = "tests.booking.failing_mail.Backend"
-    assert deliver_pending() == 0
-    email = BookingEmail.objects.get()
+    assert deliver_due() == 0
+    email = OutboundEmail.objects.get()
     assert email.attempts == 1 and "serveur" in email.last_error and email.sent_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert deliver_pending() == 1
+    assert deliver_due() == 0  # not before its next attempt, a minute later
+    assert deliver_due(now=email.next_attempt_at) == 1
     assert len(mail.outbox) == 1
 
 
@@ -318,11 +320,13 @@ def test_a_rolled_back_booking_sends_nothing(booker, room):
     from django.db import transaction
 
     from maillage.booking.models import BookingEmail
+    from maillage.core.models import OutboundEmail
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
         raise RuntimeError("annulé plus loin")
-    assert not BookingEmail.objects.exists() and not Booking.objects.exists()
+    assert not Booking.objects.exists()
+    assert not OutboundEmail.objects.exists() and not BookingEmail.objects.exists()
 
 
 # --- One person, one booking of a space at a time -------------------------------------------

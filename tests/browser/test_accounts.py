@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from maillage.accounts.models import User
+from maillage.core.outbox import deliver_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +35,7 @@ def test_a_resident_signs_up_verifies_the_address_and_logs_in(page, territory, a
     user = User.objects.get(email="yanis.dupont@exemple.test")
     assert not user.can_book
 
+    assert deliver_due() == 1  # what the task worker does
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/inscription/verifier/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)

@@ -32,7 +32,12 @@ def _numeric_options():
 
 
 def test_the_project_has_commands_with_numeric_options():
-    assert {name for name, _ in _numeric_options()} >= {"observatory", "send_emails", "bench"}
+    assert {name for name, _ in _numeric_options()} >= {
+        "observatory",
+        "worker",
+        "scheduler",
+        "bench",
+    }
 
 
 @pytest.mark.parametrize(
@@ -64,9 +69,12 @@ def test_number_in_names_the_range():
 
 
 @pytest.mark.parametrize("every", ["nan", "-1", "inf", "0"])
-def test_send_emails_refuses_an_odd_pause(every):
-    with pytest.raises(CommandError, match="--every.*refusé"):
-        call_command("send_emails", "--every", every)
+@pytest.mark.parametrize(
+    ("command", "option"), [("worker", "--interval"), ("scheduler", "--interval")]
+)
+def test_the_task_loops_refuse_an_odd_pause(command, option, every):
+    with pytest.raises(CommandError, match=f"{option}.*refusé"):
+        call_command(command, option, every)
 
 
 DEMAND = "id,lon,lat,weight\nd1,2.2400,48.8350,100\n"

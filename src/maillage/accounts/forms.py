@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
-from maillage.accounts import services
+from maillage.accounts import emails, services
 from maillage.accounts.models import User
 from maillage.core.validators import PersonName
 
@@ -133,6 +133,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         spellings on PostgreSQL only, see UserManager.get_by_natural_key)."""
         users = User.objects.filter(email=services.normalize_email(email), is_active=True)
         return (user for user in users if user.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Queue the email (built at delivery by accounts.emails, with its own templates and
+        a fresh token) rather than send it during the request."""
+        emails.queue_password_reset_email(context["user"], context["email"])
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -1,15 +1,12 @@
 """Public account pages: sign-up, email verification, login, logout, password, «Mon compte»."""
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import emails, forms, services
@@ -33,21 +30,10 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else ""
 
 
-def _site_link(path: str) -> str:
-    """An absolute link for an email: on MAILLAGE_SITE_URL, never on the request's Host
-    header, whose port (or, behind a proxy, scheme) the requester chooses."""
-    return settings.MAILLAGE_SITE_URL.rstrip("/") + path
-
-
 def _send_verification(user: User, going_to: str = "") -> None:
     """The link leads back to where the person was going, whatever browser opens it."""
     if services.claim_verification_email(user):
-        token = services.verification_token(user)
-        path = reverse("accounts:verify_email", args=[token])
-        going_to = emails.going_to_for_unverified(going_to)
-        if going_to:
-            path += "?" + urlencode({"next": going_to})
-        emails.send_verification_email(user, _site_link(path))
+        emails.queue_verification_email(user, emails.going_to_for_unverified(going_to))
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,11 +52,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except services.EmailAlreadyUsed:
             # Same answer as a new account; the owner learns of the attempt by email.
             email = form.cleaned_data["email"]
-            emails.send_account_exists_email(
-                email,
-                _site_link(reverse("accounts:login")),
-                _site_link(reverse("accounts:password_reset")),
-            )
+            emails.queue_account_exists_email(email)
         else:
             _send_verification(user, _safe_next(request))
             email = user.email
@@ -163,17 +145,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
-    form_class = forms.PasswordResetForm
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
-    email_template_name = "accounts/emails/password_reset.txt"
-    html_email_template_name = "accounts/emails/password_reset.html"
+    form_class = forms.PasswordResetForm  # it queues the email (accounts.emails)
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self) -> dict:
-        # The link's scheme and host: MAILLAGE_SITE_URL's, not the request's (see _site_link).
-        site = urlsplit(settings.MAILLAGE_SITE_URL)
-        return {"site_name": "Maillage", "protocol": site.scheme, "domain": site.netloc}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.booking.models import Booking, BookingEmail
+from maillage.booking.models import Booking
 
 
 @admin.register(Booking)
@@ -21,15 +21,4 @@ class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BookingEmail)
-class BookingEmailAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["kind", "user", "created_at", "sent_at", "attempts"]
-    list_filter = ["kind", "sent_at"]
-    readonly_fields = ["kind", "user", "created_at", "sent_at", "attempts", "last_error"]
-    exclude = ["bookings"]
-
-    def has_add_permission(self, request, *args):
         return False

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -6,9 +8,17 @@ class BookingConfig(AppConfig):
     verbose_name = "Réservations"
 
     def ready(self) -> None:
-        # What bookings make of a place's closure, told to places (which imports no booking
-        # code). Imported here, not on top: this module is read before any model is loaded.
-        from maillage.booking.closures import stranded_bookings  # noqa: PLC0415 - see above
+        # Imported here, not on top: this module is read before any model is loaded.
+        from maillage.booking import notifications, tasks  # noqa: PLC0415 - see above
+        from maillage.booking.closures import stranded_bookings  # noqa: PLC0415
+        from maillage.core import outbox, schedule  # noqa: PLC0415
         from maillage.places.services import register_closure_guard  # noqa: PLC0415
 
+        # What bookings make of a place's closure, told to places (which imports no booking code).
         register_closure_guard(stranded_bookings)
+        outbox.register(notifications.TOPIC, notifications.message_of)
+        # Reminders the day before, at 16:00 UTC (17:00 or 18:00 in Paris).
+        schedule.every(timedelta(days=1), tasks.send_reminders, offset=timedelta(hours=16))
+        # Requests expire on their own when a booking needs their slot; this sweep frees
+        # the others (and tells nobody: the person saw the deadline).
+        schedule.every(timedelta(minutes=5), tasks.expire_requests)

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from maillage.core.models import OutboundEmail
 from maillage.core.money import CentsField
-from maillage.core.validators import MultiLine, SingleLine, between, euros_between
+from maillage.core.validators import SingleLine, between, euros_between
 from maillage.places.models import MAX_CAPACITY, Space
 
 # A booking's price: a year of days at the highest price a space may ask, seats included.
@@ -204,32 +205,19 @@ class CalendarFeed(models.Model):
 
 
 class BookingEmail(models.Model):
-    """An email about bookings, queued in the same transaction as the change it tells of and
-    delivered by `maillage send_emails`: a slow or failing mail server never slows a booking,
-    and no email is lost or sent for a change that was rolled back."""
+    """What a queued booking email tells of: its kind (a key of notifications.KINDS) and
+    its bookings. The message waits in core's outbox (`outbound`), queued in the same
+    transaction as the change, and is built at delivery by notifications.message_of."""
 
+    outbound = models.OneToOneField(
+        OutboundEmail, on_delete=models.CASCADE, related_name="booking_email"
+    )
     kind = models.CharField("sorte", max_length=20, validators=[SingleLine("La sorte")])
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     bookings = models.ManyToManyField(Booking, related_name="+")
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(
-        "tentatives", default=0, validators=between(0, SMALL_COUNTER_MAX, "Le nombre de tentatives")
-    )
-    last_error = models.TextField(
-        "dernière erreur", blank=True, validators=[MultiLine("La dernière erreur")]
-    )
 
     class Meta:
         verbose_name = "courriel de réservation"
         verbose_name_plural = "courriels de réservation"
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=Q(sent_at__isnull=True),
-                name="booking_email_unsent",
-            )
-        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.user}"
+        return f"{self.kind} (courriel n° {self.outbound_id})"

@@ -3,8 +3,9 @@ booked (with the event as an iTIP message their calendar applies: RFC 5546 over 
 RFC 6047), and to the place's managers when a request awaits them or a person cancels.
 
 Services queue them inside their transaction (`queue` and the functions named after the
-change); `deliver_pending` sends them (for a worker: `maillage send_emails --every 10`, or
-after the reminders of `maillage send_reminders`).
+change) in core's outbox (topic "booking", with a `BookingEmail` saying which bookings it
+tells of); the task worker delivers them, building each with `message_of` from the database
+as it is then (see core.outbox). Reminders are queued by a periodic task (booking.tasks).
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking import calendar, sql
-from maillage.booking.models import Booking, BookingEmail, BookingStatus
+from maillage.booking.models import Booking, BookingStatus
+from maillage.core import outbox
+from maillage.core.models import OutboundEmail
 from maillage.core.text import single_line
+
+TOPIC = "booking"
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,6 @@ KINDS = {
         for_managers=True,
     ),
 }
-MAX_ATTEMPTS = 5
-BATCH = 100
 
 
 def _event_group(booking: Booking):
@@ -138,7 +141,8 @@ def queue(kind: str, bookings: list[Booking], user) -> None:
     in the caller's transaction."""
     if KINDS[kind].changes_event:
         _raise_sequence(bookings)
-    sql.insert_email(kind, user.pk, [b.pk for b in bookings], timezone.now())
+    email = outbox.queue(TOPIC, user.email, user=user)
+    sql.insert_email(email.pk, kind, [b.pk for b in bookings])
 
 
 def _tell_managers(kind: str, bookings: list[Booking], but=None) -> None:
@@ -226,13 +230,13 @@ def _person(user) -> str:
     return f"{name} ({user.email})" if name else user.email
 
 
-def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitation, now) -> dict:
+def _context(email: OutboundEmail, kind: Kind, bookings, invitation, now) -> dict:
     first = bookings[0]
     place = first.space.place
     notice = timedelta(hours=place.cancellation_notice_hours)
     site = settings.MAILLAGE_SITE_URL
     return {
-        "kind": email.kind,
+        "kind": email.booking_email.kind,
         "bookings": bookings,
         "booking": first,
         "several": len(bookings) > 1,
@@ -258,11 +262,13 @@ def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitatio
     }
 
 
-def message_of(email: BookingEmail, now) -> EmailMultiAlternatives:
-    """The email to send for a queued row at `now`, built from the database as it is."""
-    kind = KINDS[email.kind]
+def message_of(email: OutboundEmail, now) -> EmailMultiAlternatives:
+    """The email to send for a queued outbox row (topic "booking") at `now`, built from the
+    database as it is."""
+    about = email.booking_email
+    kind = KINDS[about.kind]
     bookings = list(
-        email.bookings.select_related("space__place__commune", "user").order_by("start")
+        about.bookings.select_related("space__place__commune", "user").order_by("start")
     )
     first = bookings[0]
     invitation = _invitation(kind, bookings, email.created_at)
@@ -274,38 +280,11 @@ def message_of(email: BookingEmail, now) -> EmailMultiAlternatives:
             "booking/email/booking.txt", _context(email, kind, bookings, invitation, now)
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.user.email],
+        to=[email.address],
     )
     if invitation is not None:
         message.attach(_imip_part(invitation))
     return message
-
-
-def deliver_pending(now=None) -> int:
-    """Send the queued emails; several workers may run (rows are locked, others skipped).
-    A failing email is retried at the next run, at most MAX_ATTEMPTS times."""
-    now = now or timezone.now()
-    sent = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                BookingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .select_for_update(skip_locked=True)
-                .select_related("user")
-                .order_by("pk")[:BATCH]
-            )
-            for email in batch:
-                try:
-                    message_of(email, now).send()
-                except Exception as error:  # noqa: BLE001 — kept for the next attempt
-                    email.attempts += 1
-                    email.last_error = repr(error)[:1000]
-                else:
-                    email.sent_at = now
-                    sent += 1
-                email.save(update_fields=["sent_at", "attempts", "last_error"])
-        if len(batch) < BATCH:
-            return sent
 
 
 def queue_reminders(now=None) -> int:

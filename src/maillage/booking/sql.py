@@ -190,10 +190,7 @@ INSERT INTO booking_booking (
 ) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)
 RETURNING id
 """
-INSERT_EMAIL = """
-INSERT INTO booking_bookingemail (kind, user_id, created_at, attempts, last_error)
-VALUES (%s, %s, %s, 0, '') RETURNING id
-"""
+INSERT_EMAIL = "INSERT INTO booking_bookingemail (outbound_id, kind) VALUES (%s, %s) RETURNING id"
 INSERT_EMAIL_BOOKING = (
     "INSERT INTO booking_bookingemail_bookings (bookingemail_id, booking_id) VALUES (%s, %s)"
 )
@@ -238,10 +235,11 @@ def insert_booking(booking) -> int:
         return cursor.fetchone()[0]
 
 
-def insert_email(kind: str, user_id: int, booking_ids: list[int], now: datetime) -> int:
-    """Queue an email about these bookings (the outbox row and its links); its id."""
+def insert_email(outbound_id: int, kind: str, booking_ids: list[int]) -> int:
+    """Say what a queued outbox email (`outbound_id`) tells of: its kind and bookings; the
+    booking email's id."""
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_EMAIL, [kind, user_id, instant_param(now)])
+        cursor.execute(INSERT_EMAIL, [outbound_id, kind])
         email_id = cursor.fetchone()[0]
         cursor.executemany(INSERT_EMAIL_BOOKING, [(email_id, pk) for pk in booking_ids])
     return email_id

@@ -1,0 +1,18 @@
+"""The booking module's periodic tasks (run by the task worker, enqueued by the scheduler:
+see BookingConfig.ready for their times)."""
+
+from django_tasks import task
+
+from maillage.booking import notifications, services
+
+
+@task()
+def send_reminders() -> int:
+    """Queue tomorrow's reminders (Paris dates; each booking once); how many were queued."""
+    return notifications.queue_reminders()
+
+
+@task()
+def expire_requests() -> int:
+    """Requests past their decision deadline expire and free their slot; how many."""
+    return services.expire_pending()

@@ -1,0 +1,100 @@
+"""Periodic work: declared in one registry, enqueued by the scheduler once per slot even
+when two schedulers run at once."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django_tasks_db.models import DBTaskResult
+
+from maillage.core import schedule
+from maillage.core.models import ScheduledRun
+from tests.core import task_samples
+
+AT = datetime(2026, 11, 30, 15, 59, 30, tzinfo=UTC)
+
+
+def test_the_periodic_work_is_declared_in_one_registry():
+    periods = {item.name: (item.period, item.offset) for item in schedule.periodic_tasks()}
+    assert periods == {
+        "maillage.booking.tasks.expire_requests": (timedelta(minutes=5), timedelta(0)),
+        "maillage.booking.tasks.send_reminders": (timedelta(days=1), timedelta(hours=16)),
+        "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
+    }
+
+
+def test_slots_are_aligned_on_utc():
+    day, four_pm = timedelta(days=1), timedelta(hours=16)
+    assert schedule.slot_of(day, AT, four_pm) == datetime(2026, 11, 29, 16, tzinfo=UTC)
+    assert schedule.slot_of(day, AT + timedelta(seconds=30), four_pm) == datetime(
+        2026, 11, 30, 16, tzinfo=UTC
+    )
+    assert schedule.slot_of(timedelta(minutes=5), AT) == datetime(2026, 11, 30, 15, 55, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("period", "offset"),
+    [
+        (timedelta(0), timedelta(0)),
+        (timedelta(seconds=1.5), timedelta(0)),
+        (timedelta(hours=1), timedelta(hours=1)),
+        (timedelta(hours=1), timedelta(minutes=-1)),
+    ],
+)
+def test_a_period_or_offset_that_makes_no_slots_is_refused(period, offset):
+    with pytest.raises(ValueError, match="whole seconds"):
+        schedule.every(period, task_samples.note, offset)
+
+
+@pytest.mark.django_db
+def test_each_slot_is_enqueued_once():
+    names = [item.name for item in schedule.periodic_tasks()]
+    assert schedule.tick(AT) == names
+    assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
+    assert schedule.tick(AT + timedelta(seconds=30)) == [  # 16:00: every slot is new
+        "maillage.booking.tasks.expire_requests",
+        "maillage.booking.tasks.send_reminders",
+        "maillage.core.outbox.deliver_emails",
+    ]
+    assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == [
+        "maillage.core.outbox.deliver_emails"
+    ]
+    assert DBTaskResult.objects.count() == ScheduledRun.objects.count() == 7
+    # Claimed slots are pruned after a week.
+    schedule.tick(AT + schedule.KEEP + timedelta(days=1))
+    assert ScheduledRun.objects.filter(slot__lt=AT + timedelta(days=1)).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_scheduler_command_enqueues_what_is_due(capsys):
+    call_command("scheduler", "--once")
+    assert "Mise en file : maillage.core.outbox.deliver_emails" in capsys.readouterr().out
+    assert DBTaskResult.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_enqueue_each_slot_once():
+    """Both look, find the slot free and insert: PostgreSQL makes the second wait for the
+    first's commit and refuses it; SQLite serialises them."""
+    rounds = 5
+    start = threading.Barrier(2)
+    enqueued: list[list[str]] = [[], []]
+
+    def scheduler(index: int) -> None:
+        try:
+            for day in range(rounds):
+                start.wait(timeout=30)
+                enqueued[index] += schedule.tick(AT + timedelta(days=day))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scheduler, args=[i]) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    per_round = len(schedule.periodic_tasks())
+    assert len(enqueued[0]) + len(enqueued[1]) == rounds * per_round
+    assert DBTaskResult.objects.count() == ScheduledRun.objects.count() == rounds * per_round
