@@ -20,7 +20,7 @@ from maillage.core.validators import (
     one_line,
     real_between,
 )
-from maillage.places import lifecycle, photos, schedule
+from maillage.places import kinds, lifecycle, photos, schedule
 from maillage.places.validators import (
     validate_french_phone,
     validate_photo,
@@ -44,6 +44,8 @@ MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 
 class PlaceStatus(models.TextChoices):
+    """The database's choices for places.lifecycle.Status (the one definition)."""
+
     PROJECT = lifecycle.Status.PROJECT, lifecycle.STATUS_LABELS[lifecycle.Status.PROJECT]
     PREPARING = lifecycle.Status.PREPARING, lifecycle.STATUS_LABELS[lifecycle.Status.PREPARING]
     OPEN = lifecycle.Status.OPEN, lifecycle.STATUS_LABELS[lifecycle.Status.OPEN]
@@ -347,11 +349,16 @@ ACCESSIBILITY_FIELDS = (
 
 
 class SpaceKind(models.TextChoices):
-    DESK = "desk", "Postes en espace partagé"
-    MEETING_ROOM = "meeting_room", "Salle de réunion"
-    PRIVATE_OFFICE = "private_office", "Bureau fermé"
-    EVENT_HALL = "event_hall", "Salle événementielle"
-    WORKSHOP = "workshop", "Atelier"
+    """The database's choices for places.kinds.SpaceKind (the one definition)."""
+
+    DESK = kinds.SpaceKind.DESK, kinds.KIND_LABELS[kinds.SpaceKind.DESK]
+    MEETING_ROOM = kinds.SpaceKind.MEETING_ROOM, kinds.KIND_LABELS[kinds.SpaceKind.MEETING_ROOM]
+    PRIVATE_OFFICE = (
+        kinds.SpaceKind.PRIVATE_OFFICE,
+        kinds.KIND_LABELS[kinds.SpaceKind.PRIVATE_OFFICE],
+    )
+    EVENT_HALL = kinds.SpaceKind.EVENT_HALL, kinds.KIND_LABELS[kinds.SpaceKind.EVENT_HALL]
+    WORKSHOP = kinds.SpaceKind.WORKSHOP, kinds.KIND_LABELS[kinds.SpaceKind.WORKSHOP]
 
 
 # Kinds whose capacity counts as workstations («postes de travail»).
@@ -485,7 +492,7 @@ class Space(models.Model):
     @property
     def is_exclusive(self) -> bool:
         """Booked whole (a room, an office), as opposed to desks whose seats are shared."""
-        return self.kind != SpaceKind.DESK
+        return kinds.SpaceKind(self.kind).is_exclusive
 
     def clean(self) -> None:
         errors = {}
