@@ -63,6 +63,11 @@ def test_every_path_agrees_on_whether_a_space_is_bookable(
         reverse("api:space_slots", args=[room.pk]), {"date": day.isoformat(), "minutes": "60"}
     )
     assert (week.status_code, slots.status_code) == (found, found)
+    # The place's page links to the space's calendar (when it shows at all).
+    place_page = client.get(bookable_place.get_absolute_url())
+    if place_page.status_code == 200:
+        calendar = reverse("booking:space", args=[room.pk])
+        assert (f'href="{calendar}"' in place_page.content.decode()) is expected
     # The space's page, and booking from it.
     assert client.get(reverse("booking:space", args=[room.pk])).status_code == found
     client.force_login(booker)

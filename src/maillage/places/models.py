@@ -264,6 +264,12 @@ class Place(models.Model):
         return lifecycle.takes_bookings(self.status, self.opening_date, today)
 
     @property
+    def takes_bookings(self) -> bool:
+        """Whether the place takes bookings today (Paris): its page offers its spaces'
+        calendars then, as Space.objects.bookable does."""
+        return self.takes_bookings_on(today_in_paris())
+
+    @property
     def opens_later(self) -> bool:
         """Open, but its opening date is still to come (Paris today): its page says «Ouvre le»."""
         return self.status == PlaceStatus.OPEN and not self.takes_bookings_on(today_in_paris())
