@@ -502,7 +502,13 @@ class Space(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if not self.is_exclusive and (self.buffer_before_minutes or self.buffer_after_minutes):
+        # An unknown kind is refused by the field's own validation, which runs first.
+        known_kind = self.kind in SpaceKind.values
+        if (
+            known_kind
+            and not self.is_exclusive
+            and (self.buffer_before_minutes or self.buffer_after_minutes)
+        ):
             errors["buffer_before_minutes"] = (
                 "Les temps de préparation ne s'appliquent qu'aux salles et bureaux, "
                 "pas aux postes en espace partagé."
