@@ -14,9 +14,6 @@ from maillage.booking.availability import (
     MIDNIGHT,
     PARIS,
     BookedInterval,
-    Candidate,
-    Closure,
-    OpeningRange,
     SpaceKind,
     SpaceRules,
     ViolationCode,
@@ -25,10 +22,11 @@ from maillage.booking.availability import (
     check_request,
     compute_availability,
     format_duration,
-    search,
+    open_throughout,
     wall_clock_instant,
 )
 from maillage.booking.intervals import Interval, intersect, normalise, overlaps
+from maillage.places.schedule import DateRange, OpeningRange
 
 # No example database (it would litter the shared working tree) and no deadline (no timing).
 properties = settings(database=None, deadline=None, max_examples=100)
@@ -62,7 +60,7 @@ def every_day(opens: time, closes: time) -> WeeklyHours:
 class Scenario:
     rules: SpaceRules
     hours: WeeklyHours
-    closures: tuple[Closure, ...]
+    closures: tuple[DateRange, ...]
     bookings: tuple[BookedInterval, ...]
     start: datetime
     end: datetime
@@ -121,7 +119,7 @@ def scenarios(draw, kinds=tuple(SpaceKind)):
     closures = []
     for _ in range(draw(st.integers(0, 2))):
         first = day + draw(st.integers(-2, 2)) * DAY
-        closures.append(Closure(first, first + draw(st.integers(0, 1)) * DAY))
+        closures.append(DateRange(first, first + draw(st.integers(0, 1)) * DAY))
     seats = st.integers(1, rules.capacity + 2) if not kind.is_exclusive else st.just(1)
     window_quarters = (end - start) // QUARTER
     bookings = []
@@ -162,7 +160,7 @@ class Oracle:
         self.closed = {
             index
             for index in self.window
-            if any(c.first_day <= self.local[index].date() <= c.last_day for c in scenario.closures)
+            if any(c.start <= self.local[index].date() <= c.end for c in scenario.closures)
         }
         exclusive = rules.kind.is_exclusive
         self.load = {index: 0 for index in self.window}
@@ -337,40 +335,6 @@ def test_bookable_slots_are_exactly_the_requests_check_request_accepts(scenario,
     assert [slot.start for slot in slots] == accepted
 
 
-@properties
-@given(st.lists(scenarios(), min_size=1, max_size=4), st.data())
-def test_search_keeps_the_spaces_free_throughout_nearest_first(spaces, data):
-    base = spaces[0]
-    quarters = (base.end - base.start) // QUARTER
-    first = data.draw(st.integers(0, quarters - 1))
-    start = base.start + first * QUARTER
-    end = base.start + data.draw(st.integers(first + 1, quarters)) * QUARTER
-    people = data.draw(st.integers(1, 4))
-    candidates = [
-        Candidate(
-            space_id=number,
-            rules=space.rules,
-            hours=space.hours,
-            closures=space.closures,
-            bookings=space.bookings,
-            distance=data.draw(st.none() | st.floats(0, 50)),
-        )
-        for number, space in enumerate(spaces)
-    ]
-    found = search(candidates, start, end, people)
-    expected = {
-        candidate.space_id
-        for candidate, space in zip(candidates, spaces, strict=True)
-        if people <= space.rules.capacity
-        and Interval(start, end)
-        in replace(space, start=start, end=end).availability().free_for(people)
-    }
-    assert {candidate.space_id for candidate in found} == expected
-    known = [candidate.distance for candidate in found if candidate.distance is not None]
-    assert known == sorted(known)
-    assert all(candidate.distance is None for candidate in found[len(known) :])
-
-
 # Daylight saving, on the four nights named in the issue.
 
 
@@ -386,7 +350,7 @@ def test_a_day_open_round_the_clock_lasts_23_or_25_hours(day, length):
     assert availability.opening == (Interval(start, end),)
     assert total(availability.opening) == length * HOUR
     closed = compute_availability(
-        rules, start, end, hours=hours, closures=[Closure(day, day)]
+        rules, start, end, hours=hours, closures=[DateRange(day, day)]
     ).closed
     assert total(closed) == length * HOUR
 
@@ -652,7 +616,10 @@ def test_end_not_after_start(end_hour):
 
 
 def test_during_a_closure():
-    closures = [Closure(MONDAY - DAY, MONDAY + DAY), Closure(MONDAY + 7 * DAY, MONDAY + 7 * DAY)]
+    closures = [
+        DateRange(MONDAY - DAY, MONDAY + DAY),
+        DateRange(MONDAY + 7 * DAY, MONDAY + 7 * DAY),
+    ]
     assert violations(paris(MONDAY, 9), paris(MONDAY, 10), closures=closures) == [
         (
             ViolationCode.DURING_CLOSURE,
@@ -754,7 +721,7 @@ def test_week_view_of_a_meeting_room():
         paris(MONDAY),
         paris(MONDAY + 7 * DAY),
         hours=OFFICE_HOURS,
-        closures=[Closure(MONDAY + 4 * DAY, MONDAY + 4 * DAY)],
+        closures=[DateRange(MONDAY + 4 * DAY, MONDAY + 4 * DAY)],
         bookings=booked,
     )
     assert total(availability.opening) == 5 * 8.5 * HOUR
@@ -791,34 +758,6 @@ def test_bookable_slots_for_a_duration():
     )
 
 
-def test_search_orders_by_distance_and_skips_what_does_not_fit():
-    def candidate(space_id, rules, distance, bookings=()):
-        return Candidate(space_id, rules, OFFICE_HOURS, bookings=tuple(bookings), distance=distance)
-
-    busy = [BookedInterval(paris(MONDAY, 9), paris(MONDAY, 10), seats=2)]
-    candidates = [
-        candidate("far-room", ROOM, 12.0),
-        candidate("near-room", ROOM, 1.5),
-        candidate("unknown-desks", DESKS, None),
-        candidate("busy-desks", DESKS, 0.5, busy),
-        candidate("small-room", replace(ROOM, capacity=2), 0.1),
-    ]
-    window = (paris(MONDAY, 9), paris(MONDAY, 11))
-    assert [c.space_id for c in search(candidates, *window, people=3)] == [
-        "near-room",
-        "far-room",
-        "unknown-desks",
-    ]
-    assert [c.space_id for c in search(candidates, *window, people=1)] == [
-        "small-room",
-        "busy-desks",
-        "near-room",
-        "far-room",
-        "unknown-desks",
-    ]
-    assert search(candidates, paris(MONDAY, 12), paris(MONDAY, 15), people=1) == []
-
-
 # Inputs are validated.
 
 
@@ -831,7 +770,7 @@ def test_naive_datetimes_are_rejected():
     with pytest.raises(ValueError, match="timezone-aware"):
         check_request(ROOM, paris(MONDAY, 9), paris(MONDAY, 10), 1, naive, hours=OFFICE_HOURS)
     with pytest.raises(ValueError, match="timezone-aware"):
-        search([], paris(MONDAY, 9), naive, people=1)
+        open_throughout(OFFICE_HOURS, [], paris(MONDAY, 9), naive)
 
 
 def test_bookings_are_stored_in_utc():
@@ -843,11 +782,25 @@ def test_bookings_are_stored_in_utc():
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: OpeningRange(7, time(9), time(10)),
-        lambda: OpeningRange(0, time(10), time(9)),
-        lambda: OpeningRange(0, time(9), time(9)),
-        lambda: Closure(date(2026, 6, 2), date(2026, 6, 1)),
-        lambda: Closure(datetime(2026, 6, 1), date(2026, 6, 1)),
+        lambda: WeeklyHours((OpeningRange(7, time(9), time(10)),)),
+        lambda: WeeklyHours((OpeningRange(0, time(10), time(9)),)),
+        lambda: WeeklyHours((OpeningRange(0, time(9), time(9)),)),
+        lambda: WeeklyHours((OpeningRange(0, time(9, tzinfo=UTC), time(10)),)),
+        lambda: open_throughout(
+            OFFICE_HOURS,
+            [DateRange(date(2026, 6, 2), date(2026, 6, 1))],
+            paris(MONDAY, 9),
+            paris(MONDAY, 10),
+        ),
+        lambda: check_request(
+            ROOM,
+            paris(MONDAY, 9),
+            paris(MONDAY, 10),
+            1,
+            NOW,
+            hours=OFFICE_HOURS,
+            closures=[DateRange(datetime(2026, 6, 1), date(2026, 6, 1))],
+        ),
         lambda: BookedInterval(paris(MONDAY, 10), paris(MONDAY, 10)),
         lambda: BookedInterval(paris(MONDAY, 10), paris(MONDAY, 11), seats=0),
         lambda: BookedInterval(paris(MONDAY, 10), paris(MONDAY, 11), seats=True),
@@ -872,8 +825,6 @@ def test_rules_accept_kind_names_and_weekly_hours_merge_overlaps():
     assert hours.by_weekday[0] == (Interval(timedelta(hours=9), timedelta(hours=14)),)
     with pytest.raises(ValueError):
         compute_availability(ROOM, paris(MONDAY, 10), paris(MONDAY, 10), hours=hours)
-    with pytest.raises(ValueError):
-        search([], paris(MONDAY, 9), paris(MONDAY, 10), people=0)
 
 
 @pytest.mark.parametrize(

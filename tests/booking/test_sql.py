@@ -7,8 +7,9 @@ import pytest
 
 from maillage.booking import services, sql
 from maillage.booking.models import BookingStatus
-from maillage.booking.space_rules import closures_of, hours_of, rules_of
+from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
 from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
+from maillage.places.schedule import DateRange
 from tests.booking.conftest import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,24 @@ def test_space_terms_are_the_models_rules_hours_and_closures(bookable_place, roo
     )
     room.buffer_after_minutes, room.min_notice_minutes = 15, 60
     room.save()
+    stored_hours = weekly_hours(
+        tuple(
+            sorted(
+                OpeningHours.objects.filter(place=bookable_place).values_list(
+                    "weekday", "opens", "closes"
+                )
+            )
+        )
+    )
     for space in (room, desks):
         terms = sql.space_terms(space.pk)
-        assert terms.rules == rules_of(space)
-        assert terms.hours == hours_of(bookable_place)
-        assert terms.closures == closures_of(bookable_place)
-        assert terms.closures[0].first_day == date(2026, 12, 24)
+        assert terms.rules == rules_from(RuleFields.of(Space.objects.get(pk=space.pk)))
+        assert terms.hours == stored_hours
+        assert terms.hours.by_weekday[2] == (
+            (timedelta(hours=8, minutes=30), timedelta(hours=12)),
+            (timedelta(hours=14), timedelta(hours=19, minutes=45)),
+        )
+        assert terms.closures == (DateRange(date(2026, 12, 24), date(2027, 1, 2)),)
         assert terms.exclusive is space.is_exclusive
         assert terms.bookable_on(NOW.date()) and not terms.requires_approval
         assert terms.opening_date == bookable_place.opening_date

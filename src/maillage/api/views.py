@@ -28,7 +28,14 @@ MAX_MINUTES = int(inputs.MAX_SPAN.total_seconds()) // 60
 CONFLICTS = {
     core.ViolationCode.SLOT_TAKEN,
     core.ViolationCode.NOT_ENOUGH_SEATS,
-    services.ALREADY_BOOKED,
+    core.ViolationCode.ALREADY_BOOKED,
+}
+# A space that takes no booking today (whatever the reason) is as unknown as a missing one,
+# as Space.objects.bookable says for the week view and the space's page.
+NOT_BOOKABLE = {
+    core.ViolationCode.UNKNOWN_SPACE,
+    core.ViolationCode.NOT_BOOKABLE,
+    core.ViolationCode.NOT_OPEN_YET,
 }
 # RFC 6750 §3: how to authenticate, on every 401.
 CHALLENGE = 'Bearer realm="maillage"'
@@ -256,7 +263,7 @@ def space_slots(request, pk):
     try:
         slots = services.free_slots(pk, day, timedelta(minutes=minutes), seats)
     except services.BookingRefused as refusal:
-        if "unknown_space" in refusal.codes or "not_bookable" in refusal.codes:
+        if NOT_BOOKABLE & set(refusal.codes):
             return problem(404, "Cet espace n'existe pas ou n'est pas réservable.")
         named = {}
         for violation in refusal.violations:

@@ -2,8 +2,13 @@
 
 The pure core of the booking engine (no Django). The service layer loads a space's rules, weekly
 opening hours, closures and the bookings around a window, then calls `compute_availability`
-(week view), `bookable_slots` (slot picker), `check_request` (before writing a booking) or
-`search` (many spaces at once).
+(week view), `bookable_slots` (slot picker) or `check_request` (before writing a booking); the
+département-wide search (booking.queries.search_spaces) calls `open_throughout` and
+`free_seats_throughout`.
+
+Vocabulary: space kinds (places.kinds.SpaceKind), opening ranges and closures
+(places.schedule.OpeningRange, DateRange) are the places app's pure definitions, read here;
+`ViolationCode` names every reason a booking request is refused, here and in booking.services.
 
 Time
 - Instants are aware datetimes, any zone in, UTC out; naive datetimes raise ValueError.
@@ -29,7 +34,7 @@ Spaces
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -47,48 +52,13 @@ from maillage.booking.intervals import (
     subtract,
 )
 from maillage.core.text import count
-from maillage.places.schedule import WEEKDAY_NAMES
+from maillage.places.kinds import SpaceKind
+from maillage.places.schedule import WEEKDAY_NAMES, DateRange, OpeningRange
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
 MIDNIGHT = time(0)
 _EPSILON = timedelta(microseconds=1)
-
-
-class SpaceKind(StrEnum):
-    MEETING_ROOM = "meeting_room"
-    PRIVATE_OFFICE = "private_office"
-    EVENT_HALL = "event_hall"
-    WORKSHOP = "workshop"
-    DESK = "desk"
-
-    @property
-    def is_exclusive(self) -> bool:
-        """Booked whole, as opposed to a desk space whose seats are shared."""
-        return self is not SpaceKind.DESK
-
-
-@dataclass(frozen=True, slots=True)
-class OpeningRange:
-    """An opening range on a weekday (0 = Monday), local wall-clock; closes 00:00 means 24:00."""
-
-    weekday: int
-    opens: time
-    closes: time
-
-    def __post_init__(self) -> None:
-        if not (isinstance(self.weekday, int) and 0 <= self.weekday <= 6):
-            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {self.weekday!r}")
-        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
-            raise ValueError("opening hours are naive local wall-clock times")
-        if self.closes != MIDNIGHT and self.closes <= self.opens:
-            raise ValueError(f"opening range {self.opens}–{self.closes} closes before it opens")
-
-    @property
-    def offsets(self) -> Interval[timedelta]:
-        """Opening and closing as wall-clock offsets from the day's midnight."""
-        closes = DAY if self.closes == MIDNIGHT else _offset(self.closes)
-        return Interval(_offset(self.opens), closes)
 
 
 def _offset(moment: time) -> timedelta:
@@ -98,6 +68,23 @@ def _offset(moment: time) -> timedelta:
         seconds=moment.second,
         microseconds=moment.microsecond,
     )
+
+
+def _check_opening(opening: OpeningRange) -> None:
+    """Raise ValueError unless the range is on a weekday (0 = Monday), in naive local
+    wall-clock times, and closes after it opens (closes 00:00 means 24:00)."""
+    if not (isinstance(opening.weekday, int) and 0 <= opening.weekday <= 6):
+        raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {opening.weekday!r}")
+    if opening.opens.tzinfo is not None or opening.closes.tzinfo is not None:
+        raise ValueError("opening hours are naive local wall-clock times")
+    if opening.closes != MIDNIGHT and opening.closes <= opening.opens:
+        raise ValueError(f"opening range {opening.opens}–{opening.closes} closes before it opens")
+
+
+def _offsets(opening: OpeningRange) -> Interval[timedelta]:
+    """Opening and closing as wall-clock offsets from the day's midnight (closes 00:00: 24:00)."""
+    closes = DAY if opening.closes == MIDNIGHT else _offset(opening.closes)
+    return Interval(_offset(opening.opens), closes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,23 +101,10 @@ class WeeklyHours:
         ranges = tuple(self.ranges)
         days: list[list[Interval[timedelta]]] = [[] for _ in range(7)]
         for opening in ranges:
-            days[opening.weekday].append(opening.offsets)
+            _check_opening(opening)
+            days[opening.weekday].append(_offsets(opening))
         object.__setattr__(self, "ranges", ranges)
         object.__setattr__(self, "by_weekday", tuple(tuple(normalise(day)) for day in days))
-
-
-@dataclass(frozen=True, slots=True)
-class Closure:
-    """An exceptional closure from `first_day` to `last_day` included, local dates."""
-
-    first_day: date
-    last_day: date
-
-    def __post_init__(self) -> None:
-        if isinstance(self.first_day, datetime) or isinstance(self.last_day, datetime):
-            raise ValueError("a closure runs between dates, not datetimes")
-        if self.last_day < self.first_day:
-            raise ValueError(f"closure ends ({self.last_day}) before it starts ({self.first_day})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +219,10 @@ class Availability:
 
 
 class ViolationCode(StrEnum):
+    """Why a booking request, or a change of a booking, is refused: the stable codes the API
+    returns (`codes`). The first group is decided by this core; the others by booking.services
+    (the space, the person's own bookings, prices, series, and changes of status)."""
+
     PAST_START = "past_start"
     END_NOT_AFTER_START = "end_not_after_start"
     OUTSIDE_OPENING_HOURS = "outside_opening_hours"
@@ -259,6 +237,20 @@ class ViolationCode(StrEnum):
     OVER_CAPACITY = "over_capacity"
     SLOT_TAKEN = "slot_taken"
     NOT_ENOUGH_SEATS = "not_enough_seats"
+    # The space and the person's own bookings (booking.services).
+    UNKNOWN_SPACE = "unknown_space"
+    NOT_BOOKABLE = "not_bookable"
+    NOT_OPEN_YET = "not_open_yet"
+    ALREADY_BOOKED = "already_booked"
+    NO_PRICE = "no_price"
+    SERIES_WEEKS = "series_weeks"
+    # Changes of a booking's status (booking.services).
+    STATUS = "status"
+    PAST = "past"
+    CANCELLATION_NOTICE = "cancellation_notice"
+    REASON_REQUIRED = "reason_required"
+    EXPIRED = "expired"
+    TOO_EARLY = "too_early"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,18 +260,6 @@ class Violation:
     code: ViolationCode
     field: str
     message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A space offered to `search`, with its bookings meeting the window widened by the gap."""
-
-    space_id: Hashable
-    rules: SpaceRules
-    hours: WeeklyHours
-    closures: tuple[Closure, ...] = ()
-    bookings: tuple[BookedInterval, ...] = ()
-    distance: float | None = None
 
 
 def wall_clock_instant(local: datetime, zone: tzinfo = PARIS) -> datetime:
@@ -349,7 +329,7 @@ def compute_availability(
     end: datetime,
     *,
     hours: WeeklyHours,
-    closures: Iterable[Closure] = (),
+    closures: Iterable[DateRange] = (),
     bookings: Iterable[BookedInterval] = (),
 ) -> Availability:
     """Free, booked and closed time of a space within [start, end).
@@ -408,7 +388,7 @@ def bookable_slots(
     *,
     seats: int = 1,
     hours: WeeklyHours,
-    closures: Iterable[Closure] = (),
+    closures: Iterable[DateRange] = (),
     bookings: Iterable[BookedInterval] = (),
 ) -> list[Interval[datetime]]:
     """Every slot [t, t + duration) inside [start, end) that `check_request` would accept.
@@ -499,7 +479,7 @@ def check_request(
     now: datetime,
     *,
     hours: WeeklyHours,
-    closures: Iterable[Closure] = (),
+    closures: Iterable[DateRange] = (),
     bookings: Iterable[BookedInterval] = (),
 ) -> list[Violation]:
     """Every rule a booking request breaks; empty when it can be booked.
@@ -561,12 +541,11 @@ def check_request(
         )
     closing = _closures_meeting(closures, start, end, zone)
     if closing:
-        first = min(closing, key=lambda closure: closure.first_day)
+        first = min(closing, key=lambda closure: closure.start)
         refuse(
             ViolationCode.DURING_CLOSURE,
             "start",
-            "L'espace est exceptionnellement fermé "
-            f"{_format_days(first.first_day, first.last_day)}.",
+            f"L'espace est exceptionnellement fermé {_format_days(first.start, first.end)}.",
         )
     if not seat_problems:
         free = free_seats_throughout(rules, bookings, start, end)
@@ -589,7 +568,7 @@ def check_request(
 
 def open_throughout(
     hours: WeeklyHours,
-    closures: Sequence[Closure],
+    closures: Sequence[DateRange],
     start: datetime,
     end: datetime,
     zone: tzinfo = PARIS,
@@ -599,31 +578,6 @@ def open_throughout(
     return not _closures_meeting(closures, start, end, zone) and covers(
         _opening_intervals(hours, start, end, zone), start, end
     )
-
-
-def search(
-    candidates: Iterable[Candidate], start: datetime, end: datetime, people: int
-) -> list[Candidate]:
-    """The candidates free for `people` throughout [start, end), nearest first when known.
-
-    Desk spaces need `people` free seats all along; exclusive spaces need capacity for them and
-    no booking or buffer in the way. Booking rules (durations, notice, alignment) are not
-    applied: `check_request` on the chosen space does that.
-    """
-    start, end = _window(start, end)
-    if not _is_count(people):
-        raise ValueError(f"people must be a whole number >= 1, got {people!r}")
-    found = [
-        candidate
-        for candidate in candidates
-        if people <= candidate.rules.capacity
-        and open_throughout(
-            candidate.hours, candidate.closures, start, end, candidate.rules.timezone
-        )
-        and free_seats_throughout(candidate.rules, candidate.bookings, start, end) >= people
-    ]
-    found.sort(key=lambda candidate: (candidate.distance is None, candidate.distance or 0.0))
-    return found
 
 
 def format_duration(duration: timedelta) -> str:
@@ -705,16 +659,26 @@ def _opening_intervals(
     return clip(normalise(pieces), start, end)
 
 
+def _check_closure(closure: DateRange) -> DateRange:
+    """The closure; ValueError unless it runs between dates (not datetimes), in order."""
+    if isinstance(closure.start, datetime) or isinstance(closure.end, datetime):
+        raise ValueError("a closure runs between dates, not datetimes")
+    if closure.end < closure.start:
+        raise ValueError(f"closure ends ({closure.end}) before it starts ({closure.start})")
+    return closure
+
+
 def _closures_meeting(
-    closures: Iterable[Closure], start: datetime, end: datetime, zone: tzinfo
-) -> list[Closure]:
-    # An instant is closed exactly when its local date lies in a closure, so dates suffice.
+    closures: Iterable[DateRange], start: datetime, end: datetime, zone: tzinfo
+) -> list[DateRange]:
+    """The closures (checked: _check_closure) meeting [start, end). An instant is closed
+    exactly when its local date lies in a closure, so dates suffice."""
     first_day, last_day = _local_days(start, end, zone)
-    return [c for c in closures if c.first_day <= last_day and first_day <= c.last_day]
+    return [c for c in map(_check_closure, closures) if c.start <= last_day and first_day <= c.end]
 
 
-def _closure_intervals(closures: Sequence[Closure], zone: tzinfo) -> list[Interval[datetime]]:
-    return normalise(local_days(c.first_day, c.last_day, zone) for c in closures)
+def _closure_intervals(closures: Sequence[DateRange], zone: tzinfo) -> list[Interval[datetime]]:
+    return normalise(local_days(c.start, c.end, zone) for c in closures)
 
 
 def _seat_steps(

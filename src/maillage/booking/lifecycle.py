@@ -1,4 +1,7 @@
-"""Which status changes a booking allows, and who may make them (pure: no Django)."""
+"""A booking's statuses, which changes they allow, and who may make them (pure: no Django).
+
+`Status` is the one definition of the statuses: the database's choices
+(booking.models.BookingStatus) are built from it."""
 
 from enum import StrEnum
 
@@ -11,6 +14,20 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     REFUSED = "refused"
     EXPIRED = "expired"
+
+
+STATUS_LABELS = {
+    Status.PENDING: "En attente de validation",
+    Status.CONFIRMED: "Confirmée",
+    Status.CHECKED_IN: "Présence constatée",
+    Status.NO_SHOW: "Absence constatée",
+    Status.CANCELLED: "Annulée",
+    Status.REFUSED: "Refusée",
+    Status.EXPIRED: "Expirée",
+}
+
+# Statuses in which a booking holds its slot (a past no-show held it too).
+HOLDING_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN, Status.NO_SHOW)
 
 
 class Actor(StrEnum):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from maillage.booking import lifecycle
 from maillage.core.models import OutboundEmail
 from maillage.core.money import CentsField
 from maillage.core.validators import SingleLine, between, euros_between
@@ -21,22 +22,19 @@ def new_feed_token() -> str:
 
 
 class BookingStatus(models.TextChoices):
-    PENDING = "pending", "En attente de validation"
-    CONFIRMED = "confirmed", "Confirmée"
-    CHECKED_IN = "checked_in", "Présence constatée"
-    NO_SHOW = "no_show", "Absence constatée"
-    CANCELLED = "cancelled", "Annulée"
-    REFUSED = "refused", "Refusée"
-    EXPIRED = "expired", "Expirée"
+    """The database's choices for booking.lifecycle.Status (the one definition)."""
+
+    PENDING = lifecycle.Status.PENDING, lifecycle.STATUS_LABELS[lifecycle.Status.PENDING]
+    CONFIRMED = lifecycle.Status.CONFIRMED, lifecycle.STATUS_LABELS[lifecycle.Status.CONFIRMED]
+    CHECKED_IN = lifecycle.Status.CHECKED_IN, lifecycle.STATUS_LABELS[lifecycle.Status.CHECKED_IN]
+    NO_SHOW = lifecycle.Status.NO_SHOW, lifecycle.STATUS_LABELS[lifecycle.Status.NO_SHOW]
+    CANCELLED = lifecycle.Status.CANCELLED, lifecycle.STATUS_LABELS[lifecycle.Status.CANCELLED]
+    REFUSED = lifecycle.Status.REFUSED, lifecycle.STATUS_LABELS[lifecycle.Status.REFUSED]
+    EXPIRED = lifecycle.Status.EXPIRED, lifecycle.STATUS_LABELS[lifecycle.Status.EXPIRED]
 
 
 # Statuses in which a booking holds its slot (a past no-show held it too).
-HOLDING_STATUSES = (
-    BookingStatus.PENDING,
-    BookingStatus.CONFIRMED,
-    BookingStatus.CHECKED_IN,
-    BookingStatus.NO_SHOW,
-)
+HOLDING_STATUSES = tuple(BookingStatus(status) for status in lifecycle.HOLDING_STATUSES)
 
 
 class BookingQuerySet(models.QuerySet):

@@ -4,7 +4,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection
@@ -14,15 +13,10 @@ from django.utils import timezone
 from maillage.booking import availability as core
 from maillage.booking import sql
 from maillage.booking.models import Booking
-from maillage.booking.space_rules import (
-    RULE_FIELDS,
-    closures_of,
-    hours_of,
-    rules_from,
-    rules_of,
-    weekly_hours,
-)
-from maillage.places.models import Closure, OpeningHours, Place, Space, SpaceKind
+from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
+from maillage.places.kinds import KIND_LABELS, SpaceKind
+from maillage.places.models import Closure, OpeningHours, Place, Space
+from maillage.places.schedule import DateRange
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -68,15 +62,17 @@ def week_start(day: date) -> date:
 
 
 def space_week(space: Space, monday: date) -> core.Availability:
-    """Free, booked and closed time of a space over the Paris week starting `monday`."""
+    """Free, booked and closed time of a space over the Paris week starting `monday`, on its
+    terms as the booking path reads them (sql.space_terms)."""
     start, end = core.local_days(monday, monday + timedelta(days=6))
-    rules = rules_of(space)
+    terms = sql.space_terms(space.pk)
+    rules = terms.rules
     return core.compute_availability(
         rules,
         start,
         end,
-        hours=hours_of(space.place),
-        closures=closures_of(space.place),
+        hours=terms.hours,
+        closures=terms.closures,
         bookings=[
             b.as_interval()
             for b in sql.holding_meeting(space.pk, start - rules.gap, end + rules.gap)
@@ -135,11 +131,11 @@ class SearchResult:
 
     @property
     def is_exclusive(self) -> bool:
-        return self.kind != SpaceKind.DESK
+        return SpaceKind(self.kind).is_exclusive
 
     @property
     def kind_label(self) -> str:
-        return SpaceKind(self.kind).label
+        return KIND_LABELS[SpaceKind(self.kind)]
 
 
 _SPACE_COLUMNS = (
@@ -151,11 +147,6 @@ _SPACE_COLUMNS = (
     "price_day_cents",
     *RULE_FIELDS,
 )
-_rule_values = itemgetter(*(_SPACE_COLUMNS.index(name) for name in RULE_FIELDS))
-_ID, _PLACE, _NAME, _HOUR, _HALF_DAY, _DAY = range(6)
-_KIND, _CAPACITY = _SPACE_COLUMNS.index("kind"), _SPACE_COLUMNS.index("capacity")
-_BEFORE = _SPACE_COLUMNS.index("buffer_before_minutes")
-_AFTER = _SPACE_COLUMNS.index("buffer_after_minutes")
 # Above this many spaces the bookings query filters by time only and Python keeps the rows
 # of the spaces searched: a long IN list costs more (in Django and the database) than it saves.
 _SPACE_LIST_LIMIT = 200
@@ -191,7 +182,7 @@ def search_spaces(
     spaces = Space.objects.bookable(timezone.localdate()).filter(capacity__gte=people, **of_places)
     if kind:
         spaces = spaces.filter(kind=kind)
-    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS))
+    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS, named=True))
     if not rows:
         return []
     # Filtered by join rather than by a list of ids: a superset, cheaper than a long IN list.
@@ -208,12 +199,12 @@ def search_spaces(
         weekday__in=weekdays, **of_places
     ).values_list("place_id", "weekday", "opens", "closes"):
         hours[place_id].append((weekday, opens, closes))
-    closures: dict[int, list[core.Closure]] = defaultdict(list)
+    closures: dict[int, list[DateRange]] = defaultdict(list)
     first_day, last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
     for place_id, first, last in Closure.objects.filter(
         start_date__lte=last_day, end_date__gte=first_day, **of_places
     ).values_list("place_id", "start_date", "end_date"):
-        closures[place_id].append(core.Closure(first, last))
+        closures[place_id].append(DateRange(first, last))
     # Places share a few patterns of hours and most have no closure in the window: decide
     # each (hours, closures) pattern once.
     open_by_pattern: dict[tuple, bool] = {}
@@ -226,20 +217,16 @@ def search_spaces(
 
     open_places = {
         place_id
-        for place_id in {row[_PLACE] for row in rows}
+        for place_id in {row.place_id for row in rows}
         if place_id in hours and is_open(place_id)
     }
     now = timezone.now()
-    rows = [
-        row
-        for row in rows
-        if row[_PLACE] in open_places
-        and _starts_in_window(rules_from(*_rule_values(row)), start, now)
-    ]
+    rules = {row.id: rules_from(RuleFields.of(row)) for row in rows if row.place_id in open_places}
+    rows = [row for row in rows if row.id in rules and _starts_in_window(rules[row.id], start, now)]
     if not rows:
         return []
-    widest_gap = timedelta(minutes=max(row[_BEFORE] + row[_AFTER] for row in rows))
-    booked: dict[int, list[core.BookedInterval]] = {row[_ID]: [] for row in rows}
+    widest_gap = max(rules[row.id].gap for row in rows)
+    booked: dict[int, list[core.BookedInterval]] = {row.id: [] for row in rows}
     bookings = meeting_window(Booking.objects.holding(), start - widest_gap, end + widest_gap)
     if len(rows) <= _SPACE_LIST_LIMIT:
         bookings = bookings.filter(space_id__in=list(booked))
@@ -252,9 +239,8 @@ def search_spaces(
     free = [
         row
         for row in rows
-        if not booked[row[_ID]]
-        or core.free_seats_throughout(rules_from(*_rule_values(row)), booked[row[_ID]], start, end)
-        >= people
+        if not booked[row.id]
+        or core.free_seats_throughout(rules[row.id], booked[row.id], start, end) >= people
     ]
     if not free:
         return []
@@ -268,24 +254,24 @@ def search_spaces(
     }
     results = [
         SearchResult(
-            space_id=row[_ID],
-            name=row[_NAME],
-            kind=row[_KIND],
-            capacity=row[_CAPACITY],
-            price_hour_cents=row[_HOUR],
-            price_half_day_cents=row[_HALF_DAY],
-            price_day_cents=row[_DAY],
-            place=places[row[_PLACE]],
+            space_id=row.id,
+            name=row.name,
+            kind=row.kind,
+            capacity=row.capacity,
+            price_hour_cents=row.price_hour_cents,
+            price_half_day_cents=row.price_half_day_cents,
+            price_day_cents=row.price_day_cents,
+            place=places[row.place_id],
             distance_m=(
                 distance_m(
-                    near[0], near[1], places[row[_PLACE]].latitude, places[row[_PLACE]].longitude
+                    near[0], near[1], places[row.place_id].latitude, places[row.place_id].longitude
                 )
                 if near
                 else None
             ),
         )
         for row in free
-        if row[_PLACE] in places  # a place closed between two queries is left out
+        if row.place_id in places  # a place closed between two queries is left out
     ]
     if near:
         results.sort(key=lambda result: result.distance_m)

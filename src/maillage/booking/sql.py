@@ -16,9 +16,10 @@ from django.db import connection
 
 from maillage.booking import availability as core
 from maillage.booking.models import HOLDING_STATUSES, BookingStatus
-from maillage.booking.space_rules import rules_from, weekly_hours
+from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
 from maillage.core.sql_values import instant_param, read_instant
 from maillage.places.lifecycle import takes_bookings
+from maillage.places.schedule import DateRange
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,14 @@ class SpaceTerms:
     approval_delay_hours: int
     rules: core.SpaceRules
     hours: core.WeeklyHours
-    closures: tuple[core.Closure, ...]
+    closures: tuple[DateRange, ...]
     price_hour_cents: int | None
     price_half_day_cents: int | None
     price_day_cents: int | None
 
     @property
     def exclusive(self) -> bool:
-        return self.rules.kind != core.SpaceKind.DESK
+        return self.rules.kind.is_exclusive
 
     def bookable_on(self, today: date) -> bool:
         """Whether the space takes bookings on `today` (a Paris day)."""
@@ -76,15 +77,16 @@ class HeldBooking:
 
 # --- Reads ----------------------------------------------------------------------------------
 
-SPACE_TERMS = """
-SELECT s.place_id, s.is_bookable, p.status, CAST(p.opening_date AS TEXT),
+# Read by column name (`_named`): each column is named as SpaceTerms or RuleFields names it.
+SPACE_TERMS = f"""
+SELECT s.place_id, s.is_bookable AS space_bookable, p.status AS place_status,
+       CAST(p.opening_date AS TEXT) AS opening_date,
        p.requires_approval, p.approval_delay_hours,
        s.price_hour_cents, s.price_half_day_cents, s.price_day_cents,
-       s.kind, s.capacity, s.slot_minutes, s.min_duration_minutes, s.max_duration_minutes,
-       s.min_notice_minutes, s.max_advance_days, s.buffer_before_minutes, s.buffer_after_minutes
+       {", ".join(f"s.{name}" for name in RuleFields._fields)}
 FROM places_space s JOIN places_place p ON p.id = s.place_id
 WHERE s.id = %s
-"""
+"""  # noqa: S608 — column names from RuleFields only
 # Weekly hours and closures in one read; as ISO text, the same on both databases.
 PLACE_CALENDAR = """
 SELECT weekday, CAST(opens AS TEXT), CAST(closes AS TEXT)
@@ -95,16 +97,21 @@ FROM places_closure WHERE place_id = %s
 """
 
 
+def _named(cursor, row: tuple) -> dict:
+    """A row as {column name: value}, names as the statement's select list gives them."""
+    return dict(zip((column[0] for column in cursor.description), row, strict=True))
+
+
 def space_terms(space_id: int) -> SpaceTerms | None:
-    """The terms of a space (two short reads), or None when there is no such space."""
+    """The terms of a space (two short reads), or None when there is no such space: the one
+    reading of a space's terms from the database (booking, slots, the week view)."""
     with connection.cursor() as cursor:
         cursor.execute(SPACE_TERMS, [space_id])
         row = cursor.fetchone()
         if row is None:
             return None
-        place_id, is_bookable, place_status, opening, approval, delay = row[:6]
-        hour, half_day, day = row[6:9]
-        cursor.execute(PLACE_CALENDAR, [place_id, place_id])
+        space = _named(cursor, row)
+        cursor.execute(PLACE_CALENDAR, [space["place_id"], space["place_id"]])
         calendar = cursor.fetchall()
     hours = weekly_hours(
         tuple(
@@ -116,24 +123,25 @@ def space_terms(space_id: int) -> SpaceTerms | None:
         )
     )
     closures = tuple(
-        core.Closure(date.fromisoformat(first), date.fromisoformat(last))
+        DateRange(date.fromisoformat(first), date.fromisoformat(last))
         for weekday, first, last in calendar
         if weekday is None
     )
+    opening = space["opening_date"]
     return SpaceTerms(
         space_id=space_id,
-        place_id=place_id,
-        space_bookable=bool(is_bookable),
-        place_status=place_status,
+        place_id=space["place_id"],
+        space_bookable=bool(space["space_bookable"]),
+        place_status=space["place_status"],
         opening_date=date.fromisoformat(opening) if opening else None,
-        requires_approval=bool(approval),
-        approval_delay_hours=delay,
-        rules=rules_from(*row[9:]),
+        requires_approval=bool(space["requires_approval"]),
+        approval_delay_hours=space["approval_delay_hours"],
+        rules=rules_from(RuleFields.of(space)),
         hours=hours,
         closures=closures,
-        price_hour_cents=hour,
-        price_half_day_cents=half_day,
-        price_day_cents=day,
+        price_hour_cents=space["price_hour_cents"],
+        price_half_day_cents=space["price_half_day_cents"],
+        price_day_cents=space["price_day_cents"],
     )
 
 

@@ -382,7 +382,9 @@ def my_bookings(request):
         booking.can_cancel = refusal is None
         # Its status already tells why a request that is over cannot be withdrawn.
         booking.cancel_note = (
-            refusal.messages[0] if refusal and "status" not in refusal.codes else ""
+            refusal.messages[0]
+            if refusal and core.ViolationCode.STATUS not in refusal.codes
+            else ""
         )
     # A series is cancelled all or nothing: only when each of its dates still can be.
     blocked_series = {

@@ -22,7 +22,7 @@ from maillage.demo.network import (
 )
 from maillage.observatory.models import CandidateSite
 from maillage.places import services
-from maillage.places.models import Equipment, Place, Service, today_in_paris
+from maillage.places.models import Equipment, Place, Service, Space, today_in_paris
 from maillage.territory.models import Commune
 
 DEMO_DOMAIN = "exemple.test"
@@ -174,13 +174,14 @@ def _demo_bookings(residents: list[User], today: date) -> int:
     residents = [resident for resident in residents if resident.can_book]
     if Booking.objects.filter(user__in=residents, end__gt=timezone.now()).holding().exists():
         return 0
+    today = timezone.localdate()
     spaces = [
         space
         for place in Place.objects.filter(is_fictional=True, managers__email__in=MANAGER_EMAILS)
-        .open(timezone.localdate())
+        .open(today)
         .distinct()
         .order_by("pk")
-        if (space := place.spaces.filter(is_bookable=True).order_by("pk").first())
+        if (space := Space.objects.bookable(today).filter(place=place).order_by("pk").first())
     ]
     made = 0
     for number, (resident, offset) in enumerate(

@@ -20,7 +20,7 @@ from maillage.core.validators import (
     one_line,
     real_between,
 )
-from maillage.places import lifecycle, photos, schedule
+from maillage.places import kinds, lifecycle, photos, schedule
 from maillage.places.validators import (
     validate_french_phone,
     validate_photo,
@@ -44,6 +44,8 @@ MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 
 class PlaceStatus(models.TextChoices):
+    """The database's choices for places.lifecycle.Status (the one definition)."""
+
     PROJECT = lifecycle.Status.PROJECT, lifecycle.STATUS_LABELS[lifecycle.Status.PROJECT]
     PREPARING = lifecycle.Status.PREPARING, lifecycle.STATUS_LABELS[lifecycle.Status.PREPARING]
     OPEN = lifecycle.Status.OPEN, lifecycle.STATUS_LABELS[lifecycle.Status.OPEN]
@@ -262,6 +264,12 @@ class Place(models.Model):
         return lifecycle.takes_bookings(self.status, self.opening_date, today)
 
     @property
+    def takes_bookings(self) -> bool:
+        """Whether the place takes bookings today (Paris): its page offers its spaces'
+        calendars then, as Space.objects.bookable does."""
+        return self.takes_bookings_on(today_in_paris())
+
+    @property
     def opens_later(self) -> bool:
         """Open, but its opening date is still to come (Paris today): its page says «Ouvre le»."""
         return self.status == PlaceStatus.OPEN and not self.takes_bookings_on(today_in_paris())
@@ -347,11 +355,16 @@ ACCESSIBILITY_FIELDS = (
 
 
 class SpaceKind(models.TextChoices):
-    DESK = "desk", "Postes en espace partagé"
-    MEETING_ROOM = "meeting_room", "Salle de réunion"
-    PRIVATE_OFFICE = "private_office", "Bureau fermé"
-    EVENT_HALL = "event_hall", "Salle événementielle"
-    WORKSHOP = "workshop", "Atelier"
+    """The database's choices for places.kinds.SpaceKind (the one definition)."""
+
+    DESK = kinds.SpaceKind.DESK, kinds.KIND_LABELS[kinds.SpaceKind.DESK]
+    MEETING_ROOM = kinds.SpaceKind.MEETING_ROOM, kinds.KIND_LABELS[kinds.SpaceKind.MEETING_ROOM]
+    PRIVATE_OFFICE = (
+        kinds.SpaceKind.PRIVATE_OFFICE,
+        kinds.KIND_LABELS[kinds.SpaceKind.PRIVATE_OFFICE],
+    )
+    EVENT_HALL = kinds.SpaceKind.EVENT_HALL, kinds.KIND_LABELS[kinds.SpaceKind.EVENT_HALL]
+    WORKSHOP = kinds.SpaceKind.WORKSHOP, kinds.KIND_LABELS[kinds.SpaceKind.WORKSHOP]
 
 
 # Kinds whose capacity counts as workstations («postes de travail»).
@@ -485,11 +498,17 @@ class Space(models.Model):
     @property
     def is_exclusive(self) -> bool:
         """Booked whole (a room, an office), as opposed to desks whose seats are shared."""
-        return self.kind != SpaceKind.DESK
+        return kinds.SpaceKind(self.kind).is_exclusive
 
     def clean(self) -> None:
         errors = {}
-        if not self.is_exclusive and (self.buffer_before_minutes or self.buffer_after_minutes):
+        # An unknown kind is refused by the field's own validation, which runs first.
+        known_kind = self.kind in SpaceKind.values
+        if (
+            known_kind
+            and not self.is_exclusive
+            and (self.buffer_before_minutes or self.buffer_after_minutes)
+        ):
             errors["buffer_before_minutes"] = (
                 "Les temps de préparation ne s'appliquent qu'aux salles et bureaux, "
                 "pas aux postes en espace partagé."

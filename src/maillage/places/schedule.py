@@ -1,4 +1,10 @@
-"""Rules on opening hours and exceptional closures (pure: no Django)."""
+"""Opening hours and exceptional closures: their one definition, and the rules a place's
+are held to (pure: no Django).
+
+`OpeningRange` and `DateRange` are read by the availability core (booking.availability) too,
+which computes with them; what a place stores passes `opening_hours_errors` and
+`closure_errors` (the core also reads a range closing at 00:00 as closing at 24:00, which the
+places' rule below, and the database's constraint, never let through)."""
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -12,17 +18,21 @@ MAX_CLOSURE_AHEAD = timedelta(days=3 * 365)
 MAX_CLOSURE_BEHIND = timedelta(days=365)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpeningRange:
-    weekday: int  # 0 = Monday
+    """An opening range on a weekday (0 = Monday), in local wall-clock times (naive)."""
+
+    weekday: int
     opens: time
     closes: time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateRange:
+    """An exceptional closure from `start` to `end` included, local dates (Europe/Paris)."""
+
     start: date
-    end: date  # inclusive
+    end: date
 
 
 def opening_range_error(item: OpeningRange) -> str | None:
