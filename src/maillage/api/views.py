@@ -28,6 +28,7 @@ MAX_MINUTES = int(inputs.MAX_SPAN.total_seconds()) // 60
 CONFLICTS = {
     core.ViolationCode.SLOT_TAKEN,
     core.ViolationCode.NOT_ENOUGH_SEATS,
+    core.ViolationCode.SPACE_BUSY,
     services.ALREADY_BOOKED,
 }
 # RFC 6750 §3: how to authenticate, on every 401.
@@ -156,9 +157,12 @@ def reservations(request):
         )
     except services.BookingRefused as refusal:
         status = 409 if CONFLICTS & set(refusal.codes) else 400
-        return problem(
+        response = problem(
             status, "La réservation est refusée.", refusal.message_dict, codes=refusal.codes
         )
+        if core.ViolationCode.SPACE_BUSY in refusal.codes:
+            response["Retry-After"] = str(services.SPACE_BUSY_RETRY_SECONDS)
+        return response
     return JsonResponse(booking_json(booking), status=201 if created else 200)
 
 

@@ -259,6 +259,7 @@ class ViolationCode(StrEnum):
     OVER_CAPACITY = "over_capacity"
     SLOT_TAKEN = "slot_taken"
     NOT_ENOUGH_SEATS = "not_enough_seats"
+    SPACE_BUSY = "space_busy"  # its bookings being decided by others: try again shortly
 
 
 @dataclass(frozen=True, slots=True)
