@@ -290,7 +290,7 @@ def deliver_pending(now=None) -> int:
         with transaction.atomic():
             batch = list(
                 BookingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("user")
                 .order_by("pk")[:BATCH]
             )

@@ -410,7 +410,9 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("space__place").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("space__place")
+            .get(pk=booking.pk)
         )
         actor = _actor(user, booking)
         if actor is None:
