@@ -6,6 +6,7 @@ text chosen by whoever asked (no name, no free text, no page of their choosing w
 it), only the platform's own wording and links: the platform cannot be used to send spam or
 phishing text in its name."""
 
+import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -18,9 +19,12 @@ from maillage.accounts.models import User
 from maillage.accounts.services import VERIFICATION_MAX_AGE
 from maillage.core.text import single_line
 
+logger = logging.getLogger(__name__)
+
 
 def send_templated_email(template_prefix: str, to: str, context: dict) -> None:
-    """Sends `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` rendered with context."""
+    """Sends `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` rendered with context.
+    A failure is logged (the template, not the address) and raised."""
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=single_line(subject),
@@ -29,7 +33,12 @@ def send_templated_email(template_prefix: str, to: str, context: dict) -> None:
         to=[to],
     )
     message.attach_alternative(render_to_string(f"{template_prefix}.html", context), "text/html")
-    message.send()
+    try:
+        message.send()
+    except Exception as error:
+        # Which email and the error's type: never the address (the error's text may hold it).
+        logger.error("Account email %s not sent: %s", template_prefix, type(error).__name__)
+        raise
 
 
 # Query parameters a verification link may carry on: short names, values without letters

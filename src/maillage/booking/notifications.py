@@ -7,6 +7,7 @@ change); `deliver_pending` sends them (for a worker: `maillage send_emails --eve
 after the reminders of `maillage send_reminders`).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ from django.utils import timezone
 from maillage.booking import calendar, sql
 from maillage.booking.models import Booking, BookingEmail, BookingStatus
 from maillage.core.text import single_line
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -300,6 +303,17 @@ def deliver_pending(now=None) -> int:
                 except Exception as error:  # noqa: BLE001 — kept for the next attempt
                     email.attempts += 1
                     email.last_error = repr(error)[:1000]
+                    # Ids and the error's type only: its text may hold the address.
+                    logger.log(
+                        logging.ERROR if email.attempts >= MAX_ATTEMPTS else logging.WARNING,
+                        "Email %s (%s, to user %s) not sent, attempt %s of %s: %s",
+                        email.pk,
+                        email.kind,
+                        email.user_id,
+                        email.attempts,
+                        MAX_ATTEMPTS,
+                        type(error).__name__,
+                    )
                 else:
                     email.sent_at = now
                     sent += 1
