@@ -188,8 +188,9 @@ class SeatsBusy(Exception):
 # How long a booking waits for the seat lock of a space before it is refused with «réessayez»
 # (shorter than the connection's lock_timeout, 20 s, after which any write answers 503).
 SEAT_LOCK_TIMEOUT_SECONDS = 3
-# One round trip: the row lock under a short lock_timeout, then the connection's own value
-# (its startup option, config.settings) again for the rest of the transaction. SET LOCAL
+# One round trip (Django's default client-side binding sends the three statements as one
+# query): the row lock under a short lock_timeout, then the connection's own value (its
+# startup option, config.settings) again for the rest of the transaction. SET LOCAL
 # ends with the transaction (or savepoint) anyway; FOR NO KEY UPDATE conflicts with itself
 # (seat deciders take turns) but not with the key-share locks of foreign keys (rows that
 # merely reference the space are not held up).
