@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from maillage.config.environment import env_int
+from maillage.config.environment import env_choice, env_int
 
 
 def test_env_int_reads_a_whole_number(monkeypatch):
@@ -18,3 +18,12 @@ def test_env_int_refuses_what_is_not_a_whole_number_in_range(monkeypatch, raw):
     monkeypatch.setenv("MAILLAGE_TRUSTED_PROXIES", raw)
     with pytest.raises(ImproperlyConfigured, match="MAILLAGE_TRUSTED_PROXIES"):
         env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1)
+
+
+def test_env_choice_reads_one_of_its_words(monkeypatch):
+    assert env_choice("LOG_FORMAT", ("json", "text"), "json") == "json"
+    monkeypatch.setenv("LOG_FORMAT", " Text ")
+    assert env_choice("LOG_FORMAT", ("json", "text"), "json") == "text"
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT must be one of json, text"):
+        env_choice("LOG_FORMAT", ("json", "text"), "json")

@@ -1,8 +1,10 @@
 """Secret tokens in addresses never reach a log: gunicorn's access and error logs, Django's."""
 
 import io
+import json
 import logging
 import re
+import secrets
 import sys
 from datetime import timedelta
 from types import SimpleNamespace
@@ -13,6 +15,7 @@ from gunicorn.config import Config
 
 from maillage.config import gunicorn as gunicorn_settings
 from maillage.config.logs import REDACTED, SECRET_PARAMETERS, RedactSecretPaths, redact
+from tests.config.test_settings import PRODUCTION_ENV, run_maillage
 
 TOKEN = "Zq8xS3cr3tT0k3n-abcdefghijklmnop"
 SECRET_ADDRESSES = [
@@ -31,6 +34,7 @@ def test_every_secret_address_is_redacted_wherever_it_appears(name, kwargs):
         f'127.0.0.1 - - "GET {url}?next=/reserver/ HTTP/1.1" 200 512 "-" "Mozilla"',
         f'"GET /static/web/maillage.css HTTP/1.1" 200 - "https://tiers-lieux.example{url}"',
         f"Not Found: {url}",
+        f"Espace 12 : verrou non obtenu ({url}), « {url} ».",
     ]
     for line in lines:
         redacted = redact(line)
@@ -94,6 +98,9 @@ def test_gunicorn_logs_no_token(tmp_path, name, kwargs):
     secrets_in_url = len(SECRET_PARAMETERS & set(kwargs))
     assert TOKEN not in access and access.count(REDACTED) == 4 * secrets_in_url
     assert TOKEN not in errors and REDACTED in errors
+    # One JSON object per line, as the platform's own logs.
+    lines = [json.loads(line) for line in (access + errors).splitlines()]
+    assert [line["logger"] for line in lines] == ["gunicorn.access", "gunicorn.error"]
 
 
 def test_make_run_uses_the_redacting_config():
@@ -176,3 +183,53 @@ def test_a_foreign_host_is_refused_without_a_logged_traceback(client):
         handlers[0].setStream(previous)
     assert response.status_code == 400
     assert "Traceback" not in stream.getvalue() and "ailleurs" not in stream.getvalue()
+
+
+PRODUCTION_LOGGING = """
+import logging
+from types import SimpleNamespace
+from django.urls import reverse
+
+url = reverse("booking:feed", kwargs={"token": "%(token)s"})
+logging.getLogger("maillage.booking.sql").warning("Espace 12 : verrou non obtenu (%%s)", url)
+try:
+    raise ValueError(f"Adresse refusée : {url}")
+except ValueError:
+    logging.getLogger("maillage.booking.notifications").exception("Échec de l'envoi 7")
+logging.getLogger("django.request").warning(
+    "Not Found: %%s", url, extra={"status_code": 404, "request": SimpleNamespace(path=url)}
+)
+"""
+
+
+def test_production_logs_are_one_redacted_json_object_per_line(tmp_path):
+    result = run_maillage(
+        tmp_path,
+        "shell",
+        "-c",
+        PRODUCTION_LOGGING % {"token": TOKEN},
+        SECRET_KEY=secrets.token_urlsafe(50),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [(line["level"], line["logger"]) for line in lines] == [
+        ("WARNING", "maillage.booking.sql"),
+        ("ERROR", "maillage.booking.notifications"),
+        ("WARNING", "django.request"),
+    ]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert lines[0]["message"] == f"Espace 12 : verrou non obtenu (/calendrier/{REDACTED}.ics)"
+    assert "Traceback" in lines[1]["exc_info"] and "ValueError" in lines[1]["exc_info"]
+    assert lines[2]["status_code"] == 404
+    assert TOKEN not in result.stderr
+    assert result.stderr.count(REDACTED) == 4  # two messages, a traceback, a request
+
+
+def test_logs_are_plain_text_on_demand(tmp_path):
+    script = 'import logging; logging.getLogger("maillage.test").warning("Espace 12")'
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(50)}
+    text = run_maillage(tmp_path, "shell", "-c", script, LOG_FORMAT="text", **env)
+    assert text.stderr.rstrip().endswith(" WARNING maillage.test Espace 12"), text.stderr
+    wrong = run_maillage(tmp_path, "check", LOG_FORMAT="xml", **env)
+    assert wrong.returncode != 0 and "LOG_FORMAT must be one of json, text" in wrong.stderr

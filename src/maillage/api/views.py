@@ -29,6 +29,7 @@ CONFLICTS = {
     core.ViolationCode.SLOT_TAKEN,
     core.ViolationCode.NOT_ENOUGH_SEATS,
     core.ViolationCode.ALREADY_BOOKED,
+    core.ViolationCode.SPACE_BUSY,
 }
 # A space that takes no booking today (whatever the reason) is as unknown as a missing one,
 # as Space.objects.bookable says for the week view and the space's page.
@@ -163,9 +164,12 @@ def reservations(request):
         )
     except services.BookingRefused as refusal:
         status = 409 if CONFLICTS & set(refusal.codes) else 400
-        return problem(
+        response = problem(
             status, "La réservation est refusée.", refusal.message_dict, codes=refusal.codes
         )
+        if core.ViolationCode.SPACE_BUSY in refusal.codes:
+            response["Retry-After"] = str(services.SPACE_BUSY_RETRY_SECONDS)
+        return response
     return JsonResponse(booking_json(booking), status=201 if created else 200)
 
 

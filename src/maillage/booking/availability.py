@@ -251,6 +251,7 @@ class ViolationCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     EXPIRED = "expired"
     TOO_EARLY = "too_early"
+    SPACE_BUSY = "space_busy"  # its bookings being decided by others: try again shortly
 
 
 @dataclass(frozen=True, slots=True)

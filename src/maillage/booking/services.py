@@ -150,6 +150,23 @@ def approval_deadline(requested_at: datetime, delay_hours: int, start: datetime)
     return min(requested_at + timedelta(hours=delay_hours), start)
 
 
+SPACE_BUSY = core.Violation(
+    core.ViolationCode.SPACE_BUSY,
+    "space",
+    "Cet espace est très demandé en ce moment : réessayez dans quelques secondes.",
+)
+# Seconds after which a SPACE_BUSY booking may be tried again (the API's Retry-After).
+SPACE_BUSY_RETRY_SECONDS = sql.SEAT_LOCK_TIMEOUT_SECONDS
+
+
+def _lock_seats(terms: sql.SpaceTerms) -> None:
+    """sql.lock_seats, a space whose lock is not obtained in time refused with SPACE_BUSY."""
+    try:
+        sql.lock_seats(terms)
+    except sql.SeatsBusy:
+        raise BookingRefused([SPACE_BUSY]) from None
+
+
 def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> BookingRefused:
     """The refusal for an insert the database refused (PostgreSQL's exclusion constraints):
     the same person's concurrent booking, or someone else's (`taken`)."""
@@ -246,7 +263,7 @@ def book_or_replay(
     try:
         terms = _terms(space_id)
         with transaction.atomic():
-            sql.lock_seats(terms)
+            _lock_seats(terms)
             violations = _check(terms, user.pk, start, end, seats, now, expire=True)
             if violations:
                 raise BookingRefused(violations)
@@ -338,7 +355,7 @@ def book_series(
 
 def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now):
     with transaction.atomic():
-        sql.lock_seats(terms)
+        _lock_seats(terms)
         occurrences = [
             Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=True)))
             for s, e in dates
@@ -396,7 +413,9 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("space__place").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("space__place")
+            .get(pk=booking.pk)
         )
         actor = _actor(user, booking)
         if actor is None:

@@ -9,17 +9,22 @@ in the database's constraints.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.transaction import TransactionManagementError
 
 from maillage.booking import availability as core
 from maillage.booking.models import HOLDING_STATUSES, BookingStatus
 from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
 from maillage.core.sql_values import instant_param, read_instant
+from maillage.core.views import database_busy
 from maillage.places.lifecycle import takes_bookings
 from maillage.places.schedule import DateRange
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -178,13 +183,62 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
     ]
 
 
+class SeatsBusy(Exception):
+    """The seat lock of a space was not obtained within SEAT_LOCK_TIMEOUT_SECONDS: other
+    bookings of the space are being decided. Nothing was written; the transaction is to be
+    rolled back (leaving the atomic block with this error does it)."""
+
+    def __init__(self, space_id: int):
+        super().__init__(f"space {space_id}: seat lock not obtained")
+        self.space_id = space_id
+
+
+# How long a booking waits for the seat lock of a space before it is refused with «réessayez»
+# (shorter than the connection's lock_timeout, 20 s, after which any write answers 503).
+SEAT_LOCK_TIMEOUT_SECONDS = 3
+# One round trip (Django's default client-side binding sends the three statements as one
+# query): the row lock under a short lock_timeout, then the connection's own value (its
+# startup option, config.settings) again for the rest of the transaction. SET LOCAL
+# ends with the transaction (or savepoint) anyway; FOR NO KEY UPDATE conflicts with itself
+# (seat deciders take turns) but not with the key-share locks of foreign keys (rows that
+# merely reference the space are not held up).
+LOCK_SEATS = f"""
+SET LOCAL lock_timeout = '{SEAT_LOCK_TIMEOUT_SECONDS}s';
+SELECT id FROM places_space WHERE id = %s FOR NO KEY UPDATE;
+SET LOCAL lock_timeout TO DEFAULT
+"""  # noqa: S608 — an integer constant and a placeholder
+
+
 def lock_seats(terms: SpaceTerms) -> None:
     """Until the transaction ends, decide a desk space's bookings one at a time: no database
-    constraint counts seats. A row lock on PostgreSQL, whose exclusion constraint guards
-    rooms without it; SQLite's write transactions (BEGIN IMMEDIATE) are serialised already."""
-    if not terms.exclusive and connection.features.has_select_for_update:
+    constraint counts seats. On PostgreSQL a row lock on the space, waited for at most
+    SEAT_LOCK_TIMEOUT_SECONDS, whose exclusion constraint guards rooms without it. On SQLite
+    the seat lock is the database's write lock, which the transaction took when it began
+    (BEGIN IMMEDIATE, waiting at most the connection's busy timeout; a timeout there is a
+    busy database, core.views' 503, as for any write).
+
+    Raises TransactionManagementError outside a transaction (a lock released as soon as taken
+    would let two bookings take the last seat), and SeatsBusy when the lock was not obtained
+    in time (logged as a warning with the space's id)."""
+    if connection.get_autocommit():
+        raise TransactionManagementError(
+            "lock_seats() runs inside a transaction (transaction.atomic()): outside one, its "
+            "lock would be released at once."
+        )
+    if terms.exclusive or not connection.features.has_select_for_update:
+        return
+    try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM places_space WHERE id = %s FOR UPDATE", [terms.space_id])
+            cursor.execute(LOCK_SEATS, [terms.space_id])
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        logger.warning(
+            "Seat lock of space %s not obtained within %s s: booking refused, to try again",
+            terms.space_id,
+            SEAT_LOCK_TIMEOUT_SECONDS,
+        )
+        raise SeatsBusy(terms.space_id) from error
 
 
 # --- Writes ---------------------------------------------------------------------------------

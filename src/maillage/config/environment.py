@@ -36,6 +36,27 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` from environment variable `name` (its case ignored), `default` when
+    unset; raises ImproperlyConfigured naming the variable and the choices otherwise."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return word
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def log_format() -> str:
+    """LOG_FORMAT: how log lines are written, `json` (one object per line, the default in
+    production) or `text` (the default with DEBUG)."""
+    return env_choice("LOG_FORMAT", LOG_FORMATS, "text" if env_bool("DEBUG", False) else "json")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -7,6 +7,10 @@ so is covered without a list to keep. Every log line (Django's `django.request` 
 gunicorn's access and error logs: maillage.config.gunicorn) is passed through `redact`, which
 replaces each such parameter, wherever the address appears in the line (request line, path,
 referrer), by REDACTED.
+
+In production every line is one JSON object (JsonLines), redacted as a whole: the message,
+the traceback and the fields a record carries besides (Django's `request`, whose text holds
+the path).
 """
 
 import logging
@@ -15,11 +19,13 @@ from functools import cache
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from pythonjsonlogger.json import JsonFormatter
 
 SECRET_PARAMETERS = frozenset({"token", "uidb64"})
 REDACTED = "[secret]"
-# What may follow an address in a log line: its query, fragment or the end of the field.
-_END = r"(?=[?#\s\"']|$)"
+# An address ends where a character that cannot continue its path follows (its query or
+# fragment, a space, a quote, a bracket, a comma…) or the line ends.
+_END = r"(?![\w/.~%-])"
 
 
 def _routes(patterns, prefix: str = ""):
@@ -87,3 +93,21 @@ class RedactSecretPaths(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class JsonLines(JsonFormatter):
+    """One JSON object per line (python-json-logger): {"time" (ISO 8601, UTC), "level",
+    "logger", "message", "exc_info" (a traceback), and any `extra` field}, the whole line
+    passed through `redact` (the formatter writes the traceback and the extra fields anew,
+    after RedactSecretPaths has seen the record)."""
+
+    def __init__(self):
+        super().__init__(
+            ["levelname", "name", "message"],
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
+            json_ensure_ascii=False,
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

@@ -13,6 +13,7 @@ from maillage.config.environment import (
     env_bool,
     env_int,
     env_list,
+    log_format,
     origin_of,
     production_secret_key,
     production_site_url,
@@ -244,12 +245,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to standard error: one JSON object per line in production (LOG_FORMAT=json, the
+# default unless DEBUG: time, level, logger, message, traceback), plain text otherwise; the
+# same for gunicorn's (config.gunicorn). The platform's modules log by id only (a booking, a
+# user, a space): never a name or an address.
+LOG_FORMAT = log_format()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Secret tokens in addresses (calendar feeds, verification links) never reach a log line.
     "filters": {"secret_paths": {"()": "maillage.config.logs.RedactSecretPaths"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
+    "formatters": {
+        "json": {"()": "maillage.config.logs.JsonLines"},
+        "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["secret_paths"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own handlers (DEFAULT_LOGGING's console, runserver's) are replaced by the root's,
     # which redacts; mail_admins is not used (no ADMINS).

@@ -1,5 +1,6 @@
 """Importing a finer population layer (INSEE 200 m grid or any CSV of points)."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from maillage.observatory.models import (
 from maillage.territory.models import Commune
 
 BATCH = 5000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,27 +95,32 @@ def import_population(
     then the layer and its points are written and activated in one transaction, in bulk.
     """
     file = Path(path).name
-    progress(f"Lecture de {path}…")
-    if source == PopulationSource.INSEE_GRID:
-        demand = engine.read_insee_grid_csv(
-            path, population_column=population_column, max_weight=MAX_POINT_WEIGHT
+    try:
+        progress(f"Lecture de {path}…")
+        if source == PopulationSource.INSEE_GRID:
+            demand = engine.read_insee_grid_csv(
+                path, population_column=population_column, max_weight=MAX_POINT_WEIGHT
+            )
+        else:
+            demand = engine.read_demand_csv(path, max_weight=MAX_POINT_WEIGHT)
+        communes, owner = _commune_of_points(code, demand)
+        inside = owner >= 0
+        outside = int((~inside).sum())
+        progress(f"{int(inside.sum())} points dans le département, {outside} hors.")
+        population = float(demand.weight[inside].sum())
+        if population <= 0:
+            raise engine.EngineInputError(
+                f"{file} : aucun point du fichier n'est dans le département {code} avec une "
+                f"population ({outside} points hors du département)"
+            )
+        layer = PopulationLayer(
+            name=name, source=source, departement=code, cell_m=demand.cell_m, imported_by=actor
         )
-    else:
-        demand = engine.read_demand_csv(path, max_weight=MAX_POINT_WEIGHT)
-    communes, owner = _commune_of_points(code, demand)
-    inside = owner >= 0
-    outside = int((~inside).sum())
-    progress(f"{int(inside.sum())} points dans le département, {outside} hors.")
-    population = float(demand.weight[inside].sum())
-    if population <= 0:
-        raise engine.EngineInputError(
-            f"{file} : aucun point du fichier n'est dans le département {code} avec une "
-            f"population ({outside} points hors du département)"
-        )
-    layer = PopulationLayer(
-        name=name, source=source, departement=code, cell_m=demand.cell_m, imported_by=actor
-    )
-    _check_fields(file, layer, demand)
+        _check_fields(file, layer, demand)
+    except engine.EngineInputError as error:
+        # Counts only: the rows are the file's content.
+        logger.info("Population import for %s refused: %s problems", code, len(error.errors))
+        raise
     rows = [
         PopulationPoint(x=x, y=y, weight=w, commune=communes[k])
         for x, y, w, k in zip(
@@ -126,4 +134,11 @@ def import_population(
             row.layer = layer
         PopulationPoint.objects.bulk_create(rows, batch_size=BATCH)
     progress(f"{len(rows)} points enregistrés.")
+    logger.info(
+        "Population layer %s imported for %s: %s points kept, %s outside the département",
+        layer.pk,
+        code,
+        len(rows),
+        outside,
+    )
     return PopulationImport(layer=layer, points=len(rows), population=population, outside=outside)

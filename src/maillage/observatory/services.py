@@ -1,5 +1,6 @@
 """Observatory use cases: reports, scenarios, model runs, the candidate-site inventory."""
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,12 +16,15 @@ from maillage.accounts.roles import has_departement_rights
 from maillage.observatory import analysis, engine
 from maillage.observatory.candidate_import import (
     FIELD_COLUMNS,
+    CandidateImportError,
     CandidateRow,
     Position,
     read_candidate_csv,
 )
 from maillage.observatory.models import CandidateSite, Scenario, ScenarioOrigin, SitingModel
 from maillage.territory.models import Commune
+
+logger = logging.getLogger(__name__)
 
 STAFF_ONLY = "L'observatoire détaillé est réservé aux agents du Département."
 # p-median counts access beyond this many times the threshold as failed.
@@ -184,8 +188,19 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
         else:
             raise ValidationError({"model": f"Modèle inconnu « {request.model} »."})
     except engine.EngineInputError as error:
+        # Infeasible, or no solution within the time limit: the engine's words, no data.
+        logger.warning("Siting model %s gave no selection: %s", request.model, error)
         field = "target_share" if request.model == SitingModel.LSCP else "model"
         raise ValidationError({field: f"{str(error)[:1].upper()}{str(error)[1:]}."}) from error
+    if not result.optimal:
+        logger.warning(
+            "Siting model %s stopped at its time limit (%s s) before proving its selection "
+            "optimal: gap %.4f after %.1f s",
+            request.model,
+            request.time_limit,
+            result.gap,
+            result.seconds,
+        )
     return result, candidates
 
 
@@ -345,25 +360,36 @@ def import_candidate_sites(actor, content: bytes, filename: str) -> ImportResult
     transaction opens, which then holds one bulk upsert by reference.
     """
     _require_staff(actor)
-    parsed = read_candidate_csv(content, filename)
-    communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))
-    indexes = _commune_indexes(communes, parsed.positions)
-    commune_at = {}
-    for position, k in zip(parsed.positions, indexes, strict=True):
-        if k < 0:
-            parsed.problems.error(
-                position.line,
-                f"le point ({position.latitude}, {position.longitude}) est hors du département",
-                "latitude",
-                "longitude",
-            )
-        else:
-            commune_at[position.line] = communes[k]
-    for line, column, message in _field_problems(parsed.rows):
-        parsed.problems.error(line, message, column)
-    parsed.raise_problems()
+    try:
+        parsed = read_candidate_csv(content, filename)
+        communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))
+        indexes = _commune_indexes(communes, parsed.positions)
+        commune_at = {}
+        for position, k in zip(parsed.positions, indexes, strict=True):
+            if k < 0:
+                parsed.problems.error(
+                    position.line,
+                    f"le point ({position.latitude}, {position.longitude}) est hors du département",
+                    "latitude",
+                    "longitude",
+                )
+            else:
+                commune_at[position.line] = communes[k]
+        for line, column, message in _field_problems(parsed.rows):
+            parsed.problems.error(line, message, column)
+        parsed.raise_problems()
+    except CandidateImportError as error:
+        # Counts only (the rows are the file's content); the person sees every problem.
+        logger.info("Candidate import by user %s refused: %s problems", actor.pk, len(error.errors))
+        raise
     with transaction.atomic():
         existing = set(CandidateSite.objects.values_list("reference", flat=True))
         _upsert_candidates(parsed.rows, commune_at)
     created = sum(row.reference not in existing for row in parsed.rows)
+    logger.info(
+        "Candidate import by user %s: %s sites created, %s updated",
+        actor.pk,
+        created,
+        len(parsed.rows) - created,
+    )
     return ImportResult(created=created, updated=len(parsed.rows) - created)
