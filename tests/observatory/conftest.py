@@ -1,10 +1,9 @@
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from maillage.observatory import runs
 from maillage.observatory.models import CandidateSite
 from tests.factories import make_place
+from tests.observatory.worker import run_ready_tasks
 
 
 def candidate_at(commune, reference: str, name: str, **fields) -> CandidateSite:
@@ -41,32 +40,8 @@ def open_network(territory):
 
 @pytest.fixture
 def run_worker():
-    """One pass of django_tasks_db's worker over the tasks ready to run, inside the test's
-    transaction: each is claimed and run by the worker's own `run_task`, as
-    `db_worker --batch` does (the command itself closes the connection between tasks,
-    which a test transaction cannot survive: see test_model_runs for the command).
-    Returns the tasks' results, in the order run."""
-
-    def run() -> list[DBTaskResult]:
-        worker = Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        )
-        results = []
-        while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-            result.claim(worker.worker_id)
-            worker.run_task(result)
-            result.refresh_from_db()
-            results.append(result)
-        return results
-
-    return run
+    """One pass of the worker over the ready tasks (`worker.run_ready_tasks`)."""
+    return run_ready_tasks
 
 
 @pytest.fixture

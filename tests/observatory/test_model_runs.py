@@ -3,12 +3,9 @@ page, cancellable by Département staff."""
 
 import itertools
 import logging
-import signal
-from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from maillage.observatory import runs, services
 from maillage.observatory.models import ModelRun, Scenario
+from tests.observatory.worker import run_db_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -96,12 +94,7 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(
 def test_the_db_worker_command_runs_the_queued_run(staff_user, open_network, candidate_sites):
     """The real `db_worker --batch`, outside any test transaction."""
     run = runs.request_model_run(staff_user, "Deux sites", services.ModelRequest("mclp", p=2))
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO())
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    run_db_worker()
     run.refresh_from_db()
     assert run.status == "done" and run.scenario.candidate_sites.count() == 2
 
