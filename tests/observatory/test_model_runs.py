@@ -177,10 +177,10 @@ def test_progress_is_written_at_most_once_a_second(staff_user, queued_run):
     progress = runs.RunProgress(queued_run.pk, clock=ticking_clock(0.25))
     with CaptureQueriesContext(connection) as queries:
         for k in range(8):  # two seconds of messages, four a second
-            progress(f"message {k}")
+            progress(f"message\n{k}")
     assert len(queries) == 2
     queued_run.refresh_from_db()
-    assert queued_run.progress_message == "message 7"
+    assert queued_run.progress_message == "message 7"  # on one line
     progress.stage("save")
     queued_run.refresh_from_db()
     assert (queued_run.stage, queued_run.progress_percent) == ("data", 5)  # within the second

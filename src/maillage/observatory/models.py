@@ -21,6 +21,7 @@ CANDIDATE_ADDRESS_MAX = 200
 MAX_SURFACE_M2 = 100_000
 MAX_COST_CENTS = 1_000_000_000_00  # 1 billion euros
 MAX_POINT_WEIGHT = 1_000_000  # inhabitants of one demand point
+MAX_SITES_TO_OPEN = 100_000  # p of a siting model
 # Lambert-93 (EPSG:2154) projected bounds over metropolitan France, in metres.
 LAMBERT93_X = (-400_000, 1_300_000)
 LAMBERT93_Y = (6_000_000, 7_200_000)
@@ -295,7 +296,12 @@ class ModelRun(models.Model):
     threshold_minutes = models.PositiveSmallIntegerField(
         "seuil d'accès (minutes à pied)", validators=between(1, 240, "Le seuil", "minutes")
     )
-    p = models.PositiveIntegerField("nombre de sites à ouvrir", null=True, blank=True)
+    p = models.PositiveIntegerField(
+        "nombre de sites à ouvrir",
+        null=True,
+        blank=True,
+        validators=between(1, MAX_SITES_TO_OPEN, "Le nombre de sites à ouvrir"),
+    )
     target_share = models.FloatField(
         "part de la population à couvrir",
         null=True,
@@ -315,9 +321,18 @@ class ModelRun(models.Model):
     stage = models.CharField(
         "étape", max_length=10, choices=ModelRunStage.choices, default=ModelRunStage.WAITING
     )
-    progress_percent = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    progress_message = models.CharField("dernier message du calcul", max_length=300, blank=True)
-    error_message = models.TextField("motif de l'échec", blank=True)
+    progress_percent = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=between(0, 100, "L'avancement", "%")
+    )
+    progress_message = models.CharField(
+        "dernier message du calcul",
+        max_length=300,
+        blank=True,
+        validators=[SingleLine("Le dernier message du calcul")],
+    )
+    error_message = models.TextField(
+        "motif de l'échec", blank=True, validators=[MultiLine("Le motif de l'échec")]
+    )
     scenario = models.ForeignKey(
         Scenario,
         on_delete=models.SET_NULL,

@@ -120,7 +120,8 @@ class RunProgress:
         self._write()
 
     def __call__(self, message: str) -> None:
-        self.message = message[: ModelRun._meta.get_field("progress_message").max_length]
+        one_line = " ".join(message.split())  # the column's rule: one line
+        self.message = one_line[: ModelRun._meta.get_field("progress_message").max_length]
         self._write()
 
     def _write(self) -> None:
