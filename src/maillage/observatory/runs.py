@@ -5,7 +5,8 @@
 run's stage and the engine's messages at most once a second, and saves the scenario;
 `cancel_model_run` stops a run that has not finished. A run's status only moves forward:
 queued → running → done or failed; queued or running → cancelled. Each move is one
-conditional UPDATE, so a cancellation and the worker's last write cannot both win.
+conditional UPDATE, so a cancellation and the worker's last write cannot both win
+(tests/observatory/test_model_run_races.py).
 """
 
 import logging
@@ -160,17 +161,15 @@ def _fail(run_id: int, message: str) -> None:
 
 
 @transaction.atomic
-def _save(run: ModelRun, result, candidates) -> bool:
-    """Save the scenario and mark the run done, unless it was cancelled meanwhile (the row
-    lock makes a concurrent cancellation wait for this, then find the run done)."""
-    locked = ModelRun.objects.select_for_update().get(pk=run.pk)
-    if locked.status != ModelRunStatus.RUNNING:
-        return False
+def _save(run: ModelRun, result, candidates) -> None:
+    """Save the scenario and mark the run done, in one transaction: if the run was
+    cancelled meanwhile, the conditional update finds no running run and RunCancelled rolls
+    the scenario back. A cancellation after this commits finds the run finished."""
     scenario = services.save_model_scenario(
         run.requested_by, run.name, model_request(run), result, candidates
     )
     now = timezone.now()
-    ModelRun.objects.filter(pk=run.pk).update(
+    done = ModelRun.objects.filter(pk=run.pk, status=ModelRunStatus.RUNNING).update(
         status=ModelRunStatus.DONE,
         stage=ModelRunStage.FINISHED,
         progress_percent=RUN_STAGE_PERCENT[ModelRunStage.FINISHED],
@@ -179,7 +178,8 @@ def _save(run: ModelRun, result, candidates) -> bool:
         finished_at=now,
         updated_at=now,
     )
-    return True
+    if not done:
+        raise RunCancelled
 
 
 def execute_model_run(run_id: int, clock: Callable[[], float] = time.monotonic) -> str:
@@ -198,9 +198,10 @@ def execute_model_run(run_id: int, clock: Callable[[], float] = time.monotonic) 
     try:
         result, candidates = services.run_model(model_request(run), progress, progress.stage)
         progress.stage(ModelRunStage.SAVE)
-        saved = _save(run, result, candidates)
+        _save(run, result, candidates)
     except RunCancelled:
-        saved = False
+        logger.info("Model run %s cancelled while running", run_id)
+        return ModelRunStatus.CANCELLED
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         logger.info("Model run %s refused: %s", run_id, " ".join(messages))
@@ -210,9 +211,6 @@ def execute_model_run(run_id: int, clock: Callable[[], float] = time.monotonic) 
         logger.exception("Model run %s failed", run_id)
         _fail(run_id, UNEXPECTED_FAILURE)
         raise
-    if not saved:
-        logger.info("Model run %s cancelled while running", run_id)
-        return ModelRunStatus.CANCELLED
     return ModelRunStatus.DONE
 
 
