@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.demo.services import load_demo
+from tests.observatory.worker import run_db_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,6 +24,12 @@ def test_staff_propose_a_scenario_and_read_its_report(page, territory, axe):
     page.get_by_role("combobox", name="Modèle").select_option("mclp")
     page.get_by_label("Nombre de sites à ouvrir").fill("5")
     page.get_by_role("button", name="Lancer le modèle").click()
+    # The worker solves it: the run's page waits, then shows the scenario's link by itself.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Calcul du scénario « Cinq sites »")
+    expect(page.get_by_role("status").filter(has_text="En attente")).to_be_visible()
+    assert axe(page) == []
+    run_db_worker()
+    page.get_by_role("link", name="voir le scénario « Cinq sites »").click(timeout=15_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Cinq sites")
     expect(page.get_by_text("Optimum prouvé")).to_be_visible()
     expect(page.locator("#observatory-map")).to_have_attribute("data-ready", "true")

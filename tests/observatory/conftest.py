@@ -1,7 +1,9 @@
 import pytest
 
+from maillage.observatory import runs
 from maillage.observatory.models import CandidateSite
 from tests.factories import make_place
+from tests.observatory.worker import run_ready_tasks
 
 
 def candidate_at(commune, reference: str, name: str, **fields) -> CandidateSite:
@@ -34,3 +36,23 @@ def open_network(territory):
         make_place(territory.get(insee_code=code), slug=f"ouvert-{code}")
         for code in ("92012", "92050")
     ]
+
+
+@pytest.fixture
+def run_worker():
+    """One pass of the worker over the ready tasks (`worker.run_ready_tasks`)."""
+    return run_ready_tasks
+
+
+@pytest.fixture
+def propose(django_capture_on_commit_callbacks, run_worker):
+    """Ask for a model run as `actor`, let the worker solve it; returns the run, refreshed."""
+
+    def run(actor, name: str, request):
+        with django_capture_on_commit_callbacks(execute=True):
+            model_run = runs.request_model_run(actor, name, request)
+        run_worker()
+        model_run.refresh_from_db()
+        return model_run
+
+    return run

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.observatory import services
-from maillage.observatory.models import Scenario
+from maillage.observatory import runs, services
+from maillage.observatory.models import ModelRun, Scenario
 from tests.factories import make_place
 
 pytestmark = pytest.mark.django_db
@@ -38,22 +38,22 @@ def test_projects_can_be_part_of_a_scenario(staff_user, open_network, territory)
 
 
 @pytest.mark.parametrize("model", ["mclp", "pmedian", "pcenter"])
-def test_a_model_proposes_p_sites(staff_user, open_network, candidate_sites, model):
-    scenario = services.propose_scenario(
+def test_a_model_proposes_p_sites(staff_user, open_network, candidate_sites, model, propose):
+    scenario = propose(
         staff_user, f"Modèle {model}", services.ModelRequest(model=model, p=2)
-    )
+    ).scenario
     assert scenario.origin == "model"
     assert scenario.candidate_sites.count() + scenario.project_places.count() == 2
     assert scenario.model_result["optimal"] is True
 
 
-def test_mclp_chooses_the_best_pair(staff_user, open_network, candidate_sites):
+def test_mclp_chooses_the_best_pair(staff_user, open_network, candidate_sites, propose):
     """Brute force over every pair of candidates: the model's choice covers the most."""
     import itertools
 
-    scenario = services.propose_scenario(
+    scenario = propose(
         staff_user, "Meilleure paire", services.ModelRequest(model="mclp", p=2)
-    )
+    ).scenario
     best = scenario.model_result["covered_weight"]
     existing = services.analysis.open_places("92")
     for pair in itertools.combinations(services.analysis.candidate_points("92"), 2):
@@ -62,23 +62,32 @@ def test_mclp_chooses_the_best_pair(staff_user, open_network, candidate_sites):
         assert covered <= best + 1e-6 * best
 
 
-def test_lscp_reaches_the_target_with_the_fewest_sites(staff_user, open_network, candidate_sites):
+def test_lscp_reaches_the_target_with_the_fewest_sites(
+    staff_user, open_network, candidate_sites, propose
+):
     target = services.live_report(15).departement.share_within[15] + 0.01
-    scenario = services.propose_scenario(
+    scenario = propose(
         staff_user, "Cible", services.ModelRequest(model="lscp", target_share=target)
-    )
+    ).scenario
     assert services.compare_scenario(scenario).after.departement.share_within[15] >= target
 
 
-def test_bad_requests_are_refused_and_write_nothing(staff_user, open_network, candidate_sites):
+def test_bad_requests_are_refused_and_write_nothing(
+    staff_user, open_network, candidate_sites, propose
+):
+    """Refused before queuing when the candidates alone say so; by the worker, the run
+    failed with the engine's reason, when only solving can tell."""
     with pytest.raises(ValidationError) as error:
-        services.propose_scenario(staff_user, "Trop", services.ModelRequest(model="mclp", p=9))
+        runs.request_model_run(staff_user, "Trop", services.ModelRequest(model="mclp", p=9))
     assert error.value.message_dict["p"] == ["9 sites demandés, mais seulement 4 candidats."]
     with pytest.raises(ValidationError) as error:
-        services.propose_scenario(
-            staff_user, "Impossible", services.ModelRequest(model="lscp", target_share=1.0)
-        )
-    assert "inatteignable" in error.value.message_dict["target_share"][0]
+        runs.request_model_run(staff_user, "", services.ModelRequest(model="mclp", p=1))
+    assert list(error.value.message_dict) == ["name"]
+    assert not ModelRun.objects.exists()
+    impossible = propose(
+        staff_user, "Impossible", services.ModelRequest(model="lscp", target_share=1.0)
+    )
+    assert impossible.status == "failed" and "inatteignable" in impossible.error_message
     with pytest.raises(ValidationError):
         services.save_scenario(staff_user, name="", candidate_ids=[candidate_sites[0].pk])
     assert not Scenario.objects.exists()
@@ -90,7 +99,7 @@ def test_only_staff_runs_scenarios(request, actor, candidate_sites):
     with pytest.raises(PermissionDenied):
         services.save_scenario(user, name="X", candidate_ids=[candidate_sites[0].pk])
     with pytest.raises(PermissionDenied):
-        services.propose_scenario(user, "X", services.ModelRequest(model="mclp", p=1))
+        runs.request_model_run(user, "X", services.ModelRequest(model="mclp", p=1))
     scenario = services.save_scenario(
         request.getfixturevalue("staff_user"), name="Y", candidate_ids=[candidate_sites[0].pk]
     )

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from maillage.observatory import services
-from maillage.observatory.models import CandidateSite, Scenario
+from maillage.observatory.models import CandidateSite, ModelRun, Scenario
 from maillage.web.templatetags.maillage import date_fr
 
 pytestmark = pytest.mark.django_db
@@ -131,19 +131,29 @@ def test_an_empty_scenario_is_refused(client, staff_user, candidate_sites):
     assert not Scenario.objects.exists()
 
 
-def test_propose_with_a_model(client, staff_user, open_network, candidate_sites):
+def test_propose_with_a_model(
+    client,
+    staff_user,
+    open_network,
+    candidate_sites,
+    django_capture_on_commit_callbacks,
+    run_worker,
+):
     client.force_login(staff_user)
-    response = client.post(
-        reverse("observatory:scenario_propose"),
-        {
-            "name": "MCLP 2",
-            "model": "mclp",
-            "p": "2",
-            "threshold_minutes": "15",
-            "include_projects": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("observatory:scenario_propose"),
+            {
+                "name": "MCLP 2",
+                "model": "mclp",
+                "p": "2",
+                "threshold_minutes": "15",
+                "include_projects": "on",
+            },
+        )
     assert response.status_code == 302
+    assert not Scenario.objects.exists()  # the worker solves it
+    run_worker()
     assert Scenario.objects.get().candidate_sites.count() == 2
 
 
@@ -160,7 +170,7 @@ def test_a_model_asked_too_much_explains_why(client, staff_user, open_network, c
         {"name": "Sans p", "model": "pmedian", "threshold_minutes": "15"},
     )
     assert "Indiquez le nombre de sites à ouvrir." in missing_p.content.decode()
-    assert not Scenario.objects.exists()
+    assert not Scenario.objects.exists() and not ModelRun.objects.exists()
 
 
 def test_delete_asks_for_confirmation_then_needs_post_and_csrf(staff_user, scenario):

@@ -25,6 +25,7 @@ from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
 from maillage.booking.models import CalendarFeed
 from maillage.core import paging
+from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
 from maillage.observatory.forms import ThresholdForm
@@ -78,6 +79,8 @@ PAGES = {
     "observatory:scenario_report": Page("staff", args=("scenario",)),
     "observatory:scenario_report_pdf": Page("staff", args=("scenario",)),
     "observatory:candidate_import": Page("staff"),
+    "observatory:model_run_list": Page("staff"),
+    "observatory:model_run_detail": Page("staff", ("depuis",), ("model_run",)),
     "accounts:signup": Page("anonymous", ("next",)),
     "accounts:signup_done": Page("anonymous"),
     "accounts:verify_email": Page("anonymous", kwargs={"token": "jeton-inconnu"}),
@@ -99,6 +102,7 @@ NOT_PAGES = {
     "booking:renew_feed": "POST only",
     "booking:manager_action": "POST only",
     "observatory:scenario_propose": "POST only",
+    "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
@@ -196,6 +200,9 @@ class FuzzData:
         )
         self.scenario = observatory_services.save_scenario(
             self.users["staff"], name="Projets", project_ids=[project.pk]
+        )
+        self.model_run = observatory_runs.request_model_run(
+            self.users["staff"], "Calcul", observatory_services.ModelRequest("mclp", p=1)
         )
         self.series = series
         self.room = room

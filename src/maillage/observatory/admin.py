@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.observatory.models import CandidateSite, PopulationLayer, Scenario
+from maillage.observatory.models import CandidateSite, ModelRun, PopulationLayer, Scenario
 
 
 @admin.register(CandidateSite)
@@ -33,4 +33,19 @@ class PopulationLayerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ["source", "departement", "cell_m", "imported_by"]
 
     def has_add_permission(self, request, *args):
+        return False
+
+
+@admin.register(ModelRun)
+class ModelRunAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: runs are asked for and cancelled on the observatory's pages."""
+
+    list_display = ["name", "model", "status", "stage", "requested_by", "created_at"]
+    list_filter = ["status", "model"]
+    list_select_related = ["requested_by"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -21,6 +21,7 @@ CANDIDATE_ADDRESS_MAX = 200
 MAX_SURFACE_M2 = 100_000
 MAX_COST_CENTS = 1_000_000_000_00  # 1 billion euros
 MAX_POINT_WEIGHT = 1_000_000  # inhabitants of one demand point
+MAX_SITES_TO_OPEN = 100_000  # p of a siting model
 # Lambert-93 (EPSG:2154) projected bounds over metropolitan France, in metres.
 LAMBERT93_X = (-400_000, 1_300_000)
 LAMBERT93_Y = (6_000_000, 7_200_000)
@@ -245,3 +246,151 @@ class PopulationPoint(models.Model):
 
     def __str__(self) -> str:
         return f"({self.x:.0f}, {self.y:.0f}) : {self.weight:g}"
+
+
+class ModelRunStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"
+    CANCELLED = "cancelled", "Annulé"
+
+
+# A run in one of these can still be cancelled.
+UNFINISHED_RUN_STATUSES = [ModelRunStatus.QUEUED, ModelRunStatus.RUNNING]
+
+
+class ModelRunStage(models.TextChoices):
+    """What a running model run is doing, in order; `RUN_STAGE_PERCENT` gives its progress."""
+
+    WAITING = "waiting", "En attente d'un processus de calcul"
+    DATA = "data", "Lecture de la population et des sites"
+    INSTANCE = "instance", "Calcul des distances entre points et sites"
+    SOLVE = "solve", "Résolution par le modèle"
+    SAVE = "save", "Enregistrement du scénario"
+    FINISHED = "finished", "Fini"
+
+
+RUN_STAGE_PERCENT = {
+    ModelRunStage.WAITING: 0,
+    ModelRunStage.DATA: 5,
+    ModelRunStage.INSTANCE: 20,
+    ModelRunStage.SOLVE: 40,
+    ModelRunStage.SAVE: 95,
+    ModelRunStage.FINISHED: 100,
+}
+
+
+class ModelRun(models.Model):
+    """A staff member's request to run a siting model, solved by the task queue's worker.
+
+    Holds the request (the fields of `services.ModelRequest`), where the run is (status,
+    stage, percentage, the engine's latest message; written at most about once a second),
+    and its outcome: the scenario made of the chosen sites, or a French message saying why
+    it failed. `updated_at` is the time of the last write, the run's sign of life."""
+
+    name = models.CharField(
+        "nom du scénario", max_length=150, validators=[SingleLine("Le nom du scénario")]
+    )
+    model = models.CharField("modèle", max_length=10, choices=SitingModel.choices)
+    threshold_minutes = models.PositiveSmallIntegerField(
+        "seuil d'accès (minutes à pied)", validators=between(1, 240, "Le seuil", "minutes")
+    )
+    p = models.PositiveIntegerField(
+        "nombre de sites à ouvrir",
+        null=True,
+        blank=True,
+        validators=between(1, MAX_SITES_TO_OPEN, "Le nombre de sites à ouvrir"),
+    )
+    target_share = models.FloatField(
+        "part de la population à couvrir",
+        null=True,
+        blank=True,
+        validators=real_between(0, 1, "La part de la population à couvrir"),
+    )
+    include_projects = models.BooleanField("projets parmi les sites possibles", default=True)
+    time_limit_s = models.FloatField(
+        "durée maximale de résolution (s)",
+        null=True,
+        blank=True,
+        validators=real_between(0.1, 86_400, "La durée maximale", "s"),
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=ModelRunStatus.choices, default=ModelRunStatus.QUEUED
+    )
+    stage = models.CharField(
+        "étape", max_length=10, choices=ModelRunStage.choices, default=ModelRunStage.WAITING
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=between(0, 100, "L'avancement", "%")
+    )
+    progress_message = models.CharField(
+        "dernier message du calcul",
+        max_length=300,
+        blank=True,
+        validators=[SingleLine("Le dernier message du calcul")],
+    )
+    error_message = models.TextField(
+        "motif de l'échec", blank=True, validators=[MultiLine("Le motif de l'échec")]
+    )
+    scenario = models.ForeignKey(
+        Scenario,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="model_runs",
+        verbose_name="scénario obtenu",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="model_runs",
+        verbose_name="demandé par",
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="annulé par",
+    )
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("fini le", null=True, blank=True)
+    updated_at = models.DateTimeField("dernière nouvelle le", auto_now=True)
+
+    class Meta:
+        verbose_name = "calcul de scénario"
+        verbose_name_plural = "calculs de scénarios"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"], name="model_run_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ModelRunStatus.values), name="model_run_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=ModelRunStage.values), name="model_run_stage_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="model_run_percent_bounded"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ModelRunStatus.FAILED) | ~Q(error_message=""),
+                name="model_run_failure_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=UNFINISHED_RUN_STATUSES) | Q(finished_at__isnull=False),
+                name="model_run_finished_at_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("observatory:model_run_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED_RUN_STATUSES

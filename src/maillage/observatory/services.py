@@ -21,7 +21,13 @@ from maillage.observatory.candidate_import import (
     Position,
     read_candidate_csv,
 )
-from maillage.observatory.models import CandidateSite, Scenario, ScenarioOrigin, SitingModel
+from maillage.observatory.models import (
+    CandidateSite,
+    ModelRunStage,
+    Scenario,
+    ScenarioOrigin,
+    SitingModel,
+)
 from maillage.territory.models import Commune
 
 logger = logging.getLogger(__name__)
@@ -31,7 +37,8 @@ STAFF_ONLY = "L'observatoire détaillé est réservé aux agents du Département
 FAR_ACCESS_FACTOR = 2
 
 
-def _require_staff(actor) -> None:
+def require_staff(actor) -> None:
+    """Raises PermissionDenied (French) unless `actor` is Département staff."""
     if not has_departement_rights(actor):
         raise PermissionDenied(STAFF_ONLY)
 
@@ -109,7 +116,7 @@ def save_scenario(
     model: str = "",
     model_result: dict | None = None,
 ) -> Scenario:
-    _require_staff(actor)
+    require_staff(actor)
     code = settings.MAILLAGE_DEPARTEMENT
     scenario = scenario or Scenario(created_by=actor)
     scenario.name = name
@@ -131,7 +138,7 @@ def save_scenario(
 
 @transaction.atomic
 def delete_scenario(actor, scenario: Scenario) -> None:
-    _require_staff(actor)
+    require_staff(actor)
     scenario.delete()
 
 
@@ -145,9 +152,12 @@ class ModelRequest:
     time_limit: float | None = 60.0
 
 
-def run_model(request: ModelRequest, progress: Callable[[str], None] | None = None):
-    """Run a siting model on the live territory: open places fixed, candidate sites (and
-    projects) to choose from. Returns the engine's selection and the candidate points."""
+def model_candidates(request: ModelRequest) -> list[analysis.SitePoint]:
+    """The sites a model may choose from (candidate sites, and projects when asked), once
+    the request is checked against them. Cheap: run before a run is queued.
+
+    Raises ValidationError (French, keyed by the form's field) when there is nothing to
+    choose from or when p is missing, below 1 or above the number of candidates."""
     code = settings.MAILLAGE_DEPARTEMENT
     candidates = analysis.candidate_points(code)
     if request.include_projects:
@@ -161,6 +171,25 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
             raise ValidationError(
                 {"p": f"{request.p} sites demandés, mais seulement {len(candidates)} candidats."}
             )
+    return candidates
+
+
+def run_model(
+    request: ModelRequest,
+    progress: Callable[[str], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+):
+    """Run a siting model on the live territory: open places fixed, candidate sites (and
+    projects) to choose from. Returns the engine's selection and the candidate points.
+
+    `progress` receives the engine's messages (French); `stage` each `ModelRunStage` value
+    as the run reaches it (reading the data, computing distances, solving). Either may
+    raise to stop the run. Raises ValidationError (French) for a request the data or the
+    engine refuse."""
+    stage = stage or (lambda _: None)
+    stage(ModelRunStage.DATA)
+    candidates = model_candidates(request)
+    code = settings.MAILLAGE_DEPARTEMENT
     radius = engine.minutes_to_metres(request.threshold_minutes, **analysis.walking())
     demand = analysis.territory_demand(code).demand
     existing = analysis.engine_sites(analysis.open_places(code))
@@ -173,7 +202,9 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
         far = float("inf")
     else:
         far = radius * FAR_ACCESS_FACTOR
+    stage(ModelRunStage.INSTANCE)
     instance = engine.build_instance(demand, analysis.engine_sites(candidates), existing, max_m=far)
+    stage(ModelRunStage.SOLVE)
     options = {"time_limit": request.time_limit, "progress": progress}
     try:
         if request.model == SitingModel.MCLP:
@@ -204,10 +235,11 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
     return result, candidates
 
 
-def propose_scenario(actor, name: str, request: ModelRequest, progress=None) -> Scenario:
-    """A scenario made of the sites a model chose."""
-    _require_staff(actor)
-    result, candidates = run_model(request, progress)
+def save_model_scenario(
+    actor, name: str, request: ModelRequest, result, candidates: list[analysis.SitePoint]
+) -> Scenario:
+    """A scenario made of the sites a model chose (`result.selected_index` into
+    `candidates`, as `run_model` returns them), with the model's figures."""
     chosen = [candidates[i] for i in result.selected_index]
     ids = {"candidate": [], "place": []}
     for point in chosen:
@@ -359,7 +391,7 @@ def import_candidate_sites(actor, content: bytes, filename: str) -> ImportResult
     the département the point must lie in. The file is read and checked before the write
     transaction opens, which then holds one bulk upsert by reference.
     """
-    _require_staff(actor)
+    require_staff(actor)
     try:
         parsed = read_candidate_csv(content, filename)
         communes = list(Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT))

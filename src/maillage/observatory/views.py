@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from maillage.accounts.roles import has_departement_rights
-from maillage.observatory import exports, services
+from maillage.observatory import exports, runs, services
 from maillage.observatory.analysis import DEFAULT_THRESHOLD_MINUTES, THRESHOLDS_MINUTES
 from maillage.observatory.candidate_import import (
     COLUMNS,
@@ -24,9 +24,12 @@ from maillage.observatory.forms import (
     ScenarioForm,
     ThresholdForm,
 )
-from maillage.observatory.models import Scenario
+from maillage.observatory.models import ModelRun, Scenario
 from maillage.observatory.report_pdf import scenario_pdf
 from maillage.observatory.wording import count, scenario_summary
+
+# Runs listed on the staff page of model runs, the most recent first.
+RECENT_RUNS = 50
 
 
 def departement_staff_required(view):
@@ -170,12 +173,13 @@ def scenario_edit(request, pk=None):
 @require_POST
 @departement_staff_required
 def scenario_propose(request):
+    """Queue a model run and send the person to its page; the worker solves it."""
     form = ModelRunForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         share = data["target_share"] / 100 if data["target_share"] is not None else None
         try:
-            scenario = services.propose_scenario(
+            run = runs.request_model_run(
                 request.user,
                 data["name"],
                 services.ModelRequest(
@@ -190,14 +194,56 @@ def scenario_propose(request):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Scénario « {scenario.name} » proposé par le modèle.")
-            return redirect(scenario)
+            messages.success(request, f"Calcul du scénario « {run.name} » lancé.")
+            return redirect(run)
     return render(
         request,
         "observatory/scenario_list.html",
         {"scenarios": Scenario.objects.select_related("created_by"), "model_form": form},
         status=400,
     )
+
+
+@require_safe
+@departement_staff_required
+def model_run_list(request):
+    return render(
+        request,
+        "observatory/model_run_list.html",
+        {
+            "runs": ModelRun.objects.select_related("requested_by", "scenario")[:RECENT_RUNS],
+            "recent_runs": RECENT_RUNS,
+        },
+    )
+
+
+@require_safe
+@departement_staff_required
+def model_run_detail(request, pk):
+    """The run's page. Polled by htmx every 2 s while the run is unfinished: the poll names
+    the version it shows (`depuis`, the run's last write) and gets 204 when nothing changed,
+    so that the live region is not read out again; else the status fragment."""
+    run = get_object_or_404(ModelRun.objects.select_related("requested_by", "scenario"), pk=pk)
+    version = str(run.updated_at.timestamp())
+    context = {"run": run, "version": version}
+    if request.htmx:
+        if request.GET.get("depuis") == version:
+            return HttpResponse(status=204)
+        return render(request, "observatory/_model_run_status.html", context)
+    return render(request, "observatory/model_run_detail.html", context)
+
+
+@require_POST
+@departement_staff_required
+def model_run_cancel(request, pk):
+    run = get_object_or_404(ModelRun, pk=pk)
+    try:
+        runs.cancel_model_run(request.user, run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Calcul du scénario « {run.name} » annulé.")
+    return redirect(run)
 
 
 @require_safe
