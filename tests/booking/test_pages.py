@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.booking import services, views
+from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed
+from maillage.booking.presentation import distance_label
 from tests.booking.conftest import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -466,7 +467,7 @@ def test_screen_reader_names_elide_before_a_vowel(
     [(849.6, "850\u00a0m"), (999.7, "1\u00a0km"), (1242, "1,2\u00a0km"), (12_030, "12\u00a0km")],
 )
 def test_distances_read_in_metres_then_kilometres(metres, label):
-    assert views._distance(metres) == label
+    assert distance_label(metres) == label
 
 
 def test_the_search_map_speaks_of_spaces(client, room, desks, territory):

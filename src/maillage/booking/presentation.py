@@ -1,0 +1,124 @@
+"""How booking data reads on the pages: the space's week grid, prices shown as estimates,
+distances, the search map's features and the reach of navigation links. No request here:
+the views pass what these helpers need."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.booking import availability as core
+from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.core.dates import read_range
+from maillage.core.text import french_number
+
+
+def reachable(first_day: date, days: int) -> date | None:
+    """Where a navigation link to the `days` days from `first_day` (a week, a day) should
+    point: their first day inside the public read range (core.dates.read_range), or None when
+    none is (the page then offers no link past the range)."""
+    allowed = read_range(timezone.localdate())
+    last_day = first_day + timedelta(days=days - 1)
+    if last_day < allowed.first or first_day > allowed.last:
+        return None
+    return max(first_day, allowed.first)
+
+
+def price_estimate(space, start: datetime, end: datetime, people: int) -> int | None:
+    """The price in cents of the window for a space or a search result (both carry the
+    prices), or None when no price of the space covers it."""
+    try:
+        return booking_price_cents(
+            end - start,
+            1 if space.is_exclusive else people,
+            space.price_hour_cents,
+            space.price_half_day_cents,
+            space.price_day_cents,
+        )
+    except NoPriceCoversIt:
+        return None
+
+
+def distance_label(metres: float) -> str:
+    """«850 m» below a kilometre, «1,2 km» from there (French decimal comma)."""
+    if round(metres) < 1000:
+        return f"{round(metres)}\u00a0m"
+    kilometres = french_number(metres / 1000, 1).removesuffix(",0")
+    return f"{kilometres}\u00a0km"
+
+
+def map_features(results, query: str) -> dict:
+    """The search results as a GeoJSON FeatureCollection (RFC 7946, longitude first) for the
+    page's map; each feature links to its space's page with the search's `query` string."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
+                "properties": {
+                    "name": f"{r.name} — {r.place.name}",
+                    "status": "open",
+                    "status_label": r.kind_label,
+                    "commune": r.place.commune,
+                    "url": f"{reverse('booking:space', args=[r.space_id])}?{query}",
+                    "fictional": r.place.is_fictional,
+                },
+            }
+            for r in results
+        ],
+    }
+
+
+def earliest_start(now: datetime, granularity: timedelta) -> datetime:
+    """The first start on the space's granularity at or after `now`, on the Paris clock."""
+    local = timezone.localtime(now).replace(tzinfo=None)
+    midnight = datetime.combine(local.date(), time())
+    steps = -(-(local - midnight) // granularity)  # rounded up
+    return core.wall_clock_instant(midnight + steps * granularity)
+
+
+def week_days(week, now: datetime | None = None) -> list[dict]:
+    """Each day of the week (queries.space_week's answer) with its free intervals (and free
+    seats for desks), in Paris time, for the space page's grid. Time already gone is not free:
+    past days are marked so, today's intervals start no earlier than the next bookable start."""
+    now = now or timezone.now()
+    earliest = earliest_start(now, week.rules.granularity)
+    today = timezone.localdate(now)
+    days = []
+    first = timezone.localtime(week.start).date()
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        free = [
+            (timezone.localtime(max(s, earliest)), timezone.localtime(e))
+            for s, e in week.free
+            if timezone.localtime(s).date() == day and e > earliest
+        ]
+        seats = [
+            (
+                timezone.localtime(max(step.start, earliest)),
+                timezone.localtime(step.end),
+                step.free_seats,
+            )
+            for step in week.free_seats
+            if timezone.localtime(step.start).date() == day and step.end > earliest
+        ]
+        opening = [(s, e) for s, e in week.opening if timezone.localtime(s).date() == day]
+        closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
+        # Today counts as past once its opening hours are over.
+        past = day < today or (day == today and all(e <= earliest for _, e in opening))
+        # Beyond the space's horizon (the booking form's last day): free, but not bookable yet.
+        advance = week.rules.max_advance
+        too_far = advance is not None and day > today + advance
+        days.append(
+            {
+                "date": day,
+                "free": free,
+                "seats": seats,
+                "open": bool(opening),
+                "closed": closed,
+                "past": past,
+                "bookable_from": day - advance if too_far else None,
+            }
+        )
+    return days
