@@ -6,7 +6,7 @@ from django.urls import reverse
 from shapely.geometry import Point, shape
 
 from maillage.accounts.models import User
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.places.models import Place, Space, today_in_paris
 from maillage.territory.models import Commune
 
@@ -102,7 +102,7 @@ def test_a_run_after_back_office_changes_succeeds_and_keeps_them(demo, capsys):
     space.full_clean()
     space.save()
     booking = Booking.objects.filter(status="confirmed").order_by("pk").first()
-    booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+    booking_services.cancel(booking.user, booking, "Empêchement", tell=False, channel=Channel.PAGE)
     manager = User.objects.get(email="gestion.lea@exemple.test")
     place_services.set_managers(staff, manager.managed_places.first(), [])
     resident = User.objects.get(email="yanis.dupont@exemple.test")
@@ -131,7 +131,9 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
 
     staff = User.objects.get(email="agent.departement@exemple.test")
     for booking in Booking.objects.holding():
-        booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+        booking_services.cancel(
+            booking.user, booking, "Empêchement", tell=False, channel=Channel.PAGE
+        )
     managed = list(
         Place.objects.filter(managers__isnull=False)
         .open(today_in_paris())
@@ -150,8 +152,12 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
 
 
 def test_a_run_after_the_demo_places_were_deleted_recreates_them(demo, capsys):
-    Booking.objects.all().delete()
-    Place.objects.all().delete()
+    # Bookings keep their history (BookingEvent, append-only): a booked place stays; the
+    # back-office may delete the others.
+    unbooked = Place.objects.exclude(spaces__bookings__isnull=False)
+    deleted = unbooked.count()
+    assert 0 < deleted < 40
+    unbooked.delete()
     call_command("demo")
-    assert "40 lieux créés, 0 déjà présents." in capsys.readouterr().out
-    assert Booking.objects.exists()
+    assert f"{deleted} lieux créés, {40 - deleted} déjà présents." in capsys.readouterr().out
+    assert Place.objects.count() == 40 and Booking.objects.exists()

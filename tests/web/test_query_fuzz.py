@@ -22,7 +22,7 @@ from maillage.accounts import views as accounts_views
 from maillage.booking import services as booking_services
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
-from maillage.booking.models import CalendarFeed
+from maillage.booking.models import CalendarFeed, Channel
 from maillage.booking.views import manager as booking_manager_views
 from maillage.booking.views import mine as booking_mine_views
 from maillage.booking.views import navigation as booking_navigation
@@ -199,9 +199,16 @@ class FuzzData:
             + timedelta(days=8)
         )
         resident = self.users["resident"]
-        self.booking = booking_services.book(resident, room.pk, start, start + timedelta(hours=1))
+        self.booking = booking_services.book(
+            resident, room.pk, start, start + timedelta(hours=1), channel=Channel.PAGE
+        )
         series, _, _ = booking_services.book_series(
-            resident, room.pk, start + timedelta(hours=2), start + timedelta(hours=3), 2
+            resident,
+            room.pk,
+            start + timedelta(hours=2),
+            start + timedelta(hours=3),
+            2,
+            channel=Channel.PAGE,
         )
         project = make_place(
             territory.get(insee_code="92044"), slug="projet", status="preparing", opening_date=None

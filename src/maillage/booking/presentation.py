@@ -2,12 +2,14 @@
 distances, the search map's features and the reach of navigation links. No request here:
 the views pass what these helpers need."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking import availability as core
+from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import read_range
 from maillage.core.text import french_number
@@ -122,3 +124,62 @@ def week_days(week, now: datetime | None = None) -> list[dict]:
             }
         )
     return days
+
+
+# What a change did, by the status it led to; a booking's first row says it was made.
+CREATED = {
+    BookingStatus.PENDING: "Créée (demande à valider par le lieu)",
+    BookingStatus.CONFIRMED: "Créée",
+}
+EVENT_LABELS = {
+    BookingStatus.CONFIRMED: "Confirmée",
+    BookingStatus.REFUSED: "Refusée",
+    BookingStatus.CANCELLED: "Annulée",
+    BookingStatus.CHECKED_IN: "Présent·e",
+    BookingStatus.NO_SHOW: "Absent·e",
+    BookingStatus.EXPIRED: "Expirée",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One change of a booking as a page shows it, in French."""
+
+    at: datetime
+    label: str  # what happened: «Créée», «Annulée»…
+    actor: str  # who: «vous», «le lieu», «le Département», «système», or a name
+    channel: str  # through what: «site», «API», «back-office», «commande»
+    reason: str
+
+
+def _actor_label(event: BookingEvent, booking: Booking, viewer, *, names: bool) -> str:
+    """Who made the change, as `viewer` may know it: the person who booked sees roles only
+    (`names` False: never another person's name or address); managers and staff see the
+    names of those who acted on the booking for the place."""
+    actor = event.actor
+    if actor is None:
+        return "système"
+    if actor.pk == viewer.pk:
+        return "vous"
+    if names:
+        return "la personne" if actor.pk == booking.user_id else str(actor)
+    if actor.is_superuser or actor.is_departement_staff:
+        return "le Département"
+    return "le lieu"
+
+
+def history(booking: Booking, viewer, *, names: bool) -> list[HistoryLine]:
+    """The booking's history, oldest first, for `viewer` (see _actor_label for `names`).
+    Reads booking.events as BookingQuerySet.with_history prefetched them."""
+    return [
+        HistoryLine(
+            at=event.at,
+            label=(CREATED if event.from_status is None else EVENT_LABELS)[
+                BookingStatus(event.to_status)
+            ],
+            actor=_actor_label(event, booking, viewer, names=names),
+            channel=Channel(event.channel).label,
+            reason=event.reason,
+        )
+        for event in booking.events.all()
+    ]

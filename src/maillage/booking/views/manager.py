@@ -17,8 +17,8 @@ from maillage.accounts.decorators import login_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.forms import ReasonForm
-from maillage.booking.models import Booking, BookingStatus, CalendarFeed
-from maillage.booking.presentation import reachable
+from maillage.booking.models import Booking, BookingStatus, CalendarFeed, Channel
+from maillage.booking.presentation import history, reachable
 from maillage.booking.views.navigation import navigation_day
 from maillage.places import permissions
 from maillage.places.models import Place
@@ -96,10 +96,12 @@ def manager_calendar(request, slug):
         Booking.objects.filter(space__place=place, start__lt=end, end__gt=start)
         .exclude(status__in=[BookingStatus.EXPIRED])
         .select_related("space", "user")
+        .with_history()
         .order_by("start", "space__name")
     )
     for booking in bookings:
         booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
+        booking.history = history(booking, request.user, names=True)
     # Requests still open to a decision, wherever they fall: each links to its day.
     pending = list(
         Booking.objects.awaiting_decision(now)
@@ -149,14 +151,14 @@ def manager_action(request, pk, action):
     reason = reason_form.cleaned_data["motif"]
     try:
         if action == "refuser":
-            services.refuse(request.user, booking, reason)
+            services.refuse(request.user, booking, reason, channel=Channel.PAGE)
             done = "Demande refusée : la personne reçoit votre motif."
         elif action == "annuler":
-            services.cancel(request.user, booking, reason)
+            services.cancel(request.user, booking, reason, channel=Channel.PAGE)
             done = "Réservation annulée : la personne reçoit votre motif."
         elif action in ACTIONS:
             change, done = ACTIONS[action]
-            change(request.user, booking)
+            change(request.user, booking, channel=Channel.PAGE)
         else:
             raise PermissionDenied("Action inconnue.")
     except services.BookingRefused as refusal:

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from maillage.accounts.decorators import login_required
 from maillage.booking import services
 from maillage.booking.calendar import calendar_of
-from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed
+from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
+from maillage.booking.presentation import history
 from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Place
@@ -26,9 +27,16 @@ UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStat
 @login_required
 def my_bookings(request):
     now = timezone.now()
-    mine = Booking.objects.filter(user=request.user).select_related("space__place__commune")
+    mine = (
+        Booking.objects.filter(user=request.user)
+        .select_related("space__place__commune")
+        .with_history()
+    )
     to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
     upcoming = list(mine.filter(to_come).order_by("start"))
+    past = list(mine.exclude(to_come).order_by("-start")[:50])
+    for booking in upcoming + past:
+        booking.history = history(booking, request.user, names=False)
     for booking in upcoming:
         refusal = services.booker_cancellation_refusal(booking, now)
         booking.can_cancel = refusal is None
@@ -48,7 +56,7 @@ def my_bookings(request):
         "booking/my_bookings.html",
         {
             "upcoming": upcoming,
-            "past": mine.exclude(to_come).order_by("-start")[:50],
+            "past": past,
             "feed_url": request.build_absolute_uri(reverse("booking:feed", args=[feed.token]))
             if feed
             else None,
@@ -66,7 +74,7 @@ def cancel(request, pk):
     if request.method == "GET":
         return render(request, "booking/cancel_confirm.html", {"bookings": [booking]})
     try:
-        services.cancel(request.user, booking)
+        services.cancel(request.user, booking, channel=Channel.PAGE)
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -90,7 +98,7 @@ def cancel_series(request, pk):
             request, "booking/cancel_confirm.html", {"bookings": upcoming, "series": series}
         )
     try:
-        cancelled = services.cancel_series(request.user, series)
+        cancelled = services.cancel_series(request.user, series, channel=Channel.PAGE)
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -104,8 +112,7 @@ def cancel_series(request, pk):
 @require_POST
 @login_required
 def renew_feed(request):
-    renewed = CalendarFeed.objects.filter(user=request.user).delete()[0] > 0
-    CalendarFeed.objects.create(user=request.user)
+    renewed = services.renew_feed(request.user)
     messages.success(
         request,
         "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus."

@@ -14,7 +14,7 @@ from maillage.accounts.decorators import verified_email_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.forms import BookingForm, SearchForm
-from maillage.booking.models import BookingStatus
+from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.presentation import (
     distance_label,
     map_features,
@@ -184,7 +184,9 @@ def book(request, pk):
         weeks = form.cleaned_data["semaines"]
         try:
             if weeks == 1:
-                booking = services.book(request.user, space.pk, start, end, form.seats)
+                booking = services.book(
+                    request.user, space.pk, start, end, form.seats, channel=Channel.PAGE
+                )
                 messages.success(
                     request,
                     "Demande enregistrée : le lieu doit la valider, vous recevrez sa réponse "
@@ -195,7 +197,7 @@ def book(request, pk):
                 return redirect("booking:my_bookings")
             if request.POST.get("confirmer_serie") and _previewed(request, form):
                 _, booked, skipped = services.book_series(
-                    request.user, space.pk, start, end, weeks, form.seats
+                    request.user, space.pk, start, end, weeks, form.seats, channel=Channel.PAGE
                 )
                 asked = bool(booked) and booked[0].status == BookingStatus.PENDING
                 made = (

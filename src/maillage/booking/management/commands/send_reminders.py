@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from maillage.booking import services
+from maillage.booking.models import Channel
 from maillage.booking.notifications import deliver_pending, queue_reminders
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = services.expire_pending()
+        expired = services.expire_pending(channel=Channel.COMMAND)
         reminders = queue_reminders()
         sent = deliver_pending()
         self.stdout.write(
