@@ -263,7 +263,7 @@ def test_managers_see_the_history_of_their_place(client, booker, room, place_man
     services.confirm(place_manager, asked, now=NOW, channel=Channel.PAGE)
     url = reverse("booking:manager_calendar", args=[room.place.slug])
     page = _page(client, place_manager, url, {"jour": "2026-12-02"})
-    assert "Créée (demande à valider par le lieu) le " in page
+    assert "Créée (en attente de validation) le " in page
     assert "par la personne (site)" in page
     assert "Confirmée le " in page and "par vous (site)" in page
 

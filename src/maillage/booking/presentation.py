@@ -128,7 +128,7 @@ def week_days(week, now: datetime | None = None) -> list[dict]:
 
 # What a change did, by the status it led to; a booking's first row says it was made.
 CREATED = {
-    BookingStatus.PENDING: "Créée (demande à valider par le lieu)",
+    BookingStatus.PENDING: "Créée (en attente de validation)",
     BookingStatus.CONFIRMED: "Créée",
 }
 EVENT_LABELS = {
