@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.db import connection
 
 from maillage.places.catalogue import seed_catalogue
 from maillage.places.models import Equipment, Service
@@ -17,6 +20,38 @@ def pytest_collection_modifyitems(items):
             "django_db"
         ):
             item.add_marker(pytest.mark.django_db)
+
+
+# The booking history's append-only triggers, as its migration writes them.
+HISTORY = importlib.import_module("maillage.booking.migrations.0010_booking_history")
+
+
+@pytest.fixture(autouse=True)
+def _booking_history_flushable(request):
+    """After a transactional test Django empties every table: with TRUNCATE on PostgreSQL
+    (which row triggers do not see), with DELETE on SQLite, which the history's triggers
+    refuse. There, the history is emptied first, its triggers lifted for that moment only.
+    Set up after the database fixture, so torn down before its flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        if "booking_bookingevent" not in connection.introspection.table_names(cursor):
+            return
+        for sql in HISTORY.DROP["sqlite"]:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM booking_bookingevent")
+        for sql in HISTORY.CREATE["sqlite"]:
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maillage.api.models import ApiToken
+from maillage.booking.models import Channel
 from maillage.booking.services import book
 from tests.api.conftest import DAY, at
 from tests.booking.conftest import paris
@@ -218,7 +219,10 @@ def world(booker, other_booker, room, desks):
     _, key = ApiToken.issue(booker, "Appli test")
     _, other_key = ApiToken.issue(other_booker, "Autre appli")
     slot = (paris(DAY.year, DAY.month, DAY.day, 9), paris(DAY.year, DAY.month, DAY.day, 11))
-    mine, theirs = book(booker, room.pk, *slot), book(other_booker, desks.pk, *slot)
+    mine, theirs = (
+        book(booker, room.pk, *slot, channel=Channel.PAGE),
+        book(other_booker, desks.pk, *slot, channel=Channel.PAGE),
+    )
     return {
         "ids": [mine.pk, theirs.pk, room.pk, desks.pk],
         "spaces": [room.pk, desks.pk],

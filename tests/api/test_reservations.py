@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from maillage.api.models import ApiToken
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.booking.services import book
 from tests.api.conftest import DAY, at
 from tests.booking.conftest import paris
@@ -39,7 +39,7 @@ def test_book_then_replay_with_the_same_key(api, room):
 
 
 def test_a_taken_slot_is_a_conflict_in_problem_details(api, room, other_booker):
-    book(other_booker, room.pk, hour(DAY, 10), hour(DAY, 12))
+    book(other_booker, room.pk, hour(DAY, 10), hour(DAY, 12), channel=Channel.PAGE)
     response = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT})
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
@@ -109,12 +109,14 @@ def test_cancel_through_the_api(api, room, other_booker):
     created = api.post_json(reverse("api:reservations"), {"space": room.pk, **SLOT}).json()
     response = api.post_json(reverse("api:cancellation", args=[created["id"]]), {})
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
-    theirs = book(other_booker, room.pk, hour(NEXT_DAY, 9), hour(NEXT_DAY, 10))
+    theirs = book(
+        other_booker, room.pk, hour(NEXT_DAY, 9), hour(NEXT_DAY, 10), channel=Channel.PAGE
+    )
     assert api.post_json(reverse("api:cancellation", args=[theirs.pk]), {}).status_code == 404
 
 
 def test_a_space_week(client, room, booker):
-    book(booker, room.pk, hour(DAY, 9), hour(DAY, 11))
+    book(booker, room.pk, hour(DAY, 9), hour(DAY, 11), channel=Channel.PAGE)
     url = reverse("api:space_week", args=[room.pk])
     data = client.get(url, {"semaine": NEXT_DAY.isoformat()}).json()
     assert data["start"] == at(MONDAY, 0)  # Monday, Paris midnight
@@ -123,7 +125,7 @@ def test_a_space_week(client, room, booker):
 
 
 def test_the_free_slots_of_a_day(client, room, booker):
-    book(booker, room.pk, hour(DAY, 9), hour(DAY, 11))
+    book(booker, room.pk, hour(DAY, 9), hour(DAY, 11), channel=Channel.PAGE)
     url = reverse("api:space_slots", args=[room.pk])
     data = client.get(url, {"date": DAY.isoformat(), "minutes": "60"}).json()
     starts = [slot["start"] for slot in data["slots"]]
@@ -223,7 +225,7 @@ def test_a_space_not_bookable_is_unknown_to_the_week_and_slots_alike(client, roo
 
 
 def test_holding_the_same_desks_twice_is_a_conflict(api, desks, booker):
-    book(booker, desks.pk, hour(DAY, 9), hour(DAY, 11))
+    book(booker, desks.pk, hour(DAY, 9), hour(DAY, 11), channel=Channel.PAGE)
     response = api.post_json(reverse("api:reservations"), {"space": desks.pk, **SLOT})
     assert response.status_code == 409
     assert response.json()["codes"] == ["already_booked"]

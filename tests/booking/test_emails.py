@@ -13,7 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillage.booking import notifications, services
-from maillage.booking.models import Booking, CalendarFeed
+from maillage.booking.models import Booking, CalendarFeed, Channel
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
 from maillage.core.text import has_control_characters
@@ -52,39 +52,57 @@ def every_kind(booker, room, place, manager, sent):
     place.phone = PHONE
     place.save()
     day = paris(2026, 12, 2, 9)
-    single = services.book(booker, room.pk, day, day + timedelta(hours=2), now=NOW)
+    single = services.book(
+        booker, room.pk, day, day + timedelta(hours=2), now=NOW, channel=Channel.PAGE
+    )
     deliver()
     notifications.queue_reminders(now=day - timedelta(days=1))
     deliver()
-    services.cancel(booker, single, now=NOW)
+    services.cancel(booker, single, now=NOW, channel=Channel.PAGE)
     deliver()
     series, dates, _ = services.book_series(
-        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 3, now=NOW
+        booker,
+        room.pk,
+        paris(2026, 12, 8, 9),
+        paris(2026, 12, 8, 11),
+        3,
+        now=NOW,
+        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel(booker, dates[1], now=NOW)
+    services.cancel(booker, dates[1], now=NOW, channel=Channel.PAGE)
     deliver()
-    services.cancel_series(booker, series, now=NOW)
+    services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
     deliver()
     place.requires_approval = True
     place.save()
-    asked = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
-    deliver()
-    services.confirm(manager, asked, now=NOW)
-    deliver()
-    services.cancel(manager, asked, "Fermeture exceptionnelle", now=NOW)
-    deliver()
-    refused = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
-    deliver()
-    services.refuse(manager, refused, "Salle en travaux", now=NOW)
-    deliver()
-    _, pending_dates, _ = services.book_series(
-        booker, room.pk, paris(2026, 12, 9, 9), paris(2026, 12, 9, 10), 2, now=NOW
+    asked = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
     )
     deliver()
-    services.confirm(manager, pending_dates[0], now=NOW)
+    services.confirm(manager, asked, now=NOW, channel=Channel.PAGE)
     deliver()
-    services.refuse(manager, pending_dates[1], "Complet", now=NOW)
+    services.cancel(manager, asked, "Fermeture exceptionnelle", now=NOW, channel=Channel.PAGE)
+    deliver()
+    refused = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
+    deliver()
+    services.refuse(manager, refused, "Salle en travaux", now=NOW, channel=Channel.PAGE)
+    deliver()
+    _, pending_dates, _ = services.book_series(
+        booker,
+        room.pk,
+        paris(2026, 12, 9, 9),
+        paris(2026, 12, 9, 10),
+        2,
+        now=NOW,
+        channel=Channel.PAGE,
+    )
+    deliver()
+    services.confirm(manager, pending_dates[0], now=NOW, channel=Channel.PAGE)
+    deliver()
+    services.refuse(manager, pending_dates[1], "Complet", now=NOW, channel=Channel.PAGE)
     deliver()
     return sent
 
@@ -145,12 +163,18 @@ def test_every_message_follows_imip(booker, room, bookable_place, place_manager,
 
 def test_a_series_is_one_recurring_event(booker, room, bookable_place, place_manager, sent):
     series, dates, _ = services.book_series(
-        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 3, now=NOW
+        booker,
+        room.pk,
+        paris(2026, 12, 8, 9),
+        paris(2026, 12, 8, 11),
+        3,
+        now=NOW,
+        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel(booker, dates[1], now=NOW)
+    services.cancel(booker, dates[1], now=NOW, channel=Channel.PAGE)
     deliver()
-    services.cancel_series(booker, series, now=NOW)
+    services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
     deliver()
     mine = [m for kind, m in sent if kind != "manager_cancelled"]
     _, (made,) = events_of(calendar_part(mine[0])[0])
@@ -168,10 +192,18 @@ def test_a_series_is_one_recurring_event(booker, room, bookable_place, place_man
 
 def test_a_series_with_a_past_date_kept_cancels_only_its_dates(booker, room, sent):
     series, dates, _ = services.book_series(
-        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 3, now=NOW
+        booker,
+        room.pk,
+        paris(2026, 12, 8, 9),
+        paris(2026, 12, 8, 11),
+        3,
+        now=NOW,
+        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel_series(booker, series, now=dates[0].end)  # the first date is past
+    services.cancel_series(
+        booker, series, now=dates[0].end, channel=Channel.PAGE
+    )  # the first date is past
     deliver()
     _, events = events_of(calendar_part(sent[-1][1])[0])
     assert [e["RECURRENCE-ID"].dt for e in events] == [dates[1].start, dates[2].start]
@@ -180,9 +212,11 @@ def test_a_series_with_a_past_date_kept_cancels_only_its_dates(booker, room, sen
 
 def test_sequence_is_a_small_counter(booker, room):
     day = paris(2026, 12, 2, 9)
-    booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    booking = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
     assert booking.ical_sequence == 0
-    services.cancel(booker, booking, now=NOW)
+    services.cancel(booker, booking, now=NOW, channel=Channel.PAGE)
     booking.refresh_from_db()
     assert booking.ical_sequence == 1
 
@@ -212,8 +246,10 @@ def test_refusals_attach_no_event_to_add(booker, room, bookable_place, place_man
     bookable_place.requires_approval = True
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    asked = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
-    services.refuse(place_manager, asked, "Complet", now=NOW)
+    asked = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
+    services.refuse(place_manager, asked, "Complet", now=NOW, channel=Channel.PAGE)
     deliver()
     refusal = next(m for kind, m in sent if kind == "refused")
     assert "L'événement est joint" not in refusal.body
@@ -224,7 +260,14 @@ def test_confirmations_give_the_cancellation_deadline(booker, room, bookable_pla
     bookable_place.cancellation_notice_hours = 48
     bookable_place.email = "contact@ruche.test"
     bookable_place.save()
-    services.book(booker, room.pk, paris(2026, 12, 4, 9), paris(2026, 12, 4, 10), now=NOW)
+    services.book(
+        booker,
+        room.pk,
+        paris(2026, 12, 4, 9),
+        paris(2026, 12, 4, 10),
+        now=NOW,
+        channel=Channel.PAGE,
+    )
     deliver()
     (_, made), *_ = sent
     assert "jusqu'au 2 décembre 2026 à 09h00 (48 h avant le début)" in made.body
@@ -237,7 +280,9 @@ def test_managers_are_told_of_requests_and_cancellations(
     bookable_place.requires_approval = True
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    asked = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    asked = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
     deliver()
     told = [m for kind, m in sent if kind == "manager_request"]
     assert [m.to for m in told] == [[place_manager.email]]
@@ -248,7 +293,7 @@ def test_managers_are_told_of_requests_and_cancellations(
     deadline = timezone.localtime(asked.pending_until)
     assert f"avant le {date_fr(deadline)} à {deadline:%H}h{deadline:%M}" in told[0].body
     assert booker.email in told[0].body
-    services.cancel(booker, asked, now=NOW)
+    services.cancel(booker, asked, now=NOW, channel=Channel.PAGE)
     deliver()
     cancelled = [m for kind, m in sent if kind == "manager_cancelled"]
     assert [m.to for m in cancelled] == [[place_manager.email]]
@@ -261,8 +306,10 @@ def test_a_cancellation_is_reported_to_every_manager_but_the_one_who_made_it(
     colleague = django_user_model.objects.create_user("collegue@lieu.test", "motdepasse-coll-1")
     bookable_place.managers.add(colleague)
     day = paris(2026, 12, 2, 9)
-    booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
-    services.cancel(place_manager, booking, "Fermeture", now=NOW)
+    booking = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
+    services.cancel(place_manager, booking, "Fermeture", now=NOW, channel=Channel.PAGE)
     deliver()
     assert [(kind, m.to) for kind, m in sent] == [
         ("made", [booker.email]),
@@ -307,7 +354,7 @@ def test_calendar_feeds_survive_odd_names(client, booker, room, bookable_place, 
     room.name = "Salle\u2029\x0bSeine"
     room.save()
     day = paris(2026, 12, 2, 9)
-    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE)
     for user, path in (
         (booker, lambda token: reverse("booking:feed", args=[token])),
         (
@@ -331,7 +378,7 @@ def test_no_email_is_lost_to_an_odd_name(booker, room, bookable_place):
     bookable_place.name = ODD
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE)
     assert outbox.deliver_due() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.endswith("La Ruche Bcc: piege@exemple.test")
@@ -369,9 +416,11 @@ def test_a_late_cancellation_refusal_gives_the_place_contact(booker, room, booka
     bookable_place.email = "contact@ruche.test"
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    booking = services.book(
+        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
+    )
     with pytest.raises(services.BookingRefused) as refused:
-        services.cancel(booker, booking, now=day - timedelta(hours=2))
+        services.cancel(booker, booking, now=day - timedelta(hours=2), channel=Channel.PAGE)
     assert f"contactez le lieu ({PHONE}, contact@ruche.test)." in str(refused.value)
 
 
@@ -381,7 +430,9 @@ def test_a_reminder_past_the_deadline_says_to_contact_the_place(booker, room, bo
     bookable_place.save()
     day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     day += timedelta(days=1)
-    services.book(booker, room.pk, day, day + timedelta(hours=1), notify=False)
+    services.book(
+        booker, room.pk, day, day + timedelta(hours=1), notify=False, channel=Channel.PAGE
+    )
     notifications.queue_reminders()
     outbox.deliver_due()
     (reminder,) = mail.outbox
@@ -396,10 +447,16 @@ def test_a_series_partly_accepted_keeps_its_undecided_dates_tentative(
     bookable_place.requires_approval = True
     bookable_place.save()
     _, dates, _ = services.book_series(
-        booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 3, now=NOW
+        booker,
+        room.pk,
+        paris(2026, 12, 8, 9),
+        paris(2026, 12, 8, 11),
+        3,
+        now=NOW,
+        channel=Channel.PAGE,
     )
     deliver()
-    services.confirm(place_manager, dates[1], now=NOW)
+    services.confirm(place_manager, dates[1], now=NOW, channel=Channel.PAGE)
     deliver()
     (accepted,) = [m for kind, m in sent if kind == "approved"]
     _, (series, first, last) = events_of(calendar_part(accepted)[0])

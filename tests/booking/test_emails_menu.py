@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking import services
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.web.context_processors import pending_requests
 from tests.booking.conftest import paris
 
@@ -21,7 +21,9 @@ BADGE = '<span class="visually-hidden"> demande{} à valider</span>'
 def _ask(booker, space, days: int):
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     start += timedelta(days=days)
-    return services.book(booker, space.pk, start, start + timedelta(hours=1), notify=False)
+    return services.book(
+        booker, space.pk, start, start + timedelta(hours=1), notify=False, channel=Channel.PAGE
+    )
 
 
 @pytest.fixture
@@ -35,8 +37,8 @@ def test_the_menu_counts_pending_requests(client, place_manager, asked):
     client.force_login(place_manager)
     html = client.get(reverse("booking:search")).content.decode()
     assert ">3" + BADGE.format("s") in html
-    services.refuse(place_manager, asked[0], "Complet")
-    services.confirm(place_manager, asked[1])
+    services.refuse(place_manager, asked[0], "Complet", channel=Channel.PAGE)
+    services.confirm(place_manager, asked[1], channel=Channel.PAGE)
     html = client.get(reverse("booking:search")).content.decode()
     assert ">1" + BADGE.format("") in html
 

@@ -1,4 +1,5 @@
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -6,7 +7,7 @@ from django.urls import reverse
 from shapely.geometry import Point, shape
 
 from maillage.accounts.models import User
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.places.models import Place, Space, today_in_paris
 from maillage.territory.models import Commune
 
@@ -102,7 +103,7 @@ def test_a_run_after_back_office_changes_succeeds_and_keeps_them(demo, capsys):
     space.full_clean()
     space.save()
     booking = Booking.objects.filter(status="confirmed").order_by("pk").first()
-    booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+    booking_services.cancel(booking.user, booking, "Empêchement", tell=False, channel=Channel.PAGE)
     manager = User.objects.get(email="gestion.lea@exemple.test")
     place_services.set_managers(staff, manager.managed_places.first(), [])
     resident = User.objects.get(email="yanis.dupont@exemple.test")
@@ -131,7 +132,9 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
 
     staff = User.objects.get(email="agent.departement@exemple.test")
     for booking in Booking.objects.holding():
-        booking_services.cancel(booking.user, booking, "Empêchement", tell=False)
+        booking_services.cancel(
+            booking.user, booking, "Empêchement", tell=False, channel=Channel.PAGE
+        )
     managed = list(
         Place.objects.filter(managers__isnull=False)
         .open(today_in_paris())
@@ -149,9 +152,14 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
     assert Booking.objects.holding().count() == fresh.count()
 
 
-def test_a_run_after_the_demo_places_were_deleted_recreates_them(demo, capsys):
-    Booking.objects.all().delete()
+def test_a_run_after_the_demo_places_were_deleted_recreates_them(capsys):
+    # Booked places are never deleted (bookings keep their append-only history): the places
+    # of a run that booked nothing are.
+    with mock.patch("maillage.demo.services._demo_bookings", return_value=0):
+        call_command("demo")
+    assert not Booking.objects.exists()
     Place.objects.all().delete()
+    capsys.readouterr()
     call_command("demo")
     assert "40 lieux créés, 0 déjà présents." in capsys.readouterr().out
     assert Booking.objects.exists()

@@ -20,10 +20,13 @@ from hypothesis import strategies as st
 
 from maillage.accounts import views as accounts_views
 from maillage.booking import services as booking_services
-from maillage.booking import views as booking_views
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
-from maillage.booking.models import CalendarFeed
+from maillage.booking.models import CalendarFeed, Channel
+from maillage.booking.views import manager as booking_manager_views
+from maillage.booking.views import mine as booking_mine_views
+from maillage.booking.views import navigation as booking_navigation
+from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
@@ -112,7 +115,16 @@ NOT_PAGES_NAMESPACES = {
     "api": "the API, fuzzed by tests/api",
 }
 # Views whose GET parameters the list above must name, by module.
-VIEW_MODULES = [accounts_views, booking_views, paging, web_views, observatory_views]
+VIEW_MODULES = [
+    accounts_views,
+    booking_public_views,
+    booking_mine_views,
+    booking_manager_views,
+    booking_navigation,
+    paging,
+    web_views,
+    observatory_views,
+]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
 HOSTILE = [
@@ -191,9 +203,16 @@ class FuzzData:
             + timedelta(days=8)
         )
         resident = self.users["resident"]
-        self.booking = booking_services.book(resident, room.pk, start, start + timedelta(hours=1))
+        self.booking = booking_services.book(
+            resident, room.pk, start, start + timedelta(hours=1), channel=Channel.PAGE
+        )
         series, _, _ = booking_services.book_series(
-            resident, room.pk, start + timedelta(hours=2), start + timedelta(hours=3), 2
+            resident,
+            room.pk,
+            start + timedelta(hours=2),
+            start + timedelta(hours=3),
+            2,
+            channel=Channel.PAGE,
         )
         project = make_place(
             territory.get(insee_code="92044"), slug="projet", status="preparing", opening_date=None

@@ -17,7 +17,7 @@ from maillage.api.models import ApiToken
 from maillage.api.problems import problem
 from maillage.booking import availability as core
 from maillage.booking import queries, services
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.core.dates import booking_range, read_range
 from maillage.places import permissions
 from maillage.places.models import MAX_CAPACITY, Space
@@ -152,7 +152,7 @@ def reservations(request):
         return problem(400, "Certains champs sont invalides.", errors)
     try:
         booking, created = services.book_or_replay(
-            request.user, space, start, end, seats, idempotency_key=key
+            request.user, space, start, end, seats, channel=Channel.API, idempotency_key=key
         )
     except PermissionDenied as error:
         return problem(403, str(error))
@@ -204,7 +204,7 @@ def cancellation(request, pk):
     if errors:
         return problem(400, "Certains champs sont invalides.", errors)
     try:
-        booking = services.cancel(request.user, booking, reason)
+        booking = services.cancel(request.user, booking, reason, channel=Channel.API)
     except PermissionDenied as error:
         return problem(403, str(error))
     except services.BookingRefused as refusal:

@@ -1,7 +1,27 @@
 from django.contrib import admin
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, BookingEvent
+
+
+class BookingEventInline(DepartementOnlyAdminMixin, admin.TabularInline):
+    """The booking's history: read only, as its table is append-only."""
+
+    model = BookingEvent
+    fields = ["at", "from_status", "to_status", "actor", "channel", "reason"]
+    readonly_fields = fields
+    ordering = ["id"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Booking)
@@ -13,6 +33,7 @@ class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__email", "space__name", "space__place__name"]
     list_select_related = ["space__place", "user"]
     date_hierarchy = "start"
+    inlines = [BookingEventInline]
 
     def has_add_permission(self, request, *args):
         return False

@@ -53,7 +53,8 @@ from maillage.core.runtime import freeze_startup_objects
 Progress = Callable[[str], None]
 
 # Bench databases, by purpose: the full (or custom) availability dataset, the quick one, and
-# the booking bench's (kept apart so that its writes never touch a reused dataset).
+# the booking bench's (kept apart so that its writes never touch a reused dataset; made anew
+# for each run, since bookings keep their append-only history and are never deleted).
 AVAILABILITY, QUICK, BOOKING = "availability", "availability-quick", "booking"
 PG_SUFFIXES = {AVAILABILITY: "_bench", QUICK: "_bench_quick", BOOKING: "_bench_booking"}
 
@@ -91,9 +92,26 @@ def ensure_postgresql_database(url: str, progress: Progress) -> None:
             cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
 
 
+def drop_bench_database(url: str, progress: Progress) -> None:
+    """Remove the bench database at `url` (a SQLite file and its journals, or a PostgreSQL
+    database on the configured server), if it exists."""
+    progress(f"Suppression de la base d'essai précédente {_without_password(url)}…")
+    if url.startswith("sqlite"):
+        path = urlsplit(url).path
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        return
+    name = urlsplit(url).path.lstrip("/")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
 def run_in_bench_database(purpose: str, arguments: list[str], progress: Progress) -> dict:
-    """Run `maillage bench <arguments> --inner` on the bench database; its JSON figures."""
+    """Run `maillage bench <arguments> --inner` on the bench database; its JSON figures.
+    The booking bench's database is made anew each time."""
     url = bench_database_url(purpose)
+    if purpose == BOOKING:
+        drop_bench_database(url, progress)
     if url.startswith("sqlite"):
         Path(urlsplit(url).path).parent.mkdir(parents=True, exist_ok=True)
     else:
@@ -251,14 +269,10 @@ def _booking_fixtures(clients: int, spaces: int, progress: Progress):
     """Two open places (API and baseline) with twin spaces, and `clients` users with tokens."""
     from maillage.accounts.models import User
     from maillage.api.models import ApiToken
-    from maillage.booking.models import Booking
     from maillage.places.models import OpeningHours, Place, PlaceStatus, Space
     from maillage.territory.models import Commune
 
     progress("Lieux, espaces et comptes du banc d'essai…")
-    Booking.objects.filter(space__place__slug__startswith=BOOKING_SLUG).delete()
-    Place.objects.filter(slug__startswith=BOOKING_SLUG).delete()
-    User.objects.filter(email__endswith="@" + BOOKING_USERS).delete()
     commune = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT).order_by("insee_code")[
         0
     ]
@@ -575,55 +589,50 @@ def run_booking(
     api_spaces, sql_spaces, users, keys = _booking_fixtures(clients, spaces, progress)
     api_ids = [s.pk for s in api_spaces]
     today = date.today()
-    try:
-        with Server(workers, threads, progress) as server:
-            progress(f"API : {clients} clients pendant {seconds:g} s…")
-            tally, elapsed = _run_clients(
-                clients,
-                seconds,
-                lambda n, deadline, t: _api_client(
-                    server.port, keys[n], api_ids, today, seed=1000 + n
-                )(n, deadline, t),
-            )
-        api = tally.counts
-        progress(
-            f"  {api['ok']} réservations, {api['refused']} refus, {api['errors']} erreurs "
-            f"en {elapsed:.1f} s"
-        )
-        for sample in tally.error_samples:
-            progress(f"  erreur : {sample}")
-        # Raw SQL: the same clients count, the same slots, on the twin spaces.
-        twins = [
-            {"pk": s.pk, **{k: getattr(s, k) for k in _space_specs(1)[0] if k != "name"}}
-            for s in sql_spaces
-        ]
-        user_ids = [u.pk for u in users]
-        progress(f"SQL brut : {clients} connexions pendant {seconds:g} s…")
-        sql_tally, sql_elapsed = _run_clients(
+    with Server(workers, threads, progress) as server:
+        progress(f"API : {clients} clients pendant {seconds:g} s…")
+        tally, elapsed = _run_clients(
             clients,
             seconds,
-            lambda n, deadline, t: _sql_client(twins, user_ids, today, seed=1000 + n)(
+            lambda n, deadline, t: _api_client(server.port, keys[n], api_ids, today, seed=1000 + n)(
                 n, deadline, t
             ),
         )
-        raw = sql_tally.counts
-        progress(
-            f"  {raw['ok']} insertions, {raw['refused']} refus (contrainte), "
-            f"{raw['errors']} erreurs en {sql_elapsed:.1f} s"
-        )
-        for sample in sql_tally.error_samples:
-            progress(f"  erreur : {sample}")
-        checks = bench_data.check_invariants(api_ids)
-        progress(f"Contrôles SQL (espaces de l'API) : {checks}")
-        progress(
-            "Contrôles SQL (espaces du SQL brut, sans règle de capacité en base) : "
-            f"{bench_data.check_invariants([s.pk for s in sql_spaces])}"
-        )
-        made = Booking.objects.filter(space_id__in=api_ids).count()
-        if made < api["ok"]:
-            progress(f"  attention : {api['ok']} réponses 201 mais {made} réservations en base")
-    finally:
-        _booking_cleanup(progress)
+    api = tally.counts
+    progress(
+        f"  {api['ok']} réservations, {api['refused']} refus, {api['errors']} erreurs "
+        f"en {elapsed:.1f} s"
+    )
+    for sample in tally.error_samples:
+        progress(f"  erreur : {sample}")
+    # Raw SQL: the same clients count, the same slots, on the twin spaces.
+    twins = [
+        {"pk": s.pk, **{k: getattr(s, k) for k in _space_specs(1)[0] if k != "name"}}
+        for s in sql_spaces
+    ]
+    user_ids = [u.pk for u in users]
+    progress(f"SQL brut : {clients} connexions pendant {seconds:g} s…")
+    sql_tally, sql_elapsed = _run_clients(
+        clients,
+        seconds,
+        lambda n, deadline, t: _sql_client(twins, user_ids, today, seed=1000 + n)(n, deadline, t),
+    )
+    raw = sql_tally.counts
+    progress(
+        f"  {raw['ok']} insertions, {raw['refused']} refus (contrainte), "
+        f"{raw['errors']} erreurs en {sql_elapsed:.1f} s"
+    )
+    for sample in sql_tally.error_samples:
+        progress(f"  erreur : {sample}")
+    checks = bench_data.check_invariants(api_ids)
+    progress(f"Contrôles SQL (espaces de l'API) : {checks}")
+    progress(
+        "Contrôles SQL (espaces du SQL brut, sans règle de capacité en base) : "
+        f"{bench_data.check_invariants([s.pk for s in sql_spaces])}"
+    )
+    made = Booking.objects.filter(space_id__in=api_ids).count()
+    if made < api["ok"]:
+        progress(f"  attention : {api['ok']} réponses 201 mais {made} réservations en base")
     bookings_per_s = api["ok"] / elapsed
     raw_per_s = raw["ok"] / sql_elapsed
     return {
@@ -637,14 +646,3 @@ def run_booking(
         "ratio": round(bookings_per_s / raw_per_s, 3) if raw_per_s else None,
         "database": connection.vendor,
     }
-
-
-def _booking_cleanup(progress: Progress) -> None:
-    from maillage.accounts.models import User
-    from maillage.booking.models import Booking
-    from maillage.places.models import Place
-
-    progress("Nettoyage du banc d'essai…")
-    Booking.objects.filter(space__place__slug__startswith=BOOKING_SLUG).delete()
-    Place.objects.filter(slug__startswith=BOOKING_SLUG).delete()
-    User.objects.filter(email__endswith="@" + BOOKING_USERS).delete()

@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 
 from maillage.booking import lifecycle
 from maillage.core.models import OutboundEmail
@@ -48,6 +48,13 @@ class BookingQuerySet(models.QuerySet):
     def awaiting_decision(self, now) -> "BookingQuerySet":
         """Requests a manager can still accept or refuse at `now` (an aware instant)."""
         return self.filter(status=BookingStatus.PENDING, pending_until__gt=now)
+
+    def with_history(self) -> "BookingQuerySet":
+        """With each booking's history (`events`, oldest first, with their actors) read in
+        one more query for them all."""
+        return self.prefetch_related(
+            Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("id"))
+        )
 
 
 class BookingSeries(models.Model):
@@ -181,6 +188,72 @@ class Booking(models.Model):
     @property
     def place(self):
         return self.space.place
+
+
+class Channel(models.TextChoices):
+    """Through what a booking change was asked: the caller of booking.services says it."""
+
+    PAGE = "page", "site"
+    API = "api", "API"
+    BACK_OFFICE = "back_office", "back-office"
+    COMMAND = "command", "commande"
+
+
+class BookingEvent(models.Model):
+    """One change of a booking's status, in its append-only history: the booking, who made it
+    (`actor`; NULL: the system, such as the expiry of a request), from which status (NULL when
+    the booking was created) to which, the reason given (may be empty), the channel and the
+    instant (UTC). Ids, not names. booking.services writes it in the transaction of the change;
+    database triggers refuse any UPDATE or DELETE of a row (migration 0010), so a booking with a
+    history can no longer be deleted either (on_delete=PROTECT)."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="events", verbose_name="réservation"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    from_status = models.CharField(  # noqa: DJ001 — NULL: the booking did not exist yet
+        "statut avant", max_length=12, choices=BookingStatus.choices, null=True, blank=True
+    )
+    to_status = models.CharField("statut après", max_length=12, choices=BookingStatus.choices)
+    reason = models.CharField(
+        "motif", max_length=300, blank=True, validators=[SingleLine("Le motif")]
+    )
+    channel = models.CharField("canal", max_length=12, choices=Channel.choices)
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "changement de réservation"
+        verbose_name_plural = "historique des réservations"
+        ordering = ["booking", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_status__in=BookingStatus.values), name="booking_event_to_known"
+            ),
+            # Created pending or confirmed; afterwards, a change changes the status.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        from_status__isnull=True,
+                        to_status__in=[BookingStatus.PENDING, BookingStatus.CONFIRMED],
+                    )
+                    | (Q(from_status__in=BookingStatus.values) & ~Q(from_status=F("to_status")))
+                ),
+                name="booking_event_from_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="booking_event_channel_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} : {self.from_status or '∅'} → {self.to_status}"
 
 
 class CalendarFeed(models.Model):

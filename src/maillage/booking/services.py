@@ -1,7 +1,12 @@
 """Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
 atomically (a desk space's bookings one at a time, under a lock; a room's under PostgreSQL's
 exclusion constraint too; a person's own overlapping bookings under the same check and, on
-PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses."""
+PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses.
+
+Every change of a booking's status appends one row to its history (models.BookingEvent) in
+the same transaction: who (the acting user; None for the system), from and to which status,
+the reason, and the `channel` the caller says the request came through (Channel: the site's
+pages, the API, the back-office, a command or scheduled job)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +19,14 @@ from django.utils import timezone
 from maillage.booking import availability as core
 from maillage.booking import notifications, sql
 from maillage.booking.lifecycle import Actor, may_change
-from maillage.booking.models import MAX_SERIES_WEEKS, Booking, BookingSeries, BookingStatus
+from maillage.booking.models import (
+    MAX_SERIES_WEEKS,
+    Booking,
+    BookingSeries,
+    BookingStatus,
+    CalendarFeed,
+    Channel,
+)
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
 from maillage.places import permissions
@@ -57,15 +69,46 @@ def _terms(space_id) -> sql.SpaceTerms:
     return terms
 
 
-def _holding_around(terms: sql.SpaceTerms, start, end, now, *, expire: bool) -> list:
+def _record(
+    booking_ids: Iterable[int],
+    actor,
+    from_status: str | None,
+    to_status: str,
+    channel: Channel,
+    reason: str = "",
+) -> None:
+    """Append one history row per booking (the caller's transaction holds the change):
+    `actor` a user, or None for the system."""
+    at = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    sql.insert_events(
+        [
+            sql.NewEvent(pk, actor_id, from_status, to_status, reason, channel, at)
+            for pk in booking_ids
+        ]
+    )
+
+
+def _expire(booking_ids: list[int], now, channel: Channel) -> list[int]:
+    """The system expires these pending requests past their deadline (those still pending,
+    whose ids it returns), recording it in their history."""
+    expired = sql.expire(booking_ids, now)
+    if expired:
+        _record(expired, None, BookingStatus.PENDING, BookingStatus.EXPIRED, channel)
+    return expired
+
+
+def _holding_around(
+    terms: sql.SpaceTerms, start, end, now, *, expire: Channel | None = None
+) -> list:
     """The bookings (sql.HeldBooking) that hold a slot near [start, end). Pending ones past
-    their deadline do not: with `expire`, they are marked expired (their rows would still
-    block the insert)."""
+    their deadline do not: with `expire` (the channel of the request that finds them), they
+    are marked expired (their rows would still block the insert)."""
     rules = terms.rules
     around = sql.holding_meeting(terms.space_id, start - rules.gap, end + rules.gap)
     stale = [b for b in around if b.is_stale(now)]
     if stale and expire:
-        sql.expire(stale, now)
+        _expire([b.pk for b in stale], now, expire)
     return [b for b in around if not b.is_stale(now)]
 
 
@@ -106,8 +149,9 @@ def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
     return [NOT_BOOKABLE]
 
 
-def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expire: bool):
-    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none)."""
+def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expire: Channel | None):
+    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none); with
+    `expire`, stale requests met on the way expire (_holding_around)."""
     if refusal := _not_bookable(terms, now):
         return refusal
     held = _holding_around(terms, start, end, now, expire=expire)
@@ -176,7 +220,9 @@ def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> Book
     return _refusal(core.ViolationCode.SLOT_TAKEN, "start", taken)
 
 
-def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, series=None):
+def _create(
+    terms: sql.SpaceTerms, user, start, end, seats, now, channel: Channel, key=None, series=None
+):
     rules = terms.rules
     approval = terms.requires_approval
     booking = Booking(
@@ -199,6 +245,7 @@ def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, serie
     # Written now, whatever time the rules were checked at (`now` may be given).
     booking.created_at = booking.updated_at = timezone.now()
     booking.pk = sql.insert_booking(booking)
+    _record([booking.pk], user, None, booking.status, channel)
     booking._state.adding = False
     booking._state.db = connection.alias
     return booking
@@ -229,13 +276,22 @@ def book(
     end: datetime,
     seats: int = 1,
     *,
+    channel: Channel,
     idempotency_key: str | None = None,
     now: datetime | None = None,
     notify: bool = True,
 ) -> Booking:
     """Book a space: book_or_replay's booking."""
     booking, _ = book_or_replay(
-        user, space_id, start, end, seats, idempotency_key=idempotency_key, now=now, notify=notify
+        user,
+        space_id,
+        start,
+        end,
+        seats,
+        channel=channel,
+        idempotency_key=idempotency_key,
+        now=now,
+        notify=notify,
     )
     return booking
 
@@ -247,6 +303,7 @@ def book_or_replay(
     end: datetime,
     seats: int = 1,
     *,
+    channel: Channel,
     idempotency_key: str | None = None,
     now: datetime | None = None,
     notify: bool = True,
@@ -256,7 +313,8 @@ def book_or_replay(
     never a second one, even when the calls race (its unique constraint guarantees it; the
     earlier booking is looked up when the request is refused); keys never expire, and the
     same key for a different request raises IdempotencyKeyReused. `notify=False` books
-    without emailing (data loaded on someone's behalf, such as the demo)."""
+    without emailing (data loaded on someone's behalf, such as the demo). The booking's
+    history starts with its creation by `user` through `channel`."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
@@ -264,10 +322,10 @@ def book_or_replay(
         terms = _terms(space_id)
         with transaction.atomic():
             _lock_seats(terms)
-            violations = _check(terms, user.pk, start, end, seats, now, expire=True)
+            violations = _check(terms, user.pk, start, end, seats, now, expire=channel)
             if violations:
                 raise BookingRefused(violations)
-            booking = _create(terms, user, start, end, seats, now, key=idempotency_key)
+            booking = _create(terms, user, start, end, seats, now, channel, key=idempotency_key)
             if notify:
                 notifications.booking_made(booking)
             return booking, True
@@ -322,7 +380,7 @@ def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Oc
     now = now or timezone.now()
     terms = _terms(space_id)
     return [
-        Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=False)))
+        Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=None)))
         for s, e in weekly_occurrences(start, end, weeks)
     ]
 
@@ -332,10 +390,11 @@ SERIES_ATTEMPTS = 3
 
 
 def book_series(
-    user, space_id, start, end, weeks, seats=1, now=None
+    user, space_id, start, end, weeks, seats=1, now=None, *, channel: Channel
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     """Book every free weekly occurrence; return the series, the bookings and the dates left
-    out with their reasons."""
+    out with their reasons. Each booking's history starts with its creation through
+    `channel`."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
@@ -343,28 +402,32 @@ def book_series(
     dates = weekly_occurrences(start, end, weeks)
     for _ in range(SERIES_ATTEMPTS - 1):
         try:
-            return _book_occurrences(terms, user, dates, weeks, seats, now)
+            return _book_occurrences(terms, user, dates, weeks, seats, now, channel)
         except IntegrityError:
             continue  # a room's date was booked by someone else meanwhile: check again
     try:
-        return _book_occurrences(terms, user, dates, weeks, seats, now)
+        return _book_occurrences(terms, user, dates, weeks, seats, now, channel)
     except IntegrityError as error:
         taken = "Des dates de la série viennent d'être réservées par d'autres : réessayez."
         raise _lost_race(error, terms, taken) from error
 
 
-def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now):
+def _book_occurrences(
+    terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now, channel: Channel
+):
     with transaction.atomic():
         _lock_seats(terms)
         occurrences = [
-            Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=True)))
+            Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=channel)))
             for s, e in dates
         ]
         free = [o for o in occurrences if o.free]
         if not free:
             return None, [], occurrences
         series = BookingSeries.objects.create(space_id=terms.space_id, user=user, weeks=weeks)
-        bookings = [_create(terms, user, o.start, o.end, seats, now, series=series) for o in free]
+        bookings = [
+            _create(terms, user, o.start, o.end, seats, now, channel, series=series) for o in free
+        ]
         notifications.series_made(series, bookings)
     return series, bookings, [o for o in occurrences if not o.free]
 
@@ -395,7 +458,7 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
         seats=seats,
         hours=terms.hours,
         closures=terms.closures,
-        bookings=[b.as_interval() for b in _holding_around(terms, start, end, now, expire=False)],
+        bookings=[b.as_interval() for b in _holding_around(terms, start, end, now)],
     )
 
 
@@ -407,9 +470,11 @@ def _actor(user, booking: Booking) -> Actor | None:
     return None
 
 
-def _change(user, booking: Booking, target: str, reason: str = "", now=None, tell=None) -> Booking:
-    """Move a booking to `target` if the actor may; `tell` queues the email in the same
-    transaction."""
+def _change(
+    user, booking: Booking, target: str, channel: Channel, reason: str = "", now=None, tell=None
+) -> Booking:
+    """Move a booking to `target` if the actor may, recording it in its history; `tell`
+    queues the email in the same transaction."""
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
@@ -433,6 +498,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
                 f"Une réservation « {booking.get_status_display().lower()} » ne peut pas "
                 f"devenir « {BookingStatus(target).label.lower()} ».",
             )
+        _record([booking.pk], user, booking.status, target, channel, reason)
         booking.status = target
         booking.status_reason = reason
         if target == BookingStatus.CANCELLED:
@@ -471,11 +537,14 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
     return None
 
 
-def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Booking:
+def cancel(
+    user, booking: Booking, reason: str = "", now=None, tell=True, *, channel: Channel
+) -> Booking:
     """`user` cancels `booking` (the person who booked, within the place's notice; or a
     manager of its place or Département staff, any time before it ends), with an optional
     one-line `reason` (300 characters at most). The person and the place's other managers are
-    told when `tell`. Returns the booking, cancelled. Raises PermissionDenied for anyone
+    told when `tell`; its history records it, through `channel`. Returns the booking,
+    cancelled. Raises PermissionDenied for anyone
     else, BookingRefused when the rules or its status forbid it now."""
     now = now or timezone.now()
     place = booking.space.place
@@ -494,6 +563,7 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
         user,
         booking,
         BookingStatus.CANCELLED,
+        channel,
         reason,
         now,
         tell=notifications.booking_cancelled if tell else None,
@@ -501,11 +571,14 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
 
 
 @transaction.atomic
-def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
-    """Cancel every occurrence still to come, all or none, with one email for them all."""
+def cancel_series(user, series: BookingSeries, now=None, *, channel: Channel) -> list[Booking]:
+    """Cancel every occurrence still to come, all or none, with one email for them all (and
+    one history row each, through `channel`)."""
     now = now or timezone.now()
     upcoming = series.bookings.holding().filter(start__gt=now).order_by("start")
-    cancelled = [cancel(user, booking, now=now, tell=False) for booking in upcoming]
+    cancelled = [
+        cancel(user, booking, now=now, tell=False, channel=channel) for booking in upcoming
+    ]
     if cancelled:
         notifications.bookings_cancelled(cancelled)
     return cancelled
@@ -544,21 +617,32 @@ def manager_actions(booking: Booking, now) -> set[BookingStatus]:
     return actions
 
 
-def confirm(user, booking: Booking, now=None) -> Booking:
+def confirm(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+    """A manager of the place (or staff) accepts a pending request, through `channel`; a
+    request past its deadline expires instead (the system's change) and BookingRefused says
+    so."""
     now = now or timezone.now()
     if _decision_expired(booking, now):
-        _change_system_expiry(booking, now)
+        with transaction.atomic():
+            _expire([booking.pk], now, channel)
         raise _refusal(
             core.ViolationCode.EXPIRED,
             "status",
             "Le délai de validation est dépassé : elle a expiré.",
         )
     return _change(
-        user, booking, BookingStatus.CONFIRMED, now=now, tell=notifications.booking_approved
+        user,
+        booking,
+        BookingStatus.CONFIRMED,
+        channel,
+        now=now,
+        tell=notifications.booking_approved,
     )
 
 
-def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
+def refuse(user, booking: Booking, reason: str, now=None, *, channel: Channel) -> Booking:
+    """A manager of the place (or staff) refuses a pending request with a `reason` the
+    person receives, through `channel`."""
     if not reason.strip():
         raise _refusal(
             core.ViolationCode.REASON_REQUIRED,
@@ -566,11 +650,19 @@ def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
             "Indiquez le motif du refus à la personne.",
         )
     return _change(
-        user, booking, BookingStatus.REFUSED, reason, now, tell=notifications.booking_refused
+        user,
+        booking,
+        BookingStatus.REFUSED,
+        channel,
+        reason,
+        now,
+        tell=notifications.booking_refused,
     )
 
 
-def check_in(user, booking: Booking, now=None) -> Booking:
+def check_in(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+    """A manager of the place (or staff) marks the person present, from 30 minutes before
+    the start, through `channel`."""
     now = now or timezone.now()
     if _too_early_to_check_in(booking, now):
         raise _refusal(
@@ -578,10 +670,12 @@ def check_in(user, booking: Booking, now=None) -> Booking:
             "status",
             "La présence se constate au plus tôt 30 minutes avant.",
         )
-    return _change(user, booking, BookingStatus.CHECKED_IN, now=now)
+    return _change(user, booking, BookingStatus.CHECKED_IN, channel, now=now)
 
 
-def mark_no_show(user, booking: Booking, now=None) -> Booking:
+def mark_no_show(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+    """A manager of the place (or staff) marks the person absent, from the start, through
+    `channel`."""
     now = now or timezone.now()
     if _too_early_for_no_show(booking, now):
         raise _refusal(
@@ -589,18 +683,22 @@ def mark_no_show(user, booking: Booking, now=None) -> Booking:
             "status",
             "Une absence se constate après l'heure de début.",
         )
-    return _change(user, booking, BookingStatus.NO_SHOW, now=now)
+    return _change(user, booking, BookingStatus.NO_SHOW, channel, now=now)
 
 
-def _change_system_expiry(booking: Booking, now) -> None:
-    Booking.objects.filter(pk=booking.pk, status=BookingStatus.PENDING).update(
-        status=BookingStatus.EXPIRED, updated_at=now
-    )
-
-
-def expire_pending(now=None) -> int:
-    """Pending bookings past their deadline free their slot (for a scheduler)."""
+def expire_pending(now=None, *, channel: Channel) -> int:
+    """Pending bookings past their deadline free their slot (for a scheduler): the system
+    expires them, each with its history row (through `channel`). How many expired."""
     now = now or timezone.now()
-    return Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now).update(
-        status=BookingStatus.EXPIRED, updated_at=now
-    )
+    stale = Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now)
+    with transaction.atomic():
+        return len(_expire(list(stale.values_list("pk", flat=True)), now, channel))
+
+
+def renew_feed(user) -> bool:
+    """Give `user` a new secret calendar feed address (models.CalendarFeed), the old one (if
+    any) no longer working: True when there was one."""
+    with transaction.atomic():
+        renewed = CalendarFeed.objects.filter(user=user).delete()[0] > 0
+        CalendarFeed.objects.create(user=user)
+    return renewed

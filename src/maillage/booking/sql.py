@@ -243,7 +243,14 @@ def lock_seats(terms: SpaceTerms) -> None:
 
 # --- Writes ---------------------------------------------------------------------------------
 
-EXPIRE = "UPDATE booking_booking SET status = %s, updated_at = %s WHERE id = %s AND status = %s"
+EXPIRE = (
+    "UPDATE booking_booking SET status = %s, updated_at = %s WHERE id = %s AND status = %s "
+    "RETURNING id"
+)
+INSERT_EVENT = """
+INSERT INTO booking_bookingevent (booking_id, actor_id, from_status, to_status, reason, channel, at)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
 
 INSERT_BOOKING = """
 INSERT INTO booking_booking (
@@ -258,15 +265,51 @@ INSERT_EMAIL_BOOKING = (
 )
 
 
-def expire(bookings: list[HeldBooking], now: datetime) -> None:
-    """Pending bookings past their deadline become expired (if still pending). Rows are
-    updated in key order, so that two writers never wait for each other's rows crosswise."""
+def expire(booking_ids: list[int], now: datetime) -> list[int]:
+    """These pending bookings past their deadline become expired, if still pending: the ids
+    of those that did (the others changed meanwhile). Rows are updated in key order, so that
+    two writers never wait for each other's rows crosswise."""
+    expired = []
+    with connection.cursor() as cursor:
+        for pk in sorted(booking_ids):
+            cursor.execute(
+                EXPIRE,
+                [BookingStatus.EXPIRED.value, instant_param(now), pk, BookingStatus.PENDING.value],
+            )
+            if cursor.fetchone() is not None:
+                expired.append(pk)
+    return expired
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A row to append to the bookings' history (models.BookingEvent)."""
+
+    booking_id: int
+    actor_id: int | None  # None: the system
+    from_status: str | None  # None: the booking is being created
+    to_status: str
+    reason: str
+    channel: str
+    at: datetime  # aware
+
+
+def insert_events(events: list[NewEvent]) -> None:
+    """Append these rows to the bookings' history."""
     with connection.cursor() as cursor:
         cursor.executemany(
-            EXPIRE,
+            INSERT_EVENT,
             [
-                (BookingStatus.EXPIRED.value, instant_param(now), b.pk, BookingStatus.PENDING.value)
-                for b in sorted(bookings, key=lambda b: b.pk)
+                (
+                    e.booking_id,
+                    e.actor_id,
+                    e.from_status,
+                    e.to_status,
+                    e.reason,
+                    e.channel,
+                    instant_param(e.at),
+                )
+                for e in events
             ],
         )
 

@@ -4,6 +4,7 @@ see BookingConfig.ready for their times)."""
 from django_tasks import task
 
 from maillage.booking import notifications, services
+from maillage.booking.models import Channel
 
 
 @task()
@@ -14,5 +15,6 @@ def send_reminders() -> int:
 
 @task()
 def expire_requests() -> int:
-    """Requests past their decision deadline expire and free their slot; how many."""
-    return services.expire_pending()
+    """Requests past their decision deadline expire and free their slot; how many. Their
+    history records the system's change through the worker, a command."""
+    return services.expire_pending(channel=Channel.COMMAND)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from maillage.booking import views
+from maillage.booking.views import manager, mine, public
 
 
 class FeedToken:
@@ -22,22 +22,20 @@ register_converter(FeedToken, "feed_token")
 app_name = "booking"
 
 urlpatterns = [
-    path("reserver/", views.search, name="search"),
-    path("reserver/espace/<int:pk>/", views.space, name="space"),
-    path("reserver/espace/<int:pk>/reserver/", views.book, name="book"),
-    path("reservations/", views.my_bookings, name="my_bookings"),
-    path("reservations/<int:pk>/annuler/", views.cancel, name="cancel"),
-    path("reservations/series/<int:pk>/annuler/", views.cancel_series, name="cancel_series"),
-    path("reservations/agenda/", views.renew_feed, name="renew_feed"),
-    path("calendrier/<feed_token:token>.ics", views.feed, name="feed"),
-    path(
-        "calendrier/<feed_token:token>/lieux/<slug:slug>.ics", views.place_feed, name="place_feed"
-    ),
-    path("gestion/reservations/", views.manager_home, name="manager_home"),
-    path("gestion/reservations/<slug:slug>/", views.manager_calendar, name="manager_calendar"),
+    path("reserver/", public.search, name="search"),
+    path("reserver/espace/<int:pk>/", public.space, name="space"),
+    path("reserver/espace/<int:pk>/reserver/", public.book, name="book"),
+    path("reservations/", mine.my_bookings, name="my_bookings"),
+    path("reservations/<int:pk>/annuler/", mine.cancel, name="cancel"),
+    path("reservations/series/<int:pk>/annuler/", mine.cancel_series, name="cancel_series"),
+    path("reservations/agenda/", mine.renew_feed, name="renew_feed"),
+    path("calendrier/<feed_token:token>.ics", mine.feed, name="feed"),
+    path("calendrier/<feed_token:token>/lieux/<slug:slug>.ics", mine.place_feed, name="place_feed"),
+    path("gestion/reservations/", manager.manager_home, name="manager_home"),
+    path("gestion/reservations/<slug:slug>/", manager.manager_calendar, name="manager_calendar"),
     path(
         "gestion/reservations/action/<int:pk>/<str:action>/",
-        views.manager_action,
+        manager.manager_action,
         name="manager_action",
     ),
 ]

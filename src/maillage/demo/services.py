@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from maillage.accounts.models import User
 from maillage.booking import availability as booking_core
 from maillage.booking import services as booking_services
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, Channel
 from maillage.demo.network import (
     CommuneSeed,
     PlaceSpec,
@@ -194,7 +194,12 @@ def _demo_bookings(residents: list[User], today: date) -> int:
         start = booking_core.wall_clock_instant(datetime.combine(day, time(9 + number % 4)))
         try:
             booking_services.book(
-                resident, space.pk, start, start + timedelta(hours=2), notify=False
+                resident,
+                space.pk,
+                start,
+                start + timedelta(hours=2),
+                channel=Channel.COMMAND,
+                notify=False,
             )
         except booking_services.BookingRefused:
             continue  # closed that day, or outside its hours: the demo simply skips it

@@ -1,0 +1,185 @@
+"""How booking data reads on the pages: the space's week grid, prices shown as estimates,
+distances, the search map's features and the reach of navigation links. No request here:
+the views pass what these helpers need."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.booking import availability as core
+from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
+from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.core.dates import read_range
+from maillage.core.text import french_number
+
+
+def reachable(first_day: date, days: int) -> date | None:
+    """Where a navigation link to the `days` days from `first_day` (a week, a day) should
+    point: their first day inside the public read range (core.dates.read_range), or None when
+    none is (the page then offers no link past the range)."""
+    allowed = read_range(timezone.localdate())
+    last_day = first_day + timedelta(days=days - 1)
+    if last_day < allowed.first or first_day > allowed.last:
+        return None
+    return max(first_day, allowed.first)
+
+
+def price_estimate(space, start: datetime, end: datetime, people: int) -> int | None:
+    """The price in cents of the window for a space or a search result (both carry the
+    prices), or None when no price of the space covers it."""
+    try:
+        return booking_price_cents(
+            end - start,
+            1 if space.is_exclusive else people,
+            space.price_hour_cents,
+            space.price_half_day_cents,
+            space.price_day_cents,
+        )
+    except NoPriceCoversIt:
+        return None
+
+
+def distance_label(metres: float) -> str:
+    """«850 m» below a kilometre, «1,2 km» from there (French decimal comma)."""
+    if round(metres) < 1000:
+        return f"{round(metres)}\u00a0m"
+    kilometres = french_number(metres / 1000, 1).removesuffix(",0")
+    return f"{kilometres}\u00a0km"
+
+
+def map_features(results, query: str) -> dict:
+    """The search results as a GeoJSON FeatureCollection (RFC 7946, longitude first) for the
+    page's map; each feature links to its space's page with the search's `query` string."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
+                "properties": {
+                    "name": f"{r.name} — {r.place.name}",
+                    "status": "open",
+                    "status_label": r.kind_label,
+                    "commune": r.place.commune,
+                    "url": f"{reverse('booking:space', args=[r.space_id])}?{query}",
+                    "fictional": r.place.is_fictional,
+                },
+            }
+            for r in results
+        ],
+    }
+
+
+def earliest_start(now: datetime, granularity: timedelta) -> datetime:
+    """The first start on the space's granularity at or after `now`, on the Paris clock."""
+    local = timezone.localtime(now).replace(tzinfo=None)
+    midnight = datetime.combine(local.date(), time())
+    steps = -(-(local - midnight) // granularity)  # rounded up
+    return core.wall_clock_instant(midnight + steps * granularity)
+
+
+def week_days(week, now: datetime | None = None) -> list[dict]:
+    """Each day of the week (queries.space_week's answer) with its free intervals (and free
+    seats for desks), in Paris time, for the space page's grid. Time already gone is not free:
+    past days are marked so, today's intervals start no earlier than the next bookable start."""
+    now = now or timezone.now()
+    earliest = earliest_start(now, week.rules.granularity)
+    today = timezone.localdate(now)
+    days = []
+    first = timezone.localtime(week.start).date()
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        free = [
+            (timezone.localtime(max(s, earliest)), timezone.localtime(e))
+            for s, e in week.free
+            if timezone.localtime(s).date() == day and e > earliest
+        ]
+        seats = [
+            (
+                timezone.localtime(max(step.start, earliest)),
+                timezone.localtime(step.end),
+                step.free_seats,
+            )
+            for step in week.free_seats
+            if timezone.localtime(step.start).date() == day and step.end > earliest
+        ]
+        opening = [(s, e) for s, e in week.opening if timezone.localtime(s).date() == day]
+        closed = any(timezone.localtime(s).date() == day for s, _ in week.closed)
+        # Today counts as past once its opening hours are over.
+        past = day < today or (day == today and all(e <= earliest for _, e in opening))
+        # Beyond the space's horizon (the booking form's last day): free, but not bookable yet.
+        advance = week.rules.max_advance
+        too_far = advance is not None and day > today + advance
+        days.append(
+            {
+                "date": day,
+                "free": free,
+                "seats": seats,
+                "open": bool(opening),
+                "closed": closed,
+                "past": past,
+                "bookable_from": day - advance if too_far else None,
+            }
+        )
+    return days
+
+
+# What a change did, by the status it led to; a booking's first row says it was made.
+CREATED = {
+    BookingStatus.PENDING: "Créée (en attente de validation)",
+    BookingStatus.CONFIRMED: "Créée",
+}
+EVENT_LABELS = {
+    BookingStatus.CONFIRMED: "Confirmée",
+    BookingStatus.REFUSED: "Refusée",
+    BookingStatus.CANCELLED: "Annulée",
+    BookingStatus.CHECKED_IN: "Présent·e",
+    BookingStatus.NO_SHOW: "Absent·e",
+    BookingStatus.EXPIRED: "Expirée",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One change of a booking as a page shows it, in French."""
+
+    at: datetime
+    label: str  # what happened: «Créée», «Annulée»…
+    actor: str  # who: «vous», «le lieu», «le Département», «système», or a name
+    channel: str  # through what: «site», «API», «back-office», «commande»
+    reason: str
+
+
+def _actor_label(event: BookingEvent, booking: Booking, viewer, *, names: bool) -> str:
+    """Who made the change, as `viewer` may know it: the person who booked sees roles only
+    (`names` False: never another person's name or address); managers and staff see the
+    names of those who acted on the booking for the place."""
+    actor = event.actor
+    if actor is None:
+        return "système"
+    if actor.pk == viewer.pk:
+        return "vous"
+    if names:
+        return "la personne" if actor.pk == booking.user_id else str(actor)
+    if actor.is_superuser or actor.is_departement_staff:
+        return "le Département"
+    return "le lieu"
+
+
+def history(booking: Booking, viewer, *, names: bool) -> list[HistoryLine]:
+    """The booking's history, oldest first, for `viewer` (see _actor_label for `names`).
+    Reads booking.events as BookingQuerySet.with_history prefetched them."""
+    return [
+        HistoryLine(
+            at=event.at,
+            label=(CREATED if event.from_status is None else EVENT_LABELS)[
+                BookingStatus(event.to_status)
+            ],
+            actor=_actor_label(event, booking, viewer, names=names),
+            channel=Channel(event.channel).label,
+            reason=event.reason,
+        )
+        for event in booking.events.all()
+    ]

@@ -1,0 +1,150 @@
+"""A person's own bookings: the list, cancelling a booking or a series, and the calendar
+feeds (the person's bookings; a managed place's bookings) read by calendar apps."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from maillage.accounts.decorators import login_required
+from maillage.booking import availability as core
+from maillage.booking import services
+from maillage.booking.calendar import calendar_of
+from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
+from maillage.booking.presentation import history
+from maillage.core.text import count
+from maillage.places import permissions
+from maillage.places.models import Place
+
+# Bookings still to come for the person; the others (cancelled, refused...) are history.
+UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
+
+@require_safe
+@login_required
+def my_bookings(request):
+    now = timezone.now()
+    mine = (
+        Booking.objects.filter(user=request.user)
+        .select_related("space__place__commune")
+        .with_history()
+    )
+    to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
+    upcoming = list(mine.filter(to_come).order_by("start"))
+    past = list(mine.exclude(to_come).order_by("-start")[:50])
+    for booking in upcoming + past:
+        booking.history = history(booking, request.user, names=False)
+    for booking in upcoming:
+        refusal = services.booker_cancellation_refusal(booking, now)
+        booking.can_cancel = refusal is None
+        # Its status already tells why a request that is over cannot be withdrawn.
+        booking.cancel_note = (
+            refusal.messages[0]
+            if refusal and core.ViolationCode.STATUS not in refusal.codes
+            else ""
+        )
+    # A series is cancelled all or nothing: only when each of its dates still can be.
+    blocked_series = {
+        b.series_id for b in upcoming if b.series_id and b.start > now and not b.can_cancel
+    }
+    for booking in upcoming:
+        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "feed_url": request.build_absolute_uri(reverse("booking:feed", args=[feed.token]))
+            if feed
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cancel(request, pk):
+    """GET asks for confirmation; POST cancels."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
+    )
+    if request.method == "GET":
+        return render(request, "booking/cancel_confirm.html", {"bookings": [booking]})
+    try:
+        services.cancel(request.user, booking, channel=Channel.PAGE)
+    except services.BookingRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, "Réservation annulée.")
+    return redirect("booking:my_bookings")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cancel_series(request, pk):
+    """GET asks for confirmation; POST cancels every occurrence still to come."""
+    series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
+    upcoming = list(
+        series.bookings.holding()
+        .filter(start__gt=timezone.now())
+        .select_related("space__place__commune")
+        .order_by("start")
+    )
+    if request.method == "GET":
+        return render(
+            request, "booking/cancel_confirm.html", {"bookings": upcoming, "series": series}
+        )
+    try:
+        cancelled = services.cancel_series(request.user, series, channel=Channel.PAGE)
+    except services.BookingRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            f"Série annulée : {count(len(cancelled), 'réservation', 'réservations')}.",
+        )
+    return redirect("booking:my_bookings")
+
+
+@require_POST
+@login_required
+def renew_feed(request):
+    renewed = services.renew_feed(request.user)
+    messages.success(
+        request,
+        "Nouvelle adresse d'agenda créée ; l'ancienne ne fonctionne plus."
+        if renewed
+        else "Adresse d'agenda créée.",
+    )
+    return redirect("booking:my_bookings")
+
+
+@require_safe
+def feed(request, token):
+    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    bookings = Booking.objects.filter(user=owner).select_related("space__place__commune")
+    response = HttpResponse(
+        calendar_of(bookings, "Mes réservations — Maillage"), content_type="text/calendar"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_safe
+def place_feed(request, token, slug):
+    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    place = get_object_or_404(Place, slug=slug)
+    if not permissions.can_edit_place(owner, place):
+        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+    bookings = (
+        Booking.objects.filter(space__place=place).holding().select_related("space__place__commune")
+    )
+    return HttpResponse(
+        calendar_of(bookings, f"Réservations — {place.name}"), content_type="text/calendar"
+    )
