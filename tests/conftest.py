@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(items):
 
 
 # The booking history's append-only triggers, as its migration writes them.
-HISTORY = importlib.import_module("maillage.booking.migrations.0010_booking_history")
+HISTORY = importlib.import_module("maillage.booking.migrations.0011_booking_history")
 
 
 @pytest.fixture(autouse=True)
