@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from maillage.booking import queries, services
 from maillage.booking.intervals import covers
+from maillage.booking.models import Channel
 from maillage.places.models import Closure, OpeningHours, Space
 from tests.booking.conftest import paris
 
@@ -43,8 +44,8 @@ def week(bookable_place, room, desks, booker, other_booker):
         day = monday + timedelta(days)
         return paris(day.year, day.month, day.day, hour, minute)
 
-    services.book(booker, room.pk, at(0, 10), at(0, 11))
-    services.book(other_booker, desks.pk, at(0, 9), at(0, 12), seats=3)
+    services.book(booker, room.pk, at(0, 10), at(0, 11), channel=Channel.PAGE)
+    services.book(other_booker, desks.pk, at(0, 9), at(0, 12), seats=3, channel=Channel.PAGE)
     return at, [room, desks, small]
 
 
