@@ -20,17 +20,17 @@ def solver_lines(caplog) -> list[tuple[str, str]]:
     ]
 
 
-def test_an_unreachable_target_is_logged(staff_user, open_network, candidate_sites, caplog):
+def test_an_unreachable_target_is_logged(open_network, candidate_sites, caplog):
     request = services.ModelRequest(model="lscp", target_share=1.0)
     with caplog.at_level(logging.INFO), pytest.raises(ValidationError):
-        services.propose_scenario(staff_user, "Impossible", request)
+        services.run_model(request)
     [(level, message)] = solver_lines(caplog)
     assert level == "WARNING"
     assert message.startswith("Siting model lscp gave no selection: objectif de couverture")
 
 
 def test_a_selection_not_proved_optimal_is_logged(
-    staff_user, open_network, candidate_sites, caplog, monkeypatch
+    open_network, candidate_sites, caplog, monkeypatch
 ):
     """HiGHS stopping at its time limit, as on a large territory (the test one is solved at
     once): the engine answers its best selection, not optimal, with the gap it proved."""
@@ -42,8 +42,8 @@ def test_a_selection_not_proved_optimal_is_logged(
     monkeypatch.setattr(engine, "mclp", stopped_early)
     request = services.ModelRequest(model="mclp", p=2, time_limit=60.0)
     with caplog.at_level(logging.INFO):
-        scenario = services.propose_scenario(staff_user, "Vite", request)
-    assert scenario.model_result["optimal"] is False
+        result, _ = services.run_model(request)
+    assert result.optimal is False
     assert solver_lines(caplog) == [
         (
             "WARNING",
@@ -53,7 +53,7 @@ def test_a_selection_not_proved_optimal_is_logged(
     ]
 
 
-def test_an_optimal_selection_logs_nothing(staff_user, open_network, candidate_sites, caplog):
+def test_an_optimal_selection_logs_nothing(open_network, candidate_sites, caplog):
     with caplog.at_level(logging.INFO):
-        services.propose_scenario(staff_user, "Exact", services.ModelRequest(model="mclp", p=2))
+        services.run_model(services.ModelRequest(model="mclp", p=2))
     assert solver_lines(caplog) == []
