@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from maillage.bench.coverage import territory_instance
 from maillage.observatory.engine import build_instance, lscp, mclp, p_median
-from maillage.observatory.engine.bench import territory_instance
 
 from .conftest import dense
 

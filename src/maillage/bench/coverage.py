@@ -1,6 +1,6 @@
 """Benchmarks on real territory data: the engine against PySAL spopt (pulp + CBC).
 
-Pure functions returning figures; the Django command prints them. spopt and pulp are
+Pure functions returning figures; `maillage bench coverage` prints them. spopt and pulp are
 needed only here, imported when a comparison runs.
 """
 
@@ -11,22 +11,19 @@ import resource
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .access import distances
-from .demand import DEFAULT_GRID_M, grid_demand
-from .geo import read_communes_geojson
-from .instance import build_instance
-from .points import Demand, Sites
-from .siting import mclp, p_median
+from maillage.observatory.engine.access import distances
+from maillage.observatory.engine.demand import DEFAULT_GRID_M, grid_demand
+from maillage.observatory.engine.geo import read_communes_geojson
+from maillage.observatory.engine.instance import build_instance
+from maillage.observatory.engine.points import Demand, Sites
+from maillage.observatory.engine.siting import mclp, p_median
+from maillage.territory.reference import COMMUNES_GEOJSON, POPULATION_CSV
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "territory" / "data"
-COMMUNES_GEOJSON = DATA_DIR / "communes-ile-de-france.geojson"
-POPULATION_CSV = DATA_DIR / "communes-ile-de-france-population.csv"
 SEED = 92
 
 
