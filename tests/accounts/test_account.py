@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from maillage.accounts.decorators import verified_email_required
 from maillage.accounts.models import User
-from tests.accounts.conftest import STRONG_PASSWORD, page_text
+from tests.accounts.helpers import STRONG_PASSWORD, page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.accounts.conftest import STRONG_PASSWORD
+from tests.accounts.helpers import STRONG_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

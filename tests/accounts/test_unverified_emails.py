@@ -13,7 +13,7 @@ from maillage.accounts import forms
 from maillage.accounts.emails import going_to_for_unverified
 from maillage.accounts.models import User
 from maillage.core.validators import PersonName
-from tests.accounts.conftest import STRONG_PASSWORD
+from tests.accounts.helpers import STRONG_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from maillage.booking import notifications, services
 from maillage.booking.models import Booking, BookingEmail, CalendarFeed
 from maillage.core.text import has_control_characters
 from maillage.web.templatetags.maillage import date_fr
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from maillage.booking import services
 from maillage.booking.models import Booking
 from maillage.web.context_processors import pending_requests
-from tests.booking.conftest import paris
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from maillage.booking import services, views
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from maillage.accounts.models import User
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus
 from maillage.booking.notifications import deliver_pending, queue_reminders
 from maillage.places.models import Closure
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from maillage.booking import services, sql
 from maillage.booking.models import BookingStatus
 from maillage.booking.space_rules import closures_of, hours_of, rules_of
 from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

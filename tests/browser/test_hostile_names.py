@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from maillage.accounts.models import User
 from maillage.observatory import services as observatory
 from maillage.places.models import OpeningHours, Place, Space
-from tests.factories import make_place
-from tests.observatory.conftest import candidate_at
+from tests.factories import candidate_at, make_place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
