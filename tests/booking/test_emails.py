@@ -16,6 +16,7 @@ from maillage.booking import notifications, services
 from maillage.booking.models import Booking, BookingEmail, CalendarFeed
 from maillage.core.text import has_control_characters
 from maillage.web.templatetags.maillage import date_fr
+from tests.factories import ManagerFactory
 from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -252,10 +253,9 @@ def test_managers_are_told_of_requests_and_cancellations(
 
 
 def test_a_cancellation_is_reported_to_every_manager_but_the_one_who_made_it(
-    booker, room, bookable_place, place_manager, django_user_model, sent
+    booker, room, bookable_place, place_manager, sent
 ):
-    colleague = django_user_model.objects.create_user("collegue@lieu.test", "motdepasse-coll-1")
-    bookable_place.managers.add(colleague)
+    colleague = ManagerFactory(email_verified=False, places=[bookable_place])
     day = paris(2026, 12, 2, 9)
     booking = services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     services.cancel(place_manager, booking, "Fermeture", now=NOW)

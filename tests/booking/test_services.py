@@ -8,6 +8,7 @@ from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus
 from maillage.booking.notifications import deliver_pending, queue_reminders
 from maillage.places.models import Closure
+from tests.factories import UserFactory
 from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +127,13 @@ def test_closures_are_respected(booker, room, bookable_place):
     assert error.codes == ["during_closure"]
 
 
-def test_unknown_space_and_unverified_people(booker, django_user_model):
+def test_unknown_space_and_unverified_people(booker):
     assert refusal(
         lambda: services.book(
             booker, 999_999, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW
         )
     ).codes == ["unknown_space"]
-    unverified = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-123-x")
+    unverified = UserFactory()
     with pytest.raises(PermissionDenied, match="Confirmez votre adresse"):
         services.book(unverified, 1, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
 
