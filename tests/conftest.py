@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.places",
     "tests.fixtures.people",
     "tests.fixtures.mail",
+    "tests.fixtures.ordering",
 ]
