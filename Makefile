@@ -11,7 +11,7 @@ RUN_ENV = SECRET_KEY="$$(cat $(VAR)/secret_key)" DEBUG=false MAILLAGE_HTTPS=fals
 	ALLOWED_HOSTS=127.0.0.1,localhost MAILLAGE_DATA_DIR=$(CURDIR)/$(VAR) \
 	MAILLAGE_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-postgres lint bench lock clean
+.PHONY: run test test-fast test-postgres lint bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
+# The whole suite with coverage (fail_under in pyproject), benchmark smoke tests included.
 test: lint
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --cov
+
+# The same without the slow benchmark smoke tests, nor coverage: for the edit-test loop.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 # The database tests again, on PostgreSQL (CI runs this after `make test`).
 test-postgres: $(VENV)/.dev-installed

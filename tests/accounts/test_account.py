@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from maillage.accounts.decorators import verified_email_required
 from maillage.accounts.models import User
-from tests.accounts.conftest import STRONG_PASSWORD, delivered, page_text
+from tests.accounts.helpers import STRONG_PASSWORD, delivered, page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.accounts.conftest import STRONG_PASSWORD, delivered
+from tests.accounts.helpers import STRONG_PASSWORD, delivered
 
 pytestmark = pytest.mark.django_db
 

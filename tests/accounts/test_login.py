@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.conftest import messages_of, page_text
+from tests.accounts.helpers import messages_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_an_invalid_address_is_named(client):
 
 
 def test_an_unverified_account_can_log_in(client, unverified_user):
-    from tests.accounts.conftest import STRONG_PASSWORD
+    from tests.accounts.helpers import STRONG_PASSWORD
 
     assert _login(client, unverified_user.email, STRONG_PASSWORD).status_code == 302
     html = page_text(client.get(reverse("accounts:account")))

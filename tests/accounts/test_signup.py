@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from maillage.accounts.models import User
-from tests.accounts.conftest import STRONG_PASSWORD, delivered, page_text, verification_path
+from tests.accounts.helpers import STRONG_PASSWORD, delivered, page_text, verification_path
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from maillage.accounts import forms
 from maillage.accounts.emails import going_to_for_unverified
 from maillage.accounts.models import User
 from maillage.core.validators import PersonName
-from tests.accounts.conftest import STRONG_PASSWORD, delivered
+from tests.accounts.helpers import STRONG_PASSWORD, delivered
 
 pytestmark = pytest.mark.django_db
 

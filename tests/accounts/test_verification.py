@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from maillage.accounts import services
 from maillage.accounts.models import User
-from tests.accounts.conftest import delivered, last_verification_path, messages_of, page_text
+from tests.accounts.helpers import delivered, last_verification_path, messages_of, page_text
 
 pytestmark = pytest.mark.django_db
 

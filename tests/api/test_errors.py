@@ -10,7 +10,7 @@ from django.urls import reverse
 from maillage.api import views
 from maillage.api.models import ApiToken
 from maillage.booking.models import Booking
-from tests.api.conftest import DAY
+from tests.moments import DAY
 
 pytestmark = pytest.mark.django_db
 

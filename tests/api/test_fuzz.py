@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from maillage.api.models import ApiToken
 from maillage.booking.models import Channel
 from maillage.booking.services import book
-from tests.api.conftest import DAY, at
-from tests.booking.conftest import paris
+from tests.moments import DAY, at, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking.models import Booking
-from tests.api.conftest import DAY, at
+from tests.moments import DAY, at
 
 SLOT = {"start": at(DAY, 9), "end": at(DAY, 11)}
 CLIENTS = 8

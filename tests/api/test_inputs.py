@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.booking.models import Booking, BookingStatus
-from tests.api.conftest import DAY, at
+from tests.moments import DAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 from maillage.api.models import ApiToken
 from maillage.booking.models import Booking, Channel
 from maillage.booking.services import book
-from tests.api.conftest import DAY, at
-from tests.booking.conftest import paris
+from tests.moments import DAY, at, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from maillage.booking import queries, services, sql
 from maillage.booking.availability import ViolationCode
 from maillage.booking.models import Booking, Channel
 from maillage.places.models import Place, PlaceStatus, Space
-from tests.booking.conftest import paris
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from maillage.core import outbox
 from maillage.core.models import OutboundEmail
 from maillage.core.text import has_control_characters
 from maillage.web.templatetags.maillage import date_fr
-from tests.booking.conftest import NOW, paris
+from tests.factories import ManagerFactory
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -301,10 +302,9 @@ def test_managers_are_told_of_requests_and_cancellations(
 
 
 def test_a_cancellation_is_reported_to_every_manager_but_the_one_who_made_it(
-    booker, room, bookable_place, place_manager, django_user_model, sent
+    booker, room, bookable_place, place_manager, sent
 ):
-    colleague = django_user_model.objects.create_user("collegue@lieu.test", "motdepasse-coll-1")
-    bookable_place.managers.add(colleague)
+    colleague = ManagerFactory(email_verified=False, places=[bookable_place])
     day = paris(2026, 12, 2, 9)
     booking = services.book(
         booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE

@@ -11,7 +11,8 @@ from django.utils import timezone
 from maillage.booking import services
 from maillage.booking.models import Booking, Channel
 from maillage.web.context_processors import pending_requests
-from tests.booking.conftest import paris
+from tests.factories import ManagerFactory, PlaceFactory
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +59,10 @@ def test_no_badge_without_requests_nor_for_others(client, place_manager, booker,
     assert "Réservations des lieux</a>" in html and "à valider" not in html
 
 
-def test_other_places_requests_are_not_counted(django_user_model, place_manager, asked, commune):
-    from tests.factories import make_place
-
-    other = django_user_model.objects.create_user("autre@lieu.test", "motdepasse-autre-1")
-    make_place(commune, slug="ailleurs").managers.add(other)
+def test_other_places_requests_are_not_counted(place_manager, asked, commune):
+    other = ManagerFactory(
+        email_verified=False, places=[PlaceFactory(commune=commune, slug="ailleurs")]
+    )
     assert pending_requests(other) == 0
     assert pending_requests(place_manager) == 3
 
@@ -81,11 +81,12 @@ def test_the_count_is_not_computed_for_visitors_and_bookers(client, booker, aske
 
 
 def test_the_managers_page_says_which_place_holds_the_requests(
-    client, django_user_model, place_manager, asked, bookable_place, commune
+    client, place_manager, asked, bookable_place, commune
 ):
-    from tests.factories import make_place
 
-    make_place(commune, slug="sans-demande", name="Sans demande").managers.add(place_manager)
+    PlaceFactory(commune=commune, slug="sans-demande", name="Sans demande").managers.add(
+        place_manager
+    )
     client.force_login(place_manager)
     html = client.get(reverse("booking:manager_home")).content.decode()
     assert f"{bookable_place.name}</a> — " in html and "3 demandes à valider" in html

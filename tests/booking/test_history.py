@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from maillage.booking.models import Booking, BookingStatus
-from tests.booking.conftest import paris
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from maillage.booking.forms import BookingForm, SearchForm
 from maillage.booking.models import Booking
 from maillage.places.models import OpeningHours, Space
-from tests.booking.conftest import NOW
+from tests.moments import NOW
 
 pytestmark = pytest.mark.django_db
 

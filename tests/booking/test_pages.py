@@ -10,7 +10,8 @@ from django.utils import timezone
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import distance_label
-from tests.booking.conftest import NOW, paris
+from tests.factories import PlaceFactory, UserFactory
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,8 @@ def test_search_finds_free_spaces(client, room, desks, other_booker):
 
 def test_search_near_a_point_sorts_by_distance(client, room, desks, territory):
     from maillage.places.models import OpeningHours, Space
-    from tests.factories import make_place
 
-    far = make_place(territory.get(insee_code="92050"), slug="loin")
+    far = PlaceFactory(commune=territory.get(insee_code="92050"), slug="loin")
     OpeningHours.objects.create(place=far, weekday=1, opens="08:00", closes="20:00")
     far_room = Space.objects.create(
         place=far, name="Loin", kind="meeting_room", capacity=4, max_advance_days=None
@@ -303,8 +303,8 @@ def test_a_reason_the_model_refuses_is_told_not_dropped(
     assert pending.status == BookingStatus.PENDING and pending.status_reason == ""
 
 
-def test_an_unverified_person_is_told_to_verify(client, room, django_user_model):
-    person = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-x-123")
+def test_an_unverified_person_is_told_to_verify(client, room):
+    person = UserFactory()
     client.force_login(person)
     response = client.post(
         reverse("booking:book", args=[room.pk]),

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from maillage.accounts.models import User
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingStatus, Channel
-from tests.booking.conftest import NOW, paris
+from tests.factories import VerifiedUserFactory
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,11 +46,9 @@ def race(call, clients: int = CLIENTS) -> list[tuple[str, object]]:
 
 
 @pytest.fixture
-def people(django_user_model):
+def people(db):
     return [
-        django_user_model.objects.create_user(
-            f"client{n}@exemple.test", "motdepasse-client-1", email_verified=True
-        )
+        VerifiedUserFactory(email=f"client{n}@exemple.test", password="motdepasse-client-1")
         for n in range(CLIENTS)
     ]
 

@@ -11,7 +11,7 @@ from maillage.booking import queries, services
 from maillage.booking.intervals import covers
 from maillage.booking.models import Channel
 from maillage.places.models import Closure, OpeningHours, Space
-from tests.booking.conftest import paris
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
 

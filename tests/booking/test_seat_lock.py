@@ -18,7 +18,7 @@ from django.urls import reverse
 from maillage.api.models import ApiToken
 from maillage.booking import services, sql
 from maillage.booking.models import Booking, BookingSeries
-from tests.booking.conftest import paris
+from tests.moments import paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from maillage.booking import services
 from maillage.booking.models import Booking, Channel
 from maillage.core.dates import long_date
-from tests.booking.conftest import PARIS
+from tests.moments import PARIS
 
 pytestmark = pytest.mark.django_db
 

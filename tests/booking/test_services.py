@@ -9,7 +9,8 @@ from maillage.booking.models import Booking, BookingStatus, Channel
 from maillage.booking.notifications import queue_reminders
 from maillage.core.outbox import deliver_due
 from maillage.places.models import Closure
-from tests.booking.conftest import NOW, paris
+from tests.factories import UserFactory
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def test_closures_are_respected(booker, room, bookable_place):
     assert error.codes == ["during_closure"]
 
 
-def test_unknown_space_and_unverified_people(booker, django_user_model):
+def test_unknown_space_and_unverified_people(booker):
     assert refusal(
         lambda: services.book(
             booker,
@@ -197,7 +198,7 @@ def test_unknown_space_and_unverified_people(booker, django_user_model):
             channel=Channel.PAGE,
         )
     ).codes == ["unknown_space"]
-    unverified = django_user_model.objects.create_user("nouveau@exemple.test", "motdepasse-123-x")
+    unverified = UserFactory()
     with pytest.raises(PermissionDenied, match="Confirmez votre adresse"):
         services.book(
             unverified,

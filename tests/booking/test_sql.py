@@ -10,7 +10,7 @@ from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
 from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
 from maillage.places.schedule import DateRange
-from tests.booking.conftest import NOW, paris
+from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from maillage.accounts.models import User
 from maillage.observatory import services as observatory
 from maillage.places.models import OpeningHours, Place, Space
-from tests.factories import make_place
-from tests.observatory.conftest import candidate_at
+from tests.factories import PlaceFactory, candidate_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +23,7 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 @pytest.fixture
 def hostile_network(territory):
     commune = territory.get(insee_code="92012")
-    place = make_place(commune, slug="lieu-hostile")
+    place = PlaceFactory(commune=commune, slug="lieu-hostile")
     OpeningHours.objects.bulk_create(
         OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20)) for day in range(7)
     )

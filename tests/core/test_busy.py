@@ -13,8 +13,7 @@ from django.urls import reverse
 from maillage.accounts.models import User
 from maillage.api.models import ApiToken
 from maillage.booking.models import Booking, CalendarFeed
-from tests.api.conftest import DAY, at
-from tests.booking.conftest import bookable_place, booker, desks  # noqa: F401 (fixtures)
+from tests.moments import DAY, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,22 +1,8 @@
 import pytest
 
 from maillage.observatory import runs
-from maillage.observatory.models import CandidateSite
-from tests.factories import make_place
+from tests.factories import PlaceFactory, candidate_at
 from tests.observatory.worker import run_ready_tasks
-
-
-def candidate_at(commune, reference: str, name: str, **fields) -> CandidateSite:
-    """A candidate site at the centre of a commune."""
-    values = {"owner": "departement", "kind": "college", "surface_m2": 400, **fields}
-    return CandidateSite.objects.create(
-        reference=reference,
-        name=name,
-        commune=commune,
-        latitude=commune.centroid_lat,
-        longitude=commune.centroid_lon,
-        **values,
-    )
 
 
 @pytest.fixture
@@ -33,7 +19,7 @@ def candidate_sites(territory):
 def open_network(territory):
     """Two open places: Boulogne-Billancourt and Nanterre."""
     return [
-        make_place(territory.get(insee_code=code), slug=f"ouvert-{code}")
+        PlaceFactory(commune=territory.get(insee_code=code), slug=f"ouvert-{code}")
         for code in ("92012", "92050")
     ]
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from maillage.observatory import services
 from maillage.observatory.wording import count, scenario_summary
-from tests.observatory.conftest import candidate_at
+from tests.factories import candidate_at
 from tests.observatory.pdf_colours import page_contents, paints
 from tests.observatory.pdf_text import pdf_text
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.observatory import runs, services
 from maillage.observatory.models import ModelRun, Scenario
-from tests.factories import make_place
+from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,11 @@ def test_a_manual_scenario_compares_before_and_after(staff_user, open_network, c
 
 
 def test_projects_can_be_part_of_a_scenario(staff_user, open_network, territory):
-    project = make_place(
-        territory.get(insee_code="92044"), slug="projet", status="preparing", opening_date=None
+    project = PlaceFactory(
+        commune=territory.get(insee_code="92044"),
+        slug="projet",
+        status="preparing",
+        opening_date=None,
     )
     scenario = services.save_scenario(staff_user, name="Projets", project_ids=[project.pk])
     assert [s.name for s in services.compare_scenario(scenario).new_sites] == [project.name]

@@ -227,10 +227,13 @@ def test_import_page_reports_row_errors(client, staff_user, territory):
 
 
 def test_places_in_preparation_can_count_as_supply(client, open_network, territory):
-    from tests.factories import make_place
+    from tests.factories import PlaceFactory
 
-    make_place(
-        territory.get(insee_code="92004"), slug="bientot", status="preparing", opening_date=None
+    PlaceFactory(
+        commune=territory.get(insee_code="92004"),
+        slug="bientot",
+        status="preparing",
+        opening_date=None,
     )
     today = client.get(reverse("observatory:public")).context["report"]
     soon = client.get(reverse("observatory:public"), {"preparation": "on"}).context["report"]
@@ -242,10 +245,13 @@ def test_places_in_preparation_can_count_as_supply(client, open_network, territo
 
 
 def test_the_wording_follows_places_in_preparation(client, open_network, territory):
-    from tests.factories import make_place
+    from tests.factories import PlaceFactory
 
-    make_place(
-        territory.get(insee_code="92004"), slug="bientot", status="preparing", opening_date=None
+    PlaceFactory(
+        commune=territory.get(insee_code="92004"),
+        slug="bientot",
+        status="preparing",
+        opening_date=None,
     )
     counted = "à pied ou moins d'un lieu ouvert ou en préparation</span>"
     legend = "Lieu en préparation</li>"

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.places.models import Closure, OpeningHours, Place, Space
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,14 +177,14 @@ def test_overlapping_closures_in_the_inline_are_refused(client, staff_user, plac
     assert not Closure.objects.exists()
 
 
-def test_a_closure_cannot_strand_bookings(client, staff_user, place, django_user_model):
+def test_a_closure_cannot_strand_bookings(client, staff_user, place):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from maillage.booking.models import Booking
 
     room = Space.objects.create(place=place, name="Salle", kind="meeting_room", capacity=8)
-    person = django_user_model.objects.create_user("yanis@exemple.test", "motdepasse-yanis-1")
+    person = UserFactory(email="yanis@exemple.test")
     start = datetime(2026, 12, 24, 9, tzinfo=ZoneInfo("Europe/Paris"))
     Booking.objects.create(
         space=room,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from maillage.places.models import Closure, OpeningHours, Place, Space
-from tests.factories import make_place
+from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,10 @@ def test_database_refuses_an_unknown_status(place):
 
 def test_a_point_outside_the_commune_is_refused(commune, other_commune):
     with pytest.raises(ValidationError) as error:
-        make_place(
-            commune, latitude=other_commune.centroid_lat, longitude=other_commune.centroid_lon
+        PlaceFactory(
+            commune=commune,
+            latitude=other_commune.centroid_lat,
+            longitude=other_commune.centroid_lon,
         )
     assert "n'est pas dans la commune de Boulogne-Billancourt" in str(error.value.message_dict)
     assert not Place.objects.exists()
@@ -59,17 +61,17 @@ def test_a_point_outside_the_commune_is_refused(commune, other_commune):
 
 def test_the_postal_code_must_belong_to_the_commune(commune):
     with pytest.raises(ValidationError) as error:
-        make_place(commune, postal_code="92000")
+        PlaceFactory(commune=commune, postal_code="92000")
     assert error.value.message_dict["postal_code"] == [
         "Le code postal 92000 n'est pas celui de Boulogne-Billancourt (92100)."
     ]
 
 
 def test_siret_is_checked_and_stored_compact(commune):
-    place = make_place(commune, siret="732 829 320 00074")
+    place = PlaceFactory(commune=commune, siret="732 829 320 00074")
     assert place.siret == "73282932000074"
     with pytest.raises(ValidationError) as error:
-        make_place(commune, slug="autre", siret="73282932000075")
+        PlaceFactory(commune=commune, slug="autre", siret="73282932000075")
     assert "clé de contrôle" in error.value.message_dict["siret"][0]
 
 
@@ -82,7 +84,7 @@ def test_status_cannot_go_back(place):
 
 def test_an_open_place_needs_an_opening_date(commune):
     with pytest.raises(ValidationError) as error:
-        make_place(commune, opening_date=None)
+        PlaceFactory(commune=commune, opening_date=None)
     assert "date d'ouverture" in error.value.message_dict["opening_date"][0]
 
 
@@ -100,7 +102,7 @@ def test_thd_threshold(place):
 @pytest.mark.parametrize("name", ["Atelier\r\nBcc: x@example.org", "Atelier\n", "A\x00B"])
 def test_a_place_name_is_one_line(commune, name):
     with pytest.raises(ValidationError) as error:
-        make_place(commune, name=name)
+        PlaceFactory(commune=commune, name=name)
     assert error.value.message_dict["name"] == [
         "Le nom ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
     ]
@@ -109,14 +111,14 @@ def test_a_place_name_is_one_line(commune, name):
 
 def test_a_phone_number_with_a_line_break_is_refused(commune):
     with pytest.raises(ValidationError) as error:
-        make_place(commune, phone="01 23 45 67 89\n")
+        PlaceFactory(commune=commune, phone="01 23 45 67 89\n")
     assert error.value.message_dict["phone"][0] == (
         "Le téléphone ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
     )
 
 
 def test_a_description_keeps_its_lines_but_not_nul(commune):
-    place = make_place(commune, description="Bienvenue.\r\n\tCafé offert.")
+    place = PlaceFactory(commune=commune, description="Bienvenue.\r\n\tCafé offert.")
     assert place.description == "Bienvenue.\r\n\tCafé offert."
     place.description = "Bienvenue\x00"
     with pytest.raises(ValidationError) as error:
@@ -144,7 +146,7 @@ def test_a_description_keeps_its_lines_but_not_nul(commune):
 )
 def test_place_numbers_are_finite_and_bounded(commune, fields, field, message):
     with pytest.raises(ValidationError) as error:
-        make_place(commune, **fields)
+        PlaceFactory(commune=commune, **fields)
     assert error.value.message_dict[field] == [message]
     assert not Place.objects.exists()
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.web.filters import SEARCH_MAX_LENGTH
-from tests.factories import make_place
+from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def text(response) -> str:
 )
 def test_a_directory_page_out_of_range_says_which_page_is_shown(client, commune, page, shown):
     for number in range(15):
-        make_place(commune, name=f"Lieu {number:02d}", slug=f"lieu-{number}")
+        PlaceFactory(commune=commune, name=f"Lieu {number:02d}", slug=f"lieu-{number}")
     response = client.get(reverse("web:place_list"), {"page": page})
     assert response.status_code == 200 and response.context["page"].number == shown
     warned = f"« Page » : choisissez un numéro de page entre 1 et 2 ; voici la page {shown}."

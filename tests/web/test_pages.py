@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.places.models import Closure, OpeningHours, Service, Space, today_in_paris
-from tests.factories import make_place
+from tests.factories import PlaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def network(commune, other_commune):
     """A small network: Boulogne has an open fibre place and a project, Nanterre an open one."""
-    fibre = make_place(
-        commune,
+    fibre = PlaceFactory(
+        commune=commune,
         name="La Ruche Boulogne",
         slug="la-ruche-boulogne",
         broadband_technology="fibre",
@@ -39,14 +39,20 @@ def network(commune, other_commune):
     Closure.objects.create(
         place=fibre, start_date=start, end_date=start + timedelta(days=2), reason="Travaux"
     )
-    project = make_place(
-        commune, name="Le Projet Boulogne", slug="le-projet", status="project", opening_date=None
+    project = PlaceFactory(
+        commune=commune,
+        name="Le Projet Boulogne",
+        slug="le-projet",
+        status="project",
+        opening_date=None,
     )
-    nanterre = make_place(
-        other_commune, name="Le Quai Nanterre", slug="le-quai", broadband_down_mbps=20
+    nanterre = PlaceFactory(
+        commune=other_commune, name="Le Quai Nanterre", slug="le-quai", broadband_down_mbps=20
     )
     Space.objects.create(place=nanterre, name="Bureau 1", kind="private_office", capacity=4)
-    closed = make_place(other_commune, name="L'Ancien Nanterre", slug="ancien", status="closed")
+    closed = PlaceFactory(
+        commune=other_commune, name="L'Ancien Nanterre", slug="ancien", status="closed"
+    )
     return {"fibre": fibre, "project": project, "nanterre": nanterre, "closed": closed}
 
 
@@ -104,7 +110,7 @@ def test_an_unknown_filter_value_is_explained_not_crashed(client, network):
 
 def test_pagination_keeps_the_filters_in_the_url(client, commune):
     for number in range(15):
-        make_place(commune, name=f"Lieu {number:02d}", slug=f"lieu-{number}")
+        PlaceFactory(commune=commune, name=f"Lieu {number:02d}", slug=f"lieu-{number}")
     response = client.get(reverse("web:place_list"), {"commune": "92012"})
     html = response.content.decode()
     assert "Page 1 sur 2" in html
@@ -162,7 +168,7 @@ def test_pages_answer_head_requests(client, network):
 
 
 def test_search_ignores_accents(client, commune):
-    make_place(commune, name="La Canopée", slug="canopee")
+    PlaceFactory(commune=commune, name="La Canopée", slug="canopee")
     assert listed_names(client, q="canopee") == ["La Canopée"]
     assert listed_names(client, q="CANOPÉE boulogne") == ["La Canopée"]
 
@@ -204,11 +210,11 @@ def test_favicon(client):
     assert response["Location"].endswith("favicon.svg")
 
 
-def test_the_back_office_link_is_for_those_who_can_use_it(client, manager, django_user_model):
+def test_the_back_office_link_is_for_those_who_can_use_it(client, manager):
     admin_link = f'href="{reverse("admin:index")}"'
     anonymous = client.get(reverse("web:home")).content.decode()
     assert anonymous.count(admin_link) == 1  # in the footer, for managers not logged in yet
-    resident = django_user_model.objects.create_user("ines@exemple.test", "motdepasse-ines-1")
+    resident = UserFactory(email="ines@exemple.test")
     client.force_login(resident)
     assert admin_link not in client.get(reverse("web:home")).content.decode()
     client.force_login(manager)

@@ -35,7 +35,7 @@ from maillage.observatory.forms import ThresholdForm
 from maillage.places.models import OpeningHours, Space
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
-from tests.factories import make_place
+from tests.factories import ManagerFactory, PlaceFactory, StaffFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,25 +179,18 @@ hostile_values = st.one_of(
 class FuzzData:
     """Path arguments for every page, and users of every role."""
 
-    def __init__(self, territory, django_user_model):
-        place = make_place(territory.get(insee_code="92012"), slug="la-ruche")
+    def __init__(self, territory):
+        place = PlaceFactory(commune=territory.get(insee_code="92012"), slug="la-ruche")
         OpeningHours.objects.bulk_create(
             OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20))
             for day in range(7)
         )
         room = Space.objects.create(place=place, name="Salle", kind="meeting_room", capacity=8)
         self.users = {
-            "resident": django_user_model.objects.create_user(
-                "habitant@exemple.test", "motdepasse-habitant-1", email_verified=True
-            ),
-            "manager": django_user_model.objects.create_user(
-                "gestion@lieu.test", "motdepasse-gestion-1", email_verified=True
-            ),
-            "staff": django_user_model.objects.create_user(
-                "agent@cd92.test", "motdepasse-agent-1", is_departement_staff=True
-            ),
+            "resident": VerifiedUserFactory(email="habitant@exemple.test"),
+            "manager": ManagerFactory(email="gestion@lieu.test", places=[place]),
+            "staff": StaffFactory(email="agent@cd92.test", email_verified=False),
         }
-        place.managers.add(self.users["manager"])
         start = wall_clock_instant(
             timezone.localtime().replace(tzinfo=None, hour=10, minute=0, second=0, microsecond=0)
             + timedelta(days=8)
@@ -214,8 +207,11 @@ class FuzzData:
             2,
             channel=Channel.PAGE,
         )
-        project = make_place(
-            territory.get(insee_code="92044"), slug="projet", status="preparing", opening_date=None
+        project = PlaceFactory(
+            commune=territory.get(insee_code="92044"),
+            slug="projet",
+            status="preparing",
+            opening_date=None,
         )
         self.scenario = observatory_services.save_scenario(
             self.users["staff"], name="Projets", project_ids=[project.pk]
@@ -236,8 +232,8 @@ class FuzzData:
 
 
 @pytest.fixture
-def data(territory, django_user_model):
-    return FuzzData(territory, django_user_model)
+def data(territory):
+    return FuzzData(territory)
 
 
 def row_counts() -> dict[str, int]:

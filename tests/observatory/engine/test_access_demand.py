@@ -18,8 +18,7 @@ from maillage.observatory.engine import (
     nearest_distance,
     parse_insee_cell_id,
 )
-
-from .conftest import dense, random_case
+from tests.observatory.engine.cases import dense, random_case
 
 
 @settings(max_examples=30, deadline=None)

@@ -9,8 +9,7 @@ from maillage.observatory.engine import build_instance, mclp, p_median
 from maillage.observatory.engine.median import MedianPairs, interchange, lagrangian_bound
 from maillage.observatory.engine.milp import Milp
 from maillage.observatory.engine.siting import _fix_columns
-
-from .conftest import combos, dense, random_case
+from tests.observatory.engine.cases import combos, dense, random_case
 
 seeds = st.integers(min_value=0, max_value=10**6)
 few = settings(max_examples=40, deadline=None)

@@ -14,8 +14,7 @@ from maillage.observatory.engine import (
     p_center,
     p_median,
 )
-
-from .conftest import combos, dense, random_case
+from tests.observatory.engine.cases import combos, dense, random_case
 
 seeds = st.integers(min_value=0, max_value=10**6)
 few = settings(max_examples=40, deadline=None)

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
+from maillage.bench.coverage import territory_instance
 from maillage.observatory.engine import build_instance, lscp, mclp, p_median
-from maillage.observatory.engine.bench import territory_instance
-
-from .conftest import dense
+from tests.observatory.engine.cases import dense
 
 spopt_locate = pytest.importorskip("spopt.locate", reason="spopt is needed for the comparison")
 pulp = pytest.importorskip("pulp", reason="pulp is needed to run spopt")

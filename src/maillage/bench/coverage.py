@@ -1,6 +1,6 @@
 """Benchmarks on real territory data: the engine against PySAL spopt (pulp + CBC).
 
-Pure functions returning figures; the Django command prints them. spopt and pulp are
+Pure functions returning figures; `maillage bench coverage` prints them. spopt and pulp are
 needed only here, imported when a comparison runs.
 """
 
@@ -11,22 +11,19 @@ import resource
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .access import distances
-from .demand import DEFAULT_GRID_M, grid_demand
-from .geo import read_communes_geojson
-from .instance import build_instance
-from .points import Demand, Sites
-from .siting import mclp, p_median
+from maillage.observatory.engine.access import distances
+from maillage.observatory.engine.demand import DEFAULT_GRID_M, grid_demand
+from maillage.observatory.engine.geo import read_communes_geojson
+from maillage.observatory.engine.instance import build_instance
+from maillage.observatory.engine.points import Demand, Sites
+from maillage.observatory.engine.siting import mclp, p_median
+from maillage.territory.reference import COMMUNES_GEOJSON, POPULATION_CSV
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "territory" / "data"
-COMMUNES_GEOJSON = DATA_DIR / "communes-ile-de-france.geojson"
-POPULATION_CSV = DATA_DIR / "communes-ile-de-france-population.csv"
 SEED = 92
 
 
@@ -82,7 +79,7 @@ def _dense_costs(demand: Demand, sites: Sites) -> np.ndarray:
 
 
 def _solve_spopt(model) -> None:
-    import pulp
+    import pulp  # noqa: PLC0415 — optional dev-only package, loaded for a comparison
 
     with warnings.catch_warnings():
         # PuLP 3.3 deprecates the API spopt uses; the warning says nothing about the figures.
@@ -126,7 +123,7 @@ def bench_mclp(
         "peak_memory_mb": round(_peak_memory_mb(), 1),
     }
     if compare and scale == "92":
-        from spopt.locate import MCLP
+        from spopt.locate import MCLP  # noqa: PLC0415 — optional dev-only package
 
         say("spopt (pulp + CBC)…")
         began = time.perf_counter()
@@ -154,7 +151,7 @@ def bench_p_median(
 
     max_cost is infinite so that every pair counts, as in spopt's dense model; both
     objectives are the weighted mean distance."""
-    from spopt.locate import PMedian
+    from spopt.locate import PMedian  # noqa: PLC0415 — optional dev-only package
 
     say = progress or (lambda _: None)
     demand, candidates = territory_instance("92", n_candidates, grid_m)

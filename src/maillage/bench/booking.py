@@ -7,7 +7,7 @@ log) and a throwaway secret key. The functions below the line run in that subpro
 
 - availability: the département-wide search (`queries.search_spaces`, a 3-hour window for one
   person on a random day) and a space's week (`queries.space_week`), on the synthetic dataset of
-  bench_data (1,000,000 bookings by default), reused from one run to the next.
+  `maillage.bench.dataset` (1,000,000 bookings by default), reused from one run to the next.
 - booking: a gunicorn server on the loopback and `clients` threads, each on its own keep-alive
   HTTP connection, POSTing bookings of random slots of a few spaces to /api/v1/reservations for
   `seconds`; then as many raw database connections doing plain INSERTs of the same kind of
@@ -42,13 +42,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from maillage.booking import bench_data
+from maillage.accounts.models import User
+from maillage.api.models import ApiToken
+from maillage.bench import dataset
+from maillage.booking import queries
 from maillage.booking.availability import PARIS, wall_clock_instant
+from maillage.booking.models import Booking
+from maillage.booking.pricing import booking_price_cents
 from maillage.core.runtime import freeze_startup_objects
+from maillage.places.models import OpeningHours, Place, PlaceStatus, Space
+from maillage.territory.models import Commune
 
 Progress = Callable[[str], None]
 
@@ -148,7 +156,6 @@ def _without_password(url: str) -> str:
 
 def prepare_database(progress: Progress) -> None:
     """Schema, cache table and territory of the bench database (idempotent)."""
-    from maillage.territory.models import Commune
 
     progress("Migrations de la base d'essai…")
     call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
@@ -168,18 +175,16 @@ def _ms(seconds: float) -> float:
 
 
 def run_availability(
-    spec: bench_data.DatasetSpec,
+    spec: dataset.DatasetSpec,
     progress: Progress,
     *,
     search_samples: int = 200,
     week_samples: int = 500,
     warmups: int = 10,
 ) -> dict:
-    from maillage.booking import queries
-    from maillage.places.models import Space
 
     prepare_database(progress)
-    record = bench_data.ensure_dataset(spec, progress)
+    record = dataset.ensure_dataset(spec, progress)
     anchor = date.fromisoformat(record["anchor"])
     rng = random.Random(spec.seed + 1)
     # As a web worker does (config/wsgi.py): what the setup loaded is kept out of collections.
@@ -211,7 +216,7 @@ def run_availability(
 
     progress(f"Semaine d'un espace : {warmups} + {week_samples} mesures…")
     space_ids = list(
-        Space.objects.filter(place__slug__startswith=bench_data.SLUG_PREFIX).values_list(
+        Space.objects.filter(place__slug__startswith=dataset.SLUG_PREFIX).values_list(
             "pk", flat=True
         )
     )
@@ -267,10 +272,6 @@ def _space_specs(count: int) -> list[dict]:
 
 def _booking_fixtures(clients: int, spaces: int, progress: Progress):
     """Two open places (API and baseline) with twin spaces, and `clients` users with tokens."""
-    from maillage.accounts.models import User
-    from maillage.api.models import ApiToken
-    from maillage.places.models import OpeningHours, Place, PlaceStatus, Space
-    from maillage.territory.models import Commune
 
     progress("Lieux, espaces et comptes du banc d'essai…")
     commune = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT).order_by("insee_code")[
@@ -492,7 +493,7 @@ def _api_client(port: int, key: str, space_ids: list[int], today: date, seed: in
 
 # The dataset's columns, less those a fresh confirmed booking leaves empty.
 INSERT_COLUMNS = tuple(
-    c for c in bench_data.BOOKING_COLUMNS if c not in ("pending_until", "cancelled_at")
+    c for c in dataset.BOOKING_COLUMNS if c not in ("pending_until", "cancelled_at")
 )
 
 
@@ -500,8 +501,6 @@ def _raw_connect():
     """A new database connection outside Django, in autocommit: one INSERT, one transaction."""
     params = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
-        import psycopg
-
         options = {
             "dbname": params["NAME"],
             "user": params.get("USER") or None,
@@ -520,7 +519,6 @@ def _raw_connect():
 
 def _sql_client(spaces: list[dict], user_ids: list[int], today: date, seed: int):
     """Plain INSERTs of random slots; a refusal is an IntegrityError (exclusion constraint)."""
-    from maillage.booking.pricing import booking_price_cents
 
     postgresql = connection.vendor == "postgresql"
     columns = ", ".join(f'"{c}"' for c in INSERT_COLUMNS)
@@ -535,7 +533,7 @@ def _sql_client(spaces: list[dict], user_ids: list[int], today: date, seed: int)
         rng = random.Random(seed)
         ok = refused = errors = 0
         samples: list[str] = []
-        integrity = __import__("psycopg").IntegrityError if postgresql else sqlite3.IntegrityError
+        integrity = psycopg.IntegrityError if postgresql else sqlite3.IntegrityError
         raw = _raw_connect()
         try:
             while clock.monotonic() < deadline:
@@ -583,7 +581,6 @@ def _sql_client(spaces: list[dict], user_ids: list[int], today: date, seed: int)
 def run_booking(
     clients: int, seconds: float, spaces: int, progress: Progress, *, workers: int, threads: int
 ) -> dict:
-    from maillage.booking.models import Booking
 
     prepare_database(progress)
     api_spaces, sql_spaces, users, keys = _booking_fixtures(clients, spaces, progress)
@@ -624,11 +621,11 @@ def run_booking(
     )
     for sample in sql_tally.error_samples:
         progress(f"  erreur : {sample}")
-    checks = bench_data.check_invariants(api_ids)
+    checks = dataset.check_invariants(api_ids)
     progress(f"Contrôles SQL (espaces de l'API) : {checks}")
     progress(
         "Contrôles SQL (espaces du SQL brut, sans règle de capacité en base) : "
-        f"{bench_data.check_invariants([s.pk for s in sql_spaces])}"
+        f"{dataset.check_invariants([s.pk for s in sql_spaces])}"
     )
     made = Booking.objects.filter(space_id__in=api_ids).count()
     if made < api["ok"]:

@@ -1,7 +1,7 @@
 """A synthetic booking dataset for the availability benchmark, built fast in a bench database.
 
 Never run against the platform's database: `maillage bench availability` re-runs itself on a
-separate one (see maillage.booking.bench). The dataset is deterministic for a given size, seed
+separate one (see maillage.bench.booking). The dataset is deterministic for a given size, seed
 and anchor day, and is recorded in a small table so that later runs reuse it.
 
 What it holds

@@ -11,6 +11,9 @@ import sys
 
 import pytest
 
+# Each starts the command in a subprocess and builds a database: `make test-fast` skips them.
+pytestmark = pytest.mark.slow
+
 AVAILABILITY_KEYS = {
     "places",
     "spaces",

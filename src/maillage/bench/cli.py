@@ -1,0 +1,125 @@
+"""The arguments of `maillage bench …` and their dispatch to the benchmarks.
+
+`add_arguments(parser)` declares the three sub-commands (coverage, availability, booking);
+`run(bench, options, say)` runs one and returns its figures as a JSON-ready dict. Invalid
+sizes raise CommandError with a French message; `say` receives progress lines (stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+
+from django.core.management.base import CommandError
+
+from maillage.bench import booking, coverage, dataset
+from maillage.core.arguments import NumberIn
+
+COUNT = NumberIn(1, 100_000_000, whole=True)
+
+Say = Callable[[str], None]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sub-commands and their options (numbers checked by NumberIn, in French)."""
+    benches = parser.add_subparsers(dest="bench", required=True)
+    coverage_parser = benches.add_parser(
+        "coverage", help="MCLP et p-médian : moteur de Maillage contre PySAL spopt."
+    )
+    coverage_parser.add_argument("--scale", choices=["92", "idf"], default="92")
+    coverage_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+
+    availability = benches.add_parser(
+        "availability",
+        help="Recherche départementale et semaine d'un espace sur un jeu de réservations "
+        "synthétique, dans une base d'essai séparée (réutilisé d'un passage à l'autre).",
+    )
+    availability.add_argument(
+        "--quick", action="store_true", help="petit jeu (20 lieux, 100 espaces, 20 000)"
+    )
+    availability.add_argument("--places", type=COUNT, help="lieux (défaut 500)")
+    availability.add_argument("--spaces", type=COUNT, help="espaces (défaut 3 000)")
+    availability.add_argument("--bookings", type=COUNT, help="réservations (défaut 1 000 000)")
+    availability.add_argument("--seed", type=NumberIn(0, 2**32 - 1, whole=True), default=92)
+    availability.add_argument("--search-samples", type=COUNT, default=200)
+    availability.add_argument("--week-samples", type=COUNT, default=500)
+    availability.add_argument("--json", action="store_true", help="JSON sur une ligne")
+    availability.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+
+    booking_parser = benches.add_parser(
+        "booking",
+        help="Réservations concurrentes par l'API (gunicorn) contre des INSERT SQL bruts, "
+        "dans une base d'essai séparée.",
+    )
+    booking_parser.add_argument("--clients", type=COUNT, default=32)
+    booking_parser.add_argument(
+        "--seconds", type=NumberIn(0, 24 * 3600, above_low=True), default=20
+    )
+    booking_parser.add_argument(
+        "--spaces", type=COUNT, default=4, help="espaces réservés (défaut 4)"
+    )
+    cores = os.cpu_count() or 2
+    booking_parser.add_argument(
+        "--workers", type=COUNT, default=cores + 1, help="processus gunicorn"
+    )
+    booking_parser.add_argument("--threads", type=COUNT, default=8, help="fils par processus")
+    booking_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+    booking_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(bench: str, options: dict, say: Say) -> dict:
+    """Run the benchmark named `bench` with the parsed `options`; its figures."""
+    runners = {"coverage": _coverage, "availability": _availability, "booking": _booking}
+    return runners[bench](say=say, **options)
+
+
+def _coverage(*, scale: str, say: Say, **_) -> dict:
+    if scale == "idf":
+        return coverage.bench_mclp("idf", compare=False, progress=say)
+    figures = coverage.bench_mclp("92", progress=say)
+    say("p-médian…")
+    figures["p_median"] = coverage.bench_p_median(progress=say)
+    return figures
+
+
+def _availability(*, inner: bool, quick: bool, say: Say, **options) -> dict:
+    base = dataset.QUICK if quick else dataset.FULL
+    sizes = {
+        name: options[name] if options[name] is not None else getattr(base, name)
+        for name in ("places", "spaces", "bookings")
+    }
+    try:
+        spec = dataset.DatasetSpec(**sizes, seed=options["seed"])
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    if inner:
+        return booking.run_availability(
+            spec,
+            say,
+            search_samples=options["search_samples"],
+            week_samples=options["week_samples"],
+        )
+    purpose = booking.QUICK if spec == dataset.QUICK else booking.AVAILABILITY
+    arguments = ["availability", "--seed", str(spec.seed)]
+    arguments += [f"--{name}={value}" for name, value in sizes.items()]
+    arguments += ["--search-samples", str(options["search_samples"])]
+    arguments += ["--week-samples", str(options["week_samples"])]
+    return _in_bench_database(purpose, arguments, say)
+
+
+def _booking(*, inner: bool, clients, seconds, spaces, workers, threads, say: Say, **_) -> dict:
+    if not (1 <= clients <= 256 and 0 < seconds <= 600 and 1 <= spaces <= 50):
+        raise CommandError("1 à 256 clients, 0 à 600 secondes, 1 à 50 espaces.")
+    if inner:
+        return booking.run_booking(clients, seconds, spaces, say, workers=workers, threads=threads)
+    arguments = ["booking", f"--clients={clients}", f"--seconds={seconds}"]
+    arguments += [f"--spaces={spaces}", f"--workers={workers}", f"--threads={threads}"]
+    return _in_bench_database(booking.BOOKING, arguments, say)
+
+
+def _in_bench_database(purpose: str, arguments: list[str], say: Say) -> dict:
+    try:
+        return booking.run_in_bench_database(purpose, arguments, say)
+    except RuntimeError as error:
+        raise CommandError(str(error)) from error
