@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from maillage.booking import lifecycle
 from maillage.core.money import CentsField
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import MAX_CAPACITY, Space
@@ -20,13 +21,15 @@ def new_feed_token() -> str:
 
 
 class BookingStatus(models.TextChoices):
-    PENDING = "pending", "En attente de validation"
-    CONFIRMED = "confirmed", "Confirmée"
-    CHECKED_IN = "checked_in", "Présence constatée"
-    NO_SHOW = "no_show", "Absence constatée"
-    CANCELLED = "cancelled", "Annulée"
-    REFUSED = "refused", "Refusée"
-    EXPIRED = "expired", "Expirée"
+    """The database's choices for lifecycle.Status (the pure core's vocabulary), labelled."""
+
+    PENDING = lifecycle.Status.PENDING, "En attente de validation"
+    CONFIRMED = lifecycle.Status.CONFIRMED, "Confirmée"
+    CHECKED_IN = lifecycle.Status.CHECKED_IN, "Présence constatée"
+    NO_SHOW = lifecycle.Status.NO_SHOW, "Absence constatée"
+    CANCELLED = lifecycle.Status.CANCELLED, "Annulée"
+    REFUSED = lifecycle.Status.REFUSED, "Refusée"
+    EXPIRED = lifecycle.Status.EXPIRED, "Expirée"
 
 
 # Statuses in which a booking holds its slot (a past no-show held it too).

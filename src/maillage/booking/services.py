@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import notifications, sql
-from maillage.booking.lifecycle import Actor, may_change
+from maillage.booking.lifecycle import Actor, Status, may_change
 from maillage.booking.models import MAX_SERIES_WEEKS, Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
@@ -387,7 +387,9 @@ def _actor(user, booking: Booking) -> Actor | None:
     return None
 
 
-def _change(user, booking: Booking, target: str, reason: str = "", now=None, tell=None) -> Booking:
+def _change(
+    user, booking: Booking, target: BookingStatus, reason: str = "", now=None, tell=None
+) -> Booking:
     """Move a booking to `target` if the actor may; `tell` queues the email in the same
     transaction."""
     now = now or timezone.now()
@@ -404,7 +406,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
                 "status",
                 f"Cette réservation est déjà « {BookingStatus(target).label.lower()} ».",
             )
-        if not may_change(booking.status, target, actor):
+        if not may_change(Status(booking.status), Status(target), actor):
             raise _refusal(
                 "status",
                 "status",
@@ -424,7 +426,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
 def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
     """Why the person who booked may not cancel this booking now (None: they may); the
     place's managers may cancel whenever, with a reason."""
-    if not may_change(booking.status, BookingStatus.CANCELLED, Actor.BOOKER):
+    if not may_change(Status(booking.status), Status.CANCELLED, Actor.BOOKER):
         label = booking.get_status_display().lower()
         already = booking.status == BookingStatus.CANCELLED
         message = (
@@ -501,8 +503,8 @@ def manager_actions(booking: Booking, now) -> set[BookingStatus]:
     """The statuses a place's manager may move this booking to now: what their pages offer.
     A pending request is refused rather than cancelled, a past one no longer cancelled."""
 
-    def may(target) -> bool:
-        return may_change(booking.status, target, Actor.MANAGER)
+    def may(target: BookingStatus) -> bool:
+        return may_change(Status(booking.status), Status(target), Actor.MANAGER)
 
     actions = set()
     if may(BookingStatus.CONFIRMED) and not _decision_expired(booking, now):
