@@ -173,6 +173,12 @@ class Booking(models.Model):
                 condition=Q(pending_until__isnull=True) | Q(pending_until__lte=F("start")),
                 name="booking_pending_until_by_start",
             ),
+            # A request always has a deadline: the write path, the expiry job and the
+            # managers' lists compare it with the current time.
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.PENDING) | Q(pending_until__isnull=False),
+                name="booking_pending_has_deadline",
+            ),
             # On PostgreSQL exclusion constraints also forbid two holding bookings of an
             # exclusive space whose blocked spans overlap (migration 0002), and two holding
             # bookings of a space by the same person that overlap (booking_one_per_person_and_span,

@@ -488,7 +488,11 @@ def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
 
 
 def _decision_expired(booking: Booking, now) -> bool:
-    return booking.status == BookingStatus.PENDING and booking.pending_until <= now
+    return (
+        booking.status == BookingStatus.PENDING
+        and booking.pending_until is not None  # never, by booking_pending_has_deadline
+        and booking.pending_until <= now
+    )
 
 
 def _too_early_to_check_in(booking: Booking, now) -> bool:

@@ -17,7 +17,7 @@ from django.db import connection
 from maillage.booking import availability as core
 from maillage.booking.models import HOLDING_STATUSES, BookingStatus
 from maillage.booking.space_rules import rules_from, weekly_hours
-from maillage.core.sql_values import instant_param, read_instant
+from maillage.core.sql_values import instant_param, read_instant, read_required_instant
 from maillage.places.lifecycle import takes_bookings
 
 
@@ -64,7 +64,11 @@ class HeldBooking:
 
     def is_stale(self, now: datetime) -> bool:
         """A pending booking past its approval deadline: it no longer holds its slot."""
-        return self.status == BookingStatus.PENDING and self.pending_until <= now
+        return (
+            self.status == BookingStatus.PENDING
+            and self.pending_until is not None  # never, by booking_pending_has_deadline
+            and self.pending_until <= now
+        )
 
     def meets(self, start: datetime, end: datetime) -> bool:
         """Whether the booking itself (buffers aside) overlaps [start, end)."""
@@ -159,8 +163,8 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
         HeldBooking(
             pk,
             user,
-            read_instant(s),
-            read_instant(e),
+            read_required_instant(s),
+            read_required_instant(e),
             seats,
             bool(excl),
             status,
