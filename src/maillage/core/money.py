@@ -1,7 +1,7 @@
 """Money is stored in integer cents and typed by people in euros."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -54,13 +54,8 @@ class EurosField(forms.DecimalField):
         return self.to_python(self.prepare_value(initial)) != self.to_python(data)
 
 
-if TYPE_CHECKING:  # Django's fields take no type arguments at run time
-    _PositiveBigIntegerField = models.PositiveBigIntegerField[int, int]
-else:
-    _PositiveBigIntegerField = models.PositiveBigIntegerField
-
-
-class CentsField(_PositiveBigIntegerField):
+# Django's fields take no type arguments at run time (values read as Any).
+class CentsField(models.PositiveBigIntegerField):  # type: ignore[type-arg]
     """An amount of money in integer cents (never floats), entered in euros in forms."""
 
     def formfield(self, **kwargs: Any) -> forms.Field | None:
