@@ -1,9 +1,18 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TypeAlias
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ForeignKey, QuerySet
+from django.forms import BaseFormSet
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
@@ -22,7 +31,7 @@ from maillage.places.models import (
 )
 
 
-def _kept_forms(formset):
+def _kept_forms(formset: BaseFormSet) -> list[forms.Form]:
     return [
         form
         for form in formset.forms
@@ -33,7 +42,7 @@ def _kept_forms(formset):
 class OpeningHoursFormSet(BaseInlineFormSet):
     """The week is validated as a whole: ranges of the same day must not overlap."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         ranges = [
             schedule.OpeningRange(
@@ -46,7 +55,7 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             raise ValidationError(overlaps)
 
 
-def _stranded_bookings_error(place_id: int, first_day, last_day) -> str | None:
+def _stranded_bookings_error(place_id: int, first_day: date, last_day: date) -> str | None:
     """A closure must not fall on bookings: the manager cancels them first, with a reason
     the people booked are told."""
     # The back-office ties places and bookings together; places itself does not know them.
@@ -71,7 +80,7 @@ def _stranded_bookings_error(place_id: int, first_day, last_day) -> str | None:
 class ClosureFormSet(BaseInlineFormSet):
     """Closures of a place must not overlap each other, nor fall on bookings."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         kept = _kept_forms(self)
         ranges = [
@@ -93,9 +102,11 @@ class ClosureFormSet(BaseInlineFormSet):
             raise ValidationError(sorted(set(errors)))
 
 
+# Form field options by model field class (ModelAdmin.formfield_overrides).
+FieldOverrides: TypeAlias = "dict[type[models.Field[Any, Any]], dict[str, Any]]"
 # Hours typed and shown as 09:30, not 09:30:00.
-TIME_WIDGET = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}}
-CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+TIME_WIDGET: FieldOverrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}}
+CHECKBOXES: FieldOverrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 class PlaceScopedInline(admin.StackedInline):
@@ -106,23 +117,23 @@ class PlaceScopedInline(admin.StackedInline):
 
     extra = 0
 
-    def _may_edit(self, request, place) -> bool:
+    def _may_edit(self, request: HttpRequest, place: Place | None) -> bool:
         # Without a place (the add view, or Django asking for the inline's queryset) the
         # parent admin has already limited which places this user reaches.
         if place is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, place)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
 
@@ -211,39 +222,43 @@ class PlaceAdmin(admin.ModelAdmin):
         ("Gestion", {"fields": ("managers",)}),
     )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Place]:
         return permissions.editable_places(request.user).select_related("commune")
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name in ("approval_delay_hours", "cancellation_notice_hours"):
             # No generic «≥ 0» in the form: the model's validators name the whole range.
             kwargs["min_value"] = None
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Place | None = None) -> list[str]:
         if has_departement_rights(request.user):
             return []
         # Statuses, the URL and the list of managers are the Département's to validate.
         return ["status", "slug", "is_fictional", "managers"]
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Place | None = None
+    ) -> dict[str, Sequence[str]]:
         return self.prepopulated_fields if has_departement_rights(request.user) else {}
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         if obj is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.can_create_place(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return permissions.can_delete_place(request.user, obj)
 
 
@@ -255,30 +270,32 @@ class SpaceAdmin(admin.ModelAdmin):
     list_select_related = ["place"]
     formfield_overrides = CHECKBOXES
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Space]:
         return Space.objects.filter(place__in=permissions.editable_places(request.user))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
         if db_field.name == "place":
             # Only the places this user may edit can be chosen: the form refuses any other.
             kwargs["queryset"] = permissions.editable_places(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         if obj is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, obj.place)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
 

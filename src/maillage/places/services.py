@@ -1,13 +1,27 @@
 """Use cases on places: each checks the actor's rights, validates, and writes atomically."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from maillage.places import permissions, schedule
-from maillage.places.models import Closure, OpeningHours, Place, Space, today_in_paris
+from maillage.places.models import (
+    Closure,
+    Equipment,
+    OpeningHours,
+    Place,
+    Service,
+    Space,
+    today_in_paris,
+)
+
+if TYPE_CHECKING:
+    from maillage.accounts.models import User
 
 NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
 
@@ -18,7 +32,13 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic
-def create_place(actor, *, services: Iterable = (), managers: Iterable = (), **fields) -> Place:
+def create_place(
+    actor: User,
+    *,
+    services: Iterable[Service | int] = (),
+    managers: Iterable[User | int] = (),
+    **fields: Any,
+) -> Place:
     _require(
         permissions.can_create_place(actor),
         "Seuls les agents du Département peuvent créer un lieu.",
@@ -32,7 +52,7 @@ def create_place(actor, *, services: Iterable = (), managers: Iterable = (), **f
 
 
 @transaction.atomic
-def update_place(actor, place: Place, **fields) -> Place:
+def update_place(actor: User, place: Place, **fields: Any) -> Place:
     _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
     if "status" in fields and fields["status"] != place.status:
         _require(
@@ -48,13 +68,15 @@ def update_place(actor, place: Place, **fields) -> Place:
 
 
 @transaction.atomic
-def set_managers(actor, place: Place, managers: Iterable) -> None:
+def set_managers(actor: User, place: Place, managers: Iterable[User | int]) -> None:
     _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
     place.managers.set(managers)
 
 
 @transaction.atomic
-def add_space(actor, place: Place, *, equipment: Iterable = (), **fields) -> Space:
+def add_space(
+    actor: User, place: Place, *, equipment: Iterable[Equipment | int] = (), **fields: Any
+) -> Space:
     _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
     space = Space(place=place, **fields)
     space.full_clean()
@@ -64,7 +86,7 @@ def add_space(actor, place: Place, *, equipment: Iterable = (), **fields) -> Spa
 
 
 @transaction.atomic
-def replace_opening_hours(actor, place: Place, ranges: list[schedule.OpeningRange]) -> None:
+def replace_opening_hours(actor: User, place: Place, ranges: list[schedule.OpeningRange]) -> None:
     """Set a place's whole week of opening hours at once."""
     _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
     errors = schedule.opening_hours_errors(ranges)
@@ -77,7 +99,9 @@ def replace_opening_hours(actor, place: Place, ranges: list[schedule.OpeningRang
 
 
 @transaction.atomic
-def add_closure(actor, place: Place, *, start_date: date, end_date: date, reason: str) -> Closure:
+def add_closure(
+    actor: User, place: Place, *, start_date: date, end_date: date, reason: str
+) -> Closure:
     _require(permissions.can_edit_place(actor, place), NOT_YOUR_PLACE)
     # Lock the place so that two closures added at once are checked against each other.
     Place.objects.select_for_update().filter(pk=place.pk).first()
