@@ -259,6 +259,19 @@ class ViolationCode(StrEnum):
     OVER_CAPACITY = "over_capacity"
     SLOT_TAKEN = "slot_taken"
     NOT_ENOUGH_SEATS = "not_enough_seats"
+    # Refusals decided by booking.services: the space, the person, the booking's status.
+    UNKNOWN_SPACE = "unknown_space"
+    NOT_BOOKABLE = "not_bookable"
+    NOT_OPEN_YET = "not_open_yet"
+    ALREADY_BOOKED = "already_booked"
+    NO_PRICE = "no_price"
+    SERIES_WEEKS = "series_weeks"
+    STATUS = "status"
+    PAST = "past"
+    CANCELLATION_NOTICE = "cancellation_notice"
+    REASON_REQUIRED = "reason_required"
+    EXPIRED = "expired"
+    TOO_EARLY = "too_early"
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +342,7 @@ def clock_gap(local: datetime, zone: tzinfo = PARIS) -> tuple[datetime, datetime
         return None
     transition = wall_clock_instant(local, zone)
     end = transition.astimezone(zone)
-    skipped = end.utcoffset() - (transition - _EPSILON).astimezone(zone).utcoffset()
+    skipped = utc_offset(end) - utc_offset((transition - _EPSILON).astimezone(zone))
     end = end.replace(tzinfo=None)
     return end - skipped, end
 
@@ -528,7 +541,7 @@ def check_request(
         refuse(
             ViolationCode.TOO_FAR_AHEAD,
             "start",
-            f"La réservation ne peut pas être faite plus de {format_duration(rules.max_advance)} "
+            f"La réservation ne peut pas être faite plus de {format_duration(latest - now)} "
             "à l'avance.",
         )
     local_start = start.astimezone(zone).replace(tzinfo=None)
@@ -624,6 +637,14 @@ def search(
     ]
     found.sort(key=lambda candidate: (candidate.distance is None, candidate.distance or 0.0))
     return found
+
+
+def utc_offset(moment: datetime) -> timedelta:
+    """The UTC offset of an aware datetime; ValueError for a naive one."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"{moment} has no time zone")
+    return offset
 
 
 def format_duration(duration: timedelta) -> str:

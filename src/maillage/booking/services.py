@@ -20,6 +20,8 @@ from maillage.core.dates import long_date
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
+# Every refusal's code (the availability rules' and this module's).
+Code = core.ViolationCode
 # A manager may mark presence from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=30)
 
@@ -39,7 +41,7 @@ class BookingRefused(ValidationError):
         return [str(v.code) for v in self.violations]
 
 
-def _refusal(code: str, field: str, message: str) -> BookingRefused:
+def _refusal(code: core.ViolationCode, field: str, message: str) -> BookingRefused:
     return BookingRefused([core.Violation(code, field, message)])
 
 
@@ -53,7 +55,7 @@ def _terms(space_id) -> sql.SpaceTerms:
     except (ValueError, TypeError, OverflowError):
         terms = None
     if terms is None:
-        raise _refusal("unknown_space", "space", "Cet espace n'existe pas.")
+        raise _refusal(Code.UNKNOWN_SPACE, "space", "Cet espace n'existe pas.")
     return terms
 
 
@@ -69,10 +71,10 @@ def _holding_around(terms: sql.SpaceTerms, start, end, now, *, expire: bool) -> 
     return [b for b in around if not b.is_stale(now)]
 
 
-NOT_BOOKABLE = core.Violation("not_bookable", "space", "Cet espace n'est pas réservable.")
+NOT_BOOKABLE = core.Violation(Code.NOT_BOOKABLE, "space", "Cet espace n'est pas réservable.")
 # A person holds one booking of a space at a time (on PostgreSQL, this constraint says so
 # too): more seats are asked in one booking.
-ALREADY_BOOKED = "already_booked"
+ALREADY_BOOKED = core.ViolationCode.ALREADY_BOOKED
 ONE_PER_PERSON_CONSTRAINT = "booking_one_per_person_and_span"
 # What a person's own booking replaces among the refusals: it is the reason the slot is taken.
 _TAKEN = {core.ViolationCode.SLOT_TAKEN, core.ViolationCode.NOT_ENOUGH_SEATS}
@@ -96,7 +98,7 @@ def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
     if terms.space_bookable and terms.place_status == PlaceStatus.OPEN and terms.opening_date:
         return [
             core.Violation(
-                "not_open_yet",
+                Code.NOT_OPEN_YET,
                 "space",
                 f"Ce lieu ouvre le {long_date(terms.opening_date)} : réservations possibles "
                 "à partir de cette date.",
@@ -136,7 +138,7 @@ def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
         )
     except NoPriceCoversIt as error:
         raise _refusal(
-            "no_price",
+            Code.NO_PRICE,
             "end",
             "Aucun tarif de cet espace ne correspond à cette durée : choisissez une autre durée.",
         ) from error
@@ -284,7 +286,7 @@ def weekly_occurrences(
     """The same local wall-clock times each week (a Tuesday 9:00 stays 9:00 across DST)."""
     if not 1 <= weeks <= MAX_SERIES_WEEKS:
         raise _refusal(
-            "series_weeks", "weeks", f"Une série dure de 1 à {MAX_SERIES_WEEKS} semaines."
+            Code.SERIES_WEEKS, "weeks", f"Une série dure de 1 à {MAX_SERIES_WEEKS} semaines."
         )
     local_start = timezone.localtime(start).replace(tzinfo=None)
     local_end = timezone.localtime(end).replace(tzinfo=None)
@@ -402,13 +404,13 @@ def _change(
             raise PermissionDenied("Cette réservation n'est pas la vôtre.")
         if booking.status == target:
             raise _refusal(
-                "status",
+                Code.STATUS,
                 "status",
                 f"Cette réservation est déjà « {BookingStatus(target).label.lower()} ».",
             )
         if not may_change(Status(booking.status), Status(target), actor):
             raise _refusal(
-                "status",
+                Code.STATUS,
                 "status",
                 f"Une réservation « {booking.get_status_display().lower()} » ne peut pas "
                 f"devenir « {BookingStatus(target).label.lower()} ».",
@@ -434,14 +436,14 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
             if already
             else f"Une réservation « {label} » ne s'annule plus."
         )
-        return _refusal("status", "status", message)
+        return _refusal(Code.STATUS, "status", message)
     if booking.end <= now:
-        return _refusal("past", "start", "Une réservation passée ne peut plus être annulée.")
+        return _refusal(Code.PAST, "start", "Une réservation passée ne peut plus être annulée.")
     hours = booking.space.place.cancellation_notice_hours
     if booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(hours=hours):
         contact = notifications.place_contact(booking.space.place)
         return _refusal(
-            "cancellation_notice",
+            Code.CANCELLATION_NOTICE,
             "start",
             f"Ce lieu accepte les annulations jusqu'à {hours} h avant le début : "
             f"contactez le lieu{f' ({contact})' if contact else ''}.",
@@ -462,7 +464,7 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
         raise PermissionDenied("Cette réservation n'est pas la vôtre.")
     if is_manager and booking.user_id != user.pk and not reason.strip():
         raise _refusal(
-            "reason_required", "reason", "Indiquez le motif de l'annulation à la personne."
+            Code.REASON_REQUIRED, "reason", "Indiquez le motif de l'annulation à la personne."
         )
     if not is_manager and (refusal := booker_cancellation_refusal(booking, now)):
         raise refusal
@@ -528,7 +530,9 @@ def confirm(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
     if _decision_expired(booking, now):
         _change_system_expiry(booking, now)
-        raise _refusal("expired", "status", "Le délai de validation est dépassé : elle a expiré.")
+        raise _refusal(
+            Code.EXPIRED, "status", "Le délai de validation est dépassé : elle a expiré."
+        )
     return _change(
         user, booking, BookingStatus.CONFIRMED, now=now, tell=notifications.booking_approved
     )
@@ -536,7 +540,7 @@ def confirm(user, booking: Booking, now=None) -> Booking:
 
 def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
     if not reason.strip():
-        raise _refusal("reason_required", "reason", "Indiquez le motif du refus à la personne.")
+        raise _refusal(Code.REASON_REQUIRED, "reason", "Indiquez le motif du refus à la personne.")
     return _change(
         user, booking, BookingStatus.REFUSED, reason, now, tell=notifications.booking_refused
     )
@@ -546,7 +550,7 @@ def check_in(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
     if _too_early_to_check_in(booking, now):
         raise _refusal(
-            "too_early", "status", "La présence se constate au plus tôt 30 minutes avant."
+            Code.TOO_EARLY, "status", "La présence se constate au plus tôt 30 minutes avant."
         )
     return _change(user, booking, BookingStatus.CHECKED_IN, now=now)
 
@@ -554,7 +558,7 @@ def check_in(user, booking: Booking, now=None) -> Booking:
 def mark_no_show(user, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
     if _too_early_for_no_show(booking, now):
-        raise _refusal("too_early", "status", "Une absence se constate après l'heure de début.")
+        raise _refusal(Code.TOO_EARLY, "status", "Une absence se constate après l'heure de début.")
     return _change(user, booking, BookingStatus.NO_SHOW, now=now)
 
 
