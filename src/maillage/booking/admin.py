@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.booking.models import Booking, BookingEmail
@@ -14,13 +15,13 @@ class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["space__place", "user"]
     date_hierarchy = "start"
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
@@ -31,5 +32,5 @@ class BookingEmailAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ["kind", "user", "created_at", "sent_at", "attempts", "last_error"]
     exclude = ["bookings"]
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

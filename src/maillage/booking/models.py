@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +8,7 @@ from django.db.models import F, Q
 from maillage.booking import lifecycle
 from maillage.core.money import CentsField
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
-from maillage.places.models import MAX_CAPACITY, Space
+from maillage.places.models import MAX_CAPACITY, Place, Space
 
 # A booking's price: a year of days at the highest price a space may ask, seats included.
 MAX_BOOKING_PRICE_CENTS = 10_000_000_00
@@ -41,15 +42,15 @@ HOLDING_STATUSES = (
 )
 
 
-class BookingQuerySet(models.QuerySet):
+class BookingQuerySet(models.QuerySet["Booking"]):
     def holding(self) -> "BookingQuerySet":
         return self.filter(status__in=HOLDING_STATUSES)
 
-    def meeting(self, start, end) -> "BookingQuerySet":
+    def meeting(self, start: datetime, end: datetime) -> "BookingQuerySet":
         """Bookings whose blocked span (buffers included) meets [start, end)."""
         return self.filter(blocked_start__lt=end, blocked_end__gt=start)
 
-    def awaiting_decision(self, now) -> "BookingQuerySet":
+    def awaiting_decision(self, now: datetime) -> "BookingQuerySet":
         """Requests a manager can still accept or refuse at `now` (an aware instant)."""
         return self.filter(status=BookingStatus.PENDING, pending_until__gt=now)
 
@@ -189,7 +190,7 @@ class Booking(models.Model):
         return f"{self.space} — {self.start:%d/%m/%Y %H:%M}"
 
     @property
-    def place(self):
+    def place(self) -> Place:
         return self.space.place
 
 

@@ -8,7 +8,7 @@ after the reminders of `maillage send_reminders`).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,9 +19,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.booking import calendar, sql
-from maillage.booking.models import Booking, BookingEmail, BookingStatus
+from maillage.booking.models import (
+    Booking,
+    BookingEmail,
+    BookingQuerySet,
+    BookingSeries,
+    BookingStatus,
+)
 from maillage.core.text import single_line
+from maillage.places.models import Place
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
-def _event_group(booking: Booking):
+def _event_group(booking: Booking) -> BookingQuerySet:
     """The bookings that make one calendar event with this one (its series, or itself)."""
     if booking.series_id:
         return Booking.objects.filter(series_id=booking.series_id)
@@ -133,7 +141,7 @@ def _by_event(bookings: list[Booking]) -> dict[str, list[Booking]]:
     return events
 
 
-def queue(kind: str, bookings: list[Booking], user) -> None:
+def queue(kind: str, bookings: list[Booking], user: User) -> None:
     """Queue an email of `kind` (a key of KINDS) about `bookings` (of one space) to `user`,
     in the caller's transaction."""
     if KINDS[kind].changes_event:
@@ -141,9 +149,9 @@ def queue(kind: str, bookings: list[Booking], user) -> None:
     sql.insert_email(kind, user.pk, [b.pk for b in bookings], timezone.now())
 
 
-def _tell_managers(kind: str, bookings: list[Booking], but=None) -> None:
+def _tell_managers(kind: str, bookings: list[Booking], but: int | None = None) -> None:
     """Queue `kind` to each active manager of the bookings' place, but the one (if any) who
-    made the change and knows of it."""
+    made the change and knows of it (`but`: their id)."""
     place = bookings[0].space.place
     managers = place.managers.filter(is_active=True)
     if but is not None:
@@ -161,7 +169,7 @@ def booking_made(booking: Booking) -> None:
         queue("made", [booking], booking.user)
 
 
-def series_made(series, bookings: list[Booking]) -> None:
+def series_made(series: BookingSeries, bookings: list[Booking]) -> None:
     """A weekly series was made (`bookings`: its dates): one email for them all."""
     if bookings[0].status == BookingStatus.PENDING:
         queue("series_pending", bookings, series.user)
@@ -192,7 +200,7 @@ def booking_cancelled(booking: Booking) -> None:
     bookings_cancelled([booking])
 
 
-def _invitation(kind: Kind, bookings: list[Booking], stamp) -> calendar.Invitation | None:
+def _invitation(kind: Kind, bookings: list[Booking], stamp: datetime) -> calendar.Invitation | None:
     """The iTIP message about `bookings` (one event) as the database says now, or None."""
     if kind.method is None:
         return None
@@ -214,19 +222,25 @@ def _imip_part(invitation: calendar.Invitation) -> SafeMIMEText:
     return part
 
 
-def place_contact(place) -> str:
+def place_contact(place: Place) -> str:
     """How to reach a place, for text telling someone to contact it: «01 23 45 67 89,
     contact@lieu.fr», one of them, or "" when the place gave neither."""
     return ", ".join(part for part in (place.phone, place.email) if part)
 
 
-def _person(user) -> str:
+def _person(user: User) -> str:
     """How managers see who booked: «Camille Martin (camille@…)», or the address alone."""
     name = single_line(user.get_full_name())
     return f"{name} ({user.email})" if name else user.email
 
 
-def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitation, now) -> dict:
+def _context(
+    email: BookingEmail,
+    kind: Kind,
+    bookings: list[Booking],
+    invitation: calendar.Invitation | None,
+    now: datetime,
+) -> dict[str, object]:
     first = bookings[0]
     place = first.space.place
     notice = timedelta(hours=place.cancellation_notice_hours)
@@ -258,7 +272,7 @@ def _context(email: BookingEmail, kind: Kind, bookings: list[Booking], invitatio
     }
 
 
-def message_of(email: BookingEmail, now) -> EmailMultiAlternatives:
+def message_of(email: BookingEmail, now: datetime) -> EmailMultiAlternatives:
     """The email to send for a queued row at `now`, built from the database as it is."""
     kind = KINDS[email.kind]
     bookings = list(
@@ -281,7 +295,7 @@ def message_of(email: BookingEmail, now) -> EmailMultiAlternatives:
     return message
 
 
-def deliver_pending(now=None) -> int:
+def deliver_pending(now: datetime | None = None) -> int:
     """Send the queued emails; several workers may run (rows are locked, others skipped).
     A failing email is retried at the next run, at most MAX_ATTEMPTS times."""
     now = now or timezone.now()
@@ -308,7 +322,7 @@ def deliver_pending(now=None) -> int:
             return sent
 
 
-def queue_reminders(now=None) -> int:
+def queue_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each confirmed booking starting tomorrow (Paris time); safe to run
     twice: a booking is reminded once, marked in the same transaction."""
     now = now or timezone.now()

@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import sql
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.space_rules import (
     RULE_FIELDS,
     closures_of,
@@ -54,7 +54,7 @@ def longest_blocked_span() -> timedelta | None:
     return longest + timedelta(seconds=1)  # a margin for float rounding: still a bound
 
 
-def meeting_window(queryset, start: datetime, end: datetime):
+def meeting_window(queryset: BookingQuerySet, start: datetime, end: datetime) -> BookingQuerySet:
     """The bookings of `queryset` whose blocked span meets [start, end), on a bounded range."""
     queryset = queryset.meeting(start, end)
     longest = longest_blocked_span()
@@ -203,7 +203,7 @@ def search_spaces(
     weekdays = sorted(
         {day.weekday() for day in local_days if day <= end.astimezone(core.PARIS).date()}
     )
-    hours: dict[int, list[tuple]] = defaultdict(list)
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
     for place_id, weekday, opens, closes in OpeningHours.objects.filter(
         weekday__in=weekdays, **of_places
     ).values_list("place_id", "weekday", "opens", "closes"):
@@ -216,7 +216,7 @@ def search_spaces(
         closures[place_id].append(core.Closure(first, last))
     # Places share a few patterns of hours and most have no closure in the window: decide
     # each (hours, closures) pattern once.
-    open_by_pattern: dict[tuple, bool] = {}
+    open_by_pattern: dict[tuple[core.WeeklyHours, tuple[core.Closure, ...]], bool] = {}
 
     def is_open(place_id: int) -> bool:
         pattern = (weekly_hours(tuple(sorted(hours[place_id]))), tuple(closures[place_id]))
@@ -288,5 +288,5 @@ def search_spaces(
         if row[_PLACE] in places  # a place closed between two queries is left out
     ]
     if near:
-        results.sort(key=lambda result: result.distance_m)
+        results.sort(key=lambda result: result.distance_m or 0.0)  # all set when `near`
     return results

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from django.db import connection
 
 from maillage.booking import availability as core
-from maillage.booking.models import HOLDING_STATUSES, BookingStatus
+from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
 from maillage.booking.space_rules import rules_from, weekly_hours
 from maillage.core.sql_values import instant_param, read_instant, read_required_instant
 from maillage.places.lifecycle import takes_bookings
@@ -216,7 +216,7 @@ def expire(bookings: list[HeldBooking], now: datetime) -> None:
         )
 
 
-def insert_booking(booking) -> int:
+def insert_booking(booking: Booking) -> int:
     """Insert a new Booking instance's row; its id."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -239,13 +239,13 @@ def insert_booking(booking) -> int:
                 instant_param(booking.updated_at),
             ],
         )
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def insert_email(kind: str, user_id: int, booking_ids: list[int], now: datetime) -> int:
     """Queue an email about these bookings (the outbox row and its links); its id."""
     with connection.cursor() as cursor:
         cursor.execute(INSERT_EMAIL, [kind, user_id, instant_param(now)])
-        email_id = cursor.fetchone()[0]
+        email_id: int = cursor.fetchone()[0]
         cursor.executemany(INSERT_EMAIL_BOOKING, [(email_id, pk) for pk in booking_ids])
     return email_id

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from maillage.booking import services
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "sans risque à relancer) ; envoie ensuite les courriels en attente."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         expired = services.expire_pending()
         reminders = queue_reminders()
         sent = deliver_pending()
