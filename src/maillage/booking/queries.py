@@ -132,6 +132,7 @@ class SearchResult:
     place: PlaceCard
     distance_m: float | None
     price_cents: int | None = None  # for the searched window, filled in by the page
+    distance_label: str | None = None  # «850 m», filled in by the page when `near`
 
     @property
     def is_exclusive(self) -> bool:
