@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from maillage.accounts.decorators import login_required, verified_email_required
+from maillage.accounts.decorators import SignedInRequest, login_required, verified_email_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.calendar import calendar_of
@@ -32,7 +32,7 @@ ACTIONS = {
 }
 
 
-def _navigation_day(request, name: str, label: str, instead: str) -> date:
+def _navigation_day(request: HttpRequest, name: str, label: str, instead: str) -> date:
     """The day the URL's `name` parameter names, within the public read range
     (core.dates.read_range); today when absent. A malformed, impossible or out-of-range day
     shows today instead, with a French message naming the parameter, the allowed range and
@@ -59,7 +59,7 @@ def _reachable(first_day: date, days: int) -> date | None:
     return max(first_day, allowed.first)
 
 
-def _back(request, default: str) -> str:
+def _back(request: HttpRequest, default: str) -> str:
     """Where to go after an action: the page it came from, never another site."""
     target = request.POST.get("retour", "")
     if url_has_allowed_host_and_scheme(
@@ -69,7 +69,9 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _estimate(space, start, end, people: int) -> int | None:
+def _estimate(
+    space: Space | queries.SearchResult, start: datetime, end: datetime, people: int
+) -> int | None:
     """The price of the window for a space or a search result (both carry the prices)."""
     try:
         return booking_price_cents(
@@ -91,7 +93,7 @@ def _distance(metres: float) -> str:
     return f"{kilometres}\u00a0km"
 
 
-def _search(request):
+def _search(request: HttpRequest) -> tuple[SearchForm, list[queries.SearchResult] | None]:
     form = SearchForm(request.GET or None, initial=SearchForm.initial_values())
     if not form.is_bound or not form.is_valid():
         return form, None
@@ -117,7 +119,7 @@ def _search(request):
 RESULTS_PER_PAGE = 20
 
 
-def _map_features(results, query: str) -> dict:
+def _map_features(results: list[queries.SearchResult], query: str) -> dict[str, object]:
     """The results as GeoJSON for the page's map."""
     return {
         "type": "FeatureCollection",
@@ -140,7 +142,7 @@ def _map_features(results, query: str) -> dict:
 
 
 @require_safe
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     form, results = _search(request)
     query_dict = request.GET.copy()
     query_dict.pop("page", None)
@@ -156,7 +158,7 @@ def search(request):
             "query": query,
             # Embedded in the page: the search runs once for the list and the map.
             "places_geojson": _map_features(results or [], query),
-            "shows_fictional": bool(results) and any(r.place.is_fictional for r in results),
+            "shows_fictional": any(r.place.is_fictional for r in results or []),
         },
     )
 
@@ -169,14 +171,14 @@ def _earliest_start(now: datetime, granularity: timedelta) -> datetime:
     return core.wall_clock_instant(midnight + steps * granularity)
 
 
-def _week_days(week, now: datetime | None = None):
+def _week_days(week: core.Availability, now: datetime | None = None) -> list[dict[str, object]]:
     """Each day of the week with its free intervals (and free seats for desks), in text.
     Time already gone is not free: past days are marked so, today's intervals start no
     earlier than the next bookable start."""
     now = now or timezone.now()
     earliest = _earliest_start(now, week.rules.granularity)
     today = timezone.localdate(now)
-    days = []
+    days: list[dict[str, object]] = []
     first = timezone.localtime(week.start).date()
     for offset in range(7):
         day = first + timedelta(days=offset)
@@ -209,13 +211,13 @@ def _week_days(week, now: datetime | None = None):
                 "open": bool(opening),
                 "closed": closed,
                 "past": past,
-                "bookable_from": day - advance if too_far else None,
+                "bookable_from": day - advance if too_far and advance is not None else None,
             }
         )
     return days
 
 
-def _bookable_space(pk) -> Space:
+def _bookable_space(pk: int) -> Space:
     return get_object_or_404(
         Space.objects.bookable(timezone.localdate())
         .select_related("place__commune")
@@ -228,7 +230,7 @@ PLAN_SALT = "maillage.booking.series-preview"
 PLAN_MAX_AGE = 3600
 
 
-def _plan_key(form: BookingForm) -> dict:
+def _plan_key(form: BookingForm) -> dict[str, object]:
     data = form.cleaned_data
     return {
         "date": data["date"].isoformat(),
@@ -241,7 +243,13 @@ def _plan_key(form: BookingForm) -> dict:
     }
 
 
-def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
+def _space_page(
+    request: HttpRequest,
+    space: Space,
+    form: BookingForm,
+    day: date,
+    plan: list[services.Occurrence] | None = None,
+) -> HttpResponse:
     """The space's page showing the week of `day`, with the booking form."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
@@ -267,7 +275,7 @@ def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
 
 
 @require_safe
-def space(request, pk):
+def space(request: HttpRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
     day = _navigation_day(request, "date", "Date", "La date du jour est proposée à la place.")
     if request.GET.get("semaine"):
@@ -293,13 +301,13 @@ DAY_RULES = {
 }
 
 
-def _form_field(violation) -> str | None:
+def _form_field(violation: core.Violation) -> str | None:
     if violation.code in DAY_RULES:
         return "date"
     return {"start": "debut", "end": "fin", "seats": "postes"}.get(violation.field)
 
 
-def _previewed(request, form: BookingForm) -> bool:
+def _previewed(request: HttpRequest, form: BookingForm) -> bool:
     """Whether the posted series is the one previewed; if not, it is previewed again."""
     try:
         previewed = signing.loads(
@@ -315,7 +323,7 @@ def _previewed(request, form: BookingForm) -> bool:
 
 @require_POST
 @verified_email_required
-def book(request, pk):
+def book(request: SignedInRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
     form = BookingForm(request.POST, space=space)
     plan = None
@@ -372,24 +380,28 @@ UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStat
 
 @require_safe
 @login_required
-def my_bookings(request):
+def my_bookings(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     mine = Booking.objects.filter(user=request.user).select_related("space__place__commune")
     to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
     upcoming = list(mine.filter(to_come).order_by("start"))
     for booking in upcoming:
         refusal = services.booker_cancellation_refusal(booking, now)
-        booking.can_cancel = refusal is None
+        booking.can_cancel = refusal is None  # type: ignore[attr-defined]  # for the page
         # Its status already tells why a request that is over cannot be withdrawn.
-        booking.cancel_note = (
+        booking.cancel_note = (  # type: ignore[attr-defined]  # for the page
             refusal.messages[0] if refusal and "status" not in refusal.codes else ""
         )
     # A series is cancelled all or nothing: only when each of its dates still can be.
     blocked_series = {
-        b.series_id for b in upcoming if b.series_id and b.start > now and not b.can_cancel
+        b.series_id
+        for b in upcoming
+        if b.series_id and b.start > now and not b.can_cancel  # type: ignore[attr-defined]
     }
     for booking in upcoming:
-        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series
+        booking.can_cancel_series = (  # type: ignore[attr-defined]  # for the page
+            booking.can_cancel and booking.series_id not in blocked_series  # type: ignore[attr-defined]
+        )
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -406,7 +418,7 @@ def my_bookings(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cancel(request, pk):
+def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels."""
     booking = get_object_or_404(
         Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
@@ -424,7 +436,7 @@ def cancel(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cancel_series(request, pk):
+def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels every occurrence still to come."""
     series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
     upcoming = list(
@@ -451,7 +463,7 @@ def cancel_series(request, pk):
 
 @require_POST
 @login_required
-def renew_feed(request):
+def renew_feed(request: SignedInRequest) -> HttpResponse:
     renewed = CalendarFeed.objects.filter(user=request.user).delete()[0] > 0
     CalendarFeed.objects.create(user=request.user)
     messages.success(
@@ -464,7 +476,7 @@ def renew_feed(request):
 
 
 @require_safe
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     bookings = Booking.objects.filter(user=owner).select_related("space__place__commune")
     response = HttpResponse(
@@ -475,7 +487,7 @@ def feed(request, token):
 
 
 @require_safe
-def place_feed(request, token, slug):
+def place_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     place = get_object_or_404(Place, slug=slug)
     if not permissions.can_edit_place(owner, place):
@@ -498,7 +510,7 @@ ACTION_NAMES = {
 }
 
 
-def _managed_place(request, slug) -> Place:
+def _managed_place(request: SignedInRequest, slug: str) -> Place:
     place = get_object_or_404(Place, slug=slug)
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied("Vous ne gérez pas ce lieu.")
@@ -507,7 +519,7 @@ def _managed_place(request, slug) -> Place:
 
 @require_safe
 @login_required
-def manager_home(request):
+def manager_home(request: SignedInRequest) -> HttpResponse:
     places = list(permissions.editable_places(request.user).order_by("name"))
     if not places:
         raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
@@ -518,13 +530,13 @@ def manager_home(request):
         .values_list("space__place", flat=True)
     )
     for place in places:
-        place.pending = pending[place.pk]
+        place.pending = pending[place.pk]  # type: ignore[attr-defined]  # for the page
     return render(request, "booking/manager_home.html", {"places": places})
 
 
 @require_safe
 @login_required
-def manager_calendar(request, slug):
+def manager_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
     place = _managed_place(request, slug)
     view = request.GET.get("vue") or "jour"
     if view not in ("jour", "semaine"):
@@ -548,7 +560,9 @@ def manager_calendar(request, slug):
         .order_by("start", "space__name")
     )
     for booking in bookings:
-        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
+        booking.actions = {  # type: ignore[attr-defined]  # for the page
+            ACTION_NAMES[a] for a in services.manager_actions(booking, now)
+        }
     # Requests still open to a decision, wherever they fall: each links to its day.
     pending = list(
         Booking.objects.awaiting_decision(now)
@@ -581,7 +595,7 @@ def manager_calendar(request, slug):
 
 @require_POST
 @login_required
-def manager_action(request, pk, action):
+def manager_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     # A booking of a place this person does not manage is as unknown as a missing one.
     booking = get_object_or_404(
         Booking.objects.select_related("space__place"),
