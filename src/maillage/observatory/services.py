@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -12,6 +13,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from maillage.accounts.roles import has_departement_rights
+from maillage.core.model_fields import own_field
 from maillage.observatory import analysis, engine
 from maillage.observatory.candidate_import import (
     FIELD_COLUMNS,
@@ -170,17 +172,18 @@ def run_model(request: ModelRequest, progress: Callable[[str], None] | None = No
     else:
         far = radius * FAR_ACCESS_FACTOR
     instance = engine.build_instance(demand, analysis.engine_sites(candidates), existing, max_m=far)
-    options = {"time_limit": request.time_limit, "progress": progress}
+    options: dict[str, Any] = {"time_limit": request.time_limit, "progress": progress}
+    p = request.p or 0  # set, at least 1, for the models that use it (checked above)
     try:
         if request.model == SitingModel.MCLP:
-            result = engine.mclp(instance, request.p, radius, **options)
+            result = engine.mclp(instance, p, radius, **options)
         elif request.model == SitingModel.LSCP:
             share = request.target_share if request.target_share is not None else 0.9
             result = engine.lscp(instance, radius, share, **options)
         elif request.model == SitingModel.PMEDIAN:
-            result = engine.p_median(instance, request.p, **options)
+            result = engine.p_median(instance, p, **options)
         elif request.model == SitingModel.PCENTER:
-            result = engine.p_center(instance, request.p, **options)
+            result = engine.p_center(instance, p, **options)
         else:
             raise ValidationError({"model": f"Modèle inconnu « {request.model} »."})
     except engine.EngineInputError as error:
@@ -194,7 +197,7 @@ def propose_scenario(actor, name: str, request: ModelRequest, progress=None) -> 
     _require_staff(actor)
     result, candidates = run_model(request, progress)
     chosen = [candidates[i] for i in result.selected_index]
-    ids = {"candidate": [], "place": []}
+    ids: dict[str, list[int]] = {"candidate": [], "place": []}
     for point in chosen:
         prefix, pk = point.key.split(":")
         ids[prefix].append(int(pk))
@@ -265,8 +268,8 @@ def _upsert_candidates(rows: list[CandidateRow], commune_at: dict[int, Commune])
     PostgreSQL takes a second for what costs it 20 s as 100,000 statements.
     INSERT … ON CONFLICT is SQLite's (3.24+) and PostgreSQL's syntax alike."""
     meta = CandidateSite._meta
-    fields = [meta.get_field(name) for name in ["reference", *IMPORTED_FIELDS, "updated_at"]]
-    fields += [meta.get_field("is_fictional"), meta.get_field("created_at")]
+    names = ["reference", *IMPORTED_FIELDS, "updated_at", "is_fictional", "created_at"]
+    fields = [own_field(CandidateSite, name) for name in names]
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     values = [
@@ -283,7 +286,7 @@ def _upsert_candidates(rows: list[CandidateRow], commune_at: dict[int, Commune])
         for row in rows
     ]
     quote = ops.quote_name
-    columns = [field.column for field in fields]
+    columns = [str(field.column) for field in fields]
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         # Arrays of the columns' base types: the insert itself checks lengths and ranges.
@@ -324,7 +327,7 @@ def _field_problems(rows: list[CandidateRow]) -> Iterator[tuple[int, str, str]]:
     """(line, column, message) of each breach of the model fields' own rules (length,
     range, characters…) by the imported rows."""
     for name, column in FIELD_COLUMNS.items():
-        field = CandidateSite._meta.get_field(name)
+        field = own_field(CandidateSite, name)
         for row in rows:
             value = getattr(row, name)
             if value in field.empty_values:
