@@ -170,7 +170,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     @property
-    def extra_email_context(self) -> dict:
+    def extra_email_context(self) -> dict:  # type: ignore[override]  # read per request
         # The link's scheme and host: MAILLAGE_SITE_URL's, not the request's (see _site_link).
         site = urlsplit(settings.MAILLAGE_SITE_URL)
         return {"site_name": "Maillage", "protocol": site.scheme, "domain": site.netloc}
