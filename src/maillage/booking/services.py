@@ -3,23 +3,29 @@ atomically (a desk space's bookings one at a time, under a lock; a room's under 
 exclusion constraint too; a person's own overlapping bookings under the same check and, on
 PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking import notifications, sql
-from maillage.booking.lifecycle import Actor, may_change
+from maillage.booking.intervals import Interval
+from maillage.booking.lifecycle import Actor, Status, may_change
 from maillage.booking.models import MAX_SERIES_WEEKS, Booking, BookingSeries, BookingStatus
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
+# Every refusal's code (the availability rules' and this module's).
+Code = core.ViolationCode
 # A manager may mark presence from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=30)
 
@@ -43,11 +49,11 @@ def _refusal(code: core.ViolationCode, field: str, message: str) -> BookingRefus
     return BookingRefused([core.Violation(code, field, message)])
 
 
-def can_book(user) -> bool:
+def can_book(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.can_book)
 
 
-def _terms(space_id) -> sql.SpaceTerms:
+def _terms(space_id: int | str) -> sql.SpaceTerms:
     try:
         terms = sql.space_terms(int(space_id))
     except (ValueError, TypeError, OverflowError):
@@ -57,7 +63,9 @@ def _terms(space_id) -> sql.SpaceTerms:
     return terms
 
 
-def _holding_around(terms: sql.SpaceTerms, start, end, now, *, expire: bool) -> list:
+def _holding_around(
+    terms: sql.SpaceTerms, start: datetime, end: datetime, now: datetime, *, expire: bool
+) -> list[sql.HeldBooking]:
     """The bookings (sql.HeldBooking) that hold a slot near [start, end). Pending ones past
     their deadline do not: with `expire`, they are marked expired (their rows would still
     block the insert)."""
@@ -89,7 +97,7 @@ def _already_booked(terms: sql.SpaceTerms) -> core.Violation:
     return core.Violation(core.ViolationCode.ALREADY_BOOKED, "start", message)
 
 
-def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
+def _not_bookable(terms: sql.SpaceTerms, now: datetime) -> list[core.Violation]:
     """Why the space takes no booking at `now` (empty: it does)."""
     today = timezone.localdate(now)
     if terms.bookable_on(today):
@@ -106,8 +114,18 @@ def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
     return [NOT_BOOKABLE]
 
 
-def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expire: bool):
-    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none)."""
+def _check(
+    terms: sql.SpaceTerms,
+    user_id: int | None,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    now: datetime,
+    *,
+    expire: bool,
+) -> list[core.Violation]:
+    """Every rule booking [start, end) for `user_id` (None: no one signed in) breaks at `now`
+    (empty: none)."""
     if refusal := _not_bookable(terms, now):
         return refusal
     held = _holding_around(terms, start, end, now, expire=expire)
@@ -126,7 +144,7 @@ def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expir
     return violations
 
 
-def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
+def _price(terms: sql.SpaceTerms, start: datetime, end: datetime, seats: int) -> int:
     try:
         return booking_price_cents(
             end - start,
@@ -176,7 +194,16 @@ def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> Book
     return _refusal(core.ViolationCode.SLOT_TAKEN, "start", taken)
 
 
-def _create(terms: sql.SpaceTerms, user, start, end, seats, now, key=None, series=None):
+def _create(
+    terms: sql.SpaceTerms,
+    user: User,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    now: datetime,
+    key: str | None = None,
+    series: BookingSeries | None = None,
+) -> Booking:
     rules = terms.rules
     approval = terms.requires_approval
     booking = Booking(
@@ -208,7 +235,14 @@ class IdempotencyKeyReused(Exception):
     """An Idempotency-Key already used by this person for a different request."""
 
 
-def _replayed(user, idempotency_key, space_id, start, end, seats) -> Booking | None:
+def _replayed(
+    user: User,
+    idempotency_key: str | None,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    seats: int,
+) -> Booking | None:
     """The booking this key made earlier, if any; it must be for the same request."""
     if not idempotency_key:
         return None
@@ -223,8 +257,8 @@ def _replayed(user, idempotency_key, space_id, start, end, seats) -> Booking | N
 
 
 def book(
-    user,
-    space_id,
+    user: User | AnonymousUser,
+    space_id: int | str,
     start: datetime,
     end: datetime,
     seats: int = 1,
@@ -241,8 +275,8 @@ def book(
 
 
 def book_or_replay(
-    user,
-    space_id,
+    user: User | AnonymousUser,
+    space_id: int | str,
     start: datetime,
     end: datetime,
     seats: int = 1,
@@ -317,7 +351,15 @@ def weekly_occurrences(
     ]
 
 
-def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Occurrence]:
+def plan_series(
+    user: User | AnonymousUser,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    seats: int = 1,
+    now: datetime | None = None,
+) -> list[Occurrence]:
     """Each weekly occurrence with the rules it breaks (empty when free). Writes nothing."""
     now = now or timezone.now()
     terms = _terms(space_id)
@@ -332,7 +374,13 @@ SERIES_ATTEMPTS = 3
 
 
 def book_series(
-    user, space_id, start, end, weeks, seats=1, now=None
+    user: User | AnonymousUser,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    seats: int = 1,
+    now: datetime | None = None,
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     """Book every free weekly occurrence; return the series, the bookings and the dates left
     out with their reasons."""
@@ -353,7 +401,14 @@ def book_series(
         raise _lost_race(error, terms, taken) from error
 
 
-def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now):
+def _book_occurrences(
+    terms: sql.SpaceTerms,
+    user: User,
+    dates: list[tuple[datetime, datetime]],
+    weeks: int,
+    seats: int,
+    now: datetime,
+) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     with transaction.atomic():
         _lock_seats(terms)
         occurrences = [
@@ -369,7 +424,13 @@ def _book_occurrences(terms: sql.SpaceTerms, user, dates, weeks: int, seats: int
     return series, bookings, [o for o in occurrences if not o.free]
 
 
-def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=None):
+def free_slots(
+    space_id: int | str,
+    day: date,
+    duration: timedelta,
+    seats: int = 1,
+    now: datetime | None = None,
+) -> list[Interval[datetime]]:
     """The slots of `duration` for `seats` that could be booked on this Paris day, earliest
     first. Writes nothing."""
     now = now or timezone.now()
@@ -399,7 +460,7 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
     )
 
 
-def _actor(user, booking: Booking) -> Actor | None:
+def _actor(user: User | AnonymousUser, booking: Booking) -> Actor | None:
     if permissions.can_edit_place(user, booking.space.place):
         return Actor.MANAGER
     if user.is_authenticated and booking.user_id == user.pk:
@@ -407,7 +468,14 @@ def _actor(user, booking: Booking) -> Actor | None:
     return None
 
 
-def _change(user, booking: Booking, target: str, reason: str = "", now=None, tell=None) -> Booking:
+def _change(
+    user: User | AnonymousUser,
+    booking: Booking,
+    target: BookingStatus,
+    reason: str = "",
+    now: datetime | None = None,
+    tell: Callable[[Booking], None] | None = None,
+) -> Booking:
     """Move a booking to `target` if the actor may; `tell` queues the email in the same
     transaction."""
     now = now or timezone.now()
@@ -418,7 +486,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
             .get(pk=booking.pk)
         )
         actor = _actor(user, booking)
-        if actor is None:
+        if actor is None or not isinstance(user, User):  # (an anonymous user is no actor)
             raise PermissionDenied("Cette réservation n'est pas la vôtre.")
         if booking.status == target:
             raise _refusal(
@@ -426,7 +494,7 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
                 "status",
                 f"Cette réservation est déjà « {BookingStatus(target).label.lower()} ».",
             )
-        if not may_change(booking.status, target, actor):
+        if not may_change(Status(booking.status), Status(target), actor):
             raise _refusal(
                 core.ViolationCode.STATUS,
                 "status",
@@ -443,10 +511,10 @@ def _change(user, booking: Booking, target: str, reason: str = "", now=None, tel
     return booking
 
 
-def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
+def booker_cancellation_refusal(booking: Booking, now: datetime) -> BookingRefused | None:
     """Why the person who booked may not cancel this booking now (None: they may); the
     place's managers may cancel whenever, with a reason."""
-    if not may_change(booking.status, BookingStatus.CANCELLED, Actor.BOOKER):
+    if not may_change(Status(booking.status), Status.CANCELLED, Actor.BOOKER):
         label = booking.get_status_display().lower()
         already = booking.status == BookingStatus.CANCELLED
         message = (
@@ -471,7 +539,13 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
     return None
 
 
-def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Booking:
+def cancel(
+    user: User | AnonymousUser,
+    booking: Booking,
+    reason: str = "",
+    now: datetime | None = None,
+    tell: bool = True,
+) -> Booking:
     """`user` cancels `booking` (the person who booked, within the place's notice; or a
     manager of its place or Département staff, any time before it ends), with an optional
     one-line `reason` (300 characters at most). The person and the place's other managers are
@@ -501,7 +575,9 @@ def cancel(user, booking: Booking, reason: str = "", now=None, tell=True) -> Boo
 
 
 @transaction.atomic
-def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
+def cancel_series(
+    user: User | AnonymousUser, series: BookingSeries, now: datetime | None = None
+) -> list[Booking]:
     """Cancel every occurrence still to come, all or none, with one email for them all."""
     now = now or timezone.now()
     upcoming = series.bookings.holding().filter(start__gt=now).order_by("start")
@@ -511,24 +587,28 @@ def cancel_series(user, series: BookingSeries, now=None) -> list[Booking]:
     return cancelled
 
 
-def _decision_expired(booking: Booking, now) -> bool:
-    return booking.status == BookingStatus.PENDING and booking.pending_until <= now
+def _decision_expired(booking: Booking, now: datetime) -> bool:
+    return (
+        booking.status == BookingStatus.PENDING
+        and booking.pending_until is not None  # never, by booking_pending_has_deadline
+        and booking.pending_until <= now
+    )
 
 
-def _too_early_to_check_in(booking: Booking, now) -> bool:
+def _too_early_to_check_in(booking: Booking, now: datetime) -> bool:
     return now < booking.start - CHECK_IN_EARLY
 
 
-def _too_early_for_no_show(booking: Booking, now) -> bool:
+def _too_early_for_no_show(booking: Booking, now: datetime) -> bool:
     return now < booking.start
 
 
-def manager_actions(booking: Booking, now) -> set[BookingStatus]:
+def manager_actions(booking: Booking, now: datetime) -> set[BookingStatus]:
     """The statuses a place's manager may move this booking to now: what their pages offer.
     A pending request is refused rather than cancelled, a past one no longer cancelled."""
 
-    def may(target) -> bool:
-        return may_change(booking.status, target, Actor.MANAGER)
+    def may(target: BookingStatus) -> bool:
+        return may_change(Status(booking.status), Status(target), Actor.MANAGER)
 
     actions = set()
     if may(BookingStatus.CONFIRMED) and not _decision_expired(booking, now):
@@ -544,7 +624,7 @@ def manager_actions(booking: Booking, now) -> set[BookingStatus]:
     return actions
 
 
-def confirm(user, booking: Booking, now=None) -> Booking:
+def confirm(user: User | AnonymousUser, booking: Booking, now: datetime | None = None) -> Booking:
     now = now or timezone.now()
     if _decision_expired(booking, now):
         _change_system_expiry(booking, now)
@@ -558,7 +638,9 @@ def confirm(user, booking: Booking, now=None) -> Booking:
     )
 
 
-def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
+def refuse(
+    user: User | AnonymousUser, booking: Booking, reason: str, now: datetime | None = None
+) -> Booking:
     if not reason.strip():
         raise _refusal(
             core.ViolationCode.REASON_REQUIRED,
@@ -570,7 +652,7 @@ def refuse(user, booking: Booking, reason: str, now=None) -> Booking:
     )
 
 
-def check_in(user, booking: Booking, now=None) -> Booking:
+def check_in(user: User | AnonymousUser, booking: Booking, now: datetime | None = None) -> Booking:
     now = now or timezone.now()
     if _too_early_to_check_in(booking, now):
         raise _refusal(
@@ -581,7 +663,9 @@ def check_in(user, booking: Booking, now=None) -> Booking:
     return _change(user, booking, BookingStatus.CHECKED_IN, now=now)
 
 
-def mark_no_show(user, booking: Booking, now=None) -> Booking:
+def mark_no_show(
+    user: User | AnonymousUser, booking: Booking, now: datetime | None = None
+) -> Booking:
     now = now or timezone.now()
     if _too_early_for_no_show(booking, now):
         raise _refusal(
@@ -592,13 +676,13 @@ def mark_no_show(user, booking: Booking, now=None) -> Booking:
     return _change(user, booking, BookingStatus.NO_SHOW, now=now)
 
 
-def _change_system_expiry(booking: Booking, now) -> None:
+def _change_system_expiry(booking: Booking, now: datetime) -> None:
     Booking.objects.filter(pk=booking.pk, status=BookingStatus.PENDING).update(
         status=BookingStatus.EXPIRED, updated_at=now
     )
 
 
-def expire_pending(now=None) -> int:
+def expire_pending(now: datetime | None = None) -> int:
     """Pending bookings past their deadline free their slot (for a scheduler)."""
     now = now or timezone.now()
     return Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now).update(

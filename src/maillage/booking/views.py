@@ -379,19 +379,21 @@ def my_bookings(request):
     upcoming = list(mine.filter(to_come).order_by("start"))
     for booking in upcoming:
         refusal = services.booker_cancellation_refusal(booking, now)
-        booking.can_cancel = refusal is None
+        booking.can_cancel = refusal is None  # type: ignore[attr-defined]  # for the page
         # Its status already tells why a request that is over cannot be withdrawn.
-        booking.cancel_note = (
+        booking.cancel_note = (  # type: ignore[attr-defined]  # for the page
             refusal.messages[0]
             if refusal and core.ViolationCode.STATUS not in refusal.codes
             else ""
         )
     # A series is cancelled all or nothing: only when each of its dates still can be.
     blocked_series = {
-        b.series_id for b in upcoming if b.series_id and b.start > now and not b.can_cancel
+        b.series_id
+        for b in upcoming
+        if b.series_id and b.start > now and not b.can_cancel  # type: ignore[attr-defined]  # for the page
     }
     for booking in upcoming:
-        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series
+        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series  # type: ignore[attr-defined]  # for the page
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -520,7 +522,7 @@ def manager_home(request):
         .values_list("space__place", flat=True)
     )
     for place in places:
-        place.pending = pending[place.pk]
+        place.pending = pending[place.pk]  # type: ignore[attr-defined]  # for the page
     return render(request, "booking/manager_home.html", {"places": places})
 
 
@@ -550,7 +552,7 @@ def manager_calendar(request, slug):
         .order_by("start", "space__name")
     )
     for booking in bookings:
-        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
+        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}  # type: ignore[attr-defined]  # for the page
     # Requests still open to a decision, wherever they fall: each links to its day.
     pending = list(
         Booking.objects.awaiting_decision(now)
