@@ -46,6 +46,7 @@ run: $(VENV)/.base-installed $(VAR)/secret_key
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 # The whole suite with coverage (fail_under in pyproject), benchmark smoke tests included.
 test: lint

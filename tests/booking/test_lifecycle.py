@@ -3,6 +3,7 @@ import itertools
 import pytest
 
 from maillage.booking.lifecycle import TRANSITIONS, Actor, Status, may_change
+from maillage.booking.models import BookingStatus
 
 S, A = Status, Actor
 ALLOWED = {
@@ -28,3 +29,7 @@ def test_every_status_change_for_every_actor(current, target, actor):
 def test_final_statuses_have_no_way_out():
     for final in (S.CANCELLED, S.REFUSED, S.EXPIRED):
         assert not [key for key in TRANSITIONS if key[0] == final]
+
+
+def test_the_database_choices_are_the_cores_statuses():
+    assert [str(s) for s in BookingStatus] == [str(s) for s in S]

@@ -757,6 +757,24 @@ def test_the_database_refuses_a_deadline_after_the_start(booker, room):
         )
 
 
+def test_the_database_refuses_a_request_without_a_deadline(booker, room):
+    from django.db import IntegrityError, transaction
+
+    start = paris(2026, 12, 2, 9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            space=room,
+            user=booker,
+            start=start,
+            end=start + timedelta(hours=1),
+            blocked_start=start,
+            blocked_end=start + timedelta(hours=1),
+            exclusive=True,
+            status=BookingStatus.PENDING,
+            pending_until=None,
+        )
+
+
 # --- A place takes bookings from its opening date ---------------------------------------------
 
 

@@ -31,6 +31,8 @@ def book(space, person, day: date, hour: int, status: str = "confirmed") -> Book
         blocked_end=end,
         exclusive=True,
         status=status,
+        # A request has its deadline (booking_pending_has_deadline).
+        pending_until=start if status == "pending" else None,
     )
 
 

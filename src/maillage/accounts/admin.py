@@ -44,7 +44,7 @@ class UserAdmin(DepartementOnlyAdminMixin, DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_departement_staff", "is_active"]
     list_filter = ["is_departement_staff", "is_active", "is_superuser"]
     search_fields = ["email", "first_name", "last_name"]
-    filter_horizontal: tuple[str, ...] = ()
+    filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Identité", {"fields": ("first_name", "last_name")}),

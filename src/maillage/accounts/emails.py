@@ -111,6 +111,7 @@ def queue_password_reset_email(user: User, email: str) -> None:
 
 
 def _verification(email: OutboundEmail, now) -> EmailMultiAlternatives:
+    assert email.user is not None  # queued with its account (and deleted with it)
     path = reverse("accounts:verify_email", args=[services.verification_token(email.user)])
     if email.context.get("next"):
         path += "?" + urlencode({"next": email.context["next"]})
@@ -134,6 +135,7 @@ def _password_reset(email: OutboundEmail, now) -> EmailMultiAlternatives:
     """Django's password reset email (the context of PasswordResetForm.save), with a token
     made now and the link on MAILLAGE_SITE_URL."""
     user = email.user
+    assert user is not None  # queued with its account (and deleted with it)
     site = urlsplit(settings.MAILLAGE_SITE_URL)
     context = {
         "email": email.address,

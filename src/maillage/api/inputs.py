@@ -7,6 +7,7 @@ gets the same 400 on SQLite and PostgreSQL. Dates and instants go through mailla
 
 import json
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ class Invalid(ValueError):
         self.field = field
 
 
-def json_object(body: bytes) -> dict:
+def json_object(body: bytes) -> dict[str, Any]:
     """A request body as a JSON object (RFC 8259, UTF-8 only); an empty body is {}.
     Raises Invalid (field «body») for anything else, including JSON nested too deep."""
     if not body:
@@ -55,7 +56,7 @@ def whole_number(raw: object, field: str, low: int, high: int) -> int:
 def whole_number_param(raw: str | None, field: str, low: int, high: int) -> int:
     """A query parameter written in decimal digits, in [low, high]."""
     digits = raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))
-    if not digits or not low <= int(raw) <= high:
+    if raw is None or not digits or not low <= int(raw) <= high:
         raise Invalid(field, f"« {field} » : nombre entier entre {low} et {high} attendu.")
     return int(raw)
 

@@ -1,4 +1,7 @@
+from django.http import HttpRequest, HttpResponse
+
 from maillage.api.problems import as_problem, is_problem
+from maillage.core.middleware import GetResponse
 
 API_PREFIX = "/api/"
 
@@ -10,10 +13,10 @@ class ProblemDetailsMiddleware:
     the limit and 503 of a busy database, from core.views' handlers). First in MIDDLEWARE,
     so it sees every answer."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
             request.path_info.startswith(API_PREFIX)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.core.sql_values import read_instant
 from maillage.core.validators import SingleLine
 
@@ -58,7 +59,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     @staticmethod
-    def user_for_key(key: str):
+    def user_for_key(key: str) -> User | None:
         """The person a key acts for, or None for an unknown (or revoked) key; notes when the
         key was last used."""
         with connection.cursor() as cursor:
@@ -82,7 +83,7 @@ class ApiToken(models.Model):
         return get_user_model().from_db(connection.alias, USER_FIELDS, values)
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
         """A new token and its key, shown once: it cannot be read back.
 
         Raises ValidationError (French) for a name the field refuses (length, one line), the

@@ -34,10 +34,12 @@ DETAILS = {
 BODY_HEADERS = {"content-type", "content-length", "content-disposition", "content-encoding"}
 
 
-def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra):
+def problem(
+    status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: object
+) -> JsonResponse:
     """A problem details answer: `detail` says what went wrong in French; `errors` lists
     messages per field (body key, query parameter or header) as [{"field", "detail"}]."""
-    body = {
+    body: dict[str, object] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Erreur"),
         "status": status,

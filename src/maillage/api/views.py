@@ -3,15 +3,18 @@
 Token-authenticated only (never the session cookie), hence exempt from CSRF tokens.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import wraps
+from typing import Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from maillage.accounts.models import User
 from maillage.api import inputs
 from maillage.api.models import ApiToken
 from maillage.api.problems import problem
@@ -40,6 +43,14 @@ NOT_BOOKABLE = {
 }
 # RFC 6750 §3: how to authenticate, on every 401.
 CHALLENGE = 'Bearer realm="maillage"'
+# A view function, as the decorators below take and return it.
+View = Callable[..., HttpResponse]
+
+
+class TokenRequest(HttpRequest):
+    """A request token_required let through: `user` is the token's person."""
+
+    user: User
 
 
 def instant(moment: datetime) -> str:
@@ -47,13 +58,13 @@ def instant(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat()
 
 
-def allowed_methods(*methods: str):
+def allowed_methods(*methods: str) -> Callable[[View], View]:
     """Like require_http_methods, answering 405 as problem details. Every API view has it,
     and none reads the session cookie: all are exempt from CSRF tokens."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
                 response = problem(
                     405, f"Méthodes acceptées à cette adresse : {', '.join(methods)}."
@@ -67,18 +78,18 @@ def allowed_methods(*methods: str):
     return decorator
 
 
-def _unauthorized(detail: str, error: str | None = None):
+def _unauthorized(detail: str, error: str | None = None) -> HttpResponse:
     response = problem(401, detail)
     response["WWW-Authenticate"] = CHALLENGE + (f', error="{error}"' if error else "")
     return response
 
 
-def token_required(view):
+def token_required(view: View) -> View:
     """The person the `Authorization: Bearer <key>` header acts for (RFC 6750; the scheme
     name in any case), or 401 with WWW-Authenticate."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         key = key.strip()
         if scheme.lower() != "bearer" or not key:
@@ -92,7 +103,20 @@ def token_required(view):
     return wrapper
 
 
-def booking_json(booking: Booking) -> dict:
+class BookingJson(TypedDict):
+    """A booking as the API shows it (booking_json)."""
+
+    id: int
+    space: int
+    start: str
+    end: str
+    seats: int
+    status: str
+    price_cents: int
+    pending_until: str | None
+
+
+def booking_json(booking: Booking) -> BookingJson:
     """A booking as the API shows it: {id, space (id), start, end (Paris time with offset),
     seats, status, price_cents (frozen at booking), pending_until (or null)}."""
     return {
@@ -110,8 +134,9 @@ def booking_json(booking: Booking) -> dict:
 class Errors(dict[str, list[str]]):
     """French messages per field, gathered while reading a request."""
 
-    def read(self, reader: Callable, *args):
-        """reader(*args), or None with its message noted when it refuses the value."""
+    def read(self, reader: Callable[..., Any], *args: object) -> Any:
+        """reader(*args), or None with its message noted when it refuses the value (Any:
+        callers use the values once `errors` is empty)."""
         try:
             return reader(*args)
         except inputs.Invalid as refusal:
@@ -128,7 +153,7 @@ def _horizon_days(space_id: int | None) -> int | None:
 
 @token_required
 @allowed_methods("GET", "POST")
-def reservations(request):
+def reservations(request: TokenRequest) -> HttpResponse:
     """GET: the person's bookings. POST: book; the same Idempotency-Key and body replay the
     booking (200) instead of booking again (201)."""
     if request.method == "GET":
@@ -173,7 +198,7 @@ def reservations(request):
     return JsonResponse(booking_json(booking), status=201 if created else 200)
 
 
-def _visible_booking(user, pk: int) -> Booking | None:
+def _visible_booking(user: User | AnonymousUser, pk: int) -> Booking | None:
     """The booking if this person made it or manages its place; None otherwise, so that
     someone else's booking is as unknown as a missing one."""
     booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
@@ -186,7 +211,7 @@ def _visible_booking(user, pk: int) -> Booking | None:
 
 @token_required
 @allowed_methods("POST")
-def cancellation(request, pk):
+def cancellation(request: TokenRequest, pk: int) -> HttpResponse:
     """Cancel a booking, with an optional `reason` (text)."""
     booking = _visible_booking(request.user, pk)
     if booking is None:
@@ -213,7 +238,7 @@ def cancellation(request, pk):
 
 
 @allowed_methods("GET")
-def space_week(request, pk):
+def space_week(request: HttpRequest, pk: int) -> HttpResponse:
     """A space's free, booked and closed intervals over a Paris week (public)."""
     today = timezone.localdate()
     space = Space.objects.bookable(today).select_related("place").filter(pk=pk).first()
@@ -227,7 +252,7 @@ def space_week(request, pk):
         return problem(400, "Certains paramètres sont invalides.", errors)
     week = queries.space_week(space, queries.week_start(day))
 
-    def spans(intervals):
+    def spans(intervals: Iterable[tuple[datetime, datetime]]) -> list[dict[str, str]]:
         return [{"start": instant(s), "end": instant(e)} for s, e in intervals]
 
     return JsonResponse(
@@ -250,7 +275,7 @@ SLOT_FIELDS = {"end": "minutes", "seats": "seats", "space": "space"}
 
 
 @allowed_methods("GET")
-def space_slots(request, pk):
+def space_slots(request: HttpRequest, pk: int) -> HttpResponse:
     """The slots of a space that can be booked on a day for a duration (public)."""
     errors = Errors()
     day = errors.read(
@@ -269,7 +294,7 @@ def space_slots(request, pk):
     except services.BookingRefused as refusal:
         if NOT_BOOKABLE & set(refusal.codes):
             return problem(404, "Cet espace n'existe pas ou n'est pas réservable.")
-        named = {}
+        named: dict[str, list[str]] = {}
         for violation in refusal.violations:
             named.setdefault(SLOT_FIELDS[violation.field], []).append(violation.message)
         return problem(400, "Cette demande ne respecte pas les règles de l'espace.", named)
@@ -285,5 +310,5 @@ def space_slots(request, pk):
 
 
 @csrf_exempt
-def not_found(request, path):
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
     return problem(404, "Cette adresse de l'API n'existe pas.")

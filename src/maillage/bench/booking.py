@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -353,7 +354,7 @@ class Server:
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         }
         self.process: subprocess.Popen | None = None
-        self.log = None
+        self.log: IO[str] | None = None
 
     def __enter__(self) -> Server:
         self.progress(f"gunicorn sur 127.0.0.1:{self.port} ({' '.join(self.command[3:])})…")
@@ -501,7 +502,7 @@ def _raw_connect():
     """A new database connection outside Django, in autocommit: one INSERT, one transaction."""
     params = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
-        options = {
+        options: dict[str, Any] = {
             "dbname": params["NAME"],
             "user": params.get("USER") or None,
             "password": params.get("PASSWORD") or None,

@@ -96,7 +96,7 @@ def bench_mclp(
     *,
     compare: bool = True,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, float | int | bool]:
+) -> dict[str, object]:
     """MCLP on the Hauts-de-Seine (300 candidates, p = 20, 800 m) against spopt, or on all
     Île-de-France (scale="idf": 2,000 candidates, p = 50, 800 m) alone."""
     say = progress or (lambda _: None)
@@ -110,7 +110,7 @@ def bench_mclp(
     instance = build_instance(demand, candidates, max_m=radius)
     result = mclp(instance, p, radius, progress=say)
     seconds = time.perf_counter() - began
-    figures: dict[str, float | int | bool] = {
+    figures: dict[str, object] = {
         "scale": scale,
         "demand_points": len(demand),
         "candidates": len(candidates),

@@ -33,7 +33,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from maillage.accounts.models import User
-from maillage.booking.availability import PARIS
+from maillage.booking.availability import PARIS, utc_offset
 from maillage.booking.models import HOLDING_STATUSES
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.text import fold
@@ -149,7 +149,7 @@ class _Space:
 def ensure_dataset(spec: DatasetSpec, progress: Progress, today: date | None = None) -> dict:
     """The dataset described by `spec` in this (bench) database, built unless already there."""
     stored = stored_dataset()
-    if matches(stored, spec):
+    if stored is not None and matches(stored, spec):
         progress(f"Jeu de données déjà construit le {stored['anchor']} : réutilisé.")
         return stored
     anchor = today or timezone.localdate()
@@ -282,7 +282,11 @@ def _make_spaces(spec, places: list[_Place], rng) -> list[_Space]:
             kind = "desk" if number == 0 else rng.choice(EXCLUSIVE_KINDS)
             if kind == "desk":
                 capacity, before, after = rng.choice([8, 12, 16, 20, 24, 30, 40]), 0, 0
-                prices = (rng.choice([300, 400, 500]), rng.choice([1200, 1500]), 2500)
+                prices: tuple[int | None, int | None, int | None] = (
+                    rng.choice([300, 400, 500]),
+                    rng.choice([1200, 1500]),
+                    2500,
+                )
             elif kind == "private_office":
                 capacity, before, after = rng.choice([2, 3, 4, 6]), 0, 0
                 prices = (None, rng.choice([2500, 3500]), rng.choice([4000, 6000]))
@@ -433,7 +437,7 @@ def _room_slots(space: _Space, open_days, quota: int, rng) -> list[tuple]:
     reach another day: the demo hours open after 08:00 and close by 20:00)."""
     gap = space.before + space.after
     taken: dict[date, list[tuple[int, int]]] = {}
-    slots = []
+    slots: list[tuple[date, int, int, int]] = []
     attempts = quota * ATTEMPTS_PER_BOOKING
     durations = DURATIONS[space.kind]
     while len(slots) < quota and attempts:
@@ -457,7 +461,7 @@ def _desk_slots(space: _Space, open_days, quota: int, rng) -> list[tuple]:
     """(day, start, end, seats): a whole opening range or one of its halves; seats counted per
     half so that no moment exceeds the capacity."""
     load: dict[tuple[date, int, int], int] = {}
-    slots = []
+    slots: list[tuple[date, int, int, int]] = []
     attempts = quota * ATTEMPTS_PER_BOOKING
     while len(slots) < quota and attempts:
         attempts -= 1
@@ -482,7 +486,7 @@ def _desk_slots(space: _Space, open_days, quota: int, rng) -> list[tuple]:
 
 def _utc_offset_minutes(day: date) -> int:
     # Opening hours lie between 08:00 and 20:00, far from the 02:00–03:00 clock changes.
-    return int(datetime.combine(day, time(12), PARIS).utcoffset() // timedelta(minutes=1))
+    return int(utc_offset(datetime.combine(day, time(12), PARIS)) // timedelta(minutes=1))
 
 
 def _epoch_minutes(moment: datetime) -> int:

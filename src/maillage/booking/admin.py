@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.booking.models import Booking, BookingEvent
@@ -35,11 +36,11 @@ class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     inlines = [BookingEventInline]
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False

@@ -310,7 +310,7 @@ def clock_gap(local: datetime, zone: tzinfo = PARIS) -> tuple[datetime, datetime
         return None
     transition = wall_clock_instant(local, zone)
     end = transition.astimezone(zone)
-    skipped = end.utcoffset() - (transition - _EPSILON).astimezone(zone).utcoffset()
+    skipped = utc_offset(end) - utc_offset((transition - _EPSILON).astimezone(zone))
     end = end.replace(tzinfo=None)
     return end - skipped, end
 
@@ -509,7 +509,7 @@ def check_request(
         refuse(
             ViolationCode.TOO_FAR_AHEAD,
             "start",
-            f"La réservation ne peut pas être faite plus de {format_duration(rules.max_advance)} "
+            f"La réservation ne peut pas être faite plus de {format_duration(latest - now)} "
             "à l'avance.",
         )
     local_start = start.astimezone(zone).replace(tzinfo=None)
@@ -579,6 +579,14 @@ def open_throughout(
     return not _closures_meeting(closures, start, end, zone) and covers(
         _opening_intervals(hours, start, end, zone), start, end
     )
+
+
+def utc_offset(moment: datetime) -> timedelta:
+    """The UTC offset of an aware datetime; ValueError for a naive one."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"{moment} has no time zone")
+    return offset
 
 
 def format_duration(duration: timedelta) -> str:

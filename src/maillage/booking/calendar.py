@@ -96,7 +96,8 @@ def calendar_of(bookings: Iterable[Booking], name: str) -> bytes:
     calendar = _calendar(name)
     for booking in bookings:
         calendar.add_component(_feed_event(booking))
-    return calendar.to_ical()
+    feed: bytes = calendar.to_ical()  # untyped in icalendar
+    return feed
 
 
 def organizer_address() -> str:

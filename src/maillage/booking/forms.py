@@ -1,5 +1,6 @@
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -16,7 +17,7 @@ from maillage.core.dates import (
     read_range,
 )
 from maillage.core.validators import SingleLine
-from maillage.places.models import MAX_CAPACITY, SpaceKind
+from maillage.places.models import MAX_CAPACITY, Space, SpaceKind
 from maillage.territory.models import Commune
 
 # What a time input sends: HH:MM, seconds optional, ASCII digits only.
@@ -31,7 +32,7 @@ def refusal_text(error: DateRefused, label: str) -> str:
 class IsoDateField(forms.DateField):
     """A calendar date as a date input sends it (ISO 8601 `YYYY-MM-DD`), read by core.dates."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, date):
@@ -50,7 +51,7 @@ class ClockTimeField(forms.TimeField):
         "invalid": "Heure HH:MM attendue, de 00:00 à 23:59 (par exemple 09:30).",
     }
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> time | None:
         if isinstance(value, str) and value and not _CLOCK_TIME.fullmatch(value):
             raise forms.ValidationError(self.error_messages["invalid"], "invalid")
         return super().to_python(value)
@@ -73,7 +74,7 @@ def _occurrence_label(moment: time, instant: datetime) -> str:
     """«02h30 heure d'été (UTC+2)»."""
     local = instant.astimezone(core.PARIS)
     season = "heure d'été" if local.dst() else "heure d'hiver"
-    hours = local.utcoffset() // timedelta(hours=1)
+    hours = core.utc_offset(local) // timedelta(hours=1)
     return f"{moment:%Hh%M} {season} (UTC{hours:+d})"
 
 
@@ -99,14 +100,16 @@ class WallClockForm(forms.Form):
 
     field_order = ["date", "debut", "debut_occurrence", "fin", "fin_occurrence"]
 
-    def _instant(self, cleaned: dict, name: str) -> datetime | None:
+    def _instant(self, cleaned: dict[str, Any], name: str) -> datetime | None:
         day, moment = cleaned.get("date"), cleaned.get(name)
         if day is None or moment is None:
             return None
         local = datetime.combine(day, moment)
         instants = core.wall_clock_instants(local)
         if not instants:
-            first, end = core.clock_gap(local)
+            gap = core.clock_gap(local)
+            assert gap is not None  # a time with no instant is in the clock's gap
+            first, end = gap
             self.clock_issue = True
             self.add_error(
                 name,
@@ -117,7 +120,7 @@ class WallClockForm(forms.Form):
         if len(instants) == 1:
             return instants[0]
         choice = f"{name}_occurrence"
-        field = self.fields[choice]
+        field = cast(forms.TypedChoiceField, self.fields[choice])
         field.widget = forms.RadioSelect()
         field.choices = [
             (number, _occurrence_label(moment, instant))
@@ -134,10 +137,11 @@ class WallClockForm(forms.Form):
                 choice, f"Précisez s'il s'agit de {moment:%Hh%M} heure d'été ou heure d'hiver."
             )
             return None
-        return instants[cleaned[choice] - 1]
+        return instants[int(cleaned[choice]) - 1]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         self.clock_issue = False
         start, end = self._instant(cleaned, "debut"), self._instant(cleaned, "fin")
         self.instants = (start, end)
@@ -158,8 +162,11 @@ class WallClockForm(forms.Form):
 
     @property
     def window(self) -> tuple[datetime, datetime]:
-        """[start, end) as aware instants; only on a valid form."""
-        return self.instants
+        """[start, end) as aware instants; only on a valid form (ValueError otherwise)."""
+        start, end = self.instants
+        if start is None or end is None:
+            raise ValueError("A form's window is read only once it is valid.")
+        return start, end
 
 
 class SearchForm(WallClockForm):
@@ -190,21 +197,20 @@ class SearchForm(WallClockForm):
         label="Longitude", required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.of_departement(
-            settings.MAILLAGE_DEPARTEMENT
-        )
+        communes = cast(forms.ModelChoiceField, self.fields["commune"])
+        communes.queryset = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT)
 
     @staticmethod
-    def initial_values() -> dict:
+    def initial_values() -> dict[str, object]:
         tomorrow = timezone.localdate() + timedelta(days=1)
         return {"date": tomorrow, "debut": time(9), "fin": time(12), "personnes": 1}
 
-    def clean_personnes(self):
+    def clean_personnes(self) -> int:
         return self.cleaned_data["personnes"] or 1
 
-    def clean_date(self):
+    def clean_date(self) -> date:
         """From today to the public read range's end (core.dates.read_range)."""
         day = self.cleaned_data["date"]
         today = timezone.localdate()
@@ -213,7 +219,7 @@ class SearchForm(WallClockForm):
         except DateRefused as error:
             raise forms.ValidationError(refusal_text(error, "Date")) from None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = self.instants
         if end is not None and start is not None and end > start and end <= timezone.now():
@@ -238,7 +244,7 @@ class BookingForm(WallClockForm):
         help_text="1 : une seule fois. Par exemple 10 pour dix mardis de télétravail.",
     )
 
-    def __init__(self, *args, space, **kwargs):
+    def __init__(self, *args: Any, space: Space, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.space = space
         if space.is_exclusive:
@@ -249,7 +255,7 @@ class BookingForm(WallClockForm):
         """The days this space's bookings may name (core.dates.booking_range)."""
         return booking_range(timezone.localdate(), self.space.max_advance_days)
 
-    def clean_date(self):
+    def clean_date(self) -> date:
         # A booking starts from today on: the range named is the one a person may book.
         bookable = DateRange(timezone.localdate(), self.allowed_days.last)
         try:
@@ -257,7 +263,7 @@ class BookingForm(WallClockForm):
         except DateRefused as error:
             raise forms.ValidationError(refusal_text(error, "Date")) from None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         day, weeks = cleaned.get("date"), cleaned.get("semaines")
         if day is not None and weeks is not None:

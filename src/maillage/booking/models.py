@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,7 @@ from maillage.booking import lifecycle
 from maillage.core.models import OutboundEmail
 from maillage.core.money import CentsField
 from maillage.core.validators import SingleLine, between, euros_between
-from maillage.places.models import MAX_CAPACITY, Space
+from maillage.places.models import MAX_CAPACITY, Place, Space
 
 # A booking's price: a year of days at the highest price a space may ask, seats included.
 MAX_BOOKING_PRICE_CENTS = 10_000_000_00
@@ -37,15 +38,15 @@ class BookingStatus(models.TextChoices):
 HOLDING_STATUSES = tuple(BookingStatus(status) for status in lifecycle.HOLDING_STATUSES)
 
 
-class BookingQuerySet(models.QuerySet):
+class BookingQuerySet(models.QuerySet["Booking"]):
     def holding(self) -> "BookingQuerySet":
         return self.filter(status__in=HOLDING_STATUSES)
 
-    def meeting(self, start, end) -> "BookingQuerySet":
+    def meeting(self, start: datetime, end: datetime) -> "BookingQuerySet":
         """Bookings whose blocked span (buffers included) meets [start, end)."""
         return self.filter(blocked_start__lt=end, blocked_end__gt=start)
 
-    def awaiting_decision(self, now) -> "BookingQuerySet":
+    def awaiting_decision(self, now: datetime) -> "BookingQuerySet":
         """Requests a manager can still accept or refuse at `now` (an aware instant)."""
         return self.filter(status=BookingStatus.PENDING, pending_until__gt=now)
 
@@ -176,6 +177,12 @@ class Booking(models.Model):
                 condition=Q(pending_until__isnull=True) | Q(pending_until__lte=F("start")),
                 name="booking_pending_until_by_start",
             ),
+            # A request always has a deadline: the write path, the expiry job and the
+            # managers' lists compare it with the current time.
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.PENDING) | Q(pending_until__isnull=False),
+                name="booking_pending_has_deadline",
+            ),
             # On PostgreSQL exclusion constraints also forbid two holding bookings of an
             # exclusive space whose blocked spans overlap (migration 0002), and two holding
             # bookings of a space by the same person that overlap (booking_one_per_person_and_span,
@@ -186,7 +193,7 @@ class Booking(models.Model):
         return f"{self.space} — {self.start:%d/%m/%Y %H:%M}"
 
     @property
-    def place(self):
+    def place(self) -> Place:
         return self.space.place
 
 

@@ -9,7 +9,7 @@ as it is then (see core.outbox). Reminders are queued by a periodic task (bookin
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,11 +20,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.booking import calendar, sql
-from maillage.booking.models import Booking, BookingStatus
+from maillage.booking.models import Booking, BookingQuerySet, BookingSeries, BookingStatus
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
 from maillage.core.text import single_line
+from maillage.places.models import Place
 
 TOPIC = "booking"
 
@@ -109,7 +111,7 @@ KINDS = {
 }
 
 
-def _event_group(booking: Booking):
+def _event_group(booking: Booking) -> BookingQuerySet:
     """The bookings that make one calendar event with this one (its series, or itself)."""
     if booking.series_id:
         return Booking.objects.filter(series_id=booking.series_id)
@@ -136,18 +138,19 @@ def _by_event(bookings: list[Booking]) -> dict[str, list[Booking]]:
     return events
 
 
-def queue(kind: str, bookings: list[Booking], user) -> None:
+def queue(kind: str, bookings: list[Booking], user: User) -> None:
     """Queue an email of `kind` (a key of KINDS) about `bookings` (of one space) to `user`,
     in the caller's transaction."""
     if KINDS[kind].changes_event:
         _raise_sequence(bookings)
     email = outbox.queue(TOPIC, user.email, user=user)
+    assert email is not None  # only a throttled email is refused; these are not
     sql.insert_email(email.pk, kind, [b.pk for b in bookings])
 
 
-def _tell_managers(kind: str, bookings: list[Booking], but=None) -> None:
+def _tell_managers(kind: str, bookings: list[Booking], but: int | None = None) -> None:
     """Queue `kind` to each active manager of the bookings' place, but the one (if any) who
-    made the change and knows of it."""
+    made the change and knows of it (`but`: their id)."""
     place = bookings[0].space.place
     managers = place.managers.filter(is_active=True)
     if but is not None:
@@ -165,7 +168,7 @@ def booking_made(booking: Booking) -> None:
         queue("made", [booking], booking.user)
 
 
-def series_made(series, bookings: list[Booking]) -> None:
+def series_made(series: BookingSeries, bookings: list[Booking]) -> None:
     """A weekly series was made (`bookings`: its dates): one email for them all."""
     if bookings[0].status == BookingStatus.PENDING:
         queue("series_pending", bookings, series.user)
@@ -196,7 +199,7 @@ def booking_cancelled(booking: Booking) -> None:
     bookings_cancelled([booking])
 
 
-def _invitation(kind: Kind, bookings: list[Booking], stamp) -> calendar.Invitation | None:
+def _invitation(kind: Kind, bookings: list[Booking], stamp: datetime) -> calendar.Invitation | None:
     """The iTIP message about `bookings` (one event) as the database says now, or None."""
     if kind.method is None:
         return None
@@ -218,19 +221,25 @@ def _imip_part(invitation: calendar.Invitation) -> SafeMIMEText:
     return part
 
 
-def place_contact(place) -> str:
+def place_contact(place: Place) -> str:
     """How to reach a place, for text telling someone to contact it: «01 23 45 67 89,
     contact@lieu.fr», one of them, or "" when the place gave neither."""
     return ", ".join(part for part in (place.phone, place.email) if part)
 
 
-def _person(user) -> str:
+def _person(user: User) -> str:
     """How managers see who booked: «Camille Martin (camille@…)», or the address alone."""
     name = single_line(user.get_full_name())
     return f"{name} ({user.email})" if name else user.email
 
 
-def _context(email: OutboundEmail, kind: Kind, bookings, invitation, now) -> dict:
+def _context(
+    email: OutboundEmail,
+    kind: Kind,
+    bookings: list[Booking],
+    invitation: calendar.Invitation | None,
+    now: datetime,
+) -> dict[str, object]:
     first = bookings[0]
     place = first.space.place
     notice = timedelta(hours=place.cancellation_notice_hours)
@@ -262,7 +271,7 @@ def _context(email: OutboundEmail, kind: Kind, bookings, invitation, now) -> dic
     }
 
 
-def message_of(email: OutboundEmail, now) -> EmailMultiAlternatives:
+def message_of(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
     """The email to send for a queued outbox row (topic "booking") at `now`, built from the
     database as it is."""
     about = email.booking_email
@@ -287,7 +296,7 @@ def message_of(email: OutboundEmail, now) -> EmailMultiAlternatives:
     return message
 
 
-def queue_reminders(now=None) -> int:
+def queue_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each confirmed booking starting tomorrow (Paris time); safe to run
     twice: a booking is reminded once, marked in the same transaction."""
     now = now or timezone.now()

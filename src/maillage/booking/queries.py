@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import sql
-from maillage.booking.models import Booking
+from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
 from maillage.places.kinds import KIND_LABELS, SpaceKind
 from maillage.places.models import Closure, OpeningHours, Place, Space
@@ -48,7 +48,7 @@ def longest_blocked_span() -> timedelta | None:
     return longest + timedelta(seconds=1)  # a margin for float rounding: still a bound
 
 
-def meeting_window(queryset, start: datetime, end: datetime):
+def meeting_window(queryset: BookingQuerySet, start: datetime, end: datetime) -> BookingQuerySet:
     """The bookings of `queryset` whose blocked span meets [start, end), on a bounded range."""
     queryset = queryset.meeting(start, end)
     longest = longest_blocked_span()
@@ -66,6 +66,8 @@ def space_week(space: Space, monday: date) -> core.Availability:
     terms as the booking path reads them (sql.space_terms)."""
     start, end = core.local_days(monday, monday + timedelta(days=6))
     terms = sql.space_terms(space.pk)
+    if terms is None:  # deleted since it was read
+        raise Space.DoesNotExist(f"Space {space.pk} no longer exists.")
     rules = terms.rules
     return core.compute_availability(
         rules,
@@ -128,6 +130,7 @@ class SearchResult:
     place: PlaceCard
     distance_m: float | None
     price_cents: int | None = None  # for the searched window, filled in by the page
+    distance_label: str | None = None  # «850 m», filled in by the page when `near`
 
     @property
     def is_exclusive(self) -> bool:
@@ -194,7 +197,7 @@ def search_spaces(
     weekdays = sorted(
         {day.weekday() for day in local_days if day <= end.astimezone(core.PARIS).date()}
     )
-    hours: dict[int, list[tuple]] = defaultdict(list)
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
     for place_id, weekday, opens, closes in OpeningHours.objects.filter(
         weekday__in=weekdays, **of_places
     ).values_list("place_id", "weekday", "opens", "closes"):
@@ -207,7 +210,7 @@ def search_spaces(
         closures[place_id].append(DateRange(first, last))
     # Places share a few patterns of hours and most have no closure in the window: decide
     # each (hours, closures) pattern once.
-    open_by_pattern: dict[tuple, bool] = {}
+    open_by_pattern: dict[tuple[core.WeeklyHours, tuple[DateRange, ...]], bool] = {}
 
     def is_open(place_id: int) -> bool:
         pattern = (weekly_hours(tuple(sorted(hours[place_id]))), tuple(closures[place_id]))
@@ -274,5 +277,5 @@ def search_spaces(
         if row.place_id in places  # a place closed between two queries is left out
     ]
     if near:
-        results.sort(key=lambda result: result.distance_m)
+        results.sort(key=lambda result: result.distance_m or 0.0)  # all set when `near`
     return results

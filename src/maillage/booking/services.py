@@ -8,17 +8,21 @@ the same transaction: who (the acting user; None for the system), from and to wh
 the reason, and the `channel` the caller says the request came through (Channel: the site's
 pages, the API, the back-office, a command or scheduled job)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking import notifications, sql
-from maillage.booking.lifecycle import Actor, may_change
+from maillage.booking.intervals import Interval
+from maillage.booking.lifecycle import Actor, Status, may_change
 from maillage.booking.models import (
     MAX_SERIES_WEEKS,
     Booking,
@@ -32,6 +36,8 @@ from maillage.core.dates import long_date
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
+# Every refusal's code (the availability rules' and this module's).
+Code = core.ViolationCode
 # A manager may mark presence from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=30)
 
@@ -55,11 +61,11 @@ def _refusal(code: core.ViolationCode, field: str, message: str) -> BookingRefus
     return BookingRefused([core.Violation(code, field, message)])
 
 
-def can_book(user) -> bool:
+def can_book(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.can_book)
 
 
-def _terms(space_id) -> sql.SpaceTerms:
+def _terms(space_id: int | str) -> sql.SpaceTerms:
     try:
         terms = sql.space_terms(int(space_id))
     except (ValueError, TypeError, OverflowError):
@@ -71,7 +77,7 @@ def _terms(space_id) -> sql.SpaceTerms:
 
 def _record(
     booking_ids: Iterable[int],
-    actor,
+    actor: User | AnonymousUser | None,
     from_status: str | None,
     to_status: str,
     channel: Channel,
@@ -89,7 +95,7 @@ def _record(
     )
 
 
-def _expire(booking_ids: list[int], now, channel: Channel) -> list[int]:
+def _expire(booking_ids: list[int], now: datetime, channel: Channel) -> list[int]:
     """The system expires these pending requests past their deadline (those still pending,
     whose ids it returns), recording it in their history."""
     expired = sql.expire(booking_ids, now)
@@ -99,8 +105,13 @@ def _expire(booking_ids: list[int], now, channel: Channel) -> list[int]:
 
 
 def _holding_around(
-    terms: sql.SpaceTerms, start, end, now, *, expire: Channel | None = None
-) -> list:
+    terms: sql.SpaceTerms,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    expire: Channel | None = None,
+) -> list[sql.HeldBooking]:
     """The bookings (sql.HeldBooking) that hold a slot near [start, end). Pending ones past
     their deadline do not: with `expire` (the channel of the request that finds them), they
     are marked expired (their rows would still block the insert)."""
@@ -132,7 +143,7 @@ def _already_booked(terms: sql.SpaceTerms) -> core.Violation:
     return core.Violation(core.ViolationCode.ALREADY_BOOKED, "start", message)
 
 
-def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
+def _not_bookable(terms: sql.SpaceTerms, now: datetime) -> list[core.Violation]:
     """Why the space takes no booking at `now` (empty: it does)."""
     today = timezone.localdate(now)
     if terms.bookable_on(today):
@@ -149,9 +160,18 @@ def _not_bookable(terms: sql.SpaceTerms, now) -> list[core.Violation]:
     return [NOT_BOOKABLE]
 
 
-def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expire: Channel | None):
-    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none); with
-    `expire`, stale requests met on the way expire (_holding_around)."""
+def _check(
+    terms: sql.SpaceTerms,
+    user_id: int | None,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    now: datetime,
+    *,
+    expire: Channel | None,
+) -> list[core.Violation]:
+    """Every rule booking [start, end) for `user_id` (None: no one signed in) breaks at `now`
+    (empty: none); with `expire`, stale requests met on the way expire (_holding_around)."""
     if refusal := _not_bookable(terms, now):
         return refusal
     held = _holding_around(terms, start, end, now, expire=expire)
@@ -170,7 +190,7 @@ def _check(terms: sql.SpaceTerms, user_id, start, end, seats: int, now, *, expir
     return violations
 
 
-def _price(terms: sql.SpaceTerms, start, end, seats: int) -> int:
+def _price(terms: sql.SpaceTerms, start: datetime, end: datetime, seats: int) -> int:
     try:
         return booking_price_cents(
             end - start,
@@ -221,8 +241,16 @@ def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> Book
 
 
 def _create(
-    terms: sql.SpaceTerms, user, start, end, seats, now, channel: Channel, key=None, series=None
-):
+    terms: sql.SpaceTerms,
+    user: User,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    now: datetime,
+    channel: Channel,
+    key: str | None = None,
+    series: BookingSeries | None = None,
+) -> Booking:
     rules = terms.rules
     approval = terms.requires_approval
     booking = Booking(
@@ -255,7 +283,14 @@ class IdempotencyKeyReused(Exception):
     """An Idempotency-Key already used by this person for a different request."""
 
 
-def _replayed(user, idempotency_key, space_id, start, end, seats) -> Booking | None:
+def _replayed(
+    user: User,
+    idempotency_key: str | None,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    seats: int,
+) -> Booking | None:
     """The booking this key made earlier, if any; it must be for the same request."""
     if not idempotency_key:
         return None
@@ -270,8 +305,8 @@ def _replayed(user, idempotency_key, space_id, start, end, seats) -> Booking | N
 
 
 def book(
-    user,
-    space_id,
+    user: User | AnonymousUser,
+    space_id: int | str,
     start: datetime,
     end: datetime,
     seats: int = 1,
@@ -297,8 +332,8 @@ def book(
 
 
 def book_or_replay(
-    user,
-    space_id,
+    user: User | AnonymousUser,
+    space_id: int | str,
     start: datetime,
     end: datetime,
     seats: int = 1,
@@ -375,7 +410,15 @@ def weekly_occurrences(
     ]
 
 
-def plan_series(user, space_id, start, end, weeks, seats=1, now=None) -> list[Occurrence]:
+def plan_series(
+    user: User | AnonymousUser,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    seats: int = 1,
+    now: datetime | None = None,
+) -> list[Occurrence]:
     """Each weekly occurrence with the rules it breaks (empty when free). Writes nothing."""
     now = now or timezone.now()
     terms = _terms(space_id)
@@ -390,7 +433,15 @@ SERIES_ATTEMPTS = 3
 
 
 def book_series(
-    user, space_id, start, end, weeks, seats=1, now=None, *, channel: Channel
+    user: User | AnonymousUser,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    seats: int = 1,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     """Book every free weekly occurrence; return the series, the bookings and the dates left
     out with their reasons. Each booking's history starts with its creation through
@@ -413,8 +464,14 @@ def book_series(
 
 
 def _book_occurrences(
-    terms: sql.SpaceTerms, user, dates, weeks: int, seats: int, now, channel: Channel
-):
+    terms: sql.SpaceTerms,
+    user: User,
+    dates: list[tuple[datetime, datetime]],
+    weeks: int,
+    seats: int,
+    now: datetime,
+    channel: Channel,
+) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     with transaction.atomic():
         _lock_seats(terms)
         occurrences = [
@@ -432,7 +489,13 @@ def _book_occurrences(
     return series, bookings, [o for o in occurrences if not o.free]
 
 
-def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=None):
+def free_slots(
+    space_id: int | str,
+    day: date,
+    duration: timedelta,
+    seats: int = 1,
+    now: datetime | None = None,
+) -> list[Interval[datetime]]:
     """The slots of `duration` for `seats` that could be booked on this Paris day, earliest
     first. Writes nothing."""
     now = now or timezone.now()
@@ -462,7 +525,7 @@ def free_slots(space_id, day: date, duration: timedelta, seats: int = 1, now=Non
     )
 
 
-def _actor(user, booking: Booking) -> Actor | None:
+def _actor(user: User | AnonymousUser, booking: Booking) -> Actor | None:
     if permissions.can_edit_place(user, booking.space.place):
         return Actor.MANAGER
     if user.is_authenticated and booking.user_id == user.pk:
@@ -471,7 +534,13 @@ def _actor(user, booking: Booking) -> Actor | None:
 
 
 def _change(
-    user, booking: Booking, target: str, channel: Channel, reason: str = "", now=None, tell=None
+    user: User | AnonymousUser,
+    booking: Booking,
+    target: BookingStatus,
+    channel: Channel,
+    reason: str = "",
+    now: datetime | None = None,
+    tell: Callable[[Booking], None] | None = None,
 ) -> Booking:
     """Move a booking to `target` if the actor may, recording it in its history; `tell`
     queues the email in the same transaction."""
@@ -483,7 +552,7 @@ def _change(
             .get(pk=booking.pk)
         )
         actor = _actor(user, booking)
-        if actor is None:
+        if actor is None or not isinstance(user, User):  # (an anonymous user is no actor)
             raise PermissionDenied("Cette réservation n'est pas la vôtre.")
         if booking.status == target:
             raise _refusal(
@@ -491,7 +560,7 @@ def _change(
                 "status",
                 f"Cette réservation est déjà « {BookingStatus(target).label.lower()} ».",
             )
-        if not may_change(booking.status, target, actor):
+        if not may_change(Status(booking.status), Status(target), actor):
             raise _refusal(
                 core.ViolationCode.STATUS,
                 "status",
@@ -509,10 +578,10 @@ def _change(
     return booking
 
 
-def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
+def booker_cancellation_refusal(booking: Booking, now: datetime) -> BookingRefused | None:
     """Why the person who booked may not cancel this booking now (None: they may); the
     place's managers may cancel whenever, with a reason."""
-    if not may_change(booking.status, BookingStatus.CANCELLED, Actor.BOOKER):
+    if not may_change(Status(booking.status), Status.CANCELLED, Actor.BOOKER):
         label = booking.get_status_display().lower()
         already = booking.status == BookingStatus.CANCELLED
         message = (
@@ -538,7 +607,13 @@ def booker_cancellation_refusal(booking: Booking, now) -> BookingRefused | None:
 
 
 def cancel(
-    user, booking: Booking, reason: str = "", now=None, tell=True, *, channel: Channel
+    user: User | AnonymousUser,
+    booking: Booking,
+    reason: str = "",
+    now: datetime | None = None,
+    tell: bool = True,
+    *,
+    channel: Channel,
 ) -> Booking:
     """`user` cancels `booking` (the person who booked, within the place's notice; or a
     manager of its place or Département staff, any time before it ends), with an optional
@@ -571,7 +646,13 @@ def cancel(
 
 
 @transaction.atomic
-def cancel_series(user, series: BookingSeries, now=None, *, channel: Channel) -> list[Booking]:
+def cancel_series(
+    user: User | AnonymousUser,
+    series: BookingSeries,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
+) -> list[Booking]:
     """Cancel every occurrence still to come, all or none, with one email for them all (and
     one history row each, through `channel`)."""
     now = now or timezone.now()
@@ -584,24 +665,28 @@ def cancel_series(user, series: BookingSeries, now=None, *, channel: Channel) ->
     return cancelled
 
 
-def _decision_expired(booking: Booking, now) -> bool:
-    return booking.status == BookingStatus.PENDING and booking.pending_until <= now
+def _decision_expired(booking: Booking, now: datetime) -> bool:
+    return (
+        booking.status == BookingStatus.PENDING
+        and booking.pending_until is not None  # never, by booking_pending_has_deadline
+        and booking.pending_until <= now
+    )
 
 
-def _too_early_to_check_in(booking: Booking, now) -> bool:
+def _too_early_to_check_in(booking: Booking, now: datetime) -> bool:
     return now < booking.start - CHECK_IN_EARLY
 
 
-def _too_early_for_no_show(booking: Booking, now) -> bool:
+def _too_early_for_no_show(booking: Booking, now: datetime) -> bool:
     return now < booking.start
 
 
-def manager_actions(booking: Booking, now) -> set[BookingStatus]:
+def manager_actions(booking: Booking, now: datetime) -> set[BookingStatus]:
     """The statuses a place's manager may move this booking to now: what their pages offer.
     A pending request is refused rather than cancelled, a past one no longer cancelled."""
 
-    def may(target) -> bool:
-        return may_change(booking.status, target, Actor.MANAGER)
+    def may(target: BookingStatus) -> bool:
+        return may_change(Status(booking.status), Status(target), Actor.MANAGER)
 
     actions = set()
     if may(BookingStatus.CONFIRMED) and not _decision_expired(booking, now):
@@ -617,7 +702,13 @@ def manager_actions(booking: Booking, now) -> set[BookingStatus]:
     return actions
 
 
-def confirm(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+def confirm(
+    user: User | AnonymousUser,
+    booking: Booking,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
+) -> Booking:
     """A manager of the place (or staff) accepts a pending request, through `channel`; a
     request past its deadline expires instead (the system's change) and BookingRefused says
     so."""
@@ -640,7 +731,14 @@ def confirm(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
     )
 
 
-def refuse(user, booking: Booking, reason: str, now=None, *, channel: Channel) -> Booking:
+def refuse(
+    user: User | AnonymousUser,
+    booking: Booking,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
+) -> Booking:
     """A manager of the place (or staff) refuses a pending request with a `reason` the
     person receives, through `channel`."""
     if not reason.strip():
@@ -660,7 +758,13 @@ def refuse(user, booking: Booking, reason: str, now=None, *, channel: Channel) -
     )
 
 
-def check_in(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+def check_in(
+    user: User | AnonymousUser,
+    booking: Booking,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
+) -> Booking:
     """A manager of the place (or staff) marks the person present, from 30 minutes before
     the start, through `channel`."""
     now = now or timezone.now()
@@ -673,7 +777,13 @@ def check_in(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
     return _change(user, booking, BookingStatus.CHECKED_IN, channel, now=now)
 
 
-def mark_no_show(user, booking: Booking, now=None, *, channel: Channel) -> Booking:
+def mark_no_show(
+    user: User | AnonymousUser,
+    booking: Booking,
+    now: datetime | None = None,
+    *,
+    channel: Channel,
+) -> Booking:
     """A manager of the place (or staff) marks the person absent, from the start, through
     `channel`."""
     now = now or timezone.now()
@@ -686,7 +796,7 @@ def mark_no_show(user, booking: Booking, now=None, *, channel: Channel) -> Booki
     return _change(user, booking, BookingStatus.NO_SHOW, channel, now=now)
 
 
-def expire_pending(now=None, *, channel: Channel) -> int:
+def expire_pending(now: datetime | None = None, *, channel: Channel) -> int:
     """Pending bookings past their deadline free their slot (for a scheduler): the system
     expires them, each with its history row (through `channel`). How many expired."""
     now = now or timezone.now()

@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from maillage.booking import availability as core
+from maillage.places.kinds import SpaceKind
+from maillage.places.schedule import OpeningRange
 
 
 class RuleFields(NamedTuple):
@@ -44,9 +46,9 @@ def rules_from(fields: RuleFields) -> core.SpaceRules:
     """The rules of a space with these field values; cached: they are immutable and a
     département's spaces share a handful of combinations. Buffers apply to exclusive spaces
     only (a desk space's stored buffers are ignored)."""
-    exclusive = core.SpaceKind(fields.kind).is_exclusive
+    exclusive = SpaceKind(fields.kind).is_exclusive
     return core.SpaceRules(
-        kind=core.SpaceKind(fields.kind),
+        kind=SpaceKind(fields.kind),
         capacity=fields.capacity,
         granularity=timedelta(minutes=fields.slot_minutes),
         min_duration=timedelta(minutes=fields.min_duration_minutes),
@@ -63,4 +65,4 @@ def rules_from(fields: RuleFields) -> core.SpaceRules:
 @lru_cache(maxsize=4096)
 def weekly_hours(ranges: tuple[tuple[int, time, time], ...]) -> core.WeeklyHours:
     """Weekly hours from (weekday, opens, closes) triples, in a canonical order; cached."""
-    return core.WeeklyHours(tuple(core.OpeningRange(*r) for r in ranges))
+    return core.WeeklyHours(tuple(OpeningRange(*r) for r in ranges))

@@ -12,14 +12,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db import OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 from django.db.transaction import TransactionManagementError
 
 from maillage.booking import availability as core
-from maillage.booking.models import HOLDING_STATUSES, BookingStatus
+from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
 from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
-from maillage.core.sql_values import instant_param, read_instant
+from maillage.core.sql_values import instant_param, read_instant, read_required_instant
 from maillage.core.views import database_busy
 from maillage.places.lifecycle import takes_bookings
 from maillage.places.schedule import DateRange
@@ -70,7 +72,11 @@ class HeldBooking:
 
     def is_stale(self, now: datetime) -> bool:
         """A pending booking past its approval deadline: it no longer holds its slot."""
-        return self.status == BookingStatus.PENDING and self.pending_until <= now
+        return (
+            self.status == BookingStatus.PENDING
+            and self.pending_until is not None  # never, by booking_pending_has_deadline
+            and self.pending_until <= now
+        )
 
     def meets(self, start: datetime, end: datetime) -> bool:
         """Whether the booking itself (buffers aside) overlaps [start, end)."""
@@ -102,7 +108,7 @@ FROM places_closure WHERE place_id = %s
 """
 
 
-def _named(cursor, row: tuple) -> dict:
+def _named(cursor: CursorWrapper, row: tuple[Any, ...]) -> dict[str, Any]:
     """A row as {column name: value}, names as the statement's select list gives them."""
     return dict(zip((column[0] for column in cursor.description), row, strict=True))
 
@@ -172,8 +178,8 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
         HeldBooking(
             pk,
             user,
-            read_instant(s),
-            read_instant(e),
+            read_required_instant(s),
+            read_required_instant(e),
             seats,
             bool(excl),
             status,
@@ -314,7 +320,7 @@ def insert_events(events: list[NewEvent]) -> None:
         )
 
 
-def insert_booking(booking) -> int:
+def insert_booking(booking: Booking) -> int:
     """Insert a new Booking instance's row; its id."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -337,7 +343,7 @@ def insert_booking(booking) -> int:
                 instant_param(booking.updated_at),
             ],
         )
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def insert_email(outbound_id: int, kind: str, booking_ids: list[int]) -> int:
@@ -345,6 +351,6 @@ def insert_email(outbound_id: int, kind: str, booking_ids: list[int]) -> int:
     booking email's id."""
     with connection.cursor() as cursor:
         cursor.execute(INSERT_EMAIL, [outbound_id, kind])
-        email_id = cursor.fetchone()[0]
+        email_id: int = cursor.fetchone()[0]
         cursor.executemany(INSERT_EMAIL_BOOKING, [(email_id, pk) for pk in booking_ids])
     return email_id

@@ -38,6 +38,6 @@ class NumberIn:
             and (self.low < value if self.above_low else self.low <= value)
             and value <= self.high
         )
-        if not in_range:
+        if not in_range or value is None:
             raise argparse.ArgumentTypeError(f"« {raw} » refusé : {self.rule} est attendu.")
         return value

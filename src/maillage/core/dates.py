@@ -117,7 +117,7 @@ def parse_instant(raw: object, label: str) -> datetime:
             f"« {label} » : date et heure ISO 8601 avec fuseau attendues ({example})."
         )
     try:
-        value = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(match.group(0).upper().replace("Z", "+00:00"))
     except ValueError:
         raise DateRefused(
             f"« {label} » : cette date ou cette heure n'existe pas ({example})."

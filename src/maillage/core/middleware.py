@@ -1,4 +1,8 @@
-from django.http import HttpResponseBadRequest
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
@@ -6,10 +10,10 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=
 class PermissionsPolicyMiddleware:
     """Adds the Permissions-Policy header Django does not set itself."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
@@ -22,13 +26,13 @@ class AdminInlineStylesMiddleware:
     """Django's admin widgets write style attributes into their HTML: allow inline styles
     (never scripts) on the back-office pages only. Placed after CSPMiddleware."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith(ADMIN_PREFIX):
-            response._csp_update = {"style-src": ["'unsafe-inline'"]}
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]  # read by django-csp
         return response
 
 
@@ -37,10 +41,10 @@ class AdminQueryMiddleware:
     (`?status__exact=%00`) made PostgreSQL fail (500) where SQLite found nothing. Such a
     parameter is refused here with a French message naming it (400)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(ADMIN_PREFIX):
             for name, values in request.GET.lists():
                 if "\x00" in name or any("\x00" in value for value in values):

@@ -1,6 +1,7 @@
 """Money is stored in integer cents and typed by people in euros."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ CENT = Decimal("0.01")
 class EurosField(forms.DecimalField):
     """A form field showing and reading euros («12,50») for a value kept in cents (1250)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_value", None)
         kwargs.pop("min_value", None)
         # A text input, whatever widget is offered (the admin offers a number input): browsers
@@ -22,12 +23,12 @@ class EurosField(forms.DecimalField):
             max_digits=11, decimal_places=2, min_value=Decimal(0), localize=True, **kwargs
         )
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
             return super().prepare_value((Decimal(value) / 100).quantize(CENT))
         return super().prepare_value(value)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # cents, not Decimal
         if isinstance(value, str):
             value = value.replace("€", "").replace("\u202f", "").replace(" ", "").strip()
         euros = super().to_python(value)
@@ -40,21 +41,22 @@ class EurosField(forms.DecimalField):
         except InvalidOperation as error:
             raise ValidationError("Montant invalide.", code="invalid") from error
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
         if value is not None and value < 0:
             raise ValidationError("Le montant doit être positif ou nul.", code="min_value")
 
-    def run_validators(self, value):
+    def run_validators(self, value: Any) -> None:
         # Decimal validators would see cents: the rules are checked in validate().
         return
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return self.to_python(self.prepare_value(initial)) != self.to_python(data)
 
 
-class CentsField(models.PositiveBigIntegerField):
+# Django's fields take no type arguments at run time (values read as Any).
+class CentsField(models.PositiveBigIntegerField):  # type: ignore[type-arg]
     """An amount of money in integer cents (never floats), entered in euros in forms."""
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return super().formfield(**{"form_class": EurosField, **kwargs})

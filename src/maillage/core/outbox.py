@@ -18,7 +18,9 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import Error, transaction
 from django.utils import timezone
@@ -57,8 +59,8 @@ def queue(
     topic: str,
     address: str,
     *,
-    user=None,
-    context: dict | None = None,
+    user: AbstractBaseUser | None = None,
+    context: dict[str, Any] | None = None,
     throttle: Throttle | None = None,
     now: datetime | None = None,
 ) -> OutboundEmail | None:
@@ -75,7 +77,8 @@ def queue(
     email = OutboundEmail.objects.create(
         topic=topic,
         address=address,
-        user=user,
+        # AUTH_USER_MODEL's class, which core (imported by accounts) does not name.
+        user=user,  # type: ignore[misc]
         context=context or {},
         created_at=now,
         next_attempt_at=now,

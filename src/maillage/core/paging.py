@@ -1,10 +1,19 @@
 """Pages of a list named by the URL's `page` parameter."""
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+T = TypeVar("T")
 
 
-def page_of(request, items, per_page: int) -> Page:
+def page_of(
+    request: HttpRequest, items: "QuerySet[Any, T] | Sequence[T]", per_page: int
+) -> Page[T]:
     """The page of `items` that `?page=` names (1 when absent). A number that is not a whole
     number, or outside 1…last, shows the first or the last page with a French message saying
     so (django.contrib.messages), never an error page and never silently."""

@@ -15,6 +15,7 @@ is due, expire what is late), so the next slot does the work.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ KEEP = timedelta(days=7)  # claimed slots are kept this long (for staff to see),
 class Periodic:
     """`task` (no arguments) is enqueued once per `period`, at `offset` into it (UTC)."""
 
-    task: Task
+    task: Task[[], Any]
     period: timedelta
     offset: timedelta = timedelta(0)
 
@@ -41,7 +42,7 @@ class Periodic:
 _periodic: dict[str, Periodic] = {}
 
 
-def every(period: timedelta, task: Task, offset: timedelta = timedelta(0)) -> None:
+def every(period: timedelta, task: Task[[], Any], offset: timedelta = timedelta(0)) -> None:
     """Run `task` once per `period` (whole seconds, at least one), `offset` into each
     period (UTC; within the period). Raises ValueError otherwise."""
     seconds = period.total_seconds()

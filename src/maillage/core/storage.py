@@ -1,7 +1,7 @@
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # whitenoise has no types
     """Hashed, compressed static files.
 
     Vendored JavaScript libraries name source maps they do not ship, so JavaScript files are

@@ -6,6 +6,7 @@ beyond its column with an error (a 500), SQLite would store it.
 """
 
 import math
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -40,7 +41,7 @@ class SingleLine:
                 code="control_character",
             )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, SingleLine) and other.subject == self.subject
 
 
@@ -58,7 +59,7 @@ class PersonName(SingleLine):
                 code="link",
             )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, PersonName) and other.subject == self.subject
 
 
@@ -77,7 +78,7 @@ class MultiLine:
                 code="control_character",
             )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, MultiLine) and other.subject == self.subject
 
 
@@ -93,11 +94,13 @@ class FiniteNumber:
         if not math.isfinite(value):
             raise ValidationError(f"{self.subject} doit être un nombre fini.", code="not_finite")
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, FiniteNumber) and other.subject == self.subject
 
 
-def between(low: float, high: float, subject: str, unit: str = "") -> list:
+def between(
+    low: float, high: float, subject: str, unit: str = ""
+) -> list[MinValueValidator | MaxValueValidator]:
     """Min and max validators for `low ≤ value ≤ high`, one French message naming the field:
     «La surface doit être entre 1 et 100 000 m².» Django's integer fields then add no
     database-dependent range of their own."""
@@ -109,18 +112,20 @@ def between(low: float, high: float, subject: str, unit: str = "") -> list:
 class RealAtLeast(MinValueValidator):
     """MinValueValidator leaving infinities and NaN to FiniteNumber: one message each."""
 
-    def compare(self, a, b):
+    def compare(self, a: Any, b: Any) -> bool:
         return math.isfinite(a) and a < b
 
 
 class RealAtMost(MaxValueValidator):
     """MaxValueValidator leaving infinities and NaN to FiniteNumber: one message each."""
 
-    def compare(self, a, b):
+    def compare(self, a: Any, b: Any) -> bool:
         return math.isfinite(a) and a > b
 
 
-def real_between(low: float, high: float, subject: str, unit: str = "") -> list:
+def real_between(
+    low: float, high: float, subject: str, unit: str = ""
+) -> list[FiniteNumber | MinValueValidator | MaxValueValidator]:
     """`between` for a FloatField, which also refuses infinities and NaN."""
     at_least, at_most = between(low, high, subject, unit)
     return [
@@ -130,7 +135,9 @@ def real_between(low: float, high: float, subject: str, unit: str = "") -> list:
     ]
 
 
-def euros_between(low_cents: int, high_cents: int, subject: str) -> list:
+def euros_between(
+    low_cents: int, high_cents: int, subject: str
+) -> list[MinValueValidator | MaxValueValidator]:
     """`between` for an amount kept in cents (a CentsField), told in euros to the people who
     type it: «Le prix à l'heure doit être entre 0 et 100 000 €.»"""
     message = (

@@ -4,7 +4,7 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -24,7 +24,7 @@ POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
 
 @never_cache
 @require_safe
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness and database reachability, for load balancers and monitoring."""
     try:
         with connection.cursor() as cursor:
@@ -36,7 +36,7 @@ def healthz(request):
 
 
 @require_safe
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponseBase:
     return redirect(static("web/favicon.svg"), permanent=True)
 
 
@@ -49,7 +49,7 @@ def database_busy(error: BaseException | None) -> bool:
     return sqlstate == POSTGRES_LOCK_NOT_AVAILABLE or "database is locked" in str(error)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. A write that waited too long on a lock, wherever it was raised (a view, or
     a middleware saving the session), answers 503 with Retry-After and a French page asking
     to try again: its transaction rolled back, nothing was written. Anything else is the 500
@@ -73,7 +73,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-def bad_request(request, exception):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 with a French page naming
     the limit; any other suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
     included: TooManyFieldsSent) is the French 400 page (templates/400.html)."""

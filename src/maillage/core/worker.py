@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import Error, connections
 from django.utils import timezone
@@ -52,7 +53,7 @@ class Backoff:
             self.failures = 0
         self.failures += 1
         self.since = time.monotonic()
-        return min(self.first * 2 ** (self.failures - 1), self.most)
+        return min(self.first * 2.0 ** (self.failures - 1), self.most)
 
 
 def keep_running(step: Callable[[], None], *, interval: float, backoff: Backoff) -> None:
@@ -82,7 +83,7 @@ class ResilientWorker(Worker):
     again, to run after a back-off pause: tasks must therefore be safe to run twice (they
     are: deliveries lock and mark their rows, sweeps claim theirs)."""
 
-    def __init__(self, *, backoff: Backoff | None = None, **kwargs) -> None:
+    def __init__(self, *, backoff: Backoff | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.backoff = backoff or Backoff()
         self.interrupted: str | None = None  # the result id of a task cut by an error
@@ -108,7 +109,7 @@ class ResilientWorker(Worker):
             else:
                 return  # --batch or --max-tasks reached, or shut down
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[..., Any]) -> None:
         self.interrupted = str(db_task_result.pk)
         super().run_task(db_task_result)
         self.interrupted = None

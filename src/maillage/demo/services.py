@@ -87,7 +87,7 @@ def _create_place(actor: User, spec: PlaceSpec, commune: Commune, today: date) -
         email=spec.email,
         is_fictional=True,
         services=Service.objects.filter(slug__in=spec.services),
-        **spec.accessibility,
+        **spec.accessibility,  # type: ignore[arg-type]  # Place fields, not services or managers
     )
     for space in spec.spaces:
         services.add_space(

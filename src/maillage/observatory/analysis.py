@@ -228,10 +228,11 @@ def coverage_report(
     """Every indicator of the network made of `sites`, for the département's population."""
     territory = territory_demand(code)
     demand = territory.demand
+    assert demand.group is not None  # the territory's points are grouped by commune
     thresholds = tuple(sorted({*thresholds, threshold}))
     minutes = access_minutes(code, sites)
     places = Counter(site.commune_code for site in sites)
-    seats = Counter()
+    seats: Counter[str] = Counter()
     for site in sites:
         seats[site.commune_code] += site.seats
 
@@ -252,7 +253,7 @@ def coverage_report(
         for insee in sorted(territory.names, key=lambda c: fold(territory.names[c]))
     ]
 
-    ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=object)
+    ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=np.object_)
     by_ept = engine.share_within_by_group(minutes, demand.weight, ept_of_point, thresholds)
     mean_by_ept = engine.mean_access_by_group(minutes, demand.weight, ept_of_point)
     epts = [

@@ -196,6 +196,8 @@ def _row(line: int, values: dict[str, str], problems: CsvRows) -> tuple:
             fail("cout_estime_euros", "nombre entier d'euros attendu")
     if missing or len(problems) > before:
         return None, position
+    # Required columns: none of these is missing here.
+    assert owner is not None and kind is not None and surface is not None
     row = CandidateRow(
         line=line,
         reference=values["reference"],

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from shapely.geometry import shape
 
+from maillage.core.model_fields import own_field
 from maillage.observatory import engine
 from maillage.observatory.models import (
     MAX_POINT_WEIGHT,
@@ -67,7 +68,7 @@ def _check_fields(file: str, layer: PopulationLayer, demand: engine.Demand) -> N
     except ValidationError as error:
         errors += _messages(error, f"{file} : couche")
     for column in ("x", "y", "weight"):
-        field = PopulationPoint._meta.get_field(column)
+        field = own_field(PopulationPoint, column)
         for value in np.unique(getattr(demand, column)):
             try:
                 field.clean(float(value), None)

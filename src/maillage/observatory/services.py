@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -13,6 +14,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from maillage.accounts.roles import has_departement_rights
+from maillage.core.model_fields import own_field
 from maillage.observatory import analysis, engine
 from maillage.observatory.candidate_import import (
     FIELD_COLUMNS,
@@ -205,17 +207,18 @@ def run_model(
     stage(ModelRunStage.INSTANCE)
     instance = engine.build_instance(demand, analysis.engine_sites(candidates), existing, max_m=far)
     stage(ModelRunStage.SOLVE)
-    options = {"time_limit": request.time_limit, "progress": progress}
+    options: dict[str, Any] = {"time_limit": request.time_limit, "progress": progress}
+    p = request.p or 0  # set, at least 1, for the models that use it (checked above)
     try:
         if request.model == SitingModel.MCLP:
-            result = engine.mclp(instance, request.p, radius, **options)
+            result = engine.mclp(instance, p, radius, **options)
         elif request.model == SitingModel.LSCP:
             share = request.target_share if request.target_share is not None else 0.9
             result = engine.lscp(instance, radius, share, **options)
         elif request.model == SitingModel.PMEDIAN:
-            result = engine.p_median(instance, request.p, **options)
+            result = engine.p_median(instance, p, **options)
         elif request.model == SitingModel.PCENTER:
-            result = engine.p_center(instance, request.p, **options)
+            result = engine.p_center(instance, p, **options)
         else:
             raise ValidationError({"model": f"Modèle inconnu « {request.model} »."})
     except engine.EngineInputError as error:
@@ -241,7 +244,7 @@ def save_model_scenario(
     """A scenario made of the sites a model chose (`result.selected_index` into
     `candidates`, as `run_model` returns them), with the model's figures."""
     chosen = [candidates[i] for i in result.selected_index]
-    ids = {"candidate": [], "place": []}
+    ids: dict[str, list[int]] = {"candidate": [], "place": []}
     for point in chosen:
         prefix, pk = point.key.split(":")
         ids[prefix].append(int(pk))
@@ -312,8 +315,8 @@ def _upsert_candidates(rows: list[CandidateRow], commune_at: dict[int, Commune])
     PostgreSQL takes a second for what costs it 20 s as 100,000 statements.
     INSERT … ON CONFLICT is SQLite's (3.24+) and PostgreSQL's syntax alike."""
     meta = CandidateSite._meta
-    fields = [meta.get_field(name) for name in ["reference", *IMPORTED_FIELDS, "updated_at"]]
-    fields += [meta.get_field("is_fictional"), meta.get_field("created_at")]
+    names = ["reference", *IMPORTED_FIELDS, "updated_at", "is_fictional", "created_at"]
+    fields = [own_field(CandidateSite, name) for name in names]
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     values = [
@@ -330,7 +333,7 @@ def _upsert_candidates(rows: list[CandidateRow], commune_at: dict[int, Commune])
         for row in rows
     ]
     quote = ops.quote_name
-    columns = [field.column for field in fields]
+    columns = [str(field.column) for field in fields]
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         # Arrays of the columns' base types: the insert itself checks lengths and ranges.
@@ -371,7 +374,7 @@ def _field_problems(rows: list[CandidateRow]) -> Iterator[tuple[int, str, str]]:
     """(line, column, message) of each breach of the model fields' own rules (length,
     range, characters…) by the imported rows."""
     for name, column in FIELD_COLUMNS.items():
-        field = CandidateSite._meta.get_field(name)
+        field = own_field(CandidateSite, name)
         for row in rows:
             value = getattr(row, name)
             if value in field.empty_values:

@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeAlias
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.models import BaseInlineFormSet
+from django.db.models import ForeignKey, QuerySet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet, ModelForm
+from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.accounts.roles import has_departement_rights
@@ -19,7 +26,7 @@ from maillage.places.models import (
 )
 
 
-def _kept_forms(formset):
+def _kept_forms(formset: BaseModelFormSet) -> list[ModelForm]:
     return [
         form
         for form in formset.forms
@@ -30,14 +37,14 @@ def _kept_forms(formset):
 class OpeningHoursFormSet(BaseInlineFormSet):
     """The week is validated as a whole: ranges of the same day must not overlap."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         overlaps = schedule.opening_hours_errors(_opening_ranges(self))
         if overlaps:
             raise ValidationError(overlaps)
 
 
-def _opening_ranges(formset) -> list[schedule.OpeningRange]:
+def _opening_ranges(formset: BaseModelFormSet) -> list[schedule.OpeningRange]:
     return [
         schedule.OpeningRange(
             f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"]
@@ -51,9 +58,10 @@ class ClosureFormSet(BaseInlineFormSet):
     and the other apps' guards: no closure over bookings), so that the page names the
     fault next to the rows."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
-        kept, new = [], []
+        kept: list[schedule.DateRange] = []
+        new: list[schedule.DateRange] = []
         for form in _kept_forms(self):
             dates = schedule.DateRange(
                 form.cleaned_data["start_date"], form.cleaned_data["end_date"]
@@ -65,9 +73,11 @@ class ClosureFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
+# Form field options by model field class (ModelAdmin.formfield_overrides).
+FieldOverrides: TypeAlias = "dict[type[models.Field[Any, Any]], dict[str, Any]]"
 # Hours typed and shown as 09:30, not 09:30:00.
-TIME_WIDGET = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}}
-CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+TIME_WIDGET: FieldOverrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}}
+CHECKBOXES: FieldOverrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 class PlaceScopedInline(admin.StackedInline):
@@ -78,23 +88,23 @@ class PlaceScopedInline(admin.StackedInline):
 
     extra = 0
 
-    def _may_edit(self, request, place) -> bool:
+    def _may_edit(self, request: HttpRequest, place: Place | None) -> bool:
         # Without a place (the add view, or Django asking for the inline's queryset) the
         # parent admin has already limited which places this user reaches.
         if place is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, place)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self._may_edit(request, obj)
 
 
@@ -183,44 +193,48 @@ class PlaceAdmin(admin.ModelAdmin):
         ("Gestion", {"fields": ("managers",)}),
     )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Place]:
         return permissions.editable_places(request.user).select_related("commune")
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name in ("approval_delay_hours", "cancellation_notice_hours"):
             # No generic «≥ 0» in the form: the model's validators name the whole range.
             kwargs["min_value"] = None
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Place | None = None) -> list[str]:
         if has_departement_rights(request.user):
             return []
         # Statuses, the URL and the list of managers are the Département's to validate.
         return ["status", "slug", "is_fictional", "managers"]
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Place | None = None
+    ) -> dict[str, Sequence[str]]:
         return self.prepopulated_fields if has_departement_rights(request.user) else {}
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         if obj is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.can_create_place(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
         return permissions.can_delete_place(request.user, obj)
 
     # Writes go through places.services: the same rights, rules and locks as everywhere.
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Place, form: ModelForm, change: bool) -> None:
         services.save_place(
             request.user,
             obj,
@@ -229,12 +243,16 @@ class PlaceAdmin(admin.ModelAdmin):
             managers=form.cleaned_data.get("managers"),
         )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseModelFormSet], change: bool
+    ) -> None:
         # The place's lists were saved with it (save_model): only the rows are left.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool
+    ) -> None:
         place, actor = form.instance, request.user
         # commit=False: nothing written yet, but what the history's message tells is known.
         rows = formset.save(commit=False)
@@ -254,10 +272,10 @@ class PlaceAdmin(admin.ModelAdmin):
             for photo in rows:
                 photo.save()
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Place) -> None:
         services.delete_place(request.user, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Place]) -> None:
         for place in queryset:
             services.delete_place(request.user, place)
 
@@ -270,44 +288,48 @@ class SpaceAdmin(admin.ModelAdmin):
     list_select_related = ["place"]
     formfield_overrides = CHECKBOXES
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Space]:
         return Space.objects.filter(place__in=permissions.editable_places(request.user))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
         if db_field.name == "place":
             # Only the places this user may edit can be chosen: the form refuses any other.
             kwargs["queryset"] = permissions.editable_places(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         if obj is None:
             return permissions.can_use_back_office(request.user)
         return permissions.can_edit_place(request.user, obj.place)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
         return self.has_view_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Space, form: ModelForm, change: bool) -> None:
         services.save_space(request.user, obj, equipment=form.cleaned_data.get("equipment"))
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseModelFormSet], change: bool
+    ) -> None:
         # Its equipment was saved with it (save_model); a space has no inline rows.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Space) -> None:
         services.delete_space(request.user, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Space]) -> None:
         for space in queryset:
             services.delete_space(request.user, space)
 

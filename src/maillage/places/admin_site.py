@@ -9,7 +9,9 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
+from maillage.accounts.models import User
 from maillage.places import permissions
 
 
@@ -17,7 +19,7 @@ class BackOfficeLoginForm(AdminAuthenticationForm):
     """The back-office login: a valid password of someone with no back-office access gets
     the same answer as a wrong password (Django's admin does the same for non-staff)."""
 
-    def confirm_login_allowed(self, user) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         AuthenticationForm.confirm_login_allowed(self, user)
         if not permissions.can_use_back_office(user):
             raise ValidationError(
@@ -32,5 +34,5 @@ class BackOfficeSite(AdminSite):
 
     login_form = BackOfficeLoginForm
 
-    def has_permission(self, request) -> bool:
+    def has_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_back_office(request.user)

@@ -1,5 +1,7 @@
 """The initial catalogues of services and equipment (staff can extend them in the admin)."""
 
+from django.db.models import Model
+
 SERVICES = {
     "salles-de-reunion": "Salles de réunion",
     "fablab": "Fablab",
@@ -28,9 +30,9 @@ EQUIPMENT = {
 }
 
 
-def seed_catalogue(service_model, equipment_model) -> None:
+def seed_catalogue(service_model: type[Model], equipment_model: type[Model]) -> None:
     """Create or rename the catalogue entries (the models passed in: the test database
     starts from them; migration 0002 holds its own frozen copy)."""
     for model, entries in ((service_model, SERVICES), (equipment_model, EQUIPMENT)):
         for slug, name in entries.items():
-            model.objects.update_or_create(slug=slug, defaults={"name": name})
+            model._default_manager.update_or_create(slug=slug, defaults={"name": name})

@@ -1,8 +1,11 @@
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.fr import siret as siret_number
 
+from maillage.core.model_fields import own_field
 from maillage.core.money import CentsField
 from maillage.core.text import fold, with_de
 from maillage.core.validators import (
@@ -88,7 +92,7 @@ class Equipment(models.Model):
         return self.name
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(models.QuerySet["Place"]):
     def in_departement(self, code: str) -> "PlaceQuerySet":
         return self.filter(commune__departement_id=code)
 
@@ -250,7 +254,7 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Accent-free copy of what visitors search, so «sevres» finds «Sèvres» on any database.
         commune = self.commune.name if self.commune_id else ""
         self.search_text = fold(" ".join([self.name, commune, self.postal_code, self.description]))
@@ -291,19 +295,19 @@ class Place(models.Model):
     @property
     def accessibility(self) -> list[tuple[str, bool]]:
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            (str(own_field(Place, name).verbose_name), getattr(self, name))
             for name in ACCESSIBILITY_FIELDS
         ]
 
     @property
     def accessibility_features(self) -> list[str]:
         return [
-            field.verbose_name
-            for field in self._meta.get_fields()
-            if field.name in ACCESSIBILITY_FIELDS and getattr(self, field.name)
+            str(own_field(Place, name).verbose_name)
+            for name in ACCESSIBILITY_FIELDS
+            if getattr(self, name)
         ]
 
-    def clean_fields(self, exclude=None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         if self.siret:
             self.siret = siret_number.compact(self.siret)
         super().clean_fields(exclude=exclude)
@@ -374,7 +378,7 @@ SEAT_KINDS = (SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE)
 SLOT_CHOICES = (15, 30, 60)
 
 
-class SpaceQuerySet(models.QuerySet):
+class SpaceQuerySet(models.QuerySet["Space"]):
     def bookable(self, today: date) -> "SpaceQuerySet":
         """The spaces that can be booked on `today` (a Paris day): marked bookable, in a place
         open that day (PlaceQuerySet.open)."""
@@ -611,7 +615,7 @@ def today_in_paris() -> date:
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
-def validate_photo_size(image) -> None:
+def validate_photo_size(image: "File[bytes]") -> None:
     if image.size > MAX_PHOTO_BYTES:
         raise ValidationError("La photo dépasse 5 Mo : réduisez-la avant de l'envoyer.")
 
@@ -647,12 +651,12 @@ class PlacePhoto(models.Model):
     def __str__(self) -> str:
         return self.alt_text
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A new upload is replaced by its clean copy (places.photos.stored_copy): the
         # original, with its metadata and full size, is never written.
-        if self.image and not self.image._committed:
+        if self.image and not self.image._committed:  # type: ignore[attr-defined]  # FieldFile's flag
             with photos.open_photo(self.image.file) as image:
                 content, extension = photos.stored_copy(image)
-            stem = Path(self.image.name).stem or "photo"
+            stem = Path(self.image.name or "").stem or "photo"
             self.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
         super().save(*args, **kwargs)

@@ -5,23 +5,32 @@ spaces, hours, closures, managers) but neither create, delete nor change the sta
 the Département validates places and statuses.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.places.models import Place
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def is_manager(user) -> bool:
+    from maillage.accounts.models import User
+
+
+def is_manager(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.managed_places.exists())
 
 
-def can_use_back_office(user) -> bool:
+def can_use_back_office(user: User | AnonymousUser) -> bool:
     """Whether `user` may enter the back-office (places.admin_site): Département staff, and
     the active managers of at least one place. One query for a manager."""
     return has_departement_rights(user) or is_manager(user)
 
 
-def editable_places(user) -> QuerySet:
+def editable_places(user: User | AnonymousUser) -> QuerySet[Place]:
     if has_departement_rights(user):
         return Place.objects.all()
     if not (user.is_authenticated and user.is_active):
@@ -29,7 +38,7 @@ def editable_places(user) -> QuerySet:
     return Place.objects.filter(managers=user)
 
 
-def can_edit_place(user, place) -> bool:
+def can_edit_place(user: User | AnonymousUser, place: Place) -> bool:
     if has_departement_rights(user):
         return True
     return bool(
@@ -40,13 +49,13 @@ def can_edit_place(user, place) -> bool:
     )
 
 
-def can_create_place(user) -> bool:
+def can_create_place(user: User | AnonymousUser) -> bool:
     return has_departement_rights(user)
 
 
-def can_delete_place(user, place) -> bool:
+def can_delete_place(user: User | AnonymousUser, place: Place | None) -> bool:
     return has_departement_rights(user)
 
 
-def can_change_status(user, place) -> bool:
+def can_change_status(user: User | AnonymousUser, place: Place) -> bool:
     return has_departement_rights(user)

@@ -9,7 +9,7 @@ comments): what the camera recorded never reaches the public pages.
 
 import io
 import warnings
-from typing import IO
+from typing import IO, Any, cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -30,7 +30,7 @@ class _Borrowed:
     def __init__(self, stream: IO[bytes]):
         self._stream = stream
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
     def close(self) -> None:
@@ -39,7 +39,7 @@ class _Borrowed:
 
 def _detected_format(stream: IO[bytes]) -> str | None:
     """The format Pillow recognises in the content, among all it knows (for the message)."""
-    stream = _Borrowed(stream)
+    stream = cast(IO[bytes], _Borrowed(stream))  # reads and seeks go to the file
     stream.seek(0)
     try:
         with warnings.catch_warnings():
@@ -58,7 +58,7 @@ def open_photo(stream: IO[bytes]) -> Image.Image:
     file that is not an image or is damaged, or more than MAX_PIXELS pixels (checked on the
     header's dimensions, before decoding).
     """
-    stream = _Borrowed(stream)
+    stream = cast(IO[bytes], _Borrowed(stream))  # reads and seeks go to the file
     stream.seek(0)
     try:
         with warnings.catch_warnings():
@@ -127,4 +127,4 @@ def stored_copy(image: Image.Image) -> tuple[bytes, str]:
         clean.save(output, format="WEBP", quality=85)
     else:
         clean.save(output, format="PNG", optimize=True)
-    return output.getvalue(), FORMATS[source_format][1]
+    return output.getvalue(), FORMATS[str(source_format)][1]

@@ -9,14 +9,33 @@ Apps above places add their own rules about closures without places importing th
 registers, when it is ready, a guard refusing a closure over bookings (register_closure_guard).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from maillage.places import permissions, schedule
-from maillage.places.models import Closure, OpeningHours, Place, Space, today_in_paris
+from maillage.places.models import (
+    Closure,
+    Equipment,
+    OpeningHours,
+    Place,
+    Service,
+    Space,
+    today_in_paris,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.accounts.models import User
+
+    # Who acts: a request's user (the rights refuse an anonymous one).
+    Actor = User | AnonymousUser
 
 NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
 
@@ -44,7 +63,11 @@ def _locked(place: Place) -> Place:
 
 @transaction.atomic
 def save_place(
-    actor, place: Place, *, services: Iterable | None = None, managers: Iterable | None = None
+    actor: Actor,
+    place: Place,
+    *,
+    services: Iterable[Service | int] | None = None,
+    managers: Iterable[User | int] | None = None,
 ) -> Place:
     """Create `place` (no primary key yet) or save the changes made to its fields (by a form,
     or by update_place); `services` and `managers`, when given, replace the place's lists.
@@ -74,13 +97,19 @@ def save_place(
     return place
 
 
-def create_place(actor, *, services: Iterable = (), managers: Iterable = (), **fields) -> Place:
+def create_place(
+    actor: Actor,
+    *,
+    services: Iterable[Service | int] = (),
+    managers: Iterable[User | int] = (),
+    **fields: Any,
+) -> Place:
     """A new place with these model fields (save_place's rights and errors)."""
     return save_place(actor, Place(**fields), services=services, managers=managers)
 
 
 @transaction.atomic
-def update_place(actor, place: Place, **fields) -> Place:
+def update_place(actor: Actor, place: Place, **fields: Any) -> Place:
     """The stored place with these model fields changed (save_place's rights and errors)."""
     place = _locked(place)
     for name, value in fields.items():
@@ -89,14 +118,14 @@ def update_place(actor, place: Place, **fields) -> Place:
 
 
 @transaction.atomic
-def set_managers(actor, place: Place, managers: Iterable) -> None:
+def set_managers(actor: Actor, place: Place, managers: Iterable[User | int]) -> None:
     """Replace the place's managers (the rights on the place are needed)."""
     _require(permissions.can_edit_place(actor, _locked(place)), NOT_YOUR_PLACE)
     place.managers.set(managers)
 
 
 @transaction.atomic
-def delete_place(actor, place: Place) -> None:
+def delete_place(actor: Actor, place: Place) -> None:
     """Delete a place (Département rights), with what belongs to it."""
     _require(
         permissions.can_delete_place(actor, place),
@@ -106,7 +135,9 @@ def delete_place(actor, place: Place) -> None:
 
 
 @transaction.atomic
-def save_space(actor, space: Space, *, equipment: Iterable | None = None) -> Space:
+def save_space(
+    actor: Actor, space: Space, *, equipment: Iterable[Equipment | int] | None = None
+) -> Space:
     """Create or save `space`; `equipment`, when given, replaces its list. The rights on its
     place are needed, and on the place it was in when it moves. Raises PermissionDenied or
     ValidationError (the model's rules: capacity, prices, booking terms)."""
@@ -122,13 +153,15 @@ def save_space(actor, space: Space, *, equipment: Iterable | None = None) -> Spa
     return space
 
 
-def add_space(actor, place: Place, *, equipment: Iterable = (), **fields) -> Space:
+def add_space(
+    actor: Actor, place: Place, *, equipment: Iterable[Equipment | int] = (), **fields: Any
+) -> Space:
     """A new space of `place` with these model fields (save_space's rights and errors)."""
     return save_space(actor, Space(place=place, **fields), equipment=equipment)
 
 
 @transaction.atomic
-def delete_space(actor, space: Space) -> None:
+def delete_space(actor: Actor, space: Space) -> None:
     """Delete a space (the rights on its place as stored are needed)."""
     place_id = Space.objects.filter(pk=space.pk).values_list("place_id", flat=True).get()
     _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
@@ -136,7 +169,7 @@ def delete_space(actor, space: Space) -> None:
 
 
 @transaction.atomic
-def replace_opening_hours(actor, place: Place, ranges: list[schedule.OpeningRange]) -> None:
+def replace_opening_hours(actor: Actor, place: Place, ranges: list[schedule.OpeningRange]) -> None:
     """Set a place's whole week of opening hours at once (`ranges`: Paris wall-clock times).
     Raises ValidationError under "opening_hours" for a range ending before it starts or two
     ranges of a day that overlap."""
@@ -169,7 +202,7 @@ def closure_errors(
 
 @transaction.atomic
 def save_closures(
-    actor, place: Place, *, saved: Iterable[Closure] = (), deleted: Iterable[Closure] = ()
+    actor: Actor, place: Place, *, saved: Iterable[Closure] = (), deleted: Iterable[Closure] = ()
 ) -> None:
     """Add or change the `saved` closures of `place` and delete the `deleted` ones, judged
     together (closure_errors) with the place locked, so that two edits at once are checked
@@ -199,7 +232,9 @@ def save_closures(
         closure.save()
 
 
-def add_closure(actor, place: Place, *, start_date: date, end_date: date, reason: str) -> Closure:
+def add_closure(
+    actor: Actor, place: Place, *, start_date: date, end_date: date, reason: str
+) -> Closure:
     """A new closure of `place` over these Paris days, both included (save_closures's rights
     and errors)."""
     closure = Closure(place=place, start_date=start_date, end_date=end_date, reason=reason)

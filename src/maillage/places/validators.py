@@ -1,6 +1,9 @@
+from __future__ import annotations
+
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret
 
@@ -41,7 +44,7 @@ def validate_postal_code(value: str) -> None:
         raise ValidationError("Le code postal doit comporter 5 chiffres.", code="postal_code")
 
 
-def validate_photo(value) -> None:
+def validate_photo(value: File[bytes]) -> None:
     """Refuse a photo that is not JPEG, PNG or WebP by its content, is damaged, or has more
     than 40 megapixels (places.photos). ``value`` is an uploaded file or a stored FieldFile."""
     stream = getattr(value, "file", value)

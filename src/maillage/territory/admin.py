@@ -11,7 +11,7 @@ class CommuneAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "insee_code", "departement", "ept", "population"]
     list_filter = ["departement", "ept"]
     search_fields = ["name", "insee_code", "postal_codes"]
-    fields = ["insee_code", "name", "departement", "postal_codes", "population", "ept"]
+    fields = ("insee_code", "name", "departement", "postal_codes", "population", "ept")
     readonly_fields = fields
 
     def has_add_permission(self, request, *args):

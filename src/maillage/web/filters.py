@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 
+from maillage.core.model_fields import own_field
 from maillage.core.text import fold
 from maillage.core.validators import SingleLine
 from maillage.places.models import (
@@ -15,7 +16,7 @@ from maillage.places.models import (
 from maillage.territory.models import Commune
 
 ACCESSIBILITY_CHOICES = [
-    (name, Place._meta.get_field(name).verbose_name.capitalize()) for name in ACCESSIBILITY_FIELDS
+    (name, own_field(Place, name).verbose_name.capitalize()) for name in ACCESSIBILITY_FIELDS
 ]
 
 

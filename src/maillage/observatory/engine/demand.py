@@ -80,8 +80,7 @@ def _centres_inside(polygon: BaseGeometry, grid_m: float) -> tuple[np.ndarray, n
     xmin, ymin, xmax, ymax = polygon.bounds
     columns = np.arange(np.floor(xmin / grid_m), np.ceil(xmax / grid_m)) * grid_m + grid_m / 2
     rows = np.arange(np.floor(ymin / grid_m), np.ceil(ymax / grid_m)) * grid_m + grid_m / 2
-    gx, gy = np.meshgrid(columns, rows)
-    gx, gy = gx.ravel(), gy.ravel()
+    gx, gy = (grid.ravel() for grid in np.meshgrid(columns, rows))
     shapely.prepare(polygon)
     inside = shapely.contains_xy(polygon, gx, gy)
     return gx[inside], gy[inside]

@@ -324,9 +324,9 @@ def _read_points(
         a.append(point[0])
         b.append(point[1])
         for column, bucket in values.items():
-            bucket.append(numbers[column])
-        for column, bucket in texts.items():
-            bucket.append(row[column])
+            bucket.append(numbers[column])  # type: ignore[arg-type]  # no None: skipped above
+        for column, words in texts.items():
+            words.append(row[column])
     x, y = np.array(a, dtype=float), np.array(b, dtype=float)
     if system == "lonlat":
         x, y = project_xy(x, y, source=WGS84)

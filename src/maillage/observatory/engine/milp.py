@@ -63,7 +63,7 @@ class Milp:
         time_limit: float | None = None,
         mip_gap: float = 0.0,
         start: np.ndarray | None = None,
-        options: Mapping[str, object] | None = None,
+        options: Mapping[str, bool | int | float | str] | None = None,
     ) -> MilpSolution:
         began = time.perf_counter()
         lp = highspy.HighsLp()

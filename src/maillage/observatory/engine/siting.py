@@ -27,7 +27,11 @@ Progress = Callable[[str], None]
 
 # Primal simplex from the greedy start, no presolve: the fastest way HiGHS solved the
 # coverage LPs we measured (Hauts-de-Seine and Île-de-France benchmarks).
-_PRIMAL_SIMPLEX = {"solver": "simplex", "simplex_strategy": 4, "presolve": "off"}
+_PRIMAL_SIMPLEX: dict[str, bool | int | float | str] = {
+    "solver": "simplex",
+    "simplex_strategy": 4,
+    "presolve": "off",
+}
 # Interchanges from a Lagrangian solution before the MIP takes over.
 _LAGRANGIAN_RESTARTS = 3
 # HiGHS's own MIP feasibility tolerance: an LP value this close to 0 or 1 is integral.
@@ -404,6 +408,7 @@ def _capacitated_coverage(
     served_p = _served_model(pattern, weight, m, cap_c, cap_e)
     total = float(instance.weight.sum())
     if model == "mclp":
+        assert p is not None  # mclp always names p
         baseline = served_p.solve_with(np.zeros(m), exact_count=0, time_limit=None, mip_gap=0)
         solution = served_p.solve_with(
             None, exact_count=p, time_limit=_remaining(began, time_limit), mip_gap=mip_gap
@@ -411,6 +416,7 @@ def _capacitated_coverage(
         served = solution.objective
         objective = served - baseline.objective
     else:
+        assert target_share is not None  # lscp always names its share
         need = target_share * total
         solution = served_p.solve_min_sites(
             need * (1 - 1e-12), _remaining(began, time_limit), mip_gap
@@ -426,7 +432,7 @@ def _capacitated_coverage(
     if solution.x is None:
         raise EngineInputError("aucune solution trouvée dans le temps imparti")
     chosen = np.flatnonzero(solution.x[:m] > 0.5)
-    if model == "mclp":
+    if model == "mclp" and p is not None:
         chosen = _fill(chosen, p, m)
     else:
         objective = len(chosen)

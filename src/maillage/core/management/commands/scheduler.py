@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from maillage.core import schedule
 from maillage.core.arguments import NumberIn
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "(sans risque si deux tournent à la fois : chaque créneau n'est mis en file qu'une fois)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--interval",
             type=NumberIn(0, 60, above_low=True),
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--once", action="store_true", help="un seul examen, puis s'arrêter")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:
         if once:
             self._tick()
             return

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
 from maillage.core.arguments import NumberIn
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "sans s'arrêter sur une erreur de base de données (voir core.worker)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--queue-name",
             default="default",
@@ -37,7 +39,16 @@ class Command(BaseCommand):
             help="identifiant du processus, unique parmi les workers (tiré au hasard sinon)",
         )
 
-    def handle(self, *args, queue_name, interval, batch, max_tasks, worker_id, **options):
+    def handle(
+        self,
+        *args: Any,
+        queue_name: str,
+        interval: float,
+        batch: bool,
+        max_tasks: int | None,
+        worker_id: str,
+        **options: Any,
+    ) -> None:
         worker = ResilientWorker(
             queue_names=queue_name.split(","),
             interval=interval,
