@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0010_email_in_core_outbox'),
+        ('booking', '0011_booking_history'),
         ('places', '0010_booking_horizon_at_least_one_day'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
