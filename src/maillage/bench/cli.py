@@ -70,7 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(bench: str, options: dict, say: Say) -> dict:
     """Run the benchmark named `bench` with the parsed `options`; its figures."""
-    runners = {"coverage": _coverage, "availability": _availability, "booking": _booking}
+    runners: dict[str, Callable[..., dict]] = {
+        "coverage": _coverage,
+        "availability": _availability,
+        "booking": _booking,
+    }
     return runners[bench](say=say, **options)
 
 

@@ -4,24 +4,26 @@ from django.http import HttpRequest
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.booking.models import Booking, BookingEvent
 
+HISTORY_FIELDS = ("at", "from_status", "to_status", "actor", "channel", "reason")
+
 
 class BookingEventInline(DepartementOnlyAdminMixin, admin.TabularInline):
     """The booking's history: read only, as its table is append-only."""
 
     model = BookingEvent
-    fields = ["at", "from_status", "to_status", "actor", "channel", "reason"]
-    readonly_fields = fields
+    fields = HISTORY_FIELDS
+    readonly_fields = HISTORY_FIELDS
     ordering = ["id"]
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 

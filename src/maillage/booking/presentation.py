@@ -2,17 +2,22 @@
 distances, the search map's features and the reach of navigation links. No request here:
 the views pass what these helpers need."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypedDict
 
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
+from maillage.booking.queries import SearchResult
 from maillage.core.dates import read_range
 from maillage.core.text import french_number
+from maillage.places.models import Space
 
 
 def reachable(first_day: date, days: int) -> date | None:
@@ -26,7 +31,9 @@ def reachable(first_day: date, days: int) -> date | None:
     return max(first_day, allowed.first)
 
 
-def price_estimate(space, start: datetime, end: datetime, people: int) -> int | None:
+def price_estimate(
+    space: Space | SearchResult, start: datetime, end: datetime, people: int
+) -> int | None:
     """The price in cents of the window for a space or a search result (both carry the
     prices), or None when no price of the space covers it."""
     try:
@@ -49,7 +56,7 @@ def distance_label(metres: float) -> str:
     return f"{kilometres}\u00a0km"
 
 
-def map_features(results, query: str) -> dict:
+def map_features(results: Iterable[SearchResult], query: str) -> dict[str, Any]:
     """The search results as a GeoJSON FeatureCollection (RFC 7946, longitude first) for the
     page's map; each feature links to its space's page with the search's `query` string."""
     return {
@@ -80,14 +87,26 @@ def earliest_start(now: datetime, granularity: timedelta) -> datetime:
     return core.wall_clock_instant(midnight + steps * granularity)
 
 
-def week_days(week, now: datetime | None = None) -> list[dict]:
+class WeekDay(TypedDict):
+    """A day of the space page's week grid (see week_days)."""
+
+    date: date
+    free: list[tuple[datetime, datetime]]  # free intervals, Paris time
+    seats: list[tuple[datetime, datetime, int]]  # desks: free seats from start to end
+    open: bool
+    closed: bool
+    past: bool
+    bookable_from: date | None  # beyond the space's horizon: the day it becomes bookable
+
+
+def week_days(week: core.Availability, now: datetime | None = None) -> list[WeekDay]:
     """Each day of the week (queries.space_week's answer) with its free intervals (and free
     seats for desks), in Paris time, for the space page's grid. Time already gone is not free:
     past days are marked so, today's intervals start no earlier than the next bookable start."""
     now = now or timezone.now()
     earliest = earliest_start(now, week.rules.granularity)
     today = timezone.localdate(now)
-    days = []
+    days: list[WeekDay] = []
     first = timezone.localtime(week.start).date()
     for offset in range(7):
         day = first + timedelta(days=offset)
@@ -112,6 +131,7 @@ def week_days(week, now: datetime | None = None) -> list[dict]:
         # Beyond the space's horizon (the booking form's last day): free, but not bookable yet.
         advance = week.rules.max_advance
         too_far = advance is not None and day > today + advance
+        bookable_from = day - advance if too_far and advance is not None else None
         days.append(
             {
                 "date": day,
@@ -120,7 +140,7 @@ def week_days(week, now: datetime | None = None) -> list[dict]:
                 "open": bool(opening),
                 "closed": closed,
                 "past": past,
-                "bookable_from": day - advance if too_far else None,
+                "bookable_from": bookable_from,
             }
         )
     return days
@@ -152,7 +172,7 @@ class HistoryLine:
     reason: str
 
 
-def _actor_label(event: BookingEvent, booking: Booking, viewer, *, names: bool) -> str:
+def _actor_label(event: BookingEvent, booking: Booking, viewer: User, *, names: bool) -> str:
     """Who made the change, as `viewer` may know it: the person who booked sees roles only
     (`names` False: never another person's name or address); managers and staff see the
     names of those who acted on the booking for the place."""
@@ -168,7 +188,7 @@ def _actor_label(event: BookingEvent, booking: Booking, viewer, *, names: bool) 
     return "le lieu"
 
 
-def history(booking: Booking, viewer, *, names: bool) -> list[HistoryLine]:
+def history(booking: Booking, viewer: User, *, names: bool) -> list[HistoryLine]:
     """The booking's history, oldest first, for `viewer` (see _actor_label for `names`).
     Reads booking.events as BookingQuerySet.with_history prefetched them."""
     return [

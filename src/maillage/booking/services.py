@@ -805,7 +805,7 @@ def expire_pending(now: datetime | None = None, *, channel: Channel) -> int:
         return len(_expire(list(stale.values_list("pk", flat=True)), now, channel))
 
 
-def renew_feed(user) -> bool:
+def renew_feed(user: User) -> bool:
     """Give `user` a new secret calendar feed address (models.CalendarFeed), the old one (if
     any) no longer working: True when there was one."""
     with transaction.atomic():

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from maillage.accounts.decorators import login_required
+from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.forms import ReasonForm
@@ -39,9 +40,9 @@ ACTION_NAMES = {
 }
 
 
-def _back(request, default: str) -> str:
+def _back(request: HttpRequest, default: str) -> str:
     """Where to go after an action: the page it came from, never another site."""
-    target = request.POST.get("retour", "")
+    target: str = request.POST.get("retour", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -49,7 +50,7 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _managed_place(request, slug) -> Place:
+def _managed_place(request: SignedInRequest, slug: str) -> Place:
     place = get_object_or_404(Place, slug=slug)
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied("Vous ne gérez pas ce lieu.")
@@ -58,7 +59,7 @@ def _managed_place(request, slug) -> Place:
 
 @require_safe
 @login_required
-def manager_home(request):
+def manager_home(request: SignedInRequest) -> HttpResponse:
     places = list(permissions.editable_places(request.user).order_by("name"))
     if not places:
         raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
@@ -69,13 +70,13 @@ def manager_home(request):
         .values_list("space__place", flat=True)
     )
     for place in places:
-        place.pending = pending[place.pk]
+        place.pending = pending[place.pk]  # type: ignore[attr-defined]  # extra for the template
     return render(request, "booking/manager_home.html", {"places": places})
 
 
 @require_safe
 @login_required
-def manager_calendar(request, slug):
+def manager_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
     place = _managed_place(request, slug)
     view = request.GET.get("vue") or "jour"
     if view not in ("jour", "semaine"):
@@ -100,8 +101,9 @@ def manager_calendar(request, slug):
         .order_by("start", "space__name")
     )
     for booking in bookings:
-        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}
-        booking.history = history(booking, request.user, names=True)
+        # Extras set on the instance for the template (attributes Booking lacks).
+        booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}  # type: ignore[attr-defined]
+        booking.history = history(booking, request.user, names=True)  # type: ignore[attr-defined]
     # Requests still open to a decision, wherever they fall: each links to its day.
     pending = list(
         Booking.objects.awaiting_decision(now)
@@ -134,7 +136,7 @@ def manager_calendar(request, slug):
 
 @require_POST
 @login_required
-def manager_action(request, pk, action):
+def manager_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     # A booking of a place this person does not manage is as unknown as a missing one.
     booking = get_object_or_404(
         Booking.objects.select_related("space__place"),

@@ -4,13 +4,13 @@ feeds (the person's bookings; a managed place's bookings) read by calendar apps.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from maillage.accounts.decorators import login_required
+from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
 from maillage.booking import services
 from maillage.booking.calendar import calendar_of
@@ -26,7 +26,7 @@ UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStat
 
 @require_safe
 @login_required
-def my_bookings(request):
+def my_bookings(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     mine = (
         Booking.objects.filter(user=request.user)
@@ -36,23 +36,28 @@ def my_bookings(request):
     to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
     upcoming = list(mine.filter(to_come).order_by("start"))
     past = list(mine.exclude(to_come).order_by("-start")[:50])
+    # The extras below are set on the instances for the templates (attributes Booking lacks).
     for booking in upcoming + past:
-        booking.history = history(booking, request.user, names=False)
+        booking.history = history(booking, request.user, names=False)  # type: ignore[attr-defined]
+    can_cancel: dict[int, bool] = {}
     for booking in upcoming:
         refusal = services.booker_cancellation_refusal(booking, now)
-        booking.can_cancel = refusal is None
+        can_cancel[booking.pk] = refusal is None
+        booking.can_cancel = can_cancel[booking.pk]  # type: ignore[attr-defined]
         # Its status already tells why a request that is over cannot be withdrawn.
-        booking.cancel_note = (
+        booking.cancel_note = (  # type: ignore[attr-defined]
             refusal.messages[0]
             if refusal and core.ViolationCode.STATUS not in refusal.codes
             else ""
         )
     # A series is cancelled all or nothing: only when each of its dates still can be.
     blocked_series = {
-        b.series_id for b in upcoming if b.series_id and b.start > now and not b.can_cancel
+        b.series_id for b in upcoming if b.series_id and b.start > now and not can_cancel[b.pk]
     }
     for booking in upcoming:
-        booking.can_cancel_series = booking.can_cancel and booking.series_id not in blocked_series
+        booking.can_cancel_series = (  # type: ignore[attr-defined]
+            can_cancel[booking.pk] and booking.series_id not in blocked_series
+        )
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -69,7 +74,7 @@ def my_bookings(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cancel(request, pk):
+def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels."""
     booking = get_object_or_404(
         Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
@@ -87,7 +92,7 @@ def cancel(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cancel_series(request, pk):
+def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels every occurrence still to come."""
     series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
     upcoming = list(
@@ -114,7 +119,7 @@ def cancel_series(request, pk):
 
 @require_POST
 @login_required
-def renew_feed(request):
+def renew_feed(request: SignedInRequest) -> HttpResponse:
     renewed = services.renew_feed(request.user)
     messages.success(
         request,
@@ -126,7 +131,7 @@ def renew_feed(request):
 
 
 @require_safe
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     bookings = Booking.objects.filter(user=owner).select_related("space__place__commune")
     response = HttpResponse(
@@ -137,7 +142,7 @@ def feed(request, token):
 
 
 @require_safe
-def place_feed(request, token, slug):
+def place_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     place = get_object_or_404(Place, slug=slug)
     if not permissions.can_edit_place(owner, place):

@@ -3,12 +3,13 @@
 from datetime import date
 
 from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.core.dates import DateRefused, parse_date, read_range
 
 
-def navigation_day(request, name: str, label: str, instead: str) -> date:
+def navigation_day(request: HttpRequest, name: str, label: str, instead: str) -> date:
     """The day the URL's `name` parameter names, within the public read range
     (core.dates.read_range); today when absent. A malformed, impossible or out-of-range day
     shows today instead, with a French message naming the parameter, the allowed range and

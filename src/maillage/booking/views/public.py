@@ -2,15 +2,17 @@
 it (a single date or a weekly series, previewed first)."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from maillage.accounts.decorators import verified_email_required
+from maillage.accounts.decorators import SignedInRequest, verified_email_required
 from maillage.booking import availability as core
 from maillage.booking import queries, services
 from maillage.booking.forms import BookingForm, SearchForm
@@ -30,7 +32,7 @@ from maillage.places.models import Space
 RESULTS_PER_PAGE = 20
 
 
-def _search(request):
+def _search(request: HttpRequest) -> tuple[SearchForm, list[queries.SearchResult] | None]:
     form = SearchForm(request.GET or None, initial=SearchForm.initial_values())
     if not form.is_bound or not form.is_valid():
         return form, None
@@ -54,7 +56,7 @@ def _search(request):
 
 
 @require_safe
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     form, results = _search(request)
     query_dict = request.GET.copy()
     query_dict.pop("page", None)
@@ -70,12 +72,12 @@ def search(request):
             "query": query,
             # Embedded in the page: the search runs once for the list and the map.
             "places_geojson": map_features(results or [], query),
-            "shows_fictional": bool(results) and any(r.place.is_fictional for r in results),
+            "shows_fictional": any(r.place.is_fictional for r in results or []),
         },
     )
 
 
-def _bookable_space(pk) -> Space:
+def _bookable_space(pk: int) -> Space:
     return get_object_or_404(
         Space.objects.bookable(timezone.localdate())
         .select_related("place__commune")
@@ -88,7 +90,7 @@ PLAN_SALT = "maillage.booking.series-preview"
 PLAN_MAX_AGE = 3600
 
 
-def _plan_key(form: BookingForm) -> dict:
+def _plan_key(form: BookingForm) -> dict[str, Any]:
     data = form.cleaned_data
     return {
         "date": data["date"].isoformat(),
@@ -101,7 +103,13 @@ def _plan_key(form: BookingForm) -> dict:
     }
 
 
-def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
+def _space_page(
+    request: HttpRequest,
+    space: Space,
+    form: BookingForm,
+    day: date,
+    plan: list[services.Occurrence] | None = None,
+) -> HttpResponse:
     """The space's page showing the week of `day`, with the booking form."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
@@ -127,7 +135,7 @@ def _space_page(request, space: Space, form: BookingForm, day: date, plan=None):
 
 
 @require_safe
-def space(request, pk):
+def space(request: HttpRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
     day = navigation_day(request, "date", "Date", "La date du jour est proposée à la place.")
     if request.GET.get("semaine"):
@@ -153,13 +161,13 @@ DAY_RULES = {
 }
 
 
-def _form_field(violation) -> str | None:
+def _form_field(violation: core.Violation) -> str | None:
     if violation.code in DAY_RULES:
         return "date"
     return {"start": "debut", "end": "fin", "seats": "postes"}.get(violation.field)
 
 
-def _previewed(request, form: BookingForm) -> bool:
+def _previewed(request: HttpRequest, form: BookingForm) -> bool:
     """Whether the posted series is the one previewed; if not, it is previewed again."""
     try:
         previewed = signing.loads(
@@ -175,7 +183,7 @@ def _previewed(request, form: BookingForm) -> bool:
 
 @require_POST
 @verified_email_required
-def book(request, pk):
+def book(request: SignedInRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
     form = BookingForm(request.POST, space=space)
     plan = None
