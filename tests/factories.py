@@ -26,7 +26,7 @@ from factory.django import DjangoModelFactory
 
 from maillage.accounts.models import User
 from maillage.booking import services
-from maillage.booking.models import Booking, BookingSeries
+from maillage.booking.models import Booking, BookingSeries, Channel
 from maillage.observatory.models import CandidateSite
 from maillage.places.models import OpeningHours, Place, Space
 from maillage.territory.models import Commune
@@ -167,10 +167,11 @@ class BookingFactory(factory.Factory):
     user = factory.SubFactory(VerifiedUserFactory)
     seats = 1
     now = None
+    channel = Channel.PAGE
 
     @classmethod
-    def _create(cls, model_class, *, space, user, start, end, seats, now, **options):
-        return services.book(user, space.pk, start, end, seats, now=now, **options)
+    def _create(cls, model_class, *, space, user, start, end, seats, now, channel, **options):
+        return services.book(user, space.pk, start, end, seats, now=now, channel=channel, **options)
 
     _build = _create
 
@@ -187,11 +188,12 @@ class BookingSeriesFactory(factory.Factory):
     weeks = 4
     seats = 1
     now = None
+    channel = Channel.PAGE
 
     @classmethod
-    def _create(cls, model_class, *, space, user, start, end, weeks, seats, now):
+    def _create(cls, model_class, *, space, user, start, end, weeks, seats, now, channel):
         series, _bookings, _left_out = services.book_series(
-            user, space.pk, start, end, weeks, seats, now=now
+            user, space.pk, start, end, weeks, seats, now=now, channel=channel
         )
         assert series is not None, "aucune date libre pour la série"
         return series

@@ -50,8 +50,8 @@ ALLOWED = {
     # Delivery bookkeeping only (SEQUENCE of the emailed event, reminder claimed), never a
     # status: test_notifications_write_no_status says so.
     "booking/notifications.py": "email bookkeeping columns",
-    "booking/bench.py": "the benchmark, in its own database",
-    "booking/bench_data.py": "the benchmark's generated data, in its own database",
+    "bench/booking.py": "the benchmark, in its own database",
+    "bench/dataset.py": "the benchmark's generated data, in its own database",
 }
 BOOKKEEPING = {"ical_sequence", "reminder_sent_at"}
 
