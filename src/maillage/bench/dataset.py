@@ -351,6 +351,22 @@ DURATIONS = {
 }
 
 
+def _free_user(
+    users: list[int], held: dict[int, list[tuple[int, int]]], start: int, end: int, rng
+) -> int:
+    """A bench user, drawn at random, who holds nothing of the space over [start, end) in
+    minutes (one booking of a space per person at a time: PostgreSQL's exclusion constraint
+    booking_one_per_person_and_span); `held` (user -> spans) is updated. Raises ValueError
+    when every user holds the span already (more overlapping bookings than users)."""
+    draws = [rng.choice(users) for _ in range(20)]
+    for user in [*draws, *users]:
+        spans = held.setdefault(user, [])
+        if all(end <= s or e <= start for s, e in spans):
+            spans.append((start, end))
+            return user
+    raise ValueError(f"no bench user is free over [{start}, {end})")
+
+
 def _bookings(spec, spaces, users, rng, anchor, progress) -> Iterator[tuple]:
     """Booking rows as (space, user, start, end, blocked_start, blocked_end, exclusive, seats,
     status, price, pending_until, cancelled_at, created_at), instants in UTC epoch minutes."""
@@ -382,6 +398,7 @@ def _bookings(spec, spaces, users, rng, anchor, progress) -> Iterator[tuple]:
         generate = _room_slots if space.exclusive else _desk_slots
         slots = sorted(generate(space, open_days, quotas.get(space.pk, 0), rng))
         prices: dict[tuple[int, int], int] = {}
+        held: dict[int, list[tuple[int, int]]] = {}  # each user's spans in this space
         for day, opens, closes, seats in slots:
             midnight = (day - EPOCH).days * 1440 - offsets[day]
             start, end = midnight + opens, midnight + closes
@@ -397,7 +414,7 @@ def _bookings(spec, spaces, users, rng, anchor, progress) -> Iterator[tuple]:
             status, pending_until, cancelled_at = _status(rng, start, created, now)
             yield (
                 space.pk,
-                rng.choice(users),
+                _free_user(users, held, start, end, rng),
                 start,
                 end,
                 start - space.before,
