@@ -150,6 +150,10 @@ _SPACE_COLUMNS = (
     "price_day_cents",
     *RULE_FIELDS,
 )
+# Rows are read as plain tuples (thousands per search); these positions name their columns.
+_ID, _PLACE, _NAME, _HOUR, _HALF_DAY, _DAY = range(6)
+_RULES = slice(6, None)  # the RULE_FIELDS, in order
+_KIND, _CAPACITY = (6 + RULE_FIELDS.index(name) for name in ("kind", "capacity"))
 # Above this many spaces the bookings query filters by time only and Python keeps the rows
 # of the spaces searched: a long IN list costs more (in Django and the database) than it saves.
 _SPACE_LIST_LIMIT = 200
@@ -185,7 +189,7 @@ def search_spaces(
     spaces = Space.objects.bookable(timezone.localdate()).filter(capacity__gte=people, **of_places)
     if kind:
         spaces = spaces.filter(kind=kind)
-    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS, named=True))
+    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS))
     if not rows:
         return []
     # Filtered by join rather than by a list of ids: a superset, cheaper than a long IN list.
@@ -220,16 +224,30 @@ def search_spaces(
 
     open_places = {
         place_id
-        for place_id in {row.place_id for row in rows}
+        for place_id in {row[_PLACE] for row in rows}
         if place_id in hours and is_open(place_id)
     }
     now = timezone.now()
-    rules = {row.id: rules_from(RuleFields.of(row)) for row in rows if row.place_id in open_places}
-    rows = [row for row in rows if row.id in rules and _starts_in_window(rules[row.id], start, now)]
+    # Spaces share a handful of rule combinations: each is decided once, by its field values
+    # (the rules, or None when a booking made now cannot start at `start`).
+    rules_by_fields: dict[tuple[object, ...], core.SpaceRules | None] = {}
+    rules: dict[int, core.SpaceRules] = {}
+    for row in rows:
+        if row[_PLACE] not in open_places:
+            continue
+        fields = row[_RULES]
+        if fields not in rules_by_fields:
+            candidate = rules_from(RuleFields._make(fields))
+            rules_by_fields[fields] = (
+                candidate if _starts_in_window(candidate, start, now) else None
+            )
+        if (space_rules := rules_by_fields[fields]) is not None:
+            rules[row[_ID]] = space_rules
+    rows = [row for row in rows if row[_ID] in rules]
     if not rows:
         return []
-    widest_gap = max(rules[row.id].gap for row in rows)
-    booked: dict[int, list[core.BookedInterval]] = {row.id: [] for row in rows}
+    widest_gap = max(space_rules.gap for space_rules in rules.values())
+    booked: dict[int, list[core.BookedInterval]] = {space_id: [] for space_id in rules}
     bookings = meeting_window(Booking.objects.holding(), start - widest_gap, end + widest_gap)
     if len(rows) <= _SPACE_LIST_LIMIT:
         bookings = bookings.filter(space_id__in=list(booked))
@@ -242,8 +260,8 @@ def search_spaces(
     free = [
         row
         for row in rows
-        if not booked[row.id]
-        or core.free_seats_throughout(rules[row.id], booked[row.id], start, end) >= people
+        if not booked[row[_ID]]
+        or core.free_seats_throughout(rules[row[_ID]], booked[row[_ID]], start, end) >= people
     ]
     if not free:
         return []
@@ -257,24 +275,24 @@ def search_spaces(
     }
     results = [
         SearchResult(
-            space_id=row.id,
-            name=row.name,
-            kind=row.kind,
-            capacity=row.capacity,
-            price_hour_cents=row.price_hour_cents,
-            price_half_day_cents=row.price_half_day_cents,
-            price_day_cents=row.price_day_cents,
-            place=places[row.place_id],
+            space_id=row[_ID],
+            name=row[_NAME],
+            kind=row[_KIND],
+            capacity=row[_CAPACITY],
+            price_hour_cents=row[_HOUR],
+            price_half_day_cents=row[_HALF_DAY],
+            price_day_cents=row[_DAY],
+            place=places[row[_PLACE]],
             distance_m=(
                 distance_m(
-                    near[0], near[1], places[row.place_id].latitude, places[row.place_id].longitude
+                    near[0], near[1], places[row[_PLACE]].latitude, places[row[_PLACE]].longitude
                 )
                 if near
                 else None
             ),
         )
         for row in free
-        if row.place_id in places  # a place closed between two queries is left out
+        if row[_PLACE] in places  # a place closed between two queries is left out
     ]
     if near:
         results.sort(key=lambda result: result.distance_m or 0.0)  # all set when `near`
