@@ -18,15 +18,17 @@ LAYERS = {
     "core": 0,
     "accounts": 1,
     "territory": 2,
+    "eligibility": 2,
     "places": 3,
     "observatory": 4,
     "booking": 4,
-    "api": 5,
-    "web": 6,
-    "demo": 7,
+    "programmes": 5,
+    "api": 6,
+    "web": 7,
+    "demo": 8,
     # Benchmarks: not an app, on top of all; the demo's `bench` command is their entry point.
-    "bench": 8,
-    "config": 9,
+    "bench": 9,
+    "config": 10,
 }
 # Known exceptions, each with its reason; a new one needs the same scrutiny.
 ALLOWED = {

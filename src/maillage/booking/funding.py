@@ -1,0 +1,131 @@
+"""Who pays for a booking besides the person: the seam between booking and the programmes
+(social rates, passes, employer-paid telework), which live in a higher app and register a
+Funder here when they are ready (as places' closure guards do).
+
+Booking asks the funder for a Quote before it books (pages, API, search), has it commit the
+quote's shares inside the booking's own transaction, and tells it when a booking stops holding
+its slot. With no funder registered the person pays the list price.
+
+All amounts are integer euro cents; instants are aware datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from maillage.accounts.models import User
+    from maillage.booking.models import Booking, Channel
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one programme or employer pays of a booking, under its public label (never the
+    category that made the person eligible): `rule` and `version` name the rule applied."""
+
+    programme_id: int
+    public_label: str
+    cents: int
+    rule: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A booking's price split: `person_cents` plus the shares add up to `list_cents`.
+    `notices` say, in French, why a programme the person holds did not apply (envelope spent,
+    cap reached, credit exhausted), for the person to be told."""
+
+    list_cents: int
+    person_cents: int
+    shares: tuple[Share, ...] = ()
+    notices: tuple[str, ...] = ()
+    beneficiary_child_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.person_cents + sum(share.cents for share in self.shares) != self.list_cents:
+            raise ValueError("a quote's shares must add up to the list price")
+        if self.person_cents < 0 or any(share.cents <= 0 for share in self.shares):
+            raise ValueError("no share of a quote is negative")
+
+    @property
+    def is_reduced(self) -> bool:
+        return bool(self.shares)
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """What a quote is asked for: `person` books space `space_id` of `place_id` (kind
+    `space_kind`) over [start, end) for `seats`, at `list_cents`, at `now`; for one of their
+    children's profiles when `beneficiary_child_id` is set."""
+
+    person: User
+    space_id: int
+    place_id: int
+    space_kind: str
+    start: datetime
+    end: datetime
+    seats: int
+    list_cents: int
+    now: datetime
+    beneficiary_child_id: int | None = None
+
+
+class FundingRefused(Exception):
+    """A quote can no longer be honoured at commit (a balance changed under it): `field`
+    and the French `message` name which (envelope, cap, credit, quota); the booking is refused
+    and the person may book again at the new price."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Funder(Protocol):
+    def quote(self, request: QuoteRequest) -> Quote:
+        """The split for `request`, reading balances without changing them."""
+        ...
+
+    def commit(self, booking: Booking, quote: Quote, actor: User | None, channel: Channel) -> None:
+        """Consume the quote's shares for `booking` (already inserted), in the caller's
+        transaction. Raises FundingRefused when a balance cannot cover a share any more."""
+        ...
+
+    def release(
+        self, booking: Booking, *, late: bool, actor: User | None, channel: Channel
+    ) -> None:
+        """`booking` stopped holding its slot (cancelled, refused, expired; `late` for a
+        cancellation past the place's notice or a no-show): give back what the programme's
+        rule says, in the caller's transaction."""
+        ...
+
+
+_funder: Funder | None = None
+
+
+def register_funder(funder: Funder) -> None:
+    """Have `funder` split every booking's price (the last one registered wins)."""
+    global _funder
+    _funder = funder
+
+
+def quote(request: QuoteRequest) -> Quote:
+    """The registered funder's quote, or the list price for the person alone."""
+    if _funder is None:
+        return Quote(list_cents=request.list_cents, person_cents=request.list_cents)
+    return _funder.quote(request)
+
+
+def commit(booking: Booking, quote: Quote, actor: User | None, channel: Channel) -> None:
+    """Funder.commit, when a funder is registered and the quote has shares."""
+    if _funder is not None and quote.shares:
+        _funder.commit(booking, quote, actor, channel)
+
+
+def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
+    """Funder.release, when a funder is registered."""
+    if _funder is not None:
+        _funder.release(booking, late=late, actor=actor, channel=channel)
