@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "maillage.booking",
     "maillage.api",
     "maillage.demo",
+    "maillage.bench",  # the `bench` command, above every app it measures
 ]
 
 # Long work (emails, reminders, model runs) runs in `maillage db_worker`, queued in the database.
