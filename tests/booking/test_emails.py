@@ -17,7 +17,7 @@ from maillage.booking.models import Booking, CalendarFeed
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
 from maillage.core.text import has_control_characters
-from maillage.web.templatetags.maillage import date_fr
+from maillage.core.templatetags.maillage import date_fr
 from tests.booking import on_page
 from tests.factories import ManagerFactory
 from tests.moments import NOW, paris

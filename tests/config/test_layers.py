@@ -7,6 +7,7 @@ function's import is as much a dependency as the module's first line.
 """
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -145,3 +146,23 @@ def test_places_knows_nothing_of_bookings():
         for relative, app, line, target in _app_imports()
         if app == "places" and target == "booking"
     ] == []
+
+
+def test_templates_load_tag_libraries_of_their_app_or_below():
+    """A template's `{% load %}` is an import the ast cannot see: the library must belong to
+    the template's app or to one below it."""
+    libraries = {
+        path.stem: path.relative_to(ROOT).parts[0]
+        for path in ROOT.glob("*/templatetags/*.py")
+        if path.name != "__init__.py"
+    }
+    assert libraries, "no template tag library found: the test reads nothing"
+    upward = []
+    for path in sorted(ROOT.glob("*/templates/**/*.*")):
+        app = path.relative_to(ROOT).parts[0]
+        for names in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", path.read_text()):
+            for name in names.split():
+                owner = libraries.get(name)
+                if owner in LAYERS and app in LAYERS and LAYERS[owner] > LAYERS[app]:
+                    upward.append(f"{path.relative_to(ROOT)} loads {name} from {owner}")
+    assert upward == []

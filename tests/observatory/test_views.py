@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from maillage.observatory import services
 from maillage.observatory.models import CandidateSite, ModelRun, Scenario
-from maillage.web.templatetags.maillage import date_fr
+from maillage.core.templatetags.maillage import date_fr
 
 pytestmark = pytest.mark.django_db
 
