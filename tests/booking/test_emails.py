@@ -16,8 +16,8 @@ from maillage.booking import notifications, services
 from maillage.booking.models import Booking, CalendarFeed
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
-from maillage.core.text import has_control_characters
 from maillage.core.templatetags.maillage import date_fr
+from maillage.core.text import has_control_characters
 from tests.booking import on_page
 from tests.factories import ManagerFactory
 from tests.moments import NOW, paris
