@@ -100,6 +100,7 @@ PAGES = {
     ),
     "accounts:password_reset_complete": Page("anonymous"),
     "eligibility:my_rights": Page("resident"),
+    "eligibility:my_data": Page("resident"),
     "eligibility:otp_setup": Page("resident", ("next",)),
     "eligibility:otp_verify": Page("resident", ("next",)),
     # Staff without the status rights: refused before anything is read (tests/eligibility
