@@ -67,7 +67,7 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"categories": forms.CheckboxSelectMultiple}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         add, take_back = data.get("add_cents") or 0, data.get("take_back_cents") or 0
         if add and take_back:
             self.add_error("take_back_cents", "Abondez ou retirez, pas les deux à la fois.")
@@ -95,8 +95,8 @@ class ProgrammePlaceInline(DepartementOnlyAdminMixin, admin.TabularInline):
     """The places that joined (their managers accept the terms on their own page)."""
 
     model = ProgrammePlace
-    fields = ["place", "joined_at", "joined_by", "left_at"]
-    readonly_fields = fields
+    fields = ("place", "joined_at", "joined_by", "left_at")
+    readonly_fields = ("place", "joined_at", "joined_by", "left_at")
     extra = 0
     can_delete = False
 
@@ -149,7 +149,9 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
             obj.version += 1
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: ProgrammeForm, formsets, change) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ProgrammeForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         programme = form.instance
         Envelope.objects.get_or_create(programme=programme)
