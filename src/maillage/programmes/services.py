@@ -101,26 +101,26 @@ def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list
     return [p for p in programmes if not p.space_kinds or space_kind in p.space_kinds]
 
 
-def _is_member(programme: Programme, user: User, place_id: int) -> bool:
-    """Whether `user` is a member of the programme's employer, allowed at `place_id`."""
+def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
+    """Whether `user` is a member of the programme's employer, allowed at `place_id` (None:
+    anywhere)."""
     employer = programme.employer
     if employer is None or not user.can_book:
         return False
     invited = Membership.objects.filter(employer=employer, email__iexact=user.email).first()
     if invited is not None:
         allowed = list(invited.places.values_list("pk", flat=True))
-        return not allowed or place_id in allowed
+        return not allowed or place_id is None or place_id in allowed
     domain = employer.email_domain.lower()
     return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
 
 
-def eligible(
-    beneficiary: Beneficiary, place_id: int, space_kind: str, day: date, at: datetime
+def _meets(
+    programmes: list[Programme], beneficiary: Beneficiary, day: date, place_id: int | None
 ) -> list[Programme]:
-    """The programmes whose conditions the beneficiary meets for a booking at `place_id` of a
-    space of `space_kind` on `day`, as of `at`: an employer's quota for its members (never
-    for a child), a category programme for whoever holds one of its categories on `day`."""
-    programmes = _candidates(place_id, space_kind, day, at)
+    """Those of `programmes` whose conditions the beneficiary meets on `day`: an employer's
+    quota for its members (never for a child; allowed at `place_id` when given), a category
+    programme for whoever holds one of its categories on `day`."""
     if not programmes:
         return []
     categories = categories_of(beneficiary.user, day, beneficiary.child)
@@ -132,6 +132,25 @@ def eligible(
         elif categories & {c.code for c in programme.categories.all()}:
             chosen.append(programme)
     return chosen
+
+
+def eligible(
+    beneficiary: Beneficiary, place_id: int, space_kind: str, day: date, at: datetime
+) -> list[Programme]:
+    """The programmes the beneficiary may use for a booking at `place_id` of a space of
+    `space_kind` on `day`, as of `at` (_meets)."""
+    return _meets(_candidates(place_id, space_kind, day, at), beneficiary, day, place_id)
+
+
+def eligible_anywhere(beneficiary: Beneficiary, day: date) -> list[Programme]:
+    """The programmes valid on `day` whose conditions the beneficiary meets, wherever."""
+    programmes = Programme.objects.filter(valid_from__lte=day, valid_until__gte=day)
+    return _meets(
+        list(programmes.select_related("employer").prefetch_related("categories")),
+        beneficiary,
+        day,
+        None,
+    )
 
 
 # --- Offers: each programme with what is left of its balances -------------------------------
@@ -158,7 +177,7 @@ def rule_of(programme: Programme) -> str:
             return f"quota:{programme.quota_days}/{programme.quota_period}"
 
 
-def _granted(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
+def granted_for(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
     """A new wallet's credit: the bursary holders' when they are one and it is set."""
     if programme.credit_bursary_cents is not None and is_bursary_holder(
         beneficiary.user, day, beneficiary.child
@@ -233,7 +252,7 @@ def offer_of(
                 child_key=who.child_key,
                 period_start=period_start(programme.credit_period, day),
             ).first()
-            left = wallet.left_cents if wallet else _granted(programme, who, day)
+            left = wallet.left_cents if wallet else granted_for(programme, who, day)
             benefit = pricing.Credit(int(left))
         case _:
             limit = int(programme.quota_days or 0)
@@ -358,7 +377,7 @@ def _consume(
     if programme.kind == BenefitKind.CREDIT:
         start = period_start(programme.credit_period, day)
         wallet = balances.open_wallet(
-            movement, who.user.pk, who.child_key, start, _granted(programme, who, day)
+            movement, who.user.pk, who.child_key, start, granted_for(programme, who, day)
         )
         balances.move_wallet(movement, wallet, -share.cents)
     caps: list[tuple[CapKind, date, int, int]] = []
