@@ -370,7 +370,8 @@ def _consume(
     booking: Booking,
     movement: Movement,
 ) -> None:
-    """Take one share from the programme's balances (envelope, credit, caps, days)."""
+    """Take one share from the programme's balances (envelope, credit, caps, days); its
+    BookingShare row is the caller's."""
     day = booking_days(booking.start, booking.end)[0]
     state = balances.move_envelope(movement, -share.cents)
     _warn_if_crossed(state, movement.at)
@@ -399,16 +400,6 @@ def _consume(
     for kind, start, limit, amount in caps:
         pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
         balances.use_counter(movement, pk, kind, amount, limit)
-    BookingShare.objects.create(
-        booking_id=booking.pk,
-        programme=programme,
-        public_label=share.public_label,
-        cents=share.cents,
-        rule=share.rule,
-        version=share.version,
-        user=who.user,
-        child_key=who.child_key,
-    )
 
 
 def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
@@ -432,11 +423,32 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             channel,
             now,
         )
-        try:
-            _consume(programme, share, who, booking, movement)
-        except Exhausted as exhausted:
-            field, message = REFUSED_FIELD[exhausted.account]
-            raise funding.FundingRefused(field, message) from exhausted
+        _consume_or_refuse(programme, share, who, booking, movement)
+        BookingShare.objects.create(
+            booking_id=booking.pk,
+            programme=programme,
+            public_label=share.public_label,
+            cents=share.cents,
+            rule=share.rule,
+            version=share.version,
+            user=who.user,
+            child_key=who.child_key,
+        )
+
+
+def _consume_or_refuse(
+    programme: Programme,
+    share: funding.Share,
+    who: Beneficiary,
+    booking: Booking,
+    movement: Movement,
+) -> None:
+    """_consume, a balance that cannot cover it named by funding.FundingRefused."""
+    try:
+        _consume(programme, share, who, booking, movement)
+    except Exhausted as exhausted:
+        field, message = REFUSED_FIELD[exhausted.account]
+        raise funding.FundingRefused(field, message) from exhausted
 
 
 BOOKING_MOVES = """
@@ -508,6 +520,31 @@ def release(booking: Booking, *, late: bool, actor: User | None, channel: Channe
         BookingShare.objects.filter(pk=share.pk).update(released_at=now)
 
 
+def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None:
+    """`booking` holds its slot again (funding.Funder.reinstate): each share given back is
+    taken again, as at booking (the same rule, version and amount), in the caller's
+    transaction. Raises funding.FundingRefused when a balance cannot cover it any more."""
+    shares = BookingShare.objects.filter(
+        booking_id=booking.pk, released_at__isnull=False
+    ).select_related("programme", "user")
+    now = timezone.now()
+    for share in sorted(shares, key=lambda s: s.programme_id):
+        movement = Movement(
+            share.programme_id,
+            booking.pk,
+            Reason.BOOKING,
+            actor.pk if actor is not None else None,
+            channel,
+            now,
+        )
+        frozen = funding.Share(
+            share.programme_id, share.public_label, share.cents, share.rule, share.version
+        )
+        who = Beneficiary(share.user, share.child_key)
+        _consume_or_refuse(share.programme, frozen, who, booking, movement)
+        BookingShare.objects.filter(pk=share.pk).update(released_at=None)
+
+
 class ProgrammeFunder:
     """The funding.Funder programmes register with booking (ProgrammesConfig.ready)."""
 
@@ -523,6 +560,9 @@ class ProgrammeFunder:
         self, booking: Booking, *, late: bool, actor: User | None, channel: Channel
     ) -> None:
         release(booking, late=late, actor=actor, channel=channel)
+
+    def reinstate(self, booking: Booking, *, actor: User | None, channel: Channel) -> None:
+        reinstate(booking, actor=actor, channel=channel)
 
 
 # --- Staff and managers ---------------------------------------------------------------------
