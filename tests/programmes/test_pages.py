@@ -48,6 +48,17 @@ def test_staff_set_up_a_programme_and_fund_its_envelope(client, staff_user):
     )
 
 
+def test_staff_add_a_place_that_agreed(client, staff_user, place):
+    client.force_login(staff_user)
+    response = client.post(
+        ADD,
+        form(**{"places-TOTAL_FORMS": "1", "places-0-place": str(place.pk)}),
+    )
+    assert response.status_code == 302
+    joined = ProgrammePlace.objects.get()
+    assert (joined.place, joined.joined_by, joined.left_at) == (place, staff_user, None)
+
+
 def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, staff_user):
     client.force_login(staff_user)
     client.post(ADD, form())

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.booking.models import Channel
@@ -92,15 +93,17 @@ class EnvelopeInline(DepartementOnlyAdminMixin, admin.StackedInline):
 
 
 class ProgrammePlaceInline(DepartementOnlyAdminMixin, admin.TabularInline):
-    """The places that joined (their managers accept the terms on their own page)."""
+    """The places that joined: their managers accept the terms on their own page; staff may
+    add a place here, having its agreement (they are recorded as who accepted)."""
 
     model = ProgrammePlace
     fields = ("place", "joined_at", "joined_by", "left_at")
-    readonly_fields = ("place", "joined_at", "joined_by", "left_at")
+    readonly_fields = ("joined_at", "joined_by", "left_at")
+    autocomplete_fields = ["place"]
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -148,6 +151,16 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         if change and RULE_FIELDS & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ProgrammeForm, formset: Any, change: bool
+    ) -> None:
+        if formset.model is not ProgrammePlace:
+            super().save_formset(request, form, formset, change)
+            return
+        for joined in formset.save(commit=False):
+            joined.joined_at, joined.joined_by = timezone.now(), request.user
+            joined.save()
 
     def save_related(
         self, request: HttpRequest, form: ProgrammeForm, formsets: Any, change: bool

@@ -9,7 +9,6 @@ transaction. Amounts are integer cents; days are Paris days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -229,8 +228,8 @@ def offer_of(
 ) -> pricing.Offer:
     """The programme's offer for a booking [start, end) of the beneficiary, with what is left
     of its envelope, the beneficiary's credit, caps and quota (read, not changed)."""
-    day = booking_days(start, end)[0]
     days = booking_days(start, end)
+    day = days[0]
     counts_days = programme.kind == BenefitKind.QUOTA or programme.cap_days_per_month is not None
     new = _new_days(programme, who, days) if counts_days else days
     benefit: pricing.Benefit
@@ -351,9 +350,7 @@ def _warn_if_crossed(state: balances.EnvelopeState, now: datetime) -> None:
         alerts.envelope_crossed(state.id, row[0], now)
 
 
-def _day_counts(
-    programme: Programme, who: Beneficiary, days: Iterable[date]
-) -> list[tuple[CapKind, str, int]]:
+def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
     """The day counters the programme keeps: (kind, period, limit)."""
     kinds: list[tuple[CapKind, str, int]] = []
     if programme.kind == BenefitKind.QUOTA:
@@ -389,7 +386,7 @@ def _consume(
         start = period_start(MINUTES_CAP_PERIOD, day)
         minutes = minutes_of(booking.start, booking.end)
         caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
-    counters = _day_counts(programme, who, ())
+    counters = _day_counters(programme)
     if counters:
         for counted in booking_days(booking.start, booking.end):
             if balances.count_day(programme.pk, who.user.pk, who.child_key, counted):
@@ -478,7 +475,7 @@ def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> Non
         else:
             balances.free_counter(movement, int(account_id), int(amount))
     programme = share.programme
-    counters = _day_counts(programme, Beneficiary(share.user, share.child_key), ())
+    counters = _day_counters(programme)
     if not counters:
         return
     for day in booking_days(booking.start, booking.end):
