@@ -314,3 +314,14 @@ def test_a_mistaken_no_show_corrected_takes_the_share_again(desks, booker, manag
         booking.check_in(manager, done, now=after, channel=Channel.PAGE)
     assert refused.value.codes == ["funding_changed"]
     assert Booking.objects.get(pk=done.pk).status == BookingStatus.NO_SHOW
+
+
+def test_an_invitation_typed_in_capitals_is_kept_and_found_in_lower_case(desks):
+    from maillage.programmes.models import Membership
+
+    made = employer_quota(desks.place, [])
+    invited = Membership(employer=made.employer, email="Agent.Public@Hauts-de-Seine.FR")
+    invited.full_clean()
+    invited.save()
+    agent = VerifiedUserFactory(email="agent.public@hauts-de-seine.fr")
+    assert book(agent, desks).person_price_cents == 0

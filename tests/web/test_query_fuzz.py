@@ -110,6 +110,7 @@ PAGES = {
     "eligibility:decision": Page("staff", kwargs={"status_id": 1}),
     "eligibility:proof": Page("staff", kwargs={"status_id": 1}),
     "eligibility:grant": Page("staff"),
+    "programmes:manager": Page("manager"),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -121,6 +122,8 @@ NOT_PAGES = {
     "accounts:logout": "POST only",
     "eligibility:ask": "POST only",
     "eligibility:add_child": "POST only",
+    "programmes:join": "POST only",
+    "programmes:leave": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

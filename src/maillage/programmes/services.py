@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
+from maillage.accounts.services import normalize_email
 from maillage.booking import funding
 from maillage.booking.models import Booking, Channel
 from maillage.core.text import euros
@@ -106,7 +107,9 @@ def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
     employer = programme.employer
     if employer is None or not user.can_book:
         return False
-    invited = Membership.objects.filter(employer=employer, email__iexact=user.email).first()
+    invited = Membership.objects.filter(
+        employer=employer, email=normalize_email(user.email)
+    ).first()
     if invited is not None:
         allowed = list(invited.places.values_list("pk", flat=True))
         return not allowed or place_id is None or place_id in allowed
