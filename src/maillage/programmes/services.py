@@ -363,6 +363,18 @@ def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
     return kinds
 
 
+def _movement(
+    programme_id: int,
+    booking: Booking,
+    reason: Reason,
+    actor: User | None,
+    channel: Channel,
+    now: datetime,
+) -> Movement:
+    """Who moves a programme's balances for `booking`, why and when (the ledger rows')."""
+    return Movement(programme_id, booking.pk, reason, actor.pk if actor else None, channel, now)
+
+
 def _consume(
     programme: Programme,
     share: funding.Share,
@@ -415,14 +427,7 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             raise funding.FundingRefused(
                 "programme", "les conditions du dispositif viennent de changer"
             )
-        movement = Movement(
-            programme.pk,
-            booking.pk,
-            Reason.BOOKING,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(programme.pk, booking, Reason.BOOKING, actor, channel, now)
         _consume_or_refuse(programme, share, who, booking, movement)
         BookingShare.objects.create(
             booking_id=booking.pk,
@@ -508,14 +513,7 @@ def release(booking: Booking, *, late: bool, actor: User | None, channel: Channe
     for share in shares:
         if late and share.programme.late_rule == LateRule.PLACE_PAID:
             continue
-        movement = Movement(
-            share.programme_id,
-            booking.pk,
-            Reason.RELEASE,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(share.programme_id, booking, Reason.RELEASE, actor, channel, now)
         _give_back(share, booking, movement)
         BookingShare.objects.filter(pk=share.pk).update(released_at=now)
 
@@ -529,14 +527,7 @@ def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None
     ).select_related("programme", "user")
     now = timezone.now()
     for share in sorted(shares, key=lambda s: s.programme_id):
-        movement = Movement(
-            share.programme_id,
-            booking.pk,
-            Reason.BOOKING,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(share.programme_id, booking, Reason.BOOKING, actor, channel, now)
         frozen = funding.Share(
             share.programme_id, share.public_label, share.cents, share.rule, share.version
         )
