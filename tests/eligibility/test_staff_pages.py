@@ -175,6 +175,14 @@ def test_refusing_through_the_page(verifier_client, open_request):
         ),
         ({"action": "verify", **dates(-400)}, "précéder son début"),
         ({"action": "verify", "valid_from": "", "valid_until": ""}, "obligatoire"),
+        (
+            {"action": "verify", "valid_from": "9999-12-31", "valid_until": "9999-12-31"},
+            "au plus tard le",
+        ),
+        (
+            {"action": "verify", "valid_from": "0001-01-01", "valid_until": "9999-12-31"},
+            "ne peut pas précéder le",
+        ),
         ({"action": "refuse", "reason": ""}, "obligatoire"),
         ({"action": "refuse", "reason": "x" * 600}, "500 caractères"),
         ({"action": "autre"}, "Choisissez de vérifier ou de refuser"),

@@ -106,12 +106,18 @@ def _require_verified_account(actor: User | AnonymousUser) -> User:
 
 def check_validity(valid_from: date, valid_until: date, today: date) -> None:
     """EligibilityError naming the field unless `valid_from` ≤ `valid_until`, `valid_from`
-    at most a year back, `valid_until` today or later and at most MAX_VALIDITY_YEARS after
-    `valid_from` (Paris days)."""
+    within a year of `today` either way, `valid_until` today or later and at most
+    MAX_VALIDITY_YEARS after `valid_from` (Paris days)."""
     earliest = years_later(today, -1)
     if valid_from < earliest:
         raise EligibilityError(
             f"« Valable du » : le début de validité ne peut pas précéder le {long_date(earliest)}.",
+            "valid_from",
+        )
+    starts_by = years_later(today, 1)
+    if valid_from > starts_by:
+        raise EligibilityError(
+            f"« Valable du » : le début de validité est au plus tard le {long_date(starts_by)}.",
             "valid_from",
         )
     if valid_until < valid_from:
