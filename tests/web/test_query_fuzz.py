@@ -121,6 +121,7 @@ NOT_PAGES = {
     "accounts:logout": "POST only",
     "eligibility:ask": "POST only",
     "eligibility:add_child": "POST only",
+    "eligibility:withdraw": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
