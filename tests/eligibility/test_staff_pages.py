@@ -295,3 +295,11 @@ def test_the_second_factor_pages_are_for_status_staff_only(client, person):
     assert client.get(SETUP).status_code == 404
     assert client.get(CODE).status_code == 404
     assert not TOTPDevice.objects.exists()
+
+
+def test_the_account_page_leads_status_staff_only_to_their_pages(client, verifier, person):
+    home = reverse("eligibility:staff_home")
+    client.force_login(person)
+    assert home not in client.get(reverse("accounts:account")).content.decode()
+    client.force_login(verifier)
+    assert home in client.get(reverse("accounts:account")).content.decode()
