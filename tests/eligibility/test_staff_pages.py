@@ -303,3 +303,10 @@ def test_the_account_page_leads_status_staff_only_to_their_pages(client, verifie
     assert home not in client.get(reverse("accounts:account")).content.decode()
     client.force_login(verifier)
     assert home in client.get(reverse("accounts:account")).content.decode()
+
+
+def test_the_staff_home_leads_each_to_their_page(client, verifier, prescriber, person):
+    home = reverse("eligibility:staff_home")
+    for user, target in ((verifier, REQUESTS), (prescriber, GRANT), (person, "/compte/droits/")):
+        client.force_login(user)
+        assert client.get(home)["Location"] == target
