@@ -332,7 +332,8 @@ def split(basis: PriceBasis, offers: Sequence[Offer]) -> Split:
     non-cumulative one that pays something (offer_pays) applies to the list price; the
     non-cumulative ones before it that were declined are reported, those after it are not
     considered. Then every cumulative offer, in the same order, applies to what is still left
-    to the person, until nothing is. Raises ValueError when two offers share a programme id."""
+    to the person, until nothing is. A free booking (0 cents) has no share and no refusal.
+    Raises ValueError when two offers share a programme id."""
     ids = [offer.programme_id for offer in offers]
     if len(set(ids)) != len(ids):
         raise ValueError("one offer per programme")
@@ -355,9 +356,9 @@ def split(basis: PriceBasis, offers: Sequence[Offer]) -> Split:
         left -= paid
         return True
 
+    if left == 0:
+        return Split(0, 0)  # nothing to pay: no offer applies, none is refused
     for offer in ordered:
-        if left == 0:
-            break
         if not offer.cumulative and apply(offer):
             break
     for offer in ordered:
