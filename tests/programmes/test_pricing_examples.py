@@ -8,7 +8,6 @@ import pytest
 
 from maillage.booking.pricing import booking_price_cents
 from maillage.programmes.pricing import (
-    CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK,
     Cap,
     Credit,
     Declined,
@@ -60,6 +59,10 @@ def pass_plus(left_cents: int) -> Offer:
     )
 
 
+# Civil servants telework at most 3 days a week (décret n° 2016-151 du 11 février 2016, art. 3).
+TELEWORK_DAYS_A_WEEK = 3
+
+
 def teletravail_agents(days_used: int, day_already_counted: bool = False) -> Offer:
     """The Département pays its agents' telework days, 3 a week at most."""
     return Offer(
@@ -69,7 +72,7 @@ def teletravail_agents(days_used: int, day_already_counted: bool = False) -> Off
         version=1,
         priority=20,
         cumulative=False,
-        benefit=Quota(CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK, days_used, day_already_counted),
+        benefit=Quota(TELEWORK_DAYS_A_WEEK, days_used, day_already_counted),
     )
 
 

@@ -35,10 +35,6 @@ from typing import Literal, assert_never
 
 from maillage.booking.pricing import booking_price_cents
 
-# The civil service's ceiling on telework days a week (décret n° 2016-151 du 11 février 2016,
-# art. 3: at most three days a week away from the workplace), for an employer's weekly quota.
-CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK = 3
-
 # Basis points in a whole (10 000 bp = 100 %).
 WHOLE_BASIS_POINTS = 10_000
 
@@ -141,7 +137,8 @@ class Credit:
 
 @dataclass(frozen=True)
 class Quota:
-    """An employer's quota of `days_limit` days (≥ 0) per week or month, of which `days_used`
+    """An employer's quota of `days_limit` days (≥ 0) per week or month (3 a week at most for
+    a civil servant, décret n° 2016-151 art. 3: the employer sets it), of which `days_used`
     (≥ 0) are counted already; `day_already_counted` when the booking's day is one of them (a
     day counts once, whatever the bookings on it). It pays the whole share when the day is
     counted already or a day is left; otherwise, or with a limit of 0, the offer is declined
