@@ -16,7 +16,7 @@ from maillage.eligibility.models import (
     ChildProfile,
     EligibilityStatus,
     State,
-    proof_storage,
+    stored_proofs,
 )
 from tests.factories import StaffFactory, UserFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF
@@ -193,7 +193,7 @@ def test_a_person_withdraws_their_open_request_and_its_proof(
         response = signed_in.post(reverse("eligibility:withdraw", args=[request.pk]), follow=True)
     assert "Votre demande est retirée" in response.content.decode()
     assert not EligibilityStatus.objects.exists()
-    assert proof_storage().listdir("proofs")[1] == []
+    assert stored_proofs().listdir("proofs")[1] == []
 
 
 @pytest.mark.parametrize("whose", ["someone_else", "decided"])

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from maillage.eligibility import services
-from maillage.eligibility.models import EligibilityStatus, State, proof_storage
+from maillage.eligibility.models import EligibilityStatus, State, stored_proofs
 from tests.factories import StaffFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF, VERIFIERS
 
@@ -63,7 +63,7 @@ def test_one_open_request_however_many_clients_ask(categories):
     ] * (CLIENTS - 1)
     status = EligibilityStatus.objects.get()
     # The refused clients' files are gone: only the request's proof is stored.
-    assert proof_storage().listdir("proofs")[1] == [status.proof.name.split("/")[-1]]
+    assert stored_proofs().listdir("proofs")[1] == [status.proof.name.split("/")[-1]]
 
 
 def test_one_decision_however_many_verifiers_decide(categories):
@@ -88,4 +88,4 @@ def test_one_decision_however_many_verifiers_decide(categories):
     assert results == ["done"] + ["refused: Cette demande a déjà été décidée."] * (CLIENTS - 1)
     status = EligibilityStatus.objects.get()
     assert status.state in (State.VERIFIED, State.REFUSED) and not status.proof
-    assert proof_storage().listdir("proofs")[1] == []
+    assert stored_proofs().listdir("proofs")[1] == []

@@ -16,7 +16,7 @@ from maillage.eligibility.models import (
     EligibilityStatus,
     State,
     StatusAccess,
-    proof_storage,
+    stored_proofs,
 )
 from tests.factories import StaffFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF
@@ -99,7 +99,7 @@ def test_the_purge_deletes_statuses_ended_longer_than_the_retention(person, stat
 
 
 def test_proofs_no_status_names_are_swept_after_a_day(person, django_capture_on_commit_callbacks):
-    storage = proof_storage()
+    storage = stored_proofs()
     kept = services.ask_status(
         person, category_code="rsa", proof=services.UploadedProof(io.BytesIO(PDF), len(PDF))
     )

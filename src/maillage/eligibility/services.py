@@ -46,7 +46,7 @@ from maillage.eligibility.models import (
     ProofMode,
     State,
     StatusAccess,
-    proof_storage,
+    stored_proofs,
 )
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _delete_proof_on_commit(status: EligibilityStatus) -> None:
     name = status.proof.name
     status.proof = ""
     if name:
-        transaction.on_commit(lambda: proof_storage().delete(name), robust=True)
+        transaction.on_commit(lambda: stored_proofs().delete(name), robust=True)
 
 
 def add_child(
@@ -255,7 +255,7 @@ def ask_status(
             status.save()
     except IntegrityError as error:  # the database's one open request per holder and category
         if status.proof.name:
-            proof_storage().delete(status.proof.name)
+            stored_proofs().delete(status.proof.name)
         raise EligibilityError(
             "« Catégorie » : une demande est déjà en cours pour cette catégorie.", "category"
         ) from error
@@ -502,7 +502,7 @@ def sweep_orphan_proofs(now: datetime | None = None) -> int:
     of requests deleted with their account, or written by a request whose transaction then
     rolled back; how many. A proof never outlives what it proved."""
     now = now or timezone.now()
-    storage = proof_storage()
+    storage = stored_proofs()
     if not storage.exists("proofs"):
         return 0
     named = set(EligibilityStatus.objects.exclude(proof="").values_list("proof", flat=True))

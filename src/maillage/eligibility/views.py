@@ -25,7 +25,7 @@ from django_otp import user_has_device
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.eligibility import forms, permissions, proofs, second_factor, selectors, services
-from maillage.eligibility.models import AccessPage, EligibilityStatus, proof_storage
+from maillage.eligibility.models import AccessPage, EligibilityStatus, stored_proofs
 
 
 def _refuse_into(form: django_forms.Form, error: services.EligibilityError) -> None:
@@ -233,7 +233,7 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     _shown, extension, content_type = kind
     services.record_accesses(request.user, [status], AccessPage.PROOF)
     response = FileResponse(
-        proof_storage().open(status.proof.name or "", "rb"),
+        stored_proofs().open(status.proof.name or "", "rb"),
         content_type=content_type,
         as_attachment=False,
         filename=f"justificatif-{status.pk}.{extension}",
