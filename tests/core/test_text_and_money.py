@@ -36,17 +36,39 @@ def test_with_de(name, expected):
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("12,50", 1250), ("12.5", 1250), ("0", 0), ("1 200", 120000), ("3,333", 333), ("", None)],
+    [
+        ("12,50", 1250),
+        ("12.5", 1250),
+        ("0", 0),
+        ("1 200", 120000),
+        ("3,330", 333),
+        ("999 999 999,99", 99_999_999_999),
+        ("", None),
+    ],
 )
 def test_euros_field_reads_euros(typed, cents):
     assert EurosField(required=False).clean(typed) == cents
 
 
-def test_euros_field_refuses_negative_and_text():
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [
+        ("-1", "positif"),
+        ("douze", "nombre"),
+        ("0,005", "deux décimales"),
+        ("3,333", "deux décimales"),
+        ("1 000 000 000", "1 milliard"),
+        ("99999999999999999999", "1 milliard"),
+    ],
+)
+def test_euros_field_refuses_what_it_would_round_or_cannot_hold(typed, rule):
+    """Never rounded, never a 500: a clear refusal naming the rule."""
+    with pytest.raises(ValidationError, match=rule):
+        EurosField(required=False).clean(typed)
+
+
+def test_euros_field_shows_cents_as_euros():
     field = EurosField(required=False)
-    for typed in ("-1", "douze"):
-        with pytest.raises(ValidationError):
-            field.clean(typed)
     assert str(field.prepare_value(1250)) == "12.50"
 
 

@@ -36,6 +36,8 @@ def run(validators, value) -> list[str]:
         "A\x1bB",
         "A\x85B",
         "A\u2028B",
+        "Collège\u202eX",  # a bidirectional override: shown reversed
+        "A\u2066B",
     ],
 )
 def test_a_single_line_refuses_line_breaks_and_controls(text):
@@ -53,7 +55,7 @@ def test_multi_line_text_keeps_line_breaks_and_tabs():
     assert run([MultiLine("La description")], "Un\r\nDeux\n\tTrois") == []
 
 
-@pytest.mark.parametrize("text", ["A\x00B", "A\x0bB", "A\x7fB", "A\x9bB"])
+@pytest.mark.parametrize("text", ["A\x00B", "A\x0bB", "A\x7fB", "A\x9bB", "A\u202dB"])
 def test_multi_line_text_refuses_nul_and_other_controls(text):
     assert run([MultiLine("La description")], text) == [
         "La description ne peut pas contenir de caractère de contrôle "

@@ -14,7 +14,7 @@ from maillage.eligibility.models import (
     EligibilityStatus,
     ProofMode,
     State,
-    proof_storage,
+    stored_proofs,
 )
 from maillage.eligibility.proofs import MAX_BYTES
 from tests.factories import StaffFactory, UserFactory, VerifiedUserFactory
@@ -27,8 +27,8 @@ def upload(data: bytes) -> services.UploadedProof:
     return services.UploadedProof(io.BytesIO(data), len(data))
 
 
-def stored_proofs() -> list[str]:
-    _dirs, files = proof_storage().listdir("proofs")
+def stored_proof_names() -> list[str]:
+    _dirs, files = stored_proofs().listdir("proofs")
     return files
 
 
@@ -53,7 +53,7 @@ def test_a_person_asks_with_a_proof_stored_under_a_random_name(person, data, ext
     assert status.proof_mode == ProofMode.UPLOAD
     assert status.proof.name.startswith("proofs/") and status.proof.name.endswith(extension)
     assert "camille" not in status.proof.name
-    with proof_storage().open(status.proof.name) as stored:
+    with stored_proofs().open(status.proof.name) as stored:
         assert stored.read() == data
 
 
@@ -75,7 +75,7 @@ def test_a_bad_proof_is_refused_naming_the_field_and_nothing_is_written(person, 
     assert str(error.value).startswith("« Justificatif » : ")
     assert fragment in str(error.value)
     assert not EligibilityStatus.objects.exists()
-    assert stored_proofs() == []
+    assert stored_proof_names() == []
 
 
 def test_a_proof_of_exactly_five_megabytes_is_accepted(person):
@@ -98,7 +98,7 @@ def test_bad_requests_are_refused(person, changes, field, fragment):
         services.ask_status(person, **arguments)
     assert (error.value.field, fragment in str(error.value)) == (field, True)
     assert not EligibilityStatus.objects.exists()
-    assert stored_proofs() == []
+    assert stored_proof_names() == []
 
 
 def test_an_inactive_category_cannot_be_asked(person, categories):
@@ -113,7 +113,7 @@ def test_a_second_open_request_in_the_same_category_is_refused(person):
     with pytest.raises(services.EligibilityError, match="déjà en cours"):
         services.ask_status(person, category_code="handicap", proof=upload(PNG))
     assert EligibilityStatus.objects.count() == 1
-    assert len(stored_proofs()) == 1
+    assert len(stored_proof_names()) == 1
 
 
 @pytest.mark.parametrize("account", ["unverified", "anonymous"])
@@ -214,7 +214,7 @@ def test_verifying_sets_the_period_and_deletes_the_proof(
         verifier,
     )
     assert status.decided_at is not None and not status.proof
-    assert stored_proofs() == []
+    assert stored_proof_names() == []
 
 
 def test_refusing_keeps_the_reason_and_deletes_the_proof(
@@ -228,7 +228,7 @@ def test_refusing_keeps_the_reason_and_deletes_the_proof(
         "Attestation de plus de 3 mois.",
         verifier,
     )
-    assert not status.proof and stored_proofs() == []
+    assert not status.proof and stored_proof_names() == []
 
 
 def test_a_rolled_back_decision_keeps_the_proof(verifier, request_of, today):
@@ -236,7 +236,7 @@ def test_a_rolled_back_decision_keeps_the_proof(verifier, request_of, today):
     services.verify_status(
         verifier, request_of.pk, valid_from=today, valid_until=today + timedelta(days=30)
     )
-    assert len(stored_proofs()) == 1
+    assert len(stored_proof_names()) == 1
 
 
 @pytest.mark.parametrize("who", ["resident", "departement_staff", "prescriber", "anonymous"])
@@ -280,6 +280,7 @@ def test_a_decided_request_is_not_decided_again(verifier, request_of, today):
         (0, -1, "valid_until", "ne peut pas précéder son début"),
         (-30, -1, "valid_until", "déjà passée"),
         (-400, 10, "valid_from", "ne peut pas précéder le"),
+        (400, 500, "valid_from", "au plus tard le"),
         (0, 5 * 366 + 1, "valid_until", "au plus 5 ans"),
     ],
 )
@@ -354,7 +355,7 @@ def test_a_grant_decides_the_open_request_of_that_category(
         State.VERIFIED,
         prescriber,
     )
-    assert not status.proof and stored_proofs() == []
+    assert not status.proof and stored_proof_names() == []
 
 
 @pytest.mark.parametrize(

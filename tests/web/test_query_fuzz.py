@@ -122,6 +122,7 @@ NOT_PAGES = {
     "accounts:logout": "POST only",
     "eligibility:ask": "POST only",
     "eligibility:add_child": "POST only",
+    "eligibility:withdraw": "POST only",
     "programmes:join": "POST only",
     "programmes:leave": "POST only",
     "favicon.ico": "a redirect to a static file",

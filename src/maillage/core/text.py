@@ -1,12 +1,16 @@
 import re
 import unicodedata
 
+# The explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+# they make text display in another order than it is stored («Trojan Source», CVE-2021-42574).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 # What no one-line text holds: Unicode controls (C0, DEL, C1: NUL, CR, LF, tab…), the line
-# and paragraph separators (a CR/LF in a name breaks email headers and iCalendar lines), and
-# lone surrogates (JSON's \ud800 escapes produce them; no database stores them).
-NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# and paragraph separators (a CR/LF in a name breaks email headers and iCalendar lines), the
+# bidirectional controls, and lone surrogates (JSON's \ud800 escapes produce them; no
+# database stores them).
+NOT_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
 # What multi-line text never holds: the same, but tab, LF and CR (a textarea sends CRLF).
-NOT_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+NOT_MULTI_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff]")
 # What turns a name into a link in a mail client: a scheme, «www.», or a domain-like word.
 LINK = re.compile(
     r"://|\bwww\.|\b[a-z][a-z0-9+.-]*:[/\\]|\b[\w-]+\.[a-z]{2,24}\b",

@@ -337,3 +337,10 @@ class StatusAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation n° {self.pk}"
+
+
+def stored_proofs() -> Storage:
+    """The storage the proofs are in: the proof field's, fixed when the models load
+    (proof_storage() would give a new one once the STORAGES setting is replaced)."""
+    storage: Storage = EligibilityStatus._meta.get_field("proof").storage
+    return storage

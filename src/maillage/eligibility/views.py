@@ -25,7 +25,7 @@ from django_otp import user_has_device
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.eligibility import forms, permissions, proofs, second_factor, selectors, services
-from maillage.eligibility.models import AccessPage, EligibilityStatus, proof_storage
+from maillage.eligibility.models import AccessPage, EligibilityStatus, stored_proofs
 
 
 def _refuse_into(form: django_forms.Form, error: services.EligibilityError) -> None:
@@ -133,6 +133,18 @@ def add_child(request: SignedInRequest) -> HttpResponse:
     return _my_rights(request, child_form=form, status=400)
 
 
+@require_POST
+@login_required
+def withdraw(request: SignedInRequest, status_id: int) -> HttpResponse:
+    try:
+        services.withdraw_request(request.user, status_id)
+    except services.EligibilityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Votre demande est retirée ; son justificatif est supprimé.")
+    return redirect("eligibility:my_rights")
+
+
 # Staff pages
 
 
@@ -221,7 +233,7 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     _shown, extension, content_type = kind
     services.record_accesses(request.user, [status], AccessPage.PROOF)
     response = FileResponse(
-        proof_storage().open(status.proof.name or "", "rb"),
+        stored_proofs().open(status.proof.name or "", "rb"),
         content_type=content_type,
         as_attachment=False,
         filename=f"justificatif-{status.pk}.{extension}",
