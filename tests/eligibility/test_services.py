@@ -182,6 +182,18 @@ def test_a_bad_child_profile_is_refused(person, today, changes, field):
     assert not ChildProfile.objects.exists()
 
 
+def test_a_child_has_one_profile_per_parent_whatever_the_case(person, today):
+    """A second profile of the same child would hold a second pass."""
+    year = today.year - 12
+    services.add_child(person, first_name="Zoé", birth_year=year, school="Collège")
+    with pytest.raises(services.EligibilityError, match="déjà un profil") as error:
+        services.add_child(person, first_name="ZOÉ", birth_year=year, school="Autre collège")
+    assert error.value.field == "first_name"
+    assert ChildProfile.objects.count() == 1
+    services.add_child(person, first_name="Zoé", birth_year=year - 1, school="Collège")
+    assert ChildProfile.objects.count() == 2
+
+
 def test_an_unverified_account_adds_no_child(categories, today):
     with pytest.raises(services.NotAllowed):
         services.add_child(

@@ -8,9 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 CENT = Decimal("0.01")
-# What a form reads at most, in euros: 11 digits with the cents (PositiveBigIntegerField holds
-# far more; each amount's own rule, in its model validators, is stricter).
-MAX_EUROS = Decimal(10) ** 9
 
 
 class EurosField(forms.DecimalField):
@@ -44,10 +41,6 @@ class EurosField(forms.DecimalField):
             raise ValidationError(
                 "Indiquez le montant en euros avec deux décimales au plus (centimes).",
                 code="max_decimal_places",
-            )
-        if abs(euros) >= MAX_EUROS:
-            raise ValidationError(
-                "Le montant doit être inférieur à 1 milliard d'euros.", code="max_digits"
             )
         try:
             return int((euros / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -13,6 +13,7 @@ Dates (`valid_from`, `valid_until`, both included) are Paris calendar days; inst
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -96,6 +97,11 @@ class ChildProfile(models.Model):
     school = models.CharField(
         "établissement", max_length=SCHOOL_MAX, validators=[SingleLine("L'établissement")]
     )
+    # The first name case-folded (str.casefold: «ZOÉ» and «Zoé» are one child), kept by save():
+    # the databases' own lower() folds ASCII only on SQLite.
+    first_name_key = models.CharField(
+        max_length=CHILD_NAME_MAX, editable=False, validators=[SingleLine("Le prénom")]
+    )
     created_at = models.DateTimeField("créé le", default=timezone.now)
 
     class Meta:
@@ -115,10 +121,19 @@ class ChildProfile(models.Model):
                 condition=Q(birth_year__gte=BIRTH_YEAR_MIN, birth_year__lte=BIRTH_YEAR_MAX),
                 name="eligibility_child_birth_year_in_range",
             ),
+            # One profile per child: a second one would hold a second pass.
+            models.UniqueConstraint(
+                fields=["parent", "first_name_key", "birth_year"],
+                name="eligibility_child_once_per_parent",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.first_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.first_name_key = self.first_name.casefold()
+        super().save(*args, **kwargs)
 
 
 class State(models.TextChoices):

@@ -178,14 +178,20 @@ def add_child(
             f"{CHILD_MIN_AGE} à {CHILD_MAX_AGE} ans).",
             "birth_year",
         )
-    with transaction.atomic():
-        return ChildProfile.objects.create(
-            parent=parent,
-            first_name=first_name,
-            birth_year=birth_year,
-            school=school,
-            created_at=now,
-        )
+    try:
+        with transaction.atomic():
+            return ChildProfile.objects.create(
+                parent=parent,
+                first_name=first_name,
+                birth_year=birth_year,
+                school=school,
+                created_at=now,
+            )
+    except IntegrityError as error:  # eligibility_child_once_per_parent
+        raise EligibilityError(
+            f"« Prénom » : vous avez déjà un profil pour {first_name}, né·e en {birth_year}.",
+            "first_name",
+        ) from error
 
 
 def ask_status(
