@@ -65,3 +65,15 @@ def test_a_bad_category_is_refused_in_french(client, staff_user, categories, dat
 def test_managers_do_not_see_categories(client, place, categories):
     client.force_login(ManagerFactory(places=[place]))
     assert client.get(reverse("admin:eligibility_category_changelist")).status_code == 403
+
+
+def test_no_second_factor_device_is_in_the_back_office(client, django_user_model):
+    """A TOTP device's secret key readable with the password alone would be no second factor:
+    not even a superuser finds the devices in the back-office."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    boss = django_user_model.objects.create_superuser("chef@cd92.test", "motdepasse-chef-1")
+    client.force_login(boss)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404

@@ -2,9 +2,15 @@
 read only through the eligibility pages, which log every view."""
 
 from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.eligibility.models import Category
+
+# django-otp registers its devices, secret keys shown, on the back-office (django_otp comes
+# before this app): a second factor readable with the password alone would be none.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Category)
