@@ -62,8 +62,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "maillage.core",
     "maillage.accounts",
+    "maillage.eligibility",
     "maillage.territory",
     "maillage.places",
     "maillage.observatory",
@@ -71,6 +74,11 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.demo",
 ]
+
+# Eligibility statuses ended (or refused) longer ago than this are deleted, with their logs.
+MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, minimum=1)
+# The TOTP second factor's issuer, shown in authenticator apps.
+OTP_TOTP_ISSUER = "Maillage"
 
 # Long work (emails, reminders, model runs) runs in `maillage db_worker`, queued in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -84,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second factor (TOTP) checked this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -196,6 +206,12 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Proofs of eligibility statuses wait here for a decision: never under MEDIA_ROOT (which
+    # may be served), read only through the staff page that logs each view.
+    "eligibility_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "private" / "proofs", "base_url": "/non-servi/"},
+    },
     "staticfiles": {"BACKEND": "maillage.core.storage.StaticFilesStorage"},
 }
 MEDIA_URL = "/media/"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("maillage.api.urls")),
     path("", include("maillage.booking.urls")),
     path("", include("maillage.accounts.urls")),
+    path("", include("maillage.eligibility.urls")),
     path("", include("maillage.web.urls")),
 ]
 

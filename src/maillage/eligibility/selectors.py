@@ -1,0 +1,78 @@
+"""Reads of eligibility that other apps use (keep these names and signatures) and the pages'.
+
+`day` is a Paris calendar date. A child profile is named by its id (or the profile); one that
+is not `user`'s yields nothing, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from maillage.eligibility.models import (
+    ChildProfile,
+    EligibilityStatus,
+    State,
+    StatusAccess,
+    StatusQuerySet,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.accounts.models import User
+
+Child = ChildProfile | int | None
+
+
+def _valid_statuses(user: User | AnonymousUser, day: date, child: Child) -> StatusQuerySet:
+    if not user.is_authenticated or user.pk is None:
+        return EligibilityStatus.objects.none()
+    child_id = child.pk if isinstance(child, ChildProfile) else child
+    return EligibilityStatus.objects.of_holder(user.pk, child_id).valid_on(day)
+
+
+def categories_of(user: User | AnonymousUser, day: date, child: Child = None) -> frozenset[str]:
+    """The codes of the categories of the verified statuses valid on `day` of `user`, or of
+    `user`'s child profile `child`."""
+    codes = _valid_statuses(user, day, child).values_list("category__code", flat=True)
+    return frozenset(codes)
+
+
+def is_bursary_holder(user: User | AnonymousUser, day: date, child: Child = None) -> bool:
+    """Whether a verified status valid on `day` of `user` (or of their child profile `child`)
+    says bursary holder (the collégien pass is higher for them)."""
+    return _valid_statuses(user, day, child).filter(bursary_holder=True).exists()
+
+
+def children_of(user: User | AnonymousUser) -> QuerySet[ChildProfile]:
+    """`user`'s child profiles, by first name."""
+    if not user.is_authenticated:
+        return ChildProfile.objects.none()
+    return ChildProfile.objects.filter(parent_id=user.pk)
+
+
+def statuses_of(user: User) -> StatusQuerySet:
+    """Every status of `user` and of their children, newest request first, with category
+    and child loaded (for their own page)."""
+    return EligibilityStatus.objects.filter(person_id=user.pk).select_related(
+        "category", "child"
+    ) | EligibilityStatus.objects.filter(child__parent_id=user.pk).select_related(
+        "category", "child"
+    )
+
+
+def accesses_to(user: User) -> QuerySet[StatusAccess]:
+    """The staff views of `user`'s (and their children's) statuses, newest first."""
+    return StatusAccess.objects.filter(person_id=user.pk).select_related("viewer")
+
+
+def open_requests() -> StatusQuerySet:
+    """Requests awaiting a decision, oldest first (staff list)."""
+    return (
+        EligibilityStatus.objects.filter(state=State.REQUESTED)
+        .select_related("category", "person", "child__parent")
+        .order_by("requested_at", "pk")
+    )
