@@ -560,6 +560,7 @@ def _sql_client(spaces: list[dict], user_ids: list[int], today: date, seed: int)
                     1,
                     "confirmed",
                     price,
+                    price,
                     "",
                     instant(now),
                     instant(now),

@@ -244,6 +244,8 @@ class ViolationCode(StrEnum):
     ALREADY_BOOKED = "already_booked"
     NO_PRICE = "no_price"
     SERIES_WEEKS = "series_weeks"
+    # A programme's balance changed between the quote and the booking (booking.funding).
+    FUNDING_CHANGED = "funding_changed"
     # Changes of a booking's status (booking.services).
     STATUS = "status"
     PAST = "past"

@@ -101,6 +101,13 @@ class Booking(models.Model):
     price_cents = CentsField(
         "prix (€)", default=0, validators=euros_between(0, MAX_BOOKING_PRICE_CENTS, "Le prix")
     )
+    # What the person pays of `price_cents`: the rest is paid by programmes (social rates,
+    # passes, employers), frozen as programmes' BookingShares in the same transaction.
+    person_price_cents = CentsField(
+        "prix payé par la personne (€)",
+        default=0,
+        validators=euros_between(0, MAX_BOOKING_PRICE_CENTS, "Le prix payé par la personne"),
+    )
     pending_until = models.DateTimeField("à valider avant", null=True, blank=True)
     series = models.ForeignKey(
         BookingSeries,
@@ -164,6 +171,11 @@ class Booking(models.Model):
                 name="booking_blocked_span_covers_it",
             ),
             models.CheckConstraint(condition=Q(seats__gte=1), name="booking_seats_positive"),
+            models.CheckConstraint(
+                condition=Q(person_price_cents__gte=0)
+                & Q(person_price_cents__lte=F("price_cents")),
+                name="booking_person_price_within_price",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=BookingStatus.values), name="booking_status_known"
             ),

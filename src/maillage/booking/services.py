@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking import availability as core
-from maillage.booking import notifications, sql
+from maillage.booking import funding, notifications, sql
 from maillage.booking.intervals import Interval
 from maillage.booking.lifecycle import Actor, Status, may_change
 from maillage.booking.models import (
@@ -33,6 +33,7 @@ from maillage.booking.models import (
 )
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
+from maillage.core.text import euros
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
@@ -101,6 +102,8 @@ def _expire(booking_ids: list[int], now: datetime, channel: Channel) -> list[int
     expired = sql.expire(booking_ids, now)
     if expired:
         _record(expired, None, BookingStatus.PENDING, BookingStatus.EXPIRED, channel)
+        for booking in Booking.objects.filter(pk__in=expired).order_by("pk"):
+            funding.release(booking, late=False, actor=None, channel=channel)
     return expired
 
 
@@ -240,6 +243,27 @@ def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> Book
     return _refusal(core.ViolationCode.SLOT_TAKEN, "start", taken)
 
 
+@dataclass(frozen=True)
+class Funded:
+    """What a booking's price split depends on besides the slot: for whom (`child_id`, one
+    of the person's child profiles, whose pass pays), and the price the person was shown
+    (`expect_person_cents`; None: whatever the quote says at booking)."""
+
+    child_id: int | None = None
+    expect_person_cents: int | None = None
+
+
+def _funding_refused(list_cents: int, reason: str) -> BookingRefused:
+    """The refusal of a booking whose reduced price no longer holds (`reason`, French, names
+    the envelope, cap, credit or quota), offering the list price."""
+    return _refusal(
+        core.ViolationCode.FUNDING_CHANGED,
+        "price",
+        f"Le tarif réduit ne s'applique plus : {reason}. Prix public : {euros(list_cents)} ; "
+        "réservez de nouveau pour l'accepter.",
+    )
+
+
 def _create(
     terms: sql.SpaceTerms,
     user: User,
@@ -250,9 +274,34 @@ def _create(
     channel: Channel,
     key: str | None = None,
     series: BookingSeries | None = None,
+    funded: Funded | None = None,
 ) -> Booking:
+    """Insert a booking decided free, priced, its price split by the funder (booking.funding)
+    and the programmes' shares consumed in the caller's transaction. Raises BookingRefused
+    (FUNDING_CHANGED) when the person's price is no longer the one they were shown
+    (`funded.expect_person_cents`) or a balance could not cover its share at commit."""
+    funded = funded or Funded()
     rules = terms.rules
     approval = terms.requires_approval
+    price = _price(terms, start, end, seats)
+    quote = funding.quote(
+        funding.QuoteRequest(
+            person=user,
+            space_id=terms.space_id,
+            place_id=terms.place_id,
+            space_kind=rules.kind.value,
+            start=start,
+            end=end,
+            seats=1 if terms.exclusive else seats,
+            list_cents=price,
+            now=now,
+            beneficiary_child_id=funded.child_id,
+        )
+    )
+    expected = funded.expect_person_cents
+    if expected is not None and expected != quote.person_cents:
+        reason = "; ".join(quote.notices) or "les conditions ont changé"
+        raise _funding_refused(price, reason)
     booking = Booking(
         space_id=terms.space_id,
         user=user,
@@ -266,7 +315,8 @@ def _create(
         pending_until=(
             approval_deadline(now, terms.approval_delay_hours, start) if approval else None
         ),
-        price_cents=_price(terms, start, end, seats),
+        price_cents=price,
+        person_price_cents=quote.person_cents,
         idempotency_key=key,
         series=series,
     )
@@ -276,6 +326,10 @@ def _create(
     _record([booking.pk], user, None, booking.status, channel)
     booking._state.adding = False
     booking._state.db = connection.alias
+    try:
+        funding.commit(booking, quote, user, channel)
+    except funding.FundingRefused as refused:
+        raise _funding_refused(price, refused.message) from refused
     return booking
 
 
@@ -315,6 +369,7 @@ def book(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     notify: bool = True,
+    funded: Funded | None = None,
 ) -> Booking:
     """Book a space: book_or_replay's booking."""
     booking, _ = book_or_replay(
@@ -327,6 +382,7 @@ def book(
         idempotency_key=idempotency_key,
         now=now,
         notify=notify,
+        funded=funded,
     )
     return booking
 
@@ -342,6 +398,7 @@ def book_or_replay(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     notify: bool = True,
+    funded: Funded | None = None,
 ) -> tuple[Booking, bool]:
     """Book a space: (the booking, True when this call created it). With an idempotency key,
     the same key from the same user returns (the booking it made the first time, False),
@@ -349,7 +406,9 @@ def book_or_replay(
     earlier booking is looked up when the request is refused); keys never expire, and the
     same key for a different request raises IdempotencyKeyReused. `notify=False` books
     without emailing (data loaded on someone's behalf, such as the demo). The booking's
-    history starts with its creation by `user` through `channel`."""
+    history starts with its creation by `user` through `channel`. Programmes pay their
+    shares of the price (booking.funding; `funded`: for which child profile, at which
+    price shown), or the booking is refused with FUNDING_CHANGED."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
@@ -360,7 +419,9 @@ def book_or_replay(
             violations = _check(terms, user.pk, start, end, seats, now, expire=channel)
             if violations:
                 raise BookingRefused(violations)
-            booking = _create(terms, user, start, end, seats, now, channel, key=idempotency_key)
+            booking = _create(
+                terms, user, start, end, seats, now, channel, key=idempotency_key, funded=funded
+            )
             if notify:
                 notifications.booking_made(booking)
             return booking, True
@@ -533,6 +594,11 @@ def _actor(user: User | AnonymousUser, booking: Booking) -> Actor | None:
     return None
 
 
+# Changes after which a booking no longer holds what programmes paid for it (a no-show is
+# late: the programme's rule says whether the place stays paid); expiry releases too (_expire).
+RELEASING = frozenset({Status.CANCELLED, Status.REFUSED, Status.NO_SHOW})
+
+
 def _change(
     user: User | AnonymousUser,
     booking: Booking,
@@ -573,6 +639,10 @@ def _change(
         if target == BookingStatus.CANCELLED:
             booking.cancelled_at, booking.cancelled_by = now, user
         booking.save()
+        if Status(target) in RELEASING:
+            funding.release(
+                booking, late=target == BookingStatus.NO_SHOW, actor=user, channel=channel
+            )
         if tell:
             tell(booking)
     return booking

@@ -261,8 +261,9 @@ VALUES (%s, %s, %s, %s, %s, %s, %s)
 INSERT_BOOKING = """
 INSERT INTO booking_booking (
     space_id, user_id, start, "end", blocked_start, blocked_end, exclusive, seats, status,
-    price_cents, pending_until, series_id, idempotency_key, status_reason, created_at, updated_at
-) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)
+    price_cents, person_price_cents, pending_until, series_id, idempotency_key, status_reason,
+    created_at, updated_at
+) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)
 RETURNING id
 """
 INSERT_EMAIL = "INSERT INTO booking_bookingemail (outbound_id, kind) VALUES (%s, %s) RETURNING id"
@@ -336,6 +337,7 @@ def insert_booking(booking: Booking) -> int:
                 booking.seats,
                 booking.status,
                 booking.price_cents,
+                booking.person_price_cents,
                 instant_param(booking.pending_until),
                 booking.series_id,
                 booking.idempotency_key,

@@ -1,0 +1,585 @@
+"""Programmes' use cases: the Funder booking asks who pays what (quote), has consume the
+balances in the booking's own transaction (commit) and give them back (release); staff's
+changes of an envelope; a place joining or leaving a programme.
+
+Every movement of a balance goes through programmes.balances (one UPDATE refused by the
+row's CHECK constraint when it would overspend) and appends its ledger row in the same
+transaction. Amounts are integer cents; days are Paris days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from maillage.accounts.models import User
+from maillage.accounts.roles import has_departement_rights
+from maillage.booking import funding
+from maillage.booking.models import Booking, Channel
+from maillage.core.text import euros
+from maillage.eligibility.selectors import categories_of, is_bursary_holder
+from maillage.places import permissions
+from maillage.places.kinds import SpaceKind
+from maillage.places.models import Place
+from maillage.programmes import alerts, balances, pricing
+from maillage.programmes.balances import Exhausted, Movement
+from maillage.programmes.models import (
+    Account,
+    BenefitKind,
+    BookingShare,
+    CapCounter,
+    CapKind,
+    CountedDay,
+    Envelope,
+    LateRule,
+    Membership,
+    Period,
+    Programme,
+    ProgrammePlace,
+    Reason,
+    Wallet,
+)
+from maillage.programmes.periods import booking_days, minutes_of, period_start
+
+# What the person is told when a programme did not apply, by pricing's decline reason.
+DECLINED = {
+    "envelope": "le budget de « {label} » est épuisé",
+    "days_cap": "le plafond de jours de « {label} » est atteint",
+    "minutes_cap": "le plafond d'heures de « {label} » est atteint",
+    "amount_cap": "le plafond de montant de « {label} » est atteint",
+    "credit": "votre crédit « {label} » est épuisé",
+    "quota": "votre quota de jours « {label} » est atteint",
+}
+# What FundingRefused names, by the balance that refused (balances.Exhausted.account).
+REFUSED_FIELD = {
+    "envelope": ("envelope", "le budget du dispositif vient d'être épuisé"),
+    "wallet": ("credit", "votre crédit vient d'être épuisé"),
+    CapKind.CENTS: ("cap", "le plafond de montant vient d'être atteint"),
+    CapKind.MINUTES: ("cap", "le plafond d'heures vient d'être atteint"),
+    CapKind.DAYS: ("cap", "le plafond de jours vient d'être atteint"),
+    CapKind.QUOTA_DAYS: ("quota", "votre quota de jours vient d'être atteint"),
+}
+# The first day of the year a minutes cap counts over.
+MINUTES_CAP_PERIOD = Period.CALENDAR_YEAR
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """Whose balances a booking uses: the person, or one of their children's profiles
+    (`child_key`: its id; 0: the person themself)."""
+
+    user: User
+    child_key: int
+
+    @property
+    def child(self) -> int | None:
+        return self.child_key or None
+
+
+# --- Which programmes a booking may use -----------------------------------------------------
+
+
+def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list[Programme]:
+    """Programmes valid on `day` that `place_id` has joined (and not left by `at`), for
+    spaces of `space_kind`, with their envelope and categories."""
+    joined = ProgrammePlace.objects.filter(place_id=place_id).filter(
+        Q(left_at__isnull=True) | Q(left_at__gt=at), joined_at__lte=at
+    )
+    programmes = (
+        Programme.objects.filter(
+            valid_from__lte=day, valid_until__gte=day, pk__in=joined.values("programme_id")
+        )
+        .select_related("envelope", "employer")
+        .prefetch_related("categories")
+    )
+    return [p for p in programmes if not p.space_kinds or space_kind in p.space_kinds]
+
+
+def _is_member(programme: Programme, user: User, place_id: int) -> bool:
+    """Whether `user` is a member of the programme's employer, allowed at `place_id`."""
+    employer = programme.employer
+    if employer is None or not user.can_book:
+        return False
+    invited = Membership.objects.filter(employer=employer, email__iexact=user.email).first()
+    if invited is not None:
+        allowed = list(invited.places.values_list("pk", flat=True))
+        return not allowed or place_id in allowed
+    domain = employer.email_domain.lower()
+    return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
+
+
+def eligible(
+    beneficiary: Beneficiary, place_id: int, space_kind: str, day: date, at: datetime
+) -> list[Programme]:
+    """The programmes whose conditions the beneficiary meets for a booking at `place_id` of a
+    space of `space_kind` on `day`, as of `at`: an employer's quota for its members (never
+    for a child), a category programme for whoever holds one of its categories on `day`."""
+    programmes = _candidates(place_id, space_kind, day, at)
+    if not programmes:
+        return []
+    categories = categories_of(beneficiary.user, day, beneficiary.child)
+    chosen = []
+    for programme in programmes:
+        if programme.kind == BenefitKind.QUOTA:
+            if beneficiary.child is None and _is_member(programme, beneficiary.user, place_id):
+                chosen.append(programme)
+        elif categories & {c.code for c in programme.categories.all()}:
+            chosen.append(programme)
+    return chosen
+
+
+# --- Offers: each programme with what is left of its balances -------------------------------
+
+
+def rule_of(programme: Programme) -> str:
+    """The rule a share was paid under, e.g. «rate:percent:2000», «credit:8000/school_year»,
+    «quota:3/week» (copied onto BookingShare with the programme's version)."""
+    match programme.kind:
+        case BenefitKind.PERCENT:
+            return f"rate:percent:{programme.person_basis_points}"
+        case BenefitKind.FIXED:
+            amounts = (
+                programme.fixed_hour_cents,
+                programme.fixed_half_day_cents,
+                programme.fixed_day_cents,
+            )
+            return "rate:fixed:" + "/".join("-" if a is None else str(a) for a in amounts)
+        case BenefitKind.FREE:
+            return "rate:free"
+        case BenefitKind.CREDIT:
+            return f"credit:{programme.credit_cents}/{programme.credit_period}"
+        case _:
+            return f"quota:{programme.quota_days}/{programme.quota_period}"
+
+
+def _granted(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
+    """A new wallet's credit: the bursary holders' when they are one and it is set."""
+    if programme.credit_bursary_cents is not None and is_bursary_holder(
+        beneficiary.user, day, beneficiary.child
+    ):
+        return int(programme.credit_bursary_cents)
+    return int(programme.credit_cents or 0)
+
+
+def _used(programme: Programme, who: Beneficiary, kind: CapKind, start: date) -> int:
+    counter = CapCounter.objects.filter(
+        programme=programme, user=who.user, child_key=who.child_key, kind=kind, period_start=start
+    ).first()
+    return counter.used if counter is not None else 0
+
+
+def _new_days(programme: Programme, who: Beneficiary, days: list[date]) -> list[date]:
+    """The booking's days not counted yet for the beneficiary under `programme`."""
+    counted = set(
+        CountedDay.objects.filter(
+            programme=programme, user=who.user, child_key=who.child_key, day__in=days
+        ).values_list("day", flat=True)
+    )
+    return [day for day in days if day not in counted]
+
+
+def _days_fit(
+    programme: Programme, who: Beneficiary, kind: CapKind, period: str, new: list[date], limit: int
+) -> bool:
+    """Whether counting the `new` days keeps every period's counter within `limit`."""
+    by_period: dict[date, int] = {}
+    for day in new:
+        start = period_start(period, day)
+        by_period[start] = by_period.get(start, 0) + 1
+    return all(
+        _used(programme, who, kind, start) + count <= limit for start, count in by_period.items()
+    )
+
+
+def _day_counter(limit: int, fits: bool, counted: bool) -> tuple[int, int]:
+    """(limit, used) telling pricing whether the booking's days fit: a multi-day booking or
+    one over several periods is decided here, day by day, and told as one day left or none."""
+    if limit == 0 or counted:
+        return limit, 0
+    return limit, limit - 1 if fits else limit
+
+
+def offer_of(
+    programme: Programme, who: Beneficiary, start: datetime, end: datetime
+) -> pricing.Offer:
+    """The programme's offer for a booking [start, end) of the beneficiary, with what is left
+    of its envelope, the beneficiary's credit, caps and quota (read, not changed)."""
+    day = booking_days(start, end)[0]
+    days = booking_days(start, end)
+    counts_days = programme.kind == BenefitKind.QUOTA or programme.cap_days_per_month is not None
+    new = _new_days(programme, who, days) if counts_days else days
+    benefit: pricing.Benefit
+    match programme.kind:
+        case BenefitKind.PERCENT:
+            benefit = pricing.PercentRate(int(programme.person_basis_points or 0))
+        case BenefitKind.FIXED:
+            benefit = pricing.FixedRate(
+                programme.fixed_hour_cents,
+                programme.fixed_half_day_cents,
+                programme.fixed_day_cents,
+            )
+        case BenefitKind.FREE:
+            benefit = pricing.FreeRate()
+        case BenefitKind.CREDIT:
+            wallet = Wallet.objects.filter(
+                programme=programme,
+                user=who.user,
+                child_key=who.child_key,
+                period_start=period_start(programme.credit_period, day),
+            ).first()
+            left = wallet.left_cents if wallet else _granted(programme, who, day)
+            benefit = pricing.Credit(int(left))
+        case _:
+            limit = int(programme.quota_days or 0)
+            fits = _days_fit(programme, who, CapKind.QUOTA_DAYS, programme.quota_period, new, limit)
+            quota_limit, quota_used = _day_counter(limit, fits, not new)
+            benefit = pricing.Quota(quota_limit, quota_used, day_already_counted=not new)
+    amount_cap = minutes_cap = days_cap = None
+    if programme.cap_cents is not None:
+        start_of = period_start(programme.cap_period, day)
+        used = _used(programme, who, CapKind.CENTS, start_of)
+        amount_cap = pricing.Cap(int(programme.cap_cents), used)
+    if programme.cap_minutes_per_year is not None:
+        start_of = period_start(MINUTES_CAP_PERIOD, day)
+        used = _used(programme, who, CapKind.MINUTES, start_of)
+        minutes_cap = pricing.Cap(int(programme.cap_minutes_per_year), used)
+    if programme.cap_days_per_month is not None:
+        limit = int(programme.cap_days_per_month)
+        fits = _days_fit(programme, who, CapKind.DAYS, Period.MONTH, new, limit)
+        days_cap = pricing.Cap(*_day_counter(limit, fits, not new))
+    envelope = getattr(programme, "envelope", None)
+    return pricing.Offer(
+        programme_id=programme.pk,
+        public_label=programme.public_label,
+        rule=rule_of(programme),
+        version=programme.version,
+        priority=programme.priority,
+        cumulative=programme.cumulative,
+        benefit=benefit,
+        envelope_left_cents=int(envelope.left_cents) if envelope is not None else 0,
+        amount_cap=amount_cap,
+        days_cap=days_cap,
+        minutes_cap=minutes_cap,
+        day_already_counted_for_caps=not new,
+    )
+
+
+def _basis(request: funding.QuoteRequest) -> pricing.PriceBasis:
+    return pricing.PriceBasis(
+        list_cents=request.list_cents,
+        duration=request.end - request.start,
+        seats=request.seats,
+        exclusive=SpaceKind(request.space_kind).is_exclusive,
+    )
+
+
+def notice(declined: pricing.Declined) -> str:
+    """Why a programme the person holds did not apply, in French (never the category)."""
+    return DECLINED[declined.reason].format(label=declined.public_label)
+
+
+def quote(request: funding.QuoteRequest) -> funding.Quote:
+    """The split of a booking's list price (funding.Funder.quote): reads, writes nothing."""
+    who = Beneficiary(request.person, request.beneficiary_child_id or 0)
+    day = booking_days(request.start, request.end)[0]
+    programmes = eligible(who, request.place_id, request.space_kind, day, request.now)
+    whole = funding.Quote(
+        list_cents=request.list_cents,
+        person_cents=request.list_cents,
+        beneficiary_child_id=request.beneficiary_child_id,
+    )
+    if not programmes or request.list_cents == 0:
+        return whole
+    offers = [offer_of(p, who, request.start, request.end) for p in programmes]
+    split = pricing.split(_basis(request), offers)
+    return funding.Quote(
+        list_cents=split.list_cents,
+        person_cents=split.person_cents,
+        shares=tuple(
+            funding.Share(s.programme_id, s.public_label, s.cents, s.rule, s.version)
+            for s in split.shares
+        ),
+        notices=tuple(notice(d) for d in split.declined),
+        beneficiary_child_id=request.beneficiary_child_id,
+    )
+
+
+# --- Consuming and giving back --------------------------------------------------------------
+
+
+MARK_WARNED = """
+UPDATE programmes_envelope SET warned_at = %s
+WHERE id = %s AND warned_at IS NULL
+RETURNING warn_email
+"""
+
+
+def _warn_if_crossed(state: balances.EnvelopeState, now: datetime) -> None:
+    """Below its threshold for the first time since staff last set it: queue the warning
+    (once: the row is marked in the same statement that tells whether it was)."""
+    if state.warned or state.left_cents >= state.warn_below_cents:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_WARNED, [now, state.id])
+        row = cursor.fetchone()
+    if row is not None and row[0]:
+        alerts.envelope_crossed(state.id, row[0], now)
+
+
+def _day_counts(
+    programme: Programme, who: Beneficiary, days: Iterable[date]
+) -> list[tuple[CapKind, str, int]]:
+    """The day counters the programme keeps: (kind, period, limit)."""
+    kinds: list[tuple[CapKind, str, int]] = []
+    if programme.kind == BenefitKind.QUOTA:
+        kinds.append((CapKind.QUOTA_DAYS, programme.quota_period, int(programme.quota_days or 0)))
+    if programme.cap_days_per_month is not None:
+        kinds.append((CapKind.DAYS, Period.MONTH, int(programme.cap_days_per_month)))
+    return kinds
+
+
+def _consume(
+    programme: Programme,
+    share: funding.Share,
+    who: Beneficiary,
+    booking: Booking,
+    movement: Movement,
+) -> None:
+    """Take one share from the programme's balances (envelope, credit, caps, days)."""
+    day = booking_days(booking.start, booking.end)[0]
+    state = balances.move_envelope(movement, -share.cents)
+    _warn_if_crossed(state, movement.at)
+    if programme.kind == BenefitKind.CREDIT:
+        start = period_start(programme.credit_period, day)
+        wallet = balances.open_wallet(
+            movement, who.user.pk, who.child_key, start, _granted(programme, who, day)
+        )
+        balances.move_wallet(movement, wallet, -share.cents)
+    caps: list[tuple[CapKind, date, int, int]] = []
+    if programme.cap_cents is not None:
+        start = period_start(programme.cap_period, day)
+        caps.append((CapKind.CENTS, start, int(programme.cap_cents), share.cents))
+    if programme.cap_minutes_per_year is not None:
+        start = period_start(MINUTES_CAP_PERIOD, day)
+        minutes = minutes_of(booking.start, booking.end)
+        caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
+    counters = _day_counts(programme, who, ())
+    if counters:
+        for counted in booking_days(booking.start, booking.end):
+            if balances.count_day(programme.pk, who.user.pk, who.child_key, counted):
+                caps.extend(
+                    (kind, period_start(period, counted), limit, 1)
+                    for kind, period, limit in counters
+                )
+    for kind, start, limit, amount in caps:
+        pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
+        balances.use_counter(movement, pk, kind, amount, limit)
+    BookingShare.objects.create(
+        booking_id=booking.pk,
+        programme=programme,
+        public_label=share.public_label,
+        cents=share.cents,
+        rule=share.rule,
+        version=share.version,
+        user=who.user,
+        child_key=who.child_key,
+    )
+
+
+def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
+    """Consume the quote's shares for `booking` (inserted, with `person_price_cents` set), in
+    the caller's transaction (funding.Funder.commit). Raises funding.FundingRefused naming the
+    balance that can no longer cover its share (the caller rolls the booking back)."""
+    now = timezone.now()
+    who = Beneficiary(booking.user, quote.beneficiary_child_id or 0)
+    programmes = Programme.objects.in_bulk([s.programme_id for s in quote.shares])
+    for share in sorted(quote.shares, key=lambda s: s.programme_id):
+        programme = programmes[share.programme_id]
+        if programme.version != share.version:
+            raise funding.FundingRefused(
+                "programme", "les conditions du dispositif viennent de changer"
+            )
+        movement = Movement(
+            programme.pk,
+            booking.pk,
+            Reason.BOOKING,
+            actor.pk if actor is not None else None,
+            channel,
+            now,
+        )
+        try:
+            _consume(programme, share, who, booking, movement)
+        except Exhausted as exhausted:
+            field, message = REFUSED_FIELD[exhausted.account]
+            raise funding.FundingRefused(field, message) from exhausted
+
+
+BOOKING_MOVES = """
+SELECT l.account, l.account_id, SUM(l.amount)
+FROM programmes_ledgerentry l
+LEFT JOIN programmes_capcounter c ON l.account = 'cap' AND c.id = l.account_id
+WHERE l.booking_id = %s AND l.programme_id = %s
+  AND (c.kind IS NULL OR c.kind NOT IN ('days', 'quota_days'))
+GROUP BY l.account, l.account_id
+ORDER BY l.account, l.account_id
+"""
+
+
+def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> None:
+    """Undo what the share took: the sums of its booking's ledger rows per account (the
+    days it counted only when no other booking holds them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(BOOKING_MOVES, [booking.pk, share.programme_id])
+        moves = cursor.fetchall()
+    for account, account_id, amount in moves:
+        if not amount:
+            continue
+        if account == "envelope":
+            balances.move_envelope(movement, -int(amount))
+        elif account == "wallet":
+            balances.move_wallet(movement, int(account_id), -int(amount))
+        else:
+            balances.free_counter(movement, int(account_id), int(amount))
+    programme = share.programme
+    counters = _day_counts(programme, Beneficiary(share.user, share.child_key), ())
+    if not counters:
+        return
+    for day in booking_days(booking.start, booking.end):
+        if not balances.uncount_day(programme.pk, share.user_id, share.child_key, day):
+            continue
+        for kind, period, _limit in counters:
+            counter = CapCounter.objects.filter(
+                programme=programme,
+                user_id=share.user_id,
+                child_key=share.child_key,
+                kind=kind,
+                period_start=period_start(period, day),
+                used__gte=1,
+            ).first()
+            if counter is not None:
+                balances.free_counter(movement, counter.pk, 1)
+
+
+def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
+    """`booking` stopped holding its slot (funding.Funder.release): give back each share not
+    given back yet, unless `late` (a late cancellation or a no-show) and the programme's rule
+    keeps the place paid. In the caller's transaction."""
+    shares = BookingShare.objects.filter(
+        booking_id=booking.pk, released_at__isnull=True
+    ).select_related("programme", "user")
+    now = timezone.now()
+    for share in shares:
+        if late and share.programme.late_rule == LateRule.PLACE_PAID:
+            continue
+        movement = Movement(
+            share.programme_id,
+            booking.pk,
+            Reason.RELEASE,
+            actor.pk if actor is not None else None,
+            channel,
+            now,
+        )
+        _give_back(share, booking, movement)
+        BookingShare.objects.filter(pk=share.pk).update(released_at=now)
+
+
+class ProgrammeFunder:
+    """The funding.Funder programmes register with booking (ProgrammesConfig.ready)."""
+
+    def quote(self, request: funding.QuoteRequest) -> funding.Quote:
+        return quote(request)
+
+    def commit(
+        self, booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel
+    ) -> None:
+        commit(booking, quote, actor, channel)
+
+    def release(
+        self, booking: Booking, *, late: bool, actor: User | None, channel: Channel
+    ) -> None:
+        release(booking, late=late, actor=actor, channel=channel)
+
+
+# --- Staff and managers ---------------------------------------------------------------------
+
+
+STAFF_CHANGE = """
+UPDATE programmes_envelope
+SET budget_cents = budget_cents + %s, left_cents = left_cents + %s
+WHERE programme_id = %s
+RETURNING id
+"""
+
+
+def change_envelope(
+    actor: User, programme: Programme, amount_cents: int, *, channel: Channel
+) -> Envelope:
+    """Staff add `amount_cents` to a programme's budget (negative: take back what is left),
+    as a ledger row; the warning is armed again when what is left is back over the
+    threshold. Raises ValidationError (field «amount_cents») when it would leave less than
+    nothing, PermissionDenied for anyone but staff."""
+    if not has_departement_rights(actor):
+        raise PermissionDenied("Seule l'équipe du Département gère les enveloppes.")
+    if amount_cents == 0:
+        raise ValidationError({"amount_cents": "Le montant ne peut pas être nul."})
+    with transaction.atomic():
+        Envelope.objects.get_or_create(programme=programme)
+        movement = Movement(programme.pk, None, Reason.STAFF, actor.pk, channel, timezone.now())
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(STAFF_CHANGE, [amount_cents, amount_cents, programme.pk])
+                pk = int(cursor.fetchone()[0])
+        except IntegrityError as error:
+            left = Envelope.objects.get(programme=programme).left_cents
+            raise ValidationError(
+                {
+                    "amount_cents": "On ne peut retirer plus que ce qui reste de l'enveloppe "
+                    f"({euros(left)})."
+                }
+            ) from error
+        balances.record(movement, Account.ENVELOPE, pk, amount_cents)
+        Envelope.objects.filter(pk=pk, left_cents__gte=F("warn_below_cents")).update(warned_at=None)
+        return Envelope.objects.get(pk=pk)
+
+
+def join(actor: User, programme: Programme, place: Place) -> ProgrammePlace:
+    """A manager of `place` (or staff) accepts the programme's terms: the place joins (again,
+    after leaving: the same row, its dates renewed). Raises PermissionDenied otherwise."""
+    if not permissions.can_edit_place(actor, place):
+        raise PermissionDenied("Seuls les gestionnaires du lieu peuvent l'engager.")
+    now = timezone.now()
+    with transaction.atomic():
+        membership, created = ProgrammePlace.objects.select_for_update(of=("self",)).get_or_create(
+            programme=programme,
+            place=place,
+            defaults={"joined_at": now, "joined_by": actor},
+        )
+        if not created and membership.left_at is not None:
+            membership.joined_at, membership.joined_by, membership.left_at = now, actor, None
+            membership.save()
+    return membership
+
+
+def leave(actor: User, programme: Programme, place: Place) -> ProgrammePlace:
+    """A manager of `place` (or staff) leaves the programme for bookings made from now on
+    (those made before keep their shares). Raises PermissionDenied, or ValidationError when
+    the place is not in the programme."""
+    if not permissions.can_edit_place(actor, place):
+        raise PermissionDenied("Seuls les gestionnaires du lieu peuvent l'engager.")
+    with transaction.atomic():
+        membership = (
+            ProgrammePlace.objects.select_for_update(of=("self",))
+            .filter(programme=programme, place=place, left_at__isnull=True)
+            .first()
+        )
+        if membership is None:
+            raise ValidationError({"programme": "Ce lieu ne participe pas à ce dispositif."})
+        membership.left_at = timezone.now()
+        membership.save()
+    return membership
