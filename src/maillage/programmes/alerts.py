@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
-from maillage.core.text import euros
+from maillage.core.text import euros, single_line
 from maillage.programmes.models import Envelope
 
 TOPIC = "programmes.envelope_low"
@@ -34,7 +34,7 @@ def message_of(email: OutboundEmail, now: datetime) -> EmailMessage:
         "— Maillage\n"
     )
     return EmailMessage(
-        subject=f"Enveloppe bientôt épuisée : {programme.name}",
+        subject=single_line(f"Enveloppe bientôt épuisée : {programme.name}"),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.address],

@@ -271,18 +271,25 @@ class Programme(models.Model):
         ordering = ["-priority", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=BenefitKind.values), name="programme_kind_known"
+                condition=Q(kind__in=BenefitKind.values),
+                name="programme_kind_known",
+                violation_error_message="L'avantage doit être un des avantages connus.",
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__gte=F("valid_from")), name="programme_validity_order"
+                condition=Q(valid_until__gte=F("valid_from")),
+                name="programme_validity_order",
+                violation_error_message="La fin de validité précède son début.",
             ),
             models.CheckConstraint(
-                condition=Q(priority__lte=MAX_PRIORITY), name="programme_priority_range"
+                condition=Q(priority__lte=MAX_PRIORITY),
+                name="programme_priority_range",
+                violation_error_message="La priorité doit être entre 0 et 1\u202f000.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.PERCENT)
                 | Q(person_basis_points__isnull=False, person_basis_points__lte=BASIS_POINTS),
                 name="programme_percent_in_range",
+                violation_error_message="Un tarif en pourcentage indique la part payée par la personne, entre 0 et 10\u202f000 points de base.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.FIXED)
@@ -290,6 +297,7 @@ class Programme(models.Model):
                 | Q(fixed_half_day_cents__isnull=False)
                 | Q(fixed_day_cents__isnull=False),
                 name="programme_fixed_has_an_amount",
+                violation_error_message="Un tarif fixe indique au moins un montant (heure, demi-journée ou jour).",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.CREDIT)
@@ -302,6 +310,7 @@ class Programme(models.Model):
                     )
                 ),
                 name="programme_credit_has_amount_and_period",
+                violation_error_message="Un crédit indique son montant et sa période.",
             ),
             # A quota is an employer's; other benefits go to categories of people.
             models.CheckConstraint(
@@ -319,28 +328,73 @@ class Programme(models.Model):
                 )
                 | (~Q(kind=BenefitKind.QUOTA) & Q(employer__isnull=True)),
                 name="programme_quota_is_an_employers",
+                violation_error_message="Un quota est celui d'un employeur, avec un nombre de jours (1 à 7 par semaine, 1 à 31 par mois) ; seul un quota a un employeur.",
             ),
             models.CheckConstraint(
                 condition=Q(cap_days_per_month__isnull=True) | Q(cap_days_per_month__lte=31),
                 name="programme_cap_days_range",
+                violation_error_message="Le plafond de jours par mois doit être entre 0 et 31.",
             ),
             models.CheckConstraint(
                 condition=Q(cap_minutes_per_year__isnull=True)
                 | Q(cap_minutes_per_year__lte=MAX_MINUTES),
                 name="programme_cap_minutes_range",
+                violation_error_message="Le plafond de minutes par an dépasse une année.",
             ),
             models.CheckConstraint(
                 condition=Q(cap_cents__isnull=True)
                 | (Q(cap_cents__lte=MAX_BUDGET_CENTS) & ~Q(cap_period="")),
                 name="programme_cap_cents_has_period",
+                violation_error_message="Un plafond de montant indique sa période.",
             ),
             models.CheckConstraint(
-                condition=Q(late_rule__in=LateRule.values), name="programme_late_rule_known"
+                condition=Q(late_rule__in=LateRule.values),
+                name="programme_late_rule_known",
+                violation_error_message="La règle d'annulation tardive doit être une des règles connues.",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Each benefit's parameters, named by field (the constraints say the same)."""
+        errors: dict[str, str] = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = "La fin de validité précède son début."
+        match self.kind:
+            case BenefitKind.PERCENT if self.person_basis_points is None:
+                errors["person_basis_points"] = (
+                    "Indiquez la part payée par la personne (en points de base, 0 à 10 000)."
+                )
+            case BenefitKind.FIXED if (
+                self.fixed_hour_cents is None
+                and self.fixed_half_day_cents is None
+                and self.fixed_day_cents is None
+            ):
+                errors["fixed_hour_cents"] = (
+                    "Indiquez au moins un montant fixe (heure, demi-journée ou jour)."
+                )
+            case BenefitKind.CREDIT:
+                if self.credit_cents is None:
+                    errors["credit_cents"] = "Indiquez le crédit par période."
+                if not self.credit_period:
+                    errors["credit_period"] = "Indiquez la période du crédit."
+            case BenefitKind.QUOTA:
+                if self.employer_id is None:
+                    errors["employer"] = "Un quota est payé par un employeur : choisissez-le."
+                if not self.quota_period:
+                    errors["quota_period"] = "Indiquez la période du quota."
+                if self.quota_days is None:
+                    errors["quota_days"] = "Indiquez le nombre de jours du quota."
+                elif self.quota_period == Period.WEEK and self.quota_days > 7:
+                    errors["quota_days"] = "Une semaine compte au plus 7 jours."
+        if self.kind != BenefitKind.QUOTA and self.employer_id is not None:
+            errors["employer"] = "Seul un quota est payé par un employeur."
+        if self.cap_cents is not None and not self.cap_period:
+            errors["cap_period"] = "Indiquez la période du plafond de montant."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProgrammePlace(models.Model):
