@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -67,7 +68,7 @@ def record(movement: Movement, account: Account, account_id: int, amount: int) -
         )
 
 
-def _update(sql: str, params: list[object], account: str) -> tuple[object, ...] | None:
+def _update(sql: str, params: list[int], account: str) -> tuple[Any, ...] | None:
     """Run one balance UPDATE … RETURNING in a savepoint: its row (None: no such row), or
     Exhausted when the row's CHECK constraint refuses the new value."""
     try:
@@ -105,8 +106,8 @@ def move_envelope(movement: Movement, amount: int) -> EnvelopeState:
     if row is None:
         raise Exhausted(Account.ENVELOPE)
     pk, left, warn_below, warned_at = row
-    record(movement, Account.ENVELOPE, int(pk), amount)  # type: ignore[call-overload]
-    return EnvelopeState(int(pk), int(left), int(warn_below), warned_at is not None)  # type: ignore[call-overload]
+    record(movement, Account.ENVELOPE, int(pk), amount)
+    return EnvelopeState(int(pk), int(left), int(warn_below), warned_at is not None)
 
 
 # --- Wallets (credits) ----------------------------------------------------------------------
@@ -130,7 +131,7 @@ def open_wallet(
 ) -> int:
     """The id of the beneficiary's wallet for the period starting `period_start`, opened
     with `granted_cents` (and its «grant» ledger row) if it was not open yet."""
-    key = [movement.programme_id, user_id, child_key, period_start.isoformat()]
+    key: list[int | str] = [movement.programme_id, user_id, child_key, period_start.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(OPEN_WALLET, [*key, granted_cents, granted_cents])
         row = cursor.fetchone()
@@ -188,7 +189,7 @@ def counter_id(
     limit: int,
 ) -> int:
     """The id of the beneficiary's counter of `kind` for the period, opened at 0 used."""
-    key = [programme_id, user_id, child_key, kind.value, period_start.isoformat()]
+    key: list[int | str] = [programme_id, user_id, child_key, kind.value, period_start.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(OPEN_COUNTER, [*key, limit])
         row = cursor.fetchone()
@@ -241,7 +242,7 @@ def count_day(programme_id: int, user_id: int, child_key: int, day: date) -> boo
 
 def uncount_day(programme_id: int, user_id: int, child_key: int, day: date) -> bool:
     """One booking less on this day: True when it was the day's last (the day is free)."""
-    key = [programme_id, user_id, child_key, day.isoformat()]
+    key: list[int | str] = [programme_id, user_id, child_key, day.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(DROP_LAST, key)
         if cursor.fetchone() is not None:

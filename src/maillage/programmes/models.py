@@ -289,7 +289,10 @@ class Programme(models.Model):
                 condition=~Q(kind=BenefitKind.PERCENT)
                 | Q(person_basis_points__isnull=False, person_basis_points__lte=BASIS_POINTS),
                 name="programme_percent_in_range",
-                violation_error_message="Un tarif en pourcentage indique la part payée par la personne, entre 0 et 10\u202f000 points de base.",
+                violation_error_message=(
+                    "Un tarif en pourcentage indique la part payée par la "
+                    "personne, entre 0 et 10\u202f000 points de base."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.FIXED)
@@ -297,7 +300,9 @@ class Programme(models.Model):
                 | Q(fixed_half_day_cents__isnull=False)
                 | Q(fixed_day_cents__isnull=False),
                 name="programme_fixed_has_an_amount",
-                violation_error_message="Un tarif fixe indique au moins un montant (heure, demi-journée ou jour).",
+                violation_error_message=(
+                    "Un tarif fixe indique au moins un montant (heure, demi-journée ou jour)."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.CREDIT)
@@ -328,7 +333,10 @@ class Programme(models.Model):
                 )
                 | (~Q(kind=BenefitKind.QUOTA) & Q(employer__isnull=True)),
                 name="programme_quota_is_an_employers",
-                violation_error_message="Un quota est celui d'un employeur, avec un nombre de jours (1 à 7 par semaine, 1 à 31 par mois) ; seul un quota a un employeur.",
+                violation_error_message=(
+                    "Un quota est celui d'un employeur, avec un nombre de jours (1 à 7 par "
+                    "semaine, 1 à 31 par mois) ; seul un quota a un employeur."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(cap_days_per_month__isnull=True) | Q(cap_days_per_month__lte=31),
@@ -350,7 +358,9 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(late_rule__in=LateRule.values),
                 name="programme_late_rule_known",
-                violation_error_message="La règle d'annulation tardive doit être une des règles connues.",
+                violation_error_message=(
+                    "La règle d'annulation tardive doit être une des règles connues."
+                ),
             ),
         ]
 
