@@ -12,8 +12,9 @@ from django.utils import timezone
 from maillage.api.models import ApiToken
 from maillage.booking import queries, services, sql
 from maillage.booking.availability import ViolationCode
-from maillage.booking.models import Booking, Channel
+from maillage.booking.models import Booking
 from maillage.places.models import Place, PlaceStatus, Space
+from tests.booking import on_page
 from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_every_path_agrees_on_whether_a_space_is_bookable(
     assert (posted.status_code != 404) is expected
     assert Booking.objects.filter(space=room).exists() is expected
     for made in Booking.objects.filter(space=room):  # frees the slot for the API's attempt
-        services.cancel(booker, made, channel=Channel.PAGE)
+        on_page.cancel(booker, made)
     # The API's booking, refused with the reason's code (or made).
     _, key = ApiToken.issue(booker, "Appli test")
     answer = client.post(

@@ -13,11 +13,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillage.booking import notifications, services
-from maillage.booking.models import Booking, CalendarFeed, Channel
+from maillage.booking.models import Booking, CalendarFeed
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
+from maillage.core.templatetags.maillage import date_fr
 from maillage.core.text import has_control_characters
-from maillage.web.templatetags.maillage import date_fr
+from tests.booking import on_page
 from tests.factories import ManagerFactory
 from tests.moments import NOW, paris
 
@@ -53,57 +54,49 @@ def every_kind(booker, room, place, manager, sent):
     place.phone = PHONE
     place.save()
     day = paris(2026, 12, 2, 9)
-    single = services.book(
-        booker, room.pk, day, day + timedelta(hours=2), now=NOW, channel=Channel.PAGE
-    )
+    single = on_page.book(booker, room.pk, day, day + timedelta(hours=2), now=NOW)
     deliver()
     notifications.queue_reminders(now=day - timedelta(days=1))
     deliver()
-    services.cancel(booker, single, now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, single, now=NOW)
     deliver()
-    series, dates, _ = services.book_series(
+    series, dates, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 8, 9),
         paris(2026, 12, 8, 11),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel(booker, dates[1], now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, dates[1], now=NOW)
     deliver()
-    services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
+    on_page.cancel_series(booker, series, now=NOW)
     deliver()
     place.requires_approval = True
     place.save()
-    asked = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    asked = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     deliver()
-    services.confirm(manager, asked, now=NOW, channel=Channel.PAGE)
+    on_page.confirm(manager, asked, now=NOW)
     deliver()
-    services.cancel(manager, asked, "Fermeture exceptionnelle", now=NOW, channel=Channel.PAGE)
+    on_page.cancel(manager, asked, "Fermeture exceptionnelle", now=NOW)
     deliver()
-    refused = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    refused = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     deliver()
-    services.refuse(manager, refused, "Salle en travaux", now=NOW, channel=Channel.PAGE)
+    on_page.refuse(manager, refused, "Salle en travaux", now=NOW)
     deliver()
-    _, pending_dates, _ = services.book_series(
+    _, pending_dates, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 9, 9),
         paris(2026, 12, 9, 10),
         2,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
-    services.confirm(manager, pending_dates[0], now=NOW, channel=Channel.PAGE)
+    on_page.confirm(manager, pending_dates[0], now=NOW)
     deliver()
-    services.refuse(manager, pending_dates[1], "Complet", now=NOW, channel=Channel.PAGE)
+    on_page.refuse(manager, pending_dates[1], "Complet", now=NOW)
     deliver()
     return sent
 
@@ -163,19 +156,18 @@ def test_every_message_follows_imip(booker, room, bookable_place, place_manager,
 
 
 def test_a_series_is_one_recurring_event(booker, room, bookable_place, place_manager, sent):
-    series, dates, _ = services.book_series(
+    series, dates, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 8, 9),
         paris(2026, 12, 8, 11),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel(booker, dates[1], now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, dates[1], now=NOW)
     deliver()
-    services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
+    on_page.cancel_series(booker, series, now=NOW)
     deliver()
     mine = [m for kind, m in sent if kind != "manager_cancelled"]
     _, (made,) = events_of(calendar_part(mine[0])[0])
@@ -192,19 +184,16 @@ def test_a_series_is_one_recurring_event(booker, room, bookable_place, place_man
 
 
 def test_a_series_with_a_past_date_kept_cancels_only_its_dates(booker, room, sent):
-    series, dates, _ = services.book_series(
+    series, dates, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 8, 9),
         paris(2026, 12, 8, 11),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
-    services.cancel_series(
-        booker, series, now=dates[0].end, channel=Channel.PAGE
-    )  # the first date is past
+    on_page.cancel_series(booker, series, now=dates[0].end)  # the first date is past
     deliver()
     _, events = events_of(calendar_part(sent[-1][1])[0])
     assert [e["RECURRENCE-ID"].dt for e in events] == [dates[1].start, dates[2].start]
@@ -213,11 +202,9 @@ def test_a_series_with_a_past_date_kept_cancels_only_its_dates(booker, room, sen
 
 def test_sequence_is_a_small_counter(booker, room):
     day = paris(2026, 12, 2, 9)
-    booking = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    booking = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     assert booking.ical_sequence == 0
-    services.cancel(booker, booking, now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, booking, now=NOW)
     booking.refresh_from_db()
     assert booking.ical_sequence == 1
 
@@ -247,10 +234,8 @@ def test_refusals_attach_no_event_to_add(booker, room, bookable_place, place_man
     bookable_place.requires_approval = True
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    asked = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
-    services.refuse(place_manager, asked, "Complet", now=NOW, channel=Channel.PAGE)
+    asked = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    on_page.refuse(place_manager, asked, "Complet", now=NOW)
     deliver()
     refusal = next(m for kind, m in sent if kind == "refused")
     assert "L'événement est joint" not in refusal.body
@@ -261,13 +246,12 @@ def test_confirmations_give_the_cancellation_deadline(booker, room, bookable_pla
     bookable_place.cancellation_notice_hours = 48
     bookable_place.email = "contact@ruche.test"
     bookable_place.save()
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 4, 9),
         paris(2026, 12, 4, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
     (_, made), *_ = sent
@@ -281,9 +265,7 @@ def test_managers_are_told_of_requests_and_cancellations(
     bookable_place.requires_approval = True
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    asked = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    asked = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     deliver()
     told = [m for kind, m in sent if kind == "manager_request"]
     assert [m.to for m in told] == [[place_manager.email]]
@@ -294,7 +276,7 @@ def test_managers_are_told_of_requests_and_cancellations(
     deadline = timezone.localtime(asked.pending_until)
     assert f"avant le {date_fr(deadline)} à {deadline:%H}h{deadline:%M}" in told[0].body
     assert booker.email in told[0].body
-    services.cancel(booker, asked, now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, asked, now=NOW)
     deliver()
     cancelled = [m for kind, m in sent if kind == "manager_cancelled"]
     assert [m.to for m in cancelled] == [[place_manager.email]]
@@ -306,10 +288,8 @@ def test_a_cancellation_is_reported_to_every_manager_but_the_one_who_made_it(
 ):
     colleague = ManagerFactory(email_verified=False, places=[bookable_place])
     day = paris(2026, 12, 2, 9)
-    booking = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
-    services.cancel(place_manager, booking, "Fermeture", now=NOW, channel=Channel.PAGE)
+    booking = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
+    on_page.cancel(place_manager, booking, "Fermeture", now=NOW)
     deliver()
     assert [(kind, m.to) for kind, m in sent] == [
         ("made", [booker.email]),
@@ -354,7 +334,7 @@ def test_calendar_feeds_survive_odd_names(client, booker, room, bookable_place, 
     room.name = "Salle\u2029\x0bSeine"
     room.save()
     day = paris(2026, 12, 2, 9)
-    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE)
+    on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     for user, path in (
         (booker, lambda token: reverse("booking:feed", args=[token])),
         (
@@ -378,7 +358,7 @@ def test_no_email_is_lost_to_an_odd_name(booker, room, bookable_place):
     bookable_place.name = ODD
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    services.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE)
+    on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     assert outbox.deliver_due() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.endswith("La Ruche Bcc: piege@exemple.test")
@@ -416,11 +396,9 @@ def test_a_late_cancellation_refusal_gives_the_place_contact(booker, room, booka
     bookable_place.email = "contact@ruche.test"
     bookable_place.save()
     day = paris(2026, 12, 2, 9)
-    booking = services.book(
-        booker, room.pk, day, day + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    booking = on_page.book(booker, room.pk, day, day + timedelta(hours=1), now=NOW)
     with pytest.raises(services.BookingRefused) as refused:
-        services.cancel(booker, booking, now=day - timedelta(hours=2), channel=Channel.PAGE)
+        on_page.cancel(booker, booking, now=day - timedelta(hours=2))
     assert f"contactez le lieu ({PHONE}, contact@ruche.test)." in str(refused.value)
 
 
@@ -430,9 +408,7 @@ def test_a_reminder_past_the_deadline_says_to_contact_the_place(booker, room, bo
     bookable_place.save()
     day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     day += timedelta(days=1)
-    services.book(
-        booker, room.pk, day, day + timedelta(hours=1), notify=False, channel=Channel.PAGE
-    )
+    on_page.book(booker, room.pk, day, day + timedelta(hours=1), notify=False)
     notifications.queue_reminders()
     outbox.deliver_due()
     (reminder,) = mail.outbox
@@ -446,17 +422,16 @@ def test_a_series_partly_accepted_keeps_its_undecided_dates_tentative(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    _, dates, _ = services.book_series(
+    _, dates, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 8, 9),
         paris(2026, 12, 8, 11),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver()
-    services.confirm(place_manager, dates[1], now=NOW, channel=Channel.PAGE)
+    on_page.confirm(place_manager, dates[1], now=NOW)
     deliver()
     (accepted,) = [m for kind, m in sent if kind == "approved"]
     _, (series, first, last) = events_of(calendar_part(accepted)[0])

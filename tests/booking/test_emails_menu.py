@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.booking import services
-from maillage.booking.models import Booking, Channel
+from maillage.booking.models import Booking
 from maillage.web.context_processors import pending_requests
+from tests.booking import on_page
 from tests.factories import ManagerFactory, PlaceFactory
 from tests.moments import paris
 
@@ -22,9 +22,7 @@ BADGE = '<span class="visually-hidden"> demande{} à valider</span>'
 def _ask(booker, space, days: int):
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     start += timedelta(days=days)
-    return services.book(
-        booker, space.pk, start, start + timedelta(hours=1), notify=False, channel=Channel.PAGE
-    )
+    return on_page.book(booker, space.pk, start, start + timedelta(hours=1), notify=False)
 
 
 @pytest.fixture
@@ -38,8 +36,8 @@ def test_the_menu_counts_pending_requests(client, place_manager, asked):
     client.force_login(place_manager)
     html = client.get(reverse("booking:search")).content.decode()
     assert ">3" + BADGE.format("s") in html
-    services.refuse(place_manager, asked[0], "Complet", channel=Channel.PAGE)
-    services.confirm(place_manager, asked[1], channel=Channel.PAGE)
+    on_page.refuse(place_manager, asked[0], "Complet")
+    on_page.confirm(place_manager, asked[1])
     html = client.get(reverse("booking:search")).content.decode()
     assert ">1" + BADGE.format("") in html
 

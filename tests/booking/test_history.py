@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
+from tests.booking import on_page
 from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +57,12 @@ CHANGES = {
     ),
     "confirm": (
         "asked",
-        lambda p, room, b: services.confirm(p["manager"], b, now=NOW, channel=Channel.PAGE),
+        lambda p, room, b: on_page.confirm(p["manager"], b, now=NOW),
         (S.PENDING, S.CONFIRMED, "manager", Channel.PAGE, ""),
     ),
     "refuse": (
         "asked",
-        lambda p, room, b: services.refuse(
-            p["manager"], b, "Salle en travaux", now=NOW, channel=Channel.PAGE
-        ),
+        lambda p, room, b: on_page.refuse(p["manager"], b, "Salle en travaux", now=NOW),
         (S.PENDING, S.REFUSED, "manager", Channel.PAGE, "Salle en travaux"),
     ),
     "cancel by the person": (
@@ -73,9 +72,7 @@ CHANGES = {
     ),
     "cancel by the place": (
         "made",
-        lambda p, room, b: services.cancel(
-            p["manager"], b, "Fermeture", now=NOW, channel=Channel.PAGE
-        ),
+        lambda p, room, b: on_page.cancel(p["manager"], b, "Fermeture", now=NOW),
         (S.CONFIRMED, S.CANCELLED, "manager", Channel.PAGE, "Fermeture"),
     ),
     "cancel by the Département": (
@@ -87,7 +84,7 @@ CHANGES = {
     ),
     "check in": (
         "made",
-        lambda p, room, b: services.check_in(p["manager"], b, now=START, channel=Channel.PAGE),
+        lambda p, room, b: on_page.check_in(p["manager"], b, now=START),
         (S.CONFIRMED, S.CHECKED_IN, "manager", Channel.PAGE, ""),
     ),
     "no-show": (
@@ -102,9 +99,7 @@ CHANGES = {
     ),
     "expiry found by a decision": (
         "asked",
-        lambda p, room, b: _refused(
-            lambda: services.confirm(p["manager"], b, now=START, channel=Channel.PAGE)
-        ),
+        lambda p, room, b: _refused(lambda: on_page.confirm(p["manager"], b, now=START)),
         (S.PENDING, S.EXPIRED, "system", Channel.PAGE, ""),
     ),
     "expiry found by a booking": (
@@ -150,13 +145,13 @@ def test_each_change_writes_exactly_one_history_row(name, people, room, request)
 
 
 def test_a_series_writes_one_row_per_date_booked_and_cancelled(booker, room):
-    series, booked, _ = services.book_series(
-        booker, room.pk, START, START + timedelta(hours=1), 3, now=NOW, channel=Channel.PAGE
+    series, booked, _ = on_page.book_series(
+        booker, room.pk, START, START + timedelta(hours=1), 3, now=NOW
     )
     assert sorted(BookingEvent.objects.values_list("booking_id", "to_status")) == [
         (b.pk, S.CONFIRMED) for b in booked
     ]
-    services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
+    on_page.cancel_series(booker, series, now=NOW)
     cancelled = BookingEvent.objects.filter(to_status=S.CANCELLED)
     assert sorted(cancelled.values_list("booking_id", "from_status", "actor", "channel")) == [
         (b.pk, S.CONFIRMED, booker.pk, Channel.PAGE) for b in booked
@@ -168,14 +163,14 @@ def test_a_refused_change_writes_nothing(booker, other_booker, room):
     with pytest.raises(services.BookingRefused):
         _book(other_booker, room)  # the slot is taken
     with pytest.raises(services.BookingRefused):
-        services.check_in(booker, booking, now=START, channel=Channel.PAGE)  # not a manager's
+        on_page.check_in(booker, booking, now=START)  # not a manager's
     assert list(BookingEvent.objects.values_list("to_status", flat=True)) == [S.CONFIRMED]
 
 
 def test_the_history_row_rolls_back_with_its_change(booker, room):
     booking = _book(booker, room)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.cancel(booker, booking, now=NOW, channel=Channel.PAGE)
+        on_page.cancel(booker, booking, now=NOW)
         raise RuntimeError("annulé plus loin")
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
@@ -188,7 +183,7 @@ def test_a_change_whose_history_cannot_be_written_is_not_made(booker, room):
         mock.patch.object(services.sql, "insert_events", side_effect=DatabaseError("plein")),
         pytest.raises(DatabaseError),
     ):
-        services.cancel(booker, booking, now=NOW, channel=Channel.PAGE)
+        on_page.cancel(booker, booking, now=NOW)
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
     with (
@@ -237,7 +232,7 @@ def test_the_person_sees_their_history_with_roles_not_names(
     kept = _book(booker, room)
     by_place = _book(booker, room, start=START + timedelta(hours=2))
     by_departement = _book(booker, room, start=START + timedelta(hours=4))
-    services.cancel(place_manager, by_place, "Fuite d'eau", now=NOW, channel=Channel.PAGE)
+    on_page.cancel(place_manager, by_place, "Fuite d'eau", now=NOW)
     services.cancel(staff_user, by_departement, "Grève", now=NOW, channel=Channel.BACK_OFFICE)
     services.cancel(booker, kept, now=NOW, channel=Channel.API)
     page = _page(client, booker, reverse("booking:my_bookings"))
@@ -253,14 +248,14 @@ def test_the_person_sees_their_history_with_roles_not_names(
 
 def test_a_person_never_sees_someone_elses_history(client, booker, other_booker, room):
     theirs = _book(other_booker, room)
-    services.cancel(other_booker, theirs, "Secret de Yanis", now=NOW, channel=Channel.PAGE)
+    on_page.cancel(other_booker, theirs, "Secret de Yanis", now=NOW)
     page = _page(client, booker, reverse("booking:my_bookings"))
     assert "Historique" not in page and "Secret de Yanis" not in page
 
 
 def test_managers_see_the_history_of_their_place(client, booker, room, place_manager, approval):
     asked = _book(booker, room)
-    services.confirm(place_manager, asked, now=NOW, channel=Channel.PAGE)
+    on_page.confirm(place_manager, asked, now=NOW)
     url = reverse("booking:manager_calendar", args=[room.place.slug])
     page = _page(client, place_manager, url, {"jour": "2026-12-02"})
     assert "Créée (en attente de validation) le " in page
@@ -270,7 +265,7 @@ def test_managers_see_the_history_of_their_place(client, booker, room, place_man
 
 def test_staff_see_the_names_of_those_who_acted(client, booker, room, place_manager, staff_user):
     booking = _book(booker, room)
-    services.cancel(place_manager, booking, "Fermeture", now=NOW, channel=Channel.PAGE)
+    on_page.cancel(place_manager, booking, "Fermeture", now=NOW)
     url = reverse("booking:manager_calendar", args=[room.place.slug])
     page = _page(client, staff_user, url, {"jour": "2026-12-02"})
     assert f"par {place_manager.email} (site) — motif : Fermeture" in page
@@ -298,9 +293,9 @@ def test_history_costs_no_query_per_booking(client, booker, room, place_manager)
     mine = reverse("booking:my_bookings")
     calendar = reverse("booking:manager_calendar", args=[room.place.slug])
     first = _book(booker, room)
-    services.cancel(place_manager, first, "Fermeture", now=NOW, channel=Channel.PAGE)
+    on_page.cancel(place_manager, first, "Fermeture", now=NOW)
     one = (queries(mine), queries(calendar, {"jour": "2026-12-02"}))
     for hours in (2, 4, 6):
         later = _book(booker, room, start=START + timedelta(hours=hours))
-        services.cancel(booker, later, now=NOW, channel=Channel.PAGE)
+        on_page.cancel(booker, later, now=NOW)
     assert (queries(mine), queries(calendar, {"jour": "2026-12-02"})) == one

@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.booking import services
-from maillage.booking.models import Booking, BookingStatus, CalendarFeed, Channel
+from maillage.booking.models import Booking, BookingStatus, CalendarFeed
 from maillage.booking.presentation import distance_label
+from tests.booking import on_page
 from tests.factories import PlaceFactory, UserFactory
 from tests.moments import NOW, paris
 
@@ -32,13 +32,12 @@ SEARCH = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "personnes": "
 
 
 def test_search_finds_free_spaces(client, room, desks, other_booker):
-    services.book(
+    on_page.book(
         other_booker,
         room.pk,
         paris(2027, 1, 12, 10),
         paris(2027, 1, 12, 11),
         now=NOW,
-        channel=Channel.PAGE,
     )
     response = client.get(reverse("booking:search"), SEARCH)
     assert response.status_code == 200
@@ -86,13 +85,12 @@ def test_bad_search_is_explained(client, room, query, message):
 
 
 def test_space_page_shows_the_week(client, room, other_booker):
-    services.book(
+    on_page.book(
         other_booker,
         room.pk,
         paris(2027, 1, 12, 10),
         paris(2027, 1, 12, 11),
         now=NOW,
-        channel=Channel.PAGE,
     )
     html = client.get(
         reverse("booking:space", args=[room.pk]), {"semaine": "2027-01-12"}
@@ -155,13 +153,12 @@ def test_a_refused_booking_names_the_rule(client, booker, room):
 
 
 def test_a_series_is_previewed_then_booked(client, booker, other_booker, room):
-    services.book(
+    on_page.book(
         other_booker,
         room.pk,
         paris(2027, 1, 19, 9),
         paris(2027, 1, 19, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     client.force_login(booker)
     url = reverse("booking:book", args=[room.pk])
@@ -192,13 +189,12 @@ def test_a_series_awaiting_approval_says_so(client, booker, room, bookable_place
 
 
 def test_cancel_from_my_bookings(client, booker, other_booker, room):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     client.force_login(other_booker)
     assert client.post(reverse("booking:cancel", args=[booking.pk])).status_code == 404
@@ -213,13 +209,12 @@ def test_cancel_from_my_bookings(client, booker, other_booker, room):
 
 
 def test_calendar_feeds(client, booker, place_manager, room, resident):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     client.force_login(booker)
     client.post(reverse("booking:renew_feed"))
@@ -246,13 +241,12 @@ def test_manager_calendar_and_actions(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     client.force_login(resident)
@@ -282,13 +276,12 @@ def test_a_reason_the_model_refuses_is_told_not_dropped(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     client.force_login(place_manager)
     answer = client.post(
@@ -329,13 +322,12 @@ def test_actions_never_send_people_to_another_site(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     client.force_login(place_manager)
     response = client.post(
@@ -350,14 +342,13 @@ def test_cancelling_a_series_sends_one_email(client, booker, room):
 
     from maillage.core.outbox import deliver_due
 
-    series, booked, _ = services.book_series(
+    series, booked, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver_due()
     mail.outbox.clear()
@@ -425,13 +416,12 @@ def test_the_week_shows_time_gone_as_past(client, room, desks):
 
 
 def test_manager_actions_follow_the_clock(client, booker, place_manager, room, bookable_place):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     present = reverse("booking:manager_action", args=[booking.pk, "present"])
@@ -445,7 +435,7 @@ def test_manager_actions_follow_the_clock(client, booker, place_manager, room, b
 
     assert shown(paris(2027, 1, 12, 8, 0)) == set()  # presence from 30 minutes before
     assert shown(paris(2027, 1, 12, 8, 40)) == {"present"}  # absence only after the start
-    services.check_in(place_manager, booking, now=paris(2027, 1, 12, 8, 40), channel=Channel.PAGE)
+    on_page.check_in(place_manager, booking, now=paris(2027, 1, 12, 8, 40))
     assert shown(paris(2027, 1, 12, 8, 45)) == set()  # not «Absent» before 9h00
     assert shown(paris(2027, 1, 12, 9, 5)) == {"absent"}
 
@@ -453,13 +443,12 @@ def test_manager_actions_follow_the_clock(client, booker, place_manager, room, b
 def test_an_expired_request_cannot_be_accepted(client, booker, place_manager, room, bookable_place):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     accept = reverse("booking:manager_action", args=[pending.pk, "confirmer"])
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
@@ -473,13 +462,12 @@ def test_requests_outside_the_day_are_reachable(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     page = page_at(client, place_manager, NOW, url, {"jour": "2027-01-13"})
@@ -490,14 +478,13 @@ def test_requests_outside_the_day_are_reachable(
 
 
 def test_cancel_is_offered_only_while_the_place_accepts_it(client, booker, room, bookable_place):
-    first, second = services.book_series(
+    first, second = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         2,
         now=NOW,
-        channel=Channel.PAGE,
     )[1]
     mine = reverse("booking:my_bookings")
     page = page_at(client, booker, paris(2026, 12, 1, 12), mine)  # 21 h before, 24 h notice
@@ -514,36 +501,33 @@ def test_cancel_is_offered_only_while_the_place_accepts_it(client, booker, room,
 def test_a_pending_request_can_be_withdrawn_until_it_starts(client, booker, room, bookable_place):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 1, 18),
         paris(2026, 12, 1, 19),
         now=NOW,
-        channel=Channel.PAGE,
     )
     page = page_at(client, booker, paris(2026, 12, 1, 12), reverse("booking:my_bookings"))
     assert reverse("booking:cancel", args=[pending.pk]) in page
 
 
 def test_cancelled_bookings_are_no_longer_upcoming(client, booker, room):
-    kept = services.book(
+    kept = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    dropped = services.book(
+    dropped = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 13, 9),
         paris(2027, 1, 13, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    services.cancel(booker, dropped, now=NOW, channel=Channel.PAGE)
+    on_page.cancel(booker, dropped, now=NOW)
     client.force_login(booker)
     response = client.get(reverse("booking:my_bookings"))
     assert [b.pk for b in response.context["upcoming"]] == [kept.pk]
@@ -564,13 +548,12 @@ def test_screen_reader_names_elide_before_a_vowel(
     booker.save()
     bookable_place.requires_approval = True
     bookable_place.save()
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     manager = page_at(client, place_manager, NOW, url, {"jour": "2027-01-12"})
@@ -653,13 +636,12 @@ def test_someone_elses_booking_is_as_unknown_as_a_missing_one(
 
     bookable_place.requires_approval = True
     bookable_place.save()
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2027, 1, 12, 9),
         paris(2027, 1, 12, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     _, key = ApiToken.issue(other_booker, "Appli")
     client.force_login(other_booker)

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 
 from maillage.accounts.models import User
 from maillage.booking import services
-from maillage.booking.models import Booking, BookingStatus, Channel
+from maillage.booking.models import Booking, BookingStatus
+from tests.booking import on_page
 from tests.factories import VerifiedUserFactory
 from tests.moments import NOW, paris
 
@@ -54,18 +55,14 @@ def people(db):
 
 
 def test_one_room_one_winner(people, room):
-    results = race(
-        lambda n: services.book(people[n], room.pk, *SLOT, now=NOW, channel=Channel.PAGE)
-    )
+    results = race(lambda n: on_page.book(people[n], room.pk, *SLOT, now=NOW))
     assert sorted(kind for kind, _ in results) == ["booked"] + ["refused"] * (CLIENTS - 1)
     assert {codes for kind, codes in results if kind == "refused"} == {("slot_taken",)}
     assert Booking.objects.holding().filter(space=room).count() == 1
 
 
 def test_desk_seats_never_exceed_capacity(people, desks):
-    results = race(
-        lambda n: services.book(people[n], desks.pk, *SLOT, 1, now=NOW, channel=Channel.PAGE)
-    )
+    results = race(lambda n: on_page.book(people[n], desks.pk, *SLOT, 1, now=NOW))
     assert [kind for kind, _ in results].count("booked") == desks.capacity
     assert {codes for kind, codes in results if kind == "refused"} == {("not_enough_seats",)}
     assert sum(Booking.objects.holding().filter(space=desks).values_list("seats", flat=True)) == 5
@@ -73,9 +70,7 @@ def test_desk_seats_never_exceed_capacity(people, desks):
 
 def test_the_same_request_sent_many_times_books_once(people, room):
     results = race(
-        lambda n: services.book(
-            people[0], room.pk, *SLOT, idempotency_key="retry-42", now=NOW, channel=Channel.PAGE
-        )
+        lambda n: on_page.book(people[0], room.pk, *SLOT, idempotency_key="retry-42", now=NOW)
     )
     assert {kind for kind, _ in results} == {"booked"}
     assert len({pk for _, pk in results}) == 1
@@ -85,7 +80,7 @@ def test_the_same_request_sent_many_times_books_once(people, room):
 def test_the_database_itself_refuses_overlaps(people, room):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no exclusion constraints: its writes are serialised instead")
-    services.book(people[0], room.pk, *SLOT, now=NOW, channel=Channel.PAGE)
+    on_page.book(people[0], room.pk, *SLOT, now=NOW)
     start, end = paris(2026, 12, 2, 10), paris(2026, 12, 2, 12)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(
@@ -118,7 +113,7 @@ def test_a_series_that_loses_a_date_to_a_racing_booking_skips_it(people, room, m
             raced.append(True)
             racer = threading.Thread(
                 target=lambda: (
-                    services.book(people[1], room.pk, *SLOT, now=NOW, channel=Channel.PAGE),
+                    on_page.book(people[1], room.pk, *SLOT, now=NOW),
                     connection.close(),
                 )
             )
@@ -127,9 +122,7 @@ def test_a_series_that_loses_a_date_to_a_racing_booking_skips_it(people, room, m
         return rows
 
     monkeypatch.setattr(sql, "holding_meeting", check_then_race)
-    series, booked, skipped = services.book_series(
-        people[0], room.pk, *SLOT, 3, now=NOW, channel=Channel.PAGE
-    )
+    series, booked, skipped = on_page.book_series(people[0], room.pk, *SLOT, 3, now=NOW)
     assert raced and len(booked) == 2
     assert [o.start for o in skipped] == [SLOT[0]]
     assert [v.code for v in skipped[0].violations] == ["slot_taken"]
@@ -139,9 +132,7 @@ def test_a_series_that_loses_a_date_to_a_racing_booking_skips_it(people, room, m
 def test_one_person_racing_for_more_seats_gets_one_booking(people, desks):
     """The same person sends many requests for a desk with seats to spare: one is booked,
     every other is told they hold it already."""
-    results = race(
-        lambda n: services.book(people[0], desks.pk, *SLOT, 1, now=NOW, channel=Channel.PAGE)
-    )
+    results = race(lambda n: on_page.book(people[0], desks.pk, *SLOT, 1, now=NOW))
     assert sorted(kind for kind, _ in results) == ["booked"] + ["refused"] * (CLIENTS - 1)
     assert {codes for kind, codes in results if kind == "refused"} == {("already_booked",)}
     assert Booking.objects.holding().filter(space=desks, user=people[0]).count() == 1
@@ -151,10 +142,8 @@ def test_one_person_racing_a_series_against_a_booking_is_charged_once(people, de
     """A single booking and a weekly series over the same date race: the person holds that
     date once."""
     calls = [
-        lambda: services.book(people[0], desks.pk, *SLOT, now=NOW, channel=Channel.PAGE),
-        lambda: services.book_series(people[0], desks.pk, *SLOT, 3, now=NOW, channel=Channel.PAGE)[
-            0
-        ],
+        lambda: on_page.book(people[0], desks.pk, *SLOT, now=NOW),
+        lambda: on_page.book_series(people[0], desks.pk, *SLOT, 3, now=NOW)[0],
     ]
     results = race(lambda n: calls[n](), clients=2)
     assert "error" not in {kind for kind, _ in results}
@@ -178,7 +167,7 @@ def person_overlap(person, desks, start, end) -> Booking:
 def test_the_database_itself_refuses_a_persons_overlapping_bookings(people, desks):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no exclusion constraints: its writes are serialised instead")
-    services.book(people[0], desks.pk, *SLOT, now=NOW, channel=Channel.PAGE)
+    on_page.book(people[0], desks.pk, *SLOT, now=NOW)
     later = (paris(2026, 12, 2, 10), paris(2026, 12, 2, 12))
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
         person_overlap(people[0], desks, *later).save()
@@ -196,9 +185,9 @@ def test_a_booking_the_check_missed_is_refused_as_the_persons_own(people, desks,
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions: the check always sees it")
-    services.book(people[0], desks.pk, *SLOT, now=NOW, channel=Channel.PAGE)
+    on_page.book(people[0], desks.pk, *SLOT, now=NOW)
     monkeypatch.setattr(sql, "holding_meeting", lambda *args: [])
     with pytest.raises(services.BookingRefused) as refused:
-        services.book(people[0], desks.pk, *SLOT, now=NOW, channel=Channel.PAGE)
+        on_page.book(people[0], desks.pk, *SLOT, now=NOW)
     assert refused.value.codes == ["already_booked"]
     assert Booking.objects.filter(user=people[0]).count() == 1

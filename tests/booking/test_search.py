@@ -7,10 +7,10 @@ from datetime import date, time, timedelta
 import pytest
 from django.utils import timezone
 
-from maillage.booking import queries, services
+from maillage.booking import queries
 from maillage.booking.intervals import covers
-from maillage.booking.models import Channel
 from maillage.places.models import Closure, OpeningHours, Space
+from tests.booking import on_page
 from tests.moments import paris
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,8 @@ def week(bookable_place, room, desks, booker, other_booker):
         day = monday + timedelta(days)
         return paris(day.year, day.month, day.day, hour, minute)
 
-    services.book(booker, room.pk, at(0, 10), at(0, 11), channel=Channel.PAGE)
-    services.book(other_booker, desks.pk, at(0, 9), at(0, 12), seats=3, channel=Channel.PAGE)
+    on_page.book(booker, room.pk, at(0, 10), at(0, 11))
+    on_page.book(other_booker, desks.pk, at(0, 9), at(0, 12), seats=3)
     return at, [room, desks, small]
 
 

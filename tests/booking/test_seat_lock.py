@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from maillage.api.models import ApiToken
 from maillage.booking import services, sql
-from maillage.booking.models import Booking, BookingSeries, Channel
+from maillage.booking.models import Booking, BookingSeries
+from tests.booking import on_page
 from tests.moments import paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,11 +80,11 @@ def test_a_booking_of_a_space_being_decided_is_refused_with_retry(
 ):
     with seat_lock_held(desks):
         with takes_the_lock_timeout(), pytest.raises(services.BookingRefused) as refused:
-            services.book(booker, desks.pk, *SLOT, channel=Channel.PAGE)
+            on_page.book(booker, desks.pk, *SLOT)
         assert refused.value.codes == ["space_busy"]
         assert refused.value.message_dict == {"space": [BUSY]}
         with takes_the_lock_timeout(), pytest.raises(services.BookingRefused) as refused:
-            services.book_series(booker, desks.pk, *SLOT, 3, channel=Channel.PAGE)
+            on_page.book_series(booker, desks.pk, *SLOT, 3)
         assert refused.value.codes == ["space_busy"]
     assert not Booking.objects.exists() and not BookingSeries.objects.exists()
     # Logged once per refusal, with the space's id only.
@@ -92,7 +93,7 @@ def test_a_booking_of_a_space_being_decided_is_refused_with_retry(
     assert logged[0].args == (desks.pk, sql.SEAT_LOCK_TIMEOUT_SECONDS)
     assert "camille" not in caplog.text
     # The lock released, the same booking goes through.
-    assert services.book(booker, desks.pk, *SLOT, channel=Channel.PAGE).pk
+    assert on_page.book(booker, desks.pk, *SLOT).pk
 
 
 def test_the_api_answers_409_with_retry_after(postgresql, booker, desks):

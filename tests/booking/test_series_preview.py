@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.booking import services
-from maillage.booking.models import Booking, Channel
+from maillage.booking.models import Booking
 from maillage.core.dates import long_date
+from tests.booking import on_page
 from tests.moments import PARIS
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_the_preview_says_the_person_holds_that_date_already(client, booker, des
     first = timezone.localdate() + timedelta(days=7)
     second = first + timedelta(weeks=1)
     held = datetime.combine(second, time(10), PARIS)
-    services.book(booker, desks.pk, held, held + timedelta(hours=1), channel=Channel.PAGE)
+    on_page.book(booker, desks.pk, held, held + timedelta(hours=1))
     client.force_login(booker)
     url = reverse("booking:book", args=[desks.pk])
     data = {

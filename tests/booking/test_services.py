@@ -9,6 +9,7 @@ from maillage.booking.models import Booking, BookingStatus, Channel
 from maillage.booking.notifications import queue_reminders
 from maillage.core.outbox import deliver_due
 from maillage.places.models import Closure
+from tests.booking import on_page
 from tests.factories import UserFactory
 from tests.moments import NOW, paris
 
@@ -23,13 +24,12 @@ def refusal(call) -> services.BookingRefused:
 
 def test_book_a_room(booker, room, mailed):
     booking = mailed(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             room.pk,
             paris(2026, 12, 2, 9),
             paris(2026, 12, 2, 12),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert booking.status == BookingStatus.CONFIRMED
@@ -48,22 +48,20 @@ def test_book_a_room(booker, room, mailed):
 
 
 def test_a_taken_slot_is_refused(booker, other_booker, room):
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 12),
         now=NOW,
-        channel=Channel.PAGE,
     )
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             other_booker,
             room.pk,
             paris(2026, 12, 2, 11),
             paris(2026, 12, 2, 13),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["slot_taken"]
@@ -73,67 +71,61 @@ def test_a_taken_slot_is_refused(booker, other_booker, room):
 def test_buffers_keep_rooms_apart(booker, other_booker, room):
     room.buffer_after_minutes = 30
     room.save()
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             other_booker,
             room.pk,
             paris(2026, 12, 2, 10),
             paris(2026, 12, 2, 11),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["slot_taken"]
-    later = services.book(
+    later = on_page.book(
         other_booker,
         room.pk,
         paris(2026, 12, 2, 10, 30),
         paris(2026, 12, 2, 11),
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert later.blocked_end == paris(2026, 12, 2, 11, 30)
 
 
 def test_desk_seats_are_counted(booker, other_booker, desks):
-    first = services.book(
+    first = on_page.book(
         booker,
         desks.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 17),
         3,
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert first.price_cents == 3 * 2000  # a day per seat
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             other_booker,
             desks.pk,
             paris(2026, 12, 2, 12),
             paris(2026, 12, 2, 13),
             3,
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["not_enough_seats"]
-    services.book(
+    on_page.book(
         other_booker,
         desks.pk,
         paris(2026, 12, 2, 12),
         paris(2026, 12, 2, 13),
         2,
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert Booking.objects.count() == 2
 
@@ -157,9 +149,7 @@ def test_bad_requests_name_the_rule_and_write_nothing(
     if code == "over_capacity":
         space.capacity = 8
         space.save()
-    error = refusal(
-        lambda: services.book(booker, space.pk, start, end, seats, now=NOW, channel=Channel.PAGE)
-    )
+    error = refusal(lambda: on_page.book(booker, space.pk, start, end, seats, now=NOW))
     assert code in error.codes
     assert field in error.message_dict
     assert all(message.endswith(".") for message in error.messages)  # full French sentences
@@ -175,13 +165,12 @@ def test_closures_are_respected(booker, room, bookable_place):
         reason="Fêtes",
     )
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             room.pk,
             paris(2026, 12, 28, 9),
             paris(2026, 12, 28, 10),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["during_closure"]
@@ -189,24 +178,22 @@ def test_closures_are_respected(booker, room, bookable_place):
 
 def test_unknown_space_and_unverified_people(booker):
     assert refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             999_999,
             paris(2026, 12, 2, 9),
             paris(2026, 12, 2, 10),
             now=NOW,
-            channel=Channel.PAGE,
         )
     ).codes == ["unknown_space"]
     unverified = UserFactory()
     with pytest.raises(PermissionDenied, match="Confirmez votre adresse"):
-        services.book(
+        on_page.book(
             unverified,
             1,
             paris(2026, 12, 2, 9),
             paris(2026, 12, 2, 10),
             now=NOW,
-            channel=Channel.PAGE,
         )
 
 
@@ -214,13 +201,12 @@ def test_a_space_of_a_place_not_open_is_not_bookable(booker, room, bookable_plac
     bookable_place.status = "closed"
     bookable_place.save()
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             room.pk,
             paris(2026, 12, 2, 9),
             paris(2026, 12, 2, 10),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["not_bookable"]
@@ -228,23 +214,13 @@ def test_a_space_of_a_place_not_open_is_not_bookable(booker, room, bookable_plac
 
 def test_the_same_idempotency_key_returns_the_same_booking(booker, other_booker, room, mailed):
     slot = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 10))
-    first = mailed(
-        lambda: services.book(
-            booker, room.pk, *slot, idempotency_key="abc", now=NOW, channel=Channel.PAGE
-        )
-    )
-    again = mailed(
-        lambda: services.book(
-            booker, room.pk, *slot, idempotency_key="abc", now=NOW, channel=Channel.PAGE
-        )
-    )
+    first = mailed(lambda: on_page.book(booker, room.pk, *slot, idempotency_key="abc", now=NOW))
+    again = mailed(lambda: on_page.book(booker, room.pk, *slot, idempotency_key="abc", now=NOW))
     assert again.pk == first.pk
     assert Booking.objects.count() == 1 and len(mail.outbox) == 1
     # The key belongs to its user: someone else's «abc» is another request.
     assert refusal(
-        lambda: services.book(
-            other_booker, room.pk, *slot, idempotency_key="abc", now=NOW, channel=Channel.PAGE
-        )
+        lambda: on_page.book(other_booker, room.pk, *slot, idempotency_key="abc", now=NOW)
     ).codes == ["slot_taken"]
 
 
@@ -255,22 +231,18 @@ def test_approval_holds_the_slot_until_its_deadline(
     bookable_place.approval_delay_hours = 24
     bookable_place.save()
     slot = (paris(2026, 12, 3, 9), paris(2026, 12, 3, 10))
-    pending = mailed(lambda: services.book(booker, room.pk, *slot, now=NOW, channel=Channel.PAGE))
+    pending = mailed(lambda: on_page.book(booker, room.pk, *slot, now=NOW))
     assert pending.status == BookingStatus.PENDING
     assert pending.pending_until == NOW + timedelta(hours=24)
     assert "doit la valider" in mail.outbox[0].body
-    assert refusal(
-        lambda: services.book(other_booker, room.pk, *slot, now=NOW, channel=Channel.PAGE)
-    ).codes == ["slot_taken"]
+    assert refusal(lambda: on_page.book(other_booker, room.pk, *slot, now=NOW)).codes == [
+        "slot_taken"
+    ]
     later = NOW + timedelta(hours=25)
-    taken = services.book(
-        other_booker, room.pk, *slot, now=later, channel=Channel.PAGE
-    )  # the request expired
+    taken = on_page.book(other_booker, room.pk, *slot, now=later)  # the request expired
     pending.refresh_from_db()
     assert pending.status == BookingStatus.EXPIRED and taken.status == BookingStatus.PENDING
-    confirmed = mailed(
-        lambda: services.confirm(place_manager, taken, now=later, channel=Channel.PAGE)
-    )
+    confirmed = mailed(lambda: on_page.confirm(place_manager, taken, now=later))
     assert confirmed.status == BookingStatus.CONFIRMED
     assert mail.outbox[-1].subject.startswith("Votre réservation est acceptée")
 
@@ -278,196 +250,165 @@ def test_approval_holds_the_slot_until_its_deadline(
 def test_only_the_place_decides(booker, other_booker, room, bookable_place):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 3, 9),
         paris(2026, 12, 3, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     with pytest.raises(PermissionDenied):
-        services.confirm(other_booker, pending, now=NOW, channel=Channel.PAGE)
-    assert refusal(
-        lambda: services.confirm(booker, pending, now=NOW, channel=Channel.PAGE)
-    ).codes == ["status"]
+        on_page.confirm(other_booker, pending, now=NOW)
+    assert refusal(lambda: on_page.confirm(booker, pending, now=NOW)).codes == ["status"]
 
 
 def test_refusal_needs_a_reason(place_manager, booker, room, bookable_place, mailed):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = services.book(
+    pending = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 3, 9),
         paris(2026, 12, 3, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    assert refusal(
-        lambda: services.refuse(place_manager, pending, "  ", channel=Channel.PAGE)
-    ).codes == ["reason_required"]
-    refused = mailed(
-        lambda: services.refuse(
-            place_manager, pending, "Salle en travaux", now=NOW, channel=Channel.PAGE
-        )
-    )
+    assert refusal(lambda: on_page.refuse(place_manager, pending, "  ")).codes == [
+        "reason_required"
+    ]
+    refused = mailed(lambda: on_page.refuse(place_manager, pending, "Salle en travaux", now=NOW))
     assert refused.status == BookingStatus.REFUSED
     assert "Salle en travaux" in mail.outbox[-1].body
 
 
 def test_cancellation_policy(booker, other_booker, place_manager, room, mailed):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     with pytest.raises(PermissionDenied):
-        services.cancel(other_booker, booking, now=NOW, channel=Channel.PAGE)
+        on_page.cancel(other_booker, booking, now=NOW)
     too_late = paris(2026, 12, 1, 10)  # 23 hours before, the place asks for 24
-    assert refusal(
-        lambda: services.cancel(booker, booking, now=too_late, channel=Channel.PAGE)
-    ).codes == ["cancellation_notice"]
-    assert refusal(
-        lambda: services.cancel(place_manager, booking, now=too_late, channel=Channel.PAGE)
-    ).codes == ["reason_required"]
+    assert refusal(lambda: on_page.cancel(booker, booking, now=too_late)).codes == [
+        "cancellation_notice"
+    ]
+    assert refusal(lambda: on_page.cancel(place_manager, booking, now=too_late)).codes == [
+        "reason_required"
+    ]
     cancelled = mailed(
-        lambda: services.cancel(
-            place_manager, booking, "Coupure d'électricité", now=too_late, channel=Channel.PAGE
-        )
+        lambda: on_page.cancel(place_manager, booking, "Coupure d'électricité", now=too_late)
     )
     assert cancelled.status == BookingStatus.CANCELLED and cancelled.cancelled_by == place_manager
     assert mail.outbox[-1].subject.startswith("Votre réservation est annulée")
-    again = services.book(
+    again = on_page.book(
         other_booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=too_late,
-        channel=Channel.PAGE,
     )
     assert again.status == BookingStatus.CONFIRMED  # the slot is free again
 
 
 def test_booker_cancels_in_time(booker, room):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 3, 9),
         paris(2026, 12, 3, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    assert (
-        services.cancel(booker, booking, now=NOW, channel=Channel.PAGE).status
-        == BookingStatus.CANCELLED
-    )
+    assert on_page.cancel(booker, booking, now=NOW).status == BookingStatus.CANCELLED
 
 
 def test_check_in_and_no_show(place_manager, booker, other_booker, room):
-    booking = services.book(
+    booking = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
+    assert refusal(lambda: on_page.check_in(place_manager, booking, now=NOW)).codes == ["too_early"]
     assert refusal(
-        lambda: services.check_in(place_manager, booking, now=NOW, channel=Channel.PAGE)
+        lambda: on_page.mark_no_show(place_manager, booking, now=paris(2026, 12, 2, 8, 45))
     ).codes == ["too_early"]
-    assert refusal(
-        lambda: services.mark_no_show(
-            place_manager, booking, now=paris(2026, 12, 2, 8, 45), channel=Channel.PAGE
-        )
-    ).codes == ["too_early"]
-    present = services.check_in(
-        place_manager, booking, now=paris(2026, 12, 2, 8, 45), channel=Channel.PAGE
-    )
+    present = on_page.check_in(place_manager, booking, now=paris(2026, 12, 2, 8, 45))
     assert present.status == BookingStatus.CHECKED_IN
-    absent = services.mark_no_show(
-        place_manager, present, now=paris(2026, 12, 2, 9, 30), channel=Channel.PAGE
-    )
+    absent = on_page.mark_no_show(place_manager, present, now=paris(2026, 12, 2, 9, 30))
     assert absent.status == BookingStatus.NO_SHOW
     with pytest.raises(PermissionDenied):
-        services.check_in(other_booker, absent, now=paris(2026, 12, 2, 9, 30), channel=Channel.PAGE)
+        on_page.check_in(other_booker, absent, now=paris(2026, 12, 2, 9, 30))
 
 
 def test_weekly_series_books_the_free_dates_and_lists_the_others(booker, other_booker, room):
     # Every Tuesday 9:00–11:00 for 10 weeks; someone holds the 4th Tuesday already.
-    services.book(
+    on_page.book(
         other_booker,
         room.pk,
         paris(2026, 12, 22, 10),
         paris(2026, 12, 22, 11),
         now=NOW,
-        channel=Channel.PAGE,
     )
     plan = services.plan_series(
         booker, room.pk, paris(2026, 12, 8, 9), paris(2026, 12, 8, 11), 10, now=NOW
     )
     assert [o.start.day for o in plan if not o.free] == [22]
-    series, booked, skipped = services.book_series(
+    series, booked, skipped = on_page.book_series(
         booker,
         room.pk,
         paris(2026, 12, 8, 9),
         paris(2026, 12, 8, 11),
         10,
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert len(booked) == 9 and len(skipped) == 1
     assert skipped[0].start == paris(2026, 12, 22, 9)
     assert [v.code for v in skipped[0].violations] == ["slot_taken"]
     assert {b.series_id for b in booked} == {series.pk}
-    cancelled = services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE)
+    cancelled = on_page.cancel_series(booker, series, now=NOW)
     assert len(cancelled) == 9
 
 
 def test_series_emails_say_what_happened(booker, room, bookable_place, mailed):
     first = (paris(2026, 12, 8, 9), paris(2026, 12, 8, 11))
-    series, _, _ = mailed(
-        lambda: services.book_series(booker, room.pk, *first, 3, now=NOW, channel=Channel.PAGE)
-    )
+    series, _, _ = mailed(lambda: on_page.book_series(booker, room.pk, *first, 3, now=NOW))
     made = mail.outbox[-1]
     assert made.subject.startswith("Vos réservations récurrentes sont enregistrées")
     assert "- le mardi 8 décembre 2026, de 09h00 à 11h00" in made.body
-    mailed(lambda: services.cancel_series(booker, series, now=NOW, channel=Channel.PAGE))
+    mailed(lambda: on_page.cancel_series(booker, series, now=NOW))
     assert mail.outbox[-1].subject.startswith("Vos réservations sont annulées")
     assert "Vos réservations sont annulées." in mail.outbox[-1].body
     bookable_place.requires_approval = True
     bookable_place.save()
-    mailed(lambda: services.book_series(booker, room.pk, *first, 2, now=NOW, channel=Channel.PAGE))
+    mailed(lambda: on_page.book_series(booker, room.pk, *first, 2, now=NOW))
     asked = mail.outbox[-1]
     assert asked.subject.startswith("Vos demandes de réservation récurrente sont enregistrées")
     assert "le lieu doit les valider avant le 3 décembre 2026 à 08h00" in asked.body
 
 
 def test_a_series_keeps_local_time_across_daylight_saving(booker, room):
-    _, booked, _ = services.book_series(
+    _, booked, _ = on_page.book_series(
         booker,
         room.pk,
         paris(2027, 3, 23, 9),
         paris(2027, 3, 23, 10),
         2,
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert [b.start.astimezone(paris(2027, 1, 1).tzinfo).hour for b in booked] == [9, 9]
     assert booked[1].start - booked[0].start == timedelta(days=7, hours=-1)
 
 
 def test_reminders_are_sent_once(booker, room):
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     deliver_due()
     mail.outbox.clear()
@@ -480,13 +421,12 @@ def test_reminders_are_sent_once(booker, room):
 def test_emails_wait_for_the_worker_and_survive_a_failing_server(booker, room, settings):
     from maillage.core.models import OutboundEmail
 
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert not mail.outbox  # the booking did not wait for the mail server
     settings.EMAIL_BACKEND = "tests.booking.failing_mail.Backend"
@@ -506,13 +446,12 @@ def test_a_rolled_back_booking_sends_nothing(booker, room):
     from maillage.core.models import OutboundEmail
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.book(
+        on_page.book(
             booker,
             room.pk,
             paris(2026, 12, 2, 9),
             paris(2026, 12, 2, 10),
             now=NOW,
-            channel=Channel.PAGE,
         )
         raise RuntimeError("annulé plus loin")
     assert not Booking.objects.exists()
@@ -523,22 +462,20 @@ def test_a_rolled_back_booking_sends_nothing(booker, room):
 
 
 def test_a_person_asks_more_desk_seats_in_one_booking(booker, other_booker, desks):
-    services.book(
+    on_page.book(
         booker,
         desks.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 12),
         now=NOW,
-        channel=Channel.PAGE,
     )
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             desks.pk,
             paris(2026, 12, 2, 11),
             paris(2026, 12, 2, 13),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["already_booked"]
@@ -549,76 +486,69 @@ def test_a_person_asks_more_desk_seats_in_one_booking(booker, other_booker, desk
         ]
     }
     # Seats are left for others, and for the same person just after.
-    services.book(
+    on_page.book(
         other_booker,
         desks.pk,
         paris(2026, 12, 2, 11),
         paris(2026, 12, 2, 13),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    services.book(
+    on_page.book(
         booker,
         desks.pk,
         paris(2026, 12, 2, 12),
         paris(2026, 12, 2, 13),
         now=NOW,
-        channel=Channel.PAGE,
     )
     assert Booking.objects.filter(user=booker).count() == 2
 
 
 def test_a_full_desk_tells_the_person_of_their_own_booking(booker, other_booker, desks):
-    services.book(
+    on_page.book(
         booker,
         desks.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 12),
         5,
         now=NOW,
-        channel=Channel.PAGE,
     )
     own = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             desks.pk,
             paris(2026, 12, 2, 10),
             paris(2026, 12, 2, 11),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert own.codes == ["already_booked"]
     other = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             other_booker,
             desks.pk,
             paris(2026, 12, 2, 10),
             paris(2026, 12, 2, 11),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert other.codes == ["not_enough_seats"]
 
 
 def test_a_person_is_told_of_their_own_room_booking(booker, room):
-    services.book(
+    on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 2, 9),
         paris(2026, 12, 2, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
     error = refusal(
-        lambda: services.book(
+        lambda: on_page.book(
             booker,
             room.pk,
             paris(2026, 12, 2, 9, 30),
             paris(2026, 12, 2, 10, 30),
             now=NOW,
-            channel=Channel.PAGE,
         )
     )
     assert error.codes == ["already_booked"]
@@ -627,14 +557,14 @@ def test_a_person_is_told_of_their_own_room_booking(booker, room):
 
 def test_ended_bookings_hold_nothing_for_their_person(booker, desks, bookable_place):
     slot = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 12))
-    cancelled = services.book(booker, desks.pk, *slot, now=NOW, channel=Channel.PAGE)
-    services.cancel(booker, cancelled, now=NOW, channel=Channel.PAGE)
+    cancelled = on_page.book(booker, desks.pk, *slot, now=NOW)
+    on_page.cancel(booker, cancelled, now=NOW)
     bookable_place.requires_approval = True
     bookable_place.approval_delay_hours = 2
     bookable_place.save()
-    lapsed = services.book(booker, desks.pk, *slot, now=NOW, channel=Channel.PAGE)
+    lapsed = on_page.book(booker, desks.pk, *slot, now=NOW)
     later = NOW + timedelta(hours=3)
-    again = services.book(booker, desks.pk, *slot, now=later, channel=Channel.PAGE)
+    again = on_page.book(booker, desks.pk, *slot, now=later)
     lapsed.refresh_from_db()
     assert lapsed.status == BookingStatus.EXPIRED and again.status == BookingStatus.PENDING
 
@@ -642,21 +572,18 @@ def test_ended_bookings_hold_nothing_for_their_person(booker, desks, bookable_pl
 def test_a_series_over_a_persons_own_booking_skips_that_date(booker, desks):
     """The desk has seats left on the 15th, but the person holds one already: the preview
     says so, and the series never charges them twice."""
-    services.book(
+    on_page.book(
         booker,
         desks.pk,
         paris(2026, 12, 15, 10),
         paris(2026, 12, 15, 11),
         now=NOW,
-        channel=Channel.PAGE,
     )
     first = (paris(2026, 12, 8, 9), paris(2026, 12, 8, 11))
     plan = services.plan_series(booker, desks.pk, *first, 3, now=NOW)
     assert [(o.start.day, o.free) for o in plan] == [(8, True), (15, False), (22, True)]
     assert [v.code for v in plan[1].violations] == ["already_booked"]
-    series, booked, skipped = services.book_series(
-        booker, desks.pk, *first, 3, now=NOW, channel=Channel.PAGE
-    )
+    series, booked, skipped = on_page.book_series(booker, desks.pk, *first, 3, now=NOW)
     assert [b.start.day for b in booked] == [8, 22]
     assert [(o.start.day, [v.code for v in o.violations]) for o in skipped] == [
         (15, ["already_booked"])
@@ -683,9 +610,7 @@ def test_a_requests_deadline_is_its_delay_or_its_start(
     bookable_place.approval_delay_hours = delay_hours
     bookable_place.save()
     start = NOW + starts_in
-    pending = services.book(
-        booker, room.pk, start, start + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    pending = on_page.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
     assert pending.pending_until == NOW + deadline_in
     assert services.approval_deadline(NOW, delay_hours, start) == NOW + deadline_in
 
@@ -695,8 +620,8 @@ def test_a_series_request_expires_at_each_start(booker, room, bookable_place):
     bookable_place.approval_delay_hours = 240
     bookable_place.save()
     start = NOW + timedelta(hours=2)
-    _, booked, _ = services.book_series(
-        booker, room.pk, start, start + timedelta(hours=1), 3, now=NOW, channel=Channel.PAGE
+    _, booked, _ = on_page.book_series(
+        booker, room.pk, start, start + timedelta(hours=1), 3, now=NOW
     )
     assert [b.pending_until for b in booked] == [
         start,
@@ -712,16 +637,12 @@ def test_a_request_cannot_be_accepted_once_its_slot_has_begun(
     bookable_place.approval_delay_hours = 48
     bookable_place.save()
     start = paris(2026, 12, 1, 10)  # two hours after NOW, well within the delay
-    pending = services.book(
-        booker, room.pk, start, start + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    pending = on_page.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
     before = start - timedelta(minutes=1)
     assert BookingStatus.CONFIRMED in services.manager_actions(pending, before)
     after = start + timedelta(minutes=1)
     assert BookingStatus.CONFIRMED not in services.manager_actions(pending, after)
-    assert refusal(
-        lambda: services.confirm(place_manager, pending, now=after, channel=Channel.PAGE)
-    ).codes == ["expired"]
+    assert refusal(lambda: on_page.confirm(place_manager, pending, now=after)).codes == ["expired"]
     pending.refresh_from_db()
     assert pending.status == BookingStatus.EXPIRED
 
@@ -730,9 +651,7 @@ def test_requests_expire_at_their_start(booker, room, bookable_place):
     bookable_place.requires_approval = True
     bookable_place.save()
     start = paris(2026, 12, 1, 10)
-    pending = services.book(
-        booker, room.pk, start, start + timedelta(hours=1), now=NOW, channel=Channel.PAGE
-    )
+    pending = on_page.book(booker, room.pk, start, start + timedelta(hours=1), now=NOW)
     assert services.expire_pending(now=start - timedelta(seconds=1), channel=Channel.PAGE) == 0
     assert services.expire_pending(now=start, channel=Channel.PAGE) == 1
     pending.refresh_from_db()
@@ -767,7 +686,7 @@ def test_a_place_opening_later_takes_bookings_from_its_opening_date(booker, desk
     bookable_place.opening_date = date(2027, 3, 1)
     bookable_place.save()
     slot = (paris(2027, 3, 2, 9), paris(2027, 3, 2, 10))
-    error = refusal(lambda: services.book(booker, desks.pk, *slot, now=NOW, channel=Channel.PAGE))
+    error = refusal(lambda: on_page.book(booker, desks.pk, *slot, now=NOW))
     assert error.codes == ["not_open_yet"]
     assert error.messages == [
         "Ce lieu ouvre le 1er mars 2027 : réservations possibles à partir de cette date."
@@ -784,4 +703,4 @@ def test_a_place_opening_later_takes_bookings_from_its_opening_date(booker, desk
     assert list(slots_refused.message_dict) == ["space"]  # like «not_bookable»
     assert not Booking.objects.exists()
     opening_day = paris(2027, 3, 1, 7)
-    assert services.book(booker, desks.pk, *slot, now=opening_day, channel=Channel.PAGE).pk
+    assert on_page.book(booker, desks.pk, *slot, now=opening_day).pk

@@ -5,11 +5,12 @@ from datetime import UTC, date, time, timedelta
 
 import pytest
 
-from maillage.booking import services, sql
-from maillage.booking.models import BookingStatus, Channel
+from maillage.booking import sql
+from maillage.booking.models import BookingStatus
 from maillage.booking.space_rules import RuleFields, rules_from, weekly_hours
 from maillage.places.models import Closure, OpeningHours, Place, PlaceStatus, Space
 from maillage.places.schedule import DateRange
+from tests.booking import on_page
 from tests.moments import NOW, paris
 
 pytestmark = pytest.mark.django_db
@@ -112,23 +113,21 @@ def test_every_reader_of_bookability_agrees(
 
 
 def test_holding_bookings_are_read_with_aware_instants(booker, other_booker, room):
-    kept = services.book(
+    kept = on_page.book(
         booker,
         room.pk,
         paris(2026, 12, 3, 9),
         paris(2026, 12, 3, 10),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    gone = services.book(
+    gone = on_page.book(
         other_booker,
         room.pk,
         paris(2026, 12, 3, 14),
         paris(2026, 12, 3, 15),
         now=NOW,
-        channel=Channel.PAGE,
     )
-    services.cancel(other_booker, gone, now=NOW, channel=Channel.PAGE)
+    on_page.cancel(other_booker, gone, now=NOW)
     held = sql.holding_meeting(room.pk, paris(2026, 12, 3, 0), paris(2026, 12, 4, 0))
     assert [(b.pk, b.start, b.end, b.status) for b in held] == [
         (kept.pk, kept.start, kept.end, BookingStatus.CONFIRMED)

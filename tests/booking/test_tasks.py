@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from maillage.booking import services
-from maillage.booking.models import Booking, BookingStatus, Channel
+from maillage.booking.models import Booking, BookingStatus
 from maillage.core import schedule
 from maillage.core.worker import ResilientWorker
+from tests.booking import on_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +31,7 @@ def run_worker() -> None:
 def test_the_scheduled_reminders_run_through_the_worker(booker, room):
     tomorrow = timezone.localtime() + timedelta(days=1)
     start = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)
-    services.book(booker, room.pk, start, start + timedelta(hours=1), channel=Channel.PAGE)
+    on_page.book(booker, room.pk, start, start + timedelta(hours=1))
     run_worker()  # the confirmation
     mail.outbox.clear()
     assert "maillage.booking.tasks.send_reminders" in schedule.tick()
@@ -48,7 +48,7 @@ def test_requests_past_their_deadline_expire(booker, room, bookable_place):
     start = (timezone.localtime() + timedelta(days=2)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
-    asked = services.book(booker, room.pk, start, start + timedelta(hours=1), channel=Channel.PAGE)
+    asked = on_page.book(booker, room.pk, start, start + timedelta(hours=1))
     Booking.objects.filter(pk=asked.pk).update(pending_until=timezone.now())
     schedule.tick()
     run_worker()

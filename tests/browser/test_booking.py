@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.booking import services
-from maillage.booking.models import Booking, CalendarFeed, Channel
+from maillage.booking.models import Booking, CalendarFeed
 from maillage.demo.services import load_demo
 from maillage.places.models import Place, Space
+from tests.booking import on_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +87,7 @@ def test_my_bookings_fit_a_phone_screen(browser, live_server, territory):
     space = Space.objects.filter(is_bookable=True, place__status="open").order_by("pk").first()
     day = next_weekday(1)
     start, end = services.free_slots(space.pk, day, timedelta(hours=1))[0]
-    services.book(person, space.pk, start, end, channel=Channel.PAGE)
+    on_page.book(person, space.pk, start, end)
     context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
     page = context.new_page()
     log_in(page, "camille@exemple.test", "motdepasse-camille-1", reverse("booking:my_bookings"))

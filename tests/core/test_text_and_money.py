@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from maillage.core.money import EurosField
+from maillage.core.templatetags.maillage import date_fr
 from maillage.core.text import euros, fold, minutes, percent, with_de
-from maillage.web.templatetags.maillage import date_fr
 
 
 @pytest.mark.parametrize(

@@ -284,3 +284,34 @@ def test_runs_are_hidden_from_all_but_staff(client, request, actor, queued_run):
         assert getattr(client, method)(url).status_code == 403
     queued_run.refresh_from_db()
     assert queued_run.status == "queued"
+
+
+def test_a_run_abandoned_by_its_worker_is_marked_failed_and_a_live_one_is_left(queued_run):
+    """A worker killed outright (SIGKILL, a restart) leaves its run «running»: the sweep
+    marks it failed once silent beyond its time limit plus ABANDONED_AFTER."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert runs._claim(queued_run.pk)
+    queued_run.refresh_from_db()
+    limit = timedelta(seconds=queued_run.time_limit_s or 0)
+    silent_since = queued_run.updated_at
+    assert runs.fail_abandoned_runs(silent_since + limit + runs.ABANDONED_AFTER) == 0
+    assert ModelRun.objects.get(pk=queued_run.pk).status == "running"
+
+    later = silent_since + limit + runs.ABANDONED_AFTER + timedelta(seconds=1)
+    assert runs.fail_abandoned_runs(later) == 1
+    run = ModelRun.objects.get(pk=queued_run.pk)
+    assert (run.status, run.error_message) == ("failed", runs.ABANDONED)
+    assert run.finished_at >= silent_since
+    # A progress write of a worker that was only slow now stops it.
+    with pytest.raises(runs.RunCancelled):
+        runs.RunProgress(run.pk, ticking_clock(10.0)).stage("solve")
+    assert runs.fail_abandoned_runs(timezone.now() + timedelta(days=2)) == 0
+
+
+def test_the_abandoned_runs_sweep_is_scheduled():
+    from maillage.core import schedule
+
+    assert runs.fail_abandoned_runs_task in [entry.task for entry in schedule.periodic_tasks()]

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from maillage.core.templatetags.maillage import date_fr
 from maillage.observatory import services
 from maillage.observatory.models import CandidateSite, ModelRun, Scenario
-from maillage.web.templatetags.maillage import date_fr
 
 pytestmark = pytest.mark.django_db
 

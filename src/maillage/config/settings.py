@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "maillage.programmes",
     "maillage.api",
     "maillage.demo",
+    "maillage.bench",  # the `bench` command, above every app it measures
 ]
 
 # Eligibility statuses ended (or refused) longer ago than this are deleted, with their logs.

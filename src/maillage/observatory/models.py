@@ -248,6 +248,10 @@ class PopulationPoint(models.Model):
         return f"({self.x:.0f}, {self.y:.0f}) : {self.weight:g}"
 
 
+# The longest a model run (the page's, on the task queue) may be given to solve, in seconds.
+MAX_RUN_TIME_LIMIT_S = 86_400
+
+
 class ModelRunStatus(models.TextChoices):
     QUEUED = "queued", "En attente"
     RUNNING = "running", "En cours"
@@ -313,7 +317,7 @@ class ModelRun(models.Model):
         "durée maximale de résolution (s)",
         null=True,
         blank=True,
-        validators=real_between(0.1, 86_400, "La durée maximale", "s"),
+        validators=real_between(0.1, MAX_RUN_TIME_LIMIT_S, "La durée maximale", "s"),
     )
     status = models.CharField(
         "état", max_length=10, choices=ModelRunStatus.choices, default=ModelRunStatus.QUEUED

@@ -12,6 +12,7 @@ conditional UPDATE, so a cancellation and the worker's last write cannot both wi
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django_tasks import task
 
 from maillage.observatory import services
 from maillage.observatory.models import (
+    MAX_RUN_TIME_LIMIT_S,
     RUN_STAGE_PERCENT,
     UNFINISHED_RUN_STATUSES,
     ModelRun,
@@ -37,6 +39,10 @@ UNEXPECTED_FAILURE = (
     "Relancez-le ; si l'erreur revient, signalez-la à l'équipe technique."
 )
 ALREADY_FINISHED = "Ce calcul est déjà fini : il ne peut plus être annulé."
+ABANDONED = "Le calcul a été interrompu (le serveur qui le menait s'est arrêté) : relancez-le."
+# A running run whose row has not been written for its own time limit plus this long lost
+# its worker (killed outright, or the machine restarted): nothing else would ever finish it.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class RunCancelled(Exception):
@@ -212,6 +218,32 @@ def execute_model_run(run_id: int, clock: Callable[[], float] = time.monotonic) 
         _fail(run_id, UNEXPECTED_FAILURE)
         raise
     return ModelRunStatus.DONE
+
+
+def fail_abandoned_runs(now: datetime | None = None) -> int:
+    """Mark failed, with ABANDONED, the running runs silent for longer than their time
+    limit (seconds; MAX_RUN_TIME_LIMIT_S when they have none) plus ABANDONED_AFTER at `now`;
+    returns how many. A worker still solving
+    one of them stops at its next progress write (RunCancelled)."""
+    now = now or timezone.now()
+    running = ModelRun.objects.filter(status=ModelRunStatus.RUNNING).values_list(
+        "pk", "updated_at", "time_limit_s"
+    )
+    abandoned = [
+        pk
+        for pk, updated_at, limit_s in running
+        if updated_at < now - timedelta(seconds=limit_s or MAX_RUN_TIME_LIMIT_S) - ABANDONED_AFTER
+    ]
+    for pk in abandoned:
+        logger.warning("Model run %s abandoned by its worker: marked failed", pk)
+        _fail(pk, ABANDONED)
+    return len(abandoned)
+
+
+@task()
+def fail_abandoned_runs_task() -> int:
+    """The scheduler's entry point for `fail_abandoned_runs`."""
+    return fail_abandoned_runs()
 
 
 @task()

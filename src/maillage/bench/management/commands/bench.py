@@ -1,10 +1,8 @@
 """`maillage bench coverage|availability|booking`: the entry point of `maillage.bench`.
 
-It lives in `demo`, the top layer, because the benchmarks import every app below (booking,
-api, the observatory's engine, demo's network patterns): a command in `core` importing
-`maillage.bench` would be an upward import. A dedicated top-level app for one command was
-weighed and rejected: demo is already the development-tools layer (demo data), installed in
-every settings, and may import everything.
+The benchmarks import the apps they measure (booking, api, the observatory's engine, demo's
+network patterns), so their command lives in their own app, above all the others: no app
+imports the bench package, and the bench imports nothing above it.
 """
 
 import json

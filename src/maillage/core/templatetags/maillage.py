@@ -16,11 +16,6 @@ register.filter("integer", text.integer)
 
 
 @register.filter
-def share_at(area, threshold: int) -> float:
-    return area.share_within[threshold]
-
-
-@register.filter
 def with_de(name: str) -> str:
     """«de Bureau 2», «d'Espace partagé»: French elision before a vowel or a mute h."""
     return text.with_de(str(name))
