@@ -147,7 +147,7 @@ def _decision_page(
         "decision_form": decision_form,
         "refusal_form": refusal_form,
         "show_category": permissions.can_view_category(request.user),
-        "proof_kind": (proofs.stored_kind(status.proof.name) or ("",))[0],
+        "proof_kind": (proofs.stored_kind(status.proof.name or "") or ("",))[0],
     }
     return render(request, "eligibility/staff_decision.html", context, status=code)
 
@@ -195,13 +195,13 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     status = _request_or_404(status_id)
     if not status.proof:
         raise Http404("Cette demande n'a pas de justificatif.")
-    kind = proofs.stored_kind(status.proof.name)
+    kind = proofs.stored_kind(status.proof.name or "")
     if kind is None:
         raise Http404("Justificatif illisible.")
     _shown, extension, content_type = kind
     services.record_accesses(request.user, [status], AccessPage.PROOF)
     response = FileResponse(
-        proof_storage().open(status.proof.name, "rb"),
+        proof_storage().open(status.proof.name or "", "rb"),
         content_type=content_type,
         as_attachment=False,
         filename=f"justificatif-{status.pk}.{extension}",
