@@ -33,8 +33,8 @@ class StrictDateField(forms.CharField):
             **kwargs,  # type: ignore[arg-type]
         )
 
-    def to_python(self, value: object) -> date | None:  # type: ignore[override]  # a date
-        text = super().to_python(value)
+    def clean(self, value: object) -> date | None:  # a date, not the text
+        text = super().clean(value)
         if not text:
             return None
         try:
