@@ -282,13 +282,14 @@ def otp_verify(request: SignedInRequest) -> HttpResponse:
         return redirect("eligibility:otp_setup")
     form = forms.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        refusal: str | None = second_factor.WRONG_CODE
+        refusals = []
         for device in second_factor.confirmed_devices(request.user):
             refusal = second_factor.code_refusal(device, form.cleaned_data["token"])
             if refusal is None:
                 otp_login(request, device)
                 return redirect(_safe_next(request, "eligibility:staff_home"))
-        form.add_error("token", refusal)
+            refusals.append(refusal)
+        form.add_error("token", refusals[0] if refusals else second_factor.WRONG_CODE)
     context = {"form": form, "next": _safe_next(request, "")}
     return render(
         request, "eligibility/otp_verify.html", context, status=400 if form.errors else 200
