@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.people",
     "tests.fixtures.mail",
     "tests.fixtures.ordering",
+    "tests.fixtures.eligibility",
 ]

@@ -1,6 +1,7 @@
 """Forms of the eligibility pages: they read the fields; the rules are the services'."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,8 +33,8 @@ class StrictDateField(forms.CharField):
             **kwargs,  # type: ignore[arg-type]
         )
 
-    def to_python(self, value: object) -> date | None:  # type: ignore[override]  # a date
-        text = super().to_python(value)
+    def clean(self, value: object) -> date | None:  # a date, not the text
+        text = super().clean(value)
         if not text:
             return None
         try:
@@ -58,10 +59,10 @@ class AskStatusForm(forms.Form):
 
     def __init__(self, *args: object, children: list[ChildProfile], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].choices = [("", "Choisissez…")] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Choisissez…")] + [
             (category.code, category.label) for category in Category.objects.filter(active=True)
         ]
-        self.fields["beneficiary"].choices = [(SELF, "Moi-même")] + [
+        cast(forms.ChoiceField, self.fields["beneficiary"]).choices = [(SELF, "Moi-même")] + [
             (str(child.pk), f"Mon enfant : {child.first_name}") for child in children
         ]
 
@@ -104,7 +105,7 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].choices = [("", "Choisissez…")] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Choisissez…")] + [
             (category.code, category.label)
             for category in Category.objects.filter(active=True, for_children=False)
         ]

@@ -68,6 +68,20 @@ def pending_device(user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
+WRONG_CODE = "Ce code n'est pas le bon (ou a expiré) : réessayez."
+TOO_MANY = "Trop d'essais manqués : attendez quelques secondes avant de réessayer."
+
+
+def code_refusal(device: TOTPDevice, token: str) -> str | None:
+    """None when `token` is the device's current code (RFC 6238, one step of drift either
+    way, each code once); else why not, in French. django-otp doubles the wait after each
+    failure (1 s, 2 s, 4 s…): a six-digit code cannot be guessed by trying."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return TOO_MANY
+    return None if device.verify_token(token) else WRONG_CODE
+
+
 def confirmed_devices(user: User) -> list[TOTPDevice]:
     """The user's enrolled devices."""
     return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))

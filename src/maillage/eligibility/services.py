@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -135,7 +136,7 @@ def _delete_proof_on_commit(status: EligibilityStatus) -> None:
     """Empty the proof field (saved by the caller) and delete its file once the decision
     commits."""
     name = status.proof.name
-    status.proof = ""  # type: ignore[assignment]  # FieldFile accepts a name
+    status.proof = ""
     if name:
         transaction.on_commit(lambda: proof_storage().delete(name), robust=True)
 
@@ -247,7 +248,7 @@ def ask_status(
     )
     if proof is not None and kind is not None:
         extension = proofs.KINDS[kind][1]
-        status.proof.save(f"{uuid.uuid4().hex}.{extension}", proof.content, save=False)
+        status.proof.save(f"{uuid.uuid4().hex}.{extension}", File(proof.content), save=False)
     try:
         with transaction.atomic():
             status.save()

@@ -147,7 +147,7 @@ def _decision_page(
         "decision_form": decision_form,
         "refusal_form": refusal_form,
         "show_category": permissions.can_view_category(request.user),
-        "proof_kind": (proofs.stored_kind(status.proof.name) or ("",))[0],
+        "proof_kind": (proofs.stored_kind(status.proof.name or "") or ("",))[0],
     }
     return render(request, "eligibility/staff_decision.html", context, status=code)
 
@@ -181,6 +181,8 @@ def decision(request: SignedInRequest, status_id: int) -> HttpResponse:
                     )
                     return redirect("eligibility:requests")
             else:
+                decision_form = forms.DecisionForm(request.POST)
+                decision_form.is_valid()  # errors are shown beside the one added here
                 decision_form.add_error(None, "Choisissez de vérifier ou de refuser la demande.")
         except services.EligibilityError as error:
             _refuse_into(decision_form if action == "verify" else refusal_form, error)
@@ -195,13 +197,13 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     status = _request_or_404(status_id)
     if not status.proof:
         raise Http404("Cette demande n'a pas de justificatif.")
-    kind = proofs.stored_kind(status.proof.name)
+    kind = proofs.stored_kind(status.proof.name or "")
     if kind is None:
         raise Http404("Justificatif illisible.")
     _shown, extension, content_type = kind
     services.record_accesses(request.user, [status], AccessPage.PROOF)
     response = FileResponse(
-        proof_storage().open(status.proof.name, "rb"),
+        proof_storage().open(status.proof.name or "", "rb"),
         content_type=content_type,
         as_attachment=False,
         filename=f"justificatif-{status.pk}.{extension}",
@@ -252,13 +254,14 @@ def otp_setup(request: SignedInRequest) -> HttpResponse:
     device = second_factor.pending_device(request.user)
     form = forms.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        refusal = second_factor.code_refusal(device, form.cleaned_data["token"])
+        if refusal is None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "La double authentification est activée.")
             return redirect(_safe_next(request, "eligibility:staff_home"))
-        form.add_error("token", "Ce code n'est pas le bon (ou a expiré) : réessayez.")
+        form.add_error("token", refusal)
     context = {
         "form": form,
         "qr_code": second_factor.qr_code_svg(device),
@@ -279,11 +282,14 @@ def otp_verify(request: SignedInRequest) -> HttpResponse:
         return redirect("eligibility:otp_setup")
     form = forms.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        refusals = []
         for device in second_factor.confirmed_devices(request.user):
-            if device.verify_token(form.cleaned_data["token"]):
+            refusal = second_factor.code_refusal(device, form.cleaned_data["token"])
+            if refusal is None:
                 otp_login(request, device)
                 return redirect(_safe_next(request, "eligibility:staff_home"))
-        form.add_error("token", "Ce code n'est pas le bon (ou a expiré) : réessayez.")
+            refusals.append(refusal)
+        form.add_error("token", refusals[0] if refusals else second_factor.WRONG_CODE)
     context = {"form": form, "next": _safe_next(request, "")}
     return render(
         request, "eligibility/otp_verify.html", context, status=400 if form.errors else 200

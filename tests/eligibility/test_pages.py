@@ -1,0 +1,153 @@
+"""«Mes droits»: the person's page, asking with a proof, adding a child; bad input answered
+in French with nothing written."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.eligibility import services
+from maillage.eligibility.models import AccessPage, ChildProfile, EligibilityStatus, State
+from tests.factories import StaffFactory, UserFactory, VerifiedUserFactory
+from tests.fixtures.eligibility import PDF
+
+pytestmark = pytest.mark.django_db
+
+MY_RIGHTS = reverse("eligibility:my_rights")
+ASK = reverse("eligibility:ask")
+ADD_CHILD = reverse("eligibility:add_child")
+
+
+@pytest.fixture
+def person(categories):
+    return VerifiedUserFactory(email="camille@exemple.test")
+
+
+@pytest.fixture
+def signed_in(client, person):
+    client.force_login(person)
+    return client
+
+
+def test_the_account_page_links_to_my_rights(signed_in):
+    assert MY_RIGHTS in signed_in.get(reverse("accounts:account")).content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    for url in (MY_RIGHTS,):
+        response = client.get(url)
+        assert response.status_code == 302 and "/connexion/" in response["Location"]
+    response = client.post(ASK)
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_my_rights_shows_my_statuses_validity_and_who_saw_them(signed_in, person, status_factory):
+    today = timezone.localdate()
+    verified = status_factory("rsa", person=person, valid_until=today + timedelta(days=20))
+    status_factory("handicap", person=person, valid_until=today - timedelta(days=2))
+    services.record_accesses(
+        StaffFactory(first_name="Inès", last_name="Agent"), [verified], AccessPage.DECISION
+    )
+    page = signed_in.get(MY_RIGHTS).content.decode()
+    assert "Bénéficiaire du RSA" in page and "Vérifié" in page
+    assert "RQTH, AAH ou CMI" in page and "Expiré" in page
+    assert "Inès Agent" in page and "page de décision" in page
+
+
+def test_my_rights_shows_nobody_else_s_statuses(signed_in, status_factory):
+    status_factory("handicap", person=VerifiedUserFactory())
+    response = signed_in.get(MY_RIGHTS)
+    assert response.context["statuses"] == []
+    assert "Vous n'avez encore demandé aucun statut." in response.content.decode()
+
+
+def test_asking_with_a_pdf(signed_in, person):
+    proof = SimpleUploadedFile("attestation.pdf", PDF, content_type="application/pdf")
+    response = signed_in.post(
+        ASK, {"category": "rsa", "beneficiary": "moi", "proof": proof}, follow=True
+    )
+    assert "Votre demande est enregistrée" in response.content.decode()
+    status = EligibilityStatus.objects.get()
+    assert (status.person, status.state) == (person, State.REQUESTED)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (
+            {"proof": SimpleUploadedFile("photo.png", b"GIF89a....", content_type="image/png")},
+            "ni un PDF, ni une image JPEG ou PNG",
+        ),
+        ({"proof": None}, "joignez un justificatif"),
+        ({"category": "inconnue"}, "Sélectionnez un choix valide"),
+        ({"beneficiary": "999"}, "Sélectionnez un choix valide"),
+    ],
+)
+def test_a_bad_request_is_answered_in_french_and_writes_nothing(signed_in, data, fragment):
+    form = {
+        "category": "rsa",
+        "beneficiary": "moi",
+        "proof": SimpleUploadedFile("a.pdf", PDF),
+        **data,
+    }
+    response = signed_in.post(ASK, {k: v for k, v in form.items() if v is not None})
+    assert response.status_code == 400
+    assert fragment in response.content.decode()
+    assert "rien n'a été enregistré" in response.content.decode()
+    assert not EligibilityStatus.objects.exists()
+
+
+def test_a_parent_adds_a_child_then_asks_the_collegien_status(signed_in, person):
+    year = timezone.localdate().year - 12
+    signed_in.post(ADD_CHILD, {"first_name": "Léa", "birth_year": year, "school": "Collège"})
+    child = ChildProfile.objects.get(parent=person)
+    signed_in.post(
+        ASK,
+        {
+            "category": "collegien",
+            "beneficiary": str(child.pk),
+            "bursary_holder": "on",
+            "proof": SimpleUploadedFile("certificat.pdf", PDF),
+        },
+    )
+    status = EligibilityStatus.objects.get()
+    assert (status.child, status.bursary_holder) == (child, True)
+    assert "pour Léa" in signed_in.get(MY_RIGHTS).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"birth_year": "1980"}, "Année de naissance"),
+        ({"birth_year": "1e9"}, "nombre entier"),
+        ({"first_name": "Léa\x1b[31m"}, "Le prénom ne peut pas contenir"),
+        ({"school": ""}, "Ce champ est obligatoire"),
+    ],
+)
+def test_a_bad_child_profile_is_refused(signed_in, data, fragment):
+    form = {"first_name": "Léa", "birth_year": timezone.localdate().year - 12, "school": "C"}
+    response = signed_in.post(ADD_CHILD, {**form, **data})
+    assert response.status_code == 400 and fragment in response.content.decode()
+    assert not ChildProfile.objects.exists()
+
+
+def test_an_unverified_account_sees_how_to_verify_and_cannot_ask(client, categories):
+    client.force_login(UserFactory())
+    page = client.get(MY_RIGHTS).content.decode()
+    assert "Vérifiez votre adresse" in page and ASK not in page
+    response = client.post(
+        ASK, {"category": "rsa", "beneficiary": "moi", "proof": SimpleUploadedFile("a.pdf", PDF)}
+    )
+    assert response.status_code == 400 and "compte vérifié" in response.content.decode()
+    assert not EligibilityStatus.objects.exists()
+
+
+def test_the_forms_need_the_csrf_token(person):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    response = client.post(ADD_CHILD, {"first_name": "Léa", "birth_year": "2014", "school": "C"})
+    assert response.status_code == 403
+    assert not ChildProfile.objects.exists()
