@@ -11,6 +11,7 @@ All amounts are integer euro cents; instants are aware datetimes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -104,12 +105,19 @@ class Funder(Protocol):
 
 
 _funder: Funder | None = None
+# Quotes many bookings at once (a search's results), in a number of queries that does not
+# grow with them; answers what Funder.quote answers for each.
+BatchQuote = Callable[[Sequence[QuoteRequest]], list[Quote]]
+_quote_many: BatchQuote | None = None
 
 
-def register_funder(funder: Funder) -> None:
-    """Have `funder` split every booking's price (the last one registered wins)."""
-    global _funder
+def register_funder(funder: Funder, quote_many: BatchQuote | None = None) -> None:
+    """Have `funder` split every booking's price (the last one registered wins), and
+    `quote_many` quote many at once for pages listing prices (None: one quote after the
+    other)."""
+    global _funder, _quote_many
     _funder = funder
+    _quote_many = quote_many
 
 
 def quote(request: QuoteRequest) -> Quote:
@@ -117,6 +125,14 @@ def quote(request: QuoteRequest) -> Quote:
     if _funder is None:
         return Quote(list_cents=request.list_cents, person_cents=request.list_cents)
     return _funder.quote(request)
+
+
+def quote_many(requests: Sequence[QuoteRequest]) -> list[Quote]:
+    """The quotes of `requests` (one person's bookings, e.g. a search's results), in order:
+    the registered batch quoter's, or each request's quote."""
+    if _funder is not None and _quote_many is not None:
+        return _quote_many(requests)
+    return [quote(request) for request in requests]
 
 
 def commit(booking: Booking, quote: Quote, actor: User | None, channel: Channel) -> None:
