@@ -26,6 +26,7 @@ from maillage.programmes.models import (
     BenefitKind,
     CapCounter,
     CapKind,
+    LateRule,
     Membership,
     Programme,
     ProgrammePlace,
@@ -216,6 +217,33 @@ def _benefit(programme: Programme) -> str:
             return "des jours payés par votre employeur"
 
 
+def terms_of(programme: Programme) -> str:
+    """What a place accepts by joining the programme, in French (never the categories)."""
+    match programme.kind:
+        case BenefitKind.PERCENT:
+            share = french_number((programme.person_basis_points or 0) / 100)
+            paid = f"la personne paie {share}\u00a0% du prix public"
+        case BenefitKind.FIXED:
+            paid = "la personne paie un montant fixe, jamais plus que le prix public"
+        case BenefitKind.FREE:
+            paid = "la personne ne paie rien"
+        case BenefitKind.CREDIT:
+            paid = "le crédit de la personne paie tout ou partie du prix public"
+        case _:
+            paid = "l'employeur paie les jours de ses agents, dans leur quota"
+    late = (
+        "une annulation tardive ou une absence reste payée au lieu"
+        if programme.late_rule == LateRule.PLACE_PAID
+        else "une annulation tardive ou une absence n'est pas payée au lieu"
+    )
+    return (
+        f"Au prix public de vos espaces, {paid} ; {programme.funder} rembourse au lieu la "
+        f"part du dispositif ; {late}. Valable du {programme.valid_from:%d/%m/%Y} au "
+        f"{programme.valid_until:%d/%m/%Y}. Le lieu peut quitter le dispositif : les "
+        "réservations déjà faites gardent leur tarif."
+    )
+
+
 def _period_end(kind: str, day: date) -> date:
     """The last day of the period of `kind` holding `day`."""
     start = period_start(kind, day)
@@ -267,10 +295,10 @@ def holdings_of(user: User, day: date) -> list[Holding]:
     )
     programmes = list(valid)
     holdings = []
-    beneficiaries = [services.Beneficiary(user, 0)] + [
-        services.Beneficiary(user, child.pk) for child in children_of(user)
-    ]
     children = {child.pk: child for child in children_of(user)}
+    beneficiaries = [services.Beneficiary(user, 0)] + [
+        services.Beneficiary(user, pk) for pk in children
+    ]
     invited = _memberships(user, {p.employer_id for p in programmes if p.employer_id})
     joined = dict(
         ProgrammePlace.objects.filter(programme__in=programmes, left_at__isnull=True)
