@@ -22,7 +22,6 @@ urlpatterns = [
     path("", include("maillage.booking.urls")),
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),
-    path("", include("maillage.programmes.urls")),
     path("", include("maillage.web.urls")),
 ]
 
