@@ -82,3 +82,27 @@ def test_booking_tiny_run(bench):
     assert figures["attempts"] >= figures["confirmed"] + figures["refused"]
     assert figures["confirmed"] > 0
     assert (bench.data_dir / "bench-booking.sqlite3").exists()
+
+
+BUDGET_KEYS = {
+    "attempts",
+    "funded",
+    "budget_cents",
+    "spent_cents",
+    "overspent_cents",
+    "cap_violations",
+    "ledger_matches",
+    "database",
+}
+
+
+def test_budget_tiny_run(bench):
+    figures = bench("budget", "--clients", "4", "--workers", "1", "--threads", "4")
+    assert set(figures) == BUDGET_KEYS
+    assert figures["attempts"] == 8
+    # The envelope covers two of the four social rates, the credit three bookings.
+    assert figures["funded"] == 5
+    assert figures["spent_cents"] == figures["budget_cents"]
+    assert (figures["overspent_cents"], figures["cap_violations"]) == (0, 0)
+    assert figures["ledger_matches"] is True
+    assert (bench.data_dir / "bench-budget.sqlite3").exists()

@@ -22,6 +22,11 @@ def test_the_periodic_work_is_declared_in_one_registry():
         "maillage.booking.tasks.expire_requests": (timedelta(minutes=5), timedelta(0)),
         "maillage.booking.tasks.send_reminders": (timedelta(days=1), timedelta(hours=16)),
         "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
+        "maillage.eligibility.tasks.purge_expired_statuses": (
+            timedelta(days=1),
+            timedelta(hours=2, minutes=30),
+        ),
+        "maillage.eligibility.tasks.send_expiry_notices": (timedelta(days=1), timedelta(hours=7)),
         "maillage.observatory.runs.fail_abandoned_runs_task": (
             timedelta(minutes=5),
             timedelta(0),
@@ -57,12 +62,21 @@ def test_each_slot_is_enqueued_once():
     names = [item.name for item in schedule.periodic_tasks()]
     assert schedule.tick(AT) == names
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
-    # 16:00: every slot is new (each period divides a day, the daily one starts at 16:00).
-    assert schedule.tick(AT + timedelta(seconds=30)) == names
+    # 16:00: every slot is new (each period divides a day) but those of the daily tasks
+    # starting at another hour (eligibility's, at 02:30 and 07:00).
+    elsewhere = {
+        "maillage.eligibility.tasks.purge_expired_statuses",
+        "maillage.eligibility.tasks.send_expiry_notices",
+    }
+    assert schedule.tick(AT + timedelta(seconds=30)) == [n for n in names if n not in elsewhere]
     assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == [
         "maillage.core.outbox.deliver_emails"
     ]
-    assert DBTaskResult.objects.count() == ScheduledRun.objects.count() == 2 * len(names) + 1
+    assert (
+        DBTaskResult.objects.count()
+        == ScheduledRun.objects.count()
+        == 2 * len(names) - len(elsewhere) + 1
+    )
     # Claimed slots are pruned after a week.
     schedule.tick(AT + schedule.KEEP + timedelta(days=1))
     assert ScheduledRun.objects.filter(slot__lt=AT + timedelta(days=1)).count() == 0

@@ -151,3 +151,26 @@ def test_the_forms_need_the_csrf_token(person):
     response = client.post(ADD_CHILD, {"first_name": "Léa", "birth_year": "2014", "school": "C"})
     assert response.status_code == 403
     assert not ChildProfile.objects.exists()
+
+
+def test_my_data_holds_my_statuses_children_and_who_saw_them(
+    signed_in, person, status_factory, child_of
+):
+    lea = child_of(person)
+    rsa = status_factory("rsa", person=person)
+    status_factory("collegien", child=lea, bursary_holder=True)
+    status_factory("handicap", person=VerifiedUserFactory())  # someone else's
+    services.record_accesses(StaffFactory(first_name="Inès"), [rsa], AccessPage.LIST)
+    response = signed_in.get(reverse("eligibility:my_data"))
+    assert response["Content-Disposition"] == 'attachment; filename="mes-droits.json"'
+    data = response.json()
+    assert data["enfants"] == [
+        {"prenom": "Léa", "annee_naissance": lea.birth_year, "etablissement": lea.school}
+    ]
+    assert [(s["categorie"], s["enfant"], s["etat"]) for s in data["statuts"]] == [
+        ("Bénéficiaire du RSA", None, "vérifié"),
+        ("Collégien·ne", "Léa", "vérifié"),
+    ]
+    assert [(a["par"], a["page"], a["statut"]) for a in data["consultations"]] == [
+        ("Inès", "liste des demandes", rsa.pk)
+    ]

@@ -32,15 +32,6 @@ def stored_proofs() -> list[str]:
     return files
 
 
-@pytest.fixture(autouse=True)
-def _empty_proof_storage():
-    """The in-memory proof storage lives as long as the process: emptied around each test."""
-    storage = proof_storage()
-    for name in storage.listdir("proofs")[1] if storage.exists("proofs") else []:
-        storage.delete(f"proofs/{name}")
-    yield
-
-
 @pytest.fixture
 def person(categories):
     return VerifiedUserFactory(email="camille@exemple.test")

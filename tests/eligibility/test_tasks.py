@@ -1,16 +1,25 @@
 """The scheduled sweeps: the notice a month before a status ends, the retention purge."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.utils import timezone
 
 from maillage.core import schedule
 from maillage.eligibility import services, tasks
-from maillage.eligibility.models import AccessPage, EligibilityStatus, State, StatusAccess
+from maillage.eligibility.models import (
+    AccessPage,
+    EligibilityStatus,
+    State,
+    StatusAccess,
+    proof_storage,
+)
 from tests.factories import StaffFactory, VerifiedUserFactory
+from tests.fixtures.eligibility import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +40,9 @@ def test_a_status_ending_within_a_month_is_told_once(person, status_factory, chi
     ending = status_factory("handicap", person=person, valid_until=today + timedelta(days=30))
     status_factory("rsa", person=person, valid_until=today + timedelta(days=31))  # later
     status_factory("independant", person=person, valid_until=today - timedelta(days=1))  # ended
+    renewed = {"person": person, "valid_from": today, "valid_until": today + timedelta(days=9)}
+    status_factory("independant", **renewed)
+    status_factory("independant", **{**renewed, "valid_until": today + timedelta(days=400)})
     child = status_factory(
         "collegien", child=child_of(person), valid_until=today + timedelta(days=3)
     )
@@ -84,3 +96,19 @@ def test_the_purge_deletes_statuses_ended_longer_than_the_retention(person, stat
         open_request.pk,
     }
     assert list(StatusAccess.objects.values_list("status", flat=True)) == [kept.pk]
+
+
+def test_proofs_no_status_names_are_swept_after_a_day(person, django_capture_on_commit_callbacks):
+    storage = proof_storage()
+    kept = services.ask_status(
+        person, category_code="rsa", proof=services.UploadedProof(io.BytesIO(PDF), len(PDF))
+    )
+    orphan = storage.save("proofs/orphelin.pdf", ContentFile(PDF))
+    assert services.sweep_orphan_proofs() == 0  # too recent: maybe a request being written
+    assert services.sweep_orphan_proofs(now=timezone.now() + timedelta(days=2)) == 1
+    assert not storage.exists(orphan)
+    assert storage.exists(kept.proof.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        person.delete()  # the request goes with the account; its proof with the next sweep
+    assert services.sweep_orphan_proofs(now=timezone.now() + timedelta(days=2)) == 1
+    assert storage.listdir("proofs")[1] == []

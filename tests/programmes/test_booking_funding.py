@@ -294,3 +294,23 @@ def test_staff_are_warned_once_when_the_envelope_crosses_their_threshold(
     messages = mailoutbox
     assert [m.to for m in messages] == [["budget@exemple.test"]]
     assert "il reste 9 € sur 15 €" in messages[0].body
+
+
+def test_a_mistaken_no_show_corrected_takes_the_share_again(desks, booker, manager):
+    desks.place.managers.add(manager)
+    made = programme(desks.place, late_rule="given_back")
+    verified(booker, "rsa")
+    done = book(booker, desks)
+    after = SLOT[0] + timedelta(minutes=5)
+    booking.mark_no_show(manager, done, now=after, channel=Channel.PAGE)
+    assert left(made) == 100_000
+    booking.check_in(manager, done, now=after, channel=Channel.PAGE)
+    assert left(made) == 100_000 - 600
+    assert BookingShare.objects.get(booking=done).released_at is None
+    # Marked absent again, then the envelope spent meanwhile: the correction is refused.
+    booking.mark_no_show(manager, done, now=after, channel=Channel.PAGE)
+    services.change_envelope(staff(), made, -100_000, channel=Channel.BACK_OFFICE)
+    with pytest.raises(booking.BookingRefused) as refused:
+        booking.check_in(manager, done, now=after, channel=Channel.PAGE)
+    assert refused.value.codes == ["funding_changed"]
+    assert Booking.objects.get(pk=done.pk).status == BookingStatus.NO_SHOW

@@ -28,6 +28,7 @@ from maillage.booking.views import mine as booking_mine_views
 from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
+from maillage.eligibility import views as eligibility_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -98,6 +99,17 @@ PAGES = {
         "anonymous", kwargs={"uidb64": "MQ", "token": "jeton-inconnu"}
     ),
     "accounts:password_reset_complete": Page("anonymous"),
+    "eligibility:my_rights": Page("resident"),
+    "eligibility:my_data": Page("resident"),
+    "eligibility:otp_setup": Page("resident", ("next",)),
+    "eligibility:otp_verify": Page("resident", ("next",)),
+    # Staff without the status rights: refused before anything is read (tests/eligibility
+    # drives these pages with the rights and a second factor).
+    "eligibility:staff_home": Page("staff"),
+    "eligibility:requests": Page("staff"),
+    "eligibility:decision": Page("staff", kwargs={"status_id": 1}),
+    "eligibility:proof": Page("staff", kwargs={"status_id": 1}),
+    "eligibility:grant": Page("staff"),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -107,6 +119,8 @@ NOT_PAGES = {
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
+    "eligibility:ask": "POST only",
+    "eligibility:add_child": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -124,6 +138,7 @@ VIEW_MODULES = [
     paging,
     web_views,
     observatory_views,
+    eligibility_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -33,6 +33,8 @@ CONFLICTS = {
     core.ViolationCode.NOT_ENOUGH_SEATS,
     core.ViolationCode.ALREADY_BOOKED,
     core.ViolationCode.SPACE_BUSY,
+    # A programme's balance was spent meanwhile: booking again is offered the list price.
+    core.ViolationCode.FUNDING_CHANGED,
 }
 # A space that takes no booking today (whatever the reason) is as unknown as a missing one,
 # as Space.objects.bookable says for the week view and the space's page.

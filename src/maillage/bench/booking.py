@@ -65,7 +65,16 @@ Progress = Callable[[str], None]
 # the booking bench's (kept apart so that its writes never touch a reused dataset; made anew
 # for each run, since bookings keep their append-only history and are never deleted).
 AVAILABILITY, QUICK, BOOKING = "availability", "availability-quick", "booking"
-PG_SUFFIXES = {AVAILABILITY: "_bench", QUICK: "_bench_quick", BOOKING: "_bench_booking"}
+# The budget bench's (maillage.bench.budget): made anew for each run too.
+BUDGET = "budget"
+PG_SUFFIXES = {
+    AVAILABILITY: "_bench",
+    QUICK: "_bench_quick",
+    BOOKING: "_bench_booking",
+    BUDGET: "_bench_budget",
+}
+# Benches whose database is made anew for each run.
+FRESH = (BOOKING, BUDGET)
 
 
 # --- In the calling process ----------------------------------------------------------------
@@ -117,9 +126,9 @@ def drop_bench_database(url: str, progress: Progress) -> None:
 
 def run_in_bench_database(purpose: str, arguments: list[str], progress: Progress) -> dict:
     """Run `maillage bench <arguments> --inner` on the bench database; its JSON figures.
-    The booking bench's database is made anew each time."""
+    The booking and budget benches' databases are made anew each time."""
     url = bench_database_url(purpose)
-    if purpose == BOOKING:
+    if purpose in FRESH:
         drop_bench_database(url, progress)
     if url.startswith("sqlite"):
         Path(urlsplit(url).path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The arguments of `maillage bench …` and their dispatch to the benchmarks.
 
-`add_arguments(parser)` declares the three sub-commands (coverage, availability, booking);
+`add_arguments(parser)` declares the sub-commands (coverage, availability, booking, budget);
 `run(bench, options, say)` runs one and returns its figures as a JSON-ready dict. Invalid
 sizes raise CommandError with a French message; `say` receives progress lines (stderr).
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.core.management.base import CommandError
 
-from maillage.bench import booking, coverage, dataset
+from maillage.bench import booking, budget, coverage, dataset
 from maillage.core.arguments import NumberIn
 
 COUNT = NumberIn(1, 100_000_000, whole=True)
@@ -67,6 +67,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     booking_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
     booking_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
+    budget_parser = benches.add_parser(
+        "budget",
+        help="Réservations concurrentes contre une enveloppe et le crédit d'une personne "
+        "(l'API, gunicorn), puis dépassements et grand livre, dans une base d'essai séparée.",
+    )
+    budget_parser.add_argument("--clients", type=COUNT, default=16)
+    budget_parser.add_argument(
+        "--workers", type=COUNT, default=cores + 1, help="processus gunicorn"
+    )
+    budget_parser.add_argument("--threads", type=COUNT, default=8, help="fils par processus")
+    budget_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+    budget_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+
 
 def run(bench: str, options: dict, say: Say) -> dict:
     """Run the benchmark named `bench` with the parsed `options`; its figures."""
@@ -74,6 +87,7 @@ def run(bench: str, options: dict, say: Say) -> dict:
         "coverage": _coverage,
         "availability": _availability,
         "booking": _booking,
+        "budget": _budget,
     }
     return runners[bench](say=say, **options)
 
@@ -120,6 +134,15 @@ def _booking(*, inner: bool, clients, seconds, spaces, workers, threads, say: Sa
     arguments = ["booking", f"--clients={clients}", f"--seconds={seconds}"]
     arguments += [f"--spaces={spaces}", f"--workers={workers}", f"--threads={threads}"]
     return _in_bench_database(booking.BOOKING, arguments, say)
+
+
+def _budget(*, inner: bool, clients, workers, threads, say: Say, **_) -> dict:
+    if not 1 <= clients <= 256:
+        raise CommandError("1 à 256 clients.")
+    if inner:
+        return budget.run_budget(clients, say, workers=workers, threads=threads)
+    arguments = ["budget", f"--clients={clients}", f"--workers={workers}", f"--threads={threads}"]
+    return _in_bench_database(booking.BUDGET, arguments, say)
 
 
 def _in_bench_database(purpose: str, arguments: list[str], say: Say) -> dict:

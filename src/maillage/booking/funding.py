@@ -103,6 +103,12 @@ class Funder(Protocol):
         rule says, in the caller's transaction."""
         ...
 
+    def reinstate(self, booking: Booking, *, actor: User | None, channel: Channel) -> None:
+        """`booking` holds its slot again after a release (a manager corrects a mistaken
+        no-show): take back what was given back, in the caller's transaction. Raises
+        FundingRefused when a balance cannot cover it any more."""
+        ...
+
 
 _funder: Funder | None = None
 # Quotes many bookings at once (a search's results), in a number of queries that does not
@@ -145,3 +151,9 @@ def release(booking: Booking, *, late: bool, actor: User | None, channel: Channe
     """Funder.release, when a funder is registered."""
     if _funder is not None:
         _funder.release(booking, late=late, actor=actor, channel=channel)
+
+
+def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None:
+    """Funder.reinstate, when a funder is registered."""
+    if _funder is not None:
+        _funder.reinstate(booking, actor=actor, channel=channel)

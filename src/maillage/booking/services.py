@@ -633,6 +633,16 @@ def _change(
                 f"Une réservation « {booking.get_status_display().lower()} » ne peut pas "
                 f"devenir « {BookingStatus(target).label.lower()} ».",
             )
+        if booking.status == BookingStatus.NO_SHOW and target == BookingStatus.CHECKED_IN:
+            try:
+                funding.reinstate(booking, actor=user, channel=channel)
+            except funding.FundingRefused as refused:
+                raise _refusal(
+                    core.ViolationCode.FUNDING_CHANGED,
+                    "status",
+                    f"Le dispositif ne peut plus payer sa part de cette réservation : "
+                    f"{refused.message}.",
+                ) from refused
         _record([booking.pk], user, booking.status, target, channel, reason)
         booking.status = target
         booking.status_reason = reason

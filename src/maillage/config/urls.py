@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("maillage.booking.urls")),
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),
+    path("", include("maillage.programmes.urls")),
     path("", include("maillage.web.urls")),
 ]
 

@@ -69,6 +69,47 @@ def accesses_to(user: User) -> QuerySet[StatusAccess]:
     return StatusAccess.objects.filter(person_id=user.pk).select_related("viewer")
 
 
+def personal_data(user: User) -> dict[str, list[dict[str, object]]]:
+    """What eligibility holds about `user`, for their personal-data export (GDPR art. 15 and
+    20): child profiles, statuses (theirs and their children's) and every staff view of
+    them. Dates ISO 8601 (Paris days), instants ISO 8601 in UTC."""
+
+    def instant(value: date | None) -> str | None:  # a datetime is a date
+        return value.isoformat() if value is not None else None
+
+    return {
+        "enfants": [
+            {"prenom": c.first_name, "annee_naissance": c.birth_year, "etablissement": c.school}
+            for c in children_of(user)
+        ],
+        "statuts": [
+            {
+                "numero": s.pk,
+                "categorie": s.category.label,
+                "enfant": s.child.first_name if s.child else None,
+                "etat": s.get_state_display(),
+                "valable_du": instant(s.valid_from),
+                "valable_jusqu_au": instant(s.valid_until),
+                "boursier": s.bursary_holder,
+                "preuve": s.get_proof_mode_display(),
+                "demande_le": instant(s.requested_at),
+                "decide_le": instant(s.decided_at),
+                "motif_du_refus": s.refusal_reason,
+            }
+            for s in statuses_of(user).order_by("requested_at", "pk")
+        ],
+        "consultations": [
+            {
+                "le": instant(a.at),
+                "par": str(a.viewer) if a.viewer else None,
+                "page": a.get_page_display(),
+                "statut": a.status_id,
+            }
+            for a in accesses_to(user)
+        ],
+    }
+
+
 def open_requests() -> StatusQuerySet:
     """Requests awaiting a decision, oldest first (staff list)."""
     return (

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -232,11 +232,6 @@ def ask_status(
             "« Justificatif » : joignez un justificatif (PDF, JPEG ou PNG, 5 Mo au plus).",
             "proof",
         )
-    holder = Q(child=child) if child is not None else Q(person=person)
-    if EligibilityStatus.objects.filter(holder, category=category, state=State.REQUESTED).exists():
-        raise EligibilityError(
-            "« Catégorie » : une demande est déjà en cours pour cette catégorie.", "category"
-        )
     status = EligibilityStatus(
         person=None if child else person,
         child=child,
@@ -252,7 +247,7 @@ def ask_status(
     try:
         with transaction.atomic():
             status.save()
-    except IntegrityError as error:  # a concurrent request for the same category
+    except IntegrityError as error:  # the database's one open request per holder and category
         if status.proof.name:
             proof_storage().delete(status.proof.name)
         raise EligibilityError(
@@ -412,17 +407,29 @@ def record_accesses(
 
 
 def queue_expiry_notices(now: datetime | None = None) -> int:
-    """Queue one email per verified status ending within NOTICE_DAYS (Paris days), to the
-    person or the child's parent, each status once (marked in the same transaction); how
-    many were queued. The email names no category (it may be read over a shoulder)."""
+    """Queue one email per verified status ending within NOTICE_DAYS (Paris days) and not
+    already renewed (a later verified status in its category), to the person or the child's
+    parent, each status once (marked in the same transaction); how many were queued. The
+    email names no category (it may be read over a shoulder)."""
     now = now or timezone.now()
     today = _today(now)
-    due = EligibilityStatus.objects.filter(
+    renewed = EligibilityStatus.objects.filter(
+        Q(person_id=OuterRef("person_id"), person__isnull=False)
+        | Q(child_id=OuterRef("child_id"), child__isnull=False),
+        category_id=OuterRef("category_id"),
         state=State.VERIFIED,
-        expiry_notice_at__isnull=True,
-        valid_until__gte=today,
-        valid_until__lte=today + timedelta(days=NOTICE_DAYS),
-    ).select_related("person", "child__parent")
+        valid_until__gt=OuterRef("valid_until"),
+    )
+    due = (
+        EligibilityStatus.objects.filter(
+            state=State.VERIFIED,
+            expiry_notice_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=NOTICE_DAYS),
+        )
+        .exclude(Exists(renewed))
+        .select_related("person", "child__parent")
+    )
     queued = 0
     for status in due:
         holder = status.person or (status.child.parent if status.child else None)
@@ -459,3 +466,24 @@ def purge_expired(now: datetime | None = None) -> int:
         _, deleted = old.delete()
         StatusAccess.objects.filter(at__lt=now - timedelta(days=days)).delete()
     return deleted.get(EligibilityStatus._meta.label, 0)
+
+
+ORPHAN_PROOF_AGE = timedelta(days=1)
+
+
+def sweep_orphan_proofs(now: datetime | None = None) -> int:
+    """Delete the stored proofs no status names any more, older than ORPHAN_PROOF_AGE: those
+    of requests deleted with their account, or written by a request whose transaction then
+    rolled back; how many. A proof never outlives what it proved."""
+    now = now or timezone.now()
+    storage = proof_storage()
+    if not storage.exists("proofs"):
+        return 0
+    named = set(EligibilityStatus.objects.exclude(proof="").values_list("proof", flat=True))
+    deleted = 0
+    for name in storage.listdir("proofs")[1]:
+        path = f"proofs/{name}"
+        if path not in named and storage.get_modified_time(path) < now - ORPHAN_PROOF_AGE:
+            storage.delete(path)
+            deleted += 1
+    return deleted

@@ -12,6 +12,10 @@ def send_expiry_notices() -> int:
 
 
 @task()
-def purge_expired_statuses() -> int:
-    """Delete statuses ended longer than MAILLAGE_STATUS_RETENTION_DAYS ago; how many."""
-    return services.purge_expired()
+def purge_expired_statuses() -> dict[str, int]:
+    """Delete statuses ended longer than MAILLAGE_STATUS_RETENTION_DAYS ago, and proofs no
+    status names; how many of each."""
+    return {
+        "statuses": services.purge_expired(),
+        "proof_files": services.sweep_orphan_proofs(),
+    }

@@ -6,6 +6,7 @@ app_name = "eligibility"
 
 urlpatterns = [
     path("compte/droits/", views.my_rights, name="my_rights"),
+    path("compte/droits/mes-donnees.json", views.my_data, name="my_data"),
     path("compte/droits/demander/", views.ask, name="ask"),
     path("compte/droits/enfants/", views.add_child, name="add_child"),
     path("compte/double-authentification/", views.otp_setup, name="otp_setup"),

@@ -8,7 +8,14 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -70,6 +77,17 @@ def _my_rights(
 def my_rights(request: SignedInRequest) -> HttpResponse:
     """«Mes droits»: statuses and their validity, children, who on staff saw them."""
     return _my_rights(request)
+
+
+@login_required
+def my_data(request: SignedInRequest) -> JsonResponse:
+    """The person's eligibility data as a JSON download (statuses, children, access log)."""
+    response = JsonResponse(
+        selectors.personal_data(request.user), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-droits.json"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @require_POST

@@ -9,7 +9,6 @@ transaction. Amounts are integer cents; days are Paris days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -101,26 +100,26 @@ def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list
     return [p for p in programmes if not p.space_kinds or space_kind in p.space_kinds]
 
 
-def _is_member(programme: Programme, user: User, place_id: int) -> bool:
-    """Whether `user` is a member of the programme's employer, allowed at `place_id`."""
+def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
+    """Whether `user` is a member of the programme's employer, allowed at `place_id` (None:
+    anywhere)."""
     employer = programme.employer
     if employer is None or not user.can_book:
         return False
     invited = Membership.objects.filter(employer=employer, email__iexact=user.email).first()
     if invited is not None:
         allowed = list(invited.places.values_list("pk", flat=True))
-        return not allowed or place_id in allowed
+        return not allowed or place_id is None or place_id in allowed
     domain = employer.email_domain.lower()
     return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
 
 
-def eligible(
-    beneficiary: Beneficiary, place_id: int, space_kind: str, day: date, at: datetime
+def _meets(
+    programmes: list[Programme], beneficiary: Beneficiary, day: date, place_id: int | None
 ) -> list[Programme]:
-    """The programmes whose conditions the beneficiary meets for a booking at `place_id` of a
-    space of `space_kind` on `day`, as of `at`: an employer's quota for its members (never
-    for a child), a category programme for whoever holds one of its categories on `day`."""
-    programmes = _candidates(place_id, space_kind, day, at)
+    """Those of `programmes` whose conditions the beneficiary meets on `day`: an employer's
+    quota for its members (never for a child; allowed at `place_id` when given), a category
+    programme for whoever holds one of its categories on `day`."""
     if not programmes:
         return []
     categories = categories_of(beneficiary.user, day, beneficiary.child)
@@ -132,6 +131,25 @@ def eligible(
         elif categories & {c.code for c in programme.categories.all()}:
             chosen.append(programme)
     return chosen
+
+
+def eligible(
+    beneficiary: Beneficiary, place_id: int, space_kind: str, day: date, at: datetime
+) -> list[Programme]:
+    """The programmes the beneficiary may use for a booking at `place_id` of a space of
+    `space_kind` on `day`, as of `at` (_meets)."""
+    return _meets(_candidates(place_id, space_kind, day, at), beneficiary, day, place_id)
+
+
+def eligible_anywhere(beneficiary: Beneficiary, day: date) -> list[Programme]:
+    """The programmes valid on `day` whose conditions the beneficiary meets, wherever."""
+    programmes = Programme.objects.filter(valid_from__lte=day, valid_until__gte=day)
+    return _meets(
+        list(programmes.select_related("employer").prefetch_related("categories")),
+        beneficiary,
+        day,
+        None,
+    )
 
 
 # --- Offers: each programme with what is left of its balances -------------------------------
@@ -158,7 +176,7 @@ def rule_of(programme: Programme) -> str:
             return f"quota:{programme.quota_days}/{programme.quota_period}"
 
 
-def _granted(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
+def granted_for(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
     """A new wallet's credit: the bursary holders' when they are one and it is set."""
     if programme.credit_bursary_cents is not None and is_bursary_holder(
         beneficiary.user, day, beneficiary.child
@@ -210,8 +228,8 @@ def offer_of(
 ) -> pricing.Offer:
     """The programme's offer for a booking [start, end) of the beneficiary, with what is left
     of its envelope, the beneficiary's credit, caps and quota (read, not changed)."""
-    day = booking_days(start, end)[0]
     days = booking_days(start, end)
+    day = days[0]
     counts_days = programme.kind == BenefitKind.QUOTA or programme.cap_days_per_month is not None
     new = _new_days(programme, who, days) if counts_days else days
     benefit: pricing.Benefit
@@ -233,7 +251,7 @@ def offer_of(
                 child_key=who.child_key,
                 period_start=period_start(programme.credit_period, day),
             ).first()
-            left = wallet.left_cents if wallet else _granted(programme, who, day)
+            left = wallet.left_cents if wallet else granted_for(programme, who, day)
             benefit = pricing.Credit(int(left))
         case _:
             limit = int(programme.quota_days or 0)
@@ -332,9 +350,7 @@ def _warn_if_crossed(state: balances.EnvelopeState, now: datetime) -> None:
         alerts.envelope_crossed(state.id, row[0], now)
 
 
-def _day_counts(
-    programme: Programme, who: Beneficiary, days: Iterable[date]
-) -> list[tuple[CapKind, str, int]]:
+def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
     """The day counters the programme keeps: (kind, period, limit)."""
     kinds: list[tuple[CapKind, str, int]] = []
     if programme.kind == BenefitKind.QUOTA:
@@ -351,14 +367,15 @@ def _consume(
     booking: Booking,
     movement: Movement,
 ) -> None:
-    """Take one share from the programme's balances (envelope, credit, caps, days)."""
+    """Take one share from the programme's balances (envelope, credit, caps, days); its
+    BookingShare row is the caller's."""
     day = booking_days(booking.start, booking.end)[0]
     state = balances.move_envelope(movement, -share.cents)
     _warn_if_crossed(state, movement.at)
     if programme.kind == BenefitKind.CREDIT:
         start = period_start(programme.credit_period, day)
         wallet = balances.open_wallet(
-            movement, who.user.pk, who.child_key, start, _granted(programme, who, day)
+            movement, who.user.pk, who.child_key, start, granted_for(programme, who, day)
         )
         balances.move_wallet(movement, wallet, -share.cents)
     caps: list[tuple[CapKind, date, int, int]] = []
@@ -369,7 +386,7 @@ def _consume(
         start = period_start(MINUTES_CAP_PERIOD, day)
         minutes = minutes_of(booking.start, booking.end)
         caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
-    counters = _day_counts(programme, who, ())
+    counters = _day_counters(programme)
     if counters:
         for counted in booking_days(booking.start, booking.end):
             if balances.count_day(programme.pk, who.user.pk, who.child_key, counted):
@@ -380,16 +397,6 @@ def _consume(
     for kind, start, limit, amount in caps:
         pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
         balances.use_counter(movement, pk, kind, amount, limit)
-    BookingShare.objects.create(
-        booking_id=booking.pk,
-        programme=programme,
-        public_label=share.public_label,
-        cents=share.cents,
-        rule=share.rule,
-        version=share.version,
-        user=who.user,
-        child_key=who.child_key,
-    )
 
 
 def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
@@ -413,11 +420,32 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             channel,
             now,
         )
-        try:
-            _consume(programme, share, who, booking, movement)
-        except Exhausted as exhausted:
-            field, message = REFUSED_FIELD[exhausted.account]
-            raise funding.FundingRefused(field, message) from exhausted
+        _consume_or_refuse(programme, share, who, booking, movement)
+        BookingShare.objects.create(
+            booking_id=booking.pk,
+            programme=programme,
+            public_label=share.public_label,
+            cents=share.cents,
+            rule=share.rule,
+            version=share.version,
+            user=who.user,
+            child_key=who.child_key,
+        )
+
+
+def _consume_or_refuse(
+    programme: Programme,
+    share: funding.Share,
+    who: Beneficiary,
+    booking: Booking,
+    movement: Movement,
+) -> None:
+    """_consume, a balance that cannot cover it named by funding.FundingRefused."""
+    try:
+        _consume(programme, share, who, booking, movement)
+    except Exhausted as exhausted:
+        field, message = REFUSED_FIELD[exhausted.account]
+        raise funding.FundingRefused(field, message) from exhausted
 
 
 BOOKING_MOVES = """
@@ -447,7 +475,7 @@ def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> Non
         else:
             balances.free_counter(movement, int(account_id), int(amount))
     programme = share.programme
-    counters = _day_counts(programme, Beneficiary(share.user, share.child_key), ())
+    counters = _day_counters(programme)
     if not counters:
         return
     for day in booking_days(booking.start, booking.end):
@@ -489,6 +517,31 @@ def release(booking: Booking, *, late: bool, actor: User | None, channel: Channe
         BookingShare.objects.filter(pk=share.pk).update(released_at=now)
 
 
+def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None:
+    """`booking` holds its slot again (funding.Funder.reinstate): each share given back is
+    taken again, as at booking (the same rule, version and amount), in the caller's
+    transaction. Raises funding.FundingRefused when a balance cannot cover it any more."""
+    shares = BookingShare.objects.filter(
+        booking_id=booking.pk, released_at__isnull=False
+    ).select_related("programme", "user")
+    now = timezone.now()
+    for share in sorted(shares, key=lambda s: s.programme_id):
+        movement = Movement(
+            share.programme_id,
+            booking.pk,
+            Reason.BOOKING,
+            actor.pk if actor is not None else None,
+            channel,
+            now,
+        )
+        frozen = funding.Share(
+            share.programme_id, share.public_label, share.cents, share.rule, share.version
+        )
+        who = Beneficiary(share.user, share.child_key)
+        _consume_or_refuse(share.programme, frozen, who, booking, movement)
+        BookingShare.objects.filter(pk=share.pk).update(released_at=None)
+
+
 class ProgrammeFunder:
     """The funding.Funder programmes register with booking (ProgrammesConfig.ready)."""
 
@@ -504,6 +557,9 @@ class ProgrammeFunder:
         self, booking: Booking, *, late: bool, actor: User | None, channel: Channel
     ) -> None:
         release(booking, late=late, actor=actor, channel=channel)
+
+    def reinstate(self, booking: Booking, *, actor: User | None, channel: Channel) -> None:
+        reinstate(booking, actor=actor, channel=channel)
 
 
 # --- Staff and managers ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """`maillage ledger check [--json]`: every running balance recomputed from the ledger."""
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,11 +15,11 @@ class Command(BaseCommand):
         "plafonds, quotas, parts) depuis le grand livre et signale toute différence (code 1)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["check"])
         parser.add_argument("--json", action="store_true", dest="as_json", help="Résultat en JSON.")
 
-    def handle(self, *args, action: str, as_json: bool = False, **options):
+    def handle(self, *args: Any, action: str, as_json: bool = False, **options: Any) -> None:
         found = ledger.differences()
         if as_json:
             self.stdout.write(_as_json(found))

@@ -1,0 +1,228 @@
+"""The back-office of programmes, for Département staff: programmes and their envelopes
+(money added or taken back through the ledger, never typed over), employers and their
+members, and the ledger itself (read only)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.booking.models import Channel
+from maillage.core.money import EurosField
+from maillage.core.text import euros
+from maillage.places.models import SpaceKind
+from maillage.programmes import services
+from maillage.programmes.models import (
+    Employer,
+    Envelope,
+    LedgerEntry,
+    Membership,
+    Programme,
+    ProgrammePlace,
+)
+
+# Changing any of these changes the rule: the programme's version is raised.
+RULE_FIELDS = frozenset(
+    {
+        "kind",
+        "person_basis_points",
+        "fixed_hour_cents",
+        "fixed_half_day_cents",
+        "fixed_day_cents",
+        "credit_cents",
+        "credit_bursary_cents",
+        "credit_period",
+        "quota_days",
+        "quota_period",
+        "cumulative",
+        "late_rule",
+        "cap_days_per_month",
+        "cap_minutes_per_year",
+        "cap_cents",
+        "cap_period",
+    }
+)
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A programme, its space kinds as boxes to tick, and money to add to or take back from
+    its envelope (as ledger rows, services.change_envelope)."""
+
+    space_kinds = forms.MultipleChoiceField(
+        label="Types d'espaces",
+        choices=SpaceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les types.",
+    )
+    add_cents = EurosField(label="Abonder l'enveloppe de (€)", required=False)
+    take_back_cents = EurosField(label="Retirer de l'enveloppe (€)", required=False)
+
+    class Meta:
+        model = Programme
+        exclude: list[str] = []
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        add, take_back = data.get("add_cents") or 0, data.get("take_back_cents") or 0
+        if add and take_back:
+            self.add_error("take_back_cents", "Abondez ou retirez, pas les deux à la fois.")
+        envelope = Envelope.objects.filter(programme_id=self.instance.pk).first()
+        left = envelope.left_cents if envelope is not None else 0
+        if take_back > left:
+            self.add_error(
+                "take_back_cents",
+                f"On ne peut retirer plus que ce qui reste de l'enveloppe ({euros(left)}).",
+            )
+        return data
+
+
+class EnvelopeInline(DepartementOnlyAdminMixin, admin.StackedInline):
+    """The envelope's threshold and who is warned; what is left moves through the ledger."""
+
+    model = Envelope
+    fields = ["budget_cents", "left_cents", "warn_below_cents", "warn_email", "warned_at"]
+    readonly_fields = ["budget_cents", "left_cents", "warned_at"]
+    can_delete = False
+    extra = 0
+
+
+class ProgrammePlaceInline(DepartementOnlyAdminMixin, admin.TabularInline):
+    """The places that joined: their managers accept the terms on their own page; staff may
+    add a place here, having its agreement (they are recorded as who accepted)."""
+
+    model = ProgrammePlace
+    fields = ("place", "joined_at", "joined_by", "left_at")
+    readonly_fields = ("joined_at", "joined_by", "left_at")
+    autocomplete_fields = ["place"]
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    form = ProgrammeForm
+    list_display = ["name", "public_label", "kind", "valid_from", "valid_until", "priority"]
+    list_filter = ["kind"]
+    search_fields = ["name", "public_label", "funder"]
+    readonly_fields = ["version"]
+    inlines = [EnvelopeInline, ProgrammePlaceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "public_label", "funder", "version"]}),
+        ("Qui et où", {"fields": ["categories", "employer", "space_kinds"]}),
+        ("Quand", {"fields": ["valid_from", "valid_until", "priority", "cumulative"]}),
+        (
+            "Avantage",
+            {
+                "fields": [
+                    "kind",
+                    "person_basis_points",
+                    ("fixed_hour_cents", "fixed_half_day_cents", "fixed_day_cents"),
+                    ("credit_cents", "credit_bursary_cents", "credit_period"),
+                    ("quota_days", "quota_period"),
+                    "late_rule",
+                ]
+            },
+        ),
+        (
+            "Plafonds par bénéficiaire",
+            {
+                "fields": [
+                    "cap_days_per_month",
+                    "cap_minutes_per_year",
+                    ("cap_cents", "cap_period"),
+                ]
+            },
+        ),
+        ("Enveloppe", {"fields": ["add_cents", "take_back_cents"]}),
+    ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Programme, form: ProgrammeForm, change: bool
+    ) -> None:
+        if change and RULE_FIELDS & set(form.changed_data):
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ProgrammeForm, formset: Any, change: bool
+    ) -> None:
+        if formset.model is not ProgrammePlace:
+            super().save_formset(request, form, formset, change)
+            return
+        for joined in formset.save(commit=False):
+            joined.joined_at, joined.joined_by = timezone.now(), request.user
+            joined.save()
+
+    def save_related(
+        self, request: HttpRequest, form: ProgrammeForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        programme = form.instance
+        Envelope.objects.get_or_create(programme=programme)
+        amount = (form.cleaned_data.get("add_cents") or 0) - (
+            form.cleaned_data.get("take_back_cents") or 0
+        )
+        if amount:
+            services.change_envelope(
+                request.user,  # type: ignore[arg-type]  # staff: the admin let them in
+                programme,
+                amount,
+                channel=Channel.BACK_OFFICE,
+            )
+
+
+class MembershipInline(DepartementOnlyAdminMixin, admin.TabularInline):
+    model = Membership
+    fields = ["email", "places"]
+    extra = 1
+    autocomplete_fields = ["places"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "email_domain"]
+    search_fields = ["name", "email_domain"]
+    fields = ["name", "email_domain"]
+    inlines = [MembershipInline]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    """The append-only ledger: read only."""
+
+    list_display = ["at", "programme", "account", "account_id", "amount", "reason", "booking"]
+    readonly_fields = [
+        "at",
+        "programme",
+        "booking",
+        "account",
+        "account_id",
+        "amount",
+        "reason",
+        "actor",
+        "channel",
+    ]
+    list_filter = ["account", "reason", "channel", "programme"]
+    list_select_related = ["programme"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerEntry]:
+        return super().get_queryset(request).order_by("-id")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,162 @@
+"""The back-office of programmes (staff only) and the managers' page to join or leave."""
+
+import pytest
+from django.urls import reverse
+
+from maillage.programmes.models import Envelope, LedgerEntry, Programme, ProgrammePlace
+from tests.programmes.builders import VALID, category, programme
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:programmes_programme_add")
+
+
+def form(**fields) -> dict:
+    return {
+        "name": "Tarif RSA",
+        "public_label": "Tarif solidaire",
+        "funder": "Département des Hauts-de-Seine",
+        "kind": "percent",
+        "person_basis_points": "2000",
+        "valid_from": VALID[0].isoformat(),
+        "valid_until": VALID[1].isoformat(),
+        "priority": "10",
+        "late_rule": "place_paid",
+        "categories": [str(category("rsa").pk)],
+        "add_cents": "1 000",
+        "envelope-TOTAL_FORMS": "0",
+        "envelope-INITIAL_FORMS": "0",
+        "places-TOTAL_FORMS": "0",
+        "places-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_staff_set_up_a_programme_and_fund_its_envelope(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(ADD, form())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    made = Programme.objects.get()
+    envelope = Envelope.objects.get(programme=made)
+    assert (envelope.budget_cents, envelope.left_cents) == (100_000, 100_000)
+    entry = LedgerEntry.objects.get()
+    assert (entry.amount, entry.reason, entry.channel, entry.actor) == (
+        100_000,
+        "staff",
+        "back_office",
+        staff_user,
+    )
+
+
+def test_staff_add_a_place_that_agreed(client, staff_user, place):
+    client.force_login(staff_user)
+    response = client.post(
+        ADD,
+        form(**{"places-TOTAL_FORMS": "1", "places-0-place": str(place.pk)}),
+    )
+    assert response.status_code == 302
+    joined = ProgrammePlace.objects.get()
+    assert (joined.place, joined.joined_by, joined.left_at) == (place, staff_user, None)
+
+
+def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, staff_user):
+    client.force_login(staff_user)
+    client.post(ADD, form())
+    made = Programme.objects.get()
+    change = reverse("admin:programmes_programme_change", args=[made.pk])
+    edit = form(add_cents="", **{"envelope-TOTAL_FORMS": "1", "envelope-INITIAL_FORMS": "1"})
+    envelope = Envelope.objects.get(programme=made)
+    edit.update(
+        {
+            "envelope-0-id": str(envelope.pk),
+            "envelope-0-programme": str(made.pk),
+            "envelope-0-warn_below_cents": "0",
+        }
+    )
+    assert client.post(change, {**edit, "public_label": "Tarif réduit"}).status_code == 302
+    assert Programme.objects.get().version == 1
+    assert client.post(change, {**edit, "person_basis_points": "3000"}).status_code == 302
+    assert Programme.objects.get().version == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"person_basis_points": "12000"},
+            "person_basis_points",
+            "La part payée par la personne doit être entre 0 et 10\u202f000.",
+        ),
+        (
+            {"take_back_cents": "5", "add_cents": ""},
+            "take_back_cents",
+            "On ne peut retirer plus que ce qui reste de l'enveloppe (0 €).",
+        ),
+        ({"add_cents": "-5"}, "add_cents", "Le montant doit être positif ou nul."),
+    ],
+)
+def test_bad_input_in_the_back_office_names_the_field(client, staff_user, fields, field, message):
+    client.force_login(staff_user)
+    response = client.post(ADD, form(**fields))
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors[field][0]
+    assert not Programme.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_managers_do_not_reach_the_programmes_back_office(client, manager):
+    client.force_login(manager)
+    assert client.get(ADD).status_code == 403
+    assert client.get(reverse("admin:programmes_ledgerentry_changelist")).status_code == 403
+
+
+PAGE = reverse("programmes:manager")
+
+
+def test_a_manager_joins_and_leaves_a_programme_for_their_place(client, place, manager):
+    made = programme([], categories=("handicap",))
+    client.force_login(manager)
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "La personne paie 25 % du prix" in text and "Tarif solidaire" in text
+    assert "andicap" not in text  # never the category
+    join = reverse("programmes:join", args=[place.slug, made.pk])
+    client.post(join, {})
+    assert not ProgrammePlace.objects.exists()
+    client.post(join, {"accepte": "oui"})
+    row = ProgrammePlace.objects.get()
+    assert (row.place, row.joined_by, row.left_at) == (place, manager, None)
+    client.post(reverse("programmes:leave", args=[place.slug, made.pk]))
+    assert ProgrammePlace.objects.get().left_at is not None
+
+
+def test_a_manager_cannot_join_for_someone_elses_place(client, place, other_place, manager):
+    made = programme([])
+    client.force_login(manager)
+    response = client.post(
+        reverse("programmes:join", args=[other_place.slug, made.pk]), {"accepte": "oui"}
+    )
+    assert response.status_code == 403
+    response = client.post(reverse("programmes:leave", args=[other_place.slug, made.pk]))
+    assert response.status_code == 403
+    assert not ProgrammePlace.objects.exists()
+
+
+def test_the_page_is_for_managers_only(client, booker):
+    client.force_login(booker)
+    assert client.get(PAGE).status_code == 403
+    client.logout()
+    assert client.get(PAGE).status_code == 302
+
+
+def test_joining_needs_the_csrf_token(place, manager):
+    from django.test import Client
+
+    made = programme([])
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(manager)
+    response = strict.post(
+        reverse("programmes:join", args=[place.slug, made.pk]), {"accepte": "oui"}
+    )
+    assert response.status_code == 403
+    assert not ProgrammePlace.objects.exists()
