@@ -17,7 +17,7 @@ from maillage.booking.models import Booking
 from maillage.booking.price_lines import price_line, total_line
 from maillage.booking.views.public import PRICE_SALT
 from maillage.eligibility.models import ChildProfile
-from maillage.programmes import selectors, services
+from maillage.programmes import quotes, services
 from maillage.programmes.models import Envelope, Membership
 from tests.factories import BookablePlaceFactory, DeskFactory, RoomFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
@@ -252,8 +252,8 @@ def test_quote_many_answers_what_quote_answers(territory, desks, room, booker):
         for space in (desks, room, far_desks, far_room)
         for cents in (0, 1200)
     ]
-    assert selectors.quote_many(requests) == [services.quote(r) for r in requests]
-    assert selectors.quote_many([]) == []
+    assert quotes.quote_many(requests) == [services.quote(r) for r in requests]
+    assert quotes.quote_many([]) == []
 
 
 def test_the_search_quotes_its_page_in_a_bounded_number_of_queries(
