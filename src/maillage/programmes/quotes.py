@@ -151,7 +151,9 @@ def quote_many(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote]:
     quoter): the programmes, the person's categories and invitations are read once per
     (person, beneficiary, window), each programme's balances once, so a search's page of
     results costs a number of queries that does not grow with its results. Writes nothing."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
+    groups: dict[tuple[int, int | None, datetime, datetime, datetime], list[int]] = defaultdict(
+        list
+    )
     for index, request in enumerate(requests):
         key = (
             request.person.pk,
