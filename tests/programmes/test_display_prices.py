@@ -285,3 +285,12 @@ def test_a_series_of_a_person_without_programme_shows_the_plain_total(client, de
     client.force_login(booker)
     response = client.post(reverse("booking:book", args=[desks.pk]), {**WINDOW, "semaines": 2})
     assert "Total de la série : 24 €" in text(response)
+
+
+def test_my_bookings_show_the_price_paid(client, desks, booker):
+    programme(desks.place)
+    verified(booker, "rsa")
+    client.force_login(booker)
+    book_as_shown(client, desks)
+    page = text(client.get(reverse("booking:my_bookings")))
+    assert "3 € au lieu de 12 € (tarif réduit)" in page
