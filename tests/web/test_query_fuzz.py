@@ -29,6 +29,8 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.programmes import person_pages as programmes_person_pages
+from maillage.programmes import views as programmes_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -110,6 +112,8 @@ PAGES = {
     "eligibility:decision": Page("staff", kwargs={"status_id": 1}),
     "eligibility:proof": Page("staff", kwargs={"status_id": 1}),
     "eligibility:grant": Page("staff"),
+    "programmes:mine": Page("resident"),
+    "programmes:manager": Page("manager"),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -121,6 +125,8 @@ NOT_PAGES = {
     "accounts:logout": "POST only",
     "eligibility:ask": "POST only",
     "eligibility:add_child": "POST only",
+    "programmes:join": "POST only",
+    "programmes:leave": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -139,6 +145,8 @@ VIEW_MODULES = [
     web_views,
     observatory_views,
     eligibility_views,
+    programmes_views,
+    programmes_person_pages,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
