@@ -370,6 +370,13 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
             if weeks == 1:
                 if (done := _book_once(request, space, form)) is not None:
                     return done
+            elif form.child_id is not None:
+                # A series is booked for the person themself (booking.services.book_series).
+                form.add_error(
+                    "pour",
+                    "une série se réserve pour vous ; pour votre enfant, réservez une date "
+                    "à la fois.",
+                )
             elif request.POST.get("confirmer_serie") and _previewed(request, form):
                 _, booked, skipped = services.book_series(
                     request.user, space.pk, start, end, weeks, form.seats, channel=Channel.PAGE
