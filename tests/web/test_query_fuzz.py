@@ -29,13 +29,13 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
-from maillage.programmes import person_pages as programmes_person_pages
-from maillage.programmes import views as programmes_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
 from maillage.observatory.forms import ThresholdForm
 from maillage.places.models import OpeningHours, Space
+from maillage.programmes import person_pages as programmes_person_pages
+from maillage.programmes import views as programmes_views
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
 from tests.factories import ManagerFactory, PlaceFactory, StaffFactory, VerifiedUserFactory
