@@ -1,6 +1,7 @@
 """«Mes droits»: the person's page, asking with a proof, adding a child; bad input answered
 in French with nothing written."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.eligibility import services
-from maillage.eligibility.models import AccessPage, ChildProfile, EligibilityStatus, State
+from maillage.eligibility.models import (
+    AccessPage,
+    ChildProfile,
+    EligibilityStatus,
+    State,
+    proof_storage,
+)
 from tests.factories import StaffFactory, UserFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF
 
@@ -174,3 +181,34 @@ def test_my_data_holds_my_statuses_children_and_who_saw_them(
     assert [(a["par"], a["page"], a["statut"]) for a in data["consultations"]] == [
         ("Inès", "liste des demandes", rsa.pk)
     ]
+
+
+def test_a_person_withdraws_their_open_request_and_its_proof(
+    signed_in, person, django_capture_on_commit_callbacks
+):
+    request = services.ask_status(
+        person, category_code="rsa", proof=services.UploadedProof(io.BytesIO(PDF), len(PDF))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(reverse("eligibility:withdraw", args=[request.pk]), follow=True)
+    assert "Votre demande est retirée" in response.content.decode()
+    assert not EligibilityStatus.objects.exists()
+    assert proof_storage().listdir("proofs")[1] == []
+
+
+@pytest.mark.parametrize("whose", ["someone_else", "decided"])
+def test_nobody_withdraws_another_s_or_a_decided_request(signed_in, person, status_factory, whose):
+    status = (
+        status_factory("rsa", person=VerifiedUserFactory(), state=State.REQUESTED)
+        if whose == "someone_else"
+        else status_factory("rsa", person=person)
+    )
+    response = signed_in.post(reverse("eligibility:withdraw", args=[status.pk]), follow=True)
+    assert "n&#x27;existe pas ou a déjà été décidée" in response.content.decode()
+    assert EligibilityStatus.objects.filter(pk=status.pk).exists()
+
+
+def test_a_parent_withdraws_their_child_s_request(signed_in, person, status_factory, child_of):
+    status = status_factory("collegien", child=child_of(person), state=State.REQUESTED)
+    signed_in.post(reverse("eligibility:withdraw", args=[status.pk]))
+    assert not EligibilityStatus.objects.exists()

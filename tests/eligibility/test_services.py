@@ -280,6 +280,7 @@ def test_a_decided_request_is_not_decided_again(verifier, request_of, today):
         (0, -1, "valid_until", "ne peut pas précéder son début"),
         (-30, -1, "valid_until", "déjà passée"),
         (-400, 10, "valid_from", "ne peut pas précéder le"),
+        (400, 500, "valid_from", "au plus tard le"),
         (0, 5 * 366 + 1, "valid_until", "au plus 5 ans"),
     ],
 )

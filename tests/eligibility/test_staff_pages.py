@@ -175,6 +175,14 @@ def test_refusing_through_the_page(verifier_client, open_request):
         ),
         ({"action": "verify", **dates(-400)}, "précéder son début"),
         ({"action": "verify", "valid_from": "", "valid_until": ""}, "obligatoire"),
+        (
+            {"action": "verify", "valid_from": "9999-12-31", "valid_until": "9999-12-31"},
+            "au plus tard le",
+        ),
+        (
+            {"action": "verify", "valid_from": "0001-01-01", "valid_until": "9999-12-31"},
+            "ne peut pas précéder le",
+        ),
         ({"action": "refuse", "reason": ""}, "obligatoire"),
         ({"action": "refuse", "reason": "x" * 600}, "500 caractères"),
         ({"action": "autre"}, "Choisissez de vérifier ou de refuser"),
@@ -287,3 +295,18 @@ def test_the_second_factor_pages_are_for_status_staff_only(client, person):
     assert client.get(SETUP).status_code == 404
     assert client.get(CODE).status_code == 404
     assert not TOTPDevice.objects.exists()
+
+
+def test_the_account_page_leads_status_staff_only_to_their_pages(client, verifier, person):
+    home = reverse("eligibility:staff_home")
+    client.force_login(person)
+    assert home not in client.get(reverse("accounts:account")).content.decode()
+    client.force_login(verifier)
+    assert home in client.get(reverse("accounts:account")).content.decode()
+
+
+def test_the_staff_home_leads_each_to_their_page(client, verifier, prescriber, person):
+    home = reverse("eligibility:staff_home")
+    for user, target in ((verifier, REQUESTS), (prescriber, GRANT), (person, "/compte/droits/")):
+        client.force_login(user)
+        assert client.get(home)["Location"] == target

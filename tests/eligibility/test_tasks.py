@@ -112,3 +112,9 @@ def test_proofs_no_status_names_are_swept_after_a_day(person, django_capture_on_
         person.delete()  # the request goes with the account; its proof with the next sweep
     assert services.sweep_orphan_proofs(now=timezone.now() + timedelta(days=2)) == 1
     assert storage.listdir("proofs")[1] == []
+
+
+def test_the_tasks_run_the_sweeps(person, status_factory):
+    status_factory("rsa", person=person, valid_until=timezone.localdate() + timedelta(days=5))
+    assert tasks.send_expiry_notices.call() == 1
+    assert tasks.purge_expired_statuses.call() == {"statuses": 0, "proof_files": 0}

@@ -127,6 +127,7 @@ NOT_PAGES = {
     "eligibility:add_child": "POST only",
     "programmes:join": "POST only",
     "programmes:leave": "POST only",
+    "eligibility:withdraw": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

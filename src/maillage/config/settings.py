@@ -212,7 +212,13 @@ STORAGES = {
     # may be served), read only through the staff page that logs each view.
     "eligibility_proofs": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "private" / "proofs", "base_url": "/non-servi/"},
+        "OPTIONS": {
+            "location": DATA_DIR / "private" / "proofs",
+            "base_url": "/non-servi/",
+            # Readable by the platform's own user only.
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {"BACKEND": "maillage.core.storage.StaticFilesStorage"},
 }

@@ -3,7 +3,7 @@ transaction and raises EligibilityError (French message naming the field and the
 nothing written. Dates are Paris calendar days; `now` an aware instant (default: the clock).
 
 - a person asks for a status with a proof (`ask_status`), for themselves or their child
-  (`add_child` first);
+  (`add_child` first), and may withdraw it until it is decided (`withdraw_request`);
 - staff with verify_status decide: `verify_status` (validity period) or `refuse_status`
   (reason); the proof file is deleted from storage and the field emptied in the same call
   (the deletion runs when the decision commits, so a rolled-back decision keeps its proof);
@@ -106,12 +106,18 @@ def _require_verified_account(actor: User | AnonymousUser) -> User:
 
 def check_validity(valid_from: date, valid_until: date, today: date) -> None:
     """EligibilityError naming the field unless `valid_from` ≤ `valid_until`, `valid_from`
-    at most a year back, `valid_until` today or later and at most MAX_VALIDITY_YEARS after
-    `valid_from` (Paris days)."""
+    within a year of `today` either way, `valid_until` today or later and at most
+    MAX_VALIDITY_YEARS after `valid_from` (Paris days)."""
     earliest = years_later(today, -1)
     if valid_from < earliest:
         raise EligibilityError(
             f"« Valable du » : le début de validité ne peut pas précéder le {long_date(earliest)}.",
+            "valid_from",
+        )
+    starts_by = years_later(today, 1)
+    if valid_from > starts_by:
+        raise EligibilityError(
+            f"« Valable du » : le début de validité est au plus tard le {long_date(starts_by)}.",
             "valid_from",
         )
     if valid_until < valid_from:
@@ -254,6 +260,26 @@ def ask_status(
             "« Catégorie » : une demande est déjà en cours pour cette catégorie.", "category"
         ) from error
     return status
+
+
+def withdraw_request(
+    actor: User | AnonymousUser, status_id: int, now: datetime | None = None
+) -> None:
+    """The person (or the parent, for a child) withdraws their open request `status_id`: the
+    request and its proof are deleted (the file when this commits). Someone else's request,
+    or one already decided, is refused as unknown."""
+    if not isinstance(actor, User) or not actor.is_active:
+        raise NotAllowed("Connectez-vous pour retirer une demande.")
+    with transaction.atomic():
+        status = (
+            EligibilityStatus.objects.select_for_update(of=("self",))
+            .filter(Q(person=actor) | Q(child__parent=actor), pk=status_id, state=State.REQUESTED)
+            .first()
+        )
+        if status is None:
+            raise EligibilityError("Cette demande n'existe pas ou a déjà été décidée.")
+        _delete_proof_on_commit(status)
+        status.delete()
 
 
 def _locked_request(status_id: int) -> EligibilityStatus:

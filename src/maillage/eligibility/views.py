@@ -133,6 +133,18 @@ def add_child(request: SignedInRequest) -> HttpResponse:
     return _my_rights(request, child_form=form, status=400)
 
 
+@require_POST
+@login_required
+def withdraw(request: SignedInRequest, status_id: int) -> HttpResponse:
+    try:
+        services.withdraw_request(request.user, status_id)
+    except services.EligibilityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Votre demande est retirée ; son justificatif est supprimé.")
+    return redirect("eligibility:my_rights")
+
+
 # Staff pages
 
 
