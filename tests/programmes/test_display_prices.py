@@ -7,7 +7,7 @@ from datetime import UTC
 from unittest import mock
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -306,3 +306,13 @@ def test_a_series_for_a_child_is_refused_with_a_message(client, desks, booker):
     assert response.status_code == 400
     assert "une série se réserve pour vous" in text(response)
     assert not Booking.objects.exists()
+
+
+def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mailed):
+    programme(desks.place)
+    verified(booker, "rsa")
+    client.force_login(booker)
+    mailed(lambda: book_as_shown(client, desks))
+    [email] = [m for m in mail.outbox if booker.email in m.to]
+    assert "3 € au lieu de 12 € (tarif réduit)" in email.body
+    assert "rsa" not in email.body.lower()
