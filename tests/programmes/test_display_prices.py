@@ -316,3 +316,14 @@ def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mail
     [email] = [m for m in mail.outbox if booker.email in m.to]
     assert "3 € au lieu de 12 € (tarif réduit)" in email.body
     assert "rsa" not in email.body.lower()
+
+
+def test_a_price_shown_to_someone_else_is_not_this_persons(client, desks, booker, other_booker):
+    programme(desks.place)
+    verified(booker, "rsa")
+    client.force_login(other_booker)  # pays the list price: shown 12 €
+    token = client.get(reverse("booking:space", args=[desks.pk]), SEARCH).context["price_token"]
+    client.force_login(booker)
+    response = client.post(reverse("booking:book", args=[desks.pk]), {**WINDOW, "tarif": token})
+    assert "Voici votre prix pour ce créneau" in text(response)
+    assert not Booking.objects.exists()

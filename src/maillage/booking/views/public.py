@@ -145,9 +145,9 @@ def _plan_key(form: BookingForm) -> dict[str, Any]:
     }
 
 
-def _price_key(space: Space, form: BookingForm) -> dict[str, Any]:
-    """What the price shown was for: the space, the window, the seats, for whom."""
-    return {"space": space.pk, **_plan_key(form), "pour": form.child_id}
+def _price_key(request: HttpRequest, space: Space, form: BookingForm) -> dict[str, Any]:
+    """What the price shown was for: who, the space, the window, the seats, for which child."""
+    return {"person": request.user.pk, "space": space.pk, **_plan_key(form), "pour": form.child_id}
 
 
 def _quote_of(
@@ -194,7 +194,7 @@ def _shown_price(request: HttpRequest, space: Space, form: BookingForm) -> int |
         shown = signing.loads(request.POST.get("tarif", ""), salt=PRICE_SALT, max_age=PRICE_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(shown, dict) or shown.get("key") != _price_key(space, form):
+    if not isinstance(shown, dict) or shown.get("key") != _price_key(request, space, form):
         return None
     person_cents = shown.get("person_cents")
     return person_cents if isinstance(person_cents, int) else None
@@ -208,10 +208,13 @@ def _booking_known(form: BookingForm) -> bool:
     return start is not None and end is not None and start < end and named
 
 
-def _price_token(space: Space, form: BookingForm, quote: funding.Quote) -> str:
+def _price_token(
+    request: HttpRequest, space: Space, form: BookingForm, quote: funding.Quote
+) -> str:
     """The person's price shown, signed with the booking it is for (a valid form's)."""
     return signing.dumps(
-        {"key": _price_key(space, form), "person_cents": quote.person_cents}, salt=PRICE_SALT
+        {"key": _price_key(request, space, form), "person_cents": quote.person_cents},
+        salt=PRICE_SALT,
     )
 
 
@@ -293,7 +296,7 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
         probe = BookingForm({**initial, "date": day.isoformat()}, space=space, children=children)
         if probe.is_valid():
             quote = _form_quote(request, space, probe)
-            token = _price_token(space, probe, quote) if quote is not None else ""
+            token = _price_token(request, space, probe, quote) if quote is not None else ""
     return _space_page(request, space, form, week, quote=quote, price_token=token)
 
 
@@ -411,7 +414,7 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
     if not plan and _booking_known(form):
         # Valid times: the person's price for them now (a new one after a refusal).
         quote = _form_quote(request, space, form)
-        token = _price_token(space, form, quote) if quote is not None else ""
+        token = _price_token(request, space, form, quote) if quote is not None else ""
     # The week of the date asked, once it is known to be a real date in range.
     shown = form.cleaned_data.get("date") or timezone.localdate()
     return _space_page(
