@@ -294,6 +294,11 @@ def test_staff_are_warned_once_when_the_envelope_crosses_their_threshold(
     messages = mailoutbox
     assert [m.to for m in messages] == [["budget@exemple.test"]]
     assert "il reste 9 € sur 15 €" in messages[0].body
+    # Funded again over the threshold, the warning is armed again.
+    services.change_envelope(staff(), made, 500, channel=Channel.BACK_OFFICE)
+    assert Envelope.objects.get(programme=made).warned_at is not None  # 8 €: still under
+    services.change_envelope(staff(), made, 1000, channel=Channel.BACK_OFFICE)
+    assert Envelope.objects.get(programme=made).warned_at is None
 
 
 def test_a_mistaken_no_show_corrected_takes_the_share_again(desks, booker, manager):
@@ -314,3 +319,14 @@ def test_a_mistaken_no_show_corrected_takes_the_share_again(desks, booker, manag
         booking.check_in(manager, done, now=after, channel=Channel.PAGE)
     assert refused.value.codes == ["funding_changed"]
     assert Booking.objects.get(pk=done.pk).status == BookingStatus.NO_SHOW
+
+
+def test_an_invitation_typed_in_capitals_is_kept_and_found_in_lower_case(desks):
+    from maillage.programmes.models import Membership
+
+    made = employer_quota(desks.place, [])
+    invited = Membership(employer=made.employer, email="Agent.Public@Hauts-de-Seine.FR")
+    invited.full_clean()
+    invited.save()
+    agent = VerifiedUserFactory(email="agent.public@hauts-de-seine.fr")
+    assert book(agent, desks).person_price_cents == 0

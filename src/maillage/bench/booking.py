@@ -280,31 +280,37 @@ def _space_specs(count: int) -> list[dict]:
     return specs
 
 
+def bench_place(name: str, slug: str) -> Place:
+    """An open fictional place of the bench, in the département's first commune, open from
+    8:00 to 20:00 every day."""
+    commune = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT).order_by("insee_code")[
+        0
+    ]
+    place = Place.objects.create(
+        name=name,
+        slug=slug,
+        address="1 rue de l'Essai",
+        postal_code=commune.postal_codes.split()[0],
+        commune=commune,
+        latitude=commune.centroid_lat,
+        longitude=commune.centroid_lon,
+        status=PlaceStatus.OPEN,
+        opening_date=date(2020, 1, 1),
+        is_fictional=True,
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20)) for day in range(7)
+    )
+    return place
+
+
 def _booking_fixtures(clients: int, spaces: int, progress: Progress):
     """Two open places (API and baseline) with twin spaces, and `clients` users with tokens."""
 
     progress("Lieux, espaces et comptes du banc d'essai…")
-    commune = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT).order_by("insee_code")[
-        0
-    ]
     made: dict[str, list] = {}
     for role in ("api", "sql"):
-        place = Place.objects.create(
-            name=f"Banc d'essai réservation ({role})",
-            slug=f"{BOOKING_SLUG}-{role}",
-            address="1 rue de l'Essai",
-            postal_code=commune.postal_codes.split()[0],
-            commune=commune,
-            latitude=commune.centroid_lat,
-            longitude=commune.centroid_lon,
-            status=PlaceStatus.OPEN,
-            opening_date=date(2020, 1, 1),
-            is_fictional=True,
-        )
-        OpeningHours.objects.bulk_create(
-            OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20))
-            for day in range(7)
-        )
+        place = bench_place(f"Banc d'essai réservation ({role})", f"{BOOKING_SLUG}-{role}")
         made[role] = [Space.objects.create(place=place, **spec) for spec in _space_specs(spaces)]
     users = [
         User.objects.create_user(f"client{n}@{BOOKING_USERS}", None, email_verified=True)

@@ -25,19 +25,18 @@ import threading
 import time as clock
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.api.models import ApiToken
-from maillage.bench.booking import Server, Tally, prepare_database
+from maillage.bench.booking import Server, Tally, bench_place, prepare_database
 from maillage.booking.availability import PARIS
 from maillage.booking.models import Channel
 from maillage.eligibility.models import Category, EligibilityStatus
-from maillage.places.models import OpeningHours, Place, PlaceStatus, Space
+from maillage.places.models import Place, Space
 from maillage.programmes import ledger, services
 from maillage.programmes.models import (
     BookingShare,
@@ -46,7 +45,6 @@ from maillage.programmes.models import (
     ProgrammePlace,
     Wallet,
 )
-from maillage.territory.models import Commune
 
 Progress = Callable[[str], None]
 
@@ -111,24 +109,7 @@ def _holder(email: str, code: str) -> User:
 def _fixtures(clients: int, progress: Progress):
     """A place with `clients` rooms, the two programmes, the people and their tokens."""
     progress("Lieu, salles, dispositifs et comptes du banc d'essai…")
-    commune = Commune.objects.of_departement(settings.MAILLAGE_DEPARTEMENT).order_by("insee_code")[
-        0
-    ]
-    place = Place.objects.create(
-        name="Banc d'essai budget",
-        slug="banc-budget",
-        address="1 rue de l'Essai",
-        postal_code=commune.postal_codes.split()[0],
-        commune=commune,
-        latitude=commune.centroid_lat,
-        longitude=commune.centroid_lon,
-        status=PlaceStatus.OPEN,
-        opening_date=date(2020, 1, 1),
-        is_fictional=True,
-    )
-    OpeningHours.objects.bulk_create(
-        OpeningHours(place=place, weekday=day, opens=time(8), closes=time(20)) for day in range(7)
-    )
+    place = bench_place("Banc d'essai budget", "banc-budget")
     rooms = [
         Space.objects.create(
             place=place,

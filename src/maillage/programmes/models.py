@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from maillage.booking.models import MAX_BOOKING_PRICE_CENTS, SMALL_COUNTER_MAX, Booking, Channel
 from maillage.core.money import CentsField
@@ -119,10 +120,19 @@ class Membership(models.Model):
         verbose_name_plural = "membres"
         constraints = [
             models.UniqueConstraint(fields=["employer", "email"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")),
+                name="membership_email_lower_case",
+                violation_error_message="L'adresse est enregistrée en minuscules.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.employer})"
+
+    def clean(self) -> None:
+        """Addresses are kept in lower case (accounts' rule), and looked up exactly."""
+        self.email = self.email.strip().lower()
 
 
 class Programme(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
+from maillage.accounts.services import normalize_email
 from maillage.booking import funding
 from maillage.booking.models import Booking, Channel
 from maillage.core.text import euros
@@ -106,7 +107,9 @@ def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
     employer = programme.employer
     if employer is None or not user.can_book:
         return False
-    invited = Membership.objects.filter(employer=employer, email__iexact=user.email).first()
+    invited = Membership.objects.filter(
+        employer=employer, email=normalize_email(user.email)
+    ).first()
     if invited is not None:
         allowed = list(invited.places.values_list("pk", flat=True))
         return not allowed or place_id is None or place_id in allowed
@@ -360,6 +363,18 @@ def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
     return kinds
 
 
+def _movement(
+    programme_id: int,
+    booking: Booking,
+    reason: Reason,
+    actor: User | None,
+    channel: Channel,
+    now: datetime,
+) -> Movement:
+    """Who moves a programme's balances for `booking`, why and when (the ledger rows')."""
+    return Movement(programme_id, booking.pk, reason, actor.pk if actor else None, channel, now)
+
+
 def _consume(
     programme: Programme,
     share: funding.Share,
@@ -412,14 +427,7 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             raise funding.FundingRefused(
                 "programme", "les conditions du dispositif viennent de changer"
             )
-        movement = Movement(
-            programme.pk,
-            booking.pk,
-            Reason.BOOKING,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(programme.pk, booking, Reason.BOOKING, actor, channel, now)
         _consume_or_refuse(programme, share, who, booking, movement)
         BookingShare.objects.create(
             booking_id=booking.pk,
@@ -505,14 +513,7 @@ def release(booking: Booking, *, late: bool, actor: User | None, channel: Channe
     for share in shares:
         if late and share.programme.late_rule == LateRule.PLACE_PAID:
             continue
-        movement = Movement(
-            share.programme_id,
-            booking.pk,
-            Reason.RELEASE,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(share.programme_id, booking, Reason.RELEASE, actor, channel, now)
         _give_back(share, booking, movement)
         BookingShare.objects.filter(pk=share.pk).update(released_at=now)
 
@@ -526,14 +527,7 @@ def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None
     ).select_related("programme", "user")
     now = timezone.now()
     for share in sorted(shares, key=lambda s: s.programme_id):
-        movement = Movement(
-            share.programme_id,
-            booking.pk,
-            Reason.BOOKING,
-            actor.pk if actor is not None else None,
-            channel,
-            now,
-        )
+        movement = _movement(share.programme_id, booking, Reason.BOOKING, actor, channel, now)
         frozen = funding.Share(
             share.programme_id, share.public_label, share.cents, share.rule, share.version
         )

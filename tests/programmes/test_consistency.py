@@ -1,0 +1,85 @@
+"""Random sequences of bookings, cancellations, refusals, no-shows and corrections against a
+rate, a credit, a quota and caps: every balance stays within its bounds and the ledger gives
+each of them back exactly."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from maillage.booking import services as booking
+from maillage.booking.models import Booking, BookingStatus, Channel
+from maillage.programmes import ledger
+from maillage.programmes.models import BookingShare, CapCounter, Envelope, Wallet
+from tests.factories import DeskFactory, ManagerFactory
+from tests.moments import NOW, paris
+from tests.programmes.builders import employer_quota, programme, verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_operations_keep_every_balance_matching_the_ledger(bookable_place, booker, seed):
+    rng = random.Random(seed)
+    desks = DeskFactory(place=bookable_place, capacity=20)
+    manager = ManagerFactory(email="gestion@exemple.test")
+    bookable_place.managers.add(manager)
+    programme(
+        bookable_place,
+        budget_cents=rng.choice([1500, 5000, 20_000]),
+        late_rule=rng.choice(["place_paid", "given_back"]),
+        cap_days_per_month=rng.choice([None, 2, 4]),
+    )
+    programme(
+        bookable_place,
+        name="Pass",
+        kind="credit",
+        person_basis_points=None,
+        credit_cents=rng.choice([500, 1500]),
+        credit_period="month",
+        cumulative=True,
+        cap_cents=rng.choice([None, 1000]),
+        cap_period="month",
+    )
+    employer_quota(bookable_place, [booker], name="Agents", priority=rng.choice([0, 20]))
+    verified(booker, "rsa")
+    made: list[Booking] = []
+    for _ in range(25):
+        action = rng.choice(["book", "book", "book", "cancel", "no_show", "check_in"])
+        day = rng.randrange(2, 20)
+        hour = rng.choice([9, 11, 14])
+        start = paris(2026, 12, day, hour)
+        try:
+            if action == "book":
+                made.append(
+                    booking.book(
+                        booker,
+                        desks.pk,
+                        start,
+                        start + timedelta(hours=2),
+                        now=NOW,
+                        channel=Channel.PAGE,
+                    )
+                )
+            elif made:
+                target = Booking.objects.get(pk=rng.choice(made).pk)
+                after = target.start + timedelta(minutes=5)
+                if action == "cancel":
+                    booking.cancel(manager, target, "Fermeture", now=NOW, channel=Channel.PAGE)
+                elif action == "no_show":
+                    booking.mark_no_show(manager, target, now=after, channel=Channel.PAGE)
+                else:
+                    booking.check_in(manager, target, now=after, channel=Channel.PAGE)
+        except (booking.BookingRefused, PermissionDenied):
+            continue
+    assert BookingShare.objects.exists()
+    assert ledger.differences() == []
+    for envelope in Envelope.objects.all():
+        assert 0 <= envelope.left_cents <= envelope.budget_cents
+    for wallet in Wallet.objects.all():
+        assert 0 <= wallet.left_cents <= wallet.granted_cents
+    for counter in CapCounter.objects.all():
+        assert 0 <= counter.used <= counter.limit
+    holding = Booking.objects.exclude(status=BookingStatus.CANCELLED)
+    assert all(b.person_price_cents <= b.price_cents for b in holding)
