@@ -19,6 +19,7 @@ from maillage.booking.views.public import PRICE_SALT
 from maillage.eligibility.models import ChildProfile
 from maillage.programmes import quotes, services
 from maillage.programmes.models import Envelope, Membership
+from tests.booking import on_page
 from tests.factories import BookablePlaceFactory, DeskFactory, RoomFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
 from tests.programmes.builders import employer_quota, programme, staff, verified
@@ -327,3 +328,25 @@ def test_a_price_shown_to_someone_else_is_not_this_persons(client, desks, booker
     response = client.post(reverse("booking:book", args=[desks.pk]), {**WINDOW, "tarif": token})
     assert "Voici votre prix pour ce créneau" in text(response)
     assert not Booking.objects.exists()
+
+
+def test_the_managers_calendar_shows_who_pays_what(client, desks, booker, place_manager):
+    programme(desks.place)
+    verified(booker, "rsa")
+    client.force_login(booker)
+    book_as_shown(client, desks)
+    client.force_login(place_manager)
+    url = reverse("booking:manager_calendar", args=[desks.place.slug])
+    page = text(client.get(url, {"jour": "2027-01-12"}))
+    assert "3 € payés par la personne · Tarif solidaire : 9 € (prix public 12 €)" in page
+    assert "rsa" not in page.lower()
+
+
+def test_shares_given_back_are_not_shown(desks, booker):
+    programme(desks.place)
+    verified(booker, "rsa")
+    booking = on_page.book(booker, desks.pk, paris(2027, 1, 12, 9), paris(2027, 1, 12, 12), now=NOW)
+    assert [s.cents for s in funding.shares_of([booking.pk])[booking.pk]] == [900]
+    on_page.cancel(booker, booking)
+    assert funding.shares_of([booking.pk]) == {}
+    assert funding.shares_of([]) == {}

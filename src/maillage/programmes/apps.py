@@ -12,5 +12,5 @@ class ProgrammesConfig(AppConfig):
         from maillage.programmes import alerts, quotes, services  # noqa: PLC0415
 
         # Booking asks this funder who pays what (booking imports no programmes code).
-        funding.register_funder(services.ProgrammeFunder(), quotes.quote_many)
+        funding.register_funder(services.ProgrammeFunder(), quotes.quote_many, quotes.shares_of)
         outbox.register(alerts.TOPIC, alerts.message_of)

@@ -1,7 +1,7 @@
-"""Many quotes at once, for the pages that list prices (the search's results): funding's batch
-quoter, registered with the Funder (ProgrammesConfig.ready). Each quote equals
-services.quote's for its request; the programmes, the person's categories and invitations are
-read once per (person, beneficiary, window), each programme's balances once.
+"""Prices for the pages, registered with the Funder (ProgrammesConfig.ready): many quotes at
+once (the search's results; each equals services.quote's for its request: the programmes, the
+person's categories and invitations are read once per (person, beneficiary, window), each
+programme's balances once), and the shares frozen on bookings made (the managers' calendar).
 
 Amounts are integer euro cents; days are Paris calendar days.
 """
@@ -20,7 +20,13 @@ from maillage.booking import funding
 from maillage.eligibility.selectors import categories_of
 from maillage.places.kinds import SpaceKind
 from maillage.programmes import pricing, services
-from maillage.programmes.models import BenefitKind, Membership, Programme, ProgrammePlace
+from maillage.programmes.models import (
+    BenefitKind,
+    BookingShare,
+    Membership,
+    Programme,
+    ProgrammePlace,
+)
 from maillage.programmes.periods import booking_days
 
 
@@ -168,3 +174,16 @@ def quote_many(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote]:
         for index, quote in zip(indexes, _quote_group([requests[i] for i in indexes]), strict=True):
             answers[index] = quote
     return [quote for quote in answers if quote is not None]
+
+
+def shares_of(booking_ids: Sequence[int]) -> dict[int, tuple[funding.Share, ...]]:
+    """The shares not given back of `booking_ids`, by booking id, under their public labels
+    (funding.shares_of); one query."""
+    shares: dict[int, list[funding.Share]] = defaultdict(list)
+    for row in BookingShare.objects.filter(
+        booking_id__in=booking_ids, released_at__isnull=True
+    ).order_by("booking_id", "programme_id"):
+        shares[row.booking_id].append(
+            funding.Share(row.programme_id, row.public_label, int(row.cents), row.rule, row.version)
+        )
+    return {booking_id: tuple(rows) for booking_id, rows in shares.items()}
