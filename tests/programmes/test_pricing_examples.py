@@ -8,7 +8,6 @@ import pytest
 
 from maillage.booking.pricing import booking_price_cents
 from maillage.programmes.pricing import (
-    CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK,
     Cap,
     Credit,
     Declined,
@@ -33,7 +32,7 @@ def desk(list_cents: int, hours: float = 3, seats: int = 1) -> PriceBasis:
 
 def tarif_solidaire_rsa(**changes: object) -> Offer:
     """The RSA beneficiaries pay 25 % of the list price."""
-    fields: dict[str, object] = dict(
+    offer = Offer(
         programme_id=RSA,
         public_label="Tarif solidaire",
         rule="rate:percent:2500",
@@ -43,13 +42,12 @@ def tarif_solidaire_rsa(**changes: object) -> Offer:
         benefit=PercentRate(2500),
         envelope_left_cents=1_000_000,
     )
-    fields.update(changes)
-    return Offer(**fields)  # type: ignore[arg-type]
+    return replace(offer, **changes)
 
 
-def pass_plus(left_cents: int, **changes: object) -> Offer:
+def pass_plus(left_cents: int) -> Offer:
     """The Pass+ collégien: a credit per school year, cumulative with the rates."""
-    fields: dict[str, object] = dict(
+    return Offer(
         programme_id=PASS_PLUS,
         public_label="Pass+ tiers-lieux",
         rule="credit:school_year",
@@ -59,8 +57,10 @@ def pass_plus(left_cents: int, **changes: object) -> Offer:
         benefit=Credit(left_cents),
         envelope_left_cents=5_000_000,
     )
-    fields.update(changes)
-    return Offer(**fields)  # type: ignore[arg-type]
+
+
+# Civil servants telework at most 3 days a week (décret n° 2016-151 du 11 février 2016, art. 3).
+TELEWORK_DAYS_A_WEEK = 3
 
 
 def teletravail_agents(days_used: int, day_already_counted: bool = False) -> Offer:
@@ -72,7 +72,7 @@ def teletravail_agents(days_used: int, day_already_counted: bool = False) -> Off
         version=1,
         priority=20,
         cumulative=False,
-        benefit=Quota(CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK, days_used, day_already_counted),
+        benefit=Quota(TELEWORK_DAYS_A_WEEK, days_used, day_already_counted),
     )
 
 
@@ -96,6 +96,8 @@ def test_the_programme_never_pays_the_cent_a_quarter_rounds_up():
 
 def test_a_free_space_needs_no_programme():
     assert split(desk(0), [tarif_solidaire_rsa(), pass_plus(8000)]) == Split(0, 0)
+    # Nor is the person told that their pass is spent or their quota used up.
+    assert split(desk(0), [pass_plus(0), teletravail_agents(days_used=3)]) == Split(0, 0)
 
 
 def test_pass_plus_credit_pays_the_whole_booking_while_it_lasts():
@@ -155,6 +157,11 @@ def test_a_spent_envelope_hands_over_to_the_next_programme_and_the_person_is_tol
     result = split(desk(800), [tarif_solidaire_rsa(), handicap])
     assert result.shares == (ShareLine(RSA, "Tarif solidaire", 600, "rate:percent:2500", 1),)
     assert result.declined == (Declined(HANDICAP, "Tarif solidaire handicap", "envelope"),)
+
+
+def test_the_last_cents_of_an_envelope_are_spent():
+    assert split(desk(800), [tarif_solidaire_rsa(envelope_left_cents=600)]).person_cents == 200
+    assert split(desk(800), [tarif_solidaire_rsa(envelope_left_cents=599)]).person_cents == 800
 
 
 def test_agents_telework_quota_three_days_a_week():

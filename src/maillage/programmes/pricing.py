@@ -35,10 +35,6 @@ from typing import Literal, assert_never
 
 from maillage.booking.pricing import booking_price_cents
 
-# The civil service's ceiling on telework days a week (décret n° 2016-151 du 11 février 2016,
-# art. 3: at most three days a week away from the workplace), for an employer's weekly quota.
-CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK = 3
-
 # Basis points in a whole (10 000 bp = 100 %).
 WHOLE_BASIS_POINTS = 10_000
 
@@ -141,7 +137,8 @@ class Credit:
 
 @dataclass(frozen=True)
 class Quota:
-    """An employer's quota of `days_limit` days (≥ 0) per week or month, of which `days_used`
+    """An employer's quota of `days_limit` days (≥ 0) per week or month (3 a week at most for
+    a civil servant, décret n° 2016-151 art. 3: the employer sets it), of which `days_used`
     (≥ 0) are counted already; `day_already_counted` when the booking's day is one of them (a
     day counts once, whatever the bookings on it). It pays the whole share when the day is
     counted already or a day is left; otherwise, or with a limit of 0, the offer is declined
@@ -332,7 +329,8 @@ def split(basis: PriceBasis, offers: Sequence[Offer]) -> Split:
     non-cumulative one that pays something (offer_pays) applies to the list price; the
     non-cumulative ones before it that were declined are reported, those after it are not
     considered. Then every cumulative offer, in the same order, applies to what is still left
-    to the person, until nothing is. Raises ValueError when two offers share a programme id."""
+    to the person, until nothing is. A free booking (0 cents) has no share and no refusal.
+    Raises ValueError when two offers share a programme id."""
     ids = [offer.programme_id for offer in offers]
     if len(set(ids)) != len(ids):
         raise ValueError("one offer per programme")
@@ -355,9 +353,9 @@ def split(basis: PriceBasis, offers: Sequence[Offer]) -> Split:
         left -= paid
         return True
 
+    if left == 0:
+        return Split(0, 0)  # nothing to pay: no offer applies, none is refused
     for offer in ordered:
-        if left == 0:
-            break
         if not offer.cumulative and apply(offer):
             break
     for offer in ordered:
