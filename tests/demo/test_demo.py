@@ -9,13 +9,16 @@ from shapely.geometry import Point, shape
 from maillage.accounts.models import User
 from maillage.booking.models import Booking, Channel
 from maillage.places.models import Place, Space, today_in_paris
+from maillage.programmes.models import ProgrammePlace
 from maillage.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(capsys):
+def demo(capsys, categories):
+    """A demo run (the eligibility categories seeded: a transactional test may have flushed
+    them)."""
     call_command("demo")
     return capsys.readouterr().out
 
@@ -50,12 +53,12 @@ def test_demo_is_deterministic_and_idempotent(demo, capsys):
     )
     assert Space.objects.count() == spaces
     assert Booking.objects.count() == bookings
-    assert User.objects.count() == 8
+    assert User.objects.count() == 11
 
 
 def test_demo_prints_working_logins(demo, client):
     lines = [line.split() for line in demo.splitlines() if "@exemple.test" in line]
-    assert len(lines) == 8
+    assert len(lines) == 11
     staff_line = next(line for line in lines if line[-2].startswith("agent."))
     response = client.post(
         reverse("admin:login"), {"username": staff_line[-2], "password": staff_line[-1]}
@@ -156,12 +159,14 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
     assert Booking.objects.holding().count() == fresh.count()
 
 
-def test_a_run_after_the_demo_places_were_deleted_recreates_them(capsys):
+def test_a_run_after_the_demo_places_were_deleted_recreates_them(capsys, categories):
     # Booked places are never deleted (bookings keep their append-only history): the places
     # of a run that booked nothing are.
     with mock.patch("maillage.demo.services._demo_bookings", return_value=0):
         call_command("demo")
     assert not Booking.objects.exists()
+    # A place that joined a programme is deleted once it has left it (PROTECT).
+    ProgrammePlace.objects.all().delete()
     Place.objects.all().delete()
     capsys.readouterr()
     call_command("demo")

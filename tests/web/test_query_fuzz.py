@@ -34,6 +34,8 @@ from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
 from maillage.observatory.forms import ThresholdForm
 from maillage.places.models import OpeningHours, Space
+from maillage.programmes import person_pages as programmes_person_pages
+from maillage.programmes import views as programmes_views
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
 from tests.factories import ManagerFactory, PlaceFactory, StaffFactory, VerifiedUserFactory
@@ -110,6 +112,7 @@ PAGES = {
     "eligibility:decision": Page("staff", kwargs={"status_id": 1}),
     "eligibility:proof": Page("staff", kwargs={"status_id": 1}),
     "eligibility:grant": Page("staff"),
+    "programmes:mine": Page("resident"),
     "programmes:manager": Page("manager"),
 }
 # URL patterns that are not pages read with GET, and why.
@@ -143,6 +146,8 @@ VIEW_MODULES = [
     web_views,
     observatory_views,
     eligibility_views,
+    programmes_views,
+    programmes_person_pages,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -1,4 +1,5 @@
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from maillage.core.dates import (
     read_range,
 )
 from maillage.core.validators import SingleLine
+from maillage.eligibility.models import ChildProfile
 from maillage.places.models import MAX_CAPACITY, Space, SpaceKind
 from maillage.territory.models import Commune
 
@@ -244,11 +246,27 @@ class BookingForm(WallClockForm):
         help_text="1 : une seule fois. Par exemple 10 pour dix mardis de télétravail.",
     )
 
-    def __init__(self, *args: Any, space: Space, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        space: Space,
+        children: Sequence[ChildProfile] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.space = space
         if space.is_exclusive:
             del self.fields["postes"]
+        if children:
+            # A parent books for themself or for one of their children (whose pass pays).
+            self.fields["pour"] = forms.TypedChoiceField(
+                label="Pour qui",
+                choices=[("", "Moi"), *((child.pk, child.first_name) for child in children)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text="Le pass d'un enfant paie sa part de ses réservations.",
+            )
 
     @property
     def allowed_days(self) -> DateRange:
@@ -279,6 +297,12 @@ class BookingForm(WallClockForm):
     @property
     def seats(self) -> int:
         return self.cleaned_data.get("postes") or 1
+
+    @property
+    def child_id(self) -> int | None:
+        """The child profile booked for (one of the parent's: the choices say so), or None."""
+        child: int | None = self.cleaned_data.get("pour")
+        return child
 
 
 class ReasonForm(forms.Form):

@@ -11,6 +11,7 @@ All amounts are integer euro cents; instants are aware datetimes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -110,12 +111,25 @@ class Funder(Protocol):
 
 
 _funder: Funder | None = None
+# Quotes many bookings at once (a search's results), in a number of queries that does not
+# grow with them; answers what Funder.quote answers for each.
+BatchQuote = Callable[[Sequence[QuoteRequest]], list[Quote]]
+_quote_many: BatchQuote | None = None
+# The shares programmes pay of bookings (those not given back), by booking id, in one read.
+SharesOf = Callable[[Sequence[int]], dict[int, tuple[Share, ...]]]
+_shares_of: SharesOf | None = None
 
 
-def register_funder(funder: Funder) -> None:
-    """Have `funder` split every booking's price (the last one registered wins)."""
-    global _funder
+def register_funder(
+    funder: Funder, quote_many: BatchQuote | None = None, shares_of: SharesOf | None = None
+) -> None:
+    """Have `funder` split every booking's price (the last one registered wins),
+    `quote_many` quote many at once for pages listing prices (None: one quote after the
+    other), and `shares_of` tell the pages what programmes pay of bookings made."""
+    global _funder, _quote_many, _shares_of
     _funder = funder
+    _quote_many = quote_many
+    _shares_of = shares_of
 
 
 def quote(request: QuoteRequest) -> Quote:
@@ -123,6 +137,22 @@ def quote(request: QuoteRequest) -> Quote:
     if _funder is None:
         return Quote(list_cents=request.list_cents, person_cents=request.list_cents)
     return _funder.quote(request)
+
+
+def quote_many(requests: Sequence[QuoteRequest]) -> list[Quote]:
+    """The quotes of `requests` (one person's bookings, e.g. a search's results), in order:
+    the registered batch quoter's, or each request's quote."""
+    if _funder is not None and _quote_many is not None:
+        return _quote_many(requests)
+    return [quote(request) for request in requests]
+
+
+def shares_of(booking_ids: Sequence[int]) -> dict[int, tuple[Share, ...]]:
+    """What programmes pay of each of `booking_ids` (shares not given back), by booking id;
+    a booking no programme pays for is left out (all of them without a funder)."""
+    if _shares_of is None or not booking_ids:
+        return {}
+    return _shares_of(booking_ids)
 
 
 def commit(booking: Booking, quote: Quote, actor: User | None, channel: Channel) -> None:

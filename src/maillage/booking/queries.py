@@ -13,6 +13,7 @@ from django.utils import timezone
 from maillage.booking import availability as core
 from maillage.booking import sql
 from maillage.booking.models import Booking, BookingQuerySet
+from maillage.booking.price_lines import PriceLine
 from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
 from maillage.places.kinds import KIND_LABELS, SpaceKind
 from maillage.places.models import Closure, OpeningHours, Place, Space
@@ -127,10 +128,14 @@ class SearchResult:
     price_hour_cents: int | None
     price_half_day_cents: int | None
     price_day_cents: int | None
+    place_id: int
     place: PlaceCard
     distance_m: float | None
     price_cents: int | None = None  # for the searched window, filled in by the page
     distance_label: str | None = None  # «850 m», filled in by the page when `near`
+    # The signed-in person's price for the window and why (presentation.PriceLine), filled
+    # in by the page for the results it shows.
+    price_line: PriceLine | None = None
 
     @property
     def is_exclusive(self) -> bool:
@@ -282,6 +287,7 @@ def search_spaces(
             price_hour_cents=row[_HOUR],
             price_half_day_cents=row[_HALF_DAY],
             price_day_cents=row[_DAY],
+            place_id=row[_PLACE],
             place=places[row[_PLACE]],
             distance_m=(
                 distance_m(

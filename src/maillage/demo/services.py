@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -20,6 +21,7 @@ from maillage.demo.network import (
     build_candidate_sites,
     build_network,
 )
+from maillage.demo.programmes import load_programmes
 from maillage.observatory.models import CandidateSite
 from maillage.places import services
 from maillage.places.models import Equipment, Place, Service, Space, today_in_paris
@@ -29,6 +31,11 @@ DEMO_DOMAIN = "exemple.test"
 STAFF_EMAIL = f"agent.departement@{DEMO_DOMAIN}"
 MANAGER_EMAILS = [f"gestion.{n}@{DEMO_DOMAIN}" for n in ("lea", "karim", "sofia", "marc")]
 RESIDENT_EMAILS = [f"{n}@{DEMO_DOMAIN}" for n in ("camille.martin", "yanis.dupont", "ines.moreau")]
+# Who the demo's programmes are for: a resident with a verified RSA status (the social rate),
+# a parent whose child profile holds the Pass+, an agent of the Département (telework quota).
+SOCIAL_EMAIL = f"nadia.benali@{DEMO_DOMAIN}"
+PARENT_EMAIL = f"sophie.leroy@{DEMO_DOMAIN}"
+AGENT_EMAIL = f"julien.teletravail@{DEMO_DOMAIN}"
 PLACES_PER_MANAGER = 3
 
 
@@ -166,6 +173,16 @@ def _create_network(
     progress("  sites candidats de l'inventaire (fictifs) chargés")
 
 
+def _managed_places(today: date) -> QuerySet[Place]:
+    """The open demo places the demo managers hold, in a stable order."""
+    return (
+        Place.objects.filter(is_fictional=True, managers__email__in=MANAGER_EMAILS)
+        .open(today)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def _demo_bookings(residents: list[User], today: date) -> int:
     """A few bookings in the coming days at the open demo places the demo managers hold,
     made through the booking service, when the demo residents hold none ahead: so a run
@@ -177,10 +194,7 @@ def _demo_bookings(residents: list[User], today: date) -> int:
     today = timezone.localdate()
     spaces = [
         space
-        for place in Place.objects.filter(is_fictional=True, managers__email__in=MANAGER_EMAILS)
-        .open(today)
-        .distinct()
-        .order_by("pk")
+        for place in _managed_places(today)
         if (space := Space.objects.bookable(today).filter(place=place).order_by("pk").first())
     ]
     made = 0
@@ -243,6 +257,15 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
             )
         )
         logins.append(login)
+    beneficiaries = {}
+    for role, email, first_name in (
+        ("Tarif solidaire (RSA)", SOCIAL_EMAIL, "Nadia"),
+        ("Parent d'un collégien", PARENT_EMAIL, "Sophie"),
+        ("Agent en télétravail", AGENT_EMAIL, "Julien"),
+    ):
+        login = DemoLogin(role, email, secrets.token_urlsafe(9))
+        beneficiaries[email] = _demo_user(email, login.password, first_name=first_name)
+        logins.append(login)
     existing = Place.objects.filter(is_fictional=True).count()
     created = 0
     if not existing:
@@ -253,6 +276,15 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         network = build_network(seeds, today_in_paris())
         _create_network(staff, network, communes, seeds, today_in_paris(), progress)
         created = Place.objects.filter(is_fictional=True).count()
-    made = _demo_bookings(residents, today_in_paris())
+    load_programmes(
+        staff,
+        social=beneficiaries[SOCIAL_EMAIL],
+        parent=beneficiaries[PARENT_EMAIL],
+        agent=beneficiaries[AGENT_EMAIL],
+        managed=list(_managed_places(today_in_paris())),
+        today=today_in_paris(),
+    )
+    progress("  dispositifs de démonstration : tarif solidaire, Pass+, télétravail des agents")
+    made = _demo_bookings([*residents, beneficiaries[SOCIAL_EMAIL]], today_in_paris())
     progress(f"  réservations de démonstration faites : {made}")
     return DemoResult(created_places=created, existing_places=existing, logins=logins)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from maillage.programmes import views
+from maillage.programmes import person_pages, views
 
 app_name = "programmes"
 
 urlpatterns = [
+    path("compte/tarifs/", person_pages.my_programmes, name="mine"),
     path("gestion/dispositifs/", views.manager_programmes, name="manager"),
     path(
         "gestion/dispositifs/<slug:slug>/<int:pk>/adherer/",

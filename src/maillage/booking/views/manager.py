@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
-from maillage.booking import queries, services
+from maillage.booking import funding, queries, services
 from maillage.booking.forms import ReasonForm
 from maillage.booking.models import Booking, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import history, reachable
@@ -100,8 +100,10 @@ def manager_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
         .with_history()
         .order_by("start", "space__name")
     )
+    shares = funding.shares_of([booking.pk for booking in bookings])
     for booking in bookings:
         # Extras set on the instance for the template (attributes Booking lacks).
+        booking.paid_by = shares.get(booking.pk, ())  # type: ignore[attr-defined]
         booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}  # type: ignore[attr-defined]
         booking.history = history(booking, request.user, names=True)  # type: ignore[attr-defined]
     # Requests still open to a decision, wherever they fall: each links to its day.

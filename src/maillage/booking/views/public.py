@@ -1,10 +1,11 @@
 """Public booking pages: the search across spaces, a space's page with its week, and booking
 it (a single date or a weekly series, previewed first)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import SignedInRequest, verified_email_required
+from maillage.accounts.models import User
 from maillage.booking import availability as core
-from maillage.booking import queries, services
+from maillage.booking import funding, queries, services
 from maillage.booking.forms import BookingForm, SearchForm
 from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.presentation import (
@@ -24,9 +26,12 @@ from maillage.booking.presentation import (
     reachable,
     week_days,
 )
+from maillage.booking.price_lines import PriceLine, price_line, total_line
 from maillage.booking.views.navigation import navigation_day
 from maillage.core.paging import page_of
 from maillage.core.text import count
+from maillage.eligibility.models import ChildProfile
+from maillage.eligibility.selectors import children_of
 from maillage.places.models import Space
 
 RESULTS_PER_PAGE = 20
@@ -55,6 +60,33 @@ def _search(request: HttpRequest) -> tuple[SearchForm, list[queries.SearchResult
     return form, results
 
 
+def _price_shown(user: User, results: list[queries.SearchResult], form: SearchForm) -> None:
+    """Fill in the signed-in person's price of the results shown (one batch of quotes: a
+    number of queries that does not grow with the results)."""
+    start, end = form.window
+    people = form.cleaned_data["personnes"]
+    priced = [r for r in results if r.price_cents is not None]
+    now = timezone.now()
+    quotes = funding.quote_many(
+        [
+            funding.QuoteRequest(
+                person=user,
+                space_id=r.space_id,
+                place_id=r.place_id,
+                space_kind=r.kind,
+                start=start,
+                end=end,
+                seats=1 if r.is_exclusive else people,
+                list_cents=r.price_cents or 0,
+                now=now,
+            )
+            for r in priced
+        ]
+    )
+    for result, quote in zip(priced, quotes, strict=True):
+        result.price_line = price_line(quote)
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form, results = _search(request)
@@ -62,6 +94,8 @@ def search(request: HttpRequest) -> HttpResponse:
     query_dict.pop("page", None)
     query = query_dict.urlencode()
     page = page_of(request, results, RESULTS_PER_PAGE) if results else None
+    if page is not None and request.user.is_authenticated:
+        _price_shown(request.user, list(page.object_list), form)
     return render(
         request,
         "booking/search.html",
@@ -77,6 +111,11 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _children(request: HttpRequest) -> list[ChildProfile]:
+    """The signed-in person's child profiles, whom they may book for."""
+    return list(children_of(request.user)) if request.user.is_authenticated else []
+
+
 def _bookable_space(pk: int) -> Space:
     return get_object_or_404(
         Space.objects.bookable(timezone.localdate())
@@ -88,6 +127,9 @@ def _bookable_space(pk: int) -> Space:
 
 PLAN_SALT = "maillage.booking.series-preview"
 PLAN_MAX_AGE = 3600
+# The person's price shown with the booking form, signed with the booking it is for.
+PRICE_SALT = "maillage.booking.price-shown"
+PRICE_MAX_AGE = 3600
 
 
 def _plan_key(form: BookingForm) -> dict[str, Any]:
@@ -103,14 +145,107 @@ def _plan_key(form: BookingForm) -> dict[str, Any]:
     }
 
 
+def _price_key(request: HttpRequest, space: Space, form: BookingForm) -> dict[str, Any]:
+    """What the price shown was for: who, the space, the window, the seats, for which child."""
+    return {"person": request.user.pk, "space": space.pk, **_plan_key(form), "pour": form.child_id}
+
+
+def _quote_of(
+    user: User | AnonymousUser,
+    space: Space,
+    start: datetime,
+    end: datetime,
+    seats: int,
+    child_id: int | None = None,
+) -> funding.Quote | None:
+    """The person's quote for booking `space` over [start, end) (a list price alone for
+    someone not signed in), or None when no price of the space covers the window."""
+    list_cents = price_estimate(space, start, end, seats)
+    if list_cents is None:
+        return None
+    if not user.is_authenticated:
+        return funding.Quote(list_cents=list_cents, person_cents=list_cents)
+    return funding.quote(
+        funding.QuoteRequest(
+            person=user,
+            space_id=space.pk,
+            place_id=space.place_id,
+            space_kind=space.kind,
+            start=start,
+            end=end,
+            seats=1 if space.is_exclusive else seats,
+            list_cents=list_cents,
+            now=timezone.now(),
+            beneficiary_child_id=child_id,
+        )
+    )
+
+
+def _form_quote(request: HttpRequest, space: Space, form: BookingForm) -> funding.Quote | None:
+    """The quote of a valid form's booking (its first date for a series)."""
+    start, end = form.window
+    return _quote_of(request.user, space, start, end, form.seats, form.child_id)
+
+
+def _shown_price(request: HttpRequest, space: Space, form: BookingForm) -> int | None:
+    """The person's price (cents) the page showed for exactly the booking posted, or None
+    (none shown, or shown for another window, seats or person)."""
+    try:
+        shown = signing.loads(request.POST.get("tarif", ""), salt=PRICE_SALT, max_age=PRICE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(shown, dict) or shown.get("key") != _price_key(request, space, form):
+        return None
+    person_cents = shown.get("person_cents")
+    return person_cents if isinstance(person_cents, int) else None
+
+
+def _booking_known(form: BookingForm) -> bool:
+    """Whether a posted form names a whole booking (its window and the fields the price
+    depends on), whatever else was refused."""
+    start, end = getattr(form, "instants", (None, None))
+    named = {"date", "debut", "fin", "semaines"} <= form.cleaned_data.keys()
+    return start is not None and end is not None and start < end and named
+
+
+def _price_token(
+    request: HttpRequest, space: Space, form: BookingForm, quote: funding.Quote
+) -> str:
+    """The person's price shown, signed with the booking it is for (a valid form's)."""
+    return signing.dumps(
+        {"key": _price_key(request, space, form), "person_cents": quote.person_cents},
+        salt=PRICE_SALT,
+    )
+
+
+def _plan_total(
+    request: HttpRequest, space: Space, form: BookingForm, plan: list[services.Occurrence]
+) -> PriceLine | None:
+    """The total of a series' free dates for the person (each date quoted alone)."""
+    if not request.user.is_authenticated:
+        return None
+    quotes = [
+        _quote_of(request.user, space, o.start, o.end, form.seats, form.child_id)
+        for o in plan
+        if o.free
+    ]
+    return total_line([q for q in quotes if q is not None])
+
+
 def _space_page(
     request: HttpRequest,
     space: Space,
     form: BookingForm,
     day: date,
     plan: list[services.Occurrence] | None = None,
+    quote: funding.Quote | None = None,
+    price_token: str = "",
+    price_changed: bool = False,
 ) -> HttpResponse:
-    """The space's page showing the week of `day`, with the booking form."""
+    """The space's page showing the week of `day`, with the booking form, the person's
+    price for its window (`quote`, signed in `price_token` for the booking posted next;
+    `price_changed`: a booking was just refused because it changed, the form offers the
+    new one)."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
     return render(
@@ -124,6 +259,10 @@ def _space_page(
             "plan_free": [o for o in plan if o.free] if plan else [],
             # The series booked is the one previewed: its parameters travel signed.
             "plan_token": signing.dumps(_plan_key(form), salt=PLAN_SALT) if plan else "",
+            "plan_total": _plan_total(request, space, form, plan) if plan else None,
+            "price_line": price_line(quote) if quote is not None else None,
+            "price_token": price_token,
+            "price_changed": price_changed,
             "days": week_days(week),
             "monday": monday,
             "previous_week": reachable(monday - timedelta(days=7), 7),
@@ -149,7 +288,16 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
         "postes": request.GET.get("personnes") or 1,
         "semaines": 1,
     }
-    return _space_page(request, space, BookingForm(space=space, initial=initial), week)
+    children = _children(request)
+    form = BookingForm(space=space, initial=initial, children=children)
+    quote, token = None, ""
+    if initial["debut"] and initial["fin"]:
+        # The window the search asked for: the person's price for it, beside the form.
+        probe = BookingForm({**initial, "date": day.isoformat()}, space=space, children=children)
+        if probe.is_valid():
+            quote = _form_quote(request, space, probe)
+            token = _price_token(request, space, probe, quote) if quote is not None else ""
+    return _space_page(request, space, form, week, quote=quote, price_token=token)
 
 
 # Rules about the day rather than the time of day are shown under the date field.
@@ -181,29 +329,58 @@ def _previewed(request: HttpRequest, form: BookingForm) -> bool:
     return True
 
 
+def _book_once(request: SignedInRequest, space: Space, form: BookingForm) -> HttpResponse | None:
+    """Book the form's single date at the price the page showed (a redirect), or show the
+    person's price first when it was not shown for this booking and is not the list price
+    (None: the page is shown again, with the price to confirm)."""
+    start, end = form.window
+    shown = _shown_price(request, space, form)
+    if shown is None:
+        quote = _form_quote(request, space, form)
+        if quote is not None and (quote.is_reduced or quote.notices):
+            messages.info(request, "Voici votre prix pour ce créneau : confirmez pour réserver.")
+            return None
+        shown = quote.person_cents if quote is not None else None
+    booking = services.book(
+        request.user,
+        space.pk,
+        start,
+        end,
+        form.seats,
+        channel=Channel.PAGE,
+        funded=services.Funded(child_id=form.child_id, expect_person_cents=shown),
+    )
+    messages.success(
+        request,
+        "Demande enregistrée : le lieu doit la valider, vous recevrez sa réponse par courriel."
+        if booking.status == BookingStatus.PENDING
+        else "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
+    )
+    return redirect("booking:my_bookings")
+
+
 @require_POST
 @verified_email_required
 def book(request: SignedInRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
-    form = BookingForm(request.POST, space=space)
+    form = BookingForm(request.POST, space=space, children=_children(request))
     plan = None
+    price_changed = False
     if form.is_valid():
         start, end = form.window
         weeks = form.cleaned_data["semaines"]
         try:
             if weeks == 1:
-                booking = services.book(
-                    request.user, space.pk, start, end, form.seats, channel=Channel.PAGE
+                if (done := _book_once(request, space, form)) is not None:
+                    return done
+            elif form.child_id is not None:
+                # A series is booked for the person themself (booking.services.book_series).
+                form.add_error(
+                    "pour",
+                    "une série se réserve pour vous ; pour votre enfant, réservez une date "
+                    "à la fois.",
                 )
-                messages.success(
-                    request,
-                    "Demande enregistrée : le lieu doit la valider, vous recevrez sa réponse "
-                    "par courriel."
-                    if booking.status == BookingStatus.PENDING
-                    else "Réservation enregistrée : un courriel de confirmation vous est envoyé.",
-                )
-                return redirect("booking:my_bookings")
-            if request.POST.get("confirmer_serie") and _previewed(request, form):
+            elif request.POST.get("confirmer_serie") and _previewed(request, form):
                 _, booked, skipped = services.book_series(
                     request.user, space.pk, start, end, weeks, form.seats, channel=Channel.PAGE
                 )
@@ -224,13 +401,29 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect("booking:my_bookings")
-            plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
+            else:
+                plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except services.BookingRefused as refusal:
             for violation in refusal.violations:
+                price_changed |= violation.code == core.ViolationCode.FUNDING_CHANGED
                 target = _form_field(violation)
                 form.add_error(target if target in form.fields else None, violation.message)
+    quote, token = None, ""
+    if not plan and _booking_known(form):
+        # Valid times: the person's price for them now (a new one after a refusal).
+        quote = _form_quote(request, space, form)
+        token = _price_token(request, space, form, quote) if quote is not None else ""
     # The week of the date asked, once it is known to be a real date in range.
     shown = form.cleaned_data.get("date") or timezone.localdate()
-    return _space_page(request, space, form, shown, plan)
+    return _space_page(
+        request,
+        space,
+        form,
+        shown,
+        plan,
+        quote=quote,
+        price_token=token,
+        price_changed=price_changed,
+    )

@@ -1,0 +1,189 @@
+"""Prices for the pages, registered with the Funder (ProgrammesConfig.ready): many quotes at
+once (the search's results; each equals services.quote's for its request: the programmes, the
+person's categories and invitations are read once per (person, beneficiary, window), each
+programme's balances once), and the shares frozen on bookings made (the managers' calendar).
+
+Amounts are integer euro cents; days are Paris calendar days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.db.models import Q
+
+from maillage.accounts.models import User
+from maillage.accounts.services import normalize_email
+from maillage.booking import funding
+from maillage.eligibility.selectors import categories_of
+from maillage.places.kinds import SpaceKind
+from maillage.programmes import pricing, services
+from maillage.programmes.models import (
+    BenefitKind,
+    BookingShare,
+    Membership,
+    Programme,
+    ProgrammePlace,
+)
+from maillage.programmes.periods import booking_days
+
+
+def _joined(place_ids: set[int], day: date, at: datetime) -> dict[int, set[int]]:
+    """Place id → ids of the programmes valid on `day` it has joined (and not left) by `at`."""
+    rows = (
+        ProgrammePlace.objects.filter(place_id__in=place_ids, joined_at__lte=at)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=at))
+        .filter(programme__valid_from__lte=day, programme__valid_until__gte=day)
+        .values_list("place_id", "programme_id")
+    )
+    joined: dict[int, set[int]] = defaultdict(set)
+    for place_id, programme_id in rows:
+        joined[place_id].add(programme_id)
+    return joined
+
+
+def _memberships(user: User, employer_ids: set[int]) -> dict[int, set[int] | None]:
+    """Employer id → the places `user`'s invitation allows (empty: all), for the employers
+    that invited them (their first invitation, as services._is_member reads it; addresses
+    compared as accounts stores them, normalised)."""
+    if not employer_ids or not user.can_book:
+        return {}
+    invited: dict[int, set[int] | None] = {}
+    for membership in (
+        Membership.objects.filter(employer_id__in=employer_ids, email=normalize_email(user.email))
+        .prefetch_related("places")
+        .order_by("pk")
+    ):
+        invited.setdefault(membership.employer_id, {p.pk for p in membership.places.all()})
+    return invited
+
+
+def _member_at(
+    programme: Programme, user: User, invited: dict[int, set[int] | None], place_id: int
+) -> bool:
+    """services._is_member, from the invitations read once."""
+    employer = programme.employer
+    if employer is None or not user.can_book:
+        return False
+    if employer.pk in invited:
+        allowed = invited[employer.pk]
+        return not allowed or place_id in allowed
+    domain = employer.email_domain.lower()
+    return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
+
+
+def _quote_group(requests: list[funding.QuoteRequest]) -> list[funding.Quote]:
+    """The quotes of requests sharing person, beneficiary, window and instant."""
+    first = requests[0]
+    who = services.Beneficiary(first.person, first.beneficiary_child_id or 0)
+    day = booking_days(first.start, first.end)[0]
+    joined = _joined({r.place_id for r in requests}, day, first.now)
+    ids = set().union(*joined.values()) if joined else set()
+    programmes = (
+        list(
+            Programme.objects.filter(pk__in=ids)
+            .select_related("envelope", "employer")
+            .prefetch_related("categories")
+        )
+        if ids
+        else []
+    )
+    categories = (
+        categories_of(who.user, day, who.child)
+        if any(p.kind != BenefitKind.QUOTA for p in programmes)
+        else frozenset()
+    )
+    invited = (
+        _memberships(who.user, {p.employer_id for p in programmes if p.employer_id})
+        if who.child is None
+        else {}
+    )
+    offers: dict[int, pricing.Offer] = {}
+    quotes = []
+    for request in requests:
+        chosen = []
+        for programme in programmes:
+            if programme.pk not in joined.get(request.place_id, ()):
+                continue
+            if programme.space_kinds and request.space_kind not in programme.space_kinds:
+                continue
+            if programme.kind == BenefitKind.QUOTA:
+                if who.child is not None or not _member_at(
+                    programme, who.user, invited, request.place_id
+                ):
+                    continue
+            elif not categories & {c.code for c in programme.categories.all()}:
+                continue
+            chosen.append(programme)
+        whole = funding.Quote(
+            list_cents=request.list_cents,
+            person_cents=request.list_cents,
+            beneficiary_child_id=request.beneficiary_child_id,
+        )
+        if not chosen or request.list_cents == 0:
+            quotes.append(whole)
+            continue
+        for programme in chosen:
+            if programme.pk not in offers:
+                offers[programme.pk] = services.offer_of(programme, who, first.start, first.end)
+        split = pricing.split(
+            pricing.PriceBasis(
+                list_cents=request.list_cents,
+                duration=request.end - request.start,
+                seats=request.seats,
+                exclusive=SpaceKind(request.space_kind).is_exclusive,
+            ),
+            [offers[p.pk] for p in chosen],
+        )
+        quotes.append(
+            funding.Quote(
+                list_cents=split.list_cents,
+                person_cents=split.person_cents,
+                shares=tuple(
+                    funding.Share(s.programme_id, s.public_label, s.cents, s.rule, s.version)
+                    for s in split.shares
+                ),
+                notices=tuple(services.notice(d) for d in split.declined),
+                beneficiary_child_id=request.beneficiary_child_id,
+            )
+        )
+    return quotes
+
+
+def quote_many(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote]:
+    """The quotes of `requests`, in order, each equal to services.quote's (funding's batch
+    quoter): the programmes, the person's categories and invitations are read once per
+    (person, beneficiary, window), each programme's balances once, so a search's page of
+    results costs a number of queries that does not grow with its results. Writes nothing."""
+    groups: dict[tuple[int, int | None, datetime, datetime, datetime], list[int]] = defaultdict(
+        list
+    )
+    for index, request in enumerate(requests):
+        key = (
+            request.person.pk,
+            request.beneficiary_child_id,
+            request.start,
+            request.end,
+            request.now,
+        )
+        groups[key].append(index)
+    answers: list[funding.Quote | None] = [None] * len(requests)
+    for indexes in groups.values():
+        for index, quote in zip(indexes, _quote_group([requests[i] for i in indexes]), strict=True):
+            answers[index] = quote
+    return [quote for quote in answers if quote is not None]
+
+
+def shares_of(booking_ids: Sequence[int]) -> dict[int, tuple[funding.Share, ...]]:
+    """The shares not given back of `booking_ids`, by booking id, under their public labels
+    (funding.shares_of); one query."""
+    shares: dict[int, list[funding.Share]] = defaultdict(list)
+    for row in BookingShare.objects.filter(
+        booking_id__in=booking_ids, released_at__isnull=True
+    ).order_by("booking_id", "programme_id"):
+        shares[row.booking_id].append(
+            funding.Share(row.programme_id, row.public_label, int(row.cents), row.rule, row.version)
+        )
+    return {booking_id: tuple(rows) for booking_id, rows in shares.items()}
