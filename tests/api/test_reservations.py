@@ -229,3 +229,21 @@ def test_holding_the_same_desks_twice_is_a_conflict(api, desks, booker):
     assert response.status_code == 409
     assert response.json()["codes"] == ["already_booked"]
     assert Booking.objects.count() == 1
+
+
+def test_the_answer_says_what_the_person_pays_and_what_programmes_pay(api, desks, booker):
+    """A partner app shows the person's price, never only the list price; the programme by
+    its public label, never the category that made the person eligible."""
+    from tests.programmes.builders import programme, verified
+
+    programme(desks.place)
+    verified(booker, "rsa")
+    url = reverse("api:reservations")
+    made = api.post_json(url, {"space": desks.pk, **SLOT})
+    assert made.status_code == 201, made.content
+    data = made.json()
+    assert (data["price_cents"], data["person_price_cents"]) == (800, 200)
+    assert data["funded_by"] == [{"label": "Tarif solidaire", "cents": 600}]
+    assert "rsa" not in made.content.decode().lower()
+    [listed] = api.get(url).json()["results"]
+    assert listed == data

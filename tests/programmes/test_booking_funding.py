@@ -23,6 +23,7 @@ from tests.programmes.builders import employer_quota, programme, staff, verified
 
 pytestmark = pytest.mark.django_db
 
+DAY = timedelta(days=1)
 # Tuesday 2 December 2026, 9:00–11:00: 8 € at a desk (4 €/h).
 SLOT = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 11))
 
@@ -123,6 +124,24 @@ def test_a_no_show_follows_the_programmes_rule(desks, booker, manager, rule, giv
     verified(booker, "rsa")
     done = book(booker, desks)
     booking.mark_no_show(manager, done, now=SLOT[0] + timedelta(minutes=5), channel=Channel.PAGE)
+    assert left(made) == 100_000 - 600 + given_back
+
+
+@pytest.mark.parametrize(("rule", "given_back"), [("place_paid", 0), ("given_back", 600)])
+def test_a_cancellation_past_the_notice_follows_the_late_rule(
+    desks, booker, manager, rule, given_back
+):
+    """Past the place's notice only the place may cancel (the person asks it): late, as a
+    no-show is; within the notice everything is given back."""
+    desks.place.managers.add(manager)
+    made = programme(desks.place, late_rule=rule)
+    verified(booker, "rsa")
+    early, late = book(booker, desks), book(booker, desks, (SLOT[0] + DAY, SLOT[1] + DAY))
+    notice = timedelta(hours=desks.place.cancellation_notice_hours)
+    booking.cancel(manager, early, "Salle fermée", now=SLOT[0] - notice, channel=Channel.PAGE)
+    assert left(made) == 100_000 - 600
+    just_past = SLOT[0] + DAY - notice + timedelta(minutes=1)
+    booking.cancel(manager, late, "Prévenu tard", now=just_past, channel=Channel.PAGE)
     assert left(made) == 100_000 - 600 + given_back
 
 

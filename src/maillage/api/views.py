@@ -3,7 +3,7 @@
 Token-authenticated only (never the session cookie), hence exempt from CSRF tokens.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypedDict
@@ -19,7 +19,7 @@ from maillage.api import inputs
 from maillage.api.models import ApiToken
 from maillage.api.problems import problem
 from maillage.booking import availability as core
-from maillage.booking import queries, services
+from maillage.booking import funding, queries, services
 from maillage.booking.models import Booking, Channel
 from maillage.core.dates import booking_range, read_range
 from maillage.places import permissions
@@ -105,6 +105,13 @@ def token_required(view: View) -> View:
     return wrapper
 
 
+class FundingJson(TypedDict):
+    """What a programme pays of a booking, under its public label (never a category)."""
+
+    label: str
+    cents: int
+
+
 class BookingJson(TypedDict):
     """A booking as the API shows it (booking_json)."""
 
@@ -115,12 +122,19 @@ class BookingJson(TypedDict):
     seats: int
     status: str
     price_cents: int
+    person_price_cents: int
+    funded_by: list[FundingJson]
     pending_until: str | None
 
 
-def booking_json(booking: Booking) -> BookingJson:
+def booking_json(booking: Booking, shares: Sequence[funding.Share] | None = None) -> BookingJson:
     """A booking as the API shows it: {id, space (id), start, end (Paris time with offset),
-    seats, status, price_cents (frozen at booking), pending_until (or null)}."""
+    seats, status, price_cents (the list price, frozen at booking), person_price_cents (what
+    the person pays), funded_by ([{label, cents}]: what programmes pay, by public label),
+    pending_until (or null)}. `shares` are the booking's (funding.shares_of), read when not
+    given."""
+    if shares is None:
+        shares = funding.shares_of([booking.pk]).get(booking.pk, ())
     return {
         "id": booking.pk,
         "space": booking.space_id,
@@ -129,6 +143,8 @@ def booking_json(booking: Booking) -> BookingJson:
         "seats": booking.seats,
         "status": booking.status,
         "price_cents": booking.price_cents,
+        "person_price_cents": booking.person_price_cents,
+        "funded_by": [{"label": share.public_label, "cents": share.cents} for share in shares],
         "pending_until": instant(booking.pending_until) if booking.pending_until else None,
     }
 
@@ -160,7 +176,8 @@ def reservations(request: TokenRequest) -> HttpResponse:
     booking (200) instead of booking again (201)."""
     if request.method == "GET":
         mine = Booking.objects.filter(user=request.user).order_by("start")
-        return JsonResponse({"results": [booking_json(b) for b in mine]})
+        shares = funding.shares_of([b.pk for b in mine])
+        return JsonResponse({"results": [booking_json(b, shares.get(b.pk, ())) for b in mine]})
     errors = Errors()
     body = errors.read(inputs.json_object, request.body)
     if body is None:

@@ -594,8 +594,9 @@ def _actor(user: User | AnonymousUser, booking: Booking) -> Actor | None:
     return None
 
 
-# Changes after which a booking no longer holds what programmes paid for it (a no-show is
-# late: the programme's rule says whether the place stays paid); expiry releases too (_expire).
+# Changes after which a booking no longer holds what programmes paid for it (a no-show, or a
+# cancellation past the notice, is late: the programme's rule says whether the place stays
+# paid); expiry releases too (_expire).
 RELEASING = frozenset({Status.CANCELLED, Status.REFUSED, Status.NO_SHOW})
 
 
@@ -643,6 +644,9 @@ def _change(
                     f"Le dispositif ne peut plus payer sa part de cette réservation : "
                     f"{refused.message}.",
                 ) from refused
+        late = target == BookingStatus.NO_SHOW or (
+            target == BookingStatus.CANCELLED and past_cancellation_notice(booking, now)
+        )
         _record([booking.pk], user, booking.status, target, channel, reason)
         booking.status = target
         booking.status_reason = reason
@@ -650,12 +654,20 @@ def _change(
             booking.cancelled_at, booking.cancelled_by = now, user
         booking.save()
         if Status(target) in RELEASING:
-            funding.release(
-                booking, late=target == BookingStatus.NO_SHOW, actor=user, channel=channel
-            )
+            funding.release(booking, late=late, actor=user, channel=channel)
         if tell:
             tell(booking)
     return booking
+
+
+def past_cancellation_notice(booking: Booking, now: datetime) -> bool:
+    """Whether `now` is past the place's cancellation notice (hours before the start) for
+    this confirmed booking: the person may no longer cancel it themselves, and a cancellation
+    now, by anyone, is late (programmes apply their late rule, as for a no-show)."""
+    hours = booking.space.place.cancellation_notice_hours
+    return booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(
+        hours=hours
+    )
 
 
 def booker_cancellation_refusal(booking: Booking, now: datetime) -> BookingRefused | None:
@@ -674,8 +686,8 @@ def booker_cancellation_refusal(booking: Booking, now: datetime) -> BookingRefus
         return _refusal(
             core.ViolationCode.PAST, "start", "Une réservation passée ne peut plus être annulée."
         )
-    hours = booking.space.place.cancellation_notice_hours
-    if booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(hours=hours):
+    if past_cancellation_notice(booking, now):
+        hours = booking.space.place.cancellation_notice_hours
         contact = notifications.place_contact(booking.space.place)
         return _refusal(
             core.ViolationCode.CANCELLATION_NOTICE,
