@@ -172,3 +172,16 @@ def test_a_run_after_the_demo_places_were_deleted_recreates_them(capsys, categor
     call_command("demo")
     assert "40 lieux créés, 0 déjà présents." in capsys.readouterr().out
     assert Booking.objects.exists()
+
+
+def test_the_demo_has_someone_to_decide_statuses_and_programmes_for_their_spaces(demo):
+    from django.contrib.auth.models import Group
+
+    from maillage.eligibility.permissions import VERIFIERS_GROUP
+    from maillage.programmes.models import Programme
+
+    staff = User.objects.get(email="agent.departement@exemple.test")
+    assert list(Group.objects.get(name=VERIFIERS_GROUP).user_set.all()) == [staff]
+    telework = Programme.objects.get(kind="quota")
+    assert sorted(telework.space_kinds) == ["desk", "private_office"]
+    assert all(programme.space_kinds for programme in Programme.objects.all())

@@ -156,3 +156,20 @@ def test_bad_programme_settings_are_refused_naming_the_field(fields, field, mess
     assert any(message in text for text in errors[key]), errors
     assert not Programme.objects.exists()
     assert staff()
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [(10_000_000_01, "ne dépasse pas"), (2**70, "ne dépasse pas"), (-(2**70), "ne dépasse pas")],
+)
+def test_an_envelope_change_beyond_any_budget_is_refused_with_its_rule(desks, amount, message):
+    """Never a database error nor the withdrawal's message for an addition: nothing written."""
+    from maillage.programmes import services
+
+    made = programme(desks.place)
+    before = LedgerEntry.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        services.change_envelope(staff(), made, amount, channel=Channel.BACK_OFFICE)
+    with pytest.raises(ValidationError, match="ne dépasse pas"):  # the budget is at 1 000 €
+        services.change_envelope(staff(), made, 10_000_000_00, channel=Channel.BACK_OFFICE)
+    assert LedgerEntry.objects.count() == before

@@ -93,6 +93,12 @@ def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, st
             "On ne peut retirer plus que ce qui reste de l'enveloppe (0 €).",
         ),
         ({"add_cents": "-5"}, "add_cents", "Le montant doit être positif ou nul."),
+        ({"add_cents": "0,005"}, "add_cents", "deux décimales au plus"),
+        (
+            {"add_cents": "99999999999999"},
+            "add_cents",
+            "Le budget d'une enveloppe ne dépasse pas 10\u202f000\u202f000 €",
+        ),
     ],
 )
 def test_bad_input_in_the_back_office_names_the_field(client, staff_user, fields, field, message):
@@ -160,3 +166,16 @@ def test_joining_needs_the_csrf_token(place, manager):
     )
     assert response.status_code == 403
     assert not ProgrammePlace.objects.exists()
+
+
+def test_the_ledger_is_for_staff_who_may_see_categories_with_a_second_factor(
+    client, staff_user, verifier, second_factor_login
+):
+    """It ties bookings (people) to programmes (the categories they target)."""
+    ledger = reverse("admin:programmes_ledgerentry_changelist")
+    client.force_login(staff_user)
+    assert client.get(ledger).status_code == 403
+    client.force_login(verifier)  # may see categories, no second factor yet in this session
+    assert client.get(ledger).status_code == 403
+    second_factor_login(client, verifier)
+    assert client.get(ledger).status_code == 200

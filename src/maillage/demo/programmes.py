@@ -11,12 +11,15 @@ integer cents; days are Paris days.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking.models import Channel
 from maillage.eligibility import services as eligibility
 from maillage.eligibility.models import Category, ChildProfile, EligibilityStatus, ProofMode, State
+from maillage.eligibility.permissions import VERIFIERS_GROUP
+from maillage.places.kinds import SpaceKind
 from maillage.places.models import Place
 from maillage.programmes import services
 from maillage.programmes.models import (
@@ -64,6 +67,7 @@ def demo_programmes(today: date, employer: Employer) -> list[DemoProgramme]:
                 "person_basis_points": 2500,  # the person pays 25 %
                 "priority": 10,
                 "cap_days_per_month": 12,
+                "space_kinds": [SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE, SpaceKind.MEETING_ROOM],
             },
             ("rsa", "handicap"),
             5_000_00,
@@ -78,6 +82,7 @@ def demo_programmes(today: date, employer: Employer) -> list[DemoProgramme]:
                 "credit_bursary_cents": 100_00,
                 "credit_period": Period.SCHOOL_YEAR,
                 "priority": 5,
+                "space_kinds": [SpaceKind.DESK, SpaceKind.MEETING_ROOM, SpaceKind.WORKSHOP],
             },
             ("collegien",),
             20_000_00,
@@ -93,6 +98,7 @@ def demo_programmes(today: date, employer: Employer) -> list[DemoProgramme]:
                 "quota_days": 3,
                 "quota_period": Period.WEEK,
                 "priority": 20,
+                "space_kinds": [SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE],  # to work, not to meet
             },
             (),
             10_000_00,
@@ -179,4 +185,9 @@ def load_programmes(
             parent, first_name="Lucas", birth_year=today.year - 12, school="Collège des Tilleuls"
         )
     _verified(staff, "collegien", today, child=child, bursary=True)
+    # Someone decides the statuses people ask for: the demo's staff, unless staff have chosen
+    # the group's members themselves.
+    verifiers = Group.objects.filter(name=VERIFIERS_GROUP).first()
+    if verifiers is not None and not verifiers.user_set.exists():
+        verifiers.user_set.add(staff)
     return programmes

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
     from maillage.accounts.models import User
 
+# The staff groups the migrations seed (0002, a frozen copy of these names).
+VERIFIERS_GROUP = "Instruction des statuts"
+PRESCRIBERS_GROUP = "Prescripteurs"
+
 VERIFY = "eligibility.verify_status"
 VIEW_CATEGORY = "eligibility.view_category"
 GRANT = "eligibility.grant_status"

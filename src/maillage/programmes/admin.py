@@ -11,12 +11,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Channel
 from maillage.core.money import EurosField
 from maillage.core.text import euros
+from maillage.eligibility.permissions import VIEW_CATEGORY
+from maillage.eligibility.second_factor import is_verified
 from maillage.places.models import SpaceKind
 from maillage.programmes import services
 from maillage.programmes.models import (
+    MAX_BUDGET_CENTS,
     Employer,
     Envelope,
     LedgerEntry,
@@ -73,7 +77,13 @@ class ProgrammeForm(forms.ModelForm):
         if add and take_back:
             self.add_error("take_back_cents", "Abondez ou retirez, pas les deux à la fois.")
         envelope = Envelope.objects.filter(programme_id=self.instance.pk).first()
-        left = envelope.left_cents if envelope is not None else 0
+        budget, left = (envelope.budget_cents, envelope.left_cents) if envelope else (0, 0)
+        if add > MAX_BUDGET_CENTS - budget:
+            self.add_error(
+                "add_cents",
+                f"Le budget d'une enveloppe ne dépasse pas {euros(MAX_BUDGET_CENTS)} : on peut "
+                f"l'abonder de {euros(MAX_BUDGET_CENTS - budget)} au plus.",
+            )
         if take_back > left:
             self.add_error(
                 "take_back_cents",
@@ -195,9 +205,20 @@ class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
+def sees_who_benefits(request: HttpRequest) -> bool:
+    """The ledger ties bookings (people) to programmes (and so to the categories they
+    target): Département staff who may see categories (eligibility's view_category), with a
+    second factor in this session, as on the eligibility pages."""
+    return (
+        has_departement_rights(request.user)
+        and request.user.has_perm(VIEW_CATEGORY)
+        and is_verified(request)
+    )
+
+
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
-    """The append-only ledger: read only."""
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """The append-only ledger: read only, by those who may see who benefits."""
 
     list_display = ["at", "programme", "account", "account_id", "amount", "reason", "booking"]
     readonly_fields = [
@@ -217,6 +238,12 @@ class LedgerEntryAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerEntry]:
         return super().get_queryset(request).order_by("-id")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return sees_who_benefits(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return sees_who_benefits(request)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

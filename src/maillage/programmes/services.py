@@ -30,6 +30,7 @@ from maillage.places.models import Place
 from maillage.programmes import alerts, balances, pricing
 from maillage.programmes.balances import Exhausted, Movement
 from maillage.programmes.models import (
+    MAX_BUDGET_CENTS,
     Account,
     BenefitKind,
     BookingShare,
@@ -578,6 +579,10 @@ def change_envelope(
         raise PermissionDenied("Seule l'équipe du Département gère les enveloppes.")
     if amount_cents == 0:
         raise ValidationError({"amount_cents": "Le montant ne peut pas être nul."})
+    if abs(amount_cents) > MAX_BUDGET_CENTS:  # beyond any envelope (and any database integer)
+        raise ValidationError(
+            {"amount_cents": f"Le budget d'une enveloppe ne dépasse pas {euros(MAX_BUDGET_CENTS)}."}
+        )
     with transaction.atomic():
         Envelope.objects.get_or_create(programme=programme)
         movement = Movement(programme.pk, None, Reason.STAFF, actor.pk, channel, timezone.now())
@@ -585,14 +590,16 @@ def change_envelope(
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(STAFF_CHANGE, [amount_cents, amount_cents, programme.pk])
                 pk = int(cursor.fetchone()[0])
-        except IntegrityError as error:
-            left = Envelope.objects.get(programme=programme).left_cents
-            raise ValidationError(
-                {
-                    "amount_cents": "On ne peut retirer plus que ce qui reste de l'enveloppe "
-                    f"({euros(left)})."
-                }
-            ) from error
+        except IntegrityError as error:  # envelope_left_within_budget or envelope_budget_range
+            envelope = Envelope.objects.get(programme=programme)
+            message = (
+                f"Le budget d'une enveloppe ne dépasse pas {euros(MAX_BUDGET_CENTS)} : on peut "
+                f"l'abonder de {euros(MAX_BUDGET_CENTS - envelope.budget_cents)} au plus."
+                if amount_cents > 0
+                else "On ne peut retirer plus que ce qui reste de l'enveloppe "
+                f"({euros(envelope.left_cents)})."
+            )
+            raise ValidationError({"amount_cents": message}) from error
         balances.record(movement, Account.ENVELOPE, pk, amount_cents)
         Envelope.objects.filter(pk=pk, left_cents__gte=F("warn_below_cents")).update(warned_at=None)
         return Envelope.objects.get(pk=pk)
