@@ -82,3 +82,15 @@ def test_a_booking_whose_shares_do_not_add_up_is_reported(funded):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE booking_booking SET person_price_cents = 100")
     assert any(d.what.endswith(" price") for d in ledger.differences())
+
+
+def test_a_booking_no_programme_pays_for_is_checked_too(funded, room, other_booker):
+    """A booking without shares is paid by the person alone: a lower person's price is a
+    reduction nobody funds."""
+    alone = booking.book(other_booker, room.pk, *SLOT, now=NOW, channel=Channel.PAGE)
+    assert alone.person_price_cents == alone.price_cents and ledger.differences() == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE booking_booking SET person_price_cents = 0 WHERE id = %s", [alone.pk]
+        )
+    assert [d.what for d in ledger.differences()] == [f"booking {alone.pk} price"]

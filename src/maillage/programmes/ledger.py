@@ -7,7 +7,7 @@ What is compared, account by account (amounts in the account's unit):
 - a cap counter's `used` with the sum of its rows, and a day counter's with the days counted
   (CountedDay) in its period;
 - each share with its booking's envelope rows (what it took, or nothing once given back), and
-  each funded booking's price with what the person pays plus the shares.
+  every booking's price with what the person pays plus the shares.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from django.db import connection
 
 from maillage.programmes.models import (
-    BookingShare,
     CapCounter,
     CapKind,
     CountedDay,
@@ -71,9 +70,10 @@ LEFT JOIN programmes_ledgerentry l
   ON l.account = 'envelope' AND l.booking_id = s.booking_id AND l.programme_id = s.programme_id
 GROUP BY s.id, s.cents, s.released_at
 """
+# Every booking, funded or not: one without shares is paid by the person alone.
 BOOKING_TOTALS = """
-SELECT b.id, b.price_cents, b.person_price_cents + SUM(s.cents)
-FROM booking_booking b JOIN programmes_bookingshare s ON s.booking_id = b.id
+SELECT b.id, b.price_cents, b.person_price_cents + COALESCE(SUM(s.cents), 0)
+FROM booking_booking b LEFT JOIN programmes_bookingshare s ON s.booking_id = b.id
 GROUP BY b.id, b.price_cents, b.person_price_cents
 """
 
@@ -136,10 +136,3 @@ def differences() -> list[Difference]:
         )
     found.extend(_day_counters())
     return found
-
-
-def shares_held_cents() -> int:
-    """What the shares not given back add up to (cents)."""
-    return sum(
-        BookingShare.objects.filter(released_at__isnull=True).values_list("cents", flat=True)
-    )
