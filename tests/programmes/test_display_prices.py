@@ -296,19 +296,6 @@ def test_my_bookings_show_the_price_paid(client, desks, booker):
     assert "3 € au lieu de 12 € (tarif réduit)" in page
 
 
-def test_a_series_for_a_child_is_refused_with_a_message(client, desks, booker):
-    child = ChildProfile.objects.create(
-        parent=booker, first_name="Léa", birth_year=2013, school="Collège"
-    )
-    client.force_login(booker)
-    response = client.post(
-        reverse("booking:book", args=[desks.pk]), {**WINDOW, "semaines": 2, "pour": child.pk}
-    )
-    assert response.status_code == 400
-    assert "une série se réserve pour vous" in text(response)
-    assert not Booking.objects.exists()
-
-
 def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mailed):
     programme(desks.place)
     verified(booker, "rsa")

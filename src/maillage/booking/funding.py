@@ -118,18 +118,29 @@ _quote_many: BatchQuote | None = None
 # The shares programmes pay of bookings (those not given back), by booking id, in one read.
 SharesOf = Callable[[Sequence[int]], dict[int, tuple[Share, ...]]]
 _shares_of: SharesOf | None = None
+# Quotes a series' dates one after another, each as it will be once the earlier ones are
+# booked (what they would take of a credit, caps, quota days or an envelope deducted).
+SeriesQuote = Callable[[Sequence[QuoteRequest]], list[Quote]]
+_quote_series: SeriesQuote | None = None
 
 
 def register_funder(
-    funder: Funder, quote_many: BatchQuote | None = None, shares_of: SharesOf | None = None
+    funder: Funder,
+    quote_many: BatchQuote | None = None,
+    shares_of: SharesOf | None = None,
+    *,
+    quote_series: SeriesQuote | None = None,
 ) -> None:
     """Have `funder` split every booking's price (the last one registered wins),
     `quote_many` quote many at once for pages listing prices (None: one quote after the
-    other), and `shares_of` tell the pages what programmes pay of bookings made."""
-    global _funder, _quote_many, _shares_of
+    other), `shares_of` tell the pages what programmes pay of bookings made, and
+    `quote_series` quote a series' dates one after another (None: the funder's quotes do not
+    depend on the bookings made before, each date is quoted alone)."""
+    global _funder, _quote_many, _shares_of, _quote_series
     _funder = funder
     _quote_many = quote_many
     _shares_of = shares_of
+    _quote_series = quote_series
 
 
 def quote(request: QuoteRequest) -> Quote:
@@ -144,6 +155,15 @@ def quote_many(requests: Sequence[QuoteRequest]) -> list[Quote]:
     the registered batch quoter's, or each request's quote."""
     if _funder is not None and _quote_many is not None:
         return _quote_many(requests)
+    return [quote(request) for request in requests]
+
+
+def quote_series(requests: Sequence[QuoteRequest]) -> list[Quote]:
+    """The quotes of a series' dates `requests` (one person's, for one beneficiary, in date
+    order), each the price booking it will get once the earlier dates are booked, in the
+    same transaction: the registered series quoter's, or each request's quote."""
+    if _funder is not None and _quote_series is not None:
+        return _quote_series(requests)
     return [quote(request) for request in requests]
 
 

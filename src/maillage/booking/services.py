@@ -8,7 +8,7 @@ the same transaction: who (the acting user; None for the system), from and to wh
 the reason, and the `channel` the caller says the request came through (Channel: the site's
 pages, the API, the back-office, a command or scheduled job)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeGuard
@@ -33,7 +33,7 @@ from maillage.booking.models import (
 )
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
-from maillage.core.text import euros
+from maillage.core.text import count, euros
 from maillage.places import permissions
 from maillage.places.models import PlaceStatus
 
@@ -489,6 +489,78 @@ def plan_series(
     ]
 
 
+def _series_requests(
+    terms: sql.SpaceTerms,
+    user: User,
+    dates: Iterable[tuple[datetime, datetime]],
+    seats: int,
+    child_id: int | None,
+    now: datetime,
+) -> list[funding.QuoteRequest]:
+    return [
+        funding.QuoteRequest(
+            person=user,
+            space_id=terms.space_id,
+            place_id=terms.place_id,
+            space_kind=terms.rules.kind.value,
+            start=s,
+            end=e,
+            seats=1 if terms.exclusive else seats,
+            list_cents=_price(terms, s, e, seats),
+            now=now,
+            beneficiary_child_id=child_id,
+        )
+        for s, e in dates
+    ]
+
+
+def quote_series(
+    user: User,
+    space_id: int | str,
+    dates: Iterable[tuple[datetime, datetime]],
+    seats: int = 1,
+    *,
+    child_id: int | None = None,
+    now: datetime | None = None,
+) -> list[funding.Quote]:
+    """The person's price of each of a series' `dates` ([start, end) pairs, in date order,
+    e.g. its free occurrences), as book_series will charge them: each date quoted once the
+    earlier ones are booked (funding.quote_series), for `child_id` (one of the person's
+    child profiles) when set. Raises BookingRefused (NO_PRICE) when no price of the space
+    covers the window. Writes nothing."""
+    now = now or timezone.now()
+    terms = _terms(space_id)
+    return funding.quote_series(_series_requests(terms, user, dates, seats, child_id, now))
+
+
+@dataclass(frozen=True)
+class FundedSeries:
+    """What a series' price split depends on besides its dates: for whom (`child_id`, one
+    of the person's child profiles, whose pass pays), and the price the person was shown for
+    each date (`expect_person_cents`, cents by the date's start; None: whatever the quotes
+    say at booking)."""
+
+    child_id: int | None = None
+    expect_person_cents: Mapping[datetime, int] | None = None
+
+
+def _series_price_changed(
+    quotes: list[funding.Quote], shown: Mapping[datetime, int]
+) -> BookingRefused:
+    """The refusal of a series whose dates' prices are no longer those shown: why (the
+    quotes' notices), the new total and the one shown, offering to book at the new one."""
+    reason = "; ".join(dict.fromkeys(n for q in quotes for n in q.notices))
+    total = sum(q.person_cents for q in quotes)
+    return _refusal(
+        core.ViolationCode.FUNDING_CHANGED,
+        "price",
+        f"Le prix de la série a changé depuis l'aperçu : {reason or 'les conditions ont changé'}. "
+        f"Nouveau total : {euros(total)} pour "
+        f"{count(len(quotes), 'date', 'dates')} (au lieu de {euros(sum(shown.values()))}) ; "
+        "réservez de nouveau pour l'accepter.",
+    )
+
+
 # A series that loses a race on one of its dates is checked again, that date then left out.
 SERIES_ATTEMPTS = 3
 
@@ -503,22 +575,28 @@ def book_series(
     now: datetime | None = None,
     *,
     channel: Channel,
+    funded: FundedSeries | None = None,
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     """Book every free weekly occurrence; return the series, the bookings and the dates left
     out with their reasons. Each booking's history starts with its creation through
-    `channel`."""
+    `channel`. Programmes pay their shares of each date's price, the dates booked one after
+    another (`funded`: for which child profile; at which prices shown). All or none: the
+    series is refused with FUNDING_CHANGED, nothing written, when a date's price is not the
+    one shown (or none was shown for it), the message giving the new total; or when a
+    balance cannot cover a share at commit."""
     if not can_book(user):
         raise PermissionDenied("Confirmez votre adresse électronique pour réserver.")
     now = now or timezone.now()
     terms = _terms(space_id)
     dates = weekly_occurrences(start, end, weeks)
+    funded = funded or FundedSeries()
     for _ in range(SERIES_ATTEMPTS - 1):
         try:
-            return _book_occurrences(terms, user, dates, weeks, seats, now, channel)
+            return _book_occurrences(terms, user, dates, weeks, seats, now, channel, funded)
         except IntegrityError:
             continue  # a room's date was booked by someone else meanwhile: check again
     try:
-        return _book_occurrences(terms, user, dates, weeks, seats, now, channel)
+        return _book_occurrences(terms, user, dates, weeks, seats, now, channel, funded)
     except IntegrityError as error:
         taken = "Des dates de la série viennent d'être réservées par d'autres : réessayez."
         raise _lost_race(error, terms, taken) from error
@@ -532,6 +610,7 @@ def _book_occurrences(
     seats: int,
     now: datetime,
     channel: Channel,
+    funded: FundedSeries,
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     with transaction.atomic():
         _lock_seats(terms)
@@ -542,9 +621,30 @@ def _book_occurrences(
         free = [o for o in occurrences if o.free]
         if not free:
             return None, [], occurrences
+        # Each date at the price it will be charged once the earlier ones are booked.
+        expected: list[int | None] = [None] * len(free)
+        if (shown := funded.expect_person_cents) is not None:
+            requests = _series_requests(
+                terms, user, [(o.start, o.end) for o in free], seats, funded.child_id, now
+            )
+            quotes = funding.quote_series(requests)
+            if any(shown.get(o.start) != q.person_cents for o, q in zip(free, quotes, strict=True)):
+                raise _series_price_changed(quotes, shown)
+            expected = [q.person_cents for q in quotes]
         series = BookingSeries.objects.create(space_id=terms.space_id, user=user, weeks=weeks)
         bookings = [
-            _create(terms, user, o.start, o.end, seats, now, channel, series=series) for o in free
+            _create(
+                terms,
+                user,
+                o.start,
+                o.end,
+                seats,
+                now,
+                channel,
+                series=series,
+                funded=Funded(child_id=funded.child_id, expect_person_cents=price),
+            )
+            for o, price in zip(free, expected, strict=True)
         ]
         notifications.series_made(series, bookings)
     return series, bookings, [o for o in occurrences if not o.free]

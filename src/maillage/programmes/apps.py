@@ -9,8 +9,13 @@ class ProgrammesConfig(AppConfig):
         # Imported here, not on top: this module is read before any model is loaded.
         from maillage.booking import funding  # noqa: PLC0415 - see above
         from maillage.core import outbox  # noqa: PLC0415
-        from maillage.programmes import alerts, quotes, services  # noqa: PLC0415
+        from maillage.programmes import alerts, quotes, series, services  # noqa: PLC0415
 
         # Booking asks this funder who pays what (booking imports no programmes code).
-        funding.register_funder(services.ProgrammeFunder(), quotes.quote_many, quotes.shares_of)
+        funding.register_funder(
+            services.ProgrammeFunder(),
+            quotes.quote_many,
+            quotes.shares_of,
+            quote_series=series.quote_series,
+        )
         outbox.register(alerts.TOPIC, alerts.message_of)

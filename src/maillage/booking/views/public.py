@@ -1,6 +1,7 @@
 """Public booking pages: the search across spaces, a space's page with its week, and booking
 it (a single date or a weekly series, previewed first)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -218,18 +219,52 @@ def _price_token(
     )
 
 
-def _plan_total(
-    request: HttpRequest, space: Space, form: BookingForm, plan: list[services.Occurrence]
-) -> PriceLine | None:
-    """The total of a series' free dates for the person (each date quoted alone)."""
-    if not request.user.is_authenticated:
-        return None
-    quotes = [
-        _quote_of(request.user, space, o.start, o.end, form.seats, form.child_id)
-        for o in plan
-        if o.free
-    ]
-    return total_line([q for q in quotes if q is not None])
+@dataclass(frozen=True)
+class SeriesPreview:
+    """A series previewed: each weekly date with the rules it breaks and, when it is free,
+    the person's price for it (`lines`, in the order of `plan`), each as it will be charged
+    once the earlier dates are booked; the total of the free dates; the signed token the
+    confirmation posts back (the series, for whom, and each date's price shown)."""
+
+    plan: list[services.Occurrence]
+    lines: list[PriceLine | None]
+    total: PriceLine | None
+    token: str
+
+    @property
+    def dates(self) -> list[tuple[services.Occurrence, PriceLine | None]]:
+        return list(zip(self.plan, self.lines, strict=True))
+
+    @property
+    def free(self) -> list[services.Occurrence]:
+        return [o for o in self.plan if o.free]
+
+
+def _preview(request: SignedInRequest, space: Space, form: BookingForm) -> SeriesPreview:
+    """The form's series with each free date's price, quoted date after date as booking
+    them will charge them (services.quote_series); the prices shown travel signed."""
+    start, end = form.window
+    plan = services.plan_series(
+        request.user, space.pk, start, end, form.cleaned_data["semaines"], form.seats
+    )
+    free = [o for o in plan if o.free]
+    quotes = services.quote_series(
+        request.user, space.pk, [(o.start, o.end) for o in free], form.seats, child_id=form.child_id
+    )
+    by_start = {o.start: q for o, q in zip(free, quotes, strict=True)}
+    token = signing.dumps(
+        {
+            "key": _price_key(request, space, form),
+            "prices": {at.isoformat(): q.person_cents for at, q in by_start.items()},
+        },
+        salt=PLAN_SALT,
+    )
+    return SeriesPreview(
+        plan=plan,
+        lines=[price_line(by_start[o.start]) if o.free else None for o in plan],
+        total=total_line(quotes),
+        token=token,
+    )
 
 
 def _space_page(
@@ -237,15 +272,15 @@ def _space_page(
     space: Space,
     form: BookingForm,
     day: date,
-    plan: list[services.Occurrence] | None = None,
+    preview: SeriesPreview | None = None,
     quote: funding.Quote | None = None,
     price_token: str = "",
     price_changed: bool = False,
 ) -> HttpResponse:
     """The space's page showing the week of `day`, with the booking form, the person's
-    price for its window (`quote`, signed in `price_token` for the booking posted next;
-    `price_changed`: a booking was just refused because it changed, the form offers the
-    new one)."""
+    price for its window (`quote`, signed in `price_token` for the booking posted next) or
+    the series previewed (`preview`); `price_changed`: a booking was just refused because
+    its price changed, the form offers the new one."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
     return render(
@@ -255,11 +290,11 @@ def _space_page(
             "space": space,
             "place": space.place,
             "form": form,
-            "plan": plan,
-            "plan_free": [o for o in plan if o.free] if plan else [],
-            # The series booked is the one previewed: its parameters travel signed.
-            "plan_token": signing.dumps(_plan_key(form), salt=PLAN_SALT) if plan else "",
-            "plan_total": _plan_total(request, space, form, plan) if plan else None,
+            "plan": preview.dates if preview else None,
+            "plan_free": preview.free if preview else [],
+            # The series booked is the one previewed, at the prices shown: they travel signed.
+            "plan_token": preview.token if preview else "",
+            "plan_total": preview.total if preview else None,
             "price_line": price_line(quote) if quote is not None else None,
             "price_token": price_token,
             "price_changed": price_changed,
@@ -315,18 +350,55 @@ def _form_field(violation: core.Violation) -> str | None:
     return {"start": "debut", "end": "fin", "seats": "postes"}.get(violation.field)
 
 
-def _previewed(request: HttpRequest, form: BookingForm) -> bool:
-    """Whether the posted series is the one previewed; if not, it is previewed again."""
+def _previewed(request: HttpRequest, space: Space, form: BookingForm) -> dict[datetime, int] | None:
+    """The price shown for each date (cents, by its start) when the posted series is the
+    one previewed, for the same person and beneficiary; if not (None), it is previewed
+    again."""
     try:
         previewed = signing.loads(
             request.POST.get("apercu", ""), salt=PLAN_SALT, max_age=PLAN_MAX_AGE
         )
     except signing.BadSignature:
         previewed = None
-    if previewed != _plan_key(form):
+    if not isinstance(previewed, dict) or previewed.get("key") != _price_key(request, space, form):
         messages.info(request, "La série a changé depuis l'aperçu : voici les dates à jour.")
-        return False
-    return True
+        return None
+    return {datetime.fromisoformat(at): cents for at, cents in previewed["prices"].items()}
+
+
+def _book_series(
+    request: SignedInRequest, space: Space, form: BookingForm, shown: dict[datetime, int]
+) -> HttpResponse:
+    """Book the series previewed at the prices shown (a redirect to the person's bookings);
+    raises BookingRefused as services.book_series does."""
+    start, end = form.window
+    _, booked, skipped = services.book_series(
+        request.user,
+        space.pk,
+        start,
+        end,
+        form.cleaned_data["semaines"],
+        form.seats,
+        channel=Channel.PAGE,
+        funded=services.FundedSeries(child_id=form.child_id, expect_person_cents=shown),
+    )
+    asked = bool(booked) and booked[0].status == BookingStatus.PENDING
+    made = (
+        count(len(booked), "demande enregistrée", "demandes enregistrées")
+        + ", à valider par le lieu"
+        if asked
+        else count(len(booked), "réservation enregistrée", "réservations enregistrées")
+    )
+    messages.success(
+        request,
+        made
+        + (
+            f" ; {count(len(skipped), 'date indisponible', 'dates indisponibles')}."
+            if skipped
+            else "."
+        ),
+    )
+    return redirect("booking:my_bookings")
 
 
 def _book_once(request: SignedInRequest, space: Space, form: BookingForm) -> HttpResponse | None:
@@ -364,45 +436,21 @@ def _book_once(request: SignedInRequest, space: Space, form: BookingForm) -> Htt
 def book(request: SignedInRequest, pk: int) -> HttpResponse:
     space = _bookable_space(pk)
     form = BookingForm(request.POST, space=space, children=_children(request))
-    plan = None
+    preview = None
     price_changed = False
     if form.is_valid():
-        start, end = form.window
         weeks = form.cleaned_data["semaines"]
         try:
             if weeks == 1:
                 if (done := _book_once(request, space, form)) is not None:
                     return done
-            elif form.child_id is not None:
-                # A series is booked for the person themself (booking.services.book_series).
-                form.add_error(
-                    "pour",
-                    "une série se réserve pour vous ; pour votre enfant, réservez une date "
-                    "à la fois.",
-                )
-            elif request.POST.get("confirmer_serie") and _previewed(request, form):
-                _, booked, skipped = services.book_series(
-                    request.user, space.pk, start, end, weeks, form.seats, channel=Channel.PAGE
-                )
-                asked = bool(booked) and booked[0].status == BookingStatus.PENDING
-                made = (
-                    count(len(booked), "demande enregistrée", "demandes enregistrées")
-                    + ", à valider par le lieu"
-                    if asked
-                    else count(len(booked), "réservation enregistrée", "réservations enregistrées")
-                )
-                messages.success(
-                    request,
-                    made
-                    + (
-                        f" ; {count(len(skipped), 'date indisponible', 'dates indisponibles')}."
-                        if skipped
-                        else "."
-                    ),
-                )
-                return redirect("booking:my_bookings")
+            elif (
+                request.POST.get("confirmer_serie")
+                and (prices_shown := _previewed(request, space, form)) is not None
+            ):
+                return _book_series(request, space, form, prices_shown)
             else:
-                plan = services.plan_series(request.user, space.pk, start, end, weeks, form.seats)
+                preview = _preview(request, space, form)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except services.BookingRefused as refusal:
@@ -410,8 +458,11 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
                 price_changed |= violation.code == core.ViolationCode.FUNDING_CHANGED
                 target = _form_field(violation)
                 form.add_error(target if target in form.fields else None, violation.message)
+            if price_changed and weeks > 1:
+                # The series at its new prices, offered to book.
+                preview = _preview(request, space, form)
     quote, token = None, ""
-    if not plan and _booking_known(form):
+    if not preview and _booking_known(form):
         # Valid times: the person's price for them now (a new one after a refusal).
         quote = _form_quote(request, space, form)
         token = _price_token(request, space, form, quote) if quote is not None else ""
@@ -422,7 +473,7 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
         space,
         form,
         shown,
-        plan,
+        preview,
         quote=quote,
         price_token=token,
         price_changed=price_changed,
