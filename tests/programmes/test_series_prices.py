@@ -166,3 +166,14 @@ def test_a_date_without_a_shown_price_refuses_the_series(desks, booker):
 
 def quote_all(booker, desks) -> list[funding.Quote]:
     return booking.quote_series(booker, desks.pk, DATES, now=NOW)
+
+
+def test_a_new_period_of_the_credit_starts_afresh_within_the_series(desks, booker):
+    a_pass(desks.place, credit_period="month")
+    verified(booker, "rsa")
+    dates = [(paris(2027, 1, d, 9), paris(2027, 1, d, 11)) for d in (19, 26)]
+    dates.append((paris(2027, 2, 2, 9), paris(2027, 2, 2, 11)))
+    quotes = booking.quote_series(booker, desks.pk, dates, now=NOW)
+    assert [q.person_cents for q in quotes] == [0, 600, 0]
+    _, booked, _ = on_page.book_series(booker, desks.pk, *dates[0], 3, now=NOW)
+    assert [b.person_price_cents for b in booked] == [0, 600, 0]
