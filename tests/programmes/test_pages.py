@@ -179,3 +179,30 @@ def test_the_ledger_is_for_staff_who_may_see_categories_with_a_second_factor(
     assert client.get(ledger).status_code == 403
     second_factor_login(client, verifier)
     assert client.get(ledger).status_code == 200
+
+
+@pytest.mark.parametrize("domain", ["@evil.com", "exemple..test", "a b.fr", "-x.fr"])
+def test_an_employer_s_domain_is_a_domain_name(client, staff_user, domain):
+    from maillage.programmes.models import Employer
+
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:programmes_employer_add"),
+        {
+            "name": "Entreprise",
+            "email_domain": domain,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["email_domain"]
+    assert "un nom de domaine" in errors[0]
+    assert not Employer.objects.exists()
+
+
+def test_the_envelope_shows_euros_not_cents(client, staff_user, place):
+    made = programme(place, budget_cents=500_000)
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:programmes_programme_change", args=[made.pk]))
+    assert "5\u202f000 €" in page.content.decode()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import DomainNameValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -96,10 +97,19 @@ class EnvelopeInline(DepartementOnlyAdminMixin, admin.StackedInline):
     """The envelope's threshold and who is warned; what is left moves through the ledger."""
 
     model = Envelope
-    fields = ["budget_cents", "left_cents", "warn_below_cents", "warn_email", "warned_at"]
-    readonly_fields = ["budget_cents", "left_cents", "warned_at"]
+    fields = ["budget", "left", "warn_below_cents", "warn_email", "warned_at"]
+    readonly_fields = ["budget", "left", "warned_at"]
     can_delete = False
     extra = 0
+
+    # Read-only money is shown in euros (a read-only cents field would show the bare cents).
+    @admin.display(description="budget accordé")
+    def budget(self, envelope: Envelope) -> str:
+        return euros(envelope.budget_cents)
+
+    @admin.display(description="reste")
+    def left(self, envelope: Envelope) -> str:
+        return euros(envelope.left_cents)
 
 
 class ProgrammePlaceInline(DepartementOnlyAdminMixin, admin.TabularInline):
@@ -197,8 +207,26 @@ class MembershipInline(DepartementOnlyAdminMixin, admin.TabularInline):
     autocomplete_fields = ["places"]
 
 
+class EmployerForm(forms.ModelForm):
+    """An employer; its members' email domain is a domain name (IDNA accepted), without @."""
+
+    class Meta:
+        model = Employer
+        fields = ["name", "email_domain"]
+
+    def clean_email_domain(self) -> str:
+        domain: str = self.cleaned_data["email_domain"].strip().lower()
+        if domain:
+            DomainNameValidator(
+                message="« Domaine des adresses des membres » : un nom de domaine, par exemple "
+                "« hauts-de-seine.fr » (sans @ ni espace)."
+            )(domain)
+        return domain
+
+
 @admin.register(Employer)
 class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    form = EmployerForm
     list_display = ["name", "email_domain"]
     search_fields = ["name", "email_domain"]
     fields = ["name", "email_domain"]
