@@ -62,12 +62,9 @@ def test_a_counter_never_exceeds_its_limit_and_a_day_counts_once(desks, booker):
     counters = CapCounter.objects.filter(pk=counter.pk)
     refused(lambda: counters.update(used=4))
     refused(lambda: counters.update(used=-1))
-    CountedDay.objects.create(programme=made, user=booker, day=date(2026, 12, 2), bookings=1)
-    refused(
-        lambda: CountedDay.objects.create(
-            programme=made, user=booker, day=date(2026, 12, 2), bookings=1
-        )
-    )
+    day = {"programme": made, "user": booker, "counter": counter, "day": date(2026, 12, 2)}
+    CountedDay.objects.create(**day, bookings=1)
+    refused(lambda: CountedDay.objects.create(**day, bookings=1))
     refused(lambda: CountedDay.objects.update(bookings=0))
 
 

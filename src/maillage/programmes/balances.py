@@ -215,34 +215,36 @@ def free_counter(movement: Movement, pk: int, amount: int) -> None:
 # --- Counted days ---------------------------------------------------------------------------
 
 COUNT_DAY = """
-INSERT INTO programmes_countedday (programme_id, user_id, child_key, day, bookings)
-VALUES (%s, %s, %s, %s, 1)
-ON CONFLICT (programme_id, user_id, child_key, day)
-DO UPDATE SET bookings = programmes_countedday.bookings + 1
+INSERT INTO programmes_countedday (programme_id, user_id, child_key, counter_id, day, bookings)
+SELECT programme_id, user_id, child_key, id, %s, 1 FROM programmes_capcounter WHERE id = %s
+ON CONFLICT (counter_id, day) DO UPDATE SET bookings = programmes_countedday.bookings + 1
 RETURNING bookings
 """
 DROP_LAST = """
-DELETE FROM programmes_countedday
-WHERE programme_id = %s AND user_id = %s AND child_key = %s AND day = %s AND bookings = 1
+DELETE FROM programmes_countedday WHERE counter_id = %s AND day = %s AND bookings = 1
 RETURNING id
 """
 UNCOUNT_DAY = """
-UPDATE programmes_countedday SET bookings = bookings - 1
-WHERE programme_id = %s AND user_id = %s AND child_key = %s AND day = %s
+UPDATE programmes_countedday SET bookings = bookings - 1 WHERE counter_id = %s AND day = %s
 """
+HOLD_DAY = "INSERT INTO programmes_shareday (share_id, counter_id, day) VALUES (%s, %s, %s)"
 
 
-def count_day(programme_id: int, user_id: int, child_key: int, day: date) -> bool:
-    """One more booking on this day of the beneficiary's: True when the day was not counted
-    yet (it now counts against the day caps and quota)."""
+def count_day(share_id: int, counter_id: int, day: date) -> bool:
+    """The share holds `day` on the day counter `counter_id` (its ShareDay row; one more
+    booking on the day's CountedDay): True when the day was not counted on that counter yet
+    (the caller then counts it there)."""
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_DAY, [programme_id, user_id, child_key, day.isoformat()])
+        cursor.execute(HOLD_DAY, [share_id, counter_id, day.isoformat()])
+        cursor.execute(COUNT_DAY, [day.isoformat(), counter_id])
         return int(cursor.fetchone()[0]) == 1
 
 
-def uncount_day(programme_id: int, user_id: int, child_key: int, day: date) -> bool:
-    """One booking less on this day: True when it was the day's last (the day is free)."""
-    key: list[int | str] = [programme_id, user_id, child_key, day.isoformat()]
+def uncount_day(counter_id: int, day: date) -> bool:
+    """One booking less on `day` of the day counter: True when it was the day's last (the
+    day is free; the caller frees the counter of it). The share's ShareDay row is the
+    caller's."""
+    key: list[int | str] = [counter_id, day.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(DROP_LAST, key)
         if cursor.fetchone() is not None:

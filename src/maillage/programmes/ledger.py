@@ -4,28 +4,19 @@ What is compared, account by account (amounts in the account's unit):
 - an envelope's `left_cents` with the sum of its ledger rows, its `budget_cents` with the sum
   of staff's rows;
 - a wallet's `left_cents` with the sum of its rows, its `granted_cents` with its grant row;
-- a cap counter's `used` with the sum of its rows, and a day counter's with the days counted
-  (CountedDay) in its period;
+- a cap counter's `used` with the sum of its rows, and a day counter's with its counted days
+  (CountedDay), each counted day's bookings with the shares not given back that hold it
+  (ShareDay: the days each share counted when it was taken);
 - each share with its booking's envelope rows (what it took, or nothing once given back), and
   every booking's price with what the person pays plus the shares.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
-
-from maillage.programmes.models import (
-    CapCounter,
-    CapKind,
-    CountedDay,
-    Period,
-    Programme,
-)
-from maillage.programmes.periods import period_start
 
 
 @dataclass(frozen=True)
@@ -78,33 +69,59 @@ GROUP BY b.id, b.price_cents, b.person_price_cents
 """
 
 
-def _next_start(kind: str, start: date) -> date:
-    return period_start(kind, start + timedelta(days=32 if kind != Period.WEEK else 7))
+# Each day counter's days (CountedDay) against the shares not given back that hold them
+# (ShareDay): a counted day's bookings are its holders; a held day is counted.
+DAYS_HELD = """
+SELECT c.counter_id, c.day, c.bookings, COUNT(h.id)
+FROM programmes_countedday c
+LEFT JOIN programmes_shareday h ON h.counter_id = c.counter_id AND h.day = c.day
+GROUP BY c.counter_id, c.day, c.bookings
+UNION ALL
+SELECT h.counter_id, h.day, 0, COUNT(h.id)
+FROM programmes_shareday h
+WHERE NOT EXISTS (
+    SELECT 1 FROM programmes_countedday c WHERE c.counter_id = h.counter_id AND c.day = h.day
+)
+GROUP BY h.counter_id, h.day
+"""
+# Days still held by a share given back.
+RELEASED_HOLDING = """
+SELECT h.share_id, COUNT(*) FROM programmes_shareday h
+JOIN programmes_bookingshare s ON s.id = h.share_id
+WHERE s.released_at IS NOT NULL
+GROUP BY h.share_id
+"""
+# A day counter's `used` against its counted days.
+COUNTER_DAYS = """
+SELECT k.id, k.used, COUNT(c.id)
+FROM programmes_capcounter k
+LEFT JOIN programmes_countedday c ON c.counter_id = k.id
+WHERE k.kind IN ('days', 'quota_days')
+GROUP BY k.id, k.used
+"""
 
 
-def _day_counters() -> list[Difference]:
-    """Day counters against the days counted in their periods."""
-    programmes = {p.pk: p for p in Programme.objects.all()}
-    days: dict[tuple[int, int, int], list[date]] = defaultdict(list)
-    for programme_id, user_id, child_key, day in CountedDay.objects.values_list(
-        "programme_id", "user_id", "child_key", "day"
-    ):
-        days[(programme_id, user_id, child_key)].append(day)
+def _day_counters(cursor: Any) -> list[Difference]:
+    """Counted days rebuilt from the days the shares not given back hold, and each day
+    counter's `used` from its counted days."""
     found = []
-    counters = CapCounter.objects.filter(kind__in=[CapKind.DAYS, CapKind.QUOTA_DAYS])
-    for counter in counters:
-        kind = (
-            Period.MONTH
-            if counter.kind == CapKind.DAYS
-            else programmes[counter.programme_id].quota_period
-        )
-        end = _next_start(kind, counter.period_start)
-        counted = sum(
-            counter.period_start <= day < end
-            for day in days[(counter.programme_id, counter.user_id, counter.child_key)]
-        )
-        if counted != counter.used:
-            found.append(Difference(f"cap {counter.pk} counted days", counter.used, counted))
+    cursor.execute(DAYS_HELD)
+    found.extend(
+        Difference(f"cap {counter} day {day} bookings", int(stored), int(held))
+        for counter, day, stored, held in cursor.fetchall()
+        if int(stored) != int(held)
+    )
+    cursor.execute(RELEASED_HOLDING)
+    found.extend(
+        Difference(f"share {share} days held after release", int(held), 0)
+        for share, held in cursor.fetchall()
+    )
+    cursor.execute(COUNTER_DAYS)
+    found.extend(
+        Difference(f"cap {pk} counted days", int(used), int(counted))
+        for pk, used, counted in cursor.fetchall()
+        if int(used) != int(counted)
+    )
     return found
 
 
@@ -134,5 +151,5 @@ def differences() -> list[Difference]:
             for pk, price, total in cursor.fetchall()
             if int(price) != int(total)
         )
-    found.extend(_day_counters())
+        found.extend(_day_counters(cursor))
     return found

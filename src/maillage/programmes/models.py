@@ -102,8 +102,9 @@ class Employer(models.Model):
 
 
 class Membership(models.Model):
-    """A person invited by an employer (by email; `user` is set once their account exists
-    under that address). `places`: the places their quota may be spent at (none: all the
+    """A person invited by an employer by `email` (lower case): whoever holds a verified
+    account under that address is a member (no link to the account is stored).
+    `places`: the places their quota may be spent at (none: all the
     programme's places)."""
 
     employer = models.ForeignKey(
@@ -587,9 +588,10 @@ class CapCounter(models.Model):
 
 
 class CountedDay(models.Model):
-    """A Paris day a beneficiary holds at least one booking funded by a programme counting
-    days (a quota, or a days-per-month cap): it counts once however many bookings it has
-    (`bookings` ≥ 1, a CHECK; the row goes when its last booking is given back)."""
+    """A Paris day counted on one day counter (`counter`: a quota's or a days-per-month
+    cap's, for one beneficiary and period): it counts once however many bookings hold it
+    (`bookings` ≥ 1, a CHECK: the number of ShareDay rows naming it; the row goes when its
+    last booking is given back, and the counter is freed of one day)."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="+", verbose_name="dispositif"
@@ -600,6 +602,9 @@ class CountedDay(models.Model):
     child_key = models.PositiveIntegerField(
         "profil d'enfant", default=0, validators=between(0, 2**31 - 1, "Le profil d'enfant")
     )
+    counter = models.ForeignKey(
+        CapCounter, on_delete=models.PROTECT, related_name="+", verbose_name="compteur"
+    )
     day = models.DateField("jour")
     bookings = models.PositiveSmallIntegerField(
         "réservations", validators=between(1, SMALL_COUNTER_MAX, "Le nombre de réservations")
@@ -609,9 +614,7 @@ class CountedDay(models.Model):
         verbose_name = "jour compté"
         verbose_name_plural = "jours comptés"
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "user", "child_key", "day"], name="counted_day_unique"
-            ),
+            models.UniqueConstraint(fields=["counter", "day"], name="counted_day_unique"),
             models.CheckConstraint(condition=Q(bookings__gte=1), name="counted_day_has_bookings"),
         ]
 
@@ -621,7 +624,8 @@ class CountedDay(models.Model):
 
 class BookingShare(models.Model):
     """What a programme pays of a booking, frozen when it was booked: the cents, the rule and
-    its version, the beneficiary. `released_at`: given back (the booking stopped holding its
+    its version, the late rule (`late_rule`: whether a late cancellation or a no-show gives
+    it back), the beneficiary; the days it counted are its ShareDay rows. `released_at`: given back (the booking stopped holding its
     slot and the programme's rule gave it back). A trigger (migration 0001) refuses shares
     that would add up to more than the booking's price less what the person pays."""
 
@@ -650,6 +654,9 @@ class BookingShare(models.Model):
     child_key = models.PositiveIntegerField(
         "profil d'enfant", default=0, validators=between(0, 2**31 - 1, "Le profil d'enfant")
     )
+    late_rule = models.CharField(
+        "annulation tardive ou absence", max_length=12, choices=LateRule.choices
+    )
     released_at = models.DateTimeField("rendue le", null=True, blank=True)
 
     class Meta:
@@ -658,10 +665,38 @@ class BookingShare(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["booking", "programme"], name="booking_share_unique"),
             models.CheckConstraint(condition=Q(cents__gt=0), name="booking_share_positive"),
+            models.CheckConstraint(
+                condition=Q(late_rule__in=LateRule.values), name="booking_share_late_rule_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_label} : {self.cents} c"
+
+
+class ShareDay(models.Model):
+    """A day a share (not given back) holds on a day counter: giving the share back undoes
+    exactly these (CountedDay's bookings less one; the counter freed of the day when it was
+    the day's last), whatever the programme's settings have become since. The rows go when
+    the share is given back."""
+
+    share = models.ForeignKey(
+        BookingShare, on_delete=models.PROTECT, related_name="days", verbose_name="part"
+    )
+    counter = models.ForeignKey(
+        CapCounter, on_delete=models.PROTECT, related_name="+", verbose_name="compteur"
+    )
+    day = models.DateField("jour")
+
+    class Meta:
+        verbose_name = "jour compté d'une part"
+        verbose_name_plural = "jours comptés des parts"
+        constraints = [
+            models.UniqueConstraint(fields=["share", "counter", "day"], name="share_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}"
 
 
 class Account(models.TextChoices):

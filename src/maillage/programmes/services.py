@@ -44,6 +44,7 @@ from maillage.programmes.models import (
     Programme,
     ProgrammePlace,
     Reason,
+    ShareDay,
     Wallet,
 )
 from maillage.programmes.periods import booking_days, minutes_of, period_start
@@ -196,14 +197,22 @@ def _used(programme: Programme, who: Beneficiary, kind: CapKind, start: date) ->
     return counter.used if counter is not None else 0
 
 
-def _new_days(programme: Programme, who: Beneficiary, days: list[date]) -> list[date]:
-    """The booking's days not counted yet for the beneficiary under `programme`."""
+def _new_days(
+    programme: Programme, who: Beneficiary, kind: CapKind, period: str, days: list[date]
+) -> list[date]:
+    """The booking's days not counted yet on the beneficiary's day counters of `kind` over
+    `period` (a day counted on a counter of another period, before staff changed it, is not
+    counted on this one)."""
     counted = set(
         CountedDay.objects.filter(
-            programme=programme, user=who.user, child_key=who.child_key, day__in=days
-        ).values_list("day", flat=True)
+            counter__programme=programme,
+            counter__user=who.user,
+            counter__child_key=who.child_key,
+            counter__kind=kind,
+            day__in=days,
+        ).values_list("day", "counter__period_start")
     )
-    return [day for day in days if day not in counted]
+    return [day for day in days if (day, period_start(period, day)) not in counted]
 
 
 def _days_fit(
@@ -234,8 +243,6 @@ def offer_of(
     of its envelope, the beneficiary's credit, caps and quota (read, not changed)."""
     days = booking_days(start, end)
     day = days[0]
-    counts_days = programme.kind == BenefitKind.QUOTA or programme.cap_days_per_month is not None
-    new = _new_days(programme, who, days) if counts_days else days
     benefit: pricing.Benefit
     match programme.kind:
         case BenefitKind.PERCENT:
@@ -259,10 +266,12 @@ def offer_of(
             benefit = pricing.Credit(int(left))
         case _:
             limit = int(programme.quota_days or 0)
+            new = _new_days(programme, who, CapKind.QUOTA_DAYS, programme.quota_period, days)
             fits = _days_fit(programme, who, CapKind.QUOTA_DAYS, programme.quota_period, new, limit)
             quota_limit, quota_used = _day_counter(limit, fits, not new)
             benefit = pricing.Quota(quota_limit, quota_used, day_already_counted=not new)
     amount_cap = minutes_cap = days_cap = None
+    new_for_caps = days
     if programme.cap_cents is not None:
         start_of = period_start(programme.cap_period, day)
         used = _used(programme, who, CapKind.CENTS, start_of)
@@ -273,8 +282,9 @@ def offer_of(
         minutes_cap = pricing.Cap(int(programme.cap_minutes_per_year), used)
     if programme.cap_days_per_month is not None:
         limit = int(programme.cap_days_per_month)
-        fits = _days_fit(programme, who, CapKind.DAYS, Period.MONTH, new, limit)
-        days_cap = pricing.Cap(*_day_counter(limit, fits, not new))
+        new_for_caps = _new_days(programme, who, CapKind.DAYS, Period.MONTH, days)
+        fits = _days_fit(programme, who, CapKind.DAYS, Period.MONTH, new_for_caps, limit)
+        days_cap = pricing.Cap(*_day_counter(limit, fits, not new_for_caps))
     envelope = getattr(programme, "envelope", None)
     return pricing.Offer(
         programme_id=programme.pk,
@@ -288,7 +298,7 @@ def offer_of(
         amount_cap=amount_cap,
         days_cap=days_cap,
         minutes_cap=minutes_cap,
-        day_already_counted_for_caps=not new,
+        day_already_counted_for_caps=not new_for_caps,
     )
 
 
@@ -378,13 +388,14 @@ def _movement(
 
 def _consume(
     programme: Programme,
-    share: funding.Share,
+    share: BookingShare,
     who: Beneficiary,
     booking: Booking,
     movement: Movement,
 ) -> None:
-    """Take one share from the programme's balances (envelope, credit, caps, days); its
-    BookingShare row is the caller's."""
+    """Take one share (its BookingShare row, inserted) from the programme's balances as its
+    settings are now (envelope, credit, caps, days), recording the days it counts (ShareDay)
+    for _give_back to undo exactly those."""
     day = booking_days(booking.start, booking.end)[0]
     state = balances.move_envelope(movement, -share.cents)
     _warn_if_crossed(state, movement.at)
@@ -402,17 +413,15 @@ def _consume(
         start = period_start(MINUTES_CAP_PERIOD, day)
         minutes = minutes_of(booking.start, booking.end)
         caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
-    counters = _day_counters(programme)
-    if counters:
-        for counted in booking_days(booking.start, booking.end):
-            if balances.count_day(programme.pk, who.user.pk, who.child_key, counted):
-                caps.extend(
-                    (kind, period_start(period, counted), limit, 1)
-                    for kind, period, limit in counters
-                )
     for kind, start, limit, amount in caps:
         pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
         balances.use_counter(movement, pk, kind, amount, limit)
+    for kind, period, limit in _day_counters(programme):
+        for counted in booking_days(booking.start, booking.end):
+            start = period_start(period, counted)
+            pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
+            if balances.count_day(share.pk, pk, counted):
+                balances.use_counter(movement, pk, kind, 1, limit)
 
 
 def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
@@ -429,22 +438,23 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
                 "programme", "les conditions du dispositif viennent de changer"
             )
         movement = _movement(programme.pk, booking, Reason.BOOKING, actor, channel, now)
-        _consume_or_refuse(programme, share, who, booking, movement)
-        BookingShare.objects.create(
+        taken = BookingShare.objects.create(
             booking_id=booking.pk,
             programme=programme,
             public_label=share.public_label,
             cents=share.cents,
             rule=share.rule,
             version=share.version,
+            late_rule=programme.late_rule,
             user=who.user,
             child_key=who.child_key,
         )
+        _consume_or_refuse(programme, taken, who, booking, movement)
 
 
 def _consume_or_refuse(
     programme: Programme,
-    share: funding.Share,
+    share: BookingShare,
     who: Beneficiary,
     booking: Booking,
     movement: Movement,
@@ -469,8 +479,9 @@ ORDER BY l.account, l.account_id
 
 
 def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> None:
-    """Undo what the share took: the sums of its booking's ledger rows per account (the
-    days it counted only when no other booking holds them)."""
+    """Undo exactly what the share took, whatever the programme's settings have become: the
+    sums of its booking's ledger rows per account, and the days it holds (its ShareDay rows),
+    each counter freed of a day only when no other share holds that day on it."""
     with connection.cursor() as cursor:
         cursor.execute(BOOKING_MOVES, [booking.pk, share.programme_id])
         moves = cursor.fetchall()
@@ -483,36 +494,24 @@ def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> Non
             balances.move_wallet(movement, int(account_id), -int(amount))
         else:
             balances.free_counter(movement, int(account_id), int(amount))
-    programme = share.programme
-    counters = _day_counters(programme)
-    if not counters:
-        return
-    for day in booking_days(booking.start, booking.end):
-        if not balances.uncount_day(programme.pk, share.user_id, share.child_key, day):
-            continue
-        for kind, period, _limit in counters:
-            counter = CapCounter.objects.filter(
-                programme=programme,
-                user_id=share.user_id,
-                child_key=share.child_key,
-                kind=kind,
-                period_start=period_start(period, day),
-                used__gte=1,
-            ).first()
-            if counter is not None:
-                balances.free_counter(movement, counter.pk, 1)
+    held = ShareDay.objects.filter(share=share).order_by("counter_id", "day")
+    for counter_id, day in held.values_list("counter_id", "day"):
+        if balances.uncount_day(counter_id, day):
+            balances.free_counter(movement, counter_id, 1)
+    held.delete()
 
 
 def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
     """`booking` stopped holding its slot (funding.Funder.release): give back each share not
-    given back yet, unless `late` (a late cancellation or a no-show) and the programme's rule
-    keeps the place paid. In the caller's transaction."""
+    given back yet, unless `late` (a late cancellation or a no-show) and the late rule frozen
+    with the share (the programme's when it was taken) keeps the place paid. In the caller's
+    transaction."""
     shares = BookingShare.objects.filter(
         booking_id=booking.pk, released_at__isnull=True
     ).select_related("programme", "user")
     now = timezone.now()
     for share in shares:
-        if late and share.programme.late_rule == LateRule.PLACE_PAID:
+        if late and share.late_rule == LateRule.PLACE_PAID:
             continue
         movement = _movement(share.programme_id, booking, Reason.RELEASE, actor, channel, now)
         _give_back(share, booking, movement)
@@ -529,11 +528,8 @@ def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None
     now = timezone.now()
     for share in sorted(shares, key=lambda s: s.programme_id):
         movement = _movement(share.programme_id, booking, Reason.BOOKING, actor, channel, now)
-        frozen = funding.Share(
-            share.programme_id, share.public_label, share.cents, share.rule, share.version
-        )
         who = Beneficiary(share.user, share.child_key)
-        _consume_or_refuse(share.programme, frozen, who, booking, movement)
+        _consume_or_refuse(share.programme, share, who, booking, movement)
         BookingShare.objects.filter(pk=share.pk).update(released_at=None)
 
 
