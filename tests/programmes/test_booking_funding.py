@@ -320,6 +320,22 @@ def test_staff_are_warned_once_when_the_envelope_crosses_their_threshold(
     assert Envelope.objects.get(programme=made).warned_at is None
 
 
+def test_an_envelope_without_an_address_warns_whoever_staff_add_later(
+    desks, booker, mailed, mailoutbox
+):
+    made = programme(desks.place, budget_cents=1500)
+    envelopes = Envelope.objects.filter(programme=made)
+    envelopes.update(warn_below_cents=1000)
+    verified(booker, "rsa")
+    mailed(lambda: book(booker, desks, notify=False))  # 9 € left: under 10 €, nobody to tell
+    assert envelopes.get().warned_at is None
+    envelopes.update(warn_email="budget@exemple.test")
+    later = (SLOT[0] + timedelta(days=1), SLOT[1] + timedelta(days=1))
+    mailed(lambda: book(booker, desks, later, notify=False))  # 3 € left
+    assert [m.to for m in mailoutbox] == [["budget@exemple.test"]]
+    assert envelopes.get().warned_at is not None
+
+
 def test_a_mistaken_no_show_corrected_takes_the_share_again(desks, booker, manager):
     desks.place.managers.add(manager)
     made = programme(desks.place, late_rule="given_back")

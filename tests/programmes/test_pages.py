@@ -1,8 +1,12 @@
 """The back-office of programmes (staff only) and the managers' page to join or leave."""
 
+from datetime import date
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from maillage.programmes import services
 from maillage.programmes.models import Envelope, LedgerEntry, Programme, ProgrammePlace
 from tests.programmes.builders import VALID, category, programme
 
@@ -80,6 +84,34 @@ def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, st
 
 
 @pytest.mark.parametrize(
+    "changed",
+    [
+        {"categories": []},
+        {"space_kinds": ["desk"]},
+        {"valid_from": "2026-06-01"},
+        {"valid_until": "2026-12-31"},
+        {"priority": "11"},
+    ],
+)
+def test_who_where_when_and_the_order_are_the_rule_too(client, staff_user, changed):
+    client.force_login(staff_user)
+    client.post(ADD, form())
+    made = Programme.objects.get()
+    change = reverse("admin:programmes_programme_change", args=[made.pk])
+    edit = form(add_cents="", **{"envelope-TOTAL_FORMS": "1", "envelope-INITIAL_FORMS": "1"})
+    edit.update(
+        {
+            "envelope-0-id": str(Envelope.objects.get(programme=made).pk),
+            "envelope-0-programme": str(made.pk),
+            "envelope-0-warn_below_cents": "0",
+        }
+    )
+    response = client.post(change, {**edit, **changed})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Programme.objects.get().version == 2
+
+
+@pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
         (
@@ -134,6 +166,24 @@ def test_a_manager_joins_and_leaves_a_programme_for_their_place(client, place, m
     assert (row.place, row.joined_by, row.left_at) == (place, manager, None)
     client.post(reverse("programmes:leave", args=[place.slug, made.pk]))
     assert ProgrammePlace.objects.get().left_at is not None
+
+
+def test_a_place_cannot_join_a_programme_that_has_ended(client, place, manager):
+    made = programme([], valid_from=date(2025, 1, 1), valid_until=date(2025, 12, 31))
+    client.force_login(manager)
+    response = client.post(
+        reverse("programmes:join", args=[place.slug, made.pk]), {"accepte": "oui"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Ce dispositif a pris fin le 31 décembre 2025" in response.content.decode()
+    assert not ProgrammePlace.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.join(manager, made, place)
+    assert refused.value.message_dict == {
+        "programme": [
+            "Ce dispositif a pris fin le 31 décembre 2025 : un lieu ne peut plus y adhérer."
+        ]
+    }
 
 
 def test_a_manager_cannot_join_for_someone_elses_place(client, place, other_place, manager):

@@ -30,9 +30,17 @@ from maillage.programmes.models import (
     ProgrammePlace,
 )
 
-# Changing any of these changes the rule: the programme's version is raised.
+# Changing any of these changes the rule (who, where, when, in which order, what is paid):
+# the programme's version is raised, and a quote made under the former one is refused at
+# commit (services.commit). Only the name, public label and funder leave it as it is.
 RULE_FIELDS = frozenset(
     {
+        "categories",
+        "employer",
+        "space_kinds",
+        "valid_from",
+        "valid_until",
+        "priority",
         "kind",
         "person_basis_points",
         "fixed_hour_cents",

@@ -22,6 +22,7 @@ from maillage.accounts.roles import has_departement_rights
 from maillage.accounts.services import normalize_email
 from maillage.booking import funding
 from maillage.booking.models import Booking, Channel
+from maillage.core.dates import long_date
 from maillage.core.text import euros
 from maillage.eligibility.selectors import categories_of, is_bursary_holder
 from maillage.places import permissions
@@ -47,7 +48,7 @@ from maillage.programmes.models import (
     ShareDay,
     Wallet,
 )
-from maillage.programmes.periods import booking_days, minutes_of, period_start
+from maillage.programmes.periods import PARIS, booking_days, minutes_of, period_start
 
 # What the person is told when a programme did not apply, by pricing's decline reason.
 DECLINED = {
@@ -345,16 +346,19 @@ def quote(request: funding.QuoteRequest) -> funding.Quote:
 # --- Consuming and giving back --------------------------------------------------------------
 
 
+# Marked only when there is someone to warn: staff who add an address later are warned at
+# the next crossing.
 MARK_WARNED = """
 UPDATE programmes_envelope SET warned_at = %s
-WHERE id = %s AND warned_at IS NULL
+WHERE id = %s AND warned_at IS NULL AND warn_email <> ''
 RETURNING warn_email
 """
 
 
 def _warn_if_crossed(state: balances.EnvelopeState, now: datetime) -> None:
-    """Below its threshold for the first time since staff last set it: queue the warning
-    (once: the row is marked in the same statement that tells whether it was)."""
+    """Below its threshold for the first time since staff last set it: queue the warning to
+    its address (once: the row is marked in the same statement that tells whether it was;
+    not marked while there is no address)."""
     if state.warned or state.left_cents >= state.warn_below_cents:
         return
     with connection.cursor() as cursor:
@@ -603,10 +607,19 @@ def change_envelope(
 
 def join(actor: User, programme: Programme, place: Place) -> ProgrammePlace:
     """A manager of `place` (or staff) accepts the programme's terms: the place joins (again,
-    after leaving: the same row, its dates renewed). Raises PermissionDenied otherwise."""
+    after leaving: the same row, its dates renewed). Raises PermissionDenied otherwise, and
+    ValidationError (field «programme») for a programme that has ended (its `valid_until`
+    before today, Paris)."""
     if not permissions.can_edit_place(actor, place):
         raise PermissionDenied("Seuls les gestionnaires du lieu peuvent l'engager.")
     now = timezone.now()
+    if programme.valid_until < now.astimezone(PARIS).date():
+        raise ValidationError(
+            {
+                "programme": f"Ce dispositif a pris fin le {long_date(programme.valid_until)} : "
+                "un lieu ne peut plus y adhérer."
+            }
+        )
     with transaction.atomic():
         membership, created = ProgrammePlace.objects.select_for_update(of=("self",)).get_or_create(
             programme=programme,

@@ -104,8 +104,12 @@ def join(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
             "« Conditions » : cochez « J'accepte les conditions du dispositif » pour y "
             "faire participer le lieu.",
         )
-    else:
+        return redirect(reverse("programmes:manager"))
+    try:
         services.join(request.user, programme, place)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(
             request, f"{place.name} participe désormais à « {programme.public_label} »."
         )
