@@ -11,6 +11,7 @@ pages, the API, the back-office, a command or scheduled job)."""
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
@@ -41,6 +42,9 @@ from maillage.places.models import PlaceStatus
 Code = core.ViolationCode
 # A manager may mark presence from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=30)
+# expire_pending gives back what programmes paid of requests expired this long ago at most
+# (those a stopped process did not; the sweep runs every few minutes).
+EXPIRED_GIVE_BACK_WINDOW = timedelta(days=2)
 
 
 class BookingRefused(ValidationError):
@@ -98,13 +102,34 @@ def _record(
 
 def _expire(booking_ids: list[int], now: datetime, channel: Channel) -> list[int]:
     """The system expires these pending requests past their deadline (those still pending,
-    whose ids it returns), recording it in their history."""
+    whose ids it returns), recording it in their history.
+
+    What programmes paid of them is given back once this transaction has committed, each
+    request in its own transaction (_give_back_expired). Given back here, inside a booking's
+    own transaction, other people's requests' balances (their programmes' envelopes) would be
+    locked before the booking locks its own: two bookings doing so with two programmes lock
+    envelopes in opposite orders, and PostgreSQL breaks the deadlock by failing one. Should
+    the process stop between the commit and the callback, expire_pending gives them back."""
     expired = sql.expire(booking_ids, now)
     if expired:
         _record(expired, None, BookingStatus.PENDING, BookingStatus.EXPIRED, channel)
-        for booking in Booking.objects.filter(pk__in=expired).order_by("pk"):
-            funding.release(booking, late=False, actor=None, channel=channel)
+        transaction.on_commit(partial(_give_back_expired, expired, channel), robust=True)
     return expired
+
+
+def _give_back_expired(booking_ids: list[int], channel: Channel) -> None:
+    """What programmes paid of these expired requests is given back (funding.release; a
+    no-op for what was given back already), each under its booking's row lock in its own
+    transaction, so that only one booking's balances are locked at a time."""
+    for pk in sorted(booking_ids):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .filter(pk=pk, status=BookingStatus.EXPIRED)
+                .first()
+            )
+            if booking is not None:
+                funding.release(booking, late=False, actor=None, channel=channel)
 
 
 def _holding_around(
@@ -990,11 +1015,22 @@ def mark_no_show(
 
 def expire_pending(now: datetime | None = None, *, channel: Channel) -> int:
     """Pending bookings past their deadline free their slot (for a scheduler): the system
-    expires them, each with its history row (through `channel`). How many expired."""
+    expires them, each with its history row (through `channel`), and what programmes paid
+    of the requests expired in the last EXPIRED_GIVE_BACK_WINDOW is given back (_expire).
+    How many expired."""
     now = now or timezone.now()
     stale = Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now)
     with transaction.atomic():
-        return len(_expire(list(stale.values_list("pk", flat=True)), now, channel))
+        expired = _expire(list(stale.values_list("pk", flat=True)), now, channel)
+    # Those expired lately whose shares a stopped process left held too (and, within a
+    # caller's transaction, those just expired: the callback waits for its commit).
+    recent = Booking.objects.filter(
+        status=BookingStatus.EXPIRED,
+        pending_until__gt=now - EXPIRED_GIVE_BACK_WINDOW,
+        pending_until__lte=now,
+    )
+    _give_back_expired(list(recent.values_list("pk", flat=True)), channel)
+    return len(expired)
 
 
 def renew_feed(user: User) -> bool:

@@ -625,8 +625,9 @@ class CountedDay(models.Model):
 class BookingShare(models.Model):
     """What a programme pays of a booking, frozen when it was booked: the cents, the rule and
     its version, the late rule (`late_rule`: whether a late cancellation or a no-show gives
-    it back), the beneficiary; the days it counted are its ShareDay rows. `released_at`: given back (the booking stopped holding its
-    slot and the programme's rule gave it back). A trigger (migration 0001) refuses shares
+    it back), the beneficiary; the days it counted are its ShareDay rows. `released_at`:
+    given back (the booking stopped holding its slot and the share's late rule gave it
+    back). A trigger (migration 0002) refuses shares
     that would add up to more than the booking's price less what the person pays."""
 
     booking = models.ForeignKey(

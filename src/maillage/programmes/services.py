@@ -399,7 +399,12 @@ def _consume(
 ) -> None:
     """Take one share (its BookingShare row, inserted) from the programme's balances as its
     settings are now (envelope, credit, caps, days), recording the days it counts (ShareDay)
-    for _give_back to undo exactly those."""
+    for _give_back to undo exactly those.
+
+    Rows are locked (updated) in the one order every transaction moving balances follows,
+    so that two of them never wait on each other: by programme (callers sort shares by
+    programme id), then the envelope, the wallet, the amount and minutes counters by id, the
+    day counters by (id, day); _give_back follows it too."""
     day = booking_days(booking.start, booking.end)[0]
     state = balances.move_envelope(movement, -share.cents)
     _warn_if_crossed(state, movement.at)
@@ -417,15 +422,25 @@ def _consume(
         start = period_start(MINUTES_CAP_PERIOD, day)
         minutes = minutes_of(booking.start, booking.end)
         caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
-    for kind, start, limit, amount in caps:
-        pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
+    owner = (programme.pk, who.user.pk, who.child_key)
+    for pk, kind, limit, amount in sorted(
+        (balances.counter_id(*owner, kind, start, limit), kind, limit, amount)
+        for kind, start, limit, amount in caps
+    ):
         balances.use_counter(movement, pk, kind, amount, limit)
-    for kind, period, limit in _day_counters(programme):
-        for counted in booking_days(booking.start, booking.end):
-            start = period_start(period, counted)
-            pk = balances.counter_id(programme.pk, who.user.pk, who.child_key, kind, start, limit)
-            if balances.count_day(share.pk, pk, counted):
-                balances.use_counter(movement, pk, kind, 1, limit)
+    days = sorted(
+        (
+            balances.counter_id(*owner, kind, period_start(period, counted), limit),
+            counted,
+            kind,
+            limit,
+        )
+        for kind, period, limit in _day_counters(programme)
+        for counted in booking_days(booking.start, booking.end)
+    )
+    for pk, counted, kind, limit in days:
+        if balances.count_day(share.pk, pk, counted):
+            balances.use_counter(movement, pk, kind, 1, limit)
 
 
 def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
@@ -478,7 +493,7 @@ LEFT JOIN programmes_capcounter c ON l.account = 'cap' AND c.id = l.account_id
 WHERE l.booking_id = %s AND l.programme_id = %s
   AND (c.kind IS NULL OR c.kind NOT IN ('days', 'quota_days'))
 GROUP BY l.account, l.account_id
-ORDER BY l.account, l.account_id
+ORDER BY CASE l.account WHEN 'envelope' THEN 0 WHEN 'wallet' THEN 1 ELSE 2 END, l.account_id
 """
 
 
@@ -507,12 +522,15 @@ def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> Non
 
 def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
     """`booking` stopped holding its slot (funding.Funder.release): give back each share not
-    given back yet, unless `late` (a late cancellation or a no-show) and the late rule frozen
-    with the share (the programme's when it was taken) keeps the place paid. In the caller's
-    transaction."""
-    shares = BookingShare.objects.filter(
-        booking_id=booking.pk, released_at__isnull=True
-    ).select_related("programme", "user")
+    given back yet (by programme id, _consume's lock order; the caller holds the booking's
+    row, so that no two give the same share back), unless `late` (a late cancellation or a
+    no-show) and the late rule frozen with the share (the programme's when it was taken)
+    keeps the place paid. In the caller's transaction."""
+    shares = (
+        BookingShare.objects.filter(booking_id=booking.pk, released_at__isnull=True)
+        .select_related("programme", "user")
+        .order_by("programme_id")
+    )
     now = timezone.now()
     for share in shares:
         if late and share.late_rule == LateRule.PLACE_PAID:
@@ -526,11 +544,13 @@ def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None
     """`booking` holds its slot again (funding.Funder.reinstate): each share given back is
     taken again, as at booking (the same rule, version and amount), in the caller's
     transaction. Raises funding.FundingRefused when a balance cannot cover it any more."""
-    shares = BookingShare.objects.filter(
-        booking_id=booking.pk, released_at__isnull=False
-    ).select_related("programme", "user")
+    shares = (
+        BookingShare.objects.filter(booking_id=booking.pk, released_at__isnull=False)
+        .select_related("programme", "user")
+        .order_by("programme_id")
+    )
     now = timezone.now()
-    for share in sorted(shares, key=lambda s: s.programme_id):
+    for share in shares:
         movement = _movement(share.programme_id, booking, Reason.BOOKING, actor, channel, now)
         who = Beneficiary(share.user, share.child_key)
         _consume_or_refuse(share.programme, share, who, booking, movement)
