@@ -161,6 +161,34 @@ def test_a_refused_or_expired_request_gives_everything_back(desks, booker, manag
     assert BookingShare.objects.filter(released_at__isnull=True).count() == 0
 
 
+def test_a_request_expired_by_a_booking_gives_back_once_that_booking_is_made(
+    desks, booker, django_capture_on_commit_callbacks
+):
+    desks.place.requires_approval = True
+    desks.place.save()
+    desks.capacity = 1
+    desks.save()
+    made = programme(desks.place)
+    verified(booker, "rsa")
+    slot = (SLOT[0] + 10 * DAY, SLOT[1] + 10 * DAY)
+    request = book(booker, desks, slot)
+    other = VerifiedUserFactory(email="autre@exemple.test")
+    later = request.pending_until + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking.book(other, desks.pk, *slot, now=later, channel=Channel.PAGE)
+    request.refresh_from_db()
+    assert request.status == BookingStatus.EXPIRED
+    assert left(made) == 100_000 - 600  # held until the booking's transaction commits
+    for callback in callbacks:
+        callback()
+    assert request.status == BookingStatus.EXPIRED
+    assert left(made) == 100_000
+    assert BookingShare.objects.get(booking=request).released_at is not None
+    # The sweep finds nothing more to give back.
+    booking.expire_pending(now=later, channel=Channel.COMMAND)
+    assert left(made) == 100_000
+
+
 def test_a_credit_pays_until_it_runs_out(desks, booker):
     made = programme(
         desks.place,

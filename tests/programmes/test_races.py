@@ -107,3 +107,42 @@ def test_one_members_quota_from_many_clients(bookable_place):
     counter = CapCounter.objects.get(programme=made, kind="quota_days")
     assert (counter.used, counter.limit) == (2, 2)
     assert ledger.differences() == []
+
+
+def test_bookings_expiring_requests_of_two_programmes_in_opposite_orders(bookable_place):
+    """Each booking expires a stale request funded by the other programme: given back in the
+    booking's transaction, the two programmes' envelopes were locked in opposite orders (a
+    deadlock on PostgreSQL); they are given back after it, each request on its own."""
+    pairs = CLIENTS // 2
+    bookable_place.requires_approval = True
+    bookable_place.save()
+    rsa = programme(bookable_place, name="RSA", categories=("rsa",))
+    handicap = programme(bookable_place, name="Handicap", categories=("handicap",))
+    people = {}
+    for role, code in (("a", "rsa"), ("b", "handicap"), ("c", "handicap"), ("d", "rsa")):
+        for n in range(pairs):
+            people[role, n] = VerifiedUserFactory(email=f"{role}{n}@exemple.test")
+            verified(people[role, n], code)
+    slot = (SLOT[0] + timedelta(days=10), SLOT[1] + timedelta(days=10))
+    calls, requests = [], []
+    for n in range(pairs):
+        room_x, room_y = RoomFactory(place=bookable_place), RoomFactory(place=bookable_place)
+        requests.append(booker_of(room_x, people["a", n], slot)())  # funded by RSA
+        requests.append(booker_of(room_y, people["b", n], slot)())  # funded by Handicap
+        later = max(r.pending_until for r in requests) + timedelta(minutes=1)
+        assert later < slot[0]
+        for room, person in ((room_x, people["c", n]), (room_y, people["d", n])):
+            calls.append(
+                lambda room=room, person=person, later=later: booking.book(
+                    person, room.pk, *slot, now=later, channel=Channel.PAGE
+                )
+            )
+    results = race(calls)
+    assert results == [("booked", 1250)] * CLIENTS
+    for request in requests:
+        request.refresh_from_db()
+        assert request.status == "expired"
+        assert not BookingShare.objects.filter(booking=request, released_at__isnull=True)
+    for made in (rsa, handicap):
+        assert Envelope.objects.get(programme=made).left_cents == 100_000 - pairs * SHARE
+    assert ledger.differences() == []

@@ -104,7 +104,7 @@ GROUP BY k.id, k.used
 def _day_counters(cursor: Any) -> list[Difference]:
     """Counted days rebuilt from the days the shares not given back hold, and each day
     counter's `used` from its counted days."""
-    found = []
+    found: list[Difference] = []
     cursor.execute(DAYS_HELD)
     found.extend(
         Difference(f"cap {counter} day {day} bookings", int(stored), int(held))
