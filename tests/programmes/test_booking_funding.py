@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.booking import services as booking
 from maillage.booking.models import Booking, BookingStatus, Channel
-from maillage.programmes import services
+from maillage.programmes import ledger, services
 from maillage.programmes.models import (
     BookingShare,
     CapCounter,
@@ -187,6 +187,27 @@ def test_a_request_expired_by_a_booking_gives_back_once_that_booking_is_made(
     # The sweep finds nothing more to give back.
     booking.expire_pending(now=later, channel=Channel.COMMAND)
     assert left(made) == 100_000
+
+
+def test_the_sweep_gives_back_what_a_lost_callback_left_held(
+    desks, booker, django_capture_on_commit_callbacks
+):
+    desks.place.requires_approval = True
+    desks.place.save()
+    desks.capacity = 1
+    desks.save()
+    made = programme(desks.place)
+    verified(booker, "rsa")
+    slot = (SLOT[0] + 10 * DAY, SLOT[1] + 10 * DAY)
+    request = book(booker, desks, slot)
+    later = request.pending_until + timedelta(minutes=1)
+    other = VerifiedUserFactory(email="autre@exemple.test")
+    with django_capture_on_commit_callbacks(execute=False):  # the process stops: never run
+        booking.book(other, desks.pk, *slot, now=later, channel=Channel.PAGE)
+    assert left(made) == 100_000 - 600
+    assert booking.expire_pending(now=later, channel=Channel.COMMAND) == 0
+    assert left(made) == 100_000
+    assert ledger.differences() == []
 
 
 def test_a_credit_pays_until_it_runs_out(desks, booker):

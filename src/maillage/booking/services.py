@@ -1022,14 +1022,15 @@ def expire_pending(now: datetime | None = None, *, channel: Channel) -> int:
     stale = Booking.objects.filter(status=BookingStatus.PENDING, pending_until__lte=now)
     with transaction.atomic():
         expired = _expire(list(stale.values_list("pk", flat=True)), now, channel)
-    # Those expired lately whose shares a stopped process left held too (and, within a
+    # Those expired lately whose shares are still held (left by a stopped process; or, in a
     # caller's transaction, those just expired: the callback waits for its commit).
     recent = Booking.objects.filter(
         status=BookingStatus.EXPIRED,
         pending_until__gt=now - EXPIRED_GIVE_BACK_WINDOW,
         pending_until__lte=now,
     )
-    _give_back_expired(list(recent.values_list("pk", flat=True)), channel)
+    held = funding.shares_of(list(recent.values_list("pk", flat=True)))
+    _give_back_expired(list(held), channel)
     return len(expired)
 
 
