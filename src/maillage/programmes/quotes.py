@@ -137,18 +137,7 @@ def _quote_group(requests: list[funding.QuoteRequest]) -> list[funding.Quote]:
             ),
             [offers[p.pk] for p in chosen],
         )
-        quotes.append(
-            funding.Quote(
-                list_cents=split.list_cents,
-                person_cents=split.person_cents,
-                shares=tuple(
-                    funding.Share(s.programme_id, s.public_label, s.cents, s.rule, s.version)
-                    for s in split.shares
-                ),
-                notices=tuple(services.notice(d) for d in split.declined),
-                beneficiary_child_id=request.beneficiary_child_id,
-            )
-        )
+        quotes.append(services.quote_of(split, request.beneficiary_child_id))
     return quotes
 
 

@@ -25,7 +25,6 @@ from maillage.programmes.models import (
     CapCounter,
     CapKind,
     CountedDay,
-    Period,
     Programme,
 )
 from maillage.programmes.periods import booking_days, minutes_of, period_start
@@ -45,16 +44,6 @@ class _Taken:
     def touches(self, programme_id: int) -> bool:
         """Whether an earlier date has a share of the programme (each takes envelope cents)."""
         return self.envelope[programme_id] > 0
-
-
-def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
-    """The day counters the programme keeps: (kind, period, limit), as services counts them."""
-    kinds: list[tuple[CapKind, str, int]] = []
-    if programme.kind == BenefitKind.QUOTA:
-        kinds.append((CapKind.QUOTA_DAYS, programme.quota_period, int(programme.quota_days or 0)))
-    if programme.cap_days_per_month is not None:
-        kinds.append((CapKind.DAYS, Period.MONTH, int(programme.cap_days_per_month)))
-    return kinds
 
 
 def _db_used(programme: Programme, who: services.Beneficiary, kind: str, start: date) -> int:
@@ -130,7 +119,7 @@ def _offer_after(
         start = period_start(services.MINUTES_CAP_PERIOD, day)
         used = offer.minutes_cap.used + taken.counters[(pk, CapKind.MINUTES, start)]
         changes["minutes_cap"] = pricing.Cap(offer.minutes_cap.limit, used)
-    counters = _day_counters(programme)
+    counters = services.day_counters(programme)
     if counters:
         new = _new_days(programme, who, booking_days(request.start, request.end), taken)
         changes["day_already_counted_for_caps"] = not new
@@ -163,7 +152,7 @@ def _take(
     if programme.cap_minutes_per_year is not None:
         start = period_start(services.MINUTES_CAP_PERIOD, day)
         taken.counters[(pk, CapKind.MINUTES, start)] += minutes_of(request.start, request.end)
-    counters = _day_counters(programme)
+    counters = services.day_counters(programme)
     if counters:
         for counted in _new_days(programme, who, days, taken):
             taken.days[pk].add(counted)
@@ -204,16 +193,7 @@ def quote_series(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote
             ),
             offers,
         )
-        quote = funding.Quote(
-            list_cents=split.list_cents,
-            person_cents=split.person_cents,
-            shares=tuple(
-                funding.Share(s.programme_id, s.public_label, s.cents, s.rule, s.version)
-                for s in split.shares
-            ),
-            notices=tuple(services.notice(d) for d in split.declined),
-            beneficiary_child_id=request.beneficiary_child_id,
-        )
+        quote = services.quote_of(split, request.beneficiary_child_id)
         by_id = {p.pk: p for p in programmes}
         for share in quote.shares:
             _take(by_id[share.programme_id], share, request, who, taken)

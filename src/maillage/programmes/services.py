@@ -330,7 +330,12 @@ def quote(request: funding.QuoteRequest) -> funding.Quote:
     if not programmes or request.list_cents == 0:
         return whole
     offers = [offer_of(p, who, request.start, request.end) for p in programmes]
-    split = pricing.split(_basis(request), offers)
+    return quote_of(pricing.split(_basis(request), offers), request.beneficiary_child_id)
+
+
+def quote_of(split: pricing.Split, child_id: int | None) -> funding.Quote:
+    """The booking seam's quote of a pricing split (shares by public label, French notices of
+    what was declined), for the person or their child `child_id`."""
     return funding.Quote(
         list_cents=split.list_cents,
         person_cents=split.person_cents,
@@ -339,7 +344,7 @@ def quote(request: funding.QuoteRequest) -> funding.Quote:
             for s in split.shares
         ),
         notices=tuple(notice(d) for d in split.declined),
-        beneficiary_child_id=request.beneficiary_child_id,
+        beneficiary_child_id=child_id,
     )
 
 
@@ -368,8 +373,8 @@ def _warn_if_crossed(state: balances.EnvelopeState, now: datetime) -> None:
         alerts.envelope_crossed(state.id, row[0], now)
 
 
-def _day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
-    """The day counters the programme keeps: (kind, period, limit)."""
+def day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
+    """The day counters the programme keeps: (kind, period, limit in days)."""
     kinds: list[tuple[CapKind, str, int]] = []
     if programme.kind == BenefitKind.QUOTA:
         kinds.append((CapKind.QUOTA_DAYS, programme.quota_period, int(programme.quota_days or 0)))
@@ -435,7 +440,7 @@ def _consume(
             kind,
             limit,
         )
-        for kind, period, limit in _day_counters(programme)
+        for kind, period, limit in day_counters(programme)
         for counted in booking_days(booking.start, booking.end)
     )
     for pk, counted, kind, limit in days:
