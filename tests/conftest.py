@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.ordering",
     "tests.fixtures.eligibility",
+    "tests.fixtures.clock",
 ]

@@ -1,7 +1,6 @@
 """Dates, times and numbers in the booking pages' URLs and forms: refused or shown back in
 French, never a 500, nothing written."""
 
-import html
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
 
@@ -14,24 +13,15 @@ from maillage.booking.forms import BookingForm, SearchForm
 from maillage.booking.models import Booking
 from maillage.places.models import OpeningHours, Space
 from tests.moments import NOW
+from tests.pages import text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 # NOW is 1 December 2026: public reads reach 1 December 2025 to 1 December 2028.
 READ_RANGE = "choisissez une date entre le 1er décembre 2025 et le 1er décembre 2028."
 SPRING_FORWARD = "2027-03-28"  # last Sunday of March 2027
 FALL_BACK = "2027-10-31"  # last Sunday of October 2027
 HOSTILE_DATES = ["9999-12-31", "0001-01-01", "2027-02-30", "٢٠٢٧-٠١-١٢", "10" * 30, "2027-1-5"]
-
-
-@pytest.fixture(autouse=True)
-def present():
-    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC)):
-        yield
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

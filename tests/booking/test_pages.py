@@ -1,4 +1,3 @@
-import html
 from datetime import UTC, date, timedelta
 from unittest import mock
 
@@ -12,19 +11,9 @@ from maillage.booking.presentation import distance_label
 from tests.booking import on_page
 from tests.factories import PlaceFactory, UserFactory
 from tests.moments import NOW, paris
+from tests.pages import text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def present():
-    """Pages see NOW as the present, so that the dates below stay in the allowed range."""
-    with at(NOW):
-        yield
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 
 IN_SEARCH_RANGE = "Date : choisissez une date entre le 1er décembre 2026 et le 1er décembre 2028."

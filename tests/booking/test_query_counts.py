@@ -5,8 +5,7 @@ Each page is measured with 2 items, then with 6 (places, spaces, bookings or peo
 per process or per session (the ContentType cache, the session row), as in production.
 """
 
-from datetime import UTC, timedelta
-from unittest import mock
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -23,19 +22,12 @@ from tests.factories import (
 )
 from tests.moments import NOW, paris
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 DAY = paris(2027, 1, 12)  # a Tuesday, in the pages' range seen from NOW
 SEARCH = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "personnes": "1"}
 # Communes of the network: one place each, beyond Boulogne (the `bookable_place`).
 CODES = ["92004", "92025", "92050", "92062", "92078", "92040"]
-
-
-@pytest.fixture(autouse=True)
-def present():
-    """Pages see NOW as the present."""
-    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC)):
-        yield
 
 
 def hour(h: int, day=DAY):

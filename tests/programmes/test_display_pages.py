@@ -1,10 +1,6 @@
 """«Mes tarifs et pass» (the rates held, credit and quota left, the children's passes), and who
 may join or leave a programme for a place (the managers' page: tests/programmes/test_pages)."""
 
-import html
-from datetime import UTC
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
@@ -16,19 +12,10 @@ from maillage.programmes.models import ProgrammePlace
 from tests.booking import on_page
 from tests.factories import ManagerFactory, PlaceFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
+from tests.pages import text
 from tests.programmes.builders import employer_quota, programme, verified
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def present():
-    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC)):
-        yield
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 
 def pass_programme(place):

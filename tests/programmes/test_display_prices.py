@@ -2,10 +2,6 @@
 («Tarif solidaire : 3 € au lieu de 12 €»), a series' total, the notice when a programme did
 not apply, and a booking refused because the price changed offered at the new price."""
 
-import html
-from datetime import UTC
-from unittest import mock
-
 import pytest
 from django.core import mail, signing
 from django.db import connection
@@ -22,22 +18,13 @@ from maillage.programmes.models import Envelope, Membership
 from tests.booking import on_page
 from tests.factories import BookablePlaceFactory, DeskFactory, RoomFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
+from tests.pages import text
 from tests.programmes.builders import employer_quota, programme, staff, verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 SEARCH = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "personnes": "1"}
 WINDOW = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "postes": "1", "semaines": "1"}
-
-
-@pytest.fixture(autouse=True)
-def present():
-    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC)):
-        yield
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def empty(made) -> None:

@@ -2,10 +2,6 @@
 and the envelope run down date after date), the preview's total what the person is charged,
 the prices shown checked at booking (all or none), and a series booked for a child."""
 
-import html
-from datetime import UTC
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
@@ -16,24 +12,15 @@ from maillage.eligibility.models import ChildProfile
 from maillage.programmes.models import BookingShare, Envelope, LedgerEntry, Wallet
 from tests.booking import on_page
 from tests.moments import NOW, paris
+from tests.pages import text
 from tests.programmes.builders import programme, verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 # Tuesdays 9:00–11:00 at 4 € an hour: 8 € a date.
 SERIES = {"date": "2027-01-12", "debut": "09:00", "fin": "11:00", "postes": "1", "semaines": "3"}
 FIRST = (paris(2027, 1, 12, 9), paris(2027, 1, 12, 11))
 DATES = [(paris(2027, 1, d, 9), paris(2027, 1, d, 11)) for d in (12, 19, 26)]
-
-
-@pytest.fixture(autouse=True)
-def present():
-    with mock.patch("django.utils.timezone.now", return_value=NOW.astimezone(UTC)):
-        yield
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def a_pass(place, cents=1000, **fields):
