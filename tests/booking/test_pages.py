@@ -20,14 +20,16 @@ IN_SEARCH_RANGE = "Date : choisissez une date entre le 1er décembre 2026 et le 
 SEARCH = {"date": "2027-01-12", "debut": "09:00", "fin": "12:00", "personnes": "2"}
 
 
-def test_search_finds_free_spaces(client, room, desks, other_booker):
-    on_page.book(
-        other_booker,
-        room.pk,
-        paris(2027, 1, 12, 10),
-        paris(2027, 1, 12, 11),
-        now=NOW,
+def book_on_search_day(person, space, start_hour: int, end_hour: int):
+    """`person` books `space` on the searched Tuesday, 12 January 2027, from `start_hour` to
+    `end_hour` (Paris), as the pages do at NOW."""
+    return on_page.book(
+        person, space.pk, paris(2027, 1, 12, start_hour), paris(2027, 1, 12, end_hour), now=NOW
     )
+
+
+def test_search_finds_free_spaces(client, room, desks, other_booker):
+    book_on_search_day(other_booker, room, 10, 11)
     response = client.get(reverse("booking:search"), SEARCH)
     assert response.status_code == 200
     assert [r.space_id for r in response.context["results"]] == [desks.pk]
@@ -74,13 +76,7 @@ def test_bad_search_is_explained(client, room, query, message):
 
 
 def test_space_page_shows_the_week(client, room, other_booker):
-    on_page.book(
-        other_booker,
-        room.pk,
-        paris(2027, 1, 12, 10),
-        paris(2027, 1, 12, 11),
-        now=NOW,
-    )
+    book_on_search_day(other_booker, room, 10, 11)
     html = client.get(
         reverse("booking:space", args=[room.pk]), {"semaine": "2027-01-12"}
     ).content.decode()
@@ -178,13 +174,7 @@ def test_a_series_awaiting_approval_says_so(client, booker, room, bookable_place
 
 
 def test_cancel_from_my_bookings(client, booker, other_booker, room):
-    booking = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    booking = book_on_search_day(booker, room, 9, 10)
     client.force_login(other_booker)
     assert client.post(reverse("booking:cancel", args=[booking.pk])).status_code == 404
     client.force_login(booker)
@@ -198,13 +188,7 @@ def test_cancel_from_my_bookings(client, booker, other_booker, room):
 
 
 def test_calendar_feeds(client, booker, place_manager, room, resident):
-    booking = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    booking = book_on_search_day(booker, room, 9, 10)
     client.force_login(booker)
     client.post(reverse("booking:renew_feed"))
     token = CalendarFeed.objects.get(user=booker).token
@@ -230,13 +214,7 @@ def test_manager_calendar_and_actions(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    pending = book_on_search_day(booker, room, 9, 10)
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     client.force_login(resident)
     assert client.get(url).status_code == 403
@@ -265,13 +243,7 @@ def test_a_reason_the_model_refuses_is_told_not_dropped(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    pending = book_on_search_day(booker, room, 9, 10)
     client.force_login(place_manager)
     answer = client.post(
         reverse("booking:manager_action", args=[pending.pk, "refuser"]),
@@ -311,13 +283,7 @@ def test_actions_never_send_people_to_another_site(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    pending = book_on_search_day(booker, room, 9, 10)
     client.force_login(place_manager)
     response = client.post(
         reverse("booking:manager_action", args=[pending.pk, "confirmer"]),
@@ -405,13 +371,7 @@ def test_the_week_shows_time_gone_as_past(client, room, desks):
 
 
 def test_manager_actions_follow_the_clock(client, booker, place_manager, room, bookable_place):
-    booking = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    booking = book_on_search_day(booker, room, 9, 10)
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     present = reverse("booking:manager_action", args=[booking.pk, "present"])
     absent = reverse("booking:manager_action", args=[booking.pk, "absent"])
@@ -432,13 +392,7 @@ def test_manager_actions_follow_the_clock(client, booker, place_manager, room, b
 def test_an_expired_request_cannot_be_accepted(client, booker, place_manager, room, bookable_place):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    pending = book_on_search_day(booker, room, 9, 10)
     accept = reverse("booking:manager_action", args=[pending.pk, "confirmer"])
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     late = pending.pending_until + timedelta(minutes=1)
@@ -451,13 +405,7 @@ def test_requests_outside_the_day_are_reachable(
 ):
     bookable_place.requires_approval = True
     bookable_place.save()
-    pending = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    pending = book_on_search_day(booker, room, 9, 10)
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     page = page_at(client, place_manager, NOW, url, {"jour": "2027-01-13"})
     assert "1 demande à valider" in page and "Aucune réservation sur cette période" in page
@@ -502,13 +450,7 @@ def test_a_pending_request_can_be_withdrawn_until_it_starts(client, booker, room
 
 
 def test_cancelled_bookings_are_no_longer_upcoming(client, booker, room):
-    kept = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    kept = book_on_search_day(booker, room, 9, 10)
     dropped = on_page.book(
         booker,
         room.pk,
@@ -537,13 +479,7 @@ def test_screen_reader_names_elide_before_a_vowel(
     booker.save()
     bookable_place.requires_approval = True
     bookable_place.save()
-    on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    book_on_search_day(booker, room, 9, 10)
     url = reverse("booking:manager_calendar", args=[bookable_place.slug])
     manager = page_at(client, place_manager, NOW, url, {"jour": "2027-01-12"})
     assert "la demande d'Anne Martin" in manager and "de Anne" not in manager
@@ -625,13 +561,7 @@ def test_someone_elses_booking_is_as_unknown_as_a_missing_one(
 
     bookable_place.requires_approval = True
     bookable_place.save()
-    booking = on_page.book(
-        booker,
-        room.pk,
-        paris(2027, 1, 12, 9),
-        paris(2027, 1, 12, 10),
-        now=NOW,
-    )
+    booking = book_on_search_day(booker, room, 9, 10)
     _, key = ApiToken.issue(other_booker, "Appli")
     client.force_login(other_booker)
 
