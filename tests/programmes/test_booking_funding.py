@@ -250,6 +250,38 @@ def test_a_bursary_holder_gets_the_higher_credit(desks, booker):
     assert Wallet.objects.get(programme=made).granted_cents == 1500
 
 
+def test_a_bursary_verified_after_the_wallet_opened_raises_its_credit(desks, booker):
+    made = programme(
+        desks.place,
+        kind="credit",
+        person_basis_points=None,
+        credit_cents=1000,
+        credit_bursary_cents=1500,
+        credit_period="school_year",
+    )
+    first = verified(booker, "rsa")
+    book(booker, desks)  # 8 € of the 10 € credit
+    first.bursary_holder = True
+    first.save()
+    later = (SLOT[0] + DAY, SLOT[1] + DAY)
+    # The 5 € more are quoted before the wallet moves, then granted at booking.
+    assert services.quote(request_for(booker, desks, later)).person_cents == 100
+    assert book(booker, desks, later).person_price_cents == 100
+    wallet = Wallet.objects.get(programme=made)
+    assert (wallet.granted_cents, wallet.left_cents) == (1500, 0)
+    grants = LedgerEntry.objects.filter(account="wallet", reason="grant").order_by("pk")
+    assert [g.amount for g in grants] == [1000, 500]
+    assert ledger.differences() == []
+    # A grant is never lowered: the bursary ending keeps what was granted.
+    first.bursary_holder = False
+    first.save()
+    booking.cancel(
+        booker, Booking.objects.filter(user=booker).latest("start"), now=NOW, channel=Channel.PAGE
+    )
+    wallet.refresh_from_db()
+    assert (wallet.granted_cents, wallet.left_cents) == (1500, 700)
+
+
 def test_a_quota_counts_a_day_once_and_refuses_a_day_too_many(bookable_place):
     desks = DeskFactory(place=bookable_place, capacity=10)
     agent = VerifiedUserFactory(email="agent@hauts-de-seine.fr")

@@ -90,3 +90,22 @@ def test_the_ledger_check_rebuilds_counted_days_from_the_shares(desks, booker):
     assert [d.what for d in ledger.differences()] == [
         f"cap {CapCounter.objects.get().pk} day 2026-12-02 bookings"
     ]
+
+
+def test_a_series_quotes_a_day_counted_on_one_counter_as_new_on_another(bookable_place):
+    """A day the quota counted before staff added a days cap is new to the cap: a series
+    quoted from that day counts it on the cap, as booking it does (per counter)."""
+    desks = DeskFactory(place=bookable_place, capacity=10)
+    agent = VerifiedUserFactory(email="agent@hauts-de-seine.fr")
+    made = employer_quota(bookable_place, [agent], quota_days=3)
+    book(agent, desks, MORNING)
+    change(made, cap_days_per_month=1)
+    dates = [AFTERNOON, (AFTERNOON[0] + 7 * DAY, AFTERNOON[1] + 7 * DAY)]
+    quotes = booking.quote_series(agent, desks.pk, dates, now=NOW)
+    # The first date takes December's only day of the cap: the second pays the list price.
+    assert [q.person_cents for q in quotes] == [0, 800]
+    _, booked, _ = booking.book_series(
+        agent, desks.pk, *AFTERNOON, 2, now=NOW, channel=Channel.PAGE
+    )
+    assert [b.person_price_cents for b in booked] == [q.person_cents for q in quotes]
+    assert ledger.differences() == []

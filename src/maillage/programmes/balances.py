@@ -124,13 +124,21 @@ SELECT id FROM programmes_wallet
 WHERE programme_id = %s AND user_id = %s AND child_key = %s AND period_start = %s
 """
 MOVE_WALLET = "UPDATE programmes_wallet SET left_cents = left_cents + %s WHERE id = %s RETURNING id"
+# Compare-and-set on the grant read: of two raises at once, one moves it.
+RAISE_GRANT = """
+UPDATE programmes_wallet
+SET granted_cents = %s, left_cents = left_cents + %s
+WHERE id = %s AND granted_cents = %s
+RETURNING id
+"""
 
 
 def open_wallet(
     movement: Movement, user_id: int, child_key: int, period_start: date, granted_cents: int
 ) -> int:
     """The id of the beneficiary's wallet for the period starting `period_start`, opened
-    with `granted_cents` (and its «grant» ledger row) if it was not open yet."""
+    with `granted_cents` (and its «grant» ledger row) if it was not open yet, its grant
+    raised to `granted_cents` if it was lower."""
     key: list[int | str] = [movement.programme_id, user_id, child_key, period_start.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(OPEN_WALLET, [*key, granted_cents, granted_cents])
@@ -138,18 +146,35 @@ def open_wallet(
         if row is not None:
             pk = int(row[0])
             if granted_cents:
-                grant = Movement(
-                    movement.programme_id,
-                    None,
-                    Reason.GRANT,
-                    None,
-                    movement.channel,
-                    movement.at,
-                )
-                record(grant, Account.WALLET, pk, granted_cents)
+                _record_grant(movement, pk, granted_cents)
             return pk
         cursor.execute(FIND_WALLET, key)
-        return int(cursor.fetchone()[0])
+        pk = int(cursor.fetchone()[0])
+    _raise_grant(movement, pk, granted_cents)
+    return pk
+
+
+def _raise_grant(movement: Movement, wallet_id: int, granted_cents: int) -> None:
+    """Bring an open wallet's grant up to `granted_cents` (a beneficiary whose bursary was
+    verified after the wallet opened gets the difference), with its «grant» ledger row; a
+    grant is never lowered."""
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT granted_cents FROM programmes_wallet WHERE id = %s", [wallet_id])
+            granted = int(cursor.fetchone()[0])
+            raise_by = granted_cents - granted
+            if raise_by <= 0:
+                return
+            cursor.execute(RAISE_GRANT, [granted_cents, raise_by, wallet_id, granted])
+            if cursor.fetchone() is not None:
+                break
+    _record_grant(movement, wallet_id, raise_by)
+
+
+def _record_grant(movement: Movement, wallet_id: int, cents: int) -> None:
+    """The «grant» ledger row of `cents` credited to a wallet (no booking, no actor)."""
+    grant = Movement(movement.programme_id, None, Reason.GRANT, None, movement.channel, movement.at)
+    record(grant, Account.WALLET, wallet_id, cents)
 
 
 def move_wallet(movement: Movement, wallet_id: int, amount: int) -> None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from maillage.accounts.models import User
-from maillage.programmes.models import BenefitKind, CapCounter, CapKind, Programme, Wallet
+from maillage.programmes.models import BenefitKind, CapCounter, CapKind, Programme
 from maillage.programmes.periods import period_start
-from maillage.programmes.services import Beneficiary, eligible_anywhere, granted_for
+from maillage.programmes.services import Beneficiary, credit_of, eligible_anywhere
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,8 @@ class Left:
 
 
 def _credit_left(programme: Programme, who: Beneficiary, day: date) -> Left:
-    start = period_start(programme.credit_period, day)
-    wallet = Wallet.objects.filter(
-        programme=programme, user=who.user, child_key=who.child_key, period_start=start
-    ).first()
-    granted = wallet.granted_cents if wallet else granted_for(programme, who, day)
-    left = wallet.left_cents if wallet else granted
-    return Left(programme.public_label, "cents", int(left), int(granted), start, who.child_key)
+    granted, left, start = credit_of(programme, who, day)
+    return Left(programme.public_label, "cents", left, granted, start, who.child_key)
 
 
 def _quota_left(programme: Programme, who: Beneficiary, day: date) -> Left:

@@ -20,13 +20,7 @@ from datetime import date
 from maillage.booking import funding
 from maillage.places.kinds import SpaceKind
 from maillage.programmes import pricing, services
-from maillage.programmes.models import (
-    BenefitKind,
-    CapCounter,
-    CapKind,
-    CountedDay,
-    Programme,
-)
+from maillage.programmes.models import BenefitKind, CapKind, Programme
 from maillage.programmes.periods import booking_days, minutes_of, period_start
 
 
@@ -34,62 +28,26 @@ from maillage.programmes.periods import booking_days, minutes_of, period_start
 class _Taken:
     """What the earlier dates of the series would take from one beneficiary's balances:
     cents by programme (envelope) and by (programme, period start) (credit); a counter's use
-    by (programme, kind, period start); the days counted, by programme."""
+    by (programme, kind), per period start; the days each day counter would count, by
+    (programme, kind)."""
 
     envelope: Counter[int] = dataclasses.field(default_factory=Counter)
     wallet: Counter[tuple[int, date]] = dataclasses.field(default_factory=Counter)
-    counters: Counter[tuple[int, str, date]] = dataclasses.field(default_factory=Counter)
-    days: defaultdict[int, set[date]] = dataclasses.field(default_factory=lambda: defaultdict(set))
+    counters: defaultdict[tuple[int, str], Counter[date]] = dataclasses.field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    days: defaultdict[tuple[int, str], set[date]] = dataclasses.field(
+        default_factory=lambda: defaultdict(set)
+    )
 
     def touches(self, programme_id: int) -> bool:
         """Whether an earlier date has a share of the programme (each takes envelope cents)."""
         return self.envelope[programme_id] > 0
 
-
-def _db_used(programme: Programme, who: services.Beneficiary, kind: str, start: date) -> int:
-    counter = CapCounter.objects.filter(
-        programme=programme, user=who.user, child_key=who.child_key, kind=kind, period_start=start
-    ).first()
-    return int(counter.used) if counter is not None else 0
-
-
-def _new_days(
-    programme: Programme, who: services.Beneficiary, days: list[date], taken: _Taken
-) -> list[date]:
-    """The days of a booking neither counted in the database nor by an earlier date."""
-    counted = set(
-        CountedDay.objects.filter(
-            programme=programme, user=who.user, child_key=who.child_key, day__in=days
-        ).values_list("day", flat=True)
-    )
-    return [day for day in days if day not in counted and day not in taken.days[programme.pk]]
-
-
-def _fits(
-    programme: Programme,
-    who: services.Beneficiary,
-    kind: str,
-    period: str,
-    new: list[date],
-    limit: int,
-    taken: _Taken,
-) -> bool:
-    """Whether counting the `new` days keeps each period's counter (its use in the database
-    plus the earlier dates') within `limit`."""
-    by_period = Counter(period_start(period, day) for day in new)
-    return all(
-        _db_used(programme, who, kind, start) + taken.counters[(programme.pk, kind, start)] + n
-        <= limit
-        for start, n in by_period.items()
-    )
-
-
-def _as_counter(limit: int, fits: bool, counted: bool) -> tuple[int, int]:
-    """(limit, used) telling pricing whether the days fit (services' encoding: one day left,
-    or none)."""
-    if limit == 0 or counted:
-        return limit, 0
-    return limit, limit - 1 if fits else limit
+    def on_counter(self, programme_id: int, kind: str) -> tuple[set[date], Counter[date]]:
+        """The days the earlier dates count on the programme's day counter of `kind`, and
+        its use per period start (services.day_counter_state's `earlier`)."""
+        return self.days[(programme_id, kind)], self.counters[(programme_id, kind)]
 
 
 def _offer_after(
@@ -113,23 +71,24 @@ def _offer_after(
         changes["benefit"] = pricing.Credit(max(0, benefit.left_cents - spent))
     if offer.amount_cap is not None:
         start = period_start(programme.cap_period, day)
-        used = offer.amount_cap.used + taken.counters[(pk, CapKind.CENTS, start)]
+        used = offer.amount_cap.used + taken.counters[(pk, CapKind.CENTS)][start]
         changes["amount_cap"] = pricing.Cap(offer.amount_cap.limit, used)
     if offer.minutes_cap is not None:
         start = period_start(services.MINUTES_CAP_PERIOD, day)
-        used = offer.minutes_cap.used + taken.counters[(pk, CapKind.MINUTES, start)]
+        used = offer.minutes_cap.used + taken.counters[(pk, CapKind.MINUTES)][start]
         changes["minutes_cap"] = pricing.Cap(offer.minutes_cap.limit, used)
-    counters = services.day_counters(programme)
-    if counters:
-        new = _new_days(programme, who, booking_days(request.start, request.end), taken)
-        changes["day_already_counted_for_caps"] = not new
-        for kind, period, limit in counters:
-            fits = _fits(programme, who, kind, period, new, limit, taken)
-            counter = _as_counter(limit, fits, not new)
-            if kind == CapKind.QUOTA_DAYS:
-                changes["benefit"] = pricing.Quota(*counter, day_already_counted=not new)
-            else:
-                changes["days_cap"] = pricing.Cap(*counter)
+    days = booking_days(request.start, request.end)
+    for kind, period, limit in services.day_counters(programme):
+        state = services.day_counter_state(
+            programme, who, kind, period, limit, days, earlier=taken.on_counter(pk, kind)
+        )
+        if kind == CapKind.QUOTA_DAYS:
+            changes["benefit"] = pricing.Quota(
+                state.limit, state.used, day_already_counted=state.counted
+            )
+        else:
+            changes["days_cap"] = pricing.Cap(state.limit, state.used)
+            changes["day_already_counted_for_caps"] = state.counted
     return dataclasses.replace(offer, **changes)  # type: ignore[arg-type]
 
 
@@ -148,16 +107,17 @@ def _take(
     if programme.kind == BenefitKind.CREDIT:
         taken.wallet[(pk, period_start(programme.credit_period, day))] += share.cents
     if programme.cap_cents is not None:
-        taken.counters[(pk, CapKind.CENTS, period_start(programme.cap_period, day))] += share.cents
+        start = period_start(programme.cap_period, day)
+        taken.counters[(pk, CapKind.CENTS)][start] += share.cents
     if programme.cap_minutes_per_year is not None:
         start = period_start(services.MINUTES_CAP_PERIOD, day)
-        taken.counters[(pk, CapKind.MINUTES, start)] += minutes_of(request.start, request.end)
-    counters = services.day_counters(programme)
-    if counters:
-        for counted in _new_days(programme, who, days, taken):
-            taken.days[pk].add(counted)
-            for kind, period, _limit in counters:
-                taken.counters[(pk, kind, period_start(period, counted))] += 1
+        taken.counters[(pk, CapKind.MINUTES)][start] += minutes_of(request.start, request.end)
+    for kind, period, _limit in services.day_counters(programme):
+        earlier_days, used = taken.on_counter(pk, kind)
+        for counted in services.uncounted_days(programme, who, kind, period, days):
+            if counted not in earlier_days:
+                earlier_days.add(counted)
+                used[period_start(period, counted)] += 1
 
 
 def quote_series(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote]:

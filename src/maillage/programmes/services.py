@@ -9,6 +9,8 @@ transaction. Amounts are integer cents; days are Paris days.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -183,7 +185,8 @@ def rule_of(programme: Programme) -> str:
 
 
 def granted_for(programme: Programme, beneficiary: Beneficiary, day: date) -> int:
-    """A new wallet's credit: the bursary holders' when they are one and it is set."""
+    """A wallet's credit on `day`, in cents: the bursary holders' when they are one and it
+    is set (an open wallet is raised to it at its next use: balances.open_wallet)."""
     if programme.credit_bursary_cents is not None and is_bursary_holder(
         beneficiary.user, day, beneficiary.child
     ):
@@ -191,19 +194,36 @@ def granted_for(programme: Programme, beneficiary: Beneficiary, day: date) -> in
     return int(programme.credit_cents or 0)
 
 
-def _used(programme: Programme, who: Beneficiary, kind: CapKind, start: date) -> int:
+def credit_of(programme: Programme, who: Beneficiary, day: date) -> tuple[int, int, date]:
+    """(granted, left, period start) of the beneficiary's credit for the period holding `day`,
+    in cents, as booking would find it: a wallet not open yet holds its whole grant, an open
+    one whose grant is lower than granted_for gets the difference."""
+    start = period_start(programme.credit_period, day)
+    granted = granted_for(programme, who, day)
+    wallet = Wallet.objects.filter(
+        programme=programme, user=who.user, child_key=who.child_key, period_start=start
+    ).first()
+    if wallet is None:
+        return granted, granted, start
+    raised = max(0, granted - int(wallet.granted_cents))
+    return int(wallet.granted_cents) + raised, int(wallet.left_cents) + raised, start
+
+
+def counter_used(programme: Programme, who: Beneficiary, kind: CapKind, start: date) -> int:
+    """What the beneficiary's counter of `kind` for the period starting `start` has used (0
+    before its first use): cents, minutes or days, as `kind` counts."""
     counter = CapCounter.objects.filter(
         programme=programme, user=who.user, child_key=who.child_key, kind=kind, period_start=start
     ).first()
     return counter.used if counter is not None else 0
 
 
-def _new_days(
+def uncounted_days(
     programme: Programme, who: Beneficiary, kind: CapKind, period: str, days: list[date]
 ) -> list[date]:
-    """The booking's days not counted yet on the beneficiary's day counters of `kind` over
-    `period` (a day counted on a counter of another period, before staff changed it, is not
-    counted on this one)."""
+    """Those of the Paris `days` not counted yet on the beneficiary's day counter of `kind`
+    over `period` (a day counted on a counter of another period, before staff changed it,
+    is not counted on this one)."""
     counted = set(
         CountedDay.objects.filter(
             counter__programme=programme,
@@ -216,25 +236,42 @@ def _new_days(
     return [day for day in days if (day, period_start(period, day)) not in counted]
 
 
-def _days_fit(
-    programme: Programme, who: Beneficiary, kind: CapKind, period: str, new: list[date], limit: int
-) -> bool:
-    """Whether counting the `new` days keeps every period's counter within `limit`."""
-    by_period: dict[date, int] = {}
-    for day in new:
-        start = period_start(period, day)
-        by_period[start] = by_period.get(start, 0) + 1
-    return all(
-        _used(programme, who, kind, start) + count <= limit for start, count in by_period.items()
+@dataclass(frozen=True)
+class DayCounterState:
+    """A day counter (a quota, or a days-per-month cap) as pricing reads it for one booking:
+    `limit` and `used` in days (a multi-day booking, or one over several periods, is decided
+    here day by day and told as one day left or none), and whether every day of the booking
+    is already counted (`counted`: it costs no day)."""
+
+    limit: int
+    used: int
+    counted: bool
+
+
+def day_counter_state(
+    programme: Programme,
+    who: Beneficiary,
+    kind: CapKind,
+    period: str,
+    limit: int,
+    days: list[date],
+    *,
+    earlier: tuple[Set[date], Mapping[date, int]] = (frozenset(), {}),
+) -> DayCounterState:
+    """The beneficiary's counter of `kind` over `period` (limit `limit` days) for a booking
+    on the Paris `days`. A day counts once per counter: a day counted on a counter of
+    another period (before staff changed it) is not counted on this one. `earlier`: the
+    days a series' earlier dates would count on it, and how many per period start."""
+    earlier_days, earlier_used = earlier
+    new = [d for d in uncounted_days(programme, who, kind, period, days) if d not in earlier_days]
+    if limit == 0 or not new:
+        return DayCounterState(limit, 0, not new)
+    by_period = Counter(period_start(period, day) for day in new)
+    fits = all(
+        counter_used(programme, who, kind, start) + earlier_used.get(start, 0) + count <= limit
+        for start, count in by_period.items()
     )
-
-
-def _day_counter(limit: int, fits: bool, counted: bool) -> tuple[int, int]:
-    """(limit, used) telling pricing whether the booking's days fit: a multi-day booking or
-    one over several periods is decided here, day by day, and told as one day left or none."""
-    if limit == 0 or counted:
-        return limit, 0
-    return limit, limit - 1 if fits else limit
+    return DayCounterState(limit, limit - 1 if fits else limit, False)
 
 
 def offer_of(
@@ -257,35 +294,33 @@ def offer_of(
         case BenefitKind.FREE:
             benefit = pricing.FreeRate()
         case BenefitKind.CREDIT:
-            wallet = Wallet.objects.filter(
-                programme=programme,
-                user=who.user,
-                child_key=who.child_key,
-                period_start=period_start(programme.credit_period, day),
-            ).first()
-            left = wallet.left_cents if wallet else granted_for(programme, who, day)
-            benefit = pricing.Credit(int(left))
+            benefit = pricing.Credit(credit_of(programme, who, day)[1])
         case _:
-            limit = int(programme.quota_days or 0)
-            new = _new_days(programme, who, CapKind.QUOTA_DAYS, programme.quota_period, days)
-            fits = _days_fit(programme, who, CapKind.QUOTA_DAYS, programme.quota_period, new, limit)
-            quota_limit, quota_used = _day_counter(limit, fits, not new)
-            benefit = pricing.Quota(quota_limit, quota_used, day_already_counted=not new)
+            quota = day_counter_state(
+                programme,
+                who,
+                CapKind.QUOTA_DAYS,
+                programme.quota_period,
+                int(programme.quota_days or 0),
+                days,
+            )
+            benefit = pricing.Quota(quota.limit, quota.used, day_already_counted=quota.counted)
     amount_cap = minutes_cap = days_cap = None
-    new_for_caps = days
+    days_counted_for_caps = False
     if programme.cap_cents is not None:
         start_of = period_start(programme.cap_period, day)
-        used = _used(programme, who, CapKind.CENTS, start_of)
+        used = counter_used(programme, who, CapKind.CENTS, start_of)
         amount_cap = pricing.Cap(int(programme.cap_cents), used)
     if programme.cap_minutes_per_year is not None:
         start_of = period_start(MINUTES_CAP_PERIOD, day)
-        used = _used(programme, who, CapKind.MINUTES, start_of)
+        used = counter_used(programme, who, CapKind.MINUTES, start_of)
         minutes_cap = pricing.Cap(int(programme.cap_minutes_per_year), used)
     if programme.cap_days_per_month is not None:
-        limit = int(programme.cap_days_per_month)
-        new_for_caps = _new_days(programme, who, CapKind.DAYS, Period.MONTH, days)
-        fits = _days_fit(programme, who, CapKind.DAYS, Period.MONTH, new_for_caps, limit)
-        days_cap = pricing.Cap(*_day_counter(limit, fits, not new_for_caps))
+        state = day_counter_state(
+            programme, who, CapKind.DAYS, Period.MONTH, int(programme.cap_days_per_month), days
+        )
+        days_cap = pricing.Cap(state.limit, state.used)
+        days_counted_for_caps = state.counted
     envelope = getattr(programme, "envelope", None)
     return pricing.Offer(
         programme_id=programme.pk,
@@ -299,7 +334,7 @@ def offer_of(
         amount_cap=amount_cap,
         days_cap=days_cap,
         minutes_cap=minutes_cap,
-        day_already_counted_for_caps=not new_for_caps,
+        day_already_counted_for_caps=days_counted_for_caps,
     )
 
 
