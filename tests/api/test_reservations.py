@@ -185,6 +185,7 @@ def test_someone_elses_booking_is_unknown_whatever_its_date(api, room, other_boo
         end=start + timedelta(hours=1),
         blocked_start=start,
         blocked_end=start + timedelta(hours=1),
+        person_price_cents=0,
         exclusive=True,
     )
     answer = api.post_json(reverse("api:cancellation", args=[theirs.pk]), {"reason": "\x00"})

@@ -674,6 +674,7 @@ def test_the_database_refuses_a_request_without_a_deadline_before_its_start(book
             blocked_start=start,
             blocked_end=start + timedelta(hours=1),
             exclusive=True,
+            person_price_cents=0,
             status=BookingStatus.PENDING,
             pending_until=None if deadline is None else start + deadline,
         )

@@ -193,6 +193,7 @@ def test_a_closure_cannot_strand_bookings(client, staff_user, place):
         end=start.replace(hour=11),
         blocked_start=start,
         blocked_end=start.replace(hour=11),
+        person_price_cents=0,
         exclusive=True,
     )
     client.force_login(staff_user)

@@ -29,6 +29,7 @@ def book(space, person, day: date, hour: int, status: str = "confirmed") -> Book
         end=end,
         blocked_start=start,
         blocked_end=end,
+        person_price_cents=0,
         exclusive=True,
         status=status,
         # A request has its deadline (booking_pending_has_deadline).

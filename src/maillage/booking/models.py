@@ -102,10 +102,10 @@ class Booking(models.Model):
         "prix (€)", default=0, validators=euros_between(0, MAX_BOOKING_PRICE_CENTS, "Le prix")
     )
     # What the person pays of `price_cents`: the rest is paid by programmes (social rates,
-    # passes, employers), frozen as programmes' BookingShares in the same transaction.
+    # passes, employers), frozen as programmes' BookingShares in the same transaction. No
+    # default: a booking written without it would read as paid by someone.
     person_price_cents = CentsField(
         "prix payé par la personne (€)",
-        default=0,
         validators=euros_between(0, MAX_BOOKING_PRICE_CENTS, "Le prix payé par la personne"),
     )
     pending_until = models.DateTimeField("à valider avant", null=True, blank=True)
