@@ -1,46 +1,34 @@
 """The same Idempotency-Key and body, sent together or later: one booking, one 201."""
 
 import json
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking.models import Booking
 from tests.moments import DAY, at
+from tests.racing import run_together
 
 SLOT = {"start": at(DAY, 9), "end": at(DAY, 11)}
 CLIENTS = 8
 
 
 def post_together(key: str, bodies: list[dict], idempotency_key: str) -> list:
-    """POST each body at once, from its own thread, client and database connection."""
-    barrier = threading.Barrier(len(bodies))
-    answers = [None] * len(bodies)
+    """POST each body at once, from its own client (tests.racing)."""
 
-    def send(number: int) -> None:
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-        try:
-            barrier.wait()
-            answers[number] = client.post(
-                reverse("api:reservations"),
-                json.dumps(bodies[number]),
-                content_type="application/json",
-                HTTP_IDEMPOTENCY_KEY=idempotency_key,
-            )
-        finally:
-            connection.close()
+    def send(body: dict):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}").post(
+            reverse("api:reservations"),
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=idempotency_key,
+        )
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
+    return run_together([partial(send, body) for body in bodies])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """Concurrent clients on real connections: the database decides, exactly once."""
 
 import threading
+from functools import partial
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -11,6 +12,7 @@ from maillage.booking.models import Booking, BookingStatus
 from tests.booking import on_page
 from tests.factories import VerifiedUserFactory
 from tests.moments import NOW, paris
+from tests.racing import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,31 +21,16 @@ SLOT = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 11))
 
 
 def race(call, clients: int = CLIENTS) -> list[tuple[str, object]]:
-    """Start `clients` threads together, each with its own database connection."""
-    barrier = threading.Barrier(clients)
-    results: list[tuple[str, object]] = []
-    lock = threading.Lock()
-
-    def client(number: int) -> None:
-        try:
-            barrier.wait()
-            outcome = ("booked", call(number).pk)
-        except services.BookingRefused as refusal:
-            outcome = ("refused", tuple(refusal.codes))
-        except Exception as error:  # noqa: BLE001 — reported, then asserted absent
-            outcome = ("error", repr(error))
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == clients
-    return results
+    """Run call(n) for `clients` numbers at once (tests.racing): ("booked", booking id),
+    ("refused", codes) or ("error", repr) for each."""
+    return [
+        ("refused", tuple(o.codes))
+        if isinstance(o, services.BookingRefused)
+        else ("error", repr(o))
+        if isinstance(o, Exception)
+        else ("booked", o.pk)
+        for o in run_together([partial(call, n) for n in range(clients)])
+    ]
 
 
 @pytest.fixture
@@ -90,6 +77,7 @@ def test_the_database_itself_refuses_overlaps(people, room):
             end=end,
             blocked_start=start,
             blocked_end=end,
+            person_price_cents=0,
             exclusive=True,
             status=BookingStatus.CONFIRMED,
         )
@@ -159,6 +147,7 @@ def person_overlap(person, desks, start, end) -> Booking:
         blocked_start=start,
         blocked_end=end,
         exclusive=False,
+        person_price_cents=0,
         seats=1,
         status=BookingStatus.CONFIRMED,
     )

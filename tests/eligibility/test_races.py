@@ -2,18 +2,18 @@
 request, whatever the timing."""
 
 import io
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.utils import timezone
 
 from maillage.eligibility import services
 from maillage.eligibility.models import EligibilityStatus, State, stored_proofs
 from tests.factories import StaffFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF, VERIFIERS
+from tests.racing import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,32 +21,16 @@ CLIENTS = 8
 
 
 def race(call) -> list[str]:
-    """Start CLIENTS threads together, each with its own connection; each outcome."""
-    barrier = threading.Barrier(CLIENTS)
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def client(number: int) -> None:
-        try:
-            barrier.wait()
-            call(number)
-            outcome = "done"
-        except services.EligibilityError as refusal:
-            outcome = f"refused: {refusal}"
-        except Exception as error:  # noqa: BLE001 — reported, then asserted absent
-            outcome = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == CLIENTS
-    return sorted(results)
+    """Run call(n) for CLIENTS numbers at once (tests.racing); each outcome, sorted."""
+    outcomes = run_together([partial(call, n) for n in range(CLIENTS)])
+    return sorted(
+        f"refused: {o}"
+        if isinstance(o, services.EligibilityError)
+        else f"error: {o!r}"
+        if isinstance(o, Exception)
+        else "done"
+        for o in outcomes
+    )
 
 
 def test_one_open_request_however_many_clients_ask(categories):

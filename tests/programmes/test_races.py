@@ -1,11 +1,9 @@
 """Concurrent clients on real connections against one envelope, one person's credit and one
 member's quota: the database refuses every overspend, and the ledger still matches."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from maillage.booking import services as booking
 from maillage.booking.models import Channel
@@ -14,6 +12,7 @@ from maillage.programmes.models import BookingShare, CapCounter, Envelope, Walle
 from tests.factories import RoomFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
 from tests.programmes.builders import employer_quota, programme, verified
+from tests.racing import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,31 +23,16 @@ SHARE = 3750
 
 
 def race(calls) -> list[tuple[str, object]]:
-    """Run each call in its own thread and database connection, all released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[str, object]] = []
-    lock = threading.Lock()
-
-    def client(call) -> None:
-        try:
-            barrier.wait()
-            made = call()
-            outcome = ("booked", made.person_price_cents)
-        except booking.BookingRefused as refusal:
-            outcome = ("refused", tuple(refusal.codes))
-        except Exception as error:  # noqa: BLE001 — reported, then asserted absent
-            outcome = ("error", repr(error))
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=client, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == len(calls)
+    """Run the calls at once (tests.racing): ("booked", what the person pays) or
+    ("refused", codes) for each; none may fail otherwise."""
+    results = [
+        ("refused", tuple(o.codes))
+        if isinstance(o, booking.BookingRefused)
+        else ("error", repr(o))
+        if isinstance(o, Exception)
+        else ("booked", o.person_price_cents)
+        for o in run_together(calls)
+    ]
     assert [r for r in results if r[0] == "error"] == []
     return results
 
