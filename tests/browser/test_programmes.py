@@ -53,7 +53,7 @@ def test_a_social_rate_holder_sees_and_books_their_price(page, territory, catego
     booking = Booking.objects.filter(user__email=SOCIAL_EMAIL, space=space, start=start).get()
     # The person pays 25 %, rounded up to the cent.
     assert booking.person_price_cents == -(-booking.price_cents // 4)
-    expect(page.get_by_text(re.compile(r"au lieu de .+ \(tarif réduit\)")).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Tarif solidaire : .+ au lieu de ")).first).to_be_visible()
     page.goto("/compte/tarifs/")
     expect(page.get_by_role("heading", name="Tarif solidaire")).to_be_visible()
     assert axe(page) == []

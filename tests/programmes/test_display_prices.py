@@ -2,6 +2,8 @@
 («Tarif solidaire : 3 € au lieu de 12 €»), a series' total, the notice when a programme did
 not apply, and a booking refused because the price changed offered at the new price."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail, signing
 from django.db import connection
@@ -280,7 +282,58 @@ def test_my_bookings_show_the_price_paid(client, desks, booker):
     client.force_login(booker)
     book_as_shown(client, desks)
     page = text(client.get(reverse("booking:my_bookings")))
-    assert "3 € au lieu de 12 € (tarif réduit)" in page
+    assert "Tarif solidaire : 3 € au lieu de 12 €" in page
+    assert "décompté" not in page
+    booking = Booking.objects.get(user=booker)
+    confirm = text(client.get(reverse("booking:cancel", args=[booking.pk])))
+    assert "L'annulation vous rend ce qui était décompté de vos droits au titre de " in confirm
+    assert "« Tarif solidaire »" in confirm
+    client.post(reverse("booking:cancel", args=[booking.pk]))
+    page = text(client.get(reverse("booking:my_bookings")))
+    assert "Tarif solidaire : 3 € au lieu de 12 € · rien n'est décompté de vos droits" in page
+
+
+def test_a_no_show_the_programme_still_pays_is_told(client, desks, booker, manager):
+    desks.place.managers.add(manager)
+    programme(desks.place, late_rule="place_paid")
+    verified(booker, "rsa")
+    client.force_login(booker)
+    book_as_shown(client, desks)
+    booking = Booking.objects.get(user=booker)
+    on_page.mark_no_show(manager, booking, now=booking.start + timedelta(minutes=5))
+    page = text(client.get(reverse("booking:my_bookings")))
+    assert "3 € au lieu de 12 € · décompté de vos droits (annulation tardive ou absence)" in page
+
+
+def test_a_childs_pass_names_the_child_to_the_parent_only(client, desks, booker, manager, mailed):
+    desks.place.managers.add(manager)
+    desks.place.requires_approval = True  # the managers are asked by email
+    desks.place.save()
+    child = ChildProfile.objects.create(
+        parent=booker, first_name="Lucas", birth_year=2013, school="Collège"
+    )
+    programme(
+        desks.place,
+        kind="credit",
+        person_basis_points=None,
+        credit_cents=1000,
+        credit_period="school_year",
+        categories=("collegien",),
+        public_label="Pass+",
+    )
+    verified(booker, "collegien", child=child)
+    window = (paris(2027, 1, 12, 9), paris(2027, 1, 12, 12))
+    funded = on_page.services.Funded(child_id=child.pk)
+    mailed(lambda: on_page.book(booker, desks.pk, *window, now=NOW, funded=funded))
+    client.force_login(booker)
+    page = text(client.get(reverse("booking:my_bookings")))
+    assert "Pass+ : 2 € au lieu de 12 € pour Lucas" in page
+    to_booker = [m for m in mail.outbox if booker.email in m.to]
+    to_managers = [m for m in mail.outbox if booker.email not in m.to]
+    assert len(to_booker) == len(to_managers) == 1
+    assert "Pass+ : 2 € au lieu de 12 € pour Lucas" in to_booker[0].body
+    assert "Pass+ : 2 € au lieu de 12 €" in to_managers[0].body
+    assert "Lucas" not in to_managers[0].body
 
 
 def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mailed):
@@ -289,7 +342,7 @@ def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mail
     client.force_login(booker)
     mailed(lambda: book_as_shown(client, desks))
     [email] = [m for m in mail.outbox if booker.email in m.to]
-    assert "3 € au lieu de 12 € (tarif réduit)" in email.body
+    assert "Tarif solidaire : 3 € au lieu de 12 €" in email.body
     assert "rsa" not in email.body.lower()
 
 

@@ -31,6 +31,10 @@ class Share:
     cents: int
     rule: str
     version: int
+    # For a booking made: the child profile it was for (None: the booker), and whether it was
+    # given back (the booking stopped holding its slot and the programme's rule gave it back).
+    child_id: int | None = None
+    given_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,9 @@ _funder: Funder | None = None
 # grow with them; answers what Funder.quote answers for each.
 BatchQuote = Callable[[Sequence[QuoteRequest]], list[Quote]]
 _quote_many: BatchQuote | None = None
-# The shares programmes pay of bookings (those not given back), by booking id, in one read.
-SharesOf = Callable[[Sequence[int]], dict[int, tuple[Share, ...]]]
+# The shares programmes pay of bookings, by booking id, in one read: those not given back,
+# or all of them when the second argument is true.
+SharesOf = Callable[[Sequence[int], bool], dict[int, tuple[Share, ...]]]
 _shares_of: SharesOf | None = None
 # Quotes a series' dates one after another, each as it will be once the earlier ones are
 # booked (what they would take of a credit, caps, quota days or an envelope deducted).
@@ -167,12 +172,15 @@ def quote_series(requests: Sequence[QuoteRequest]) -> list[Quote]:
     return [quote(request) for request in requests]
 
 
-def shares_of(booking_ids: Sequence[int]) -> dict[int, tuple[Share, ...]]:
-    """What programmes pay of each of `booking_ids` (shares not given back), by booking id;
-    a booking no programme pays for is left out (all of them without a funder)."""
+def shares_of(
+    booking_ids: Sequence[int], *, given_back: bool = False
+) -> dict[int, tuple[Share, ...]]:
+    """What programmes pay of each of `booking_ids` (shares not given back; also those given
+    back, flagged `given_back`, when `given_back` is true), by booking id; a booking no
+    programme pays for is left out (all of them without a funder)."""
     if _shares_of is None or not booking_ids:
         return {}
-    return _shares_of(booking_ids)
+    return _shares_of(booking_ids, given_back)
 
 
 def commit(booking: Booking, quote: Quote, actor: User | None, channel: Channel) -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.booking import calendar, sql
 from maillage.booking.models import Booking, BookingQuerySet, BookingSeries, BookingStatus
+from maillage.booking.price_lines import booked_prices
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
 from maillage.core.text import single_line
@@ -244,6 +245,9 @@ def _context(
     place = first.space.place
     notice = timedelta(hours=place.cancellation_notice_hours)
     site = settings.MAILLAGE_SITE_URL
+    prices = booked_prices(bookings, for_person=not kind.for_managers)
+    for booking in bookings:
+        booking.price_text = prices[booking.pk]  # type: ignore[attr-defined]
     return {
         "kind": email.booking_email.kind,
         "bookings": bookings,

@@ -1,11 +1,16 @@
 """How a booking's price split (booking.funding.Quote) reads beside the list price on the
-pages: «Tarif solidaire : 2 € au lieu de 8 €», under the programmes' public labels (never the
-category that made the person eligible), and why a programme the person holds did not apply."""
+pages and in emails: «Tarif solidaire : 2 € au lieu de 8 €», under the programmes' public
+labels (never the category that made the person eligible), and why a programme the person
+holds did not apply."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from maillage.booking import funding
 from maillage.booking.funding import Quote
+from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
 from maillage.core.text import euros
+from maillage.eligibility.models import ChildProfile
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,39 @@ def total_line(quotes: list[Quote]) -> PriceLine | None:
     )
     notices = tuple(dict.fromkeys(n for q in quotes for n in price_line(q).notices))
     return PriceLine(list_cents, person_cents, reduced, notices)
+
+
+def booked_prices(bookings: Sequence[Booking], *, for_person: bool) -> dict[int, str]:
+    """How each booking's frozen price reads in lists and emails, by booking id: «8,00 €»,
+    or «Tarif solidaire : 2,00 € au lieu de 8,00 €». For the person who booked
+    (`for_person`), also whom a child's pass paid for («pour Lucas») and, for a booking that
+    no longer holds its slot, whether what it took of their rights was given back. Two
+    queries, whatever the number of bookings."""
+    shares = funding.shares_of([b.pk for b in bookings], given_back=True)
+    children: dict[int, str] = {}
+    if for_person:
+        ids = {s.child_id for held in shares.values() for s in held if s.child_id}
+        children = dict(ChildProfile.objects.filter(pk__in=ids).values_list("pk", "first_name"))
+    texts = {}
+    for booking in bookings:
+        held = shares.get(booking.pk, ())
+        if booking.person_price_cents == booking.price_cents:
+            texts[booking.pk] = euros(booking.price_cents)
+            continue
+        labels = " + ".join(dict.fromkeys(share.public_label for share in held))
+        text = f"{euros(booking.person_price_cents)} au lieu de {euros(booking.price_cents)}"
+        text = f"{labels} : {text}" if labels else text
+        if for_person:
+            child = next((children[s.child_id] for s in held if s.child_id in children), None)
+            if child:
+                text += f" pour {child}"
+            # A no-show keeps its slot but, as a cancellation, may be given back.
+            stopped = booking.status not in HOLDING_STATUSES
+            if held and (stopped or booking.status == BookingStatus.NO_SHOW):
+                text += (
+                    " · rien n'est décompté de vos droits"
+                    if all(share.given_back for share in held)
+                    else " · décompté de vos droits (annulation tardive ou absence)"
+                )
+        texts[booking.pk] = text
+    return texts

@@ -165,14 +165,25 @@ def quote_many(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote]:
     return [quote for quote in answers if quote is not None]
 
 
-def shares_of(booking_ids: Sequence[int]) -> dict[int, tuple[funding.Share, ...]]:
-    """The shares not given back of `booking_ids`, by booking id, under their public labels
-    (funding.shares_of); one query."""
+def shares_of(
+    booking_ids: Sequence[int], given_back: bool = False
+) -> dict[int, tuple[funding.Share, ...]]:
+    """The shares of `booking_ids` not given back (all of them when `given_back`), by
+    booking id, under their public labels (funding.shares_of); one query."""
     shares: dict[int, list[funding.Share]] = defaultdict(list)
-    for row in BookingShare.objects.filter(
-        booking_id__in=booking_ids, released_at__isnull=True
-    ).order_by("booking_id", "programme_id"):
+    rows = BookingShare.objects.filter(booking_id__in=booking_ids)
+    if not given_back:
+        rows = rows.filter(released_at__isnull=True)
+    for row in rows.order_by("booking_id", "programme_id"):
         shares[row.booking_id].append(
-            funding.Share(row.programme_id, row.public_label, int(row.cents), row.rule, row.version)
+            funding.Share(
+                row.programme_id,
+                row.public_label,
+                int(row.cents),
+                row.rule,
+                row.version,
+                child_id=row.child_key or None,
+                given_back=row.released_at is not None,
+            )
         )
     return {booking_id: tuple(rows) for booking_id, rows in shares.items()}

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
-from maillage.booking import services
+from maillage.booking import funding, services
 from maillage.booking.calendar import calendar_of
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import history
+from maillage.booking.price_lines import booked_prices
 from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Place
@@ -37,8 +38,10 @@ def my_bookings(request: SignedInRequest) -> HttpResponse:
     upcoming = list(mine.filter(to_come).order_by("start"))
     past = list(mine.exclude(to_come).order_by("-start")[:50])
     # The extras below are set on the instances for the templates (attributes Booking lacks).
+    prices = booked_prices(upcoming + past, for_person=True)
     for booking in upcoming + past:
         booking.history = history(booking, request.user, names=False)  # type: ignore[attr-defined]
+        booking.price_text = prices[booking.pk]  # type: ignore[attr-defined]
     can_cancel: dict[int, bool] = {}
     for booking in upcoming:
         refusal = services.booker_cancellation_refusal(booking, now)
@@ -72,6 +75,25 @@ def my_bookings(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _confirm_cancellation(
+    request: SignedInRequest, bookings: list[Booking], series: BookingSeries | None = None
+) -> HttpResponse:
+    """The page asking to confirm cancelling `bookings` (a series' when `series` is set),
+    telling which programmes get back what they took of the person's rights: the booker
+    cancels within the place's notice, so each share is given back."""
+    shares = funding.shares_of([booking.pk for booking in bookings])
+    labels = dict.fromkeys(share.public_label for held in shares.values() for share in held)
+    return render(
+        request,
+        "booking/cancel_confirm.html",
+        {
+            "bookings": bookings,
+            "series": series,
+            "given_back": " et ".join(f"« {label} »" for label in labels),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -80,7 +102,7 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
     )
     if request.method == "GET":
-        return render(request, "booking/cancel_confirm.html", {"bookings": [booking]})
+        return _confirm_cancellation(request, [booking])
     try:
         services.cancel(request.user, booking, channel=Channel.PAGE)
     except services.BookingRefused as refusal:
@@ -102,9 +124,7 @@ def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
         .order_by("start")
     )
     if request.method == "GET":
-        return render(
-            request, "booking/cancel_confirm.html", {"bookings": upcoming, "series": series}
-        )
+        return _confirm_cancellation(request, upcoming, series)
     try:
         cancelled = services.cancel_series(request.user, series, channel=Channel.PAGE)
     except services.BookingRefused as refusal:
