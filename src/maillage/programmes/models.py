@@ -378,6 +378,10 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covers(self, space_kind: str) -> bool:
+        """Whether the programme applies to spaces of `space_kind` (no kind set: all)."""
+        return not self.space_kinds or space_kind in self.space_kinds
+
     def clean(self) -> None:
         """Each benefit's parameters, named by field (the constraints say the same)."""
         errors: dict[str, str] = {}

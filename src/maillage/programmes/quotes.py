@@ -14,16 +14,12 @@ from datetime import date, datetime
 
 from django.db.models import Q
 
-from maillage.accounts.models import User
-from maillage.accounts.services import normalize_email
 from maillage.booking import funding
 from maillage.eligibility.selectors import categories_of
-from maillage.places.kinds import SpaceKind
 from maillage.programmes import pricing, services
 from maillage.programmes.models import (
     BenefitKind,
     BookingShare,
-    Membership,
     Programme,
     ProgrammePlace,
 )
@@ -42,36 +38,6 @@ def _joined(place_ids: set[int], day: date, at: datetime) -> dict[int, set[int]]
     for place_id, programme_id in rows:
         joined[place_id].add(programme_id)
     return joined
-
-
-def _memberships(user: User, employer_ids: set[int]) -> dict[int, set[int] | None]:
-    """Employer id → the places `user`'s invitation allows (empty: all), for the employers
-    that invited them (their first invitation, as services._is_member reads it; addresses
-    compared as accounts stores them, normalised)."""
-    if not employer_ids or not user.can_book:
-        return {}
-    invited: dict[int, set[int] | None] = {}
-    for membership in (
-        Membership.objects.filter(employer_id__in=employer_ids, email=normalize_email(user.email))
-        .prefetch_related("places")
-        .order_by("pk")
-    ):
-        invited.setdefault(membership.employer_id, {p.pk for p in membership.places.all()})
-    return invited
-
-
-def _member_at(
-    programme: Programme, user: User, invited: dict[int, set[int] | None], place_id: int
-) -> bool:
-    """services._is_member, from the invitations read once."""
-    employer = programme.employer
-    if employer is None or not user.can_book:
-        return False
-    if employer.pk in invited:
-        allowed = invited[employer.pk]
-        return not allowed or place_id in allowed
-    domain = employer.email_domain.lower()
-    return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
 
 
 def _quote_group(requests: list[funding.QuoteRequest]) -> list[funding.Quote]:
@@ -95,48 +61,25 @@ def _quote_group(requests: list[funding.QuoteRequest]) -> list[funding.Quote]:
         if any(p.kind != BenefitKind.QUOTA for p in programmes)
         else frozenset()
     )
-    invited = (
-        _memberships(who.user, {p.employer_id for p in programmes if p.employer_id})
-        if who.child is None
-        else {}
-    )
+    employers = {p.employer_id for p in programmes if p.employer_id}
+    invited = services.invitations(who.user, employers) if who.child is None else {}
     offers: dict[int, pricing.Offer] = {}
     quotes = []
     for request in requests:
-        chosen = []
-        for programme in programmes:
-            if programme.pk not in joined.get(request.place_id, ()):
-                continue
-            if programme.space_kinds and request.space_kind not in programme.space_kinds:
-                continue
-            if programme.kind == BenefitKind.QUOTA:
-                if who.child is not None or not _member_at(
-                    programme, who.user, invited, request.place_id
-                ):
-                    continue
-            elif not categories & {c.code for c in programme.categories.all()}:
-                continue
-            chosen.append(programme)
-        whole = funding.Quote(
-            list_cents=request.list_cents,
-            person_cents=request.list_cents,
-            beneficiary_child_id=request.beneficiary_child_id,
-        )
+        chosen = [
+            programme
+            for programme in programmes
+            if programme.pk in joined.get(request.place_id, ())
+            and programme.covers(request.space_kind)
+            and services.meets(programme, who, categories, invited, request.place_id)
+        ]
         if not chosen or request.list_cents == 0:
-            quotes.append(whole)
+            quotes.append(services.list_price(request))
             continue
         for programme in chosen:
             if programme.pk not in offers:
                 offers[programme.pk] = services.offer_of(programme, who, first.start, first.end)
-        split = pricing.split(
-            pricing.PriceBasis(
-                list_cents=request.list_cents,
-                duration=request.end - request.start,
-                seats=request.seats,
-                exclusive=SpaceKind(request.space_kind).is_exclusive,
-            ),
-            [offers[p.pk] for p in chosen],
-        )
+        split = pricing.split(services.price_basis(request), [offers[p.pk] for p in chosen])
         quotes.append(services.quote_of(split, request.beneficiary_child_id))
     return quotes
 

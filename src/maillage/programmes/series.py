@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from maillage.booking import funding
-from maillage.places.kinds import SpaceKind
 from maillage.programmes import pricing, services
 from maillage.programmes.models import BenefitKind, CapKind, Programme
 from maillage.programmes.periods import booking_days, minutes_of, period_start
@@ -130,29 +129,16 @@ def quote_series(requests: Sequence[funding.QuoteRequest]) -> list[funding.Quote
     for request in requests:
         who = services.Beneficiary(request.person, request.beneficiary_child_id or 0)
         day = booking_days(request.start, request.end)[0]
-        whole = funding.Quote(
-            list_cents=request.list_cents,
-            person_cents=request.list_cents,
-            beneficiary_child_id=request.beneficiary_child_id,
-        )
         programmes = (
             services.eligible(who, request.place_id, request.space_kind, day, request.now)
             if request.list_cents
             else []
         )
         if not programmes:
-            quotes.append(whole)
+            quotes.append(services.list_price(request))
             continue
         offers = [_offer_after(p, who, request, taken) for p in programmes]
-        split = pricing.split(
-            pricing.PriceBasis(
-                list_cents=request.list_cents,
-                duration=request.end - request.start,
-                seats=request.seats,
-                exclusive=SpaceKind(request.space_kind).is_exclusive,
-            ),
-            offers,
-        )
+        split = pricing.split(services.price_basis(request), offers)
         quote = services.quote_of(split, request.beneficiary_child_id)
         by_id = {p.pk: p for p in programmes}
         for share in quote.shares:

@@ -103,42 +103,69 @@ def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list
         .select_related("envelope", "employer")
         .prefetch_related("categories")
     )
-    return [p for p in programmes if not p.space_kinds or space_kind in p.space_kinds]
+    return [p for p in programmes if p.covers(space_kind)]
 
 
-def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
-    """Whether `user` is a member of the programme's employer, allowed at `place_id` (None:
-    anywhere)."""
+# Employer id → the places a person's invitation allows (empty: all of them).
+Invitations = dict[int, set[int]]
+
+
+def invitations(user: User, employer_ids: set[int]) -> Invitations:
+    """The invitations of `user` by the employers `employer_ids` (their first one each,
+    addresses compared as accounts stores them, normalised); one query for them all."""
+    if not employer_ids or not user.can_book:
+        return {}
+    invited: Invitations = {}
+    for membership in (
+        Membership.objects.filter(employer_id__in=employer_ids, email=normalize_email(user.email))
+        .prefetch_related("places")
+        .order_by("pk")
+    ):
+        invited.setdefault(membership.employer_id, {p.pk for p in membership.places.all()})
+    return invited
+
+
+def is_member(programme: Programme, user: User, invited: Invitations, place_id: int | None) -> bool:
+    """Whether `user` is a member of the programme's employer (invited, or by the employer's
+    email domain), allowed at `place_id` (None: anywhere); `invited` from invitations()."""
     employer = programme.employer
     if employer is None or not user.can_book:
         return False
-    invited = Membership.objects.filter(
-        employer=employer, email=normalize_email(user.email)
-    ).first()
-    if invited is not None:
-        allowed = list(invited.places.values_list("pk", flat=True))
+    if employer.pk in invited:
+        allowed = invited[employer.pk]
         return not allowed or place_id is None or place_id in allowed
     domain = employer.email_domain.lower()
     return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
 
 
+def meets(
+    programme: Programme,
+    beneficiary: Beneficiary,
+    categories: frozenset[str],
+    invited: Invitations,
+    place_id: int | None,
+) -> bool:
+    """Whether the beneficiary meets the programme's conditions: an employer's quota for its
+    members (never for a child; allowed at `place_id` when given), a category programme for
+    whoever holds one of its `categories` (eligibility.selectors.categories_of, on the
+    booking's day); `invited` from invitations()."""
+    if programme.kind == BenefitKind.QUOTA:
+        return beneficiary.child is None and is_member(
+            programme, beneficiary.user, invited, place_id
+        )
+    return bool(categories & {c.code for c in programme.categories.all()})
+
+
 def _meets(
     programmes: list[Programme], beneficiary: Beneficiary, day: date, place_id: int | None
 ) -> list[Programme]:
-    """Those of `programmes` whose conditions the beneficiary meets on `day`: an employer's
-    quota for its members (never for a child; allowed at `place_id` when given), a category
-    programme for whoever holds one of its categories on `day`."""
+    """Those of `programmes` whose conditions the beneficiary meets on `day` (meets)."""
     if not programmes:
         return []
     categories = categories_of(beneficiary.user, day, beneficiary.child)
-    chosen = []
-    for programme in programmes:
-        if programme.kind == BenefitKind.QUOTA:
-            if beneficiary.child is None and _is_member(programme, beneficiary.user, place_id):
-                chosen.append(programme)
-        elif categories & {c.code for c in programme.categories.all()}:
-            chosen.append(programme)
-    return chosen
+    employers = {p.employer_id for p in programmes if p.employer_id}
+    invited = invitations(beneficiary.user, employers) if beneficiary.child is None else {}
+    return [p for p in programmes if meets(p, beneficiary, categories, invited, place_id)]
 
 
 def eligible(
@@ -338,7 +365,9 @@ def offer_of(
     )
 
 
-def _basis(request: funding.QuoteRequest) -> pricing.PriceBasis:
+def price_basis(request: funding.QuoteRequest) -> pricing.PriceBasis:
+    """What pricing splits for `request`: its list price, duration, seats and whether the
+    space is booked whole."""
     return pricing.PriceBasis(
         list_cents=request.list_cents,
         duration=request.end - request.start,
@@ -357,15 +386,19 @@ def quote(request: funding.QuoteRequest) -> funding.Quote:
     who = Beneficiary(request.person, request.beneficiary_child_id or 0)
     day = booking_days(request.start, request.end)[0]
     programmes = eligible(who, request.place_id, request.space_kind, day, request.now)
-    whole = funding.Quote(
+    if not programmes or request.list_cents == 0:
+        return list_price(request)
+    offers = [offer_of(p, who, request.start, request.end) for p in programmes]
+    return quote_of(pricing.split(price_basis(request), offers), request.beneficiary_child_id)
+
+
+def list_price(request: funding.QuoteRequest) -> funding.Quote:
+    """The quote where the person pays the whole list price (no programme applies)."""
+    return funding.Quote(
         list_cents=request.list_cents,
         person_cents=request.list_cents,
         beneficiary_child_id=request.beneficiary_child_id,
     )
-    if not programmes or request.list_cents == 0:
-        return whole
-    offers = [offer_of(p, who, request.start, request.end) for p in programmes]
-    return quote_of(pricing.split(_basis(request), offers), request.beneficiary_child_id)
 
 
 def quote_of(split: pricing.Split, child_id: int | None) -> funding.Quote:
