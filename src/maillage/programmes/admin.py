@@ -170,6 +170,7 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Conditions pour les lieux", {"fields": ["terms"]}),
         ("Enveloppe", {"fields": ["add_cents", "take_back_cents"]}),
     ]
 
