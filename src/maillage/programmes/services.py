@@ -104,20 +104,26 @@ def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list
     return [p for p in programmes if not p.space_kinds or space_kind in p.space_kinds]
 
 
-def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
-    """Whether `user` is a member of the programme's employer, allowed at `place_id` (None:
-    anywhere)."""
+def member_places(programme: Programme, user: User) -> list[int] | None:
+    """The places (ids) where `user` may spend the quota of the programme's employer: empty,
+    all the programme's places; None, not a member (invited, or by the email domain)."""
     employer = programme.employer
     if employer is None or not user.can_book:
-        return False
+        return None
     invited = Membership.objects.filter(
         employer=employer, email=normalize_email(user.email)
     ).first()
     if invited is not None:
-        allowed = list(invited.places.values_list("pk", flat=True))
-        return not allowed or place_id is None or place_id in allowed
+        return list(invited.places.values_list("pk", flat=True))
     domain = employer.email_domain.lower()
-    return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
+    return [] if domain and user.email.lower().rsplit("@", 1)[-1] == domain else None
+
+
+def _is_member(programme: Programme, user: User, place_id: int | None) -> bool:
+    """Whether `user` is a member of the programme's employer, allowed at `place_id` (None:
+    anywhere)."""
+    allowed = member_places(programme, user)
+    return allowed is not None and (not allowed or place_id is None or place_id in allowed)
 
 
 def _meets(
