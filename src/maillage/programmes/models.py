@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 
 from maillage.booking.models import MAX_BOOKING_PRICE_CENTS, SMALL_COUNTER_MAX, Booking, Channel
 from maillage.core.money import CentsField
+from maillage.core.text import euros
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import Place, SpaceKind
 
@@ -682,7 +683,7 @@ class BookingShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.public_label} : {self.cents} c"
+        return f"{self.public_label} : {euros(self.cents)}"
 
 
 class ShareDay(models.Model):
@@ -782,4 +783,5 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.account_id} : {self.amount:+d}"
+        # No amount: its unit is the account's (the back-office shows it: admin.movement).
+        return f"Mouvement n° {self.pk} ({self.get_account_display()} n° {self.account_id})"
