@@ -10,6 +10,7 @@ from maillage.booking.models import Booking
 from maillage.demo.services import SOCIAL_EMAIL, load_demo
 from maillage.places.models import Space
 from maillage.programmes.models import ProgrammePlace
+from tests.programmes.builders import programme
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,3 +58,44 @@ def test_a_social_rate_holder_sees_and_books_their_price(page, territory, catego
     page.goto("/compte/tarifs/")
     expect(page.get_by_role("heading", name="Tarif solidaire")).to_be_visible()
     assert axe(page) == []
+
+
+def test_a_manager_reads_the_terms_joins_and_leaves_on_a_phone(
+    browser, live_server, categories, place, manager, axe
+):
+    """The terms before the box; a join sent without the box ticked (the browser's own
+    check taken off) comes back with the focus on that box; leaving is confirmed. (Its own
+    browser context: the refusal answers 400, which the `page` fixture counts as an error.)"""
+    programme([], public_label="Pass+ tiers-lieux", terms="Remboursement chaque trimestre.")
+    programme(place, public_label="Tarif solidaire")
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.goto("/connexion/?next=/gestion/dispositifs/")
+    page.get_by_label("Adresse électronique").fill("gestion@lieu.test")
+    page.get_by_label("Mot de passe").fill("motdepasse-gestion-1")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Remboursement chaque trimestre.")).to_be_visible()
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    box = page.get_by_label(re.compile(r"J'accepte les conditions .*Pass\+ tiers-lieux"))
+    box.evaluate("input => input.removeAttribute('required')")
+    page.get_by_role("button", name="Faire participer ce lieu").click()
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-error")).to_contain_text("cochez cette case")
+    assert axe(page) == []
+    box.check()
+    page.get_by_role("button", name="Faire participer ce lieu").click()
+    expect(page.get_by_text("participe désormais à « Pass+ tiers-lieux »")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile(r"Quitter ce dispositif.*Tarif solidaire")).click()
+    expect(page.get_by_text("Les réservations déjà faites gardent leur prix")).to_be_visible()
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Quitter le dispositif").click()
+    expect(page.get_by_text("ne participe plus à « Tarif solidaire »")).to_be_visible()
+    assert ProgrammePlace.objects.filter(left_at__isnull=False).count() == 1
+    context.close()

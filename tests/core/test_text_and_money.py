@@ -75,6 +75,7 @@ def test_display_filters():
     assert euros(1250) == "12,50 €"
     assert euros(200000) == "2\u202f000 €"
     assert euros(None) == "—"
+    assert (euros(-50), euros(-1250), euros(-200000)) == ("-0,50 €", "-12,50 €", "-2\u202f000 €")
     assert percent(0.4031) == "40,3\u00a0%"
     assert minutes(19.46) == "19,5\u00a0min"
     assert minutes(float("inf")) == "—"

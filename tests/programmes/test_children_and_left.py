@@ -79,10 +79,12 @@ def test_someone_elses_child_profile_opens_nothing(desks, booker, child, pass_pl
 
 def test_what_is_left_of_credits_and_quotas(desks, booker, child, pass_plus):
     verified(booker, "collegien", child=child)
-    employer_quota(desks.place, [booker])
+    quota = employer_quota(desks.place, [booker])
     assert selectors.left_of(booker, DAY, [child.pk]) == [
-        selectors.Left("Tarif solidaire", "days", 2, 2, date(2026, 11, 30), 0),
-        selectors.Left("Pass tiers-lieux", "cents", 8000, 8000, date(2026, 9, 1), child.pk),
+        selectors.Left("Tarif solidaire", "days", 2, 2, date(2026, 11, 30), 0, quota.pk),
+        selectors.Left(
+            "Pass tiers-lieux", "cents", 8000, 8000, date(2026, 9, 1), child.pk, pass_plus.pk
+        ),
     ]
     booking.book(
         booker, desks.pk, *SLOT, now=NOW, channel=Channel.PAGE, funded=booking.Funded(child.pk)

@@ -1,6 +1,8 @@
 """«Mes tarifs et pass» (the rates held, credit and quota left, the children's passes), and who
 may join or leave a programme for a place (the managers' page: tests/programmes/test_pages)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -8,12 +10,12 @@ from maillage.booking import services as booking
 from maillage.booking.models import Channel
 from maillage.eligibility.models import ChildProfile
 from maillage.programmes import services
-from maillage.programmes.models import ProgrammePlace
+from maillage.programmes.models import Membership, ProgrammePlace
 from tests.booking import on_page
 from tests.factories import ManagerFactory, PlaceFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
 from tests.pages import text
-from tests.programmes.builders import employer_quota, programme, verified
+from tests.programmes.builders import employer_quota, programme, staff, verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -108,3 +110,43 @@ def test_only_the_places_managers_join_or_leave(client, place, social_rate, who)
             assert join_url(place, social_rate) not in text(page)
             assert leave_url(place, social_rate) not in text(page)
     assert ProgrammePlace.objects.get().left_at is None
+
+
+def test_my_programmes_list_the_places_where_to_use_them(client, desks, other_place, booker):
+    """Each programme held, with the places that joined it and have not left (linked to
+    their pages); a quota only where the employer allows the member; a programme no place
+    has joined yet says so."""
+    ruche = desks.place
+    left = PlaceFactory(slug="parti", name="Lieu parti")
+    closed = PlaceFactory(slug="ferme", name="Lieu fermé", status="closed")
+    rate = programme([ruche, other_place, left, closed])
+    services.leave(staff(), rate, left)
+    quota = employer_quota([ruche, other_place], [booker], public_label="Télétravail")
+    Membership.objects.get(employer=quota.employer).places.set([other_place])
+    programme(
+        [],
+        name="Pass",
+        kind="credit",
+        credit_cents=8000,
+        credit_period="school_year",
+        categories=("rsa",),
+        public_label="Pass sans lieu",
+    )
+    verified(booker, "rsa")
+    client.force_login(booker)
+    page = text(client.get(reverse("programmes:mine")))
+    sections = {
+        label: page[page.index(f"<h3>{label}</h3>") :].split("</li>\n", 1)[0]
+        for label in ("Tarif solidaire", "Télétravail", "Pass sans lieu")
+    }
+    linked = re.compile(r'<a href="([^"]+)">([^<]+)</a>')
+    assert linked.findall(sections["Tarif solidaire"]) == [
+        (ruche.get_absolute_url(), ruche.name),
+        (other_place.get_absolute_url(), other_place.name),
+    ]
+    assert linked.findall(sections["Télétravail"]) == [
+        (other_place.get_absolute_url(), other_place.name)
+    ]
+    assert "Aucun lieu ne participe encore à ce dispositif" in sections["Pass sans lieu"]
+    assert "Aucun lieu ne participe" not in sections["Tarif solidaire"]
+    assert client.get(ruche.get_absolute_url()).status_code == 200

@@ -83,6 +83,20 @@ def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, st
     assert Programme.objects.get().version == 2
 
 
+def test_staff_write_the_terms_the_managers_read(client, staff_user, place, manager):
+    client.force_login(staff_user)
+    terms = "Remboursement chaque trimestre,\r\nsur facture au Département."
+    assert client.post(ADD, form(terms=terms)).status_code == 302
+    assert Programme.objects.get().terms == terms
+    client.force_login(manager)
+    assert "Remboursement chaque trimestre,<br>sur facture" in client.get(PAGE).content.decode()
+    client.force_login(staff_user)
+    response = client.post(ADD, form(name="Autre", terms="Cloche\x07"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["terms"]
+    assert "Les conditions ne peuvent pas contenir de caractère de contrôle" in errors[0]
+
+
 @pytest.mark.parametrize(
     "changed",
     [

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.booking.models import Booking, BookingEvent
+from maillage.core.money import euros_column
 
 HISTORY_FIELDS = ("at", "from_status", "to_status", "actor", "channel", "reason")
 
@@ -29,9 +30,14 @@ class BookingEventInline(DepartementOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
-    """Read only: bookings change through their rules (pages, API), never by hand."""
+    """Read only: bookings change through their rules (pages, API), never by hand. Prices
+    are shown in euros (euros_column), never as bare cents."""
 
-    list_display = ["space", "user", "start", "end", "seats", "status", "price_cents"]
+    list_display = ["space", "user", "start", "end", "seats", "status", "price"]
+    exclude = ["price_cents", "person_price_cents"]
+    readonly_fields = ["price", "person_price"]
+    price = euros_column("price_cents", "prix")
+    person_price = euros_column("person_price_cents", "prix payé par la personne")
     list_filter = ["status", "exclusive", "space__place__commune__ept"]
     search_fields = ["user__email", "space__name", "space__place__name"]
     list_select_related = ["space__place", "user"]

@@ -1,11 +1,14 @@
-"""Money is stored in integer cents and typed by people in euros."""
+"""Money is stored in integer cents, typed by people in euros and shown to them in euros."""
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from maillage.core.text import euros
 
 CENT = Decimal("0.01")
 
@@ -66,3 +69,18 @@ class CentsField(models.PositiveBigIntegerField):  # type: ignore[type-arg]
 
     def formfield(self, **kwargs: Any) -> forms.Field | None:
         return super().formfield(**{"form_class": EurosField, **kwargs})
+
+
+def euros_column(field: str, description: str) -> Callable[[Any, Any], str]:
+    """A back-office column or read-only field showing the cents field `field` in euros
+    («12,50 €», text.euros), sorted by it: listed as itself, a cents field would show bare
+    cents. Set it as a ModelAdmin attribute and name that attribute in list_display or
+    readonly_fields (`cents_field` tells which field it shows)."""
+
+    def shown(model_admin: Any, obj: Any) -> str:
+        return euros(getattr(obj, field))
+
+    shown.short_description = description  # type: ignore[attr-defined]  # the admin's names
+    shown.admin_order_field = field  # type: ignore[attr-defined]
+    shown.cents_field = field  # type: ignore[attr-defined]
+    return shown

@@ -68,11 +68,12 @@ def french_number(value: float, digits: int | None = None) -> str:
 
 
 def euros(cents: int | None) -> str:
-    """Integer cents as French currency text: 1250 → «12,50 €», 2000 → «20 €»."""
+    """Integer cents as French currency text: 1250 → «12,50 €», 2000 → «20 €», -50 →
+    «-0,50 €»."""
     if cents is None:
         return "—"
-    whole, rest = divmod(cents, 100)
-    grouped = french_number(whole)
+    whole, rest = divmod(abs(cents), 100)
+    grouped = ("-" if cents < 0 else "") + french_number(whole)
     return f"{grouped} €" if rest == 0 else f"{grouped},{rest:02d} €"
 
 

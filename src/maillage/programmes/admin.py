@@ -7,21 +7,24 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.validators import DomainNameValidator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Channel
-from maillage.core.money import EurosField
-from maillage.core.text import euros
+from maillage.core.money import EurosField, euros_column
+from maillage.core.text import count, euros, french_number
 from maillage.eligibility.permissions import VIEW_CATEGORY
 from maillage.eligibility.second_factor import is_verified
 from maillage.places.models import SpaceKind
 from maillage.programmes import services
 from maillage.programmes.models import (
     MAX_BUDGET_CENTS,
+    Account,
+    CapCounter,
+    CapKind,
     Employer,
     Envelope,
     LedgerEntry,
@@ -111,13 +114,8 @@ class EnvelopeInline(DepartementOnlyAdminMixin, admin.StackedInline):
     extra = 0
 
     # Read-only money is shown in euros (a read-only cents field would show the bare cents).
-    @admin.display(description="budget accordé")
-    def budget(self, envelope: Envelope) -> str:
-        return euros(envelope.budget_cents)
-
-    @admin.display(description="reste")
-    def left(self, envelope: Envelope) -> str:
-        return euros(envelope.left_cents)
+    budget = euros_column("budget_cents", "budget accordé")
+    left = euros_column("left_cents", "reste")
 
 
 class ProgrammePlaceInline(DepartementOnlyAdminMixin, admin.TabularInline):
@@ -170,6 +168,7 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Conditions pour les lieux", {"fields": ["terms"]}),
         ("Enveloppe", {"fields": ["add_cents", "take_back_cents"]}),
     ]
 
@@ -252,28 +251,49 @@ def sees_who_benefits(request: HttpRequest) -> bool:
     )
 
 
+def movement(amount: int, account: str, cap_kind: str | None) -> str:
+    """A ledger row's signed `amount` in its account's unit, in French: euros for an
+    envelope, a wallet or an amount cap («-12,50 €»), minutes or days for the other caps
+    («+90 min», «+1 jour»)."""
+    sign = "+" if amount > 0 else ""
+    if account != Account.CAP or cap_kind == CapKind.CENTS:
+        return sign + euros(amount)
+    if cap_kind == CapKind.MINUTES:
+        return f"{sign}{french_number(amount)}\u00a0min"
+    return sign + count(amount, "jour")
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
-    """The append-only ledger: read only, by those who may see who benefits."""
+    """The append-only ledger: read only, by those who may see who benefits. Amounts are
+    shown in their account's unit (movement), never as bare cents."""
 
-    list_display = ["at", "programme", "account", "account_id", "amount", "reason", "booking"]
+    list_display = ["at", "programme", "account", "account_id", "shown_amount", "reason", "booking"]
     readonly_fields = [
         "at",
         "programme",
         "booking",
         "account",
         "account_id",
-        "amount",
+        "shown_amount",
         "reason",
         "actor",
         "channel",
     ]
+    exclude = ["amount"]  # shown as shown_amount
     list_filter = ["account", "reason", "channel", "programme"]
     list_select_related = ["programme"]
     date_hierarchy = "at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerEntry]:
-        return super().get_queryset(request).order_by("-id")
+        # A cap row's unit is its counter's kind: read with the rows, not once per row.
+        kind = CapCounter.objects.filter(pk=OuterRef("account_id")).values("kind")[:1]
+        entries: QuerySet[LedgerEntry] = super().get_queryset(request)
+        return entries.annotate(cap_kind=Subquery(kind)).order_by("-id")
+
+    @admin.display(description="mouvement", ordering="amount")
+    def shown_amount(self, entry: LedgerEntry) -> str:
+        return movement(entry.amount, entry.account, getattr(entry, "cap_kind", None))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return sees_who_benefits(request)

@@ -19,7 +19,8 @@ from django.db.models.functions import Lower
 
 from maillage.booking.models import MAX_BOOKING_PRICE_CENTS, SMALL_COUNTER_MAX, Booking, Channel
 from maillage.core.money import CentsField
-from maillage.core.validators import SingleLine, between, euros_between
+from maillage.core.text import euros
+from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import Place, SpaceKind
 
 # An envelope, a credit or a cap: at most ten million euros.
@@ -141,7 +142,8 @@ class Programme(models.Model):
     an employer), where (the places that joined, the space kinds), when (valid_from …
     valid_until, Paris days, both included), and what it pays (`kind` and its parameters).
     `version` is raised each time the rule changes (services.save_programme), and frozen with
-    each share it pays (BookingShare), as is `rule`."""
+    each share it pays (BookingShare), as is `rule`. `terms`: staff's payment and
+    reimbursement terms, which the places' managers read before joining."""
 
     name = models.CharField(
         "nom interne", max_length=200, unique=True, validators=[SingleLine("Le nom")]
@@ -267,6 +269,15 @@ class Programme(models.Model):
     )
     cap_period = models.CharField(
         "période du plafond de montant", max_length=14, choices=Period.choices, blank=True
+    )
+    terms = models.TextField(
+        "conditions de paiement et de remboursement du lieu",
+        max_length=4000,
+        blank=True,
+        help_text="Montrées aux gestionnaires avant qu'ils n'engagent leur lieu : quand et "
+        "comment le lieu est remboursé de la part payée par le dispositif, les pièces à "
+        "fournir. Ne citez jamais la catégorie qui ouvre le droit.",
+        validators=[MultiLine("Les conditions")],
     )
     version = models.PositiveIntegerField(
         "version de la règle",
@@ -676,7 +687,7 @@ class BookingShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.public_label} : {self.cents} c"
+        return f"{self.public_label} : {euros(self.cents)}"
 
 
 class ShareDay(models.Model):
@@ -776,4 +787,5 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.account_id} : {self.amount:+d}"
+        # No amount: its unit is the account's (the back-office shows it: admin.movement).
+        return f"Mouvement n° {self.pk} ({self.get_account_display()} n° {self.account_id})"

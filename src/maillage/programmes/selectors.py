@@ -1,22 +1,32 @@
 """Reads of programmes other apps and pages use: what a person has left of their credits
-and quotas (the account page)."""
+and quotas (the account page), and where they can use their programmes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+
 from maillage.accounts.models import User
-from maillage.programmes.models import BenefitKind, CapCounter, CapKind, Programme
+from maillage.places.models import Place
+from maillage.programmes.models import BenefitKind, CapCounter, CapKind, Programme, ProgrammePlace
 from maillage.programmes.periods import period_start
-from maillage.programmes.services import Beneficiary, credit_of, eligible_anywhere
+from maillage.programmes.services import (
+    Beneficiary,
+    credit_of,
+    eligible_anywhere,
+    member_places,
+)
 
 
 @dataclass(frozen=True)
 class Left:
     """What `beneficiary` has left of a programme (`public_label`) on `day`: `unit` «cents»
     (a credit: `left` of `granted` cents) or «days» (a quota: `left` of `granted` days), for
-    the period starting `period_start`; `child_key` 0 for the person, else a child profile."""
+    the period starting `period_start`; `child_key` 0 for the person, else a child profile;
+    `programme_id` the programme's."""
 
     public_label: str
     unit: str
@@ -24,11 +34,12 @@ class Left:
     granted: int
     period_start: date
     child_key: int
+    programme_id: int
 
 
 def _credit_left(programme: Programme, who: Beneficiary, day: date) -> Left:
     granted, left, start = credit_of(programme, who, day)
-    return Left(programme.public_label, "cents", left, granted, start, who.child_key)
+    return Left(programme.public_label, "cents", left, granted, start, who.child_key, programme.pk)
 
 
 def _quota_left(programme: Programme, who: Beneficiary, day: date) -> Left:
@@ -42,7 +53,7 @@ def _quota_left(programme: Programme, who: Beneficiary, day: date) -> Left:
         period_start=start,
     ).first()
     used = counter.used if counter else 0
-    return Left(programme.public_label, "days", max(0, limit - used), limit, start, 0)
+    return Left(programme.public_label, "days", max(0, limit - used), limit, start, 0, programme.pk)
 
 
 def left_of(user: User, day: date, children: list[int] | tuple[int, ...] = ()) -> list[Left]:
@@ -57,3 +68,29 @@ def left_of(user: User, day: date, children: list[int] | tuple[int, ...] = ()) -
             elif programme.kind == BenefitKind.QUOTA:
                 lines.append(_quota_left(programme, who, day))
     return lines
+
+
+def places_of(programmes: Iterable[Programme], user: User) -> dict[int, list[Place]]:
+    """Where `user` can use each of `programmes` (by programme id): the places that joined
+    it and have not left, shown in the directory (the département's, not closed), by name,
+    with their commune; for an employer's quota, only those `user`'s membership allows."""
+    chosen = list(programmes)
+    found: dict[int, list[Place]] = {programme.pk: [] for programme in chosen}
+    allowed: dict[int, set[int]] = {
+        programme.pk: member_places(programme, user) or set()
+        for programme in chosen
+        if programme.kind == BenefitKind.QUOTA
+    }
+    shown = Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT).listed()
+    joined = (
+        ProgrammePlace.objects.filter(
+            programme_id__in=list(found), left_at__isnull=True, place__in=shown
+        )
+        .select_related("place__commune")
+        .order_by("place__name", "place_id")
+    )
+    for row in joined:
+        only = allowed.get(row.programme_id)
+        if not only or row.place_id in only:
+            found[row.programme_id].append(row.place)
+    return found

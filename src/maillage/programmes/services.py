@@ -138,6 +138,16 @@ def is_member(programme: Programme, user: User, invited: Invitations, place_id: 
     return bool(domain) and user.email.lower().rsplit("@", 1)[-1] == domain
 
 
+def member_places(programme: Programme, user: User) -> set[int] | None:
+    """The places (ids) where `user` may spend the quota of the programme's employer: empty,
+    all the programme's places; None, not a member (is_member)."""
+    employers = {programme.employer_id} if programme.employer_id else set()
+    invited = invitations(user, employers)
+    if not is_member(programme, user, invited, None):
+        return None
+    return invited.get(programme.employer_id or 0, set())
+
+
 def meets(
     programme: Programme,
     beneficiary: Beneficiary,
