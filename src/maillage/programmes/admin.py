@@ -12,12 +12,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Channel
 from maillage.core.money import EurosField
 from maillage.core.text import euros
-from maillage.eligibility.permissions import VIEW_CATEGORY
-from maillage.eligibility.second_factor import is_verified
+from maillage.eligibility.second_factor import ShowsCategoriesAdminMixin
 from maillage.places.models import SpaceKind
 from maillage.programmes import services
 from maillage.programmes.models import (
@@ -241,20 +239,10 @@ class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-def sees_who_benefits(request: HttpRequest) -> bool:
-    """The ledger ties bookings (people) to programmes (and so to the categories they
-    target): Département staff who may see categories (eligibility's view_category), with a
-    second factor in this session, as on the eligibility pages."""
-    return (
-        has_departement_rights(request.user)
-        and request.user.has_perm(VIEW_CATEGORY)
-        and is_verified(request)
-    )
-
-
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
-    """The append-only ledger: read only, by those who may see who benefits."""
+class LedgerEntryAdmin(ShowsCategoriesAdminMixin, admin.ModelAdmin):
+    """The append-only ledger: read only. It ties bookings (people) to programmes (and so to
+    the categories they target): shown only to those who may see categories."""
 
     list_display = ["at", "programme", "account", "account_id", "amount", "reason", "booking"]
     readonly_fields = [
@@ -274,12 +262,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerEntry]:
         return super().get_queryset(request).order_by("-id")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return sees_who_benefits(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return sees_who_benefits(request)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
