@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from maillage.eligibility import services
 from maillage.eligibility.models import (
-    AccessPage,
+    AccessAction,
     ChildProfile,
     EligibilityStatus,
     State,
@@ -56,12 +56,13 @@ def test_my_rights_shows_my_statuses_validity_and_who_saw_them(signed_in, person
     verified = status_factory("rsa", person=person, valid_until=today + timedelta(days=20))
     status_factory("handicap", person=person, valid_until=today - timedelta(days=2))
     services.record_accesses(
-        StaffFactory(first_name="Inès", last_name="Agent"), [verified], AccessPage.DECISION
+        StaffFactory(first_name="Inès", last_name="Agent"), [verified], AccessAction.DECISION
     )
     page = signed_in.get(MY_RIGHTS).content.decode()
     assert "Bénéficiaire du RSA" in page and "Vérifié" in page
     assert "RQTH, AAH ou CMI" in page and "Expiré" in page
-    assert "Inès Agent" in page and "page de décision" in page
+    assert "Inès Agent (instruction des statuts du Département)" in page
+    assert "A consulté la demande — Bénéficiaire du RSA" in page
 
 
 def test_my_rights_shows_nobody_else_s_statuses(signed_in, status_factory):
@@ -167,7 +168,7 @@ def test_my_data_holds_my_statuses_children_and_who_saw_them(
     rsa = status_factory("rsa", person=person)
     status_factory("collegien", child=lea, bursary_holder=True)
     status_factory("handicap", person=VerifiedUserFactory())  # someone else's
-    services.record_accesses(StaffFactory(first_name="Inès"), [rsa], AccessPage.LIST)
+    services.record_accesses(StaffFactory(first_name="Inès"), [rsa], AccessAction.LIST)
     response = signed_in.get(reverse("eligibility:my_data"))
     assert response["Content-Disposition"] == 'attachment; filename="mes-droits.json"'
     data = response.json()
@@ -178,8 +179,12 @@ def test_my_data_holds_my_statuses_children_and_who_saw_them(
         ("Bénéficiaire du RSA", None, "vérifié"),
         ("Collégien·ne", "Léa", "vérifié"),
     ]
-    assert [(a["par"], a["page"], a["statut"]) for a in data["consultations"]] == [
-        ("Inès", "liste des demandes", rsa.pk)
+    assert [(a["par"], a["quoi"], a["statut"]) for a in data["consultations"]] == [
+        (
+            "Inès (instruction des statuts du Département)",
+            "a vu la demande dans la liste des demandes",
+            rsa.pk,
+        )
     ]
 
 
