@@ -2,6 +2,7 @@
 in French with nothing written."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,6 +107,33 @@ def test_a_bad_request_is_answered_in_french_and_writes_nothing(signed_in, data,
     assert fragment in response.content.decode()
     assert "rien n'a été enregistré" in response.content.decode()
     assert not EligibilityStatus.objects.exists()
+
+
+def test_the_proof_is_marked_required_and_its_absence_named(signed_in):
+    page = signed_in.get(MY_RIGHTS).content.decode()
+    assert re.search(
+        r'<label for="id_proof">Justificatif <span class="required" aria-hidden="true">\*</span>',
+        page,
+    )
+    assert re.search(r'<input type="file" name="proof"[^>]* required[ >]', page)
+    response = signed_in.post(ASK, {"category": "rsa", "beneficiary": "moi"})
+    assert response.status_code == 400
+    assert (
+        "Justificatif : joignez un justificatif, obligatoire pour cette catégorie (PDF, JPEG ou "
+        "PNG, 5 Mo au plus)." in response.content.decode()
+    )
+    assert not EligibilityStatus.objects.exists()
+
+
+def test_a_category_needing_no_proof_is_named_and_asked_without_one(signed_in, categories):
+    categories["independant"].needs_proof = False
+    categories["independant"].save()
+    page = signed_in.get(MY_RIGHTS).content.decode()
+    assert "Sauf pour « Indépendant·e ou créateur·rice d&#x27;entreprise »." in page
+    assert signed_in.post(ASK, {"category": "rsa", "beneficiary": "moi"}).status_code == 400
+    response = signed_in.post(ASK, {"category": "independant", "beneficiary": "moi"})
+    assert response.status_code == 302
+    assert EligibilityStatus.objects.get().category == categories["independant"]
 
 
 def test_a_parent_adds_a_child_then_asks_the_collegien_status(signed_in, person):
