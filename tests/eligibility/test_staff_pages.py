@@ -2,6 +2,7 @@
 forms, the proof, and the log of every view; the TOTP enrolment and code pages."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -368,3 +369,35 @@ def test_the_staff_home_leads_each_to_their_page(client, verifier, prescriber, p
     for user, target in ((verifier, REQUESTS), (prescriber, GRANT), (person, "/compte/droits/")):
         client.force_login(user)
         assert client.get(home)["Location"] == target
+
+
+def assert_the_errors_take_the_focus(response) -> int:
+    """A form sent back with errors: its summary takes the focus when the page loads, each
+    field in error says so and points to its message; how many fields are in error."""
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<div class="form-errors" role="alert" tabindex="-1" id="erreurs" autofocus>' in page
+    fields = re.findall(r'<p class="field-error" id="([^"]+)_error">', page)
+    for field in fields:
+        tag = re.search(rf'<(?:input|select|textarea)[^>]* id="{field}"[^>]*>', page)
+        assert tag and 'aria-invalid="true"' in tag[0], field
+        assert re.search(rf'aria-describedby="[^"]*{field}_error', tag[0]), field
+    return len(fields)
+
+
+def test_every_form_of_these_pages_sent_back_brings_the_focus_to_its_errors(
+    client, verifier, prescriber, person, open_request, second_factor_login
+):
+    client.force_login(verifier)
+    client.get(SETUP)  # the device being enrolled
+    assert_the_errors_take_the_focus(client.post(SETUP, {"token": "12"}))
+    second_factor_login(client, verifier)
+    assert_the_errors_take_the_focus(client.post(CODE, {"token": "abc"}))
+    for data in ({"action": "verify"}, {"action": "refuse", "reason": ""}, {"action": "x"}):
+        assert_the_errors_take_the_focus(client.post(decision_url(open_request), data))
+    second_factor_login(client, prescriber)
+    assert_the_errors_take_the_focus(client.post(GRANT, {"person_email": "x"}))
+    client.force_login(person)
+    ask = client.post(reverse("eligibility:ask"), {})
+    assert assert_the_errors_take_the_focus(ask) == 3  # category, beneficiary, proof
+    assert_the_errors_take_the_focus(client.post(reverse("eligibility:add_child"), {}))
