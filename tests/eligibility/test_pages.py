@@ -2,6 +2,7 @@
 in French with nothing written."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from maillage.eligibility import services
 from maillage.eligibility.models import (
-    AccessPage,
+    AccessAction,
     ChildProfile,
     EligibilityStatus,
     State,
@@ -56,12 +57,13 @@ def test_my_rights_shows_my_statuses_validity_and_who_saw_them(signed_in, person
     verified = status_factory("rsa", person=person, valid_until=today + timedelta(days=20))
     status_factory("handicap", person=person, valid_until=today - timedelta(days=2))
     services.record_accesses(
-        StaffFactory(first_name="Inès", last_name="Agent"), [verified], AccessPage.DECISION
+        StaffFactory(first_name="Inès", last_name="Agent"), [verified], AccessAction.DECISION
     )
     page = signed_in.get(MY_RIGHTS).content.decode()
     assert "Bénéficiaire du RSA" in page and "Vérifié" in page
     assert "RQTH, AAH ou CMI" in page and "Expiré" in page
-    assert "Inès Agent" in page and "page de décision" in page
+    assert "Inès Agent (instruction des statuts du Département)" in page
+    assert "A consulté la demande — Bénéficiaire du RSA" in page
 
 
 def test_my_rights_shows_nobody_else_s_statuses(signed_in, status_factory):
@@ -105,6 +107,33 @@ def test_a_bad_request_is_answered_in_french_and_writes_nothing(signed_in, data,
     assert fragment in response.content.decode()
     assert "rien n'a été enregistré" in response.content.decode()
     assert not EligibilityStatus.objects.exists()
+
+
+def test_the_proof_is_marked_required_and_its_absence_named(signed_in):
+    page = signed_in.get(MY_RIGHTS).content.decode()
+    assert re.search(
+        r'<label for="id_proof">Justificatif <span class="required" aria-hidden="true">\*</span>',
+        page,
+    )
+    assert re.search(r'<input type="file" name="proof"[^>]* required[ >]', page)
+    response = signed_in.post(ASK, {"category": "rsa", "beneficiary": "moi"})
+    assert response.status_code == 400
+    assert (
+        "Justificatif : joignez un justificatif, obligatoire pour cette catégorie (PDF, JPEG ou "
+        "PNG, 5 Mo au plus)." in response.content.decode()
+    )
+    assert not EligibilityStatus.objects.exists()
+
+
+def test_a_category_needing_no_proof_is_named_and_asked_without_one(signed_in, categories):
+    categories["independant"].needs_proof = False
+    categories["independant"].save()
+    page = signed_in.get(MY_RIGHTS).content.decode()
+    assert "Sauf pour « Indépendant·e ou créateur·rice d&#x27;entreprise »." in page
+    assert signed_in.post(ASK, {"category": "rsa", "beneficiary": "moi"}).status_code == 400
+    response = signed_in.post(ASK, {"category": "independant", "beneficiary": "moi"})
+    assert response.status_code == 302
+    assert EligibilityStatus.objects.get().category == categories["independant"]
 
 
 def test_a_parent_adds_a_child_then_asks_the_collegien_status(signed_in, person):
@@ -167,7 +196,7 @@ def test_my_data_holds_my_statuses_children_and_who_saw_them(
     rsa = status_factory("rsa", person=person)
     status_factory("collegien", child=lea, bursary_holder=True)
     status_factory("handicap", person=VerifiedUserFactory())  # someone else's
-    services.record_accesses(StaffFactory(first_name="Inès"), [rsa], AccessPage.LIST)
+    services.record_accesses(StaffFactory(first_name="Inès"), [rsa], AccessAction.LIST)
     response = signed_in.get(reverse("eligibility:my_data"))
     assert response["Content-Disposition"] == 'attachment; filename="mes-droits.json"'
     data = response.json()
@@ -178,8 +207,12 @@ def test_my_data_holds_my_statuses_children_and_who_saw_them(
         ("Bénéficiaire du RSA", None, "vérifié"),
         ("Collégien·ne", "Léa", "vérifié"),
     ]
-    assert [(a["par"], a["page"], a["statut"]) for a in data["consultations"]] == [
-        ("Inès", "liste des demandes", rsa.pk)
+    assert [(a["par"], a["quoi"], a["statut"]) for a in data["consultations"]] == [
+        (
+            "Inès (instruction des statuts du Département)",
+            "a vu la demande dans la liste des demandes",
+            rsa.pk,
+        )
     ]
 
 

@@ -2,6 +2,7 @@
 forms, the proof, and the log of every view; the TOTP enrolment and code pages."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.eligibility import services
-from maillage.eligibility.models import AccessPage, EligibilityStatus, State, StatusAccess
+from maillage.eligibility.models import AccessAction, EligibilityStatus, State, StatusAccess
 from tests.factories import StaffFactory, VerifiedUserFactory
 from tests.fixtures.eligibility import PDF
 
@@ -125,11 +126,11 @@ def test_the_list_shows_the_requests_and_logs_each_view(verifier_client, verifie
     page = verifier_client.get(REQUESTS).content.decode()
     assert "Camille" in page and "RQTH, AAH ou CMI" in page
     access = StatusAccess.objects.get()
-    assert (access.viewer, access.person_id, access.status, access.page) == (
+    assert (access.viewer, access.person_id, access.status, access.action) == (
         verifier,
         open_request.person_id,
         open_request,
-        AccessPage.LIST,
+        AccessAction.LIST,
     )
 
 
@@ -155,7 +156,65 @@ def test_verifying_through_the_page(verifier_client, verifier, open_request):
         verifier,
         False,
     )
-    assert list(StatusAccess.objects.values_list("page", flat=True)) == [AccessPage.DECISION]
+
+
+def log_of(status) -> list[tuple]:
+    """The status's access log, oldest first: (who did it, what)."""
+    return list(
+        StatusAccess.objects.filter(status=status).order_by("pk").values_list("viewer", "action")
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad", "good", "decided"),
+    [
+        (
+            {"action": "verify", "valid_from": "", "valid_until": ""},
+            {"action": "verify", **dates()},
+            AccessAction.VERIFIED,
+        ),
+        (
+            {"action": "refuse", "reason": ""},
+            {"action": "refuse", "reason": "Carte expirée."},
+            AccessAction.REFUSED,
+        ),
+    ],
+)
+def test_the_log_has_one_row_per_view_and_per_decision(
+    verifier_client, verifier, person, open_request, bad, good, decided
+):
+    """Opening the request is one view; forms sent back with an error are that same view;
+    the decision is one more row, read by the person as who did what."""
+    assert verifier_client.get(decision_url(open_request)).status_code == 200
+    for _attempt in range(2):
+        assert verifier_client.post(decision_url(open_request), bad).status_code == 400
+    assert log_of(open_request) == [(verifier.pk, AccessAction.DECISION)]
+    assert verifier_client.post(decision_url(open_request), good).status_code == 302
+    assert log_of(open_request) == [
+        (verifier.pk, AccessAction.DECISION),
+        (verifier.pk, decided),
+    ]
+    client = Client()
+    client.force_login(person)
+    page = client.get(reverse("eligibility:my_rights")).content.decode()
+    who = "un agent (instruction des statuts du Département)"  # staff without a name
+    assert page.count(who) == 2
+    assert f"{decided.label.capitalize()} — RQTH, AAH ou CMI" in page
+
+
+def test_a_grant_is_logged_once_as_a_grant(client, prescriber, person, second_factor_login):
+    second_factor_login(client, prescriber)
+    refused = {"person_email": "camille@exemple.test", "category": "rsa", **dates(-400)}
+    assert client.post(GRANT, refused).status_code == 400
+    assert not StatusAccess.objects.exists()
+    client.post(GRANT, {"person_email": "camille@exemple.test", "category": "rsa", **dates(90)})
+    access = StatusAccess.objects.get()
+    assert (access.viewer, access.person, access.action) == (
+        prescriber,
+        person,
+        AccessAction.GRANTED,
+    )
+    assert access.who() == "un agent (prescripteur·rice du Département)"
 
 
 def test_refusing_through_the_page(verifier_client, open_request):
@@ -202,7 +261,7 @@ def test_the_proof_is_served_to_verifiers_as_checked_and_logged(verifier_client,
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store, private"
     assert b"".join(response.streaming_content) == PDF
-    assert list(StatusAccess.objects.values_list("page", flat=True)) == [AccessPage.PROOF]
+    assert list(StatusAccess.objects.values_list("action", flat=True)) == [AccessAction.PROOF]
 
 
 def test_a_decided_request_has_no_page_left(verifier_client, verifier, open_request):
@@ -310,3 +369,35 @@ def test_the_staff_home_leads_each_to_their_page(client, verifier, prescriber, p
     for user, target in ((verifier, REQUESTS), (prescriber, GRANT), (person, "/compte/droits/")):
         client.force_login(user)
         assert client.get(home)["Location"] == target
+
+
+def assert_the_errors_take_the_focus(response) -> int:
+    """A form sent back with errors: its summary takes the focus when the page loads, each
+    field in error says so and points to its message; how many fields are in error."""
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<div class="form-errors" role="alert" tabindex="-1" id="erreurs" autofocus>' in page
+    fields = re.findall(r'<p class="field-error" id="([^"]+)_error">', page)
+    for field in fields:
+        tag = re.search(rf'<(?:input|select|textarea)[^>]* id="{field}"[^>]*>', page)
+        assert tag and 'aria-invalid="true"' in tag[0], field
+        assert re.search(rf'aria-describedby="[^"]*{field}_error', tag[0]), field
+    return len(fields)
+
+
+def test_every_form_of_these_pages_sent_back_brings_the_focus_to_its_errors(
+    client, verifier, prescriber, person, open_request, second_factor_login
+):
+    client.force_login(verifier)
+    client.get(SETUP)  # the device being enrolled
+    assert_the_errors_take_the_focus(client.post(SETUP, {"token": "12"}))
+    second_factor_login(client, verifier)
+    assert_the_errors_take_the_focus(client.post(CODE, {"token": "abc"}))
+    for data in ({"action": "verify"}, {"action": "refuse", "reason": ""}, {"action": "x"}):
+        assert_the_errors_take_the_focus(client.post(decision_url(open_request), data))
+    second_factor_login(client, prescriber)
+    assert_the_errors_take_the_focus(client.post(GRANT, {"person_email": "x"}))
+    client.force_login(person)
+    ask = client.post(reverse("eligibility:ask"), {})
+    assert assert_the_errors_take_the_focus(ask) == 3  # category, beneficiary, proof
+    assert_the_errors_take_the_focus(client.post(reverse("eligibility:add_child"), {}))

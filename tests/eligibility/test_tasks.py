@@ -12,7 +12,7 @@ from django.utils import timezone
 from maillage.core import schedule
 from maillage.eligibility import services, tasks
 from maillage.eligibility.models import (
-    AccessPage,
+    AccessAction,
     EligibilityStatus,
     State,
     StatusAccess,
@@ -88,8 +88,8 @@ def test_the_purge_deletes_statuses_ended_longer_than_the_retention(person, stat
     )
     open_request = status_factory("collegien", person=person, state=State.REQUESTED)
     viewer = StaffFactory()
-    services.record_accesses(viewer, [old], AccessPage.LIST, now=now - timedelta(days=400))
-    services.record_accesses(viewer, [kept], AccessPage.LIST, now=now)
+    services.record_accesses(viewer, [old], AccessAction.LIST, now=now - timedelta(days=400))
+    services.record_accesses(viewer, [kept], AccessAction.LIST, now=now)
     assert services.purge_expired() == 2
     assert set(EligibilityStatus.objects.values_list("pk", flat=True)) == {
         kept.pk,

@@ -232,19 +232,6 @@ def test_joining_needs_the_csrf_token(place, manager):
     assert not ProgrammePlace.objects.exists()
 
 
-def test_the_ledger_is_for_staff_who_may_see_categories_with_a_second_factor(
-    client, staff_user, verifier, second_factor_login
-):
-    """It ties bookings (people) to programmes (the categories they target)."""
-    ledger = reverse("admin:programmes_ledgerentry_changelist")
-    client.force_login(staff_user)
-    assert client.get(ledger).status_code == 403
-    client.force_login(verifier)  # may see categories, no second factor yet in this session
-    assert client.get(ledger).status_code == 403
-    second_factor_login(client, verifier)
-    assert client.get(ledger).status_code == 200
-
-
 @pytest.mark.parametrize("domain", ["@evil.com", "exemple..test", "a b.fr", "-x.fr"])
 def test_an_employer_s_domain_is_a_domain_name(client, staff_user, domain):
     from maillage.programmes.models import Employer

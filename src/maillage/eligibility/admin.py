@@ -1,5 +1,7 @@
-"""Back-office: staff add categories without code. Statuses are not in the admin: they are
-read only through the eligibility pages, which log every view."""
+"""Back-office: staff add categories without code (a list of labels: nobody in it). Statuses
+are not in the admin: they are read only through the eligibility pages, which log every
+view. An admin showing people's categories takes second_factor.ShowsCategoriesAdminMixin
+(tests/eligibility/test_admin.py finds those in the registry)."""
 
 from django.contrib import admin
 from django_otp.plugins.otp_totp.models import TOTPDevice

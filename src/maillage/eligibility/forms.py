@@ -48,9 +48,12 @@ class AskStatusForm(forms.Form):
     beneficiary = forms.ChoiceField(label="Pour qui")
     proof = forms.FileField(
         label="Justificatif",
-        required=False,
         help_text=f"PDF, JPEG ou PNG, {proofs.MAX_TEXT} au plus. Il est supprimé dès que la "
         "demande est décidée.",
+        error_messages={
+            "required": f"joignez un justificatif, obligatoire pour cette catégorie (PDF, "
+            f"JPEG ou PNG, {proofs.MAX_TEXT} au plus)."
+        },
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
     bursary_holder = forms.BooleanField(
@@ -59,12 +62,28 @@ class AskStatusForm(forms.Form):
 
     def __init__(self, *args: object, children: list[ChildProfile], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        offered = list(Category.objects.filter(active=True))
         cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Choisissez…")] + [
-            (category.code, category.label) for category in Category.objects.filter(active=True)
+            (category.code, category.label) for category in offered
         ]
+        self._require_the_proof(offered)
         cast(forms.ChoiceField, self.fields["beneficiary"]).choices = [(SELF, "Moi-même")] + [
             (str(child.pk), f"Mon enfant : {child.first_name}") for child in children
         ]
+
+    def _require_the_proof(self, offered: list[Category]) -> None:
+        """The proof is marked required (asterisk, `required` attribute) when a category
+        offered needs one, the categories that do not named in its help; sent, it is
+        required when the chosen category needs one (the service checks again)."""
+        field = self.fields["proof"]
+        needing = {category.code for category in offered if category.needs_proof}
+        without = [category.label for category in offered if not category.needs_proof]
+        if needing and without:
+            names = ", ".join(f"« {label} »" for label in without)
+            field.help_text = f"Sauf pour {names}. {field.help_text}"
+        chosen = self.data.get("category") if self.is_bound else None
+        known = chosen in {category.code for category in offered}
+        field.required = chosen in needing if known else bool(needing)
 
     def child_id(self) -> int | None:
         value = self.cleaned_data["beneficiary"]

@@ -306,22 +306,35 @@ class EligibilityStatus(models.Model):
         )
 
 
-class AccessPage(models.TextChoices):
-    LIST = "list", "liste des demandes"
-    DECISION = "decision", "page de décision"
-    PROOF = "proof", "justificatif"
+class AccessAction(models.TextChoices):
+    """What a staff member did with a person's status: saw it (in the list of requests, on
+    the request's page, its proof) or decided it (verified, refused, granted). Read by the
+    person as «<who> <label>»."""
+
+    LIST = "list", "a vu la demande dans la liste des demandes"
+    DECISION = "decision", "a consulté la demande"
+    PROOF = "proof", "a ouvert le justificatif"
+    VERIFIED = "verified", "a vérifié le statut"
+    REFUSED = "refused", "a refusé la demande"
+    GRANTED = "granted", "a accordé le statut"
+
+
+# The staff role each action is taken in: prescribers grant, the instruction team the rest.
+PRESCRIBER_ROLE = "prescripteur·rice du Département"
+VERIFIER_ROLE = "instruction des statuts du Département"
 
 
 class StatusAccess(models.Model):
-    """One view of a person's status by staff: who, when, on which page. Listed on the
-    person's «Mes droits» page; kept as long as statuses are (MAILLAGE_STATUS_RETENTION_DAYS)."""
+    """One event of a person's status at the hands of staff, once per real view or decision:
+    who, when, what (AccessAction). Listed on the person's «Mes droits» page; kept as long as
+    statuses are (MAILLAGE_STATUS_RETENTION_DAYS)."""
 
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name="consulté par",
+        verbose_name="par",
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -336,7 +349,7 @@ class StatusAccess(models.Model):
         related_name="accesses",
         verbose_name="statut",
     )
-    page = models.CharField("page", max_length=12, choices=AccessPage.choices)
+    action = models.CharField("quoi", max_length=12, choices=AccessAction.choices)
     at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
@@ -345,13 +358,22 @@ class StatusAccess(models.Model):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(page__in=AccessPage.values), name="eligibility_access_page_known"
+                condition=Q(action__in=AccessAction.values),
+                name="eligibility_access_action_known",
             )
         ]
         indexes = [models.Index(fields=["person", "at"], name="eligibility_access_person_at")]
 
     def __str__(self) -> str:
         return f"Consultation n° {self.pk}"
+
+    def who(self) -> str:
+        """Who acted, as the person reads it: the staff member's name (never their address)
+        and role, «Inès Agent (instruction des statuts du Département)»."""
+        role = PRESCRIBER_ROLE if self.action == AccessAction.GRANTED else VERIFIER_ROLE
+        if self.viewer is None:
+            return f"un compte supprimé ({role})"
+        return f"{self.viewer.get_full_name() or 'un agent'} ({role})"
 
 
 def stored_proofs() -> Storage:

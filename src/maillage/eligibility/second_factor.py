@@ -3,9 +3,11 @@
 `status_staff_page(allowed)` guards a staff page: logged in, holding the right `allowed`
 checks (else 403), and verified with a TOTP device in this session (django-otp's
 `request.user.is_verified()`); otherwise the person is sent to enter a code, or to enrol a
-device first when they have none. Enrolment shows the device's otpauth:// address as a QR
-code (SVG drawn by the `qrcode` package: no image library, no outside service) and as a
-secret to type; the device counts once a first code is accepted.
+device first when they have none. `ShowsCategoriesAdminMixin` is the same gate for the
+back-office pages that show people's categories (`sees_categories`). Enrolment shows the
+device's otpauth:// address as a QR code (SVG drawn by the `qrcode` package: no image
+library, no outside service) and as a secret to type; the device counts once a first code
+is accepted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.decorators import login_required
 from maillage.accounts.models import User
+from maillage.accounts.roles import has_departement_rights
+from maillage.eligibility import permissions
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 DEVICE_NAME = "Application d'authentification"
@@ -60,6 +64,58 @@ def status_staff_page(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
         return login_required(wrapped)  # type: ignore[return-value]  # keeps the signature
 
     return decorate
+
+
+def _holds_category_right(user: Any) -> bool:
+    return has_departement_rights(user) and permissions.can_view_category(user)
+
+
+def sees_categories(request: HttpRequest) -> bool:
+    """Whether the back-office may show people's categories (or what ties people to the
+    programmes targeting them) to this request: Département staff holding view_category,
+    with a second factor verified in this session, as on the eligibility pages."""
+    return _holds_category_right(request.user) and is_verified(request)
+
+
+class ShowsCategoriesAdminMixin:
+    """A back-office (ModelAdmin) page showing people's categories: only to those
+    `sees_categories` lets see them (else 403, and not listed on the index); staff holding
+    the right without a second factor in this session are first sent to enter their code
+    (or to enrol), then back. Put it first among the bases: add, change and delete also need
+    the admin's own rights."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return sees_categories(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return sees_categories(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return sees_categories(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return sees_categories(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return sees_categories(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def _code_first(self, request: HttpRequest) -> HttpResponseBase | None:
+        if _holds_category_right(request.user) and not is_verified(request):
+            return second_factor_redirect(request)
+        return None
+
+    # The admin's own views, left unannotated: their stubs' signatures differ by view.
+    def changelist_view(self, request, *args, **kwargs):
+        return self._code_first(request) or super().changelist_view(request, *args, **kwargs)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._code_first(request) or super().changeform_view(request, *args, **kwargs)
+
+    def history_view(self, request, *args, **kwargs):
+        return self._code_first(request) or super().history_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._code_first(request) or super().delete_view(request, *args, **kwargs)
 
 
 def pending_device(user: User) -> TOTPDevice:

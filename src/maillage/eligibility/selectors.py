@@ -65,8 +65,11 @@ def statuses_of(user: User) -> StatusQuerySet:
 
 
 def accesses_to(user: User) -> QuerySet[StatusAccess]:
-    """The staff views of `user`'s (and their children's) statuses, newest first."""
-    return StatusAccess.objects.filter(person_id=user.pk).select_related("viewer")
+    """What staff did with `user`'s (and their children's) statuses (saw, decided), newest
+    first."""
+    return StatusAccess.objects.filter(person_id=user.pk).select_related(
+        "viewer", "status__category", "status__child"
+    )
 
 
 def personal_data(user: User) -> dict[str, list[dict[str, object]]]:
@@ -101,8 +104,8 @@ def personal_data(user: User) -> dict[str, list[dict[str, object]]]:
         "consultations": [
             {
                 "le": instant(a.at),
-                "par": str(a.viewer) if a.viewer else None,
-                "page": a.get_page_display(),
+                "par": a.who(),
+                "quoi": a.get_action_display(),
                 "statut": a.status_id,
             }
             for a in accesses_to(user)

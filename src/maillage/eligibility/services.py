@@ -11,7 +11,8 @@ nothing written. Dates are Paris calendar days; `now` an aware instant (default:
   (`grant_status`): the Département's social workers know the people they follow by email,
   and the platform keeps no caseload of its own; an open request of that person in that
   category is decided by the grant;
-- `record_accesses`: each view of statuses by staff, logged for the person to see;
+- `record_accesses`: each view of statuses by staff, logged for the person to see (the
+  decisions log themselves);
 - the scheduled sweeps: `queue_expiry_notices`, `purge_expired`.
 """
 
@@ -39,7 +40,7 @@ from maillage.eligibility.models import (
     CHILD_NAME_MAX,
     REFUSAL_REASON_MAX,
     SCHOOL_MAX,
-    AccessPage,
+    AccessAction,
     Category,
     ChildProfile,
     EligibilityStatus,
@@ -338,6 +339,7 @@ def verify_status(
         status.decided_at, status.decided_by = now, actor
         _delete_proof_on_commit(status)
         status.save()
+        record_accesses(actor, [status], AccessAction.VERIFIED, now)
     return status
 
 
@@ -372,6 +374,7 @@ def refuse_status(
         status.decided_at, status.decided_by = now, actor
         _delete_proof_on_commit(status)
         status.save()
+        record_accesses(actor, [status], AccessAction.REFUSED, now)
     return status
 
 
@@ -418,21 +421,23 @@ def grant_status(
         status.decided_at, status.decided_by, status.granted_by = now, actor, actor
         _delete_proof_on_commit(status)
         status.save()
+        record_accesses(actor, [status], AccessAction.GRANTED, now)
     return status
 
 
 def record_accesses(
     viewer: User,
     statuses: Iterable[EligibilityStatus],
-    page: AccessPage,
+    action: AccessAction,
     now: datetime | None = None,
 ) -> None:
-    """One StatusAccess row per status `viewer` (staff) was shown on `page`; the statuses
-    come with their `child` loaded when they are a child's."""
+    """One StatusAccess row per status `viewer` (staff) saw or decided (`action`), for one
+    real event: a page shown, not each form sent back to it with an error. The statuses come
+    with their `child` loaded when they are a child's."""
     now = now or timezone.now()
     StatusAccess.objects.bulk_create(
         StatusAccess(
-            viewer=viewer, person_id=status.holder_user_id, status=status, page=page, at=now
+            viewer=viewer, person_id=status.holder_user_id, status=status, action=action, at=now
         )
         for status in statuses
     )

@@ -1,6 +1,7 @@
 """Eligibility pages: the person's «Mes droits», the staff's requests and decisions, the
 prescriber's grant, and the second factor's enrolment and code pages. Thin: the rules are
-the services'; each staff view of a status is logged (services.record_accesses)."""
+the services'; each staff view of a status is logged once (services.record_accesses: a
+form sent back with an error is the same view), each decision by its service."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from django_otp import user_has_device
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.eligibility import forms, permissions, proofs, second_factor, selectors, services
-from maillage.eligibility.models import AccessPage, EligibilityStatus, stored_proofs
+from maillage.eligibility.models import AccessAction, EligibilityStatus, stored_proofs
 
 
 def _refuse_into(form: django_forms.Form, error: services.EligibilityError) -> None:
@@ -159,7 +160,7 @@ def _request_or_404(status_id: int) -> EligibilityStatus:
 def requests_list(request: SignedInRequest) -> HttpResponse:
     """The requests awaiting a decision; every one shown is a logged view."""
     pending = list(selectors.open_requests()[:200])
-    services.record_accesses(request.user, pending, AccessPage.LIST)
+    services.record_accesses(request.user, pending, AccessAction.LIST)
     context = {"requests": pending, "show_category": permissions.can_view_category(request.user)}
     return render(request, "eligibility/staff_requests.html", context)
 
@@ -171,7 +172,6 @@ def _decision_page(
     refusal_form: forms.RefusalForm,
     code: int = 200,
 ) -> HttpResponse:
-    services.record_accesses(request.user, [status], AccessPage.DECISION)
     context: dict[str, Any] = {
         "item": status,
         "decision_form": decision_form,
@@ -217,6 +217,7 @@ def decision(request: SignedInRequest, status_id: int) -> HttpResponse:
         except services.EligibilityError as error:
             _refuse_into(decision_form if action == "verify" else refusal_form, error)
         return _decision_page(request, status, decision_form, refusal_form, code=400)
+    services.record_accesses(request.user, [status], AccessAction.DECISION)
     return _decision_page(request, status, decision_form, refusal_form)
 
 
@@ -231,7 +232,7 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     if kind is None:
         raise Http404("Justificatif illisible.")
     _shown, extension, content_type = kind
-    services.record_accesses(request.user, [status], AccessPage.PROOF)
+    services.record_accesses(request.user, [status], AccessAction.PROOF)
     response = FileResponse(
         stored_proofs().open(status.proof.name or "", "rb"),
         content_type=content_type,

@@ -12,12 +12,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Channel
 from maillage.core.money import EurosField, euros_column
 from maillage.core.text import count, euros, french_number
-from maillage.eligibility.permissions import VIEW_CATEGORY
-from maillage.eligibility.second_factor import is_verified
+from maillage.eligibility.second_factor import ShowsCategoriesAdminMixin
 from maillage.places.models import SpaceKind
 from maillage.programmes import services
 from maillage.programmes.models import (
@@ -240,17 +238,6 @@ class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-def sees_who_benefits(request: HttpRequest) -> bool:
-    """The ledger ties bookings (people) to programmes (and so to the categories they
-    target): Département staff who may see categories (eligibility's view_category), with a
-    second factor in this session, as on the eligibility pages."""
-    return (
-        has_departement_rights(request.user)
-        and request.user.has_perm(VIEW_CATEGORY)
-        and is_verified(request)
-    )
-
-
 def movement(amount: int, account: str, cap_kind: str | None) -> str:
     """A ledger row's signed `amount` in its account's unit, in French: euros for an
     envelope, a wallet or an amount cap («-12,50 €»), minutes or days for the other caps
@@ -264,8 +251,9 @@ def movement(amount: int, account: str, cap_kind: str | None) -> str:
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
-    """The append-only ledger: read only, by those who may see who benefits. Amounts are
+class LedgerEntryAdmin(ShowsCategoriesAdminMixin, admin.ModelAdmin):
+    """The append-only ledger: read only. It ties bookings (people) to programmes (and so to
+    the categories they target): shown only to those who may see categories. Amounts are
     shown in their account's unit (movement), never as bare cents."""
 
     list_display = ["at", "programme", "account", "account_id", "shown_amount", "reason", "booking"]
@@ -294,12 +282,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     @admin.display(description="mouvement", ordering="amount")
     def shown_amount(self, entry: LedgerEntry) -> str:
         return movement(entry.amount, entry.account, getattr(entry, "cap_kind", None))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return sees_who_benefits(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return sees_who_benefits(request)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
