@@ -25,6 +25,8 @@ LAYERS = {
     "booking": 4,
     "programmes": 5,
     "api": 6,
+    # The managers' workspace: pages over places, booking and programmes.
+    "manager": 6,
     "web": 7,
     "demo": 8,
     # Benchmarks: on top of all, their `bench` command their entry point.

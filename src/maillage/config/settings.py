@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "maillage.booking",
     "maillage.programmes",
     "maillage.api",
+    "maillage.manager",
     "maillage.demo",
     "maillage.bench",  # the `bench` command, above every app it measures
 ]
