@@ -138,7 +138,12 @@ def test_a_category_needing_no_proof_is_named_and_asked_without_one(signed_in, c
 
 def test_a_parent_adds_a_child_then_asks_the_collegien_status(signed_in, person):
     year = timezone.localdate().year - 12
-    signed_in.post(ADD_CHILD, {"first_name": "Léa", "birth_year": year, "school": "Collège"})
+    child_form = {"first_name": "Léa", "birth_year": year, "school": "Collège"}
+    response = signed_in.post(ADD_CHILD, child_form)  # without the parent's consent
+    assert response.status_code == 400
+    assert "seul un parent ou un représentant légal" in response.content.decode()
+    assert not ChildProfile.objects.exists()
+    signed_in.post(ADD_CHILD, {**child_form, "consent": "on"})
     child = ChildProfile.objects.get(parent=person)
     signed_in.post(
         ASK,
@@ -164,7 +169,12 @@ def test_a_parent_adds_a_child_then_asks_the_collegien_status(signed_in, person)
     ],
 )
 def test_a_bad_child_profile_is_refused(signed_in, data, fragment):
-    form = {"first_name": "Léa", "birth_year": timezone.localdate().year - 12, "school": "C"}
+    form = {
+        "first_name": "Léa",
+        "birth_year": timezone.localdate().year - 12,
+        "school": "C",
+        "consent": "on",
+    }
     response = signed_in.post(ADD_CHILD, {**form, **data})
     assert response.status_code == 400 and fragment in response.content.decode()
     assert not ChildProfile.objects.exists()

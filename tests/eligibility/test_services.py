@@ -158,9 +158,22 @@ def test_an_adult_category_is_not_asked_for_a_child(person, child_of):
 
 def test_a_verified_parent_adds_a_child(person, today):
     child = services.add_child(
-        person, first_name=" Léa ", birth_year=today.year - 12, school="Collège Anatole France"
+        person,
+        first_name=" Léa ",
+        birth_year=today.year - 12,
+        school="Collège Anatole France",
+        consent=True,
     )
     assert (child.parent, child.first_name) == (person, "Léa")
+
+
+def test_a_child_profile_needs_the_parents_consent(person, today):
+    with pytest.raises(services.EligibilityError, match="Accord du parent") as error:
+        services.add_child(
+            person, first_name="Léa", birth_year=today.year - 12, school="Collège", consent=False
+        )
+    assert error.value.field == "consent"
+    assert not ChildProfile.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -176,7 +189,13 @@ def test_a_verified_parent_adds_a_child(person, today):
     ],
 )
 def test_a_bad_child_profile_is_refused(person, today, changes, field):
-    data = {"first_name": "Léa", "birth_year": today.year - 12, "school": "Collège", **changes}
+    data = {
+        "first_name": "Léa",
+        "birth_year": today.year - 12,
+        "school": "Collège",
+        "consent": True,
+        **changes,
+    }
     with pytest.raises(services.EligibilityError) as error:
         services.add_child(person, **data)
     assert error.value.field == field
@@ -186,19 +205,27 @@ def test_a_bad_child_profile_is_refused(person, today, changes, field):
 def test_a_child_has_one_profile_per_parent_whatever_the_case(person, today):
     """A second profile of the same child would hold a second pass."""
     year = today.year - 12
-    services.add_child(person, first_name="Zoé", birth_year=year, school="Collège")
+    services.add_child(person, first_name="Zoé", birth_year=year, school="Collège", consent=True)
     with pytest.raises(services.EligibilityError, match="déjà un profil") as error:
-        services.add_child(person, first_name="ZOÉ", birth_year=year, school="Autre collège")
+        services.add_child(
+            person, first_name="ZOÉ", birth_year=year, school="Autre collège", consent=True
+        )
     assert error.value.field == "first_name"
     assert ChildProfile.objects.count() == 1
-    services.add_child(person, first_name="Zoé", birth_year=year - 1, school="Collège")
+    services.add_child(
+        person, first_name="Zoé", birth_year=year - 1, school="Collège", consent=True
+    )
     assert ChildProfile.objects.count() == 2
 
 
 def test_an_unverified_account_adds_no_child(categories, today):
     with pytest.raises(services.NotAllowed):
         services.add_child(
-            UserFactory(), first_name="Léa", birth_year=today.year - 12, school="Collège"
+            UserFactory(),
+            first_name="Léa",
+            birth_year=today.year - 12,
+            school="Collège",
+            consent=True,
         )
 
 

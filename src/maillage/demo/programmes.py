@@ -182,7 +182,11 @@ def load_programmes(
     child = ChildProfile.objects.filter(parent=parent).order_by("pk").first()
     if child is None:
         child = eligibility.add_child(
-            parent, first_name="Lucas", birth_year=today.year - 12, school="Collège des Tilleuls"
+            parent,
+            first_name="Lucas",
+            birth_year=today.year - 12,
+            school="Collège des Tilleuls",
+            consent=True,  # the demo parent's, as the form asks it
         )
     _verified(staff, "collegien", today, child=child, bursary=True)
     # Someone decides the statuses people ask for: the demo's staff, unless staff have chosen

@@ -98,6 +98,18 @@ class ChildForm(forms.Form):
     school = forms.CharField(
         label="Établissement", max_length=SCHOOL_MAX, validators=[SingleLine("L'établissement")]
     )
+    consent = forms.BooleanField(
+        label="Accord du parent",
+        help_text=(
+            "Je suis son parent ou son représentant légal et j'accepte que Maillage conserve "
+            "son prénom, son année de naissance et son établissement pour ouvrir ses droits "
+            "(Pass+)."
+        ),
+        error_messages={
+            "required": "cochez la case : seul un parent ou un représentant légal peut créer "
+            "le profil."
+        },
+    )
 
 
 class DecisionForm(forms.Form):

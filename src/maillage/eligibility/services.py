@@ -148,17 +148,28 @@ def _delete_proof_on_commit(status: EligibilityStatus) -> None:
         transaction.on_commit(lambda: stored_proofs().delete(name), robust=True)
 
 
+CHILD_CONSENT_REQUIRED = (
+    "« Accord du parent » : cochez la case pour créer le profil (seul un parent ou un "
+    "représentant légal peut le faire)."
+)
+
+
 def add_child(
     actor: User | AnonymousUser,
     *,
     first_name: str,
     birth_year: int,
     school: str,
+    consent: bool,
     now: datetime | None = None,
 ) -> ChildProfile:
-    """A child profile held by `actor` (a verified account). The child is CHILD_MIN_AGE to
+    """A child profile held by `actor` (a verified account) who, as the child's parent or
+    legal guardian, consents (`consent`) to Maillage keeping the profile for the child's
+    rights: its `created_at` is that consent's time. The child is CHILD_MIN_AGE to
     CHILD_MAX_AGE years old in the current (Paris) year; names are one line, no link."""
     parent = _require_verified_account(actor)
+    if not consent:
+        raise EligibilityError(CHILD_CONSENT_REQUIRED, "consent")
     now = now or timezone.now()
     first_name, school = first_name.strip(), school.strip()
     if not first_name or len(first_name) > CHILD_NAME_MAX:
