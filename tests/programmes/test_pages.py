@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.programmes import services
-from maillage.programmes.models import Envelope, LedgerEntry, Programme, ProgrammePlace
+from maillage.programmes.models import (
+    Employer,
+    Envelope,
+    LedgerEntry,
+    Programme,
+    ProgrammePlace,
+)
+from tests.pages import text
 from tests.programmes.builders import VALID, category, programme
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +264,20 @@ def test_the_envelope_shows_euros_not_cents(client, staff_user, place):
     client.force_login(staff_user)
     page = client.get(reverse("admin:programmes_programme_change", args=[made.pk]))
     assert "5\u202f000 €" in page.content.decode()
+
+
+def test_staff_are_warned_of_a_weekly_quota_above_the_civil_services(client, staff_user):
+    employer = Employer.objects.create(name="Département des Hauts-de-Seine")
+    client.force_login(staff_user)
+    quota = form(
+        kind="quota",
+        person_basis_points="",
+        categories=[],
+        employer=str(employer.pk),
+        quota_period="week",
+    )
+    answer = client.post(ADD, {**quota, "quota_days": "4"}, follow=True)
+    assert "la fonction publique limite le télétravail à 3 jours par semaine" in text(answer)
+    answer = client.post(ADD, {**quota, "name": "Autre", "quota_days": "3"}, follow=True)
+    assert Programme.objects.count() == 2  # a warning, not a refusal
+    assert "limite le télétravail" not in text(answer)

@@ -5,7 +5,7 @@ members, and the ledger itself (read only)."""
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.validators import DomainNameValidator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
@@ -19,6 +19,7 @@ from maillage.eligibility.second_factor import ShowsCategoriesAdminMixin
 from maillage.places.models import SpaceKind
 from maillage.programmes import services
 from maillage.programmes.models import (
+    CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK,
     MAX_BUDGET_CENTS,
     Account,
     CapCounter,
@@ -176,6 +177,14 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         if change and RULE_FIELDS & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
+        if obj.exceeds_civil_service_telework():
+            messages.warning(
+                request,
+                f"« {obj.name} » paie {obj.quota_days} jours par semaine : la fonction publique "
+                f"limite le télétravail à {CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK} jours par "
+                "semaine (décret n° 2016-151, art. 3). Vérifiez que cet employeur peut en "
+                "accorder plus.",
+            )
 
     def save_formset(
         self, request: HttpRequest, form: ProgrammeForm, formset: Any, change: bool

@@ -137,6 +137,11 @@ class Membership(models.Model):
         self.email = self.email.strip().lower()
 
 
+# The telework days a week the civil service allows its agents at most (décret n° 2016-151
+# du 11 février 2016, art. 3).
+CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK = 3
+
+
 class Programme(models.Model):
     """A scheme (dispositif) set up by staff: who is eligible (categories, or the members of
     an employer), where (the places that joined, the space kinds), when (valid_from …
@@ -216,6 +221,10 @@ class Programme(models.Model):
         null=True,
         blank=True,
         validators=between(1, 31, "Le nombre de jours du quota"),
+        help_text=(
+            "Pour des agents publics : 3 jours par semaine au plus (décret n° 2016-151). "
+            "Une entreprise fixe le sien."
+        ),
     )
     quota_period = models.CharField(
         "période du quota",
@@ -388,6 +397,16 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def exceeds_civil_service_telework(self) -> bool:
+        """Whether the programme is a weekly quota above what the civil service allows its
+        agents (CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK): lawful for a company, so staff are
+        warned, not refused."""
+        return (
+            self.kind == BenefitKind.QUOTA
+            and self.quota_period == Period.WEEK
+            and (self.quota_days or 0) > CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK
+        )
 
     def covers(self, space_kind: str) -> bool:
         """Whether the programme applies to spaces of `space_kind` (no kind set: all)."""
