@@ -60,6 +60,24 @@ def programme(
     return made
 
 
+def a_pass(
+    places: list[Place] | Place, cents: int = 8000, *, bursary_cents: int | None = None, **fields
+) -> Programme:
+    """A pass (the Pass+ kind): a credit of `cents` per beneficiary and school year
+    (`bursary_cents` for bursary holders), for collégiens, «Pass+ tiers-lieux»; `fields`
+    change any of it (programme())."""
+    values = {
+        "kind": "credit",
+        "credit_cents": cents,
+        "credit_bursary_cents": bursary_cents,
+        "credit_period": "school_year",
+        "categories": ("collegien",),
+        "public_label": "Pass+ tiers-lieux",
+        **fields,
+    }
+    return programme(places, **values)
+
+
 def verified(person: User, code: str, *, bursary: bool = False, child=None) -> EligibilityStatus:
     """A verified status of `person` (or of their child profile), valid in 2026–2027."""
     return EligibilityStatus.objects.create(

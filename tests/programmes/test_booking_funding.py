@@ -19,7 +19,7 @@ from maillage.programmes.models import (
 )
 from tests.factories import DeskFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
-from tests.programmes.builders import employer_quota, programme, staff, verified
+from tests.programmes.builders import a_pass, employer_quota, programme, staff, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -211,14 +211,8 @@ def test_the_sweep_gives_back_what_a_lost_callback_left_held(
 
 
 def test_a_credit_pays_until_it_runs_out(desks, booker):
-    made = programme(
-        desks.place,
-        kind="credit",
-        person_basis_points=None,
-        credit_cents=1000,
-        credit_bursary_cents=1500,
-        credit_period="school_year",
-        public_label="Pass tiers-lieux",
+    made = a_pass(
+        desks.place, 1000, bursary_cents=1500, categories=("rsa",), public_label="Pass tiers-lieux"
     )
     verified(booker, "rsa")
     first = book(booker, desks)
@@ -237,28 +231,14 @@ def test_a_credit_pays_until_it_runs_out(desks, booker):
 
 
 def test_a_bursary_holder_gets_the_higher_credit(desks, booker):
-    made = programme(
-        desks.place,
-        kind="credit",
-        person_basis_points=None,
-        credit_cents=1000,
-        credit_bursary_cents=1500,
-        credit_period="school_year",
-    )
+    made = a_pass(desks.place, 1000, bursary_cents=1500, categories=("rsa",))
     verified(booker, "rsa", bursary=True)
     book(booker, desks)
     assert Wallet.objects.get(programme=made).granted_cents == 1500
 
 
 def test_a_bursary_verified_after_the_wallet_opened_raises_its_credit(desks, booker):
-    made = programme(
-        desks.place,
-        kind="credit",
-        person_basis_points=None,
-        credit_cents=1000,
-        credit_bursary_cents=1500,
-        credit_period="school_year",
-    )
+    made = a_pass(desks.place, 1000, bursary_cents=1500, categories=("rsa",))
     first = verified(booker, "rsa")
     book(booker, desks)  # 8 € of the 10 € credit
     first.bursary_holder = True

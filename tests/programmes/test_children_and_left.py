@@ -12,7 +12,7 @@ from maillage.programmes import selectors
 from maillage.programmes.models import BookingShare, Wallet
 from tests.factories import VerifiedUserFactory
 from tests.moments import NOW, paris
-from tests.programmes.builders import employer_quota, programme, verified
+from tests.programmes.builders import a_pass, employer_quota, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,7 @@ DAY = date(2026, 12, 2)
 
 @pytest.fixture
 def pass_plus(desks):
-    return programme(
-        desks.place,
-        kind="credit",
-        person_basis_points=None,
-        credit_cents=8000,
-        credit_bursary_cents=10000,
-        credit_period="school_year",
-        public_label="Pass tiers-lieux",
-        categories=("collegien",),
-    )
+    return a_pass(desks.place, 8000, bursary_cents=10000, public_label="Pass tiers-lieux")
 
 
 @pytest.fixture

@@ -15,22 +15,13 @@ from tests.booking import on_page
 from tests.factories import ManagerFactory, PlaceFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
 from tests.pages import text
-from tests.programmes.builders import employer_quota, programme, staff, verified
+from tests.programmes.builders import a_pass, employer_quota, programme, staff, verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
 
 def pass_programme(place):
-    return programme(
-        place,
-        name="Pass+",
-        kind="credit",
-        credit_cents=8000,
-        credit_bursary_cents=10000,
-        credit_period="school_year",
-        categories=("collegien",),
-        public_label="Pass+ tiers-lieux",
-    )
+    return a_pass(place, 8000, bursary_cents=10000, name="Pass+")
 
 
 def test_my_programmes_show_credit_and_quota_left(client, desks, booker):
@@ -123,15 +114,7 @@ def test_my_programmes_list_the_places_where_to_use_them(client, desks, other_pl
     services.leave(staff(), rate, left)
     quota = employer_quota([ruche, other_place], [booker], public_label="Télétravail")
     Membership.objects.get(employer=quota.employer).places.set([other_place])
-    programme(
-        [],
-        name="Pass",
-        kind="credit",
-        credit_cents=8000,
-        credit_period="school_year",
-        categories=("rsa",),
-        public_label="Pass sans lieu",
-    )
+    a_pass([], 8000, name="Pass", categories=("rsa",), public_label="Pass sans lieu")
     verified(booker, "rsa")
     client.force_login(booker)
     page = text(client.get(reverse("programmes:mine")))

@@ -21,7 +21,7 @@ from tests.booking import on_page
 from tests.factories import BookablePlaceFactory, DeskFactory, RoomFactory, VerifiedUserFactory
 from tests.moments import NOW, paris
 from tests.pages import text
-from tests.programmes.builders import employer_quota, programme, staff, verified
+from tests.programmes.builders import a_pass, employer_quota, programme, staff, verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -165,14 +165,7 @@ def test_a_series_preview_shows_its_total(client, desks, booker):
 
 
 def test_a_parent_books_for_a_child_whose_pass_pays(client, desks, booker):
-    programme(
-        desks.place,
-        kind="credit",
-        credit_cents=8000,
-        credit_period="school_year",
-        categories=("collegien",),
-        public_label="Pass+ tiers-lieux",
-    )
+    a_pass(desks.place, 8000)
     child = ChildProfile.objects.create(
         parent=booker, first_name="Léa", birth_year=2013, school="Collège Jean Jaurès"
     )
@@ -225,15 +218,7 @@ def test_quote_many_answers_what_quote_answers(territory, desks, room, booker):
     child = ChildProfile.objects.create(
         parent=booker, first_name="Léa", birth_year=2013, school="Collège"
     )
-    programme(
-        [desks.place],
-        name="Pass",
-        kind="credit",
-        credit_cents=500,
-        credit_bursary_cents=1000,
-        credit_period="school_year",
-        categories=("collegien",),
-    )
+    a_pass([desks.place], 500, bursary_cents=1000, name="Pass")
     verified(booker, "rsa")
     verified(agent, "rsa")
     verified(booker, "collegien", child=child, bursary=True)
@@ -315,15 +300,7 @@ def test_a_childs_pass_names_the_child_to_the_parent_only(client, desks, booker,
     child = ChildProfile.objects.create(
         parent=booker, first_name="Lucas", birth_year=2013, school="Collège"
     )
-    programme(
-        desks.place,
-        kind="credit",
-        person_basis_points=None,
-        credit_cents=1000,
-        credit_period="school_year",
-        categories=("collegien",),
-        public_label="Pass+",
-    )
+    a_pass(desks.place, 1000, public_label="Pass+")
     verified(booker, "collegien", child=child)
     window = (paris(2027, 1, 12, 9), paris(2027, 1, 12, 12))
     funded = on_page.services.Funded(child_id=child.pk)

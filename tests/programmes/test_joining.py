@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from maillage.programmes.models import LedgerEntry, ProgrammePlace
 from tests.pages import text
-from tests.programmes.builders import programme
+from tests.programmes.builders import a_pass, programme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -19,15 +19,11 @@ PAGE = reverse("programmes:manager")
 def pass_plus():
     """A pass for desks only, with a bursary holders' amount, staff's payment terms, and no
     payment for a late cancellation."""
-    return programme(
+    return a_pass(
         [],
+        8000,
+        bursary_cents=10000,
         name="Pass+",
-        public_label="Pass+ tiers-lieux",
-        kind="credit",
-        credit_cents=8000,
-        credit_bursary_cents=10000,
-        credit_period="school_year",
-        categories=("collegien",),
         space_kinds=["desk", "meeting_room"],
         late_rule="given_back",
         terms="Remboursement chaque trimestre,\nsur facture au Département.",

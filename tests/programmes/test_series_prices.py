@@ -13,7 +13,7 @@ from maillage.programmes.models import BookingShare, Envelope, LedgerEntry, Wall
 from tests.booking import on_page
 from tests.moments import NOW, paris
 from tests.pages import text
-from tests.programmes.builders import programme, verified
+from tests.programmes.builders import a_pass, programme, verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -23,17 +23,11 @@ FIRST = (paris(2027, 1, 12, 9), paris(2027, 1, 12, 11))
 DATES = [(paris(2027, 1, d, 9), paris(2027, 1, d, 11)) for d in (12, 19, 26)]
 
 
-def a_pass(place, cents=1000, **fields):
+def rsa_pass(place, cents=1000, **fields):
     """A 10 € pass (a credit per school year) for RSA beneficiaries, by default."""
-    values = {
-        "kind": "credit",
-        "person_basis_points": None,
-        "credit_cents": cents,
-        "credit_period": "school_year",
-        "public_label": "Pass tiers-lieux",
-        **fields,
-    }
-    return programme(place, **values)
+    return a_pass(
+        place, cents, **{"categories": ("rsa",), "public_label": "Pass tiers-lieux", **fields}
+    )
 
 
 def preview(client, desks, **extra):
@@ -46,7 +40,7 @@ def confirm(client, desks, shown, **extra):
 
 
 def test_the_preview_total_is_what_the_series_is_charged(client, desks, booker):
-    a_pass(desks.place)
+    rsa_pass(desks.place)
     verified(booker, "rsa")
     client.force_login(booker)
     shown = preview(client, desks)
@@ -65,7 +59,7 @@ def test_the_preview_total_is_what_the_series_is_charged(client, desks, booker):
 
 
 def test_a_parent_books_a_series_for_their_childs_pass(client, desks, booker):
-    a_pass(desks.place, cents=2000, categories=("collegien",))
+    rsa_pass(desks.place, cents=2000, categories=("collegien",))
     child = ChildProfile.objects.create(
         parent=booker, first_name="Léa", birth_year=2013, school="Collège Jean Jaurès"
     )
@@ -85,7 +79,7 @@ def test_a_parent_books_a_series_for_their_childs_pass(client, desks, booker):
 
 
 def test_a_balance_changed_since_the_preview_refuses_the_whole_series(client, desks, booker):
-    made = a_pass(desks.place)
+    made = rsa_pass(desks.place)
     verified(booker, "rsa")
     client.force_login(booker)
     shown = preview(client, desks)
@@ -121,7 +115,7 @@ def test_the_series_quote_is_what_booking_charges_whatever_runs_out(desks, booke
         name="Montant",
         cumulative=True,
     )
-    a_pass(desks.place, cents=300, priority=1, cumulative=True, budget_cents=500)
+    rsa_pass(desks.place, cents=300, priority=1, cumulative=True, budget_cents=500)
     dates = [(paris(2027, 1, d, 9), paris(2027, 1, d, 11)) for d in (5, 12, 19, 26)]
     quotes = booking.quote_series(booker, desks.pk, dates, now=NOW)
     # 25 % then 50 % of the rest, the pass the rest; the days cap, then the amount cap, reached.
@@ -136,7 +130,7 @@ def test_the_series_quote_is_what_booking_charges_whatever_runs_out(desks, booke
 
 
 def test_a_date_without_a_shown_price_refuses_the_series(desks, booker):
-    a_pass(desks.place)
+    rsa_pass(desks.place)
     verified(booker, "rsa")
     funded = booking.FundedSeries(expect_person_cents={DATES[0][0]: 0})
     with pytest.raises(booking.BookingRefused) as refused:
@@ -156,7 +150,7 @@ def quote_all(booker, desks) -> list[funding.Quote]:
 
 
 def test_a_new_period_of_the_credit_starts_afresh_within_the_series(desks, booker):
-    a_pass(desks.place, credit_period="month")
+    rsa_pass(desks.place, credit_period="month")
     verified(booker, "rsa")
     dates = [(paris(2027, 1, d, 9), paris(2027, 1, d, 11)) for d in (19, 26)]
     dates.append((paris(2027, 2, 2, 9), paris(2027, 2, 2, 11)))
