@@ -54,7 +54,12 @@ def test_euros_field_reads_euros(typed, cents):
     ("typed", "rule"),
     [
         ("-1", "positif"),
-        ("douze", "nombre"),
+        ("douze", "en chiffres"),
+        ("1e5", "en chiffres"),
+        ("١٠", "en chiffres"),
+        ("１２", "en chiffres"),
+        ("12,5,0", "en chiffres"),
+        ("NaN", "en chiffres"),
         ("0,005", "deux décimales"),
         ("3,333", "deux décimales"),
     ],
@@ -64,6 +69,14 @@ def test_euros_field_refuses_what_it_would_round(typed, rule):
     field's validators', with the field's name.)"""
     with pytest.raises(ValidationError, match=rule):
         EurosField(required=False).clean(typed)
+
+
+def test_euros_field_reads_a_wrong_amount_as_changed():
+    """Formsets ask has_changed before validating: a wrong amount is a change, never an
+    exception (validation then names the rule)."""
+    field = EurosField(required=False)
+    assert field.has_changed(1250, "abc") and field.has_changed(1250, "1,234")
+    assert not field.has_changed(1250, "12,50")
 
 
 def test_euros_field_shows_cents_as_euros():

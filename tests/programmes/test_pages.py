@@ -11,6 +11,7 @@ from maillage.programmes.models import (
     Employer,
     Envelope,
     LedgerEntry,
+    Membership,
     Programme,
     ProgrammePlace,
 )
@@ -88,6 +89,13 @@ def test_a_rule_change_raises_the_version_and_a_label_change_does_not(client, st
     assert Programme.objects.get().version == 1
     assert client.post(change, {**edit, "person_basis_points": "3000"}).status_code == 302
     assert Programme.objects.get().version == 2
+    # A wrong amount in the envelope's threshold (an inline form) is named, nothing written.
+    for wrong, rule in (("1,234", "deux décimales"), ("abc", "en chiffres"), ("1e5", "chiffres")):
+        answer = client.post(
+            change, {**edit, "envelope-0-warn_below_cents": wrong, "public_label": "Autre"}
+        )
+        assert answer.status_code == 200 and rule in text(answer)
+        assert Programme.objects.get().public_label == "Tarif solidaire"
 
 
 def test_staff_write_the_terms_the_managers_read(client, staff_user, place, manager):
@@ -241,8 +249,6 @@ def test_joining_needs_the_csrf_token(place, manager):
 
 @pytest.mark.parametrize("domain", ["@evil.com", "exemple..test", "a b.fr", "-x.fr"])
 def test_an_employer_s_domain_is_a_domain_name(client, staff_user, domain):
-    from maillage.programmes.models import Employer
-
     client.force_login(staff_user)
     response = client.post(
         reverse("admin:programmes_employer_add"),
@@ -257,6 +263,31 @@ def test_an_employer_s_domain_is_a_domain_name(client, staff_user, domain):
     errors = response.context["adminform"].form.errors["email_domain"]
     assert "un nom de domaine" in errors[0]
     assert not Employer.objects.exists()
+
+
+def test_a_member_invited_twice_whatever_the_case_is_refused(client, staff_user):
+    employer = Employer.objects.create(name="Département des Hauts-de-Seine")
+    Membership.objects.create(employer=employer, email="julien@exemple.test")
+    client.force_login(staff_user)
+    change = reverse("admin:programmes_employer_change", args=[employer.pk])
+    existing = Membership.objects.get()
+    response = client.post(
+        change,
+        {
+            "name": employer.name,
+            "email_domain": "",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": str(existing.pk),
+            "memberships-0-employer": str(employer.pk),
+            "memberships-0-email": "julien@exemple.test",
+            "memberships-1-employer": str(employer.pk),
+            "memberships-1-email": "JULIEN@Exemple.test",
+        },
+    )
+    assert response.status_code == 200
+    assert "double" in text(response)
+    assert Membership.objects.count() == 1
 
 
 def test_the_envelope_shows_euros_not_cents(client, staff_user, place):

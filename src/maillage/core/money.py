@@ -1,5 +1,6 @@
 """Money is stored in integer cents, typed by people in euros and shown to them in euros."""
 
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -11,6 +12,8 @@ from django.db import models
 from maillage.core.text import euros
 
 CENT = Decimal("0.01")
+# An amount as people type it once spaces and «€» are gone: ASCII digits, one decimal mark.
+AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]*)?|-?[.,][0-9]+")
 
 
 class EurosField(forms.DecimalField):
@@ -34,6 +37,12 @@ class EurosField(forms.DecimalField):
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # cents, not Decimal
         if isinstance(value, str):
             value = value.replace("€", "").replace("\u202f", "").replace(" ", "").strip()
+            # Plain digits only: Decimal would also read «1e5» and other scripts' digits.
+            if value and not AMOUNT.fullmatch(value):
+                raise ValidationError(
+                    "Indiquez un montant en euros, en chiffres, par exemple 12,50.",
+                    code="invalid",
+                )
         euros = super().to_python(value)
         if euros is None:
             return None
@@ -60,7 +69,12 @@ class EurosField(forms.DecimalField):
         return
 
     def has_changed(self, initial: Any, data: Any) -> bool:
-        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+        # As Django's fields: a value that does not read has changed (validation says why;
+        # formsets ask before validating).
+        try:
+            return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+        except ValidationError:
+            return True
 
 
 # Django's fields take no type arguments at run time (values read as Any).

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
+from maillage.accounts.services import normalize_email
 from maillage.booking.models import Channel
 from maillage.core.money import EurosField, euros_column
 from maillage.core.text import count, euros, french_number
@@ -214,8 +215,21 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
             )
 
 
+class MembershipForm(forms.ModelForm):
+    """A member's address, kept as accounts keep addresses (normalize_email: lower case), so
+    that the formset's check of duplicates sees «A@x.fr» and «a@x.fr» as one."""
+
+    class Meta:
+        model = Membership
+        fields = ["email", "places"]
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+
 class MembershipInline(DepartementOnlyAdminMixin, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     fields = ["email", "places"]
     extra = 1
     autocomplete_fields = ["places"]
