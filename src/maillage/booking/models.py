@@ -4,6 +4,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.utils import timezone
 
 from maillage.booking import lifecycle
 from maillage.core.models import OutboundEmail
@@ -202,7 +203,8 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.space} — {self.start:%d/%m/%Y %H:%M}"
+        # Paris time, as every page shows it (the field holds UTC).
+        return f"{self.space} — {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
 
     @property
     def place(self) -> Place:

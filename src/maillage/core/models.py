@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from maillage.core.validators import MultiLine, SingleLine, between
 
@@ -73,4 +74,4 @@ class ScheduledRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task_name} @ {self.slot:%Y-%m-%d %H:%M}"
+        return f"{self.task_name} @ {timezone.localtime(self.slot):%Y-%m-%d %H:%M}"
