@@ -117,6 +117,30 @@ def test_a_second_open_request_in_the_same_category_is_refused(person):
     assert len(stored_proof_names()) == 1
 
 
+def test_a_status_held_beyond_its_renewal_window_is_not_asked_or_granted_again(
+    person, prescriber, status_factory, child_of, today
+):
+    """A second verified status would only duplicate the first (and its bursary flag could
+    differ); in its last NOTICE_DAYS it may be renewed."""
+    held = status_factory("rsa", person=person, valid_until=today + timedelta(days=200))
+    with pytest.raises(services.EligibilityError, match="déjà vérifié jusqu'au") as error:
+        services.ask_status(person, category_code="rsa", proof=upload(PDF))
+    assert error.value.field == "category"
+    grant = {"category_code": "rsa", "valid_from": today, "valid_until": today + timedelta(days=90)}
+    with pytest.raises(services.EligibilityError, match="renouvelé à partir du"):
+        services.grant_status(prescriber, person_email=person.email, **grant)
+    lucas = child_of(person, first_name="Lucas")
+    status_factory("collegien", child=lucas, valid_until=today + timedelta(days=200))
+    with pytest.raises(services.EligibilityError, match="déjà vérifié"):
+        services.ask_status(person, category_code="collegien", proof=upload(PDF), child_id=lucas.pk)
+    assert EligibilityStatus.objects.count() == 2 and stored_proof_names() == []
+    # Within its last month, a renewal is asked.
+    held.valid_until = today + timedelta(days=services.NOTICE_DAYS)
+    held.save()
+    services.ask_status(person, category_code="rsa", proof=upload(PDF))
+    assert EligibilityStatus.objects.filter(state="requested").count() == 1
+
+
 @pytest.mark.parametrize("account", ["unverified", "anonymous"])
 def test_only_a_verified_account_asks(categories, account):
     actor = UserFactory() if account == "unverified" else AnonymousUser()

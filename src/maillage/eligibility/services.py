@@ -83,6 +83,41 @@ class UploadedProof:
     size: int
 
 
+def _held_until(
+    category: Category,
+    today: date,
+    *,
+    person: User | None = None,
+    child: ChildProfile | None = None,
+) -> date | None:
+    """The end of the verified status in `category` that `person` (or `child`) holds past
+    the renewal window (NOTICE_DAYS from `today`), None when none: a second one would only
+    duplicate it; within the window a renewal may be asked (or granted)."""
+    holder = Q(child=child) if child is not None else Q(person=person)
+    held = (
+        EligibilityStatus.objects.filter(
+            holder,
+            category=category,
+            state=State.VERIFIED,
+            valid_from__lte=today,
+            valid_until__gt=today + timedelta(days=NOTICE_DAYS),
+        )
+        .order_by("-valid_until")
+        .values_list("valid_until", flat=True)
+        .first()
+    )
+    return held
+
+
+def _already_held(until: date) -> str:
+    """Why a status already held is not asked (or granted) again, in French."""
+    renewal = until - timedelta(days=NOTICE_DAYS)
+    return (
+        f"« Catégorie » : ce statut est déjà vérifié jusqu'au {long_date(until)} ; il pourra "
+        f"être renouvelé à partir du {long_date(renewal)}."
+    )
+
+
 def _today(now: datetime) -> date:
     return timezone.localdate(now)
 
@@ -245,6 +280,9 @@ def ask_status(
         raise EligibilityError(
             "« Boursier·e » : ne concerne que les collégien·nes.", "bursary_holder"
         )
+    held = _held_until(category, _today(now), person=person, child=child)
+    if held is not None:
+        raise EligibilityError(_already_held(held), "category")
     kind = None
     if proof is not None:
         try:
@@ -420,6 +458,9 @@ def grant_status(
     if person.pk == actor.pk:
         raise NotAllowed("Vous ne pouvez pas vous accorder un statut.")
     check_validity(valid_from, valid_until, _today(now))
+    held = _held_until(category, _today(now), person=person)
+    if held is not None:
+        raise EligibilityError(_already_held(held), "category")
     with transaction.atomic():
         status = (
             EligibilityStatus.objects.select_for_update(of=("self",))
