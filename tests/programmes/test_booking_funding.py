@@ -224,7 +224,7 @@ def test_a_credit_pays_until_it_runs_out(desks, booker):
     assert (wallet.granted_cents, wallet.left_cents) == (1000, 0)
     third = (SLOT[0] + timedelta(days=2), SLOT[1] + timedelta(days=2))
     assert services.quote(request_for(booker, desks, third)).notices == (
-        "votre crédit « Pass tiers-lieux » est épuisé",
+        "le crédit « Pass tiers-lieux » est épuisé",
     )
     booking.cancel(booker, second, now=NOW, channel=Channel.PAGE)
     assert Wallet.objects.get(programme=made).left_cents == 200
@@ -274,7 +274,7 @@ def test_a_quota_counts_a_day_once_and_refuses_a_day_too_many(bookable_place):
     assert book(agent, desks, wednesday).person_price_cents == 0
     thursday = (morning[0] + timedelta(days=2), morning[1] + timedelta(days=2))
     assert services.quote(request_for(agent, desks, thursday)).notices == (
-        "votre quota de jours « Tarif solidaire » est atteint",
+        "le quota de jours « Tarif solidaire » est atteint",
     )
     counter = CapCounter.objects.get(programme=made, kind="quota_days")
     assert (counter.used, counter.limit) == (2, 2)

@@ -274,8 +274,8 @@ def test_my_bookings_show_the_price_paid(client, desks, booker):
     assert "décompté" not in page
     booking = Booking.objects.get(user=booker)
     confirm = text(client.get(reverse("booking:cancel", args=[booking.pk])))
-    assert "L'annulation vous rend ce qui était décompté de vos droits au titre de " in confirm
-    assert "« Tarif solidaire »" in confirm
+    assert "L'annulation vous rend ce qu'elle avait décompté de vos droits" in confirm
+    assert "« Tarif solidaire » ne décompte plus ces réservations de vos plafonds." in confirm
     client.post(reverse("booking:cancel", args=[booking.pk]))
     page = text(client.get(reverse("booking:my_bookings")))
     assert "Tarif solidaire : 3 € au lieu de 12 € · rien n'est décompté de vos droits" in page
@@ -314,6 +314,9 @@ def test_a_childs_pass_names_the_child_to_the_parent_only(client, desks, booker,
     assert "Pass+ : 2 € au lieu de 12 € pour Lucas" in to_booker[0].body
     assert "Pass+ : 2 € au lieu de 12 €" in to_managers[0].body
     assert "Lucas" not in to_managers[0].body
+    booked = Booking.objects.get(user=booker)
+    confirm = text(client.get(reverse("booking:cancel", args=[booked.pk])))
+    assert "10 € reviennent au crédit « Pass+ » de Lucas." in confirm
 
 
 def test_the_confirmation_email_gives_the_price_paid(client, desks, booker, mailed):

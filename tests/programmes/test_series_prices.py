@@ -49,7 +49,7 @@ def test_the_preview_total_is_what_the_series_is_charged(client, desks, booker):
     assert "Mardi 12 janvier 2027 : libre — 0 € au lieu de 8 €" in page
     assert "Mardi 19 janvier 2027 : libre — 6 € au lieu de 8 €" in page
     assert "Mardi 26 janvier 2027 : libre — 8 €<" in page
-    assert "Votre crédit « Pass tiers-lieux » est épuisé" in page
+    assert "Le crédit « Pass tiers-lieux » est épuisé" in page
     assert shown.context["plan_total"].person_cents == 1400
     assert confirm(client, desks, shown).status_code == 302
     booked = Booking.objects.filter(user=booker).order_by("start")

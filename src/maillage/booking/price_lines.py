@@ -88,3 +88,33 @@ def booked_prices(bookings: Sequence[Booking], *, for_person: bool) -> dict[int,
                 )
         texts[booking.pk] = text
     return texts
+
+
+def given_back_lines(shares: Sequence[funding.Share]) -> list[str]:
+    """What cancelling bookings within the place's notice gives back to the person, one
+    French sentence per programme (their `shares`, not given back yet): a credit's euros,
+    and to whom (a child, by first name); a quota's days; a rate's caps."""
+    by_programme: dict[int, list[funding.Share]] = {}
+    for share in shares:
+        by_programme.setdefault(share.programme_id, []).append(share)
+    children = dict(
+        ChildProfile.objects.filter(pk__in={s.child_id for s in shares if s.child_id}).values_list(
+            "pk", "first_name"
+        )
+    )
+    lines = []
+    for held in by_programme.values():
+        label = held[0].public_label
+        kind = held[0].rule.split(":", 1)[0]
+        child = next((children[s.child_id] for s in held if s.child_id in children), None)
+        if kind == "credit":
+            whose = f"au crédit « {label} » de {child}" if child else f"à votre crédit « {label} »"
+            lines.append(f"{euros(sum(s.cents for s in held))} reviennent {whose}.")
+        elif kind == "quota":
+            lines.append(
+                f"Les jours ne sont plus décomptés du quota « {label} » (sauf un jour que "
+                "garde une autre de vos réservations)."
+            )
+        else:
+            lines.append(f"« {label} » ne décompte plus ces réservations de vos plafonds.")
+    return lines

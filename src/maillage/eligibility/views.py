@@ -25,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.core.text import with_de
 from maillage.eligibility import forms, permissions, proofs, second_factor, selectors, services
 from maillage.eligibility.models import AccessAction, EligibilityStatus, stored_proofs
 
@@ -129,7 +130,7 @@ def add_child(request: SignedInRequest) -> HttpResponse:
         except services.EligibilityError as error:
             _refuse_into(form, error)
         else:
-            messages.success(request, f"Le profil de {child.first_name} est ajouté.")
+            messages.success(request, f"Le profil {with_de(child.first_name)} est ajouté.")
             return redirect("eligibility:my_rights")
     return _my_rights(request, child_form=form, status=400)
 

@@ -58,8 +58,8 @@ DECLINED = {
     "days_cap": "le plafond de jours de « {label} » est atteint",
     "minutes_cap": "le plafond d'heures de « {label} » est atteint",
     "amount_cap": "le plafond de montant de « {label} » est atteint",
-    "credit": "votre crédit « {label} » est épuisé",
-    "quota": "votre quota de jours « {label} » est atteint",
+    "credit": "le crédit « {label} » est épuisé",
+    "quota": "le quota de jours « {label} » est atteint",
 }
 # What FundingRefused names, by the balance that refused (balances.Exhausted.account).
 REFUSED_FIELD = {

@@ -16,7 +16,7 @@ from maillage.booking import funding, services
 from maillage.booking.calendar import calendar_of
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import history
-from maillage.booking.price_lines import booked_prices
+from maillage.booking.price_lines import booked_prices, given_back_lines
 from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Place
@@ -82,15 +82,11 @@ def _confirm_cancellation(
     telling which programmes get back what they took of the person's rights: the booker
     cancels within the place's notice, so each share is given back."""
     shares = funding.shares_of([booking.pk for booking in bookings])
-    labels = dict.fromkeys(share.public_label for held in shares.values() for share in held)
+    given_back = given_back_lines([share for held in shares.values() for share in held])
     return render(
         request,
         "booking/cancel_confirm.html",
-        {
-            "bookings": bookings,
-            "series": series,
-            "given_back": " et ".join(f"« {label} »" for label in labels),
-        },
+        {"bookings": bookings, "series": series, "given_back": given_back},
     )
 
 
