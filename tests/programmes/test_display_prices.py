@@ -140,9 +140,9 @@ def test_a_price_changed_since_shown_is_refused_and_offered_anew(client, desks, 
     assert "Le tarif réduit ne s'applique plus" in page
     assert "Le budget de « Tarif solidaire » est épuisé : le prix public s'applique." in page
     assert "Réserver au nouveau prix (12 €)" in page
-    # The answer opens at the booking form (a phone shows the week's grid above it).
-    action = reverse("booking:book", args=[desks.pk]) + "#reserver-titre"
-    assert f'action="{action}"' in response.content.decode()
+    # The answer opens at the refusal, beside the button (a phone shows the week's grid
+    # above the form): the error summary takes the focus.
+    assert 'id="erreurs" autofocus' in response.content.decode()
     assert not Booking.objects.exists()
     # Accepting the new price books at it.
     response = client.post(
