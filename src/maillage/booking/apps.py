@@ -22,3 +22,7 @@ class BookingConfig(AppConfig):
         # Requests expire on their own when a booking needs their slot; this sweep frees
         # the others (and tells nobody: the person saw the deadline).
         schedule.every(timedelta(minutes=5), tasks.expire_requests)
+        # Spaces' external calendars (iCalendar) imported again every 30 minutes, at :10 and :40.
+        schedule.every(
+            timedelta(minutes=30), tasks.refresh_external_calendars, offset=timedelta(minutes=10)
+        )

@@ -17,6 +17,8 @@ MAX_BOOKING_PRICE_CENTS = 10_000_000_00
 MAX_SERIES_WEEKS = 52
 # A PositiveSmallIntegerField's column range on PostgreSQL, for counters no one types.
 SMALL_COUNTER_MAX = 32767
+# A PositiveIntegerField's column range on PostgreSQL.
+COUNTER_MAX = 2147483647
 
 
 def new_feed_token() -> str:
@@ -313,3 +315,82 @@ class BookingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} (courriel n° {self.outbound_id})"
+
+
+class ExternalCalendar(models.Model):
+    """The iCalendar address where a space's other tool (another booking tool, a shared
+    calendar) publishes its busy times: imported by booking.external_calendars, now and on
+    a schedule, into ExternalBusy rows that availability treats as taking the whole space.
+
+    Who set the address and when (`set_by`, `set_at`); the last import tried
+    (`last_attempt_at`), the last that succeeded (`last_success_at`, with how many events it
+    read and could not read), and why the last one failed (`last_error`, French; empty when
+    it succeeded). A failed import keeps the busy times of the last good one."""
+
+    space = models.OneToOneField(
+        Space, on_delete=models.CASCADE, related_name="external_calendar", verbose_name="espace"
+    )
+    url = models.CharField(
+        "adresse de l'agenda (iCalendar)",
+        max_length=1000,
+        validators=[SingleLine("L'adresse de l'agenda")],
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="adresse donnée par",
+    )
+    set_at = models.DateTimeField("adresse donnée le")
+    last_attempt_at = models.DateTimeField("dernier import tenté le", null=True, blank=True)
+    last_success_at = models.DateTimeField("dernier import réussi le", null=True, blank=True)
+    last_error = models.CharField(
+        "erreur du dernier import",
+        max_length=300,
+        blank=True,
+        validators=[SingleLine("L'erreur du dernier import")],
+    )
+    events_read = models.PositiveIntegerField(
+        "événements lus", default=0, validators=between(0, COUNTER_MAX, "Le nombre d'événements")
+    )
+    events_skipped = models.PositiveIntegerField(
+        "événements illisibles",
+        default=0,
+        validators=between(0, COUNTER_MAX, "Le nombre d'événements illisibles"),
+    )
+
+    class Meta:
+        verbose_name = "agenda externe"
+        verbose_name_plural = "agendas externes"
+
+    def __str__(self) -> str:
+        return f"Agenda externe de {self.space}"
+
+
+class ExternalBusy(models.Model):
+    """A busy time [start, end) (UTC) imported from a space's external calendar: no booking
+    of the space may meet it (buffers included, for an exclusive space), and no search or
+    slot offers it. Replaced as a whole by each successful import."""
+
+    calendar = models.ForeignKey(
+        ExternalCalendar, on_delete=models.CASCADE, related_name="busy", verbose_name="agenda"
+    )
+    # The calendar's space, kept here so that the booking path reads one index.
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+
+    class Meta:
+        verbose_name = "occupation importée"
+        verbose_name_plural = "occupations importées"
+        indexes = [models.Index(fields=["space", "start"]), models.Index(fields=["start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="external_busy_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} occupé du {self.start:%d/%m/%Y %H:%M} au {self.end:%d/%m/%Y %H:%M}"

@@ -211,7 +211,7 @@ def _check(
         now,
         hours=terms.hours,
         closures=terms.closures,
-        bookings=[b.as_interval() for b in held],
+        bookings=sql.taken_around(terms, held, start, end),
     )
     if any(b.user_id == user_id and b.meets(start, end) for b in held):
         violations = [v for v in violations if v.code not in _TAKEN] + [_already_booked(terms)]
@@ -707,7 +707,7 @@ def free_slots(
         seats=seats,
         hours=terms.hours,
         closures=terms.closures,
-        bookings=[b.as_interval() for b in _holding_around(terms, start, end, now)],
+        bookings=sql.taken_around(terms, _holding_around(terms, start, end, now), start, end),
     )
 
 

@@ -189,6 +189,36 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
     ]
 
 
+EXTERNAL_BUSY_MEETING = """
+SELECT start, "end" FROM booking_externalbusy WHERE space_id = %s AND start < %s AND "end" > %s
+"""
+
+
+def external_busy(rules: core.SpaceRules, start: datetime, end: datetime) -> core.BookedInterval:
+    """A busy time imported from a space's external calendar, as the core reads a booking:
+    it takes the whole space (every seat of a desk space; a room with its buffers around)."""
+    return core.BookedInterval(start, end, 1 if rules.kind.is_exclusive else rules.capacity)
+
+
+def taken_around(
+    terms: SpaceTerms, held: list[HeldBooking], start: datetime, end: datetime
+) -> list[core.BookedInterval]:
+    """What keeps a booking of [start, end) out, as the core reads it: the holding bookings
+    `held` (holding_meeting's, widened by the space's gap) and the busy times imported from
+    the space's external calendar meeting the same widened window."""
+    gap = terms.rules.gap
+    with connection.cursor() as cursor:
+        cursor.execute(
+            EXTERNAL_BUSY_MEETING,
+            [terms.space_id, instant_param(end + gap), instant_param(start - gap)],
+        )
+        rows = cursor.fetchall()
+    return [b.as_interval() for b in held] + [
+        external_busy(terms.rules, read_required_instant(s), read_required_instant(e))
+        for s, e in rows
+    ]
+
+
 class SeatsBusy(Exception):
     """The seat lock of a space was not obtained within SEAT_LOCK_TIMEOUT_SECONDS: other
     bookings of the space are being decided. Nothing was written; the transaction is to be

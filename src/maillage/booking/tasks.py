@@ -3,8 +3,8 @@ see BookingConfig.ready for their times)."""
 
 from django_tasks import task
 
-from maillage.booking import notifications, services
-from maillage.booking.models import Channel
+from maillage.booking import external_calendars, notifications, services
+from maillage.booking.models import Channel, ExternalCalendar
 
 
 @task()
@@ -18,3 +18,25 @@ def expire_requests() -> int:
     """Requests past their decision deadline expire and free their slot; how many. Their
     history records the system's change through the worker, a command."""
     return services.expire_pending(channel=Channel.COMMAND)
+
+
+@task()
+def refresh_external_calendar(space_id: int) -> str:
+    """Import the space's external calendar (external_calendars.refresh): «ok», the
+    failure's reason, or «none» when the space has no calendar any more."""
+    calendar = external_calendars.refresh(space_id)
+    if calendar is None:
+        return "none"
+    return calendar.last_error or "ok"
+
+
+@task()
+def refresh_external_calendars() -> int:
+    """Queue the import of every space's external calendar, one task each (a slow server
+    holds up only its own); how many were queued."""
+    space_ids = list(
+        ExternalCalendar.objects.order_by("space_id").values_list("space_id", flat=True)
+    )
+    for space_id in space_ids:
+        refresh_external_calendar.enqueue(space_id)
+    return len(space_ids)

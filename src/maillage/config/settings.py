@@ -83,6 +83,15 @@ MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, 
 # The TOTP second factor's issuer, shown in authenticator apps.
 OTP_TOTP_ISSUER = "Maillage"
 
+# Spaces' external calendars (iCalendar import, booking.external_calendars): the largest file
+# read (bytes), the longest fetch (seconds), how far ahead busy times are read for a space
+# without a booking horizon (days), and whether addresses on private networks or this machine
+# may be fetched (off in production: the server would reach what the Internet cannot).
+MAILLAGE_ICAL_MAX_BYTES = env_int("MAILLAGE_ICAL_MAX_BYTES", 2_000_000, minimum=1000)
+MAILLAGE_ICAL_TIMEOUT_SECONDS = env_int("MAILLAGE_ICAL_TIMEOUT_SECONDS", 10, minimum=1)
+MAILLAGE_ICAL_HORIZON_DAYS = env_int("MAILLAGE_ICAL_HORIZON_DAYS", 366, minimum=1)
+MAILLAGE_ICAL_ALLOW_PRIVATE = env_bool("MAILLAGE_ICAL_ALLOW_PRIVATE", False)
+
 # Long work (emails, reminders, model runs) runs in `maillage db_worker`, queued in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

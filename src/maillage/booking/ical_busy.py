@@ -1,0 +1,240 @@
+"""The busy times an iCalendar file (RFC 5545) publishes: the pure core of a space's external
+calendar import (no Django; booking.external_calendars fetches the file and stores the result).
+
+`busy_times(data, start, end)` reads every VEVENT and returns the merged intervals (UTC) it
+keeps busy within [start, end):
+- recurrences are expanded: RRULE (with UNTIL or COUNT), RDATE, EXDATE, and the instances a
+  later VEVENT of the same UID overrides (RECURRENCE-ID) are replaced by that VEVENT;
+- an all-day event (DTSTART a DATE) takes its whole local days in `zone`, 23 or 25 hours on
+  daylight-saving nights; a floating time (no zone) is a wall-clock time in `zone`; a TZID
+  is honoured (the file's VTIMEZONE, or the IANA zone of that name);
+- an event STATUS:CANCELLED, TRANSP:TRANSPARENT (shown as free), or without duration (a
+  DTSTART time and neither DTEND nor DURATION) takes no time;
+- an event that cannot be read (no DTSTART, an end before its start, a rule dateutil refuses)
+  is left out and counted in `skipped`, so one odd event does not stop the import.
+
+Work is bounded: MAX_STEPS recurrence instants in all (a rule every minute since 1990 would
+otherwise take hours), then TooComplex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from dateutil.rrule import rruleset, rrulestr  # type: ignore[import-untyped]
+from icalendar import Calendar, Component, Event
+
+from maillage.booking.availability import PARIS, wall_clock_instant
+from maillage.booking.intervals import Interval, clip, normalise
+
+# Recurrence instants generated for one file, before or in the window, at most.
+MAX_STEPS = 500_000
+
+
+class NotICalendar(ValueError):
+    """The data is not an iCalendar file (a VCALENDAR)."""
+
+
+class TooComplex(ValueError):
+    """The file's recurrences generate more than MAX_STEPS instants."""
+
+
+@dataclass(frozen=True)
+class BusyTimes:
+    """What a file keeps busy within the window: merged [start, end) intervals in UTC,
+    earliest first; how many events were read (`events`) and how many could not be
+    (`skipped`)."""
+
+    intervals: tuple[Interval[datetime], ...]
+    events: int
+    skipped: int
+
+
+class _Unreadable(ValueError):
+    """One event cannot be read: it is skipped."""
+
+
+Moment = date | datetime  # a DATE or a DATE-TIME value, naive (floating) or aware
+
+
+def busy_times(
+    data: bytes,
+    start: datetime,
+    end: datetime,
+    zone: tzinfo = PARIS,
+    *,
+    max_steps: int = MAX_STEPS,
+) -> BusyTimes:
+    """The busy times of the iCalendar `data` within [start, end) (aware datetimes), read
+    in `zone` for all-day events and floating times. Raises NotICalendar when `data` is not
+    one, TooComplex when its recurrences generate more than `max_steps` instants."""
+    calendar = _calendar(data)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    events = [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
+    # Instances replaced by another VEVENT of the same UID: (uid, instant of RECURRENCE-ID).
+    replaced: set[tuple[str, datetime]] = set()
+    for event in events:
+        if (recurrence_id := event.get("RECURRENCE-ID")) is not None:
+            try:
+                replaced.add((str(event.get("UID", "")), _instant(recurrence_id.dt, zone)))
+            except (AttributeError, TypeError, ValueError):
+                continue  # the override is then counted as skipped below
+    budget = _Budget(max_steps)
+    pieces: list[Interval[datetime]] = []
+    skipped = 0
+    for event in events:
+        if not _blocks(event):
+            continue
+        try:
+            pieces.extend(_event_intervals(event, start, end, zone, replaced, budget))
+        except _Unreadable:
+            skipped += 1
+    return BusyTimes(tuple(clip(normalise(pieces), start, end)), len(events) - skipped, skipped)
+
+
+def _calendar(data: bytes) -> Component:
+    message = "Le fichier reçu n'est pas un agenda iCalendar (.ics)."
+    try:
+        calendar = Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise NotICalendar(message) from error
+    if getattr(calendar, "name", None) != "VCALENDAR":
+        raise NotICalendar(message)
+    return calendar
+
+
+def _blocks(event: Event) -> bool:
+    """Whether the event keeps time busy at all: neither cancelled nor shown as free."""
+    status = str(event.get("STATUS", "")).upper()
+    transparency = str(event.get("TRANSP", "")).upper()
+    return status != "CANCELLED" and transparency != "TRANSPARENT"
+
+
+class _Budget:
+    """The recurrence instants still allowed for the file."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = self.left = steps
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooComplex(
+                "Les répétitions du calendrier produisent trop d'occurrences "
+                f"(plus de {self.steps:_}) : il ne peut pas être importé.".replace("_", " ")
+            )
+
+
+def _value(event: Event, name: str) -> Any:
+    prop = event.get(name)
+    return None if prop is None else getattr(prop, "dt", prop)
+
+
+def _length(event: Event, first: Moment, zone: tzinfo) -> timedelta:
+    """How long each instance lasts: DTEND − DTSTART, or DURATION, or a day for an all-day
+    event; zero for a time without either (it takes no time)."""
+    last = _value(event, "DTEND")
+    duration = _value(event, "DURATION")
+    if last is not None:
+        if isinstance(first, datetime) != isinstance(last, datetime):
+            raise _Unreadable("DTSTART and DTEND of different types")
+        if isinstance(first, datetime):
+            last = _as_datetime(last, first, zone)
+        length: timedelta = last - first
+    elif isinstance(duration, timedelta):
+        length = duration
+    else:
+        length = timedelta(days=0 if isinstance(first, datetime) else 1)
+    if length < timedelta(0):
+        raise _Unreadable("ends before it starts")
+    return length
+
+
+def _as_datetime(moment: Moment, like: datetime, zone: tzinfo) -> datetime:
+    """`moment` as a datetime comparable with `like` (both naive or both aware)."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(0))
+    if like.tzinfo is None and moment.tzinfo is not None:
+        return moment.astimezone(zone).replace(tzinfo=None)
+    if like.tzinfo is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=like.tzinfo)
+    return moment
+
+
+def _instant(moment: Moment, zone: tzinfo) -> datetime:
+    """The UTC instant a DATE (its local midnight), floating or aware DATE-TIME designates."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(0))
+    if moment.tzinfo is None:
+        return wall_clock_instant(moment, zone)
+    return moment.astimezone(UTC)
+
+
+def _starts(event: Event, dtstart: datetime, zone: tzinfo, budget: _Budget) -> Iterator[datetime]:
+    """The instances' starts, in order, as naive or aware datetimes like `dtstart`."""
+    rules = event.rrules
+    if not rules and event.get("RDATE") is None:
+        budget.spend()
+        yield dtstart
+        return
+    recurrence = rruleset()
+    recurrence.rdate(dtstart)  # DTSTART is the first instance (RFC 5545 §3.8.5.3)
+    try:
+        for rule in rules:
+            fields = dict(rule)
+            until = fields.pop("UNTIL", None)
+            text = type(rule)(fields).to_ical().decode()
+            parsed = rrulestr(text, dtstart=dtstart)
+            if until:
+                # UNTIL is inclusive; a DATE means the whole day.
+                last = until[0]
+                if not isinstance(last, datetime):
+                    last = datetime.combine(last, time.max)
+                parsed = parsed.replace(until=_as_datetime(last, dtstart, zone))
+            recurrence.rrule(parsed)
+        for first, _period_end in event.rdates:
+            recurrence.rdate(_as_datetime(first, dtstart, zone))
+        for excluded in event.exdates:
+            recurrence.exdate(_as_datetime(excluded, dtstart, zone))
+    except (ValueError, TypeError, KeyError) as error:
+        raise _Unreadable(str(error)) from error
+    try:
+        for instance in recurrence:
+            budget.spend()
+            yield instance
+    except TypeError as error:  # naive and aware values mixed in the set
+        raise _Unreadable(str(error)) from error
+
+
+def _event_intervals(
+    event: Event,
+    start: datetime,
+    end: datetime,
+    zone: tzinfo,
+    replaced: set[tuple[str, datetime]],
+    budget: _Budget,
+) -> Iterator[Interval[datetime]]:
+    """The UTC intervals of the event's instances meeting [start, end)."""
+    first = _value(event, "DTSTART")
+    if not isinstance(first, date):
+        raise _Unreadable("no DTSTART")
+    length = _length(event, first, zone)
+    all_day = not isinstance(first, datetime)
+    dtstart = _as_datetime(first, first if isinstance(first, datetime) else datetime.min, zone)
+    uid = str(event.get("UID", ""))
+    is_override = event.get("RECURRENCE-ID") is not None
+    for instance in _starts(event, dtstart, zone, budget):
+        begins = _instant(instance, zone)
+        if begins >= end:
+            return
+        if not is_override and (uid, begins) in replaced:
+            continue
+        if all_day or instance.tzinfo is None:
+            ends = wall_clock_instant(instance + length, zone)
+        else:
+            ends = (instance + length).astimezone(UTC)
+        if ends > start and ends > begins:
+            yield Interval(begins, ends)

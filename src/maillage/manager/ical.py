@@ -1,0 +1,131 @@
+"""A space's external calendar page (`/gestion/espaces/<id>/agenda-externe/`): the iCalendar
+address where the place's other tool publishes its busy times, the last import's result (its
+time, or why it failed), the busy times to come and the bookings they meet. Saving the
+address, importing now and removing it call booking.external_calendars; the import also runs
+every 30 minutes (booking.tasks)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.booking import external_calendars
+from maillage.booking.models import ExternalBusy, ExternalCalendar
+from maillage.core.text import count
+from maillage.places import permissions
+from maillage.places.models import Space
+from maillage.places.services import NOT_YOUR_PLACE
+
+# Busy times to come listed on the page, at most.
+SHOWN_BUSY = 20
+
+
+class CalendarAddressForm(forms.Form):
+    """The address of the space's external calendar (checked by external_calendars)."""
+
+    url = forms.CharField(
+        label="Adresse de l'agenda (iCalendar, .ics)",
+        max_length=external_calendars.URL_MAX_LENGTH,
+        help_text=(
+            "L'adresse de partage ou d'abonnement que votre outil de réservation ou votre "
+            "agenda partagé publie, commençant par https://."
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+    )
+
+
+def _managed_space(request: SignedInRequest, space_id: int) -> Space:
+    space = get_object_or_404(Space.objects.select_related("place"), pk=space_id)
+    if not permissions.can_edit_place(request.user, space.place):
+        raise PermissionDenied(NOT_YOUR_PLACE)
+    return space
+
+
+def _page(request: SignedInRequest, space: Space, form: CalendarAddressForm, status: int = 200):
+    calendar = ExternalCalendar.objects.filter(space=space).first()
+    now = timezone.now()
+    busy = list(ExternalBusy.objects.filter(space=space, end__gt=now).order_by("start"))
+    return render(
+        request,
+        "manager/ical/space_calendar.html",
+        {
+            "manager_section": "places",
+            "space": space,
+            "place": space.place,
+            "calendar": calendar,
+            "form": form,
+            "busy": busy[:SHOWN_BUSY],
+            "busy_count": len(busy),
+            "conflicts": external_calendars.conflicts(space, now) if busy else [],
+        },
+        status=status,
+    )
+
+
+def _told(request: SignedInRequest, calendar: ExternalCalendar | None) -> None:
+    """Say how the import that just ran went (a flash message)."""
+    if calendar is None:
+        return
+    if calendar.last_error:
+        messages.error(request, f"L'import a échoué : {calendar.last_error}")
+        return
+    upcoming = ExternalBusy.objects.filter(calendar=calendar, end__gt=timezone.now()).count()
+    messages.success(
+        request,
+        f"Agenda importé : {count(upcoming, 'occupation à venir', 'occupations à venir')}, "
+        "fermée" + ("s" if upcoming > 1 else "") + " à la réservation.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
+    """GET: the page. POST: save the address (then import at once); an invalid address
+    answers 400 with the form's errors, nothing written."""
+    space = _managed_space(request, space_id)
+    if request.method != "POST":
+        calendar = ExternalCalendar.objects.filter(space=space).first()
+        initial = {"url": calendar.url if calendar else ""}
+        return _page(request, space, CalendarAddressForm(initial=initial))
+    form = CalendarAddressForm(request.POST)
+    if form.is_valid():
+        try:
+            external_calendars.set_calendar(request.user, space, form.cleaned_data["url"])
+        except ValidationError as error:  # keyed by field: «url»
+            form.add_error(None, error)
+    if not form.is_valid():
+        return _page(request, space, form, status=400)
+    messages.success(request, "Adresse de l'agenda enregistrée.")
+    _told(request, external_calendars.refresh(space.pk))
+    return redirect(reverse("manager:space_calendar", args=[space.pk]))
+
+
+@require_POST
+@login_required
+def refresh_space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
+    """Import the space's external calendar now."""
+    space = _managed_space(request, space_id)
+    calendar = external_calendars.refresh(space.pk)
+    if calendar is None:
+        messages.error(request, "Cet espace n'a pas d'agenda externe : donnez d'abord son adresse.")
+    _told(request, calendar)
+    return redirect(reverse("manager:space_calendar", args=[space.pk]))
+
+
+@require_POST
+@login_required
+def remove_space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
+    """Remove the space's external calendar and its busy times."""
+    space = _managed_space(request, space_id)
+    if external_calendars.remove_calendar(request.user, space):
+        messages.success(
+            request, "Agenda externe retiré : ses occupations ne ferment plus l'espace."
+        )
+    else:
+        messages.info(request, "Cet espace n'avait pas d'agenda externe.")
+    return redirect(reverse("manager:space_calendar", args=[space.pk]))
