@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401 - the pages' paths join here
+from django.urls import path
+
+from maillage.manager.onboarding import views as onboarding
 
 app_name = "manager"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- onboarding ---
+    path("referencer/", onboarding.listing_request, name="listing_request"),
+    path("departement/referencements/", onboarding.listing_requests, name="listing_requests"),
+    path(
+        "departement/referencements/<int:request_id>/",
+        onboarding.listing_request_review,
+        name="listing_request_review",
+    ),
+    path(
+        "gestion/lieux/<slug:slug>/gestionnaires/",
+        onboarding.place_managers,
+        name="place_managers",
+    ),
+    path(
+        "gestion/lieux/<slug:slug>/gestionnaires/<int:user_id>/retirer/",
+        onboarding.withdraw_manager,
+        name="withdraw_manager",
+    ),
+    path("gestion/invitation/<str:token>/", onboarding.invitation, name="invitation"),
+]

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
     from maillage.accounts.models import User
 
+# Refusing a place's page or edit to someone who does not manage it (never «does not exist»).
+NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
+
 
 def is_manager(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.managed_places.exists())
