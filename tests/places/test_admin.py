@@ -404,3 +404,23 @@ def test_every_field_of_a_place_is_in_the_back_office():
         if getattr(f, "editable", False) and not f.auto_created and f.concrete
     }
     assert editable - shown == set()
+
+
+def test_the_back_office_titles_read_well_in_french(client, staff_user, place):
+    """Django's «Modification de espace», «Ajout de tiers-lieu», «Aucun(e) disponible»."""
+    space = Space.objects.create(place=place, name="Open space", kind="desk", capacity=10)
+    client.force_login(staff_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Aucun(e) disponible" not in index
+    assert "Aucune action pour l'instant." in index
+    assert reverse("manager:listing_requests") in index
+    pages = {
+        reverse("admin:places_space_change", args=[space.pk]): "Modifier : espace",
+        reverse("admin:places_place_add"): "Ajouter : tiers-lieu",
+        reverse("admin:places_space_changelist"): "Choisir : espace à modifier",
+    }
+    for url, title in pages.items():
+        page = client.get(url).content.decode()
+        assert f"<h1>{title}</h1>" in page, url
+        assert f"{title} | " in page, url
+        assert "Modification de espace" not in page
