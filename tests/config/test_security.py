@@ -33,9 +33,9 @@ def test_login_without_csrf_token_is_refused(manager):
     assert response.status_code == 403
 
 
-def test_a_manager_logs_in_to_the_back_office(client, manager):
+def test_staff_log_in_to_the_back_office(client, staff_user):
     response = client.post(
-        reverse("admin:login"), {"username": manager.email, "password": "motdepasse-gestion-1"}
+        reverse("admin:login"), {"username": staff_user.email, "password": "motdepasse-agent-1"}
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
@@ -52,10 +52,10 @@ def test_login_is_rate_limited(client, manager, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_email_login_is_case_insensitive(client, manager):
+def test_email_login_is_case_insensitive(client, staff_user):
     response = client.post(
         reverse("admin:login"),
-        {"username": manager.email.upper(), "password": "motdepasse-gestion-1"},
+        {"username": staff_user.email.upper(), "password": "motdepasse-agent-1"},
     )
     assert response.status_code == 302
 

@@ -67,7 +67,9 @@ def test_a_bad_category_is_refused_in_french(client, staff_user, categories, dat
 
 def test_managers_do_not_see_categories(client, place, categories):
     client.force_login(ManagerFactory(places=[place]))
-    assert client.get(reverse("admin:eligibility_category_changelist")).status_code == 403
+    response = client.get(reverse("admin:eligibility_category_changelist"))
+    assert response.status_code == 302  # the back-office is Département staff's only
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_no_second_factor_device_is_in_the_back_office(client, django_user_model):

@@ -13,7 +13,7 @@ from PIL import ExifTags, Image
 
 from maillage.places import photos
 from maillage.places.models import PlacePhoto
-from tests.places.test_admin import change_url, inline_management, place_form
+from tests.places.test_admin import change_url, inline_management, staff_place_form
 
 
 def image_bytes(format: str, size=(40, 30), mode="RGB", **options) -> bytes:
@@ -145,7 +145,7 @@ def post_photo(client, place, upload):
         "photos-0-position": "0",
         "photos-0-image": upload,
     }
-    return client.post(change_url(place), place_form(place, **data))
+    return client.post(change_url(place), staff_place_form(place, **data))
 
 
 @pytest.mark.django_db
@@ -158,8 +158,10 @@ def post_photo(client, place, upload):
     ],
     ids=["100-megapixels", "gif", "eps"],
 )
-def test_the_back_office_refuses_with_the_reason(client, manager, place, media, content, message):
-    client.force_login(manager)
+def test_the_back_office_refuses_with_the_reason(
+    client, staff_user, place, media, content, message
+):
+    client.force_login(staff_user)
     # The name and the declared type say JPEG: only the content counts.
     upload = SimpleUploadedFile("salle.jpg", content, content_type="image/jpeg")
     response = post_photo(client, place, upload)
@@ -170,8 +172,8 @@ def test_the_back_office_refuses_with_the_reason(client, manager, place, media, 
 
 
 @pytest.mark.django_db
-def test_the_back_office_stores_the_clean_copy(client, manager, place, media):
-    client.force_login(manager)
+def test_the_back_office_stores_the_clean_copy(client, staff_user, place, media):
+    client.force_login(staff_user)
     upload = SimpleUploadedFile("salle.jpeg", jpeg_with_gps(), content_type="image/jpeg")
     assert post_photo(client, place, upload).status_code == 302
     photo = PlacePhoto.objects.get()

@@ -194,12 +194,12 @@ def test_a_closed_place_says_so(client, network):
     assert "Ouvert le 1er janvier 2020, aujourd'hui fermé" in html
 
 
-def test_error_pages_are_in_french(client, manager):
+def test_error_pages_are_in_french(client, manager, other_place):
     missing = client.get("/nulle-part/")
     assert missing.status_code == 404
     assert "Page introuvable" in missing.content.decode()
     client.force_login(manager)
-    refused = client.get(reverse("admin:accounts_user_changelist"))
+    refused = client.get(reverse("manager:place_managers", args=[other_place.slug]))
     assert refused.status_code == 403
     assert "Accès refusé" in refused.content.decode()
 
@@ -210,12 +210,24 @@ def test_favicon(client):
     assert response["Location"].endswith("favicon.svg")
 
 
-def test_the_back_office_link_is_for_those_who_can_use_it(client, manager):
+def test_the_menu_leads_managers_to_their_space_and_staff_to_the_back_office(
+    client, manager, staff_user
+):
     admin_link = f'href="{reverse("admin:index")}"'
+    space_link = 'href="/gestion/"'
     anonymous = client.get(reverse("web:home")).content.decode()
-    assert anonymous.count(admin_link) == 1  # in the footer, for managers not logged in yet
+    assert admin_link not in anonymous
+    assert f'href="{reverse("manager:listing_request")}"' in anonymous  # in the footer
     resident = UserFactory(email="ines@exemple.test")
     client.force_login(resident)
-    assert admin_link not in client.get(reverse("web:home")).content.decode()
+    page = client.get(reverse("web:home")).content.decode()
+    assert admin_link not in page
+    assert space_link not in page
     client.force_login(manager)
-    assert "Espace gestion</a>" in client.get(reverse("web:home")).content.decode()
+    page = client.get(reverse("web:home")).content.decode()
+    assert f"{space_link}>Espace gestion</a>" in page
+    assert admin_link not in page
+    client.force_login(staff_user)
+    page = client.get(reverse("web:home")).content.decode()
+    assert f"{admin_link}>Administration</a>" in page
+    assert space_link in page

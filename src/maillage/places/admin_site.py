@@ -1,8 +1,8 @@
 """The back-office (Django's admin site): who may enter is decided here, by places.permissions.
 
-Département staff, and the managers of at least one place (for their own places: each model
-admin scopes the rows). Django's default site asks `user.is_staff`; the account model has no
-such flag, so that accounts does not have to know about places.
+Département staff only: place managers work in the managers' workspace (/gestion/). Django's
+default site asks `user.is_staff`; the account model has no such flag, so that accounts does
+not have to know about places.
 """
 
 from django.contrib.admin import AdminSite

@@ -7,6 +7,11 @@ class PlacesConfig(AppConfig):
     name = "maillage.places"
     verbose_name = "Tiers-lieux"
 
+    def ready(self) -> None:
+        from maillage.places import manager_access  # noqa: PLC0415 — models loaded
+
+        manager_access.register_renderers()
+
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):
     """Django's admin, whose site lets in whom places.permissions lets in (INSTALLED_APPS

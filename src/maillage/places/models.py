@@ -660,3 +660,163 @@ class PlacePhoto(models.Model):
             stem = Path(self.image.name or "").stem or "photo"
             self.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
         super().save(*args, **kwargs)
+
+
+class ListingRequestStatus(models.TextChoices):
+    PENDING = "pending", "À examiner"
+    ACCEPTED = "accepted", "Lieu créé"
+    REFUSED = "refused", "Refusée"
+
+
+class ListingRequest(models.Model):
+    """A tiers-lieu's request to join the network («Référencer mon tiers-lieu»): the place,
+    its contact and its SIRET, sent by anyone and reviewed by Département staff, who create
+    the place (places.onboarding) or refuse the request with a reason."""
+
+    place_name = models.CharField(
+        "nom du tiers-lieu", max_length=PLACE_NAME_MAX, validators=[SingleLine("Le nom")]
+    )
+    description = models.TextField(
+        "présentation", blank=True, validators=[MultiLine("La présentation")]
+    )
+    address = models.CharField("adresse", max_length=200, validators=[SingleLine("L'adresse")])
+    postal_code = models.CharField(
+        "code postal", max_length=5, validators=[SingleLine("Le code postal"), validate_postal_code]
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="listing_requests", verbose_name="commune"
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, validators=[SingleLine("Le SIRET"), validate_siret]
+    )
+    website = models.URLField("site web", blank=True)
+    contact_name = models.CharField(
+        "nom du contact", max_length=150, validators=[SingleLine("Le nom du contact")]
+    )
+    contact_email = models.EmailField("adresse électronique du contact")
+    contact_phone = models.CharField(
+        "téléphone du contact",
+        max_length=20,
+        blank=True,
+        validators=[SingleLine("Le téléphone"), validate_french_phone],
+    )
+    submitted_at = models.DateTimeField("envoyée le", default=timezone.now)
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=ListingRequestStatus.choices,
+        default=ListingRequestStatus.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="examinée par",
+    )
+    reviewed_at = models.DateTimeField("examinée le", null=True, blank=True)
+    refusal_reason = models.TextField(
+        "motif du refus", blank=True, validators=[MultiLine("Le motif du refus")]
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lieu créé",
+    )
+
+    class Meta:
+        verbose_name = "demande de référencement"
+        verbose_name_plural = "demandes de référencement"
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ListingRequestStatus.values),
+                name="listing_request_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.place_name
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        if self.siret:
+            self.siret = siret_number.compact(self.siret)
+        super().clean_fields(exclude=exclude)
+
+
+class ManagerInvitation(models.Model):
+    """An invitation to manage a place, sent by email: its link (places.manager_access) lets
+    the person set a password (or sign in) and become a manager; it works once, until
+    `expires_at`."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="invitations", verbose_name="lieu"
+    )
+    email = models.EmailField("adresse électronique")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="invitée par",
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    expires_at = models.DateTimeField("valable jusqu'au")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation de gestionnaire"
+        verbose_name_plural = "invitations de gestionnaires"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.place})"
+
+
+class ManagerChangeAction(models.TextChoices):
+    GRANTED = "granted", "Nommé gestionnaire"
+    WITHDRAWN = "withdrawn", "Retiré des gestionnaires"
+
+
+class ManagerChange(models.Model):
+    """One grant or withdrawal of a place's management (append-only): who did it, when,
+    on which place, to whom. Written by places.manager_access in the change's transaction."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="manager_changes", verbose_name="lieu"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="personne",
+    )
+    person_email = models.EmailField("adresse de la personne")
+    action = models.CharField("action", max_length=10, choices=ManagerChangeAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "changement de gestionnaire"
+        verbose_name_plural = "changements de gestionnaires"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ManagerChangeAction.values),
+                name="manager_change_action_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} : {self.person_email} ({self.place})"

@@ -19,15 +19,24 @@ if TYPE_CHECKING:
 
     from maillage.accounts.models import User
 
+# Refusing a place's page or edit to someone who does not manage it (never «does not exist»).
+NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
+
 
 def is_manager(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.managed_places.exists())
 
 
-def can_use_back_office(user: User | AnonymousUser) -> bool:
-    """Whether `user` may enter the back-office (places.admin_site): Département staff, and
-    the active managers of at least one place. One query for a manager."""
+def can_use_manager_space(user: User | AnonymousUser) -> bool:
+    """Whether `user` may enter the managers' workspace (/gestion/): the active managers of
+    at least one place, and Département staff. One query for a manager."""
     return has_departement_rights(user) or is_manager(user)
+
+
+def can_use_back_office(user: User | AnonymousUser) -> bool:
+    """Whether `user` may enter the back-office (places.admin_site, Django's admin):
+    Département staff only. Managers work in the managers' workspace (/gestion/)."""
+    return has_departement_rights(user)
 
 
 def editable_places(user: User | AnonymousUser) -> QuerySet[Place]:

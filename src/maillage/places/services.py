@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from maillage.places import permissions, schedule
+from maillage.places import manager_access, permissions, schedule
 from maillage.places.models import (
     Closure,
     Equipment,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     # Who acts: a request's user (the rights refuse an anonymous one).
     Actor = User | AnonymousUser
 
-NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
+NOT_YOUR_PLACE = permissions.NOT_YOUR_PLACE
 
 # A rule of another app about closing a place over some days: (place, closure) → why it is
 # refused, in French, or None. Called only for a place already saved.
@@ -93,7 +93,7 @@ def save_place(
     if services is not None:
         place.services.set(services)
     if managers is not None:
-        place.managers.set(managers)
+        manager_access.replace_managers(actor, place, managers)
     return place
 
 
@@ -119,9 +119,10 @@ def update_place(actor: Actor, place: Place, **fields: Any) -> Place:
 
 @transaction.atomic
 def set_managers(actor: Actor, place: Place, managers: Iterable[User | int]) -> None:
-    """Replace the place's managers (the rights on the place are needed)."""
+    """Replace the place's managers (the rights on the place are needed), each grant and
+    withdrawal logged (places.manager_access)."""
     _require(permissions.can_edit_place(actor, _locked(place)), NOT_YOUR_PLACE)
-    place.managers.set(managers)
+    manager_access.replace_managers(actor, place, managers)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Booking
-from maillage.places.permissions import can_use_back_office, editable_places
+from maillage.places.permissions import can_use_manager_space, editable_places
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
 
 
@@ -48,8 +48,9 @@ def platform(request):
         "booking_section": BOOKING_SECTIONS.get(
             request.resolver_match.view_name if request.resolver_match else ""
         ),
-        # Called by the template only for a signed-in person (one query for a manager).
-        "uses_back_office": partial(can_use_back_office, user),
+        # Called by the template only for a signed-in person (one query for a manager): the
+        # managers' workspace (/gestion/) in the menu; staff also get the back-office.
+        "uses_manager_space": partial(can_use_manager_space, user),
         # Called by the template only where it shows the managers' menu entry.
         "pending_requests": partial(pending_requests, user),
     }
