@@ -29,6 +29,8 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.manager import ical as manager_ical
+from maillage.manager.onboarding import views as manager_onboarding
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -114,6 +116,12 @@ PAGES = {
     "eligibility:grant": Page("staff"),
     "programmes:mine": Page("resident"),
     "programmes:manager": Page("manager"),
+    "manager:space_calendar": Page("manager", args=("room",)),
+    "manager:listing_request": Page("anonymous"),
+    "manager:listing_requests": Page("staff"),
+    "manager:listing_request_review": Page("staff", kwargs={"request_id": 1}),
+    "manager:place_managers": Page("manager", args=("place_slug",)),
+    "manager:invitation": Page("anonymous", kwargs={"token": "jeton-inconnu"}),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -128,6 +136,9 @@ NOT_PAGES = {
     "eligibility:withdraw": "POST only",
     "programmes:join": "POST only",
     "programmes:leave": "POST only",
+    "manager:refresh_space_calendar": "POST only",
+    "manager:remove_space_calendar": "POST only",
+    "manager:withdraw_manager": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -148,6 +159,8 @@ VIEW_MODULES = [
     eligibility_views,
     programmes_views,
     programmes_person_pages,
+    manager_ical,
+    manager_onboarding,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -393,4 +393,5 @@ class ExternalBusy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.space} occupé du {self.start:%d/%m/%Y %H:%M} au {self.end:%d/%m/%Y %H:%M}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.space} occupé du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"

@@ -663,9 +663,11 @@ class PlacePhoto(models.Model):
 
 
 class ListingRequestStatus(models.TextChoices):
-    PENDING = "pending", "À examiner"
+    """A listing request's review (its own words: not a booking's lifecycle)."""
+
+    TO_REVIEW = "to_review", "À examiner"
     ACCEPTED = "accepted", "Lieu créé"
-    REFUSED = "refused", "Refusée"
+    DECLINED = "declined", "Refusée"
 
 
 class ListingRequest(models.Model):
@@ -705,7 +707,7 @@ class ListingRequest(models.Model):
         "état",
         max_length=10,
         choices=ListingRequestStatus.choices,
-        default=ListingRequestStatus.PENDING,
+        default=ListingRequestStatus.TO_REVIEW,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

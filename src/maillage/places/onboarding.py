@@ -41,7 +41,7 @@ def _pending(actor: Actor, request: ListingRequest) -> ListingRequest:
     if not has_departement_rights(actor):
         raise PermissionDenied(STAFF_ONLY)
     locked = ListingRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != ListingRequestStatus.PENDING:
+    if locked.status != ListingRequestStatus.TO_REVIEW:
         raise ValidationError(
             f"Cette demande a déjà été examinée ({locked.get_status_display().lower()})."
         )
@@ -88,7 +88,7 @@ def refuse_listing_request(actor: User, request: ListingRequest, *, reason: str)
     request = _pending(actor, request)
     if not reason.strip():
         raise ValidationError({"refusal_reason": "Indiquez le motif du refus."})
-    _reviewed(actor, request, ListingRequestStatus.REFUSED)
+    _reviewed(actor, request, ListingRequestStatus.DECLINED)
     request.refusal_reason = reason.strip()
     request.full_clean()
     request.save()

@@ -35,7 +35,7 @@ def test_a_valid_request_is_stored_and_thanked(client, commune):
     listing = ListingRequest.objects.get()
     assert listing.siret == "73282932000074"  # compacted
     assert listing.website == "https://fabrique.example"
-    assert listing.status == ListingRequestStatus.PENDING
+    assert listing.status == ListingRequestStatus.TO_REVIEW
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_only_staff_see_and_review_requests(client, request, listing, commune, w
     ):
         assert response.status_code == (302 if who is None else 403)
     listing.refresh_from_db()
-    assert listing.status == ListingRequestStatus.PENDING
+    assert listing.status == ListingRequestStatus.TO_REVIEW
     assert not Place.objects.filter(slug="la-fabrique").exists()
 
 
@@ -176,7 +176,7 @@ def test_a_point_outside_the_commune_is_refused_without_writing(
     assert response.status_code == 400
     assert "n'est pas dans la commune" in text(response)
     listing.refresh_from_db()
-    assert listing.status == ListingRequestStatus.PENDING
+    assert listing.status == ListingRequestStatus.TO_REVIEW
     assert not Place.objects.filter(slug="la-fabrique").exists()
 
 
@@ -190,7 +190,7 @@ def test_staff_refuse_with_a_reason(client, staff_user, listing):
     )
     assert response.status_code == 302
     listing.refresh_from_db()
-    assert listing.status == ListingRequestStatus.REFUSED
+    assert listing.status == ListingRequestStatus.DECLINED
     assert listing.refusal_reason == "Hors du département."
     assert listing.reviewed_by == staff_user
 

@@ -85,8 +85,8 @@ def listing_requests(request: SignedInRequest) -> HttpResponse:
     _staff(request)
     requests = ListingRequest.objects.select_related("commune", "place")
     context = {
-        "pending": requests.filter(status=ListingRequestStatus.PENDING).order_by("submitted_at"),
-        "reviewed": requests.exclude(status=ListingRequestStatus.PENDING)[:50],
+        "pending": requests.filter(status=ListingRequestStatus.TO_REVIEW).order_by("submitted_at"),
+        "reviewed": requests.exclude(status=ListingRequestStatus.TO_REVIEW)[:50],
     }
     return render(request, "manager/onboarding/listing_requests.html", context)
 

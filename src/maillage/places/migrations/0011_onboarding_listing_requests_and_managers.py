@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('contact_email', models.EmailField(max_length=254, verbose_name='adresse électronique du contact')),
                 ('contact_phone', models.CharField(blank=True, max_length=20, validators=[maillage.core.validators.SingleLine('Le téléphone'), maillage.places.validators.validate_french_phone], verbose_name='téléphone du contact')),
                 ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='envoyée le')),
-                ('status', models.CharField(choices=[('pending', 'À examiner'), ('accepted', 'Lieu créé'), ('refused', 'Refusée')], default='pending', max_length=10, verbose_name='état')),
+                ('status', models.CharField(choices=[('to_review', 'À examiner'), ('accepted', 'Lieu créé'), ('declined', 'Refusée')], default='to_review', max_length=10, verbose_name='état')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='examinée le')),
                 ('refusal_reason', models.TextField(blank=True, validators=[maillage.core.validators.MultiLine('Le motif du refus')], verbose_name='motif du refus')),
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listing_requests', to='territory.commune', verbose_name='commune')),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'demande de référencement',
                 'verbose_name_plural': 'demandes de référencement',
                 'ordering': ['-submitted_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'refused'])), name='listing_request_status_known')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['to_review', 'accepted', 'declined'])), name='listing_request_status_known')],
             },
         ),
         migrations.CreateModel(
