@@ -161,7 +161,19 @@ class PlaceAdmin(admin.ModelAdmin):
             None,
             {"fields": ("name", "slug", "status", "opening_date", "description", "is_fictional")},
         ),
-        ("Adresse", {"fields": ("address", "postal_code", "commune", "latitude", "longitude")}),
+        (
+            "Adresse",
+            {
+                "fields": (
+                    "address",
+                    "postal_code",
+                    "commune",
+                    "latitude",
+                    "longitude",
+                    "access_text",
+                )
+            },
+        ),
         ("Contact", {"fields": ("website", "email", "phone", "siret")}),
         ("Services et équipements", {"fields": ("services",)}),
         (
@@ -186,6 +198,7 @@ class PlaceAdmin(admin.ModelAdmin):
                     "requires_approval",
                     "approval_delay_hours",
                     "cancellation_notice_hours",
+                    "payment_terms",
                 ),
                 "description": "Les conditions de réservation de tous les espaces du lieu.",
             },

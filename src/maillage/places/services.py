@@ -184,18 +184,23 @@ def replace_opening_hours(actor: Actor, place: Place, ranges: list[schedule.Open
 
 
 def closure_errors(
-    place: Place, kept: list[schedule.DateRange], new: list[schedule.DateRange]
+    place: Place,
+    kept: list[schedule.DateRange],
+    new: list[schedule.DateRange],
+    *,
+    guards: bool = True,
 ) -> list[str]:
     """Why a place's closures as they would be are refused: `kept` are those left as they
     are, `new` those added or moved. Each new one is judged by schedule.closure_errors
     (length, how far back or ahead, overlaps with the others) and, for a place already
-    saved, by the registered guards (booking: no closure over bookings). Sorted, each
-    message once; empty when the closures may be saved."""
+    saved and unless `guards` is False (a preview that shows what they would say), by the
+    registered guards (booking: no closure over bookings). Sorted, each message once; empty
+    when the closures may be saved."""
     today = today_in_paris()
     errors = []
     for index, closure in enumerate(new):
         errors += schedule.closure_errors(closure, today, [*kept, *new[index + 1 :]])
-        if place.pk is not None:
+        if guards and place.pk is not None:
             errors += [message for guard in _closure_guards if (message := guard(place, closure))]
     return sorted(set(errors))
 
