@@ -157,6 +157,10 @@ def test_the_profile_is_saved_with_its_services(signed_in, bookable_place):
     assert list(place.services.all()) == [wifi]
     page = signed_in.get(url("place", bookable_place))
     assert "Fiche du lieu enregistrée." in text(page)
+    public = text(signed_in.get(place.get_absolute_url()))
+    assert "Métro ligne 9, arrêt Marcel Sembat." in public
+    assert "Carte bancaire sur place." in public
+    assert place.directions_url in public
 
 
 def test_a_bad_profile_answers_400_names_the_field_and_writes_nothing(signed_in, bookable_place):
@@ -220,6 +224,8 @@ def test_hours_ending_at_midnight_and_around_the_clock_are_saved_and_bookable(
     page = text(signed_in.get(url("opening_hours", bookable_place)))
     assert 'value="08:00–12:30, 14:00–24:00"' in page
     assert 'value="00:00–24:00"' in page
+    public = text(signed_in.get(bookable_place.get_absolute_url()))
+    assert "14h00 – 24h00" in public and "00h00 – 24h00" in public
     # The availability core reads them as the database stores them: until midnight.
     late = on_page.book(booker, room.pk, paris(2027, 1, 12, 22), paris(2027, 1, 13, 0), now=NOW)
     assert late.status == BookingStatus.CONFIRMED
@@ -299,6 +305,8 @@ def test_a_closure_over_bookings_shows_them_then_cancels_them_on_confirm(
     page = text(response)
     assert "Cette fermeture touche 1 réservation" in page
     assert "camille@exemple.test" in page and "Salle Seine" in page
+    for name, value in [*closure_data().items(), ("vues", booking.pk)]:
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
     assert not Closure.objects.exists()
     outbox.deliver_due()  # the booking's own confirmation
     mail.outbox.clear()

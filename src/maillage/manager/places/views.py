@@ -231,7 +231,7 @@ def closures(request: SignedInRequest, slug: str) -> HttpResponse:
         if hit:
             context["hit"] = hit
             if not form.errors:
-                return render(request, "manager/places/closures.html", {**SECTION, **context})
+                return _page(request, "closures.html", context, form)
     return _page(request, "closures.html", context, form)
 
 
