@@ -29,6 +29,7 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -114,6 +115,14 @@ PAGES = {
     "eligibility:grant": Page("staff"),
     "programmes:mine": Page("resident"),
     "programmes:manager": Page("manager"),
+    "manager:places": Page("manager"),
+    "manager:place": Page("manager", args=("place_slug",)),
+    "manager:profile": Page("manager", args=("place_slug",)),
+    "manager:booking_rules": Page("manager", args=("place_slug",)),
+    "manager:opening_hours": Page("manager", args=("place_slug",)),
+    "manager:closures": Page("manager", args=("place_slug",)),
+    "manager:add_space": Page("manager", args=("place_slug",)),
+    "manager:space": Page("manager", args=("place_slug", "room")),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -128,6 +137,7 @@ NOT_PAGES = {
     "eligibility:withdraw": "POST only",
     "programmes:join": "POST only",
     "programmes:leave": "POST only",
+    "manager:delete_closure": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -148,6 +158,7 @@ VIEW_MODULES = [
     eligibility_views,
     programmes_views,
     programmes_person_pages,
+    manager_places_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
