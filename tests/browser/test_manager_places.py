@@ -47,6 +47,14 @@ def test_a_manager_keeps_a_place(
     assert axe(page) == []
     fits(page, width)
 
+    page.get_by_role("link", name=re.compile(r"^Photos")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Photos")
+    page.get_by_role("button", name="Ajouter la photo").click()
+    expect(page.locator("#erreurs")).to_be_focused()
+    assert axe(page) == []
+    fits(page, width)
+    page.get_by_role("link", name=bookable_place.name).click()
+
     page.get_by_role("link", name="Modifier la fiche").click()
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
     page.get_by_label("SIRET").fill("12345678901234")

@@ -122,6 +122,7 @@ PAGES = {
     "manager:opening_hours": Page("manager", args=("place_slug",)),
     "manager:closures": Page("manager", args=("place_slug",)),
     "manager:add_space": Page("manager", args=("place_slug",)),
+    "manager:photos": Page("manager", args=("place_slug",)),
     "manager:space": Page("manager", args=("place_slug", "room")),
 }
 # URL patterns that are not pages read with GET, and why.
@@ -138,6 +139,7 @@ NOT_PAGES = {
     "programmes:join": "POST only",
     "programmes:leave": "POST only",
     "manager:delete_closure": "POST only",
+    "manager:delete_photo": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

@@ -9,6 +9,12 @@ urlpatterns: list = [
     path("gestion/lieux/", places.place_list, name="places"),
     path("gestion/lieux/<slug:slug>/", places.place, name="place"),
     path("gestion/lieux/<slug:slug>/fiche/", places.profile, name="profile"),
+    path("gestion/lieux/<slug:slug>/photos/", places.photos, name="photos"),
+    path(
+        "gestion/lieux/<slug:slug>/photos/<int:pk>/supprimer/",
+        places.delete_photo,
+        name="delete_photo",
+    ),
     path("gestion/lieux/<slug:slug>/regles/", places.booking_rules, name="booking_rules"),
     path("gestion/lieux/<slug:slug>/horaires/", places.opening_hours, name="opening_hours"),
     path("gestion/lieux/<slug:slug>/fermetures/", places.closures, name="closures"),

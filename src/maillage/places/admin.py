@@ -281,9 +281,9 @@ class PlaceAdmin(admin.ModelAdmin):
             services.save_closures(actor, place, saved=rows, deleted=formset.deleted_objects)
         else:
             for photo in formset.deleted_objects:
-                photo.delete()
+                services.delete_photo(actor, photo)
             for photo in rows:
-                photo.save()
+                services.save_photo(actor, photo)
 
     def delete_model(self, request: HttpRequest, obj: Place) -> None:
         services.delete_place(request.user, obj)

@@ -24,6 +24,7 @@ from maillage.places.models import (
     Equipment,
     OpeningHours,
     Place,
+    PlacePhoto,
     Service,
     Space,
     today_in_paris,
@@ -166,6 +167,26 @@ def delete_space(actor: Actor, space: Space) -> None:
     place_id = Space.objects.filter(pk=space.pk).values_list("place_id", flat=True).get()
     _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
     space.delete()
+
+
+@transaction.atomic
+def save_photo(actor: Actor, photo: PlacePhoto) -> PlacePhoto:
+    """Add or change a photo of its place (the rights on the place are needed). The model's
+    validators judge the file (places.photos: format by content, 5 MB, 40 megapixels) and
+    its description; the stored copy is re-encoded without metadata (PlacePhoto.save).
+    Raises PermissionDenied, or ValidationError naming the field."""
+    _require(permissions.can_edit_place(actor, _locked(photo.place)), NOT_YOUR_PLACE)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def delete_photo(actor: Actor, photo: PlacePhoto) -> None:
+    """Delete a photo (the rights on its place as stored are needed)."""
+    place_id = PlacePhoto.objects.filter(pk=photo.pk).values_list("place_id", flat=True).get()
+    _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
+    photo.delete()
 
 
 @transaction.atomic

@@ -5,15 +5,20 @@ from datetime import date, time
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from maillage.booking.models import BookingStatus
 from maillage.core import outbox
-from maillage.places.models import Closure, OpeningHours, Place, Service, Space
+from maillage.places.models import Closure, OpeningHours, Place, PlacePhoto, Service, Space
 from tests.booking import on_page
 from tests.factories import ManagerFactory, SpaceFactory
 from tests.moments import NOW, paris
 from tests.pages import text
+
+# `media`: an in-memory storage for uploads (a fixture of that module).
+from tests.places.test_photos import image_bytes, jpeg_with_gps, media  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -97,6 +102,7 @@ EDIT_PATHS = [
     ("opening_hours", ()),
     ("closures", ()),
     ("add_space", ()),
+    ("photos", ()),
 ]
 
 
@@ -116,8 +122,15 @@ def test_another_managers_place_is_refused_on_every_path(
     assert Place.objects.filter(pk=other_place.pk).values().get() == before
 
 
-def test_another_managers_space_and_closure_are_refused(signed_in, other_place):
+@pytest.mark.usefixtures("media")
+def test_another_managers_space_closure_and_photo_are_refused(signed_in, other_place):
     space = SpaceFactory(place=other_place, name="Salle d'ailleurs")
+    photo = PlacePhoto.objects.create(
+        place=other_place, image=ContentFile(image_bytes("PNG"), "a.png"), alt_text="Salle"
+    )
+    response = signed_in.post(url("delete_photo", other_place, photo.pk))
+    assert response.status_code == 403 and NOT_YOURS in text(response)
+    assert PlacePhoto.objects.filter(pk=photo.pk).exists()
     closure = Closure.objects.create(
         place=other_place, start_date=TUESDAY, end_date=TUESDAY, reason="Travaux"
     )
@@ -373,3 +386,31 @@ def test_an_overlapping_closure_is_refused_and_one_is_deleted(signed_in, bookabl
 def test_a_co_manager_sees_the_place(client, bookable_place):
     client.force_login(ManagerFactory(places=[bookable_place]))
     assert client.get(url("place", bookable_place)).status_code == 200
+
+
+@pytest.mark.usefixtures("media")
+def test_a_photo_is_added_clean_then_deleted(signed_in, bookable_place):
+    upload = SimpleUploadedFile("salle.jpeg", jpeg_with_gps(), content_type="image/jpeg")
+    data = {"image": upload, "alt_text": "La grande salle", "position": "0"}
+    response = signed_in.post(url("photos", bookable_place), data)
+    assert response.status_code == 302
+    photo = PlacePhoto.objects.get(place=bookable_place)
+    assert photo.image.name.endswith("/salle.jpg") and photo.alt_text == "La grande salle"
+    page = text(signed_in.get(url("photos", bookable_place)))
+    assert 'alt="La grande salle"' in page
+    response = signed_in.post(url("delete_photo", bookable_place, photo.pk))
+    assert response.status_code == 302
+    assert not PlacePhoto.objects.exists()
+
+
+@pytest.mark.usefixtures("media")
+def test_a_bad_photo_answers_400_with_the_reason(signed_in, bookable_place):
+    upload = SimpleUploadedFile("salle.jpg", image_bytes("GIF"), content_type="image/jpeg")
+    data = {"image": upload, "alt_text": "", "position": "0"}
+    response = signed_in.post(url("photos", bookable_place), data)
+    assert response.status_code == 400
+    page = text(response)
+    assert "La photo est au format GIF" in page
+    assert 'aria-describedby="id_image_error id_image_helptext"' in page
+    assert 'id="id_alt_text_error"' in page
+    assert not PlacePhoto.objects.exists()

@@ -16,6 +16,7 @@ from maillage.places.models import (
     ACCESSIBILITY_FIELDS,
     OpeningHours,
     Place,
+    PlacePhoto,
     Space,
 )
 from maillage.territory.models import Commune
@@ -91,6 +92,20 @@ class PlaceProfileForm(forms.ModelForm):
         self.fields["commune"].queryset = communes.order_by("sort_name")  # type: ignore[attr-defined]
         for name in ("latitude", "longitude"):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+class PhotoForm(forms.ModelForm):
+    """A new photo of a place and the text that describes it."""
+
+    class Meta:
+        model = PlacePhoto
+        fields = ["image", "alt_text", "position"]
+        # The model's validator judges the content (places.photos) and says why in French;
+        # the form's own image check would answer a vaguer message first.
+        field_classes = {"image": forms.FileField}
+        widgets = {
+            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
 
 class BookingRulesForm(forms.ModelForm):

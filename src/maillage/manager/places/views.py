@@ -22,12 +22,13 @@ from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
     OpeningHoursForm,
+    PhotoForm,
     PlaceProfileForm,
     SpaceForm,
     describe_errors,
 )
 from maillage.places import permissions, services
-from maillage.places.models import Closure, Place, Space, today_in_paris
+from maillage.places.models import Closure, Place, PlacePhoto, Space, today_in_paris
 from maillage.places.services import NOT_YOUR_PLACE
 
 SECTION = {"manager_section": "places"}
@@ -134,6 +135,33 @@ def profile(request: SignedInRequest, slug: str) -> HttpResponse:
         done="Fiche du lieu enregistrée.",
         context={"places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}"},
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def photos(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A place's photos, and a new one (JPEG, PNG or WebP, with its description)."""
+    place = managed_place(request, slug)
+    form = PhotoForm(request.POST or None, request.FILES or None, instance=PlacePhoto(place=place))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_photo(request.user, form.instance)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, "Photo ajoutée.")
+            return redirect("manager:photos", slug=place.slug)
+    return _page(request, "photos.html", {"place": place, "photos": place.photos.all()}, form)
+
+
+@require_POST
+@login_required
+def delete_photo(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+    place = managed_place(request, slug)
+    photo = get_object_or_404(PlacePhoto, pk=pk, place=place)
+    services.delete_photo(request.user, photo)
+    messages.success(request, f"Photo « {photo.alt_text} » supprimée.")
+    return redirect("manager:photos", slug=place.slug)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
