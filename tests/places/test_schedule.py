@@ -11,6 +11,7 @@ from maillage.places.schedule import (
     opening_hours_errors,
     opening_range_error,
     overlapping_opening_ranges,
+    range_label,
 )
 
 TODAY = date(2026, 11, 26)
@@ -20,13 +21,17 @@ def minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
+def closing_minutes(item: OpeningRange) -> int:
+    return 24 * 60 if item.closes == time(0) else minutes(item.closes)
+
+
 def brute_force_overlaps(ranges: list[OpeningRange]) -> int:
     count = 0
     for i, a in enumerate(ranges):
         for b in ranges[i + 1 :]:
             same_day = a.weekday == b.weekday
-            a_minutes = set(range(minutes(a.opens), minutes(a.closes)))
-            b_minutes = set(range(minutes(b.opens), minutes(b.closes)))
+            a_minutes = set(range(minutes(a.opens), closing_minutes(a)))
+            b_minutes = set(range(minutes(b.opens), closing_minutes(b)))
             if same_day and a_minutes & b_minutes:
                 count += 1
     return count
@@ -39,7 +44,8 @@ quarter_hours = st.integers(min_value=0, max_value=95).map(lambda q: time(q // 4
 def valid_ranges(draw):
     weekday = draw(st.integers(min_value=0, max_value=2))
     opens = draw(quarter_hours)
-    closes = draw(quarter_hours.filter(lambda t: t > opens))
+    # 00:00 closes at midnight, the day's end.
+    closes = draw(quarter_hours.filter(lambda t: t > opens or t == time(0)))
     return OpeningRange(weekday, opens, closes)
 
 
@@ -67,10 +73,25 @@ def test_overlap_message_names_the_day_and_both_ranges():
 
 def test_closing_must_follow_opening():
     assert opening_range_error(OpeningRange(0, time(18), time(9))) == (
-        "Lundi : l'heure de fermeture (09:00) doit être après l'heure d'ouverture (18:00)."
+        "Lundi : l'heure de fermeture (09:00) doit être après l'heure d'ouverture (18:00) ; "
+        "00:00 ferme à minuit, à la fin de la journée."
     )
     assert opening_range_error(OpeningRange(0, time(9), time(9))) is not None
     assert opening_range_error(OpeningRange(7, time(9), time(10))) is not None
+
+
+def test_a_range_may_close_at_midnight_or_run_around_the_clock():
+    evening = OpeningRange(4, time(20), time(0))
+    around_the_clock = OpeningRange(5, time(0), time(0))
+    assert opening_range_error(evening) is None
+    assert opening_range_error(around_the_clock) is None
+    assert range_label(evening) == "20:00–24:00"
+    assert range_label(around_the_clock) == "00:00–24:00"
+    assert opening_hours_errors([evening, around_the_clock]) == []
+    assert opening_hours_errors([evening, OpeningRange(4, time(23), time(23, 30))]) == [
+        "Vendredi : les plages 20:00–24:00 et 23:00–23:30 se chevauchent."
+    ]
+    assert opening_hours_errors([around_the_clock, OpeningRange(5, time(23), time(0))]) != []
 
 
 def test_closure_rules():

@@ -31,6 +31,7 @@ from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
 from maillage.manager import ical as manager_ical
 from maillage.manager.onboarding import views as manager_onboarding
+from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -122,6 +123,15 @@ PAGES = {
     "manager:listing_request_review": Page("staff", kwargs={"request_id": 1}),
     "manager:place_managers": Page("manager", args=("place_slug",)),
     "manager:invitation": Page("anonymous", kwargs={"token": "jeton-inconnu"}),
+    "manager:places": Page("manager"),
+    "manager:place": Page("manager", args=("place_slug",)),
+    "manager:profile": Page("manager", args=("place_slug",)),
+    "manager:booking_rules": Page("manager", args=("place_slug",)),
+    "manager:opening_hours": Page("manager", args=("place_slug",)),
+    "manager:closures": Page("manager", args=("place_slug",)),
+    "manager:add_space": Page("manager", args=("place_slug",)),
+    "manager:photos": Page("manager", args=("place_slug",)),
+    "manager:space": Page("manager", args=("place_slug", "room")),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -139,6 +149,8 @@ NOT_PAGES = {
     "manager:refresh_space_calendar": "POST only",
     "manager:remove_space_calendar": "POST only",
     "manager:withdraw_manager": "POST only",
+    "manager:delete_closure": "POST only",
+    "manager:delete_photo": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -161,6 +173,7 @@ VIEW_MODULES = [
     programmes_person_pages,
     manager_ical,
     manager_onboarding,
+    manager_places_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -53,21 +53,19 @@ from maillage.booking.intervals import (
 )
 from maillage.core.text import count
 from maillage.places.kinds import SpaceKind
-from maillage.places.schedule import WEEKDAY_NAMES, DateRange, OpeningRange
+from maillage.places.schedule import (
+    WEEKDAY_NAMES,
+    DateRange,
+    OpeningRange,
+    closes_at_midnight,
+    closing_offset,
+    since_midnight,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
 MIDNIGHT = time(0)
 _EPSILON = timedelta(microseconds=1)
-
-
-def _offset(moment: time) -> timedelta:
-    return timedelta(
-        hours=moment.hour,
-        minutes=moment.minute,
-        seconds=moment.second,
-        microseconds=moment.microsecond,
-    )
 
 
 def _check_opening(opening: OpeningRange) -> None:
@@ -77,14 +75,13 @@ def _check_opening(opening: OpeningRange) -> None:
         raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {opening.weekday!r}")
     if opening.opens.tzinfo is not None or opening.closes.tzinfo is not None:
         raise ValueError("opening hours are naive local wall-clock times")
-    if opening.closes != MIDNIGHT and opening.closes <= opening.opens:
+    if not closes_at_midnight(opening) and opening.closes <= opening.opens:
         raise ValueError(f"opening range {opening.opens}–{opening.closes} closes before it opens")
 
 
 def _offsets(opening: OpeningRange) -> Interval[timedelta]:
     """Opening and closing as wall-clock offsets from the day's midnight (closes 00:00: 24:00)."""
-    closes = DAY if opening.closes == MIDNIGHT else _offset(opening.closes)
-    return Interval(_offset(opening.opens), closes)
+    return Interval(since_midnight(opening.opens), closing_offset(opening))
 
 
 @dataclass(frozen=True, slots=True)

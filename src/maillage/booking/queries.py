@@ -89,6 +89,7 @@ def holding_during(place_id: int, first_day: date, last_day: date) -> list[Booki
     return list(
         Booking.objects.filter(space__place_id=place_id, start__lt=end, end__gt=start)
         .holding()
+        .select_related("space", "user")
         .order_by("start")
     )
 

@@ -161,7 +161,19 @@ class PlaceAdmin(admin.ModelAdmin):
             None,
             {"fields": ("name", "slug", "status", "opening_date", "description", "is_fictional")},
         ),
-        ("Adresse", {"fields": ("address", "postal_code", "commune", "latitude", "longitude")}),
+        (
+            "Adresse",
+            {
+                "fields": (
+                    "address",
+                    "postal_code",
+                    "commune",
+                    "latitude",
+                    "longitude",
+                    "access_text",
+                )
+            },
+        ),
         ("Contact", {"fields": ("website", "email", "phone", "siret")}),
         ("Services et équipements", {"fields": ("services",)}),
         (
@@ -186,6 +198,7 @@ class PlaceAdmin(admin.ModelAdmin):
                     "requires_approval",
                     "approval_delay_hours",
                     "cancellation_notice_hours",
+                    "payment_terms",
                 ),
                 "description": "Les conditions de réservation de tous les espaces du lieu.",
             },
@@ -268,9 +281,9 @@ class PlaceAdmin(admin.ModelAdmin):
             services.save_closures(actor, place, saved=rows, deleted=formset.deleted_objects)
         else:
             for photo in formset.deleted_objects:
-                photo.delete()
+                services.delete_photo(actor, photo)
             for photo in rows:
-                photo.save()
+                services.save_photo(actor, photo)
 
     def delete_model(self, request: HttpRequest, obj: Place) -> None:
         services.delete_place(request.user, obj)

@@ -151,6 +151,18 @@ class Place(models.Model):
         blank=True,
         validators=[SingleLine("Le téléphone"), validate_french_phone],
     )
+    access_text = models.TextField(
+        "accès et transports",
+        blank=True,
+        validators=[MultiLine("L'accès et les transports")],
+        help_text="Lignes de transport en commun, stationnement, entrée du bâtiment…",
+    )
+    payment_terms = models.TextField(
+        "conditions de paiement",
+        blank=True,
+        validators=[MultiLine("Les conditions de paiement")],
+        help_text="Moyens de paiement acceptés, moment du paiement, facture…",
+    )
     services = models.ManyToManyField(Service, blank=True, verbose_name="services")
     broadband_technology = models.CharField(
         "technologie d'accès à Internet",
@@ -287,6 +299,14 @@ class Place(models.Model):
     def status_label(self) -> str:
         """The badge's words: «Ouverture prochaine» for an «ouvert» place opening later."""
         return "Ouverture prochaine" if self.opens_later else self.get_status_display()
+
+    @property
+    def directions_url(self) -> str:
+        """A route to the place's point on OpenStreetMap (the visitor chooses where from)."""
+        return (
+            "https://www.openstreetmap.org/directions?route="
+            f"%3B{self.latitude:.6f}%2C{self.longitude:.6f}"
+        )
 
     @property
     def has_thd(self) -> bool:
@@ -547,18 +567,25 @@ class OpeningHours(models.Model):
         ordering = ["place", "weekday", "opens"]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_weekday_valid"),
+            # A closing time of 00:00 is midnight, the day's end (places.schedule).
             models.CheckConstraint(
-                condition=Q(closes__gt=models.F("opens")),
+                condition=Q(closes__gt=models.F("opens")) | Q(closes=schedule.MIDNIGHT),
                 name="opening_closes_after_opens",
-                violation_error_message="L'heure de fermeture doit être après l'heure d'ouverture.",
+                violation_error_message="L'heure de fermeture doit être après l'heure "
+                "d'ouverture (00:00 : minuit, à la fin de la journée).",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {schedule.range_label(self.as_range())}"
 
     def as_range(self) -> schedule.OpeningRange:
         return schedule.OpeningRange(self.weekday, self.opens, self.closes)
+
+    @property
+    def closes_at_midnight(self) -> bool:
+        """Closes at the day's end: stored as 00:00, shown as 24h00."""
+        return schedule.closes_at_midnight(self.as_range())
 
     def clean(self) -> None:
         if self.opens is None or self.closes is None or self.weekday is None:

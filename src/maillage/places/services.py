@@ -24,6 +24,7 @@ from maillage.places.models import (
     Equipment,
     OpeningHours,
     Place,
+    PlacePhoto,
     Service,
     Space,
     today_in_paris,
@@ -170,6 +171,26 @@ def delete_space(actor: Actor, space: Space) -> None:
 
 
 @transaction.atomic
+def save_photo(actor: Actor, photo: PlacePhoto) -> PlacePhoto:
+    """Add or change a photo of its place (the rights on the place are needed). The model's
+    validators judge the file (places.photos: format by content, 5 MB, 40 megapixels) and
+    its description; the stored copy is re-encoded without metadata (PlacePhoto.save).
+    Raises PermissionDenied, or ValidationError naming the field."""
+    _require(permissions.can_edit_place(actor, _locked(photo.place)), NOT_YOUR_PLACE)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def delete_photo(actor: Actor, photo: PlacePhoto) -> None:
+    """Delete a photo (the rights on its place as stored are needed)."""
+    place_id = PlacePhoto.objects.filter(pk=photo.pk).values_list("place_id", flat=True).get()
+    _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
+    photo.delete()
+
+
+@transaction.atomic
 def replace_opening_hours(actor: Actor, place: Place, ranges: list[schedule.OpeningRange]) -> None:
     """Set a place's whole week of opening hours at once (`ranges`: Paris wall-clock times).
     Raises ValidationError under "opening_hours" for a range ending before it starts or two
@@ -185,18 +206,23 @@ def replace_opening_hours(actor: Actor, place: Place, ranges: list[schedule.Open
 
 
 def closure_errors(
-    place: Place, kept: list[schedule.DateRange], new: list[schedule.DateRange]
+    place: Place,
+    kept: list[schedule.DateRange],
+    new: list[schedule.DateRange],
+    *,
+    guards: bool = True,
 ) -> list[str]:
     """Why a place's closures as they would be are refused: `kept` are those left as they
     are, `new` those added or moved. Each new one is judged by schedule.closure_errors
     (length, how far back or ahead, overlaps with the others) and, for a place already
-    saved, by the registered guards (booking: no closure over bookings). Sorted, each
-    message once; empty when the closures may be saved."""
+    saved and unless `guards` is False (a preview that shows what they would say), by the
+    registered guards (booking: no closure over bookings). Sorted, each message once; empty
+    when the closures may be saved."""
     today = today_in_paris()
     errors = []
     for index, closure in enumerate(new):
         errors += schedule.closure_errors(closure, today, [*kept, *new[index + 1 :]])
-        if place.pk is not None:
+        if guards and place.pk is not None:
             errors += [message for guard in _closure_guards if (message := guard(place, closure))]
     return sorted(set(errors))
 

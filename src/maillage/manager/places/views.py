@@ -1,0 +1,298 @@
+"""The managers' pages over their places (/gestion/lieux/…): the list of their places, and
+for each its profile, booking rules, weekly hours, closures and spaces. Thin: forms read the
+request, places.services and booking.closures write; object-level rights first (a manager
+of another place is told «Vous ne gérez pas ce lieu.», 403)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.booking.closures import close_place
+from maillage.booking.models import Channel
+from maillage.booking.queries import holding_during
+from maillage.manager.places.forms import (
+    BookingRulesForm,
+    ClosureForm,
+    OpeningHoursForm,
+    PhotoForm,
+    PlaceProfileForm,
+    SpaceForm,
+    describe_errors,
+)
+from maillage.places import permissions, services
+from maillage.places.models import Closure, Place, PlacePhoto, Space, today_in_paris
+from maillage.places.services import NOT_YOUR_PLACE
+
+SECTION = {"manager_section": "places"}
+
+
+def managed_place(request: SignedInRequest, slug: str) -> Place:
+    """The place of the URL, if `request.user` may edit it: 404 when there is none, 403
+    with «Vous ne gérez pas ce lieu.» when it is another's."""
+    place = get_object_or_404(Place.objects.select_related("commune"), slug=slug)
+    if not permissions.can_edit_place(request.user, place):
+        raise PermissionDenied(NOT_YOUR_PLACE)
+    return place
+
+
+def attach(form: BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError next to the form's fields it names (else at the top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, found in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, found)
+
+
+def _page(
+    request: SignedInRequest,
+    template: str,
+    context: dict[str, object],
+    form: BaseForm,
+) -> HttpResponse:
+    """Render a page with its form: 400 when the form holds errors (nothing was written)."""
+    describe_errors(form)
+    return render(
+        request,
+        f"manager/places/{template}",
+        {**SECTION, **context, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _edit(
+    request: SignedInRequest,
+    place: Place,
+    form: BaseForm,
+    save: Callable[[], object],
+    *,
+    template: str,
+    done: str,
+    context: dict[str, object] | None = None,
+) -> HttpResponse:
+    """The one flow of an edit page: on a valid POST, `save` (a service call); its
+    ValidationError goes next to the fields; success redirects to the place's page with
+    the `done` message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("manager:place", slug=place.slug)
+    return _page(request, template, {"place": place, **(context or {})}, form)
+
+
+@require_safe
+@login_required
+def place_list(request: SignedInRequest) -> HttpResponse:
+    places = permissions.editable_places(request.user).select_related("commune")
+    places = places.annotate(space_count=Count("spaces")).order_by("name")
+    if not places and not permissions.is_manager(request.user):
+        raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+    return render(request, "manager/places/list.html", {**SECTION, "places": places})
+
+
+@require_safe
+@login_required
+def place(request: SignedInRequest, slug: str) -> HttpResponse:
+    place = managed_place(request, slug)
+    return render(
+        request,
+        "manager/places/place.html",
+        {
+            **SECTION,
+            "place": place,
+            "spaces": place.spaces.all(),
+            "hours": place.opening_hours.all(),
+            "closures": place.closures.filter(end_date__gte=today_in_paris()),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def profile(request: SignedInRequest, slug: str) -> HttpResponse:
+    place = managed_place(request, slug)
+    form = PlaceProfileForm(request.POST or None, instance=place)
+    return _edit(
+        request,
+        place,
+        form,
+        lambda: services.save_place(
+            request.user, form.instance, services=form.cleaned_data["services"]
+        ),
+        template="profile.html",
+        done="Fiche du lieu enregistrée.",
+        context={"places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}"},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def photos(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A place's photos, and a new one (JPEG, PNG or WebP, with its description)."""
+    place = managed_place(request, slug)
+    form = PhotoForm(request.POST or None, request.FILES or None, instance=PlacePhoto(place=place))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_photo(request.user, form.instance)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, "Photo ajoutée.")
+            return redirect("manager:photos", slug=place.slug)
+    return _page(request, "photos.html", {"place": place, "photos": place.photos.all()}, form)
+
+
+@require_POST
+@login_required
+def delete_photo(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+    place = managed_place(request, slug)
+    photo = get_object_or_404(PlacePhoto, pk=pk, place=place)
+    services.delete_photo(request.user, photo)
+    messages.success(request, f"Photo « {photo.alt_text} » supprimée.")
+    return redirect("manager:photos", slug=place.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def booking_rules(request: SignedInRequest, slug: str) -> HttpResponse:
+    place = managed_place(request, slug)
+    form = BookingRulesForm(request.POST or None, instance=place)
+    return _edit(
+        request,
+        place,
+        form,
+        lambda: services.save_place(request.user, form.instance),
+        template="rules.html",
+        done="Règles de réservation enregistrées.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def opening_hours(request: SignedInRequest, slug: str) -> HttpResponse:
+    place = managed_place(request, slug)
+    form = OpeningHoursForm(request.POST or None, place=place)
+    return _edit(
+        request,
+        place,
+        form,
+        lambda: services.replace_opening_hours(request.user, place, form.ranges),
+        template="hours.html",
+        done="Horaires d'ouverture enregistrés.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def space(request: SignedInRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    place = managed_place(request, slug)
+    instance = Space(place=place)
+    if pk is not None:
+        instance = get_object_or_404(Space, pk=pk)
+        if instance.place_id != place.pk:
+            raise Http404("Cet espace n'est pas dans ce lieu.")
+    form = SpaceForm(request.POST or None, instance=instance)
+    return _edit(
+        request,
+        place,
+        form,
+        lambda: services.save_space(
+            request.user, form.instance, equipment=form.cleaned_data["equipment"]
+        ),
+        template="space.html",
+        done="Espace enregistré.",
+        context={"space": instance},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def closures(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A place's coming closures, and a new one: a closure over bookings shows them first
+    and asks to confirm (they are then cancelled, the people told, with the reason)."""
+    place = managed_place(request, slug)
+    form = ClosureForm(request.POST or None)
+    context: dict[str, object] = {
+        "place": place,
+        "closures": place.closures.filter(end_date__gte=today_in_paris()),
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        first, last = data["start_date"], data["end_date"]
+        confirmed = "confirmer" in request.POST
+        if not confirmed:
+            _preview_errors(place, form)
+        hit = [] if form.errors else holding_during(place.pk, first, last)
+        if not form.errors and (confirmed or not hit):
+            try:
+                _, changed = close_place(
+                    request.user,
+                    place,
+                    start_date=first,
+                    end_date=last,
+                    reason=data["reason"],
+                    seen=_seen(request),
+                    channel=Channel.PAGE,
+                )
+            except ValidationError as error:
+                attach(form, error)
+                hit = holding_during(place.pk, first, last)
+            else:
+                done = "Fermeture enregistrée."
+                if changed:
+                    done += f" {changed} réservation{'s' if changed > 1 else ''} annulée"
+                    done += f"{'s' if changed > 1 else ''} ; les personnes sont prévenues."
+                messages.success(request, done)
+                return redirect("manager:closures", slug=place.slug)
+        if hit:
+            context["hit"] = hit
+            if not form.errors:
+                return _page(request, "closures.html", context, form)
+    return _page(request, "closures.html", context, form)
+
+
+def _preview_errors(place: Place, form: ClosureForm) -> None:
+    """The closure's own rules (fields, length, overlaps), before bookings are looked at."""
+    data = form.cleaned_data
+    closure = Closure(
+        place=place, start_date=data["start_date"], end_date=data["end_date"], reason=data["reason"]
+    )
+    try:
+        closure.full_clean()
+    except ValidationError as error:
+        attach(form, error)
+        return
+    kept = [stored.as_range() for stored in place.closures.all()]
+    errors = services.closure_errors(place, kept, [closure.as_range()], guards=False)
+    if errors:
+        form.add_error("end_date", errors)
+
+
+def _seen(request: HttpRequest) -> list[int]:
+    """The bookings the confirm step showed (their ids, as the page sent them back)."""
+    return [int(value) for value in request.POST.getlist("vues") if value.isdigit()]
+
+
+@require_POST
+@login_required
+def delete_closure(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+    place = managed_place(request, slug)
+    closure = get_object_or_404(Closure, pk=pk, place=place)
+    services.save_closures(request.user, place, deleted=[closure])
+    messages.success(
+        request,
+        f"Fermeture du {closure.start_date:%d/%m/%Y} au {closure.end_date:%d/%m/%Y} supprimée.",
+    )
+    return redirect("manager:closures", slug=place.slug)
