@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from maillage.booking import closures
 from maillage.booking import services as booking
 from maillage.booking.models import Booking, BookingStatus, Channel
 from maillage.programmes import ledger, services
@@ -143,6 +144,31 @@ def test_a_cancellation_past_the_notice_follows_the_late_rule(
     just_past = SLOT[0] + DAY - notice + timedelta(minutes=1)
     booking.cancel(manager, late, "Prévenu tard", now=just_past, channel=Channel.PAGE)
     assert left(made) == 100_000 - 600 + given_back
+
+
+def test_a_closure_over_a_funded_booking_gives_everything_back_whatever_the_notice(
+    desks, booker, manager
+):
+    """The place closes: the person is not late, even within the notice."""
+    desks.place.managers.add(manager)
+    made = programme(desks.place, late_rule="place_paid")
+    verified(booker, "rsa")
+    done = book(booker, desks)
+    notice = timedelta(hours=desks.place.cancellation_notice_hours)
+    day = SLOT[0].date()
+    closures.close_place(
+        manager,
+        desks.place,
+        start_date=day,
+        end_date=day,
+        reason="Dégât des eaux",
+        seen=[done.pk],
+        channel=Channel.PAGE,
+        now=SLOT[0] - notice + timedelta(minutes=1),
+    )
+    assert Booking.objects.get(pk=done.pk).status == BookingStatus.CANCELLED
+    assert left(made) == 100_000
+    assert ledger.differences() == []
 
 
 def test_a_refused_or_expired_request_gives_everything_back(desks, booker, manager):

@@ -84,7 +84,7 @@ def close_place(
         if booking.status == BookingStatus.PENDING:
             services.refuse(user, booking, told, now, channel=channel)
         elif booking.status == BookingStatus.CONFIRMED:
-            services.cancel(user, booking, told, now, channel=channel)
+            services.cancel(user, booking, told, now, channel=channel, places_initiative=True)
         else:
             continue
         changed += 1

@@ -733,9 +733,11 @@ def _change(
     reason: str = "",
     now: datetime | None = None,
     tell: Callable[[Booking], None] | None = None,
+    never_late: bool = False,
 ) -> Booking:
     """Move a booking to `target` if the actor may, recording it in its history; `tell`
-    queues the email in the same transaction."""
+    queues the email in the same transaction; `never_late`: a cancellation the place chose
+    is not late (cancel's `places_initiative`)."""
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
@@ -770,7 +772,9 @@ def _change(
                     f"{refused.message}.",
                 ) from refused
         late = target == BookingStatus.NO_SHOW or (
-            target == BookingStatus.CANCELLED and past_cancellation_notice(booking, now)
+            target == BookingStatus.CANCELLED
+            and not never_late
+            and past_cancellation_notice(booking, now)
         )
         _record([booking.pk], user, booking.status, target, channel, reason)
         booking.status = target
@@ -831,13 +835,16 @@ def cancel(
     tell: bool = True,
     *,
     channel: Channel,
+    places_initiative: bool = False,
 ) -> Booking:
     """`user` cancels `booking` (the person who booked, within the place's notice; or a
     manager of its place or Département staff, any time before it ends), with an optional
     one-line `reason` (300 characters at most). The person and the place's other managers are
-    told when `tell`; its history records it, through `channel`. Returns the booking,
-    cancelled. Raises PermissionDenied for anyone
-    else, BookingRefused when the rules or its status forbid it now."""
+    told when `tell`; its history records it, through `channel`. `places_initiative`: the
+    place cancels for its own reason (a closure): never a late cancellation, whatever the
+    notice (programmes give everything back). Returns the booking, cancelled. Raises
+    PermissionDenied for anyone else, BookingRefused when the rules or its status forbid it
+    now."""
     now = now or timezone.now()
     place = booking.space.place
     is_manager = permissions.can_edit_place(user, place)
@@ -859,6 +866,7 @@ def cancel(
         reason,
         now,
         tell=notifications.booking_cancelled if tell else None,
+        never_late=places_initiative and is_manager,
     )
 
 
