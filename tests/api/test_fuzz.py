@@ -163,6 +163,8 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
         "start": instants(),
         "end": instants(),
         "seats": st.one_of(st.integers(0, 10), numbers),
+        "child": st.one_of(st.integers(0, 10), numbers),
+        "person_price_cents": st.one_of(st.integers(-1, 10_000), numbers),
     }
 
     def endpoint(name, allowed, query, body):
@@ -188,7 +190,7 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
                 st.sampled_from(["9" * 19, "9" * 40, "-1", "1e9", "0x10", "١"]),
                 hostile_text.map(quote),
             ),
-            st.sampled_from(["annulation", "semaine", "creneaux", ""]),
+            st.sampled_from(["annulation", "semaine", "creneaux", "prix", ""]),
         ),
     ).map(lambda rest: "/api/v1/" + rest)
     return {
@@ -203,6 +205,19 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
             "space_slots",
             ["GET"],
             queries({"date": days(), "minutes": digits(), "seats": digits()}),
+            st.just(b""),
+        ),
+        "space_price": endpoint(
+            "space_price",
+            ["GET"],
+            queries(
+                {
+                    "start": instants().filter(lambda v: isinstance(v, str)),
+                    "end": instants().filter(lambda v: isinstance(v, str)),
+                    "seats": digits(),
+                    "child": digits(),
+                }
+            ),
             st.just(b""),
         ),
         "not_found": st.tuples(st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers),

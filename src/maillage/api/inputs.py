@@ -68,6 +68,14 @@ def identifier(raw: object, field: str) -> int:
     return raw
 
 
+def identifier_param(raw: str | None, field: str) -> int:
+    """The id of a record, as a query parameter in decimal digits."""
+    try:
+        return whole_number_param(raw, field, 1, MAX_ID)
+    except Invalid as error:
+        raise Invalid(field, f"« {field} » : identifiant (entier positif) attendu.") from error
+
+
 def plain_text(raw: object, field: str, max_length: int) -> str:
     """A JSON string of one line, at most `max_length` characters, without control
     characters (core.text.has_control_characters)."""

@@ -9,5 +9,6 @@ urlpatterns = [
     path("reservations/<int:pk>/annulation", views.cancellation, name="cancellation"),
     path("espaces/<int:pk>/semaine", views.space_week, name="space_week"),
     path("espaces/<int:pk>/creneaux", views.space_slots, name="space_slots"),
+    path("espaces/<int:pk>/prix", views.space_price, name="space_price"),
     re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
 ]

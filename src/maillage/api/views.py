@@ -20,8 +20,9 @@ from maillage.api.models import ApiToken
 from maillage.api.problems import problem
 from maillage.booking import availability as core
 from maillage.booking import funding, queries, services
-from maillage.booking.models import Booking, Channel
+from maillage.booking.models import MAX_BOOKING_PRICE_CENTS, Booking, Channel
 from maillage.core.dates import booking_range, read_range
+from maillage.eligibility.selectors import children_of
 from maillage.places import permissions
 from maillage.places.models import MAX_CAPACITY, Space
 
@@ -192,11 +193,24 @@ def reservations(request: TokenRequest) -> HttpResponse:
     end = errors.read(inputs.instant_in, body.get("end"), "end", allowed)
     if start and end and end - start > inputs.MAX_SPAN:
         errors["end"] = [f"« end » : une réservation dure au plus {inputs.MAX_SPAN.days} jours."]
+    child = _child(errors, request.user, body.get("child"), inputs.identifier)
+    shown = body.get("person_price_cents")
+    if shown is not None:
+        shown = errors.read(
+            inputs.whole_number, shown, "person_price_cents", 0, MAX_BOOKING_PRICE_CENTS
+        )
     if errors:
         return problem(400, "Certains champs sont invalides.", errors)
     try:
         booking, created = services.book_or_replay(
-            request.user, space, start, end, seats, channel=Channel.API, idempotency_key=key
+            request.user,
+            space,
+            start,
+            end,
+            seats,
+            channel=Channel.API,
+            idempotency_key=key,
+            funded=services.Funded(child_id=child, expect_person_cents=shown),
         )
     except PermissionDenied as error:
         return problem(403, str(error))
@@ -215,6 +229,66 @@ def reservations(request: TokenRequest) -> HttpResponse:
             response["Retry-After"] = str(services.SPACE_BUSY_RETRY_SECONDS)
         return response
     return JsonResponse(booking_json(booking), status=201 if created else 200)
+
+
+def _child(
+    errors: Errors, user: User, raw: object, reader: Callable[[Any, str], int]
+) -> int | None:
+    """The id of one of `user`'s child profiles named by `raw` (read by `reader`: a JSON or
+    a query parameter's identifier; None: the person books for themself), or None with its
+    message noted in `errors`."""
+    if raw is None:
+        return None
+    child: int | None = errors.read(reader, raw, "child")
+    if child is not None and not children_of(user).filter(pk=child).exists():
+        errors["child"] = ["« child » : aucun de vos profils d'enfant n'a cet identifiant."]
+        return None
+    return child
+
+
+@token_required
+@allowed_methods("GET")
+def space_price(request: TokenRequest, pk: int) -> HttpResponse:
+    """The authenticated person's price of a space over [start, end) for `seats` (for their
+    child profile `child` when given): the list price, what the person pays, what each
+    programme pays under its public label, and why a programme they hold does not apply
+    (`notices`, French). Book with `person_price_cents` set to what was shown: a price that
+    changed meanwhile is refused (409, funding_changed)."""
+    errors = Errors()
+    allowed = booking_range(timezone.localdate(), _horizon_days(pk))
+    start = errors.read(inputs.instant_in, request.GET.get("start"), "start", allowed)
+    end = errors.read(inputs.instant_in, request.GET.get("end"), "end", allowed)
+    seats = errors.read(
+        inputs.whole_number_param, request.GET.get("seats", "1"), "seats", 1, MAX_CAPACITY
+    )
+    if start and end and not start < end <= start + inputs.MAX_SPAN:
+        errors["end"] = [
+            f"« end » : après « start », et au plus {inputs.MAX_SPAN.days} jours plus tard."
+        ]
+    child = _child(errors, request.user, request.GET.get("child"), inputs.identifier_param)
+    if errors:
+        return problem(400, "Certains paramètres sont invalides.", errors)
+    try:
+        [quote] = services.quote_series(request.user, pk, [(start, end)], seats, child_id=child)
+    except services.BookingRefused as refusal:
+        if NOT_BOOKABLE & set(refusal.codes):
+            return problem(404, "Cet espace n'existe pas ou n'est pas réservable.")
+        return problem(
+            400, "Cette demande ne respecte pas les règles de l'espace.", refusal.message_dict
+        )
+    return JsonResponse(
+        {
+            "space": pk,
+            "start": instant(start),
+            "end": instant(end),
+            "seats": seats,
+            "child": child,
+            "list_cents": quote.list_cents,
+            "person_cents": quote.person_cents,
+            "funded_by": [{"label": s.public_label, "cents": s.cents} for s in quote.shares],
+            "notices": list(quote.notices),
+        }
+    )
 
 
 def _visible_booking(user: User | AnonymousUser, pk: int) -> Booking | None:
