@@ -59,6 +59,20 @@ def test_my_programmes_show_credit_and_quota_left(client, desks, booker):
     assert reverse("programmes:mine") in text(client.get(reverse("accounts:account")))
 
 
+def test_my_programmes_show_what_is_left_under_a_rate_s_caps(client, desks, booker):
+    programme(desks.place, cap_days_per_month=12, cap_cents=5000, cap_period="month")
+    verified(booker, "rsa")
+    on_page.book(booker, desks.pk, paris(2026, 12, 1, 9), paris(2026, 12, 1, 10), now=NOW)
+    client.force_login(booker)
+    page = text(client.get(reverse("programmes:mine")))
+    assert "Jours restants ce mois-ci : <strong>11</strong> sur 12." in page
+    # 1 h at 4 €: the programme paid 3 €.
+    assert (
+        "Montant restant : <strong>47 €</strong> sur 50 € (période commencée le 1er décembre 2026)."
+        in page
+    )
+
+
 def test_my_programmes_without_any(client, booker):
     client.force_login(booker)
     assert "Aucun tarif solidaire ni pass" in text(client.get(reverse("programmes:mine")))

@@ -29,6 +29,7 @@ class Rate:
     funder: str
     pays: str
     places: list[Place]
+    caps: list[selectors.CapLeft]
 
 
 def pays(programme: Programme) -> str:
@@ -62,8 +63,15 @@ def my_programmes(request: SignedInRequest) -> HttpResponse:
     places = selectors.places_of(
         Programme.objects.filter(pk__in=ids).select_related("employer"), request.user
     )
+    me = services.Beneficiary(request.user, 0)
     rates = [
-        Rate(programme.public_label, programme.funder, pays(programme), places[programme.pk])
+        Rate(
+            programme.public_label,
+            programme.funder,
+            pays(programme),
+            places[programme.pk],
+            selectors.caps_left(programme, me, today),
+        )
         for programme in held
     ]
     return render(

@@ -11,10 +11,19 @@ from django.conf import settings
 
 from maillage.accounts.models import User
 from maillage.places.models import Place
-from maillage.programmes.models import BenefitKind, CapCounter, CapKind, Programme, ProgrammePlace
+from maillage.programmes.models import (
+    BenefitKind,
+    CapCounter,
+    CapKind,
+    Period,
+    Programme,
+    ProgrammePlace,
+)
 from maillage.programmes.periods import period_start
 from maillage.programmes.services import (
+    MINUTES_CAP_PERIOD,
     Beneficiary,
+    counter_used,
     credit_of,
     eligible_anywhere,
     member_places,
@@ -54,6 +63,35 @@ def _quota_left(programme: Programme, who: Beneficiary, day: date) -> Left:
     ).first()
     used = counter.used if counter else 0
     return Left(programme.public_label, "days", max(0, limit - used), limit, start, 0, programme.pk)
+
+
+@dataclass(frozen=True)
+class CapLeft:
+    """What is left under one of a programme's caps for a beneficiary on a day: `unit`
+    «days» (days per month), «minutes» (per calendar year) or «cents» (an amount per
+    period), `left` of `limit`, for the period starting `period_start`."""
+
+    unit: str
+    left: int
+    limit: int
+    period_start: date
+
+
+def caps_left(programme: Programme, who: Beneficiary, day: date) -> list[CapLeft]:
+    """The programme's caps for `who` on `day` (a Paris day), with what is left of each."""
+    caps = [
+        (CapKind.DAYS, "days", programme.cap_days_per_month, Period.MONTH),
+        (CapKind.MINUTES, "minutes", programme.cap_minutes_per_year, MINUTES_CAP_PERIOD),
+        (CapKind.CENTS, "cents", programme.cap_cents, programme.cap_period),
+    ]
+    found = []
+    for kind, unit, limit, period in caps:
+        if limit is None:
+            continue
+        start = period_start(period, day)
+        used = counter_used(programme, who, kind, start)
+        found.append(CapLeft(unit, max(0, int(limit) - used), int(limit), start))
+    return found
 
 
 def left_of(user: User, day: date, children: list[int] | tuple[int, ...] = ()) -> list[Left]:
