@@ -269,8 +269,8 @@ def test_managers_are_told_of_requests_and_cancellations(
     deliver()
     told = [m for kind, m in sent if kind == "manager_request"]
     assert [m.to for m in told] == [[place_manager.email]]
-    manager_page = settings.MAILLAGE_SITE_URL + reverse(
-        "booking:manager_calendar", args=[bookable_place.slug]
+    manager_page = (
+        settings.MAILLAGE_SITE_URL + reverse("manager:bookings") + f"?lieu={bookable_place.slug}"
     )
     assert manager_page in told[0].body
     deadline = timezone.localtime(asked.pending_until)

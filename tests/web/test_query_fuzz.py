@@ -23,12 +23,14 @@ from maillage.booking import services as booking_services
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
 from maillage.booking.models import CalendarFeed, Channel
-from maillage.booking.views import manager as booking_manager_views
 from maillage.booking.views import mine as booking_mine_views
 from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.manager import bookings as manager_bookings
+from maillage.manager import home as manager_home
+from maillage.manager.bookings import BookingFilter
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
@@ -70,8 +72,9 @@ PAGES = {
     "booking:cancel_series": Page("resident", args=("series",)),
     "booking:feed": Page("anonymous", args=("resident_token",)),
     "booking:place_feed": Page("anonymous", args=("manager_token", "place_slug")),
-    "booking:manager_home": Page("manager"),
-    "booking:manager_calendar": Page("manager", ("jour", "vue"), ("place_slug",)),
+    "manager:home": Page("manager"),
+    "manager:bookings": Page("manager", (*BookingFilter.base_fields, "page")),
+    "manager:bookings_csv": Page("manager", tuple(BookingFilter.base_fields)),
     "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:zones_geojson": Page("anonymous", tuple(ThresholdForm.base_fields)),
@@ -119,7 +122,7 @@ PAGES = {
 NOT_PAGES = {
     "booking:book": "POST only",
     "booking:renew_feed": "POST only",
-    "booking:manager_action": "POST only",
+    "manager:booking_action": "POST only",
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
@@ -140,7 +143,8 @@ VIEW_MODULES = [
     accounts_views,
     booking_public_views,
     booking_mine_views,
-    booking_manager_views,
+    manager_bookings,
+    manager_home,
     booking_navigation,
     paging,
     web_views,

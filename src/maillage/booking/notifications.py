@@ -270,7 +270,7 @@ def _context(
         # A reminder may leave after the deadline: it then says so.
         "late": len(bookings) == 1 and first.start - notice <= now,
         "my_bookings_url": site + reverse("booking:my_bookings"),
-        "manager_url": site + reverse("booking:manager_calendar", args=[place.slug]),
+        "manager_url": site + reverse("manager:bookings") + f"?lieu={place.slug}",
         "site_url": site,
     }
 

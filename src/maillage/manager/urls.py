@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401 - the pages' paths join here
+from django.urls import path
+
+from maillage.manager import bookings, home
 
 app_name = "manager"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- bookings and home ---
+    path("gestion/", home.home, name="home"),
+    path("gestion/reservations/", bookings.bookings, name="bookings"),
+    path("gestion/reservations/export.csv", bookings.bookings_csv, name="bookings_csv"),
+    path(
+        "gestion/reservations/<int:pk>/<str:action>/",
+        bookings.booking_action,
+        name="booking_action",
+    ),
+]
