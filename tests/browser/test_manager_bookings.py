@@ -86,4 +86,13 @@ def test_home_and_bookings_fit_and_pass_axe(browser, live_server, requests_to_de
     expect(page.get_by_text("Demande acceptée : la personne en est informée.")).to_be_visible()
     statuses = sorted(type(b).objects.get(pk=b.pk).status for b in asked)
     assert statuses == sorted([BookingStatus.CONFIRMED, BookingStatus.PENDING])
+    page.goto(reverse("manager:notifications"))
+    page.get_by_label("un récapitulatif chaque matin").check()
+    page.get_by_role("button", name=re.compile("^Enregistrer")).click()
+    expect(
+        page.get_by_text(re.compile("Vos choix de courriels pour .* sont enregistrés"))
+    ).to_be_visible()
+    assert page.get_by_label("un récapitulatif chaque matin").is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe(page) == []
     context.close()

@@ -30,6 +30,7 @@ from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
 from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
+from maillage.manager import notifications as manager_notifications
 from maillage.manager.bookings import BookingFilter
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
@@ -75,6 +76,7 @@ PAGES = {
     "manager:home": Page("manager"),
     "manager:bookings": Page("manager", (*BookingFilter.base_fields, "page")),
     "manager:bookings_csv": Page("manager", tuple(BookingFilter.base_fields)),
+    "manager:notifications": Page("manager"),
     "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:zones_geojson": Page("anonymous", tuple(ThresholdForm.base_fields)),
@@ -123,6 +125,7 @@ NOT_PAGES = {
     "booking:book": "POST only",
     "booking:renew_feed": "POST only",
     "manager:booking_action": "POST only",
+    "manager:notifications_save": "POST only",
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
@@ -145,6 +148,7 @@ VIEW_MODULES = [
     booking_mine_views,
     manager_bookings,
     manager_home,
+    manager_notifications,
     booking_navigation,
     paging,
     web_views,

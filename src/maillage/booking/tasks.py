@@ -18,3 +18,9 @@ def expire_requests() -> int:
     """Requests past their decision deadline expire and free their slot; how many. Their
     history records the system's change through the worker, a command."""
     return services.expire_pending(channel=Channel.COMMAND)
+
+
+@task()
+def send_digests() -> int:
+    """Queue the managers' daily digests (each manager and place once a day); how many."""
+    return notifications.queue_digests()

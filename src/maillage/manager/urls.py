@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.manager import bookings, home
+from maillage.manager import bookings, home, notifications
 
 app_name = "manager"
 
@@ -14,4 +14,6 @@ urlpatterns: list = [
         bookings.booking_action,
         name="booking_action",
     ),
+    path("gestion/notifications/", notifications.preferences, name="notifications"),
+    path("gestion/notifications/<slug:slug>/", notifications.save, name="notifications_save"),
 ]
