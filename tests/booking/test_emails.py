@@ -98,6 +98,11 @@ def every_kind(booker, room, place, manager, sent):
     deliver()
     on_page.refuse(manager, pending_dates[1], "Complet", now=NOW)
     deliver()
+    services.set_manager_emails(
+        manager, place, new_requests=True, cancellations=True, daily_digest=True
+    )
+    assert notifications.queue_digests(now=paris(2026, 12, 9, 7)) == 1
+    deliver()
     return sent
 
 
@@ -269,8 +274,8 @@ def test_managers_are_told_of_requests_and_cancellations(
     deliver()
     told = [m for kind, m in sent if kind == "manager_request"]
     assert [m.to for m in told] == [[place_manager.email]]
-    manager_page = settings.MAILLAGE_SITE_URL + reverse(
-        "booking:manager_calendar", args=[bookable_place.slug]
+    manager_page = (
+        settings.MAILLAGE_SITE_URL + reverse("manager:bookings") + f"?lieu={bookable_place.slug}"
     )
     assert manager_page in told[0].body
     deadline = timezone.localtime(asked.pending_until)
@@ -313,10 +318,14 @@ def test_line_breaks_in_names_break_no_email(booker, room, bookable_place, place
     room.save()
     every_kind(booker, room, bookable_place, place_manager, sent)
     assert not OutboundEmail.objects.filter(sent_at__isnull=True).exists()
-    for _, message in sent:
+    for kind, message in sent:
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.message()["Bcc"] is None
-        assert "Salle Seine — La Ruche Bcc: piege@exemple.test\n" in message.body
+        if kind == "manager_digest":  # one place, several spaces: each on its line
+            assert "\nLa Ruche Bcc: piege@exemple.test\n" in message.body
+            assert "\n- Salle Seine, " in message.body
+        else:
+            assert "Salle Seine — La Ruche Bcc: piege@exemple.test\n" in message.body
         for part in calendar_part(message):
             text = part.get_payload(decode=True).decode()
             lines = [line.removesuffix("\r") for line in text.split("\n")]

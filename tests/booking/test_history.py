@@ -256,8 +256,8 @@ def test_a_person_never_sees_someone_elses_history(client, booker, other_booker,
 def test_managers_see_the_history_of_their_place(client, booker, room, place_manager, approval):
     asked = _book(booker, room)
     on_page.confirm(place_manager, asked, now=NOW)
-    url = reverse("booking:manager_calendar", args=[room.place.slug])
-    page = _page(client, place_manager, url, {"jour": "2026-12-02"})
+    url = reverse("manager:bookings")
+    page = _page(client, place_manager, url, {"vue": "jour", "du": "2026-12-02"})
     assert "Créée (en attente de validation) le " in page
     assert "par la personne (site)" in page
     assert "Confirmée le " in page and "par vous (site)" in page
@@ -266,8 +266,8 @@ def test_managers_see_the_history_of_their_place(client, booker, room, place_man
 def test_staff_see_the_names_of_those_who_acted(client, booker, room, place_manager, staff_user):
     booking = _book(booker, room)
     on_page.cancel(place_manager, booking, "Fermeture", now=NOW)
-    url = reverse("booking:manager_calendar", args=[room.place.slug])
-    page = _page(client, staff_user, url, {"jour": "2026-12-02"})
+    url = reverse("manager:bookings")
+    page = _page(client, staff_user, url, {"vue": "jour", "du": "2026-12-02"})
     assert f"par {place_manager.email} (site) — motif : Fermeture" in page
 
 
@@ -278,8 +278,10 @@ def test_a_manager_of_another_place_sees_no_history(client, booker, room, other_
     other_place.managers.add(manager)
     _book(booker, room)
     client.force_login(manager)
-    url = reverse("booking:manager_calendar", args=[room.place.slug])
-    assert client.get(url, {"jour": "2026-12-02"}).status_code == 403
+    url = reverse("manager:bookings")
+    assert client.get(url, {"lieu": room.place.slug, "du": "2026-12-02"}).status_code == 403
+    listed = client.get(url, {"vue": "jour", "du": "2026-12-02"})
+    assert listed.status_code == 200 and "Historique" not in listed.content.decode()
 
 
 def test_history_costs_no_query_per_booking(client, booker, room, place_manager):
@@ -291,11 +293,11 @@ def test_history_costs_no_query_per_booking(client, booker, room, place_manager)
         return len(counted)
 
     mine = reverse("booking:my_bookings")
-    calendar = reverse("booking:manager_calendar", args=[room.place.slug])
+    calendar = reverse("manager:bookings")
     first = _book(booker, room)
     on_page.cancel(place_manager, first, "Fermeture", now=NOW)
-    one = (queries(mine), queries(calendar, {"jour": "2026-12-02"}))
+    one = (queries(mine), queries(calendar, {"vue": "jour", "du": "2026-12-02"}))
     for hours in (2, 4, 6):
         later = _book(booker, room, start=START + timedelta(hours=hours))
         on_page.cancel(booker, later, now=NOW)
-    assert (queries(mine), queries(calendar, {"jour": "2026-12-02"})) == one
+    assert (queries(mine), queries(calendar, {"vue": "jour", "du": "2026-12-02"})) == one

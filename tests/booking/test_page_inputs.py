@@ -73,21 +73,6 @@ def test_week_links_stop_at_the_ends_of_the_range(client, room):
         assert client.get(url, {"semaine": "2025-12-03"}).context["monday"].day == 1
 
 
-@pytest.mark.parametrize("raw", HOSTILE_DATES)
-def test_the_manager_calendar_falls_back_to_today_and_says_why(client, place_manager, raw):
-    client.force_login(place_manager)
-    url = reverse("booking:manager_calendar", args=[place_manager.managed_places.get().slug])
-    day = client.get(url, {"jour": raw})
-    assert day.status_code == 200 and day.context["first"] == NOW.date()
-    assert "« Jour » : " in text(day) and "Voici la journée d'aujourd'hui." in text(day)
-    week = client.get(url, {"jour": raw, "vue": "semaine"})
-    assert "Voici la semaine en cours." in text(week)
-    last = text(client.get(url, {"jour": "2028-12-01"}))
-    assert "Jour suivant" not in last and 'href="?jour=2028-11-30">Jour précédent' in last
-    other_view = client.get(url, {"vue": "mois"})
-    assert "« Vue » : « jour » ou « semaine » attendu ; voici la vue jour." in text(other_view)
-
-
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [

@@ -1,4 +1,4 @@
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from unittest import mock
 
 import pytest
@@ -209,54 +209,6 @@ def test_calendar_feeds(client, booker, place_manager, room, resident):
     )
 
 
-def test_manager_calendar_and_actions(
-    client, booker, place_manager, room, bookable_place, resident
-):
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    pending = book_on_search_day(booker, room, 9, 10)
-    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
-    client.force_login(resident)
-    assert client.get(url).status_code == 403
-    assert (
-        client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"])).status_code
-        == 404
-    )
-    client.force_login(place_manager)
-    page = client.get(url, {"jour": "2027-01-12"}).content.decode()
-    assert "1 demande à valider" in page and booker.email in page
-    refused = client.post(
-        reverse("booking:manager_action", args=[pending.pk, "refuser"]), {"motif": ""}, follow=True
-    )
-    assert "Indiquez le motif du refus" in refused.content.decode()
-    client.post(reverse("booking:manager_action", args=[pending.pk, "confirmer"]))
-    pending.refresh_from_db()
-    assert pending.status == BookingStatus.CONFIRMED
-
-
-@pytest.mark.parametrize(
-    ("motif", "told"),
-    [("x" * 301, "au plus 300 caractères"), ("Fermé\r\nBcc: x@exemple.test", "retour à la ligne")],
-)
-def test_a_reason_the_model_refuses_is_told_not_dropped(
-    client, booker, place_manager, room, bookable_place, motif, told
-):
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    pending = book_on_search_day(booker, room, 9, 10)
-    client.force_login(place_manager)
-    answer = client.post(
-        reverse("booking:manager_action", args=[pending.pk, "refuser"]),
-        {"motif": motif},
-        follow=True,
-    )
-    page = answer.content.decode()
-    assert "Motif : " in page and told in page
-    assert "Indiquez le motif" not in page  # the reason given is not called missing
-    pending.refresh_from_db()
-    assert pending.status == BookingStatus.PENDING and pending.status_reason == ""
-
-
 def test_an_unverified_person_is_told_to_verify(client, room):
     person = UserFactory()
     client.force_login(person)
@@ -269,27 +221,10 @@ def test_an_unverified_person_is_told_to_verify(client, room):
 
 
 @pytest.mark.parametrize("query", ["2026-02-30", "0001-01-01", "n'importe quoi"])
-def test_impossible_dates_in_the_url_fall_back_to_this_week(client, room, place_manager, query):
+def test_impossible_dates_in_the_url_fall_back_to_this_week(client, room, query):
     assert (
         client.get(reverse("booking:space", args=[room.pk]), {"semaine": query}).status_code == 200
     )
-    client.force_login(place_manager)
-    url = reverse("booking:manager_calendar", args=[room.place.slug])
-    assert client.get(url, {"jour": query, "vue": "semaine"}).status_code == 200
-
-
-def test_actions_never_send_people_to_another_site(
-    client, booker, place_manager, room, bookable_place
-):
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    pending = book_on_search_day(booker, room, 9, 10)
-    client.force_login(place_manager)
-    response = client.post(
-        reverse("booking:manager_action", args=[pending.pk, "confirmer"]),
-        {"retour": "https://exemple.invalid/hameconnage"},
-    )
-    assert response["Location"] == reverse("booking:manager_calendar", args=[bookable_place.slug])
 
 
 def test_cancelling_a_series_sends_one_email(client, booker, room):
@@ -370,50 +305,6 @@ def test_the_week_shows_time_gone_as_past(client, room, desks):
     assert week_row(evening, date(2026, 12, 1))["past"]
 
 
-def test_manager_actions_follow_the_clock(client, booker, place_manager, room, bookable_place):
-    booking = book_on_search_day(booker, room, 9, 10)
-    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
-    present = reverse("booking:manager_action", args=[booking.pk, "present"])
-    absent = reverse("booking:manager_action", args=[booking.pk, "absent"])
-
-    def shown(moment):
-        page = page_at(client, place_manager, moment, url, {"jour": "2027-01-12"})
-        return {
-            action for action, link in (("present", present), ("absent", absent)) if link in page
-        }
-
-    assert shown(paris(2027, 1, 12, 8, 0)) == set()  # presence from 30 minutes before
-    assert shown(paris(2027, 1, 12, 8, 40)) == {"present"}  # absence only after the start
-    on_page.check_in(place_manager, booking, now=paris(2027, 1, 12, 8, 40))
-    assert shown(paris(2027, 1, 12, 8, 45)) == set()  # not «Absent» before 9h00
-    assert shown(paris(2027, 1, 12, 9, 5)) == {"absent"}
-
-
-def test_an_expired_request_cannot_be_accepted(client, booker, place_manager, room, bookable_place):
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    pending = book_on_search_day(booker, room, 9, 10)
-    accept = reverse("booking:manager_action", args=[pending.pk, "confirmer"])
-    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
-    late = pending.pending_until + timedelta(minutes=1)
-    page = page_at(client, place_manager, late, url, {"jour": "2027-01-12"})
-    assert accept not in page and "à valider" not in page
-
-
-def test_requests_outside_the_day_are_reachable(
-    client, booker, place_manager, room, bookable_place
-):
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    pending = book_on_search_day(booker, room, 9, 10)
-    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
-    page = page_at(client, place_manager, NOW, url, {"jour": "2027-01-13"})
-    assert "1 demande à valider" in page and "Aucune réservation sur cette période" in page
-    assert f'href="?jour=2027-01-12#reservation-{pending.pk}"' in page
-    day = page_at(client, place_manager, NOW, url, {"jour": "2027-01-12"})
-    assert f'id="reservation-{pending.pk}"' in day
-
-
 def test_cancel_is_offered_only_while_the_place_accepts_it(client, booker, room, bookable_place):
     first, second = on_page.book_series(
         booker,
@@ -467,22 +358,12 @@ def test_cancelled_bookings_are_no_longer_upcoming(client, booker, room):
     assert reverse("booking:cancel", args=[dropped.pk]) not in text(response)
 
 
-def test_screen_reader_names_elide_before_a_vowel(
-    client, booker, place_manager, room, desks, bookable_place
-):
+def test_screen_reader_names_elide_before_a_vowel(client, room, desks, bookable_place):
     desks.name = "Espace partagé"
     desks.save()
     page = text(client.get(bookable_place.get_absolute_url()))
     assert 'Disponibilités<span class="visually-hidden"> d\'Espace partagé</span>' in page
     assert 'Disponibilités<span class="visually-hidden"> de Salle Seine</span>' in page
-    booker.first_name, booker.last_name = "Anne", "Martin"
-    booker.save()
-    bookable_place.requires_approval = True
-    bookable_place.save()
-    book_on_search_day(booker, room, 9, 10)
-    url = reverse("booking:manager_calendar", args=[bookable_place.slug])
-    manager = page_at(client, place_manager, NOW, url, {"jour": "2027-01-12"})
-    assert "la demande d'Anne Martin" in manager and "de Anne" not in manager
 
 
 @pytest.mark.parametrize(
@@ -547,7 +428,7 @@ BOOKING_ROUTES = sorted(set(_booking_routes()))
 
 
 def test_the_walk_finds_the_booking_routes():
-    assert "gestion/reservations/action/<int:pk>/<str:action>/" in BOOKING_ROUTES
+    assert "gestion/reservations/<int:pk>/<str:action>/" in BOOKING_ROUTES
     assert "api/v1/reservations/<int:pk>/annulation" in BOOKING_ROUTES
 
 

@@ -177,8 +177,8 @@ def test_manager_calendar(
     response = assert_flat(
         client,
         django_assert_max_num_queries,
-        reverse("booking:manager_calendar", args=[bookable_place.slug]),
+        reverse("manager:bookings"),
         grow,
-        {"jour": "2027-01-12", "vue": view},
+        {"du": "2027-01-12", "vue": view, "lieu": bookable_place.slug},
     )
     assert response.content.decode().count("@exemple.test") >= 6

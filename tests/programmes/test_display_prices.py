@@ -346,8 +346,8 @@ def test_the_managers_calendar_shows_who_pays_what(client, desks, booker, place_
     client.force_login(booker)
     book_as_shown(client, desks)
     client.force_login(place_manager)
-    url = reverse("booking:manager_calendar", args=[desks.place.slug])
-    page = text(client.get(url, {"jour": "2027-01-12"}))
+    url = reverse("manager:bookings")
+    page = text(client.get(url, {"vue": "jour", "du": "2027-01-12"}))
     assert "3 € payés par la personne · Tarif solidaire : 9 € (prix public 12 €)" in page
     assert "rsa" not in page.lower()
 

@@ -23,13 +23,16 @@ from maillage.booking import services as booking_services
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
 from maillage.booking.models import CalendarFeed, Channel
-from maillage.booking.views import manager as booking_manager_views
 from maillage.booking.views import mine as booking_mine_views
 from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.manager import bookings as manager_bookings
+from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
+from maillage.manager import notifications as manager_notifications
+from maillage.manager.bookings import BookingFilter
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
@@ -73,8 +76,10 @@ PAGES = {
     "booking:cancel_series": Page("resident", args=("series",)),
     "booking:feed": Page("anonymous", args=("resident_token",)),
     "booking:place_feed": Page("anonymous", args=("manager_token", "place_slug")),
-    "booking:manager_home": Page("manager"),
-    "booking:manager_calendar": Page("manager", ("jour", "vue"), ("place_slug",)),
+    "manager:home": Page("manager"),
+    "manager:bookings": Page("manager", (*BookingFilter.base_fields, "page")),
+    "manager:bookings_csv": Page("manager", tuple(BookingFilter.base_fields)),
+    "manager:notifications": Page("manager"),
     "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:zones_geojson": Page("anonymous", tuple(ThresholdForm.base_fields)),
@@ -137,7 +142,8 @@ PAGES = {
 NOT_PAGES = {
     "booking:book": "POST only",
     "booking:renew_feed": "POST only",
-    "booking:manager_action": "POST only",
+    "manager:booking_action": "POST only",
+    "manager:notifications_save": "POST only",
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
@@ -163,7 +169,9 @@ VIEW_MODULES = [
     accounts_views,
     booking_public_views,
     booking_mine_views,
-    booking_manager_views,
+    manager_bookings,
+    manager_home,
+    manager_notifications,
     booking_navigation,
     paging,
     web_views,

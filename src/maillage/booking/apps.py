@@ -19,6 +19,8 @@ class BookingConfig(AppConfig):
         outbox.register(notifications.TOPIC, notifications.message_of)
         # Reminders the day before, at 16:00 UTC (17:00 or 18:00 in Paris).
         schedule.every(timedelta(days=1), tasks.send_reminders, offset=timedelta(hours=16))
+        # Managers' digests of the day, at 5:00 UTC (6:00 or 7:00 in Paris).
+        schedule.every(timedelta(days=1), tasks.send_digests, offset=timedelta(hours=5))
         # Requests expire on their own when a booking needs their slot; this sweep frees
         # the others (and tells nobody: the person saw the deadline).
         schedule.every(timedelta(minutes=5), tasks.expire_requests)

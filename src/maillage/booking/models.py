@@ -395,3 +395,36 @@ class ExternalBusy(models.Model):
     def __str__(self) -> str:
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{self.space} occupé du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"
+
+
+class ManagerEmails(models.Model):
+    """Which booking emails a place's manager receives for that place: each new request
+    (`new_requests`), each cancellation (`cancellations`), and a daily digest
+    (`daily_digest`). No row: the defaults (the first two on, the digest off). Written by
+    booking.services.set_manager_emails; read by booking.notifications."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="gestionnaire",
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="+", verbose_name="lieu"
+    )
+    new_requests = models.BooleanField("chaque nouvelle demande à valider", default=True)
+    cancellations = models.BooleanField("chaque annulation", default=True)
+    daily_digest = models.BooleanField("un récapitulatif chaque matin", default=False)
+    # The Paris day whose digest was queued (each day once: notifications.queue_digests).
+    digest_sent_on = models.DateField("récapitulatif envoyé le", null=True, editable=False)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "courriels d'un gestionnaire"
+        verbose_name_plural = "courriels des gestionnaires"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "place"], name="manager_emails_once_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"Courriels de {self.user} pour {self.place}"

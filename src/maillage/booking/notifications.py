@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking import calendar, sql
-from maillage.booking.models import Booking, BookingQuerySet, BookingSeries, BookingStatus
+from maillage.booking.models import (
+    Booking,
+    BookingQuerySet,
+    BookingSeries,
+    BookingStatus,
+    ManagerEmails,
+)
 from maillage.booking.price_lines import booked_prices
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
@@ -109,6 +115,12 @@ KINDS = {
         None,
         for_managers=True,
     ),
+    "manager_digest": Kind(
+        "Récapitulatif du jour",
+        "Récapitulatif du jour",
+        None,
+        for_managers=True,
+    ),
 }
 
 
@@ -140,8 +152,8 @@ def _by_event(bookings: list[Booking]) -> dict[str, list[Booking]]:
 
 
 def queue(kind: str, bookings: list[Booking], user: User) -> None:
-    """Queue an email of `kind` (a key of KINDS) about `bookings` (of one space) to `user`,
-    in the caller's transaction."""
+    """Queue an email of `kind` (a key of KINDS) about `bookings` (of one space; a digest's,
+    of one place) to `user`, in the caller's transaction."""
     if KINDS[kind].changes_event:
         _raise_sequence(bookings)
     email = outbox.queue(TOPIC, user.email, user=user)
@@ -149,11 +161,17 @@ def queue(kind: str, bookings: list[Booking], user: User) -> None:
     sql.insert_email(email.pk, kind, [b.pk for b in bookings])
 
 
+# The ManagerEmails switch of each kind sent to managers as things happen.
+MANAGER_SWITCHES = {"manager_request": "new_requests", "manager_cancelled": "cancellations"}
+
+
 def _tell_managers(kind: str, bookings: list[Booking], but: int | None = None) -> None:
-    """Queue `kind` to each active manager of the bookings' place, but the one (if any) who
-    made the change and knows of it (`but`: their id)."""
+    """Queue `kind` to each active manager of the bookings' place who has not switched it
+    off (ManagerEmails), but the one (if any) who made the change and knows of it (`but`:
+    their id)."""
     place = bookings[0].space.place
-    managers = place.managers.filter(is_active=True)
+    switched_off = ManagerEmails.objects.filter(place=place, **{MANAGER_SWITCHES[kind]: False})
+    managers = place.managers.filter(is_active=True).exclude(pk__in=switched_off.values("user_id"))
     if but is not None:
         managers = managers.exclude(pk=but)
     for manager in managers:
@@ -248,6 +266,9 @@ def _context(
     prices = booked_prices(bookings, for_person=not kind.for_managers)
     for booking in bookings:
         booking.price_text = prices[booking.pk]  # type: ignore[attr-defined]
+        # A digest's lines name each space and person, on one line each.
+        booking.space_text = single_line(booking.space.name)  # type: ignore[attr-defined]
+        booking.person_text = _person(booking.user)  # type: ignore[attr-defined]
     return {
         "kind": email.booking_email.kind,
         "bookings": bookings,
@@ -270,7 +291,7 @@ def _context(
         # A reminder may leave after the deadline: it then says so.
         "late": len(bookings) == 1 and first.start - notice <= now,
         "my_bookings_url": site + reverse("booking:my_bookings"),
-        "manager_url": site + reverse("booking:manager_calendar", args=[place.slug]),
+        "manager_url": site + reverse("manager:bookings") + f"?lieu={place.slug}",
         "site_url": site,
     }
 
@@ -316,5 +337,44 @@ def queue_reminders(now: datetime | None = None) -> int:
             )
             if claimed:
                 queue("reminder", [booking], booking.user)
+                queued += 1
+    return queued
+
+
+def queue_digests(now: datetime | None = None) -> int:
+    """Queue, for each active manager who switched on a place's daily digest
+    (ManagerEmails.daily_digest), one email listing that place's bookings of the day (Paris):
+    those holding their slot and the requests awaiting a decision. A day without any sends
+    nothing. Safe to run twice: each (manager, place) once a day, marked in the same
+    transaction. How many were queued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    queued = 0
+    due = (
+        ManagerEmails.objects.filter(daily_digest=True, user__is_active=True)
+        .exclude(digest_sent_on=today)
+        .select_related("user", "place")
+    )
+    for choice in due:
+        if not choice.place.managers.filter(pk=choice.user_id).exists():
+            continue  # no longer a manager of the place: a choice left behind
+        held = Booking.objects.filter(space__place=choice.place, start__lt=end, end__gt=start)
+        day = list(
+            (held.holding() | held.awaiting_decision(now))
+            .select_related("space__place")
+            .order_by("start", "space__name")
+        )
+        if not day:
+            continue
+        with transaction.atomic():
+            claimed = (
+                ManagerEmails.objects.filter(pk=choice.pk)
+                .exclude(digest_sent_on=today)
+                .update(digest_sent_on=today)
+            )
+            if claimed:
+                queue("manager_digest", day, choice.user)
                 queued += 1
     return queued

@@ -31,12 +31,13 @@ from maillage.booking.models import (
     BookingStatus,
     CalendarFeed,
     Channel,
+    ManagerEmails,
 )
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.core.dates import long_date
 from maillage.core.text import count, euros
 from maillage.places import permissions
-from maillage.places.models import PlaceStatus
+from maillage.places.models import Place, PlaceStatus
 
 # Every refusal's code (the availability rules' and this module's).
 Code = core.ViolationCode
@@ -1049,3 +1050,24 @@ def renew_feed(user: User) -> bool:
         renewed = CalendarFeed.objects.filter(user=user).delete()[0] > 0
         CalendarFeed.objects.create(user=user)
     return renewed
+
+
+def set_manager_emails(
+    user: User, place: Place, *, new_requests: bool, cancellations: bool, daily_digest: bool
+) -> ManagerEmails:
+    """`user`, a manager of `place`, chooses which booking emails they receive for it (see
+    ManagerEmails); PermissionDenied for anyone else (Département staff too: the emails go
+    to the place's managers). The row records who chose and when (`updated_at`)."""
+    if not (user.is_active and place.managers.filter(pk=user.pk).exists()):
+        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+    with transaction.atomic():
+        emails, _ = ManagerEmails.objects.update_or_create(
+            user=user,
+            place=place,
+            defaults={
+                "new_requests": new_requests,
+                "cancellations": cancellations,
+                "daily_digest": daily_digest,
+            },
+        )
+    return emails

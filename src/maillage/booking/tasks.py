@@ -40,3 +40,9 @@ def refresh_external_calendars() -> int:
     for space_id in space_ids:
         refresh_external_calendar.enqueue(space_id)
     return len(space_ids)
+
+
+@task()
+def send_digests() -> int:
+    """Queue the managers' daily digests (each manager and place once a day); how many."""
+    return notifications.queue_digests()

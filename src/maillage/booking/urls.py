@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from maillage.booking.views import manager, mine, public
+from maillage.booking.views import mine, public
 
 
 class FeedToken:
@@ -31,11 +31,4 @@ urlpatterns = [
     path("reservations/agenda/", mine.renew_feed, name="renew_feed"),
     path("calendrier/<feed_token:token>.ics", mine.feed, name="feed"),
     path("calendrier/<feed_token:token>/lieux/<slug:slug>.ics", mine.place_feed, name="place_feed"),
-    path("gestion/reservations/", manager.manager_home, name="manager_home"),
-    path("gestion/reservations/<slug:slug>/", manager.manager_calendar, name="manager_calendar"),
-    path(
-        "gestion/reservations/action/<int:pk>/<str:action>/",
-        manager.manager_action,
-        name="manager_action",
-    ),
 ]

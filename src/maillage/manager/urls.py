@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.manager import ical
+from maillage.manager import bookings, home, ical, notifications
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
@@ -63,4 +63,15 @@ urlpatterns: list = [
     path("gestion/lieux/<slug:slug>/espaces/nouveau/", places.space, name="add_space"),
     path("gestion/lieux/<slug:slug>/espaces/<int:pk>/", places.space, name="space"),
     # --- end places ---
+    # --- bookings and home ---
+    path("gestion/", home.home, name="home"),
+    path("gestion/reservations/", bookings.bookings, name="bookings"),
+    path("gestion/reservations/export.csv", bookings.bookings_csv, name="bookings_csv"),
+    path(
+        "gestion/reservations/<int:pk>/<str:action>/",
+        bookings.booking_action,
+        name="booking_action",
+    ),
+    path("gestion/notifications/", notifications.preferences, name="notifications"),
+    path("gestion/notifications/<slug:slug>/", notifications.save, name="notifications_save"),
 ]

@@ -29,8 +29,7 @@ BOOKING_SECTIONS = {
     "booking:cancel": "mine",
     "booking:cancel_series": "mine",
     "booking:renew_feed": "mine",
-    "booking:manager_home": "manage",
-    "booking:manager_calendar": "manage",
+    "manager:bookings": "manage",
 }
 
 
