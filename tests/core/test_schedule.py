@@ -20,6 +20,11 @@ def test_the_periodic_work_is_declared_in_one_registry():
     periods = {item.name: (item.period, item.offset) for item in schedule.periodic_tasks()}
     assert periods == {
         "maillage.booking.tasks.expire_requests": (timedelta(minutes=5), timedelta(0)),
+        "maillage.booking.tasks.refresh_external_calendars": (
+            timedelta(minutes=30),
+            timedelta(minutes=10),
+        ),
+        "maillage.booking.tasks.send_digests": (timedelta(days=1), timedelta(hours=5)),
         "maillage.booking.tasks.send_reminders": (timedelta(days=1), timedelta(hours=16)),
         "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
         "maillage.eligibility.tasks.purge_expired_statuses": (
@@ -63,8 +68,11 @@ def test_each_slot_is_enqueued_once():
     assert schedule.tick(AT) == names
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
-    # starting at another hour (eligibility's, at 02:30 and 07:00).
+    # starting at another hour (the digest at 05:00, eligibility's at 02:30 and 07:00) and
+    # the calendars' import (at :10 and :40).
     elsewhere = {
+        "maillage.booking.tasks.refresh_external_calendars",
+        "maillage.booking.tasks.send_digests",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
     }

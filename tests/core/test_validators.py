@@ -128,5 +128,5 @@ def test_the_verb_agrees_with_a_plural_subject():
 
 @pytest.mark.parametrize("typed", ["nan", "inf", "-Infinity", "sNaN"])
 def test_euros_typed_as_a_non_finite_number_are_refused_not_a_crash(typed):
-    with pytest.raises(ValidationError, match="Montant invalide."):
+    with pytest.raises(ValidationError, match="en chiffres"):
         EurosField(required=False).clean(typed)

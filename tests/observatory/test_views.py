@@ -278,7 +278,8 @@ def test_indicators_csv_gives_no_made_up_ept_code(client, open_network):
 
 def test_every_delete_address_of_the_site_confirms_first():
     """A new «…_delete» route outside the admin (which confirms on its own) must be listed
-    here with a confirmation test, as scenario_delete is."""
+    here with a confirmation test, as scenario_delete is (the manager's deletes: in
+    tests/manager/places/test_pages.py)."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     def names(patterns, namespace=""):
@@ -291,4 +292,8 @@ def test_every_delete_address_of_the_site_confirms_first():
                 yield namespace + entry.name
 
     deleting = {name for name in names(get_resolver().url_patterns) if "delete" in name}
-    assert deleting == {"observatory:scenario_delete"}
+    assert deleting == {
+        "observatory:scenario_delete",
+        "manager:delete_photo",
+        "manager:delete_closure",
+    }

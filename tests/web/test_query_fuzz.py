@@ -155,8 +155,8 @@ NOT_PAGES = {
     "manager:refresh_space_calendar": "POST only",
     "manager:remove_space_calendar": "POST only",
     "manager:withdraw_manager": "POST only",
-    "manager:delete_closure": "POST only",
-    "manager:delete_photo": "POST only",
+    "manager:delete_photo": "a photo's delete confirmation, no query parameter (tests/manager)",
+    "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

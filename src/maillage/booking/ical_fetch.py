@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from maillage.core.text import french_number
+
 MAX_REDIRECTS = 5
 USER_AGENT = "Maillage/1 (import d'agenda iCalendar)"
 CHUNK = 64 * 1024
@@ -149,12 +151,13 @@ def _get(url: str, limits: Limits, deadline: float) -> tuple[int, str | None, by
 
 
 def _too_big(limits: Limits) -> str:
-    size = f"{limits.max_bytes / 1_000_000:g}".replace(".", ",")
+    size = french_number(limits.max_bytes / 1_000_000)
     return f"Le fichier dépasse la taille maximale acceptée ({size} Mo)."
 
 
 def _too_slow(limits: Limits) -> str:
-    return f"Le serveur n'a pas envoyé le fichier dans les {limits.timeout_seconds:g} secondes."
+    seconds = french_number(limits.timeout_seconds)
+    return f"Le serveur n'a pas envoyé le fichier dans les {seconds} secondes."
 
 
 def fetch(url: str, limits: Limits) -> bytes:

@@ -27,6 +27,10 @@ NOT_YOURS = "Vous ne gérez pas ce lieu."
 TUESDAY = date(2027, 1, 12)
 
 
+# The confirmation page's field: deleting is confirmed first.
+CONFIRMED = {"confirmer": "oui"}
+
+
 def url(name: str, place: Place, *args) -> str:
     return reverse(f"manager:{name}", args=[place.slug, *args])
 
@@ -128,8 +132,9 @@ def test_another_managers_space_closure_and_photo_are_refused(signed_in, other_p
     photo = PlacePhoto.objects.create(
         place=other_place, image=ContentFile(image_bytes("PNG"), "a.png"), alt_text="Salle"
     )
-    response = signed_in.post(url("delete_photo", other_place, photo.pk))
-    assert response.status_code == 403 and NOT_YOURS in text(response)
+    for method in ("get", "post"):
+        response = getattr(signed_in, method)(url("delete_photo", other_place, photo.pk), CONFIRMED)
+        assert response.status_code == 403 and NOT_YOURS in text(response)
     assert PlacePhoto.objects.filter(pk=photo.pk).exists()
     closure = Closure.objects.create(
         place=other_place, start_date=TUESDAY, end_date=TUESDAY, reason="Travaux"
@@ -137,8 +142,11 @@ def test_another_managers_space_closure_and_photo_are_refused(signed_in, other_p
     for method in ("get", "post"):
         response = getattr(signed_in, method)(url("space", other_place, space.pk), space_data())
         assert response.status_code == 403 and NOT_YOURS in text(response)
-    response = signed_in.post(url("delete_closure", other_place, closure.pk))
-    assert response.status_code == 403 and NOT_YOURS in text(response)
+    for method in ("get", "post"):
+        response = getattr(signed_in, method)(
+            url("delete_closure", other_place, closure.pk), CONFIRMED
+        )
+        assert response.status_code == 403 and NOT_YOURS in text(response)
     assert Space.objects.get(pk=space.pk).name == "Salle d'ailleurs"
     assert Closure.objects.filter(pk=closure.pk).exists()
 
@@ -378,7 +386,12 @@ def test_an_overlapping_closure_is_refused_and_one_is_deleted(signed_in, bookabl
     assert response.status_code == 400
     assert "chevauche celle du 12/01/2027" in text(response)
     closure = Closure.objects.get()
-    response = signed_in.post(url("delete_closure", bookable_place, closure.pk))
+    # Confirmed first: the page, and a POST without the confirmation, delete nothing.
+    confirm = text(signed_in.get(url("delete_closure", bookable_place, closure.pk)))
+    assert "Supprimer la fermeture du 12 janvier 2027 au 12 janvier 2027 ?" in confirm
+    assert signed_in.post(url("delete_closure", bookable_place, closure.pk)).status_code == 200
+    assert Closure.objects.exists()
+    response = signed_in.post(url("delete_closure", bookable_place, closure.pk), CONFIRMED)
     assert response.status_code == 302
     assert not Closure.objects.exists()
 
@@ -398,7 +411,10 @@ def test_a_photo_is_added_clean_then_deleted(signed_in, bookable_place):
     assert photo.image.name.endswith("/salle.jpg") and photo.alt_text == "La grande salle"
     page = text(signed_in.get(url("photos", bookable_place)))
     assert 'alt="La grande salle"' in page
-    response = signed_in.post(url("delete_photo", bookable_place, photo.pk))
+    confirm = text(signed_in.get(url("delete_photo", bookable_place, photo.pk)))
+    assert "Supprimer la photo « La grande salle » ?" in confirm
+    assert PlacePhoto.objects.exists()
+    response = signed_in.post(url("delete_photo", bookable_place, photo.pk), CONFIRMED)
     assert response.status_code == 302
     assert not PlacePhoto.objects.exists()
 

@@ -12,12 +12,13 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking.closures import close_place
 from maillage.booking.models import Channel
 from maillage.booking.queries import holding_during
+from maillage.core.dates import long_date
 from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
@@ -154,11 +155,40 @@ def photos(request: SignedInRequest, slug: str) -> HttpResponse:
     return _page(request, "photos.html", {"place": place, "photos": place.photos.all()}, form)
 
 
-@require_POST
+def _confirm_delete(
+    request: SignedInRequest, place: Place, what: str, consequence: str, back: str
+) -> HttpResponse:
+    """The page asking to confirm deleting `what` (French, e.g. «la photo « Salle »»),
+    saying what follows (`consequence`); `back` names the page to return to."""
+    context = {
+        "place": place,
+        "what": what,
+        "consequence": consequence,
+        "back": reverse(back, args=[place.slug]),
+        "manager_section": "places",
+    }
+    return render(request, "manager/places/confirm_delete.html", context)
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """Whether the confirmation page was sent (a POST without it only shows the page)."""
+    return request.method == "POST" and request.POST.get("confirmer") == "oui"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_photo(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation page; POST with the confirmation: deletes the photo."""
     place = managed_place(request, slug)
     photo = get_object_or_404(PlacePhoto, pk=pk, place=place)
+    if not _confirmed(request):
+        return _confirm_delete(
+            request,
+            place,
+            f"la photo « {photo.alt_text} »",
+            "Elle disparaît de la fiche publique du lieu.",
+            "manager:photos",
+        )
     services.delete_photo(request.user, photo)
     messages.success(request, f"Photo « {photo.alt_text} » supprimée.")
     return redirect("manager:photos", slug=place.slug)
@@ -285,14 +315,21 @@ def _seen(request: HttpRequest) -> list[int]:
     return [int(value) for value in request.POST.getlist("vues") if value.isdigit()]
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_closure(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation page; POST with the confirmation: deletes the closure."""
     place = managed_place(request, slug)
     closure = get_object_or_404(Closure, pk=pk, place=place)
+    days = f"du {long_date(closure.start_date)} au {long_date(closure.end_date)}"
+    if not _confirmed(request):
+        return _confirm_delete(
+            request,
+            place,
+            f"la fermeture {days}",
+            "Le lieu redevient réservable ces jours-là, aux horaires habituels.",
+            "manager:closures",
+        )
     services.save_closures(request.user, place, deleted=[closure])
-    messages.success(
-        request,
-        f"Fermeture du {closure.start_date:%d/%m/%Y} au {closure.end_date:%d/%m/%Y} supprimée.",
-    )
+    messages.success(request, f"Fermeture {days} supprimée.")
     return redirect("manager:closures", slug=place.slug)
