@@ -132,6 +132,7 @@ PAGES = {
     "manager:add_space": Page("manager", args=("place_slug",)),
     "manager:photos": Page("manager", args=("place_slug",)),
     "manager:space": Page("manager", args=("place_slug", "room")),
+    "manager:space_blocks": Page("manager", args=("place_slug", "room")),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -151,6 +152,7 @@ NOT_PAGES = {
     "manager:withdraw_manager": "POST only",
     "manager:delete_closure": "POST only",
     "manager:delete_photo": "POST only",
+    "manager:lift_block": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
