@@ -137,6 +137,7 @@ PAGES = {
     "manager:add_space": Page("manager", args=("place_slug",)),
     "manager:photos": Page("manager", args=("place_slug",)),
     "manager:space": Page("manager", args=("place_slug", "room")),
+    "manager:space_blocks": Page("manager", args=("place_slug", "room")),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -157,6 +158,7 @@ NOT_PAGES = {
     "manager:withdraw_manager": "POST only",
     "manager:delete_photo": "a photo's delete confirmation, no query parameter (tests/manager)",
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
+    "manager:lift_block": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

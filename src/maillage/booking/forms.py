@@ -59,6 +59,18 @@ class ClockTimeField(forms.TimeField):
         return super().to_python(value)
 
 
+def skipped_time_message(local: datetime) -> str:
+    """Why a Paris wall-clock time (naive) the clock skips (spring-forward night) is refused,
+    naming the valid times around it, in French."""
+    gap = core.clock_gap(local)
+    assert gap is not None, f"{local} is shown by the clock"
+    first, end = gap
+    return (
+        f"Cette heure n'existe pas le {long_date(local.date())} (passage à l'heure d'été) : "
+        f"choisissez avant {first:%Hh%M} ou à partir de {end:%Hh%M}."
+    )
+
+
 def _occurrence_field(label: str) -> forms.TypedChoiceField:
     """Which of the two instants a time shown twice (autumn fall-back night) means: shown only
     on that night, hidden otherwise."""
@@ -109,15 +121,8 @@ class WallClockForm(forms.Form):
         local = datetime.combine(day, moment)
         instants = core.wall_clock_instants(local)
         if not instants:
-            gap = core.clock_gap(local)
-            assert gap is not None  # a time with no instant is in the clock's gap
-            first, end = gap
             self.clock_issue = True
-            self.add_error(
-                name,
-                f"Cette heure n'existe pas le {long_date(day)} (passage à l'heure d'été) : "
-                f"choisissez avant {first:%Hh%M} ou à partir de {end:%Hh%M}.",
-            )
+            self.add_error(name, skipped_time_message(local))
             return None
         if len(instants) == 1:
             return instants[0]

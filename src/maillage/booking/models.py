@@ -428,3 +428,53 @@ class ManagerEmails(models.Model):
 
     def __str__(self) -> str:
         return f"Courriels de {self.user} pour {self.place}"
+
+
+class SpaceBlock(models.Model):
+    """A manager's block of one space over [start, end) (UTC; entered in Paris time, it may
+    span midnight or several days), with its one-line reason: like an imported busy time
+    (ExternalBusy), no booking of the space may meet it (buffers included, for an exclusive
+    space), and no search or slot offers it (booking.sql.busy_meeting reads both).
+
+    Added and lifted through booking.blocks, which record who did it and when; a lifted
+    block stays, with `removed_by` and `removed_at`, and no longer keeps anything out."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="blocks", verbose_name="espace"
+    )
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    reason = models.CharField("motif", max_length=200, validators=[SingleLine("Le motif")])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="posé par",
+    )
+    created_at = models.DateTimeField("posé le", default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="levé par",
+    )
+    removed_at = models.DateTimeField("levé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "blocage d'espace"
+        verbose_name_plural = "blocages d'espaces"
+        indexes = [models.Index(fields=["space", "start"]), models.Index(fields=["start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="space_block_ends_after_start",
+                violation_error_message="La fin du blocage doit être après son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.space} bloqué du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import sql
-from maillage.booking.models import Booking, BookingQuerySet, ExternalBusy
+from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.price_lines import PriceLine
 from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
 from maillage.places.kinds import KIND_LABELS, SpaceKind
@@ -183,9 +183,9 @@ def search_spaces(
     """Spaces free for `people` throughout [start, end), nearest first when a point is given.
 
     A fixed number of queries whatever the number of spaces (spaces, places, opening hours,
-    closures, the longest blocked span, bookings, imported busy times), all read as plain
-    rows. Whether a place is open all along is decided once per place; each space then only
-    checks its bookings and busy times.
+    closures, the longest blocked span, bookings, busy times), all read as plain rows.
+    Whether a place is open all along is decided once per place; each space then only checks
+    its bookings and busy times (imported, and managers' blocks).
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     place_filter = {"commune__departement_id": departement or settings.MAILLAGE_DEPARTEMENT}
@@ -262,13 +262,14 @@ def search_spaces(
     ):
         if (held := booked.get(space_id)) is not None:
             held.append(core.BookedInterval(b_start, b_end, 1 if exclusive else seats))
-    # Busy times imported from the spaces' external calendars take the whole space.
-    busy = ExternalBusy.objects.filter(start__lt=end + widest_gap, end__gt=start - widest_gap)
-    if len(rows) <= _SPACE_LIST_LIMIT:
-        busy = busy.filter(space_id__in=list(booked))
-    for space_id, b_start, b_end in busy.order_by().values_list("space_id", "start", "end"):
+    # Busy times (imported from the spaces' external calendars, managers' blocks) take the
+    # whole space.
+    searched = list(booked) if len(rows) <= _SPACE_LIST_LIMIT else None
+    for space_id, b_start, b_end in sql.busy_meeting(
+        start - widest_gap, end + widest_gap, searched
+    ):
         if (held := booked.get(space_id)) is not None:
-            held.append(sql.external_busy(rules[space_id], b_start, b_end))
+            held.append(sql.busy_interval(rules[space_id], b_start, b_end))
     # A space with no booking near the window is free: its capacity was filtered in SQL.
     free = [
         row

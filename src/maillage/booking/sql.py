@@ -10,6 +10,7 @@ in the database's constraints.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -189,14 +190,53 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
     ]
 
 
-EXTERNAL_BUSY_MEETING = """
-SELECT start, "end" FROM booking_externalbusy WHERE space_id = %s AND start < %s AND "end" > %s
-"""
+# What keeps a space's slots out besides its bookings, each source read the same way: busy
+# times imported from its external calendar, and its managers' blocks not lifted.
+BUSY_SOURCES = (
+    ("booking_externalbusy", ""),
+    ("booking_spaceblock", " AND removed_at IS NULL"),
+)
 
 
-def external_busy(rules: core.SpaceRules, start: datetime, end: datetime) -> core.BookedInterval:
-    """A busy time imported from a space's external calendar, as the core reads a booking:
-    it takes the whole space (every seat of a desk space; a room with its buffers around)."""
+def _busy_statement(spaces: int | None) -> str:
+    """The busy times of `spaces` spaces (None: of every space) meeting a window, as
+    (space_id, start, end) rows; parameters: the ids, the window's end and start, per source."""
+    of_spaces = "" if spaces is None else f"space_id IN ({', '.join(['%s'] * spaces)}) AND "
+    return "\nUNION ALL\n".join(
+        f'SELECT space_id, start, "end" FROM {table} '  # noqa: S608 — constants, placeholders
+        f'WHERE {of_spaces}start < %s AND "end" > %s{condition}'
+        for table, condition in BUSY_SOURCES
+    )
+
+
+# The booking path's statement (one space), written once.
+BUSY_OF_ONE_SPACE = _busy_statement(1)
+
+
+def busy_meeting(
+    start: datetime, end: datetime, space_ids: Sequence[int] | None = None
+) -> list[tuple[int, datetime, datetime]]:
+    """The busy times meeting [start, end) of these spaces (None: of every space), as
+    (space id, start, end) aware instants: those imported from the spaces' external calendars
+    and the managers' blocks in force, read together in one statement. The one reading of
+    what keeps slots out besides bookings (booking, slots, the week view, the search)."""
+    ids = [] if space_ids is None else list(space_ids)
+    if space_ids is None:
+        statement = _busy_statement(None)
+    elif not ids:
+        return []
+    else:
+        statement = BUSY_OF_ONE_SPACE if len(ids) == 1 else _busy_statement(len(ids))
+    window = [instant_param(end), instant_param(start)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*ids, *window] * len(BUSY_SOURCES))
+        rows = cursor.fetchall()
+    return [(space, read_required_instant(s), read_required_instant(e)) for space, s, e in rows]
+
+
+def busy_interval(rules: core.SpaceRules, start: datetime, end: datetime) -> core.BookedInterval:
+    """A busy time (imported, or a manager's block), as the core reads a booking: it takes
+    the whole space (every seat of a desk space; a room with its buffers around)."""
     return core.BookedInterval(start, end, 1 if rules.kind.is_exclusive else rules.capacity)
 
 
@@ -204,19 +244,11 @@ def taken_around(
     terms: SpaceTerms, held: list[HeldBooking], start: datetime, end: datetime
 ) -> list[core.BookedInterval]:
     """What keeps a booking of [start, end) out, as the core reads it: the holding bookings
-    `held` (holding_meeting's, widened by the space's gap) and the busy times imported from
-    the space's external calendar meeting the same widened window."""
+    `held` (holding_meeting's, widened by the space's gap) and the space's busy times
+    (busy_meeting: imported, and managers' blocks) meeting the same widened window."""
     gap = terms.rules.gap
-    with connection.cursor() as cursor:
-        cursor.execute(
-            EXTERNAL_BUSY_MEETING,
-            [terms.space_id, instant_param(end + gap), instant_param(start - gap)],
-        )
-        rows = cursor.fetchall()
-    return [b.as_interval() for b in held] + [
-        external_busy(terms.rules, read_required_instant(s), read_required_instant(e))
-        for s, e in rows
-    ]
+    busy = busy_meeting(start - gap, end + gap, [terms.space_id])
+    return [b.as_interval() for b in held] + [busy_interval(terms.rules, s, e) for _, s, e in busy]
 
 
 class SeatsBusy(Exception):
@@ -232,49 +264,83 @@ class SeatsBusy(Exception):
 # How long a booking waits for the seat lock of a space before it is refused with «réessayez»
 # (shorter than the connection's lock_timeout, 20 s, after which any write answers 503).
 SEAT_LOCK_TIMEOUT_SECONDS = 3
-# One round trip (Django's default client-side binding sends the three statements as one
-# query): the row lock under a short lock_timeout, then the connection's own value (its
-# startup option, config.settings) again for the rest of the transaction. SET LOCAL
-# ends with the transaction (or savepoint) anyway; FOR NO KEY UPDATE conflicts with itself
-# (seat deciders take turns) but not with the key-share locks of foreign keys (rows that
-# merely reference the space are not held up).
-LOCK_SEATS = f"""
+
+
+def _lock_statement(mode: str) -> str:
+    """One round trip (Django's default client-side binding sends the three statements as
+    one query): the space's row locked in `mode` under a short lock_timeout, then the
+    connection's own value (its startup option, config.settings) again for the rest of the
+    transaction. SET LOCAL ends with the transaction (or savepoint) anyway."""
+    return f"""
 SET LOCAL lock_timeout = '{SEAT_LOCK_TIMEOUT_SECONDS}s';
-SELECT id FROM places_space WHERE id = %s FOR NO KEY UPDATE;
+SELECT id FROM places_space WHERE id = %s FOR {mode};
 SET LOCAL lock_timeout TO DEFAULT
-"""  # noqa: S608 — an integer constant and a placeholder
+"""  # noqa: S608 — an integer constant, a lock mode and a placeholder
 
 
-def lock_seats(terms: SpaceTerms) -> None:
-    """Until the transaction ends, decide a desk space's bookings one at a time: no database
-    constraint counts seats. On PostgreSQL a row lock on the space, waited for at most
-    SEAT_LOCK_TIMEOUT_SECONDS, whose exclusion constraint guards rooms without it. On SQLite
-    the seat lock is the database's write lock, which the transaction took when it began
-    (BEGIN IMMEDIATE, waiting at most the connection's busy timeout; a timeout there is a
-    busy database, core.views' 503, as for any write).
+# Row lock modes on the space, as PostgreSQL's conflict table has them:
+# - a desk space's booking: FOR NO KEY UPDATE conflicts with itself (seat deciders take
+#   turns) but not with the key-share locks of foreign keys (rows that merely reference the
+#   space are not held up);
+# - a room's booking: FOR KEY SHARE does not conflict with itself (rooms' bookings are
+#   guarded by the exclusion constraint and need not take turns), only with FOR UPDATE;
+# - a manager's block: FOR UPDATE conflicts with both, so a block and a booking of the same
+#   space are decided one after the other, each seeing the other once it has committed.
+LOCK_SEATS = _lock_statement("NO KEY UPDATE")
+SHARE_ROOM = _lock_statement("KEY SHARE")
+LOCK_FOR_BLOCK = _lock_statement("UPDATE")
+
+
+def _lock_space(space_id: int, statement: str) -> None:
+    """Run a lock statement on the space's row inside the current transaction (on
+    PostgreSQL; SQLite's write lock, taken when the transaction began, serialises already).
 
     Raises TransactionManagementError outside a transaction (a lock released as soon as taken
-    would let two bookings take the last seat), and SeatsBusy when the lock was not obtained
-    in time (logged as a warning with the space's id)."""
+    decides nothing), and SeatsBusy when the lock was not obtained in time (logged as a
+    warning with the space's id)."""
     if connection.get_autocommit():
         raise TransactionManagementError(
-            "lock_seats() runs inside a transaction (transaction.atomic()): outside one, its "
-            "lock would be released at once."
+            "A space's lock is taken inside a transaction (transaction.atomic()): outside "
+            "one, it would be released at once."
         )
-    if terms.exclusive or not connection.features.has_select_for_update:
+    if not connection.features.has_select_for_update:
         return
     try:
         with connection.cursor() as cursor:
-            cursor.execute(LOCK_SEATS, [terms.space_id])
+            cursor.execute(statement, [space_id])
     except OperationalError as error:
         if not database_busy(error):
             raise
         logger.warning(
-            "Seat lock of space %s not obtained within %s s: booking refused, to try again",
-            terms.space_id,
+            "Seat lock of space %s not obtained within %s s: refused, to try again",
+            space_id,
             SEAT_LOCK_TIMEOUT_SECONDS,
         )
-        raise SeatsBusy(terms.space_id) from error
+        raise SeatsBusy(space_id) from error
+
+
+def lock_seats(terms: SpaceTerms) -> None:
+    """Until the transaction ends, decide a space's bookings against its blocks, and a desk
+    space's bookings one at a time: no database constraint counts seats, nor compares a
+    booking with a block. On PostgreSQL a row lock on the space, waited for at most
+    SEAT_LOCK_TIMEOUT_SECONDS: exclusive for a desk space's bookings, shared among a room's
+    (whose exclusion constraint guards them from each other), and either way waiting for a
+    block being added (lock_for_block). On SQLite the seat lock is the database's write lock,
+    which the transaction took when it began (BEGIN IMMEDIATE, waiting at most the
+    connection's busy timeout; a timeout there is a busy database, core.views' 503, as for
+    any write).
+
+    Raises TransactionManagementError outside a transaction (a lock released as soon as taken
+    would let two bookings take the last seat), and SeatsBusy when the lock was not obtained
+    in time (logged as a warning with the space's id)."""
+    _lock_space(terms.space_id, SHARE_ROOM if terms.exclusive else LOCK_SEATS)
+
+
+def lock_for_block(space_id: int) -> None:
+    """Until the transaction ends, no booking of the space is being decided, nor another
+    block added: a block added now sees every booking committed before, and every booking
+    decided after sees the block (see lock_seats). Raises as lock_seats does."""
+    _lock_space(space_id, LOCK_FOR_BLOCK)
 
 
 # --- Writes ---------------------------------------------------------------------------------

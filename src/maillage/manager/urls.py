@@ -1,12 +1,23 @@
 from django.urls import path
 
-from maillage.manager import bookings, home, ical, notifications
+from maillage.manager import blocks, bookings, home, ical, notifications
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
 app_name = "manager"
 
 urlpatterns: list = [
+    # --- blocks ---
+    path(
+        "gestion/lieux/<slug:slug>/espaces/<int:pk>/blocages/",
+        blocks.space_blocks,
+        name="space_blocks",
+    ),
+    path(
+        "gestion/lieux/<slug:slug>/espaces/<int:pk>/blocages/<int:block_id>/lever/",
+        blocks.lift_block,
+        name="lift_block",
+    ),
     # --- ical ---
     path(
         "gestion/espaces/<int:space_id>/agenda-externe/",
