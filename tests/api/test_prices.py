@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from maillage.booking.models import Booking
 from maillage.eligibility.models import ChildProfile
+from maillage.places.models import Place
 from maillage.programmes.models import BookingShare, Envelope
 from tests.factories import VerifiedUserFactory
 from tests.moments import DAY, at
@@ -85,6 +86,9 @@ def test_a_child_that_is_not_the_person_s_is_named(api, desks, booker, child):
 def test_the_price_needs_a_token_and_a_bookable_space(client, api, desks):
     assert client.get(reverse("api:space_price", args=[desks.pk]), SLOT).status_code == 401
     assert api.get(reverse("api:space_price", args=[desks.pk + 1000]), SLOT).status_code == 404
+    # A place still in preparation tells nothing of its prices.
+    Place.objects.filter(pk=desks.place_id).update(status="preparing", opening_date=None)
+    assert api.get(reverse("api:space_price", args=[desks.pk]), SLOT).status_code == 404
     reversed_window = {"start": SLOT["end"], "end": SLOT["start"]}
     answer = api.get(reverse("api:space_price", args=[desks.pk]), reversed_window)
     assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "end"

@@ -552,10 +552,13 @@ def quote_series(
     """The person's price of each of a series' `dates` ([start, end) pairs, in date order,
     e.g. its free occurrences), as book_series will charge them: each date quoted once the
     earlier ones are booked (funding.quote_series), for `child_id` (one of the person's
-    child profiles) when set. Raises BookingRefused (NO_PRICE) when no price of the space
-    covers the window. Writes nothing."""
+    child profiles) when set. Raises BookingRefused when the space takes no booking now
+    (unknown, not bookable, not open yet: nothing of its prices is told) or no price of the
+    space covers the window (NO_PRICE). Writes nothing."""
     now = now or timezone.now()
     terms = _terms(space_id)
+    if refusal := _not_bookable(terms, now):
+        raise BookingRefused(refusal)
     return funding.quote_series(_series_requests(terms, user, dates, seats, child_id, now))
 
 

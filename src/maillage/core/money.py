@@ -36,7 +36,10 @@ class EurosField(forms.DecimalField):
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # cents, not Decimal
         if isinstance(value, str):
-            value = value.replace("€", "").replace("\u202f", "").replace(" ", "").strip()
+            # Spaces group thousands: ordinary, no-break (U+00A0) or narrow no-break (U+202F).
+            for mark in ("€", " ", "\u00a0", "\u202f"):
+                value = value.replace(mark, "")
+            value = value.strip()
             # Plain digits only: Decimal would also read «1e5» and other scripts' digits.
             if value and not AMOUNT.fullmatch(value):
                 raise ValidationError(
