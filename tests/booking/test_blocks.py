@@ -13,6 +13,8 @@ from django.utils import timezone
 from maillage.booking import blocks, queries, services
 from maillage.booking.availability import ViolationCode
 from maillage.booking.models import Booking, SpaceBlock
+from maillage.places import services as places_services
+from maillage.places.models import Closure
 from tests.booking import on_page
 from tests.factories import (
     BookingFactory,
@@ -173,4 +175,32 @@ def test_a_block_and_bookings_racing_for_a_slot_never_both_win(request, space_na
         assert blocked != booked, outcomes  # exactly one kind of winner
         if blocked:
             assert SpaceBlock.objects.filter(start=slot[0]).count() == 1
+            assert not Booking.objects.filter(space=space, start=slot[0]).holding().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("space_name", ["room", "desks"])
+def test_a_closure_and_bookings_racing_for_a_day_never_both_win(request, space_name, place_manager):
+    """A closure's guard and a booking take the same space lock, and the booking reads the
+    closures again under it: never a booking on a day just closed."""
+    space = request.getfixturevalue(space_name)
+    people = [VerifiedUserFactory(email=f"ferme{n}@exemple.test") for n in range(4)]
+    for round_ in range(3):
+        day = DAY + timedelta(days=round_)
+        slot = (
+            paris(day.year, day.month, day.day, 10),
+            paris(day.year, day.month, day.day, 11),
+        )
+        closure = Closure(place=space.place, start_date=day, end_date=day, reason="Travaux")
+        calls = [
+            partial(places_services.save_closures, place_manager, space.place, saved=[closure])
+        ]
+        calls += [partial(on_page.book, user, space.pk, *slot) for user in people]
+        outcomes = run_together(calls)
+        closed = outcomes[0] is None
+        booked = any(isinstance(o, Booking) for o in outcomes[1:])
+        errors = [o for o in outcomes[1:] if isinstance(o, Exception)]
+        assert all(isinstance(o, services.BookingRefused) for o in errors), outcomes
+        assert closed != booked, outcomes
+        if closed:
             assert not Booking.objects.filter(space=space, start=slot[0]).holding().exists()

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from maillage.accounts.models import User
-from maillage.booking import services
+from maillage.booking import services, sql
 from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.queries import holding_during
 from maillage.core.formatting import french_moment
@@ -29,7 +29,16 @@ def stranded_bookings(place: Place, closure: DateRange) -> str | None:
     """Why closing `place` over `closure` (Paris days, both ends included) is refused: the
     bookings that hold a slot of its spaces on those days (pending or confirmed), counted,
     with the first one's day and hour, in French; None when there are none. The manager
-    cancels them first, with a reason the people booked are told."""
+    cancels them first, with a reason the people booked are told.
+
+    Run in the transaction saving the closure (places.services.save_closures), it first
+    takes each space's lock for blocks (sql.lock_for_block): a booking being decided is
+    waited for and seen, and one decided after reads the closure (services._lock_seats)."""
+    try:
+        for space_id in place.spaces.order_by("pk").values_list("pk", flat=True):
+            sql.lock_for_block(space_id)
+    except sql.SeatsBusy:
+        return "Des réservations de ce lieu sont en cours : réessayez dans quelques secondes."
     stranded = holding_during(place.pk, closure.start, closure.end)
     if not stranded:
         return None

@@ -252,12 +252,15 @@ SPACE_BUSY = core.Violation(
 SPACE_BUSY_RETRY_SECONDS = sql.SEAT_LOCK_TIMEOUT_SECONDS
 
 
-def _lock_seats(terms: sql.SpaceTerms) -> None:
-    """sql.lock_seats, a space whose lock is not obtained in time refused with SPACE_BUSY."""
+def _lock_seats(terms: sql.SpaceTerms) -> sql.SpaceTerms:
+    """sql.lock_seats, a space whose lock is not obtained in time refused with SPACE_BUSY;
+    then the space's terms read again under the lock: a closure committed meanwhile (its
+    guard takes the same lock, closures.stranded_bookings) is seen."""
     try:
         sql.lock_seats(terms)
     except sql.SeatsBusy:
         raise BookingRefused([SPACE_BUSY]) from None
+    return _terms(terms.space_id)
 
 
 def _lost_race(error: IntegrityError, terms: sql.SpaceTerms, taken: str) -> BookingRefused:
@@ -441,7 +444,7 @@ def book_or_replay(
     try:
         terms = _terms(space_id)
         with transaction.atomic():
-            _lock_seats(terms)
+            terms = _lock_seats(terms)
             violations = _check(terms, user.pk, start, end, seats, now, expire=channel)
             if violations:
                 raise BookingRefused(violations)
@@ -642,7 +645,7 @@ def _book_occurrences(
     funded: FundedSeries,
 ) -> tuple[BookingSeries | None, list[Booking], list[Occurrence]]:
     with transaction.atomic():
-        _lock_seats(terms)
+        terms = _lock_seats(terms)
         occurrences = [
             Occurrence(s, e, tuple(_check(terms, user.pk, s, e, seats, now, expire=channel)))
             for s, e in dates
