@@ -106,3 +106,12 @@ def test_budget_tiny_run(bench):
     assert (figures["overspent_cents"], figures["cap_violations"]) == (0, 0)
     assert figures["ledger_matches"] is True
     assert (bench.data_dir / "bench-budget.sqlite3").exists()
+
+
+def test_manager_pages_answer_on_the_demo(bench):
+    figures = bench("manager", "--samples", "1")
+    assert set(figures) == {"samples", "pages", "database"}
+    assert {"accueil", "réservations (liste)", "fiche", "fermetures"} <= set(figures["pages"])
+    assert {page["status"] for page in figures["pages"].values()} == {200}
+    assert all(page["p95_ms"] >= page["p50_ms"] > 0 for page in figures["pages"].values())
+    assert (bench.data_dir / "bench-manager.sqlite3").exists()

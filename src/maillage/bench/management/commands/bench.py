@@ -1,4 +1,5 @@
-"""`maillage bench coverage|availability|booking`: the entry point of `maillage.bench`.
+"""`maillage bench coverage|availability|booking|budget|manager`: the entry point of
+`maillage.bench`.
 
 The benchmarks import the apps they measure (booking, api, the observatory's engine, demo's
 network patterns), so their command lives in their own app, above all the others: no app
