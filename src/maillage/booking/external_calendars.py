@@ -7,9 +7,11 @@ platform never offers a slot taken there.
 - `refresh`: fetch the file (booking.ical_fetch: http(s) only, public addresses unless
   MAILLAGE_ICAL_ALLOW_PRIVATE, MAILLAGE_ICAL_MAX_BYTES and MAILLAGE_ICAL_TIMEOUT_SECONDS),
   read its busy times (booking.ical_busy) from now to the space's booking horizon (its
-  max_advance, else MAILLAGE_ICAL_HORIZON_DAYS) plus HORIZON_MARGIN, and replace the space's
-  ExternalBusy rows with them in one transaction. A failure is recorded (`last_error`, French)
-  and keeps the busy times of the last good import: a slot stays closed rather than offered.
+  max_advance, else MAILLAGE_ICAL_HORIZON_DAYS) plus HORIZON_MARGIN, at most
+  MAILLAGE_ICAL_MAX_BUSY of them, and replace the space's ExternalBusy rows with them in one
+  transaction. A failure is recorded (`last_error`, French) and keeps the busy times of the
+  last good import: a slot stays closed rather than offered. Any unforeseen error is logged
+  and recorded the same way (FILE_UNREADABLE), so neither the worker nor the page fails.
   The fetch runs outside any transaction (no row is held while a server answers).
 - booking.tasks.refresh_external_calendars (scheduled) queues each calendar's refresh.
 
@@ -17,11 +19,12 @@ The busy times join availability in booking.sql.taken_around (booking, slots, we
 booking.queries.search_spaces: they take the whole space (a room with its buffers). They
 come from another system, so a booking made here in the moment before an import cannot be
 prevented by any constraint here: `conflicts` lists the bookings that meet imported busy
-times, for the manager to settle.
+times, for the manager to settle (found in the database, `conflict_count` counts them).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from maillage.booking import ical_busy, ical_fetch, sql
@@ -46,6 +50,9 @@ if TYPE_CHECKING:
 # horizon, and the time until the next scheduled refresh.
 HORIZON_MARGIN = timedelta(days=2)
 URL_MAX_LENGTH = 1000
+FILE_UNREADABLE = "Le fichier n'a pas pu être lu."
+
+logger = logging.getLogger(__name__)
 
 
 def _require_manager(actor: User | AnonymousUser, space: Space) -> None:
@@ -131,11 +138,19 @@ def refresh(space_id: int, now: datetime | None = None) -> ExternalCalendar | No
         return None
     start, end = window(space_id, now)
     try:
-        found = ical_busy.busy_times(ical_fetch.fetch(calendar.url, limits()), start, end)
+        found = ical_busy.busy_times(
+            ical_fetch.fetch(calendar.url, limits()),
+            start,
+            end,
+            max_busy=settings.MAILLAGE_ICAL_MAX_BUSY,
+        )
     except ical_fetch.FetchError as error:
         return _record_failure(calendar, now, error.message)
     except (ical_busy.NotICalendar, ical_busy.TooComplex) as error:
         return _record_failure(calendar, now, str(error))
+    except Exception:  # one hostile file must fail neither the worker nor the page
+        logger.exception("Import of the external calendar of space %s failed", space_id)
+        return _record_failure(calendar, now, FILE_UNREADABLE)
     with transaction.atomic():
         stored = ExternalCalendar.objects.select_for_update().filter(pk=calendar.pk).first()
         if stored is None or stored.url != calendar.url:
@@ -169,27 +184,38 @@ class Conflict:
     busy_end: datetime
 
 
-def conflicts(space: Space, now: datetime | None = None) -> list[Conflict]:
-    """The space's holding bookings not yet ended that meet its imported busy times (the
-    bookings themselves, buffers aside), earliest first: what the manager has to settle."""
-    now = now or timezone.now()
-    busy = list(
-        ExternalBusy.objects.filter(space=space, end__gt=now)
-        .order_by("start")
-        .values_list("start", "end")
-    )
-    if not busy:
-        return []
-    bookings = (
+def _conflicting(space: Space, now: datetime) -> QuerySet[Booking]:
+    """The space's holding bookings not yet ended that meet one of its imported busy times
+    (the bookings themselves, buffers aside), each with the earliest such busy time
+    (`busy_start`, `busy_end`): one query, the busy times read through their index."""
+    meeting = ExternalBusy.objects.filter(
+        space=space, start__lt=OuterRef("end"), end__gt=OuterRef("start")
+    ).order_by("start", "end")
+    return (
         Booking.objects.holding()
-        .filter(space=space, end__gt=now, start__lt=busy[-1][1])
-        .select_related("user")
-        .order_by("start")
+        .filter(space=space, end__gt=now)
+        .annotate(
+            busy_start=Subquery(meeting.values("start")[:1]),
+            busy_end=Subquery(meeting.values("end")[:1]),
+        )
+        .filter(busy_start__isnull=False)
     )
-    found = []
-    for booking in bookings:
-        for busy_start, busy_end in busy:
-            if busy_start < booking.end and booking.start < busy_end:
-                found.append(Conflict(booking, busy_start, busy_end))
-                break
-    return found
+
+
+def conflicts(
+    space: Space, now: datetime | None = None, limit: int | None = None
+) -> list[Conflict]:
+    """The space's holding bookings not yet ended that meet its imported busy times (the
+    bookings themselves, buffers aside), earliest first, at most `limit` of them: what the
+    manager has to settle."""
+    found = (
+        _conflicting(space, now or timezone.now()).select_related("user").order_by("start", "pk")
+    )
+    if limit is not None:
+        found = found[:limit]
+    return [Conflict(b, b.busy_start, b.busy_end) for b in found]  # type: ignore[attr-defined]
+
+
+def conflict_count(space: Space, now: datetime | None = None) -> int:
+    """How many bookings `conflicts` lists without a limit."""
+    return _conflicting(space, now or timezone.now()).count()

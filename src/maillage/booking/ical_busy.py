@@ -10,11 +10,14 @@ keeps busy within [start, end):
   is honoured (the file's VTIMEZONE, or the IANA zone of that name);
 - an event STATUS:CANCELLED, TRANSP:TRANSPARENT (shown as free), or without duration (a
   DTSTART time and neither DTEND nor DURATION) takes no time;
-- an event that cannot be read (no DTSTART, an end before its start, a rule dateutil refuses)
-  is left out and counted in `skipped`, so one odd event does not stop the import.
+- an event that cannot be read (no DTSTART, an end before its start, a rule dateutil refuses,
+  a date no instant can hold such as 0001-01-01 in Paris time) is left out and counted in
+  `skipped`, so one odd event does not stop the import.
 
-Work is bounded: MAX_STEPS recurrence instants in all (a rule every minute since 1990 would
-otherwise take hours), then TooComplex.
+Work is bounded, then TooComplex: MAX_STEPS recurrence instants in all (a rule every minute
+since 1990 would otherwise take hours), and `max_busy` merged busy intervals in the window
+(what an import stores and every booking check reads), checked as they come so that a rule
+producing hundreds of thousands of them stops early.
 """
 
 from __future__ import annotations
@@ -30,16 +33,20 @@ from icalendar import Calendar, Component, Event
 from maillage.booking.availability import PARIS, wall_clock_instant
 from maillage.booking.intervals import Interval, clip, normalise
 
-# Recurrence instants generated for one file, before or in the window, at most.
-MAX_STEPS = 500_000
+# Recurrence instants generated for one file, before or in the window, at most (about two
+# seconds of dateutil's work).
+MAX_STEPS = 100_000
+# Merged busy intervals kept in the window, at most (the default of MAILLAGE_ICAL_MAX_BUSY).
+MAX_BUSY = 5_000
 
 
-class NotICalendar(ValueError):
+class NotICalendar(Exception):
     """The data is not an iCalendar file (a VCALENDAR)."""
 
 
-class TooComplex(ValueError):
-    """The file's recurrences generate more than MAX_STEPS instants."""
+class TooComplex(Exception):
+    """The file's recurrences generate more than `max_steps` instants, or more than
+    `max_busy` merged busy intervals in the window."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class _Unreadable(ValueError):
     """One event cannot be read: it is skipped."""
 
 
+# What reading one event's values may raise on a hostile file: icalendar's broken properties
+# (ValueError), a property given twice (a list: TypeError), dates past datetime's range.
+UNREADABLE = (ValueError, TypeError, AttributeError, OverflowError)
+
+
 Moment = date | datetime  # a DATE or a DATE-TIME value, naive (floating) or aware
 
 
@@ -67,10 +79,12 @@ def busy_times(
     zone: tzinfo = PARIS,
     *,
     max_steps: int = MAX_STEPS,
+    max_busy: int = MAX_BUSY,
 ) -> BusyTimes:
     """The busy times of the iCalendar `data` within [start, end) (aware datetimes), read
     in `zone` for all-day events and floating times. Raises NotICalendar when `data` is not
-    one, TooComplex when its recurrences generate more than `max_steps` instants."""
+    one, TooComplex when its recurrences generate more than `max_steps` instants or its busy
+    times more than `max_busy` merged intervals within the window."""
     calendar = _calendar(data)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     events = [event for event in calendar.walk("VEVENT") if isinstance(event, Event)]
@@ -80,19 +94,20 @@ def busy_times(
         if (recurrence_id := event.get("RECURRENCE-ID")) is not None:
             try:
                 replaced.add((str(event.get("UID", "")), _instant(recurrence_id.dt, zone)))
-            except (AttributeError, TypeError, ValueError):
+            except UNREADABLE:
                 continue  # the override is then counted as skipped below
     budget = _Budget(max_steps)
-    pieces: list[Interval[datetime]] = []
+    kept = _Kept(max_busy)
     skipped = 0
     for event in events:
         if not _blocks(event):
             continue
         try:
-            pieces.extend(_event_intervals(event, start, end, zone, replaced, budget))
-        except _Unreadable:
+            for piece in _event_intervals(event, start, end, zone, replaced, budget):
+                kept.add(piece)
+        except UNREADABLE:
             skipped += 1
-    return BusyTimes(tuple(clip(normalise(pieces), start, end)), len(events) - skipped, skipped)
+    return BusyTimes(tuple(clip(kept.merged(), start, end)), len(events) - skipped, skipped)
 
 
 def _calendar(data: bytes) -> Component:
@@ -113,6 +128,12 @@ def _blocks(event: Event) -> bool:
     return status != "CANCELLED" and transparency != "TRANSPARENT"
 
 
+def _too_many(what: str, limit: int) -> TooComplex:
+    return TooComplex(
+        f"{what} (plus de {limit:_}) : il ne peut pas être importé.".replace("_", " ")
+    )
+
+
 class _Budget:
     """The recurrence instants still allowed for the file."""
 
@@ -122,10 +143,31 @@ class _Budget:
     def spend(self) -> None:
         self.left -= 1
         if self.left < 0:
-            raise TooComplex(
-                "Les répétitions du calendrier produisent trop d'occurrences "
-                f"(plus de {self.steps:_}) : il ne peut pas être importé.".replace("_", " ")
+            raise _too_many(
+                "Les répétitions du calendrier produisent trop d'occurrences", self.steps
             )
+
+
+class _Kept:
+    """The busy intervals found so far, merged each time they pass twice `limit`:
+    TooComplex as soon as more than `limit` remain once merged."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.pieces: list[Interval[datetime]] = []
+
+    def add(self, piece: Interval[datetime]) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) > 2 * self.limit:
+            self.merged()
+
+    def merged(self) -> list[Interval[datetime]]:
+        self.pieces = normalise(self.pieces)
+        if len(self.pieces) > self.limit:
+            raise _too_many(
+                "L'agenda compte trop d'occupations sur la période importée", self.limit
+            )
+        return self.pieces
 
 
 def _value(event: Event, name: str) -> Any:

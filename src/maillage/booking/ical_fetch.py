@@ -10,15 +10,19 @@ French message for the manager. What it refuses:
   name resolving to a public address for a check and a private one for the fetch cannot
   slip through; redirects (at most MAX_REDIRECTS) are checked the same way;
 - a body over `limits.max_bytes` (announced or read), an answer other than 200, and a
-  transfer longer than `limits.timeout_seconds` in all.
+  transfer longer than `limits.timeout_seconds` in all: connection, headers, body and
+  redirects together. A timer shuts the socket at that deadline, so a server trickling its
+  headers or body a byte at a time cannot hold the fetch longer.
 Proxies from the environment are not used (http.client ignores them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +60,10 @@ PRIVATE = (
 
 def url_error(url: str) -> str | None:
     """Why `url` may not be fetched whatever it resolves to (French), or None."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unclosed «[» of an IPv6 address, say
+        return "L'adresse n'est pas valide : vérifiez-la dans votre outil."
     scheme = parts.scheme.lower()
     if scheme in ("webcal", "webcals"):
         return "Remplacez « webcal:// » par « https:// » au début de l'adresse."
@@ -68,6 +75,10 @@ def url_error(url: str) -> str | None:
         return "Le port de l'adresse n'est pas valide."
     if not parts.hostname:
         return "L'adresse doit nommer un serveur, par exemple https://agenda.exemple.fr/…"
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        return "Le nom du serveur n'est pas valide (trop long, ou un caractère interdit)."
     if parts.username is not None or parts.password is not None:
         return (
             "L'adresse ne doit pas contenir d'identifiant ni de mot de passe : utilisez "
@@ -84,9 +95,53 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _connector(allow_private: bool, deadline: float) -> Callable[..., socket.socket]:
+class _Deadline:
+    """The instant (time.monotonic) a fetch must be over by: a timer shuts every socket
+    `watch`ed at that instant, which wakes any read or TLS handshake waiting on it (it then
+    sees the connection closed, and `expired` says why)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        """Seconds left (at least a millisecond: 0 would make a socket non-blocking)."""
+        return max(0.001, self.at - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` at the deadline (through a duplicate: TLS takes over the original)."""
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.expired:
+                self._shut()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        """Cancel the timer and let the duplicates go."""
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _connector(allow_private: bool, deadline: _Deadline) -> Callable[..., socket.socket]:
     """http.client's `_create_connection`: resolve, refuse non-public addresses, connect to
-    an address checked."""
+    an address checked, the socket shut at the deadline."""
 
     def connect(
         address: tuple[str, int], timeout: float | None = None, source: object = None
@@ -101,23 +156,24 @@ def _connector(allow_private: bool, deadline: float) -> Callable[..., socket.soc
             raise FetchError(PRIVATE)
         for family, kind, proto, _name, sockaddr in allowed:
             sock = socket.socket(family, kind, proto)
-            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            sock.settimeout(deadline.left())
             try:
                 sock.connect(sockaddr)
             except OSError:
                 sock.close()
                 continue
+            deadline.watch(sock)
             return sock
         raise FetchError(f"Le serveur « {host} » refuse la connexion.")
 
     return connect
 
 
-def _get(url: str, limits: Limits, deadline: float) -> tuple[int, str | None, bytes]:
+def _get(url: str, limits: Limits, deadline: _Deadline) -> tuple[int, str | None, bytes]:
     """One GET: (status, Location header, body read within the limits)."""
     parts = urlsplit(url)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = kind(parts.hostname or "", parts.port, timeout=limits.timeout_seconds)
+    connection = kind(parts.hostname or "", parts.port, timeout=deadline.left())
     connection._create_connection = _connector(limits.allow_private, deadline)  # type: ignore[attr-defined]
     target = parts.path or "/"
     if parts.query:
@@ -136,15 +192,20 @@ def _get(url: str, limits: Limits, deadline: float) -> tuple[int, str | None, by
         if response.status != 200:
             return response.status, response.getheader("Location"), b""
         announced = response.getheader("Content-Length")
-        if announced and announced.isdigit() and int(announced) > limits.max_bytes:
+        if (
+            announced
+            and announced.isascii()
+            and announced.isdigit()
+            and int(announced) > limits.max_bytes
+        ):
             raise FetchError(_too_big(limits))
         body = bytearray()
-        while chunk := response.read(min(CHUNK, limits.max_bytes + 1 - len(body))):
+        while chunk := response.read1(min(CHUNK, limits.max_bytes + 1 - len(body))):
             body += chunk
             if len(body) > limits.max_bytes:
                 raise FetchError(_too_big(limits))
-            if time.monotonic() > deadline:
-                raise FetchError(_too_slow(limits))
+        if deadline.expired:  # the end seen may be the timer's shutdown: the body is cut
+            raise FetchError(_too_slow(limits))
         return 200, None, bytes(body)
     finally:
         connection.close()
@@ -163,24 +224,32 @@ def _too_slow(limits: Limits) -> str:
 def fetch(url: str, limits: Limits) -> bytes:
     """The body of `url` (GET, following at most MAX_REDIRECTS redirects). Raises FetchError
     (French message) on any refusal or failure: see the module's docstring."""
-    deadline = time.monotonic() + limits.timeout_seconds
-    for _ in range(MAX_REDIRECTS + 1):
-        if problem := url_error(url):
-            raise FetchError(problem)
-        try:
-            status, location, body = _get(url, limits, deadline)
-        except FetchError:
-            raise
-        except TimeoutError as error:
+    deadline = _Deadline(limits.timeout_seconds)
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            if problem := url_error(url):
+                raise FetchError(problem)
+            status, location, body = _answer(url, limits, deadline)
+            if status == 200:
+                return body
+            if status in (301, 302, 303, 307, 308) and location:
+                url = urljoin(url, location)
+                continue
+            raise FetchError(f"Le serveur a répondu par une erreur HTTP {status}.")
+        raise FetchError(f"Trop de redirections (plus de {MAX_REDIRECTS}).")
+    finally:
+        deadline.stop()
+
+
+def _answer(url: str, limits: Limits, deadline: _Deadline) -> tuple[int, str | None, bytes]:
+    """_get, its failures told in French."""
+    try:
+        return _get(url, limits, deadline)
+    except FetchError:
+        raise
+    except (OSError, http.client.HTTPException) as error:
+        if deadline.expired or isinstance(error, TimeoutError):
             raise FetchError(_too_slow(limits)) from error
-        except (OSError, http.client.HTTPException) as error:
-            raise FetchError(
-                "La connexion au serveur a échoué (certificat, réseau ou réponse invalide)."
-            ) from error
-        if status == 200:
-            return body
-        if status in (301, 302, 303, 307, 308) and location:
-            url = urljoin(url, location)
-            continue
-        raise FetchError(f"Le serveur a répondu par une erreur HTTP {status}.")
-    raise FetchError(f"Trop de redirections (plus de {MAX_REDIRECTS}).")
+        raise FetchError(
+            "La connexion au serveur a échoué (certificat, réseau ou réponse invalide)."
+        ) from error

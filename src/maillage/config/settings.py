@@ -84,11 +84,13 @@ MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, 
 OTP_TOTP_ISSUER = "Maillage"
 
 # Spaces' external calendars (iCalendar import, booking.external_calendars): the largest file
-# read (bytes), the longest fetch (seconds), how far ahead busy times are read for a space
-# without a booking horizon (days), and whether addresses on private networks or this machine
-# may be fetched (off in production: the server would reach what the Internet cannot).
+# read (bytes), the longest fetch (seconds, all included), the most busy times one import may
+# store (merged intervals, a file with more is refused), how far ahead busy times are read for
+# a space without a booking horizon (days), and whether addresses on private networks or this
+# machine may be fetched (off in production: the server would reach what the Internet cannot).
 MAILLAGE_ICAL_MAX_BYTES = env_int("MAILLAGE_ICAL_MAX_BYTES", 2_000_000, minimum=1000)
 MAILLAGE_ICAL_TIMEOUT_SECONDS = env_int("MAILLAGE_ICAL_TIMEOUT_SECONDS", 10, minimum=1)
+MAILLAGE_ICAL_MAX_BUSY = env_int("MAILLAGE_ICAL_MAX_BUSY", 5_000, minimum=10)
 MAILLAGE_ICAL_HORIZON_DAYS = env_int("MAILLAGE_ICAL_HORIZON_DAYS", 366, minimum=1)
 MAILLAGE_ICAL_ALLOW_PRIVATE = env_bool("MAILLAGE_ICAL_ALLOW_PRIVATE", False)
 

@@ -21,8 +21,9 @@ from maillage.places import permissions
 from maillage.places.models import Space
 from maillage.places.services import NOT_YOUR_PLACE
 
-# Busy times to come listed on the page, at most.
+# Busy times to come, and bookings in conflict with them, listed on the page, at most.
 SHOWN_BUSY = 20
+SHOWN_CONFLICTS = 50
 
 
 class CalendarAddressForm(forms.Form):
@@ -49,7 +50,9 @@ def _managed_space(request: SignedInRequest, space_id: int) -> Space:
 def _page(request: SignedInRequest, space: Space, form: CalendarAddressForm, status: int = 200):
     calendar = ExternalCalendar.objects.filter(space=space).first()
     now = timezone.now()
-    busy = list(ExternalBusy.objects.filter(space=space, end__gt=now).order_by("start"))
+    upcoming = ExternalBusy.objects.filter(space=space, end__gt=now)
+    busy_count = upcoming.count()
+    conflict_count = external_calendars.conflict_count(space, now) if busy_count else 0
     return render(
         request,
         "manager/ical/space_calendar.html",
@@ -59,9 +62,12 @@ def _page(request: SignedInRequest, space: Space, form: CalendarAddressForm, sta
             "place": space.place,
             "calendar": calendar,
             "form": form,
-            "busy": busy[:SHOWN_BUSY],
-            "busy_count": len(busy),
-            "conflicts": external_calendars.conflicts(space, now) if busy else [],
+            "busy": list(upcoming.order_by("start")[:SHOWN_BUSY]) if busy_count else [],
+            "busy_count": busy_count,
+            "conflict_count": conflict_count,
+            "conflicts": (
+                external_calendars.conflicts(space, now, SHOWN_CONFLICTS) if conflict_count else []
+            ),
         },
         status=status,
     )

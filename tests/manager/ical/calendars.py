@@ -9,13 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Answer:
-    """What the server answers on a path: status, headers, body, and a pause (seconds)
-    before the body."""
+    """What the server answers on a path: status, headers (Content-Length added unless
+    given), body, a pause (seconds) before the body, and a trickle: the body (with the status
+    line and headers when `trickle_head`) sent a byte every `trickle` seconds."""
 
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/calendar"})
     pause: float = 0.0
+    trickle: float = 0.0
+    trickle_head: bool = False
 
 
 class CalendarServer:
@@ -30,14 +33,25 @@ class CalendarServer:
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 server.hits.append(self.path)
                 answer = server.answers.get(self.path, Answer(b"introuvable", 404, {}))
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                time.sleep(answer.pause)
+                headers = {"Content-Length": str(len(answer.body)), **answer.headers}
+                lines = [f"HTTP/1.0 {answer.status} Statut"]
+                lines += [f"{name}: {value}" for name, value in headers.items()]
+                head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
                 with contextlib.suppress(OSError):  # the client gave up (timeout tests)
-                    self.wfile.write(answer.body)
+                    if answer.trickle_head:
+                        self.send_slowly(head, answer.trickle)
+                    else:
+                        self.wfile.write(head)
+                    time.sleep(answer.pause)
+                    self.send_slowly(answer.body, answer.trickle)
+
+            def send_slowly(self, data: bytes, pause: float) -> None:
+                if not pause:
+                    self.wfile.write(data)
+                    return
+                for byte in data:
+                    self.wfile.write(bytes([byte]))
+                    time.sleep(pause)
 
             def log_message(self, *args) -> None:
                 pass

@@ -2,6 +2,8 @@
 server, and its busy times closing the space everywhere availability is read: the booking
 check, the slots, the week view and the département-wide search."""
 
+import logging
+import time
 from datetime import UTC, timedelta
 
 import pytest
@@ -105,6 +107,59 @@ def test_import_errors_are_recorded_in_french(
     assert calendar.last_success_at is None and not ExternalBusy.objects.exists()
 
 
+@pytest.mark.parametrize("head", [True, False], ids=["headers", "body"])
+def test_a_server_trickling_its_answer_is_cut_at_the_time_limit(calendar_server, head):
+    # A byte every 50 ms: each read gets one well within any per-read timeout, and the whole
+    # answer takes over 3 seconds.
+    url = calendar_server.serve("/lent.ics", b"x" * 60, trickle=0.05, trickle_head=head)
+    limits = ical_fetch.Limits(max_bytes=10_000, timeout_seconds=1, allow_private=True)
+    began = time.monotonic()
+    with pytest.raises(ical_fetch.FetchError, match="dans les 1 secondes"):
+        ical_fetch.fetch(url, limits)
+    assert time.monotonic() - began < 1.5
+
+
+def test_a_content_length_in_other_digits_is_ignored(calendar_server, room, place_manager):
+    headers = {"Content-Type": "text/calendar", "Content-Length": "²"}  # str.isdigit() says yes
+    calendar = imported(
+        room, calendar_server.serve("/f.ics", MORNING, headers=headers), place_manager
+    )
+    assert calendar.last_error == "" and ExternalBusy.objects.count() == 1
+
+
+def test_an_unforeseen_failure_is_logged_and_recorded(calendar_server, room, place_manager, caplog):
+    url = calendar_server.serve("/salle.ics", MORNING)
+    imported(room, url, place_manager)
+    # A redirect to an address urllib cannot even split: nothing foresees it.
+    calendar_server.serve("/salle.ics", "", status=302, headers={"Location": "http://[oups/"})
+    with caplog.at_level(logging.ERROR, logger="maillage.booking.external_calendars"):
+        calendar = external_calendars.refresh(room.pk)
+    assert calendar.last_error == external_calendars.FILE_UNREADABLE
+    assert "ValueError" in caplog.text
+    assert ExternalBusy.objects.count() == 1  # the last good import's busy times kept
+
+
+def test_too_many_busy_times_are_refused_and_the_last_ones_kept(
+    calendar_server, settings, room, place_manager
+):
+    settings.MAILLAGE_ICAL_MAX_BUSY = 100
+    url = calendar_server.serve("/salle.ics", MORNING)
+    imported(room, url, place_manager)
+    hourly = f"UID:h\nDTSTART:{stamp(at(8))}\nDURATION:PT30M\nRRULE:FREQ=HOURLY"
+    calendar_server.serve("/salle.ics", ics(hourly))
+    calendar = external_calendars.refresh(room.pk)
+    assert calendar.last_error == (
+        "L'agenda compte trop d'occupations sur la période importée (plus de 100) : "
+        "il ne peut pas être importé."
+    )
+    assert list(ExternalBusy.objects.values_list("start", "end")) == [(at(10), at(12))]
+    # As many as allowed are imported.
+    daily = f"UID:d\nDTSTART:{stamp(at(8))}\nDURATION:PT30M\nRRULE:FREQ=DAILY;COUNT=100"
+    calendar_server.serve("/salle.ics", ics(daily))
+    assert external_calendars.refresh(room.pk).last_error == ""
+    assert ExternalBusy.objects.count() == 100
+
+
 def test_redirects_are_followed(calendar_server, room, place_manager):
     target = calendar_server.serve("/nouveau.ics", MORNING)
     old = calendar_server.serve("/ancien.ics", "", status=301, headers={"Location": target})
@@ -153,6 +208,8 @@ def test_public_addresses(address, public):
         ("https://moi:secret@agenda.exemple.fr/a.ics", "ni de mot de passe"),
         ("https:///a.ics", "doit nommer un serveur"),
         ("https://agenda.exemple.fr:99999/a.ics", "port"),
+        ("https://[agenda.exemple.fr/a.ics", "n'est pas valide"),
+        ("https://" + "a" * 64 + ".fr/a.ics", "nom du serveur n'est pas valide"),
         ("https://agenda.exemple.fr/" + "a" * 1000, "1000 caractères"),
     ],
 )
@@ -191,6 +248,33 @@ def test_bookings_meeting_imported_busy_times_are_conflicts(
     imported(room, calendar_server.serve("/salle.ics", MORNING), place_manager)
     conflicts = external_calendars.conflicts(room)
     assert [(c.booking, c.busy_start, c.busy_end) for c in conflicts] == [(booking, at(10), at(12))]
+    assert external_calendars.conflict_count(room) == 1
+
+
+def test_conflicts_are_found_in_one_query_each_with_its_earliest_busy_time(
+    calendar_server, room, place_manager, booker, django_assert_num_queries
+):
+    across = BookingFactory(space=room, user=booker, start=at(9, 30), end=at(11, 30))
+    BookingFactory(space=room, user=booker, start=at(12, 30), end=at(13, 30))  # free
+    cancelled = BookingFactory(space=room, user=booker, start=at(14), end=at(15))
+    services.cancel(booker, cancelled, channel=Channel.PAGE)
+    late = BookingFactory(space=room, user=booker, start=at(17, 30), end=at(18, 30))
+    busy = ics(
+        event("a", at(9), at(10)),
+        event("b", at(11), at(12)),
+        event("c", at(14), at(15)),
+        event("d", at(17), at(18)),
+    )
+    imported(room, calendar_server.serve("/salle.ics", busy), place_manager)
+    with django_assert_num_queries(1):
+        found = [
+            (c.booking, c.busy_start, c.busy_end, c.booking.user)
+            for c in external_calendars.conflicts(room)
+        ]
+    assert found == [(across, at(9), at(10), booker), (late, at(17), at(18), booker)]
+    assert [c.booking for c in external_calendars.conflicts(room, limit=1)] == [across]
+    assert external_calendars.conflict_count(room) == 2
+    assert external_calendars.conflicts(room, now=at(19)) == []
 
 
 def test_the_scheduler_queues_one_import_per_calendar(calendar_server, room, desks, place_manager):

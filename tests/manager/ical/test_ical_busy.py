@@ -1,6 +1,7 @@
 """Reading busy times from iCalendar files (booking.ical_busy): recurrences, all-day events,
 time zones, cancelled and transparent events, overrides, bad files."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -130,6 +131,24 @@ def test_an_unreadable_event_is_skipped_and_counted():
 
 
 @pytest.mark.parametrize(
+    ("hostile", "skipped"),
+    [
+        ("DTSTART;VALUE=DATE:00010101", 1),  # its Paris midnight is before year 1 in UTC
+        ("DTSTART:20270302T080000Z\nDURATION:P999999999D", 1),  # ends after year 9999
+        ("DTSTART:20270302T080000Z\nDURATION:P99999999999999999999D", 1),  # a broken value
+        ("DTSTART:2027\nDTEND:20270302T090000Z", 1),
+        ("DTSTART:20270302T080000Z\nDTEND:20270302T090000Z\nDTEND:20270302T100000Z", 1),
+        # An override of an instance that cannot be: it replaces nothing, itself read.
+        ("DTSTART:20270303T080000Z\nRECURRENCE-ID;VALUE=DATE:00010101", 0),
+    ],
+)
+def test_an_event_with_hostile_values_is_skipped_and_counted(hostile, skipped):
+    text = ics("UID:ok\nDTSTART:20270302T080000Z\nDTEND:20270302T090000Z", f"UID:x\n{hostile}")
+    result = ical_busy.busy_times(text.encode(), *YEAR_2027)
+    assert (len(result.intervals), result.events, result.skipped) == (1, 2 - skipped, skipped)
+
+
+@pytest.mark.parametrize(
     "data", [b"", b"<!doctype html><html><body>Agenda</body></html>", b"BEGIN:VEVENT\r\nEND:VEVENT"]
 )
 def test_what_is_not_a_calendar_is_refused(data):
@@ -144,3 +163,22 @@ def test_a_rule_generating_too_many_instants_is_refused():
     # Daily since 2026: far fewer instants, read.
     daily = ics("UID:d\nDTSTART:20260101T080000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY")
     assert len(ical_busy.busy_times(daily.encode(), *YEAR_2027, max_steps=1000).intervals) == 365
+
+
+def test_too_many_busy_times_are_refused_early():
+    # Every other minute all year: 262,800 instances in the window, none merging.
+    text = ics("UID:m\nDTSTART:20270101T000000Z\nDURATION:PT1M\nRRULE:FREQ=MINUTELY;INTERVAL=2")
+    began = time.monotonic()
+    with pytest.raises(ical_busy.TooComplex, match="trop d'occupations.*plus de 5 000"):
+        ical_busy.busy_times(text.encode(), *YEAR_2027, max_steps=10**6)
+    assert time.monotonic() - began < 1
+    # Touching instances merge into one busy time: read.
+    merged = ics(
+        "UID:m\nDTSTART:20270101T000000Z\nDURATION:PT2M\nRRULE:FREQ=MINUTELY;INTERVAL=2;COUNT=20000"
+    )
+    assert len(ical_busy.busy_times(merged.encode(), *YEAR_2027).intervals) == 1
+    # At the limit: read.
+    daily = ics("UID:d\nDTSTART:20270101T080000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=50")
+    assert len(ical_busy.busy_times(daily.encode(), *YEAR_2027, max_busy=50).intervals) == 50
+    with pytest.raises(ical_busy.TooComplex, match="plus de 49"):
+        ical_busy.busy_times(daily.encode(), *YEAR_2027, max_busy=49)

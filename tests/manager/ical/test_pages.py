@@ -2,6 +2,8 @@
 and staff only, the address saved and imported, errors next to the field and nothing
 written, the import's failure and last success shown, removal."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -9,7 +11,7 @@ from maillage.booking import external_calendars
 from maillage.booking.models import ExternalBusy, ExternalCalendar
 from tests.factories import BookingFactory, ManagerFactory, PlaceFactory, RoomFactory
 from tests.manager.ical.calendars import ics
-from tests.manager.ical.test_external_calendars import MORNING, at, event
+from tests.manager.ical.test_external_calendars import MORNING, at, event, stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,7 @@ def test_a_failed_import_is_shown_with_the_last_success(signed_in, calendar_serv
         ("", "Ce champ est obligatoire."),
         ("ftp://agenda.exemple.fr/a.ics", "doit commencer par « https:// »"),
         ("webcal://agenda.exemple.fr/a.ics", "Remplacez « webcal:// »"),
+        ("https://[agenda.exemple.fr/a.ics", "L'adresse n'est pas valide"),
     ],
 )
 def test_a_bad_address_answers_400_next_to_the_field_and_writes_nothing(
@@ -80,6 +83,31 @@ def test_conflicting_bookings_and_busy_times_are_listed(signed_in, calendar_serv
     text = response.content.decode()
     assert "Réservations en conflit (1)" in text and booker.email in text
     assert "Occupations à venir (1)" in text
+
+
+def test_an_unforeseen_failure_is_shown_not_a_500(signed_in, calendar_server, room):
+    signed_in.post(page_of(room), {"url": calendar_server.serve("/s.ics", MORNING)})
+    calendar_server.serve("/s.ics", "", status=302, headers={"Location": "http://[oups/"})
+    refresh = reverse("manager:refresh_space_calendar", args=[room.pk])
+    response = signed_in.post(refresh, follow=True)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "L&#x27;import a échoué : Le fichier n&#x27;a pas pu être lu." in text
+    assert "Occupations à venir (1)" in text
+
+
+def test_the_page_counts_everything_and_lists_a_bounded_part(
+    signed_in, calendar_server, room, booker
+):
+    for days in range(4):  # Tuesday to Friday, 9:30
+        start = at(9, 30) + timedelta(days=days)
+        BookingFactory(space=room, user=booker, start=start, end=start + timedelta(minutes=30))
+    daily = f"UID:d\nDTSTART:{stamp(at(9))}\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=30"
+    response = signed_in.post(page_of(room), {"url": calendar_server.serve("/d.ics", ics(daily))})
+    assert response.status_code == 302
+    text = signed_in.get(page_of(room)).content.decode()
+    assert "Réservations en conflit (4)" in text and text.count(booker.email) == 4
+    assert "Occupations à venir (30)" in text and "Seules les 20 premières sont listées." in text
 
 
 def test_removing_the_calendar_reopens_the_slots(signed_in, calendar_server, room):
