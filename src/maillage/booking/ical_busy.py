@@ -215,6 +215,25 @@ def _instant(moment: Moment, zone: tzinfo) -> datetime:
     return moment.astimezone(UTC)
 
 
+# With these (a busy time repeating every second; INTERVAL below 1; BYSETPOS on a rule
+# repeating within a day), dateutil may search without end, yielding no instance the budget
+# would count.
+SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
+
+
+def _refuse_endless(fields: dict[str, list[object]]) -> None:
+    """Raise _Unreadable for a recurrence rule (RFC 5545 §3.3.10 RECUR, as icalendar parses
+    it: lists of values by part) that could make the expansion search without end."""
+    frequency = str((fields.get("FREQ") or [""])[0]).upper()
+    intervals = fields.get("INTERVAL") or [1]
+    if frequency == "SECONDLY":
+        raise _Unreadable("FREQ=SECONDLY")
+    if any(not isinstance(value, int) or value < 1 for value in intervals):
+        raise _Unreadable("INTERVAL below 1")
+    if fields.get("BYSETPOS") and frequency in SUB_DAILY:
+        raise _Unreadable("BYSETPOS under a day")
+
+
 def _starts(event: Event, dtstart: datetime, zone: tzinfo, budget: _Budget) -> Iterator[datetime]:
     """The instances' starts, in order, as naive or aware datetimes like `dtstart`."""
     rules = event.rrules
@@ -227,6 +246,7 @@ def _starts(event: Event, dtstart: datetime, zone: tzinfo, budget: _Budget) -> I
     try:
         for rule in rules:
             fields = dict(rule)
+            _refuse_endless(fields)
             until = fields.pop("UNTIL", None)
             text = type(rule)(fields).to_ical().decode()
             parsed = rrulestr(text, dtstart=dtstart)

@@ -149,6 +149,27 @@ def test_an_event_with_hostile_values_is_skipped_and_counted(hostile, skipped):
 
 
 @pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=SECONDLY",
+        "FREQ=SECONDLY;BYSETPOS=5",
+        "FREQ=MINUTELY;BYSETPOS=5",
+        "FREQ=HOURLY;BYSETPOS=2",
+    ],
+)
+def test_a_rule_that_could_search_without_end_is_skipped_at_once(rule):
+    text = ics(
+        "UID:ok\nDTSTART:20270302T080000Z\nDTEND:20270302T090000Z",
+        f"UID:x\nDTSTART:20270302T080000Z\nDURATION:PT1H\nRRULE:{rule}",
+    )
+    began = time.monotonic()
+    result = ical_busy.busy_times(text.encode(), *YEAR_2027)
+    assert time.monotonic() - began < 1
+    assert (len(result.intervals), result.events, result.skipped) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
     "data", [b"", b"<!doctype html><html><body>Agenda</body></html>", b"BEGIN:VEVENT\r\nEND:VEVENT"]
 )
 def test_what_is_not_a_calendar_is_refused(data):
