@@ -19,6 +19,7 @@ from maillage.booking.closures import close_place
 from maillage.booking.models import Channel
 from maillage.booking.queries import holding_during
 from maillage.core.dates import long_date
+from maillage.core.text import ascii_digits
 from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
@@ -312,7 +313,7 @@ def _preview_errors(place: Place, form: ClosureForm) -> None:
 
 def _seen(request: HttpRequest) -> list[int]:
     """The bookings the confirm step showed (their ids, as the page sent them back)."""
-    return [int(value) for value in request.POST.getlist("vues") if value.isdigit()]
+    return [int(value) for value in request.POST.getlist("vues") if ascii_digits(value)]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
