@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts import emails
@@ -30,6 +29,7 @@ from maillage.accounts import services as accounts
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
 from maillage.core import outbox
+from maillage.core.links import PageLink
 from maillage.core.models import OutboundEmail
 from maillage.places import permissions
 from maillage.places.models import ManagerChange, ManagerChangeAction, ManagerInvitation, Place
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 INVITATION_VALIDITY = timedelta(days=7)
 INVITATION_TOPIC = "places.manager_invitation"
 _TOKEN_SALT = "maillage.places.manager-invitation"  # noqa: S105 — a salt, not a password
+# The invitation's page, by its token: the managers' workspace serves it (and registers it).
+INVITATION_PAGE = PageLink("a manager invitation's link")
 
 
 class InvitationError(Exception):
@@ -233,7 +235,7 @@ def _invitation_email(email: OutboundEmail, now: datetime) -> EmailMultiAlternat
     invitation = ManagerInvitation.objects.select_related("place", "invited_by").get(
         pk=email.context["invitation"]
     )
-    path = reverse("manager:invitation", args=[invitation_token(invitation)])
+    path = INVITATION_PAGE(invitation_token(invitation))
     context = {
         "place_name": invitation.place.name,
         "inviter": invitation.invited_by or "Le Département",
