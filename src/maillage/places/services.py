@@ -29,6 +29,7 @@ from maillage.places.models import (
     Space,
     today_in_paris,
 )
+from maillage.places.permissions import NOT_YOUR_PLACE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     # Who acts: a request's user (the rights refuse an anonymous one).
     Actor = User | AnonymousUser
 
-NOT_YOUR_PLACE = permissions.NOT_YOUR_PLACE
 
 # A rule of another app about closing a place over some days: (place, closure) → why it is
 # refused, in French, or None. Called only for a place already saved.

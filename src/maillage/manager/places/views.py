@@ -20,6 +20,8 @@ from maillage.booking.models import Channel
 from maillage.booking.queries import holding_during
 from maillage.core.dates import long_date
 from maillage.core.text import ascii_digits
+from maillage.manager.access import managed_place
+from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
@@ -31,27 +33,8 @@ from maillage.manager.places.forms import (
 )
 from maillage.places import permissions, services
 from maillage.places.models import Closure, Place, PlacePhoto, Space, today_in_paris
-from maillage.places.services import NOT_YOUR_PLACE
 
 SECTION = {"manager_section": "places"}
-
-
-def managed_place(request: SignedInRequest, slug: str) -> Place:
-    """The place of the URL, if `request.user` may edit it: 404 when there is none, 403
-    with «Vous ne gérez pas ce lieu.» when it is another's."""
-    place = get_object_or_404(Place.objects.select_related("commune"), slug=slug)
-    if not permissions.can_edit_place(request.user, place):
-        raise PermissionDenied(NOT_YOUR_PLACE)
-    return place
-
-
-def attach(form: BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError next to the form's fields it names (else at the top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, found in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, found)
 
 
 def _page(
@@ -100,7 +83,7 @@ def place_list(request: SignedInRequest) -> HttpResponse:
     places = permissions.editable_places(request.user).select_related("commune")
     places = places.annotate(space_count=Count("spaces")).order_by("name")
     if not places and not permissions.is_manager(request.user):
-        raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+        raise PermissionDenied(permissions.MANAGERS_ONLY)
     return render(request, "manager/places/list.html", {**SECTION, "places": places})
 
 
