@@ -54,6 +54,8 @@ def _own_places(user: User) -> list[Place]:
 @require_safe
 @login_required
 def preferences(request: SignedInRequest) -> HttpResponse:
+    """The page of the user's email choices, one form per place they manage (403 for
+    anyone who manages none, staff included)."""
     places = _own_places(request.user)
     return render(
         request,

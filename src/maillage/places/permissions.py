@@ -75,12 +75,15 @@ def require_editable(user: User | AnonymousUser, place: Place) -> Place:
 
 
 def can_create_place(user: User | AnonymousUser) -> bool:
+    """Only Département staff create a place."""
     return has_departement_rights(user)
 
 
 def can_delete_place(user: User | AnonymousUser, place: Place | None) -> bool:
+    """Only Département staff delete a place."""
     return has_departement_rights(user)
 
 
 def can_change_status(user: User | AnonymousUser, place: Place) -> bool:
+    """Only Département staff change a place's status (they validate places)."""
     return has_departement_rights(user)

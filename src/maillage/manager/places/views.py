@@ -80,6 +80,8 @@ def _edit(
 @require_safe
 @login_required
 def place_list(request: SignedInRequest) -> HttpResponse:
+    """The places the user may edit, by name, with their count of spaces; 403 for
+    someone who manages none."""
     places = permissions.editable_places(request.user).select_related("commune")
     places = places.annotate(space_count=Count("spaces")).order_by("name")
     if not places and not permissions.is_manager(request.user):
@@ -90,6 +92,8 @@ def place_list(request: SignedInRequest) -> HttpResponse:
 @require_safe
 @login_required
 def place(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A place's page: its spaces, weekly hours and coming closures, with links to edit
+    each."""
     place = managed_place(request, slug)
     return render(
         request,
@@ -107,6 +111,8 @@ def place(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's public profile (description, address and map point, contact, services,
+    accessibility); 400 with the errors on a refused form, nothing written."""
     place = managed_place(request, slug)
     form = PlaceProfileForm(request.POST or None, instance=place)
     return _edit(
@@ -181,6 +187,8 @@ def delete_photo(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def booking_rules(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's booking rules (approval and its delay in hours, cancellation notice in
+    hours, payment terms); 400 with the errors on a refused form."""
     place = managed_place(request, slug)
     form = BookingRulesForm(request.POST or None, instance=place)
     return _edit(
@@ -196,6 +204,8 @@ def booking_rules(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def opening_hours(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's week of opening hours (Paris time, ranges to midnight or around the
+    clock), replaced as a whole; 400 with the errors on a refused form."""
     place = managed_place(request, slug)
     form = OpeningHoursForm(request.POST or None, place=place)
     return _edit(
@@ -211,6 +221,8 @@ def opening_hours(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def space(request: SignedInRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """A new space of the place (no `pk`) or one of its spaces: name, kind, capacity,
+    prices in cents, equipment; 404 for a space of another place."""
     place = managed_place(request, slug)
     instance = Space(place=place)
     if pk is not None:
