@@ -73,6 +73,9 @@ def _told(request: SignedInRequest, calendar: ExternalCalendar | None) -> None:
         messages.error(request, f"L'import a échoué : {calendar.last_error}")
         return
     upcoming = ExternalBusy.objects.filter(calendar=calendar, end__gt=timezone.now()).count()
+    if not upcoming:
+        messages.success(request, "Agenda importé : aucune occupation à venir.")
+        return
     messages.success(
         request,
         f"Agenda importé : {count(upcoming, 'occupation à venir', 'occupations à venir')}, "

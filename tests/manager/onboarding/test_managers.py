@@ -253,3 +253,15 @@ def test_inviting_an_address_again_replaces_its_pending_invitation(client, manag
     assert "annulée" in text(client.get(first))
     assert client.get(first).status_code == 400
     assert client.get(second).status_code == 200
+
+
+def test_the_invitation_speaks_to_anyone_alike(client, manager, place, mailed):
+    """Neutral wording: «Vous avez reçu une invitation», never «Vous êtes invité»."""
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    sent = mail.outbox[-1]
+    client.logout()
+    page = text(client.get(invitation_path()))
+    assert f"Vous avez reçu une invitation à gérer « {place.name} »" in page
+    for words in (page, sent.subject, sent.body):
+        assert "êtes invité" not in words.lower()
