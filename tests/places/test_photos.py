@@ -1,5 +1,5 @@
 """Photos: JPEG, PNG or WebP by content, 40 megapixels at most, stored small and without
-metadata."""
+metadata; a photo deleted or replaced takes its file with it once that commits."""
 
 import html
 import io
@@ -9,9 +9,10 @@ import zlib
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import ExifTags, Image
 
-from maillage.places import photos
+from maillage.places import photos, services
 from maillage.places.models import PlacePhoto
 from tests.places.test_admin import change_url, inline_management, staff_place_form
 
@@ -232,3 +233,44 @@ def test_a_gif_declaring_a_bomb_is_refused_cleanly():
     gif = bytearray(buffer.getvalue())
     gif[6:10] = struct.pack("<HH", 65535, 65535)  # logical screen: 4.3 gigapixels
     assert refusal(bytes(gif)).endswith(": seuls les formats JPEG, PNG et WebP sont acceptés.")
+
+
+def a_photo(actor, place, name="salle.png"):
+    upload = SimpleUploadedFile(name, image_bytes("PNG"), content_type="image/png")
+    return services.save_photo(actor, PlacePhoto(place=place, image=upload, alt_text="Salle"))
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_a_deleted_photos_file_goes_once_the_deletion_commits(
+    staff_user, place, media, django_capture_on_commit_callbacks
+):
+    pk = a_photo(staff_user, place).pk
+    with pytest.raises(Rollback), transaction.atomic():
+        services.delete_photo(staff_user, PlacePhoto.objects.get(pk=pk))
+        raise Rollback
+    # Rolled back: the row still names its file, which stays.
+    photo = PlacePhoto.objects.get(pk=pk)
+    assert stored_names() == [photo.image.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_photo(staff_user, photo)
+    assert stored_names() == []
+
+
+@pytest.mark.django_db
+def test_a_replaced_photos_file_and_a_deleted_places_files_go_too(
+    staff_user, place, media, django_capture_on_commit_callbacks
+):
+    photo = a_photo(staff_user, place)
+    old = photo.image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.image = SimpleUploadedFile("neuve.png", image_bytes("PNG"), "image/png")
+        services.save_photo(staff_user, photo)
+    assert stored_names() == [photo.image.name] != [old]
+    a_photo(staff_user, place, "autre.png")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_place(staff_user, place)
+    assert stored_names() == []

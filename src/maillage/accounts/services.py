@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from maillage.accounts.models import User
+from maillage.core.text import ascii_digits
 
 VERIFICATION_MAX_AGE = timedelta(days=3)
 # One verification email per account per minute, whoever asks for it.
@@ -91,7 +92,7 @@ def user_for_verification_token(token: str) -> User:
             "ou demandez un nouveau lien."
         ) from error
     pk, _, digest = value.partition(".")
-    user = User.objects.filter(pk=pk, is_active=True).first() if pk.isdigit() else None
+    user = User.objects.filter(pk=pk, is_active=True).first() if ascii_digits(pk) else None
     if user is None:
         raise VerificationLinkInvalid("Ce lien de vérification ne correspond à aucun compte actif.")
     if user.email_verified_at is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.core.dates import DateRange, DateRefused, parse_date, parse_instant
-from maillage.core.text import has_control_characters
+from maillage.core.text import ascii_digits, has_control_characters
 
 # Database ids are 64-bit signed integers (BigAutoField).
 MAX_ID = 2**63 - 1
@@ -55,7 +55,7 @@ def whole_number(raw: object, field: str, low: int, high: int) -> int:
 
 def whole_number_param(raw: str | None, field: str, low: int, high: int) -> int:
     """A query parameter written in decimal digits, in [low, high]."""
-    digits = raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))
+    digits = raw is not None and ascii_digits(raw) and len(raw) <= len(str(high))
     if raw is None or not digits or not low <= int(raw) <= high:
         raise Invalid(field, f"« {field} » : nombre entier entre {low} et {high} attendu.")
     return int(raw)

@@ -21,8 +21,8 @@ from maillage.core.formatting import french_moment
 from maillage.places import permissions
 from maillage.places import services as places_services
 from maillage.places.models import Closure, Place
+from maillage.places.permissions import NOT_YOUR_PLACE
 from maillage.places.schedule import DateRange
-from maillage.places.services import NOT_YOUR_PLACE
 
 
 def stranded_bookings(place: Place, closure: DateRange) -> str | None:

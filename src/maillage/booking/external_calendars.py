@@ -38,7 +38,7 @@ from django.utils import timezone
 from maillage.booking import ical_busy, ical_fetch, sql
 from maillage.booking.models import Booking, ExternalBusy, ExternalCalendar
 from maillage.places import permissions
-from maillage.places.services import NOT_YOUR_PLACE
+from maillage.places.permissions import NOT_YOUR_PLACE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from maillage.core.text import french_number
+from maillage.core.text import ascii_digits, french_number
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Maillage/1 (import d'agenda iCalendar)"
@@ -192,12 +192,7 @@ def _get(url: str, limits: Limits, deadline: _Deadline) -> tuple[int, str | None
         if response.status != 200:
             return response.status, response.getheader("Location"), b""
         announced = response.getheader("Content-Length")
-        if (
-            announced
-            and announced.isascii()
-            and announced.isdigit()
-            and int(announced) > limits.max_bytes
-        ):
+        if announced and ascii_digits(announced) and int(announced) > limits.max_bytes:
             raise FetchError(_too_big(limits))
         body = bytearray()
         while chunk := response.read1(min(CHUNK, limits.max_bytes + 1 - len(body))):

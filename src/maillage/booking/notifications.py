@@ -31,6 +31,7 @@ from maillage.booking.models import (
 )
 from maillage.booking.price_lines import booked_prices
 from maillage.core import outbox
+from maillage.core.links import PageLink
 from maillage.core.models import OutboundEmail
 from maillage.core.text import single_line
 from maillage.places.models import Place
@@ -163,6 +164,8 @@ def queue(kind: str, bookings: list[Booking], user: User) -> None:
 
 # The ManagerEmails switch of each kind sent to managers as things happen.
 MANAGER_SWITCHES = {"manager_request": "new_requests", "manager_cancelled": "cancellations"}
+# The managers' bookings page of a place, by its slug: the managers' workspace registers it.
+MANAGER_BOOKINGS_PAGE = PageLink("a place's bookings for its managers")
 
 
 def _tell_managers(kind: str, bookings: list[Booking], but: int | None = None) -> None:
@@ -291,7 +294,7 @@ def _context(
         # A reminder may leave after the deadline: it then says so.
         "late": len(bookings) == 1 and first.start - notice <= now,
         "my_bookings_url": site + reverse("booking:my_bookings"),
-        "manager_url": site + reverse("manager:bookings") + f"?lieu={place.slug}",
+        "manager_url": site + MANAGER_BOOKINGS_PAGE(place.slug),
         "site_url": site,
     }
 

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from maillage.booking import availability as core
@@ -16,7 +15,7 @@ from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.price_lines import PriceLine
 from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
 from maillage.places.kinds import KIND_LABELS, SpaceKind
-from maillage.places.models import Closure, OpeningHours, Place, Space
+from maillage.places.models import PLACE_PAGE, Closure, OpeningHours, Place, Space
 from maillage.places.schedule import DateRange
 
 EARTH_RADIUS_M = 6_371_000
@@ -114,7 +113,7 @@ class PlaceCard:
     is_fictional: bool
 
     def get_absolute_url(self) -> str:
-        return reverse("web:place_detail", kwargs={"slug": self.slug})
+        return PLACE_PAGE(self.slug)
 
 
 @dataclass

@@ -1065,7 +1065,7 @@ def set_manager_emails(
     ManagerEmails); PermissionDenied for anyone else (Département staff too: the emails go
     to the place's managers). The row records who chose and when (`updated_at`)."""
     if not (user.is_active and place.managers.filter(pk=user.pk).exists()):
-        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+        raise PermissionDenied(permissions.NOT_YOUR_PLACE)
     with transaction.atomic():
         emails, _ = ManagerEmails.objects.update_or_create(
             user=user,

@@ -19,6 +19,12 @@ LINK = re.compile(
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 
 
+def ascii_digits(value: str) -> bool:
+    """Whether `value` is one or more ASCII digits 0–9: what int() may read. str.isdigit()
+    alone also says True of «²» (int() then raises) or of other scripts' digits."""
+    return value.isascii() and value.isdigit()
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for searching and sorting French names: «Sèvres» → «sevres»."""
     decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))

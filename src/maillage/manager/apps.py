@@ -6,4 +6,19 @@ class ManagerConfig(AppConfig):
     the places, booking and programmes services, without the Django admin."""
 
     name = "maillage.manager"
-    verbose_name = "Espace gestionnaire"
+    verbose_name = "Espace gestion"
+
+    def ready(self) -> None:
+        # Imported here, not on top: this module is read before any model is loaded.
+        from django.urls import reverse  # noqa: PLC0415
+
+        from maillage.booking import notifications  # noqa: PLC0415
+        from maillage.places import manager_access  # noqa: PLC0415
+
+        # The pages of this app that lower apps link to (they name none of its URLs).
+        manager_access.INVITATION_PAGE.register(
+            lambda token: reverse("manager:invitation", args=[token])
+        )
+        notifications.MANAGER_BOOKINGS_PAGE.register(
+            lambda slug: reverse("manager:bookings") + f"?lieu={slug}"
+        )

@@ -22,8 +22,9 @@ from maillage.booking.forms import ClockTimeField, IsoDateField, refusal_text, s
 from maillage.booking.models import Booking, SpaceBlock
 from maillage.core.dates import DateRefused, read_range
 from maillage.core.formatting import french_moment
+from maillage.manager.access import managed_place
+from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import describe_errors
-from maillage.manager.places.views import attach, managed_place
 from maillage.places.models import Space
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

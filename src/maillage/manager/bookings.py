@@ -32,9 +32,9 @@ from maillage.core.dates import read_range
 from maillage.core.paging import page_of
 from maillage.places import permissions
 from maillage.places.models import Place, Space
+from maillage.places.permissions import MANAGERS_ONLY
+from maillage.places.permissions import NOT_YOUR_PLACE as NOT_YOURS
 
-MANAGERS_ONLY = "Cette page est réservée aux gestionnaires de lieux."
-NOT_YOURS = "Vous ne gérez pas ce lieu."
 # The longest period the list (and its CSV file) covers, in days.
 MAX_LIST_DAYS = 366
 # The list's period when no end date is given, in days from the first.

@@ -26,6 +26,10 @@ SHOWN = 50
 @require_safe
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
+    """The home of the managers' workspace (Paris days): today's bookings, the coming
+    COMING_DAYS days', requests to decide (expiring within EXPIRING_WITHIN first), the last
+    RECENT_CANCELLATIONS' cancellations, SHOWN rows at most each; what their own places'
+    profiles lack. 403 for someone who manages no place."""
     now = timezone.now()
     today = timezone.localdate(now)
     places = managed_places(request.user)

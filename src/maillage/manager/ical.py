@@ -6,7 +6,7 @@ every 30 minutes (booking.tasks)."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,6 @@ from maillage.booking.models import ExternalBusy, ExternalCalendar
 from maillage.core.text import count
 from maillage.places import permissions
 from maillage.places.models import Space
-from maillage.places.services import NOT_YOUR_PLACE
 
 # Busy times to come, and bookings in conflict with them, listed on the page, at most.
 SHOWN_BUSY = 20
@@ -42,8 +41,7 @@ class CalendarAddressForm(forms.Form):
 
 def _managed_space(request: SignedInRequest, space_id: int) -> Space:
     space = get_object_or_404(Space.objects.select_related("place"), pk=space_id)
-    if not permissions.can_edit_place(request.user, space.place):
-        raise PermissionDenied(NOT_YOUR_PLACE)
+    permissions.require_editable(request.user, space.place)
     return space
 
 
@@ -81,6 +79,9 @@ def _told(request: SignedInRequest, calendar: ExternalCalendar | None) -> None:
         messages.error(request, f"L'import a échoué : {calendar.last_error}")
         return
     upcoming = ExternalBusy.objects.filter(calendar=calendar, end__gt=timezone.now()).count()
+    if not upcoming:
+        messages.success(request, "Agenda importé : aucune occupation à venir.")
+        return
     messages.success(
         request,
         f"Agenda importé : {count(upcoming, 'occupation à venir', 'occupations à venir')}, "

@@ -13,8 +13,8 @@ from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.models import User
 from maillage.booking import services
 from maillage.booking.models import ManagerEmails
-from maillage.manager.bookings import MANAGERS_ONLY, NOT_YOURS
 from maillage.places.models import Place
+from maillage.places.permissions import MANAGERS_ONLY, NOT_YOUR_PLACE
 
 SWITCHES = ("new_requests", "cancellations", "daily_digest")
 
@@ -54,6 +54,8 @@ def _own_places(user: User) -> list[Place]:
 @require_safe
 @login_required
 def preferences(request: SignedInRequest) -> HttpResponse:
+    """The page of the user's email choices, one form per place they manage (403 for
+    anyone who manages none, staff included)."""
     places = _own_places(request.user)
     return render(
         request,
@@ -70,7 +72,7 @@ def save(request: SignedInRequest, slug: str) -> HttpResponse:
     places = _own_places(request.user)
     place = get_object_or_404(Place, slug=slug)
     if place not in places:
-        raise PermissionDenied(NOT_YOURS)
+        raise PermissionDenied(NOT_YOUR_PLACE)
     form = ManagerEmailsForm(request.POST, auto_id=f"id_{place.slug}_%s")
     if not form.is_valid():
         pairs = [(p, form if p == place else f) for p, f in _forms(request.user, places)]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from django import forms
@@ -8,13 +7,12 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.accounts.roles import has_departement_rights
-from maillage.places import permissions, schedule, services
+from maillage.places import schedule, services
 from maillage.places.models import (
     Closure,
     Equipment,
@@ -80,32 +78,13 @@ TIME_WIDGET: FieldOverrides = {models.TimeField: {"widget": forms.TimeInput(form
 CHECKBOXES: FieldOverrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
-class PlaceScopedInline(admin.StackedInline):
-    """Rows that belong to a place: editable by whoever may edit that place.
+class PlaceScopedInline(DepartementOnlyAdminMixin, admin.StackedInline):
+    """Rows that belong to a place, in the back-office (Département staff only).
 
     Stacked rather than tabular: every input then has its own visible label.
     """
 
     extra = 0
-
-    def _may_edit(self, request: HttpRequest, place: Place | None) -> bool:
-        # Without a place (the add view, or Django asking for the inline's queryset) the
-        # parent admin has already limited which places this user reaches.
-        if place is None:
-            return permissions.can_use_back_office(request.user)
-        return permissions.can_edit_place(request.user, place)
-
-    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return self._may_edit(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return self._may_edit(request, obj)
 
 
 class SpaceInline(PlaceScopedInline):
@@ -147,7 +126,7 @@ class ClosureInline(PlaceScopedInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "commune", "status", "is_fictional"]
     list_filter = ["status", "commune__ept", "is_fictional"]
     search_fields = ["name", "commune__name", "address"]
@@ -207,7 +186,7 @@ class PlaceAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Place]:
-        return permissions.editable_places(request.user).select_related("commune")
+        return super().get_queryset(request).select_related("commune")
 
     def formfield_for_dbfield(
         self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
@@ -217,34 +196,6 @@ class PlaceAdmin(admin.ModelAdmin):
             kwargs["min_value"] = None
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Place | None = None) -> list[str]:
-        if has_departement_rights(request.user):
-            return []
-        # Statuses, the URL and the list of managers are the Département's to validate.
-        return ["status", "slug", "is_fictional", "managers"]
-
-    def get_prepopulated_fields(
-        self, request: HttpRequest, obj: Place | None = None
-    ) -> dict[str, Sequence[str]]:
-        return self.prepopulated_fields if has_departement_rights(request.user) else {}
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_use_back_office(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        if obj is None:
-            return permissions.can_use_back_office(request.user)
-        return permissions.can_edit_place(request.user, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return self.has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_create_place(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Place | None = None) -> bool:
-        return permissions.can_delete_place(request.user, obj)
-
     # Writes go through places.services: the same rights, rules and locks as everywhere.
 
     def save_model(self, request: HttpRequest, obj: Place, form: ModelForm, change: bool) -> None:
@@ -252,7 +203,6 @@ class PlaceAdmin(admin.ModelAdmin):
             request.user,
             obj,
             services=form.cleaned_data.get("services"),
-            # Absent from the form of a manager (read-only): left as it is.
             managers=form.cleaned_data.get("managers"),
         )
 
@@ -294,40 +244,12 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "place", "kind", "capacity", "is_bookable"]
     list_filter = ["kind", "is_bookable"]
     search_fields = ["name", "place__name"]
     list_select_related = ["place"]
     formfield_overrides = CHECKBOXES
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Space]:
-        return Space.objects.filter(place__in=permissions.editable_places(request.user))
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "place":
-            # Only the places this user may edit can be chosen: the form refuses any other.
-            kwargs["queryset"] = permissions.editable_places(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_use_back_office(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
-        if obj is None:
-            return permissions.can_use_back_office(request.user)
-        return permissions.can_edit_place(request.user, obj.place)
-
-    def has_change_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
-        return self.has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_use_back_office(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Space | None = None) -> bool:
-        return self.has_view_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Space, form: ModelForm, change: bool) -> None:
         services.save_space(request.user, obj, equipment=form.cleaned_data.get("equipment"))

@@ -1,11 +1,14 @@
 """Who manages a place: invitations by email, grants and withdrawals, each logged.
 
 A place has several managers. Département staff, and a place's managers, invite someone by
-email (invite_manager); the email's link (made at delivery, never stored: the outbox holds no
-secret) works once, until the invitation expires: the person sets a password, or signs in
-with the account they already have, and becomes a manager (accept_invitation). Only staff
-withdraw a manager (withdraw_manager). Every grant and withdrawal writes a ManagerChange
-row (who, when, which place, whom) in the same transaction.
+email (invite_manager; inviting an address again replaces its pending invitation); the
+email's link (made at delivery, never stored: the outbox holds no secret) works once, until
+the invitation expires, and while whoever invited may still invite: the person sets a
+password, or signs in with the account they already have, and becomes a manager
+(accept_invitation). Only staff withdraw a manager (withdraw_manager): the pending
+invitations of the place addressed to that person, or sent by them, are cancelled with it.
+Every grant and withdrawal writes a ManagerChange row (who, when, which place, whom) in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from maillage.accounts import emails
@@ -26,6 +29,7 @@ from maillage.accounts import services as accounts
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
 from maillage.core import outbox
+from maillage.core.links import PageLink
 from maillage.core.models import OutboundEmail
 from maillage.places import permissions
 from maillage.places.models import ManagerChange, ManagerChangeAction, ManagerInvitation, Place
@@ -38,6 +42,8 @@ if TYPE_CHECKING:
 INVITATION_VALIDITY = timedelta(days=7)
 INVITATION_TOPIC = "places.manager_invitation"
 _TOKEN_SALT = "maillage.places.manager-invitation"  # noqa: S105 — a salt, not a password
+# The invitation's page, by its token: the managers' workspace serves it (and registers it).
+INVITATION_PAGE = PageLink("a manager invitation's link")
 
 
 class InvitationError(Exception):
@@ -63,6 +69,25 @@ def _grant(actor: Actor | None, place: Place, person: User) -> bool:
     return True
 
 
+def _cancel_pending(place: Place, which: Q) -> None:
+    """Delete the place's pending invitations matching `which`, with their emails not yet
+    sent (their links then say «annulée»)."""
+    pending = ManagerInvitation.objects.filter(which, place=place, accepted_at__isnull=True)
+    ids = list(pending.values_list("pk", flat=True))
+    OutboundEmail.objects.filter(
+        topic=INVITATION_TOPIC, sent_at__isnull=True, context__invitation__in=ids
+    ).delete()
+    pending.delete()
+
+
+def _withdraw(actor: Actor, place: Place, person: User) -> None:
+    """Remove `person` from the place's managers, log it, and cancel the place's pending
+    invitations to them (they could grant themselves back) and from them."""
+    place.managers.remove(person)
+    _record(actor, place, person, ManagerChangeAction.WITHDRAWN)
+    _cancel_pending(place, Q(email=person.email) | Q(invited_by=person))
+
+
 def replace_managers(actor: Actor, place: Place, managers: Iterable[User | int]) -> None:
     """Set the place's managers to `managers`, logging each grant and withdrawal. The
     caller (places.services) has checked the rights and holds the place's lock."""
@@ -71,8 +96,7 @@ def replace_managers(actor: Actor, place: Place, managers: Iterable[User | int])
     for person in User.objects.filter(pk__in=wanted - current).order_by("pk"):
         _grant(actor, place, person)
     for person in User.objects.filter(pk__in=current - wanted).order_by("pk"):
-        place.managers.remove(person)
-        _record(actor, place, person, ManagerChangeAction.WITHDRAWN)
+        _withdraw(actor, place, person)
 
 
 def can_invite(actor: Actor, place: Place) -> bool:
@@ -88,7 +112,8 @@ def can_withdraw(actor: Actor) -> bool:
 @transaction.atomic
 def invite_manager(actor: User, place: Place, email: str) -> ManagerInvitation:
     """Invite `email` to manage `place`: an invitation valid INVITATION_VALIDITY and its email
-    queued (the link is made when the email is sent). Raises PermissionDenied when `actor`
+    queued (the link is made when the email is sent); a pending invitation of the address to
+    the place is replaced (its link no longer works). Raises PermissionDenied when `actor`
     may not, ValidationError under "email" when the address already manages the place."""
     place = Place.objects.select_for_update().get(pk=place.pk)
     if not can_invite(actor, place):
@@ -96,6 +121,7 @@ def invite_manager(actor: User, place: Place, email: str) -> ManagerInvitation:
     address = accounts.normalize_email(email)
     if place.managers.filter(email=address).exists():
         raise ValidationError({"email": "Cette personne gère déjà ce lieu."})
+    _cancel_pending(place, Q(email=address))
     now = timezone.now()
     invitation = ManagerInvitation.objects.create(
         place=place,
@@ -115,7 +141,8 @@ def invitation_token(invitation: ManagerInvitation) -> str:
 
 def invitation_for_token(token: str, *, now: datetime | None = None) -> ManagerInvitation:
     """The usable invitation of a link's token. Raises InvitationError when the token is
-    not one of ours, the invitation has expired or has already been used."""
+    not one of ours, the invitation was cancelled, has expired, has already been used, or
+    whoever sent it may no longer invite to the place (a manager withdrawn since)."""
     try:
         pk = signing.loads(token, salt=_TOKEN_SALT, max_age=INVITATION_VALIDITY)
     except signing.SignatureExpired as error:
@@ -124,7 +151,9 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> ManagerI
         raise InvitationError(
             "Ce lien d'invitation n'est pas valide : vérifiez qu'il est complet."
         ) from error
-    invitation = ManagerInvitation.objects.select_related("place").filter(pk=pk).first()
+    invitation = (
+        ManagerInvitation.objects.select_related("place", "invited_by").filter(pk=pk).first()
+    )
     if invitation is None:
         raise InvitationError("Cette invitation a été annulée.")
     if invitation.accepted_at is not None:
@@ -134,6 +163,13 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> ManagerI
         )
     if invitation.expires_at <= (now or timezone.now()):
         raise InvitationError(_EXPIRED)
+    inviter = invitation.invited_by
+    if inviter is None or not can_invite(inviter, invitation.place):
+        raise InvitationError(
+            "Cette invitation n'est plus valable : la personne qui l'a envoyée ne gère plus ce "
+            "lieu. Demandez à un gestionnaire du lieu ou au Département de vous inviter à "
+            "nouveau."
+        )
     return invitation
 
 
@@ -183,15 +219,15 @@ def accept_invitation(
 
 @transaction.atomic
 def withdraw_manager(actor: Actor, place: Place, person: User) -> None:
-    """Remove `person` from the place's managers (staff only) and log it. Raises
-    PermissionDenied, or ValidationError when they do not manage the place."""
+    """Remove `person` from the place's managers (staff only), log it, and cancel the
+    place's pending invitations addressed to them or sent by them. Raises PermissionDenied,
+    or ValidationError when they do not manage the place."""
     if not can_withdraw(actor):
         raise PermissionDenied("Seuls les agents du Département retirent un gestionnaire.")
     place = Place.objects.select_for_update().get(pk=place.pk)
     if not place.managers.filter(pk=person.pk).exists():
         raise ValidationError(f"{person} ne gère pas ce lieu.")
-    place.managers.remove(person)
-    _record(actor, place, person, ManagerChangeAction.WITHDRAWN)
+    _withdraw(actor, place, person)
 
 
 def _invitation_email(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
@@ -199,7 +235,7 @@ def _invitation_email(email: OutboundEmail, now: datetime) -> EmailMultiAlternat
     invitation = ManagerInvitation.objects.select_related("place", "invited_by").get(
         pk=email.context["invitation"]
     )
-    path = reverse("manager:invitation", args=[invitation_token(invitation)])
+    path = INVITATION_PAGE(invitation_token(invitation))
     context = {
         "place_name": invitation.place.name,
         "inviter": invitation.invited_by or "Le Département",

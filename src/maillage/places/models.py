@@ -9,10 +9,10 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from stdnum.fr import siret as siret_number
 
+from maillage.core.links import PageLink
 from maillage.core.model_fields import own_field
 from maillage.core.money import CentsField
 from maillage.core.text import fold, with_de
@@ -117,6 +117,10 @@ class PlaceQuerySet(models.QuerySet["Place"]):
 
     def with_thd(self) -> "PlaceQuerySet":
         return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
+
+
+# A place's public page, by its slug: the public site serves it (and registers it).
+PLACE_PAGE = PageLink("a place's public page")
 
 
 class Place(models.Model):
@@ -273,7 +277,7 @@ class Place(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("web:place_detail", kwargs={"slug": self.slug})
+        return PLACE_PAGE(self.slug)
 
     def takes_bookings_on(self, today: date) -> bool:
         """Whether the place takes bookings on `today` (a Paris day): open, and opened."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from maillage.accounts.roles import has_departement_rights
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
 
 # Refusing a place's page or edit to someone who does not manage it (never «does not exist»).
 NOT_YOUR_PLACE = "Vous ne gérez pas ce lieu."
+# Refusing a managers' page to someone who manages no place.
+MANAGERS_ONLY = "Cette page est réservée aux gestionnaires de lieux."
 
 
 def is_manager(user: User | AnonymousUser) -> bool:
+    """Whether `user` is an active manager of at least one place (one query)."""
     return bool(user.is_authenticated and user.is_active and user.managed_places.exists())
 
 
@@ -40,6 +44,8 @@ def can_use_back_office(user: User | AnonymousUser) -> bool:
 
 
 def editable_places(user: User | AnonymousUser) -> QuerySet[Place]:
+    """The places `user` may edit: every place for Département staff, the places an active
+    manager manages, none for anyone else."""
     if has_departement_rights(user):
         return Place.objects.all()
     if not (user.is_authenticated and user.is_active):
@@ -48,6 +54,8 @@ def editable_places(user: User | AnonymousUser) -> QuerySet[Place]:
 
 
 def can_edit_place(user: User | AnonymousUser, place: Place) -> bool:
+    """Whether `user` may edit `place` (a saved one): Département staff, and its active
+    managers."""
     if has_departement_rights(user):
         return True
     return bool(
@@ -58,13 +66,24 @@ def can_edit_place(user: User | AnonymousUser, place: Place) -> bool:
     )
 
 
+def require_editable(user: User | AnonymousUser, place: Place) -> Place:
+    """`place`, when `user` may edit it (can_edit_place); PermissionDenied with
+    NOT_YOUR_PLACE otherwise."""
+    if not can_edit_place(user, place):
+        raise PermissionDenied(NOT_YOUR_PLACE)
+    return place
+
+
 def can_create_place(user: User | AnonymousUser) -> bool:
+    """Only Département staff create a place."""
     return has_departement_rights(user)
 
 
 def can_delete_place(user: User | AnonymousUser, place: Place | None) -> bool:
+    """Only Département staff delete a place."""
     return has_departement_rights(user)
 
 
 def can_change_status(user: User | AnonymousUser, place: Place) -> bool:
+    """Only Département staff change a place's status (they validate places)."""
     return has_departement_rights(user)

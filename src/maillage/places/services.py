@@ -29,6 +29,7 @@ from maillage.places.models import (
     Space,
     today_in_paris,
 )
+from maillage.places.permissions import NOT_YOUR_PLACE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     # Who acts: a request's user (the rights refuse an anonymous one).
     Actor = User | AnonymousUser
 
-NOT_YOUR_PLACE = permissions.NOT_YOUR_PLACE
 
 # A rule of another app about closing a place over some days: (place, closure) → why it is
 # refused, in French, or None. Called only for a place already saved.
@@ -128,12 +128,15 @@ def set_managers(actor: Actor, place: Place, managers: Iterable[User | int]) -> 
 
 @transaction.atomic
 def delete_place(actor: Actor, place: Place) -> None:
-    """Delete a place (Département rights), with what belongs to it."""
+    """Delete a place (Département rights), with what belongs to it (its photos' files
+    once the deletion commits)."""
     _require(
         permissions.can_delete_place(actor, place),
         "Seuls les agents du Département peuvent supprimer un lieu.",
     )
+    files = list(PlacePhoto.objects.filter(place=place).values_list("image", flat=True))
     place.delete()
+    _delete_files_on_commit(files)
 
 
 @transaction.atomic
@@ -170,6 +173,20 @@ def delete_space(actor: Actor, space: Space) -> None:
     space.delete()
 
 
+def _delete_files_on_commit(names: list[str]) -> None:
+    """Delete photos' stored files (MEDIA_ROOT, served publicly) once the transaction that
+    deleted or replaced them commits; on a rollback the rows, and their files, stay."""
+    storage = PlacePhoto._meta.get_field("image").storage
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete, robust=True)
+
+
 @transaction.atomic
 def save_photo(actor: Actor, photo: PlacePhoto) -> PlacePhoto:
     """Add or change a photo of its place (the rights on the place are needed). The model's
@@ -178,16 +195,21 @@ def save_photo(actor: Actor, photo: PlacePhoto) -> PlacePhoto:
     Raises PermissionDenied, or ValidationError naming the field."""
     _require(permissions.can_edit_place(actor, _locked(photo.place)), NOT_YOUR_PLACE)
     photo.full_clean()
+    before = PlacePhoto.objects.filter(pk=photo.pk).values_list("image", flat=True).first()
     photo.save()
+    if before and before != photo.image.name:
+        _delete_files_on_commit([before])  # the file it replaces
     return photo
 
 
 @transaction.atomic
 def delete_photo(actor: Actor, photo: PlacePhoto) -> None:
-    """Delete a photo (the rights on its place as stored are needed)."""
-    place_id = PlacePhoto.objects.filter(pk=photo.pk).values_list("place_id", flat=True).get()
+    """Delete a photo (the rights on its place as stored are needed), and its file once the
+    deletion commits."""
+    place_id, name = PlacePhoto.objects.filter(pk=photo.pk).values_list("place_id", "image").get()
     _require(permissions.can_edit_place(actor, _locked(Place(pk=place_id))), NOT_YOUR_PLACE)
     photo.delete()
+    _delete_files_on_commit([name])
 
 
 @transaction.atomic

@@ -112,10 +112,7 @@ def terms(programme: Programme) -> list[Term]:
 
 
 def _managed(request: SignedInRequest, slug: str) -> Place:
-    place = get_object_or_404(Place, slug=slug)
-    if not permissions.can_edit_place(request.user, place):
-        raise PermissionDenied("Vous ne gérez pas ce lieu.")
-    return place
+    return permissions.require_editable(request.user, get_object_or_404(Place, slug=slug))
 
 
 def _page(
@@ -125,7 +122,7 @@ def _page(
     join was sent without the terms accepted, shown with its error (status 400)."""
     places = list(Place.objects.filter(managers=request.user).order_by("name"))
     if not places:
-        raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+        raise PermissionDenied(permissions.MANAGERS_ONLY)
     today = timezone.localdate()
     programmes = list(Programme.objects.filter(valid_until__gte=today).select_related("employer"))
     described = {programme.pk: terms(programme) for programme in programmes}

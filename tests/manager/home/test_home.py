@@ -73,3 +73,11 @@ def test_the_menu_marks_the_home(client, place_manager):
     client.force_login(place_manager)
     page = text(client.get(HOME))
     assert '<a href="/gestion/" aria-current="page">Accueil</a>' in page
+
+
+def test_the_home_is_named_as_the_menu_names_it(client, place_manager):
+    client.force_login(place_manager)
+    page = text(client.get(HOME))
+    assert ">Espace gestion</a>" in page  # the site's menu
+    assert "<h1>Espace gestion</h1>" in page and "<title>Espace gestion" in page
+    assert "Espace gestionnaire" not in page

@@ -154,3 +154,11 @@ def test_another_place_s_manager_gets_403_on_every_path(
 
 def test_an_unknown_space_is_404(signed_in):
     assert signed_in.get("/gestion/espaces/999999/agenda-externe/").status_code == 404
+
+
+def test_an_import_without_busy_times_says_so(signed_in, calendar_server, room):
+    url = calendar_server.serve("/vide.ics", ics())
+    response = signed_in.post(page_of(room), {"url": url}, follow=True)
+    text = response.content.decode()
+    assert "Agenda importé : aucune occupation à venir." in text
+    assert "0 occupation" not in text

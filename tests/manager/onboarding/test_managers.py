@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.core.models import OutboundEmail
 from maillage.places import services
 from maillage.places.models import ManagerChange, ManagerChangeAction, ManagerInvitation
 from tests.accounts.helpers import STRONG_PASSWORD
@@ -174,3 +175,93 @@ def test_anonymous_visitors_are_sent_to_log_in(client, place):
     response = client.get(managers_url(place))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_withdrawing_a_manager_cancels_the_invitations_they_sent(
+    client, manager, place, staff_user, mailed
+):
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    path = invitation_path()
+    client.force_login(staff_user)
+    client.post(reverse("manager:withdraw_manager", args=[place.slug, manager.pk]))
+    client.logout()
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "annulée" in text(response)
+    assert not ManagerInvitation.objects.exists()
+
+
+def test_withdrawing_a_manager_cancels_the_invitations_addressed_to_them(
+    client, manager, place, staff_user, booker, mailed
+):
+    client.force_login(staff_user)
+    invite(client, place, booker.email, mailed)
+    path = invitation_path()
+    # Made a manager another way, the invitation still pending, then withdrawn.
+    services.set_managers(staff_user, place, [manager, booker])
+    client.post(reverse("manager:withdraw_manager", args=[place.slug, booker.pk]))
+    client.force_login(booker)
+    response = client.post(path)
+    assert response.status_code == 400
+    assert not place.managers.filter(pk=booker.pk).exists()
+
+
+def test_replacing_managers_cancels_the_withdrawn_ones_invitations(
+    client, manager, place, staff_user, booker, mailed
+):
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    # Queued but not yet sent: its email goes with it (nothing left to fail at delivery).
+    client.post(managers_url(place), {"email": "sam@lieu.test"})
+    services.set_managers(staff_user, place, [booker])
+    assert not ManagerInvitation.objects.exists()
+    assert not OutboundEmail.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_an_invitation_is_refused_once_its_sender_may_no_longer_invite(
+    client, manager, place, mailed
+):
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    path = invitation_path()
+    client.logout()
+    User.objects.filter(pk=manager.pk).update(is_active=False)
+    response = client.post(
+        path,
+        {
+            "first_name": "Alex",
+            "last_name": "Roux",
+            "password1": STRONG_PASSWORD,
+            "password2": STRONG_PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    assert "n'est plus valable" in text(response)
+    assert not User.objects.filter(email="alex@lieu.test").exists()
+
+
+def test_inviting_an_address_again_replaces_its_pending_invitation(client, manager, place, mailed):
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    first = invitation_path()
+    invite(client, place, "Alex@lieu.test", mailed)
+    second = invitation_path()
+    assert first != second
+    assert ManagerInvitation.objects.count() == 1
+    client.logout()
+    assert "annulée" in text(client.get(first))
+    assert client.get(first).status_code == 400
+    assert client.get(second).status_code == 200
+
+
+def test_the_invitation_speaks_to_anyone_alike(client, manager, place, mailed):
+    """Neutral wording: «Vous avez reçu une invitation», never «Vous êtes invité»."""
+    client.force_login(manager)
+    invite(client, place, "alex@lieu.test", mailed)
+    sent = mail.outbox[-1]
+    client.logout()
+    page = text(client.get(invitation_path()))
+    assert f"Vous avez reçu une invitation à gérer « {place.name} »" in page
+    for words in (page, sent.subject, sent.body):
+        assert "êtes invité" not in words.lower()

@@ -363,6 +363,20 @@ def test_a_booking_arriving_after_the_preview_stops_the_confirm(
     assert not Closure.objects.exists()
 
 
+@pytest.mark.parametrize("seen", ["²", "٣", "1²", "-1", " 1"])
+def test_hostile_ids_in_the_confirm_step_are_ignored(signed_in, bookable_place, room, booker, seen):
+    """The ids the confirm step sends back: only ASCII digits are read («²».isdigit() is
+    True, int("²") raises); the others count as not seen."""
+    booking = on_page.book(booker, room.pk, paris(2027, 1, 12, 10), paris(2027, 1, 12, 12), now=NOW)
+    response = signed_in.post(
+        url("closures", bookable_place), {**closure_data(), "vues": [seen], "confirmer": "oui"}
+    )
+    assert response.status_code == 400
+    assert "ont changé depuis l'aperçu" in text(response)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -2,7 +2,6 @@
 feeds (the person's bookings; a managed place's bookings) read by calendar apps."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -161,8 +160,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def place_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     place = get_object_or_404(Place, slug=slug)
-    if not permissions.can_edit_place(owner, place):
-        raise PermissionDenied("Vous ne gérez pas ce lieu.")
+    permissions.require_editable(owner, place)
     bookings = (
         Booking.objects.filter(space__place=place).holding().select_related("space__place__commune")
     )

@@ -127,6 +127,8 @@ class CreatePlaceForm(forms.ModelForm):
 
 
 class RefusalForm(forms.Form):
+    """Why the Département refuses a listing request (kept with it, up to 2,000 characters)."""
+
     refusal_reason = forms.CharField(
         label="Motif du refus",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -137,6 +139,8 @@ class RefusalForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """The address of the person invited to manage the place."""
+
     email = email_field(autocomplete="off")
 
     def __init__(self, *args, **kwargs) -> None:

@@ -25,8 +25,10 @@ from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
 from maillage.accounts.services import EmailAlreadyUsed
+from maillage.manager.access import managed_place
+from maillage.manager.forms_errors import attach
 from maillage.manager.onboarding import forms
-from maillage.places import manager_access, onboarding, permissions
+from maillage.places import manager_access, onboarding
 from maillage.places.models import (
     ListingRequest,
     ListingRequestStatus,
@@ -36,15 +38,6 @@ from maillage.places.models import (
 )
 
 STAFF_ONLY = "Cette page est réservée aux agents du Département."
-
-
-def _show_refusal(form: BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError on the form's fields (the others above them)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _status(form: BaseForm) -> int:
@@ -123,7 +116,7 @@ def listing_request_review(request: SignedInRequest, request_id: int) -> HttpRes
                     request.user, listing, invite_contact=invite, **fields
                 )
             except ValidationError as error:
-                _show_refusal(create_form, error)
+                attach(create_form, error)
             else:
                 messages.success(
                     request,
@@ -139,7 +132,7 @@ def listing_request_review(request: SignedInRequest, request_id: int) -> HttpRes
                     request.user, listing, reason=refusal_form.cleaned_data["refusal_reason"]
                 )
             except ValidationError as error:
-                _show_refusal(refusal_form, error)
+                attach(refusal_form, error)
             else:
                 messages.success(request, f"La demande « {listing.place_name} » est refusée.")
                 return redirect("manager:listing_requests")
@@ -158,14 +151,6 @@ def listing_request_review(request: SignedInRequest, request_id: int) -> HttpRes
 # A place's managers
 
 
-def _managed_place(request: HttpRequest, slug: str) -> Place:
-    """The place of `slug`, if `request.user` manages it (or is staff): 403 otherwise."""
-    place = get_object_or_404(Place, slug=slug)
-    if not permissions.can_edit_place(request.user, place):
-        raise PermissionDenied(permissions.NOT_YOUR_PLACE)
-    return place
-
-
 def _pending_invitations(place: Place) -> QuerySet[ManagerInvitation]:
     return place.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
@@ -174,7 +159,7 @@ def _pending_invitations(place: Place) -> QuerySet[ManagerInvitation]:
 @require_http_methods(["GET", "POST"])
 def place_managers(request: SignedInRequest, slug: str) -> HttpResponse:
     """A place's managers, pending invitations and log; the form inviting a co-manager."""
-    place = _managed_place(request, slug)
+    place = managed_place(request, slug)
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,7 +167,7 @@ def place_managers(request: SignedInRequest, slug: str) -> HttpResponse:
                 request.user, place, form.cleaned_data["email"]
             )
         except ValidationError as error:
-            _show_refusal(form, error)
+            attach(form, error)
         else:
             messages.success(
                 request,
@@ -206,7 +191,7 @@ def place_managers(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def withdraw_manager(request: SignedInRequest, slug: str, user_id: int) -> HttpResponseBase:
     """Staff withdraw a manager of the place."""
-    place = _managed_place(request, slug)
+    place = managed_place(request, slug)
     person = get_object_or_404(User, pk=user_id)
     try:
         manager_access.withdraw_manager(request.user, place, person)

@@ -19,6 +19,9 @@ from maillage.booking.closures import close_place
 from maillage.booking.models import Channel
 from maillage.booking.queries import holding_during
 from maillage.core.dates import long_date
+from maillage.core.text import ascii_digits
+from maillage.manager.access import managed_place
+from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
@@ -30,27 +33,8 @@ from maillage.manager.places.forms import (
 )
 from maillage.places import permissions, services
 from maillage.places.models import Closure, Place, PlacePhoto, Space, today_in_paris
-from maillage.places.services import NOT_YOUR_PLACE
 
 SECTION = {"manager_section": "places"}
-
-
-def managed_place(request: SignedInRequest, slug: str) -> Place:
-    """The place of the URL, if `request.user` may edit it: 404 when there is none, 403
-    with «Vous ne gérez pas ce lieu.» when it is another's."""
-    place = get_object_or_404(Place.objects.select_related("commune"), slug=slug)
-    if not permissions.can_edit_place(request.user, place):
-        raise PermissionDenied(NOT_YOUR_PLACE)
-    return place
-
-
-def attach(form: BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError next to the form's fields it names (else at the top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, found in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, found)
 
 
 def _page(
@@ -96,16 +80,20 @@ def _edit(
 @require_safe
 @login_required
 def place_list(request: SignedInRequest) -> HttpResponse:
+    """The places the user may edit, by name, with their count of spaces; 403 for
+    someone who manages none."""
     places = permissions.editable_places(request.user).select_related("commune")
     places = places.annotate(space_count=Count("spaces")).order_by("name")
     if not places and not permissions.is_manager(request.user):
-        raise PermissionDenied("Cette page est réservée aux gestionnaires de lieux.")
+        raise PermissionDenied(permissions.MANAGERS_ONLY)
     return render(request, "manager/places/list.html", {**SECTION, "places": places})
 
 
 @require_safe
 @login_required
 def place(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A place's page: its spaces, weekly hours and coming closures, with links to edit
+    each."""
     place = managed_place(request, slug)
     return render(
         request,
@@ -123,6 +111,8 @@ def place(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's public profile (description, address and map point, contact, services,
+    accessibility); 400 with the errors on a refused form, nothing written."""
     place = managed_place(request, slug)
     form = PlaceProfileForm(request.POST or None, instance=place)
     return _edit(
@@ -197,6 +187,8 @@ def delete_photo(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def booking_rules(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's booking rules (approval and its delay in hours, cancellation notice in
+    hours, payment terms); 400 with the errors on a refused form."""
     place = managed_place(request, slug)
     form = BookingRulesForm(request.POST or None, instance=place)
     return _edit(
@@ -212,6 +204,8 @@ def booking_rules(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def opening_hours(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's week of opening hours (Paris time, ranges to midnight or around the
+    clock), replaced as a whole; 400 with the errors on a refused form."""
     place = managed_place(request, slug)
     form = OpeningHoursForm(request.POST or None, place=place)
     return _edit(
@@ -227,6 +221,8 @@ def opening_hours(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def space(request: SignedInRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """A new space of the place (no `pk`) or one of its spaces: name, kind, capacity,
+    prices in cents, equipment; 404 for a space of another place."""
     place = managed_place(request, slug)
     instance = Space(place=place)
     if pk is not None:
@@ -312,7 +308,7 @@ def _preview_errors(place: Place, form: ClosureForm) -> None:
 
 def _seen(request: HttpRequest) -> list[int]:
     """The bookings the confirm step showed (their ids, as the page sent them back)."""
-    return [int(value) for value in request.POST.getlist("vues") if value.isdigit()]
+    return [int(value) for value in request.POST.getlist("vues") if ascii_digits(value)]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
