@@ -220,3 +220,19 @@ def test_the_managers_own_pages_do_not_list_their_walk_ins(client, place_manager
     # The place's feed does list it.
     place_feed = client.get(reverse("booking:place_feed", args=[feed.token, room.place.slug]))
     assert b"VEVENT" in place_feed.content
+
+
+def test_the_home_names_the_walk_in_and_who_cancelled(client, place_manager, room):
+    booking = walk_in(
+        place_manager,
+        room.pk,
+        paris(2026, 12, 2, 9),
+        paris(2026, 12, 2, 10),
+        name="Jeanne Roux",
+        contact="06 12 34 56 78",
+    )
+    client.force_login(place_manager)
+    assert "Jeanne Roux" in text(client.get(reverse("manager:home")))
+    on_page.cancel(place_manager, booking, now=NOW)
+    home = text(client.get(reverse("manager:home")))
+    assert "par le lieu" in home and "par la personne" not in home
