@@ -32,6 +32,7 @@ from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
 from maillage.manager import notifications as manager_notifications
+from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
@@ -79,6 +80,7 @@ PAGES = {
     "manager:home": Page("manager"),
     "manager:bookings": Page("manager", (*BookingFilter.base_fields, "page")),
     "manager:bookings_csv": Page("manager", tuple(BookingFilter.base_fields)),
+    "manager:walk_in": Page("manager"),
     "manager:notifications": Page("manager"),
     "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
@@ -174,6 +176,7 @@ VIEW_MODULES = [
     manager_bookings,
     manager_home,
     manager_notifications,
+    manager_walk_ins,
     booking_navigation,
     paging,
     web_views,

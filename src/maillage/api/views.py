@@ -176,7 +176,7 @@ def reservations(request: TokenRequest) -> HttpResponse:
     """GET: the person's bookings. POST: book; the same Idempotency-Key and body replay the
     booking (200) instead of booking again (201)."""
     if request.method == "GET":
-        mine = Booking.objects.filter(user=request.user).order_by("start")
+        mine = Booking.objects.own(request.user.pk).order_by("start")
         shares = funding.shares_of([b.pk for b in mine])
         return JsonResponse({"results": [booking_json(b, shares.get(b.pk, ())) for b in mine]})
     errors = Errors()
@@ -297,7 +297,7 @@ def _visible_booking(user: User | AnonymousUser, pk: int) -> Booking | None:
     booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
     if booking is None:
         return None
-    if booking.user_id == user.pk or permissions.can_edit_place(user, booking.space.place):
+    if booking.belongs_to(user.pk) or permissions.can_edit_place(user, booking.space.place):
         return booking
     return None
 

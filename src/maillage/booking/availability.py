@@ -241,6 +241,7 @@ class ViolationCode(StrEnum):
     ALREADY_BOOKED = "already_booked"
     NO_PRICE = "no_price"
     SERIES_WEEKS = "series_weeks"
+    WALK_IN = "walk_in"  # a walk-in's name or contact missing or invalid
     # A programme's balance changed between the quote and the booking (booking.funding).
     FUNDING_CHANGED = "funding_changed"
     # Changes of a booking's status (booking.services).

@@ -26,6 +26,32 @@ from maillage.territory.models import Commune
 _CLOCK_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?", re.ASCII)
 
 
+# Rules about the day rather than the time of day are shown under the date field.
+DAY_RULES = {
+    core.ViolationCode.PAST_START,
+    core.ViolationCode.DURING_CLOSURE,
+    core.ViolationCode.TOO_FAR_AHEAD,
+    core.ViolationCode.TOO_LITTLE_NOTICE,
+}
+# The booking forms' field of each field of a request a refusal names.
+REFUSAL_FIELDS = {
+    "space": "espace",
+    "start": "debut",
+    "end": "fin",
+    "seats": "postes",
+    "name": "nom",
+    "contact": "contact",
+}
+
+
+def refusal_field(violation: core.Violation) -> str | None:
+    """The booking forms' field a refusal (booking.services) is shown next to; None, or a
+    field a form lacks: at the top of the form."""
+    if violation.code in DAY_RULES:
+        return "date"
+    return REFUSAL_FIELDS.get(violation.field)
+
+
 def refusal_text(error: DateRefused, label: str) -> str:
     """The French refusal without its «« label » : » prefix: the form shows the label already."""
     return str(error).removeprefix(f"« {label} » : ")

@@ -2,6 +2,8 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
@@ -9,8 +11,9 @@ from django.utils import timezone
 from maillage.booking import lifecycle
 from maillage.core.models import OutboundEmail
 from maillage.core.money import CentsField
-from maillage.core.validators import SingleLine, between, euros_between
+from maillage.core.validators import PersonName, SingleLine, between, euros_between, one_line
 from maillage.places.models import MAX_CAPACITY, Place, Space
+from maillage.places.validators import validate_french_phone
 
 # A booking's price: a year of days at the highest price a space may ask, seats included.
 MAX_BOOKING_PRICE_CENTS = 10_000_000_00
@@ -19,10 +22,29 @@ MAX_SERIES_WEEKS = 52
 SMALL_COUNTER_MAX = 32767
 # A PositiveIntegerField's column range on PostgreSQL.
 COUNTER_MAX = 2147483647
+# A walk-in's name and contact (an email address's longest, RFC 5321).
+WALK_IN_NAME_MAX = 150
+WALK_IN_CONTACT_MAX = 254
 
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def validate_walk_in_contact(value: str) -> None:
+    """How to reach a walk-in: an email address, or a French phone number (one of them)."""
+    text = value.strip()
+    try:
+        if "@" in text:
+            EmailValidator()(text)
+        else:
+            validate_french_phone(text)
+    except ValidationError:
+        raise ValidationError(
+            "Le contact doit être une adresse électronique (nom@exemple.fr) ou un numéro de "
+            "téléphone (01 23 45 67 89 ou +33 1 23 45 67 89).",
+            code="walk_in_contact",
+        ) from None
 
 
 class BookingStatus(models.TextChoices):
@@ -52,6 +74,11 @@ class BookingQuerySet(models.QuerySet["Booking"]):
     def awaiting_decision(self, now: datetime) -> "BookingQuerySet":
         """Requests a manager can still accept or refuse at `now` (an aware instant)."""
         return self.filter(status=BookingStatus.PENDING, pending_until__gt=now)
+
+    def own(self, user_id: int) -> "BookingQuerySet":
+        """The bookings the person `user_id` made for themselves: not those a manager made
+        for walk-ins (whose `user` is the manager)."""
+        return self.filter(user_id=user_id, walk_in_name="")
 
     def with_history(self) -> "BookingQuerySet":
         """With each booking's history (`events`, oldest first, with their actors) read in
@@ -88,6 +115,25 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="bookings",
         verbose_name="réservé par",
+    )
+    # A walk-in (a person without an account) a manager booked for: their name and how to
+    # reach them, nothing more; `user` is then the manager. Both empty: `user` booked for
+    # themselves (the database default, for raw inserts such as the bench's).
+    walk_in_name = models.CharField(
+        "nom de la personne sur place",
+        max_length=WALK_IN_NAME_MAX,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[PersonName("Le nom")],
+    )
+    walk_in_contact = models.CharField(
+        "contact de la personne sur place",
+        max_length=WALK_IN_CONTACT_MAX,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[SingleLine("Le contact"), validate_walk_in_contact],
     )
     start = models.DateTimeField("début")
     end = models.DateTimeField("fin")
@@ -198,10 +244,29 @@ class Booking(models.Model):
                 condition=~Q(status=BookingStatus.PENDING) | Q(pending_until__isnull=False),
                 name="booking_pending_has_deadline",
             ),
+            # A walk-in has a name and a contact, on one line each; a person's own booking
+            # has neither.
+            models.CheckConstraint(
+                condition=(Q(walk_in_name="") & Q(walk_in_contact=""))
+                | (
+                    ~Q(walk_in_name="")
+                    & ~Q(walk_in_contact="")
+                    & one_line("walk_in_name", WALK_IN_NAME_MAX)
+                    & one_line("walk_in_contact", WALK_IN_CONTACT_MAX)
+                ),
+                name="booking_walk_in_has_name_and_contact",
+            ),
+            # No programme pays for a walk-in: they pay the list price.
+            models.CheckConstraint(
+                condition=Q(walk_in_name="") | Q(person_price_cents=F("price_cents")),
+                name="booking_walk_in_pays_list_price",
+            ),
             # On PostgreSQL exclusion constraints also forbid two holding bookings of an
             # exclusive space whose blocked spans overlap (migration 0002), and two holding
-            # bookings of a space by the same person that overlap (booking_one_per_person_and_span,
-            # migration 0007); on SQLite the booking service checks both under the write lock.
+            # bookings of a space by the same person for themselves that overlap
+            # (booking_one_per_person_and_span, migrations 0007 and 0017: a manager's walk-in
+            # bookings are not theirs); on SQLite the booking service checks both under the
+            # write lock.
         ]
 
     def __str__(self) -> str:
@@ -211,6 +276,35 @@ class Booking(models.Model):
     @property
     def place(self) -> Place:
         return self.space.place
+
+    @property
+    def is_walk_in(self) -> bool:
+        """Whether a manager (`user`) booked it for a walk-in without an account."""
+        return bool(self.walk_in_name)
+
+    def belongs_to(self, user_id: int | None) -> bool:
+        """Whether the person `user_id` booked it for themselves (BookingQuerySet.own):
+        a walk-in's booking belongs to no account, not even the manager's who made it."""
+        return user_id is not None and self.user_id == user_id and not self.is_walk_in
+
+    @property
+    def person_name(self) -> str:
+        """Who the booking is for, as managers see them: the walk-in's name, or the full
+        name (else the address) of the person who booked."""
+        if self.is_walk_in:
+            return self.walk_in_name
+        return self.user.get_full_name() or self.user.email
+
+    @property
+    def person_contact(self) -> str:
+        """How to reach who the booking is for: the walk-in's contact (an address or a
+        phone number), or the booker's address."""
+        return self.walk_in_contact if self.is_walk_in else self.user.email
+
+    @property
+    def cancelled_by_person(self) -> bool:
+        """Whether the person it is for cancelled it themselves (not the place)."""
+        return not self.is_walk_in and self.cancelled_by_id == self.user_id
 
 
 class Channel(models.TextChoices):

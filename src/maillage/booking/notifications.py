@@ -1,6 +1,8 @@
 """Emails (French) when a booking is made, decided, cancelled, or is near, to the person who
 booked (with the event as an iTIP message their calendar applies: RFC 5546 over iMIP,
-RFC 6047), and to the place's managers when a request awaits them or a person cancels.
+RFC 6047), and to the place's managers when a request awaits them or a person cancels. A
+walk-in's booking (made by a manager for a person without an account) emails no one but the
+place's other managers, when it is cancelled.
 
 Services queue them inside their transaction (`queue` and the functions named after the
 change) in core's outbox (topic "booking", with a `BookingEmail` saying which bookings it
@@ -210,9 +212,11 @@ def booking_refused(booking: Booking) -> None:
 
 
 def bookings_cancelled(bookings: list[Booking]) -> None:
-    """Cancelled bookings of one person (one, or dates of one series): they are told, and
-    so is every manager of the place but the one who cancelled them."""
-    queue("cancelled", bookings, bookings[0].user)
+    """Cancelled bookings of one person (one, or dates of one series): they are told (not a
+    walk-in, who has no account), and so is every manager of the place but the one who
+    cancelled them."""
+    if not bookings[0].is_walk_in:
+        queue("cancelled", bookings, bookings[0].user)
     _tell_managers("manager_cancelled", bookings, but=bookings[0].cancelled_by_id)
 
 
@@ -249,10 +253,13 @@ def place_contact(place: Place) -> str:
     return ", ".join(part for part in (place.phone, place.email) if part)
 
 
-def _person(user: User) -> str:
-    """How managers see who booked: «Camille Martin (camille@…)», or the address alone."""
-    name = single_line(user.get_full_name())
-    return f"{name} ({user.email})" if name else user.email
+def _person(booking: Booking) -> str:
+    """How managers see who a booking is for: «Camille Martin (camille@…)», the address
+    alone, or a walk-in's «Jeanne Roux (06 12 34 56 78, sur place)»; on one line."""
+    if booking.is_walk_in:
+        return single_line(f"{booking.walk_in_name} ({booking.walk_in_contact}, sur place)")
+    name = single_line(booking.user.get_full_name())
+    return f"{name} ({booking.user.email})" if name else booking.user.email
 
 
 def _context(
@@ -271,7 +278,7 @@ def _context(
         booking.price_text = prices[booking.pk]  # type: ignore[attr-defined]
         # A digest's lines name each space and person, on one line each.
         booking.space_text = single_line(booking.space.name)  # type: ignore[attr-defined]
-        booking.person_text = _person(booking.user)  # type: ignore[attr-defined]
+        booking.person_text = _person(booking)  # type: ignore[attr-defined]
     return {
         "kind": email.booking_email.kind,
         "bookings": bookings,
@@ -283,8 +290,8 @@ def _context(
         "place_name": single_line(place.name),
         "space_name": single_line(first.space.name),
         "user": email.user,
-        "booker": _person(first.user),
-        "cancelled_by_booker": first.cancelled_by_id == first.user_id,
+        "booker": _person(first),
+        "cancelled_by_booker": first.cancelled_by_person,
         "confirms": kind.confirms,
         "for_managers": kind.for_managers,
         "event_attached": invitation is not None and invitation.method == calendar.REQUEST,
@@ -325,13 +332,17 @@ def message_of(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
 
 
 def queue_reminders(now: datetime | None = None) -> int:
-    """Queue a reminder for each confirmed booking starting tomorrow (Paris time); safe to run
-    twice: a booking is reminded once, marked in the same transaction."""
+    """Queue a reminder for each confirmed booking starting tomorrow (Paris time), but a
+    walk-in's (no account to write to); safe to run twice: a booking is reminded once,
+    marked in the same transaction."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     queued = 0
     due = Booking.objects.filter(
-        status=BookingStatus.CONFIRMED, reminder_sent_at__isnull=True, start__date=tomorrow
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__date=tomorrow,
+        walk_in_name="",
     ).select_related("user")
     for booking in due:
         with transaction.atomic():

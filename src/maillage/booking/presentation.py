@@ -182,7 +182,8 @@ def _actor_label(event: BookingEvent, booking: Booking, viewer: User, *, names: 
     if actor.pk == viewer.pk:
         return "vous"
     if names:
-        return "la personne" if actor.pk == booking.user_id else str(actor)
+        # A walk-in's booking was made by a manager, named like any other.
+        return "la personne" if booking.belongs_to(actor.pk) else str(actor)
     if actor.is_superuser or actor.is_departement_staff:
         return "le Département"
     return "le lieu"

@@ -1,7 +1,8 @@
-"""Booking use cases: book, recur, cancel, decide. Each checks rights, validates, writes
-atomically (a desk space's bookings one at a time, under a lock; a room's under PostgreSQL's
-exclusion constraint too; a person's own overlapping bookings under the same check and, on
-PostgreSQL, its own exclusion constraint), and leaves the database as it was when it refuses.
+"""Booking use cases: book (a person for themselves, or a manager for a walk-in), recur,
+cancel, decide. Each checks rights, validates, writes atomically (a desk space's bookings one
+at a time, under a lock; a room's under PostgreSQL's exclusion constraint too; a person's own
+overlapping bookings, not a manager's walk-ins, under the same check and, on PostgreSQL, its
+own exclusion constraint), and leaves the database as it was when it refuses.
 
 Every change of a booking's status appends one row to its history (models.BookingEvent) in
 the same transaction: who (the acting user; None for the system), from and to which status,
@@ -17,6 +18,7 @@ from typing import TypeGuard
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -199,8 +201,10 @@ def _check(
     *,
     expire: Channel | None,
 ) -> list[core.Violation]:
-    """Every rule booking [start, end) for `user_id` (None: no one signed in) breaks at `now`
-    (empty: none); with `expire`, stale requests met on the way expire (_holding_around)."""
+    """Every rule booking [start, end) for `user_id` breaks at `now` (empty: none); with
+    `expire`, stale requests met on the way expire (_holding_around). `user_id` is the person
+    booking for themselves, whose own bookings (not the walk-ins they booked as a manager)
+    may not overlap this one; None: no one's (no one signed in, or a walk-in)."""
     if refusal := _not_bookable(terms, now):
         return refusal
     held = _holding_around(terms, start, end, now, expire=expire)
@@ -214,7 +218,7 @@ def _check(
         closures=terms.closures,
         bookings=sql.taken_around(terms, held, start, end),
     )
-    if any(b.user_id == user_id and b.meets(start, end) for b in held):
+    if any(b.user_id == user_id and not b.walk_in and b.meets(start, end) for b in held):
         violations = [v for v in violations if v.code not in _TAKEN] + [_already_booked(terms)]
     return violations
 
@@ -282,6 +286,43 @@ class Funded:
     expect_person_cents: int | None = None
 
 
+@dataclass(frozen=True)
+class WalkIn:
+    """A person without an account a manager books for: their name and how to reach them
+    (an email address or a phone number), as read by walk_in_person."""
+
+    name: str
+    contact: str
+
+
+def walk_in_person(name: str, contact: str) -> WalkIn:
+    """The walk-in `name` and `contact` give (spaces around them dropped), or BookingRefused
+    (WALK_IN, fields "name" and "contact") saying what is missing or wrong: the name on one
+    line, WALK_IN_NAME_MAX characters at most and no link; the contact an email address or a
+    French phone number."""
+    violations = []
+    read = {}
+    for field, value, missing in (
+        ("name", name, "Indiquez le nom de la personne."),
+        ("contact", contact, "Indiquez l'adresse électronique ou le téléphone de la personne."),
+    ):
+        value = value.strip()
+        model_field = Booking._meta.get_field(f"walk_in_{field}")
+        assert isinstance(model_field, Field)  # a column, not a relation
+        try:
+            if not value:
+                raise ValidationError(missing)
+            read[field] = model_field.clean(value, None)
+        except ValidationError as error:
+            violations += [
+                core.Violation(core.ViolationCode.WALK_IN, field, message)
+                for message in error.messages
+            ]
+    if violations:
+        raise BookingRefused(violations)
+    return WalkIn(read["name"], read["contact"])
+
+
 def _funding_refused(list_cents: int, reason: str) -> BookingRefused:
     """The refusal of a booking whose reduced price no longer holds (`reason`, French, names
     the envelope, cap, credit or quota), offering the list price."""
@@ -304,27 +345,34 @@ def _create(
     key: str | None = None,
     series: BookingSeries | None = None,
     funded: Funded | None = None,
+    walk_in: WalkIn | None = None,
 ) -> Booking:
     """Insert a booking decided free, priced, its price split by the funder (booking.funding)
     and the programmes' shares consumed in the caller's transaction. Raises BookingRefused
     (FUNDING_CHANGED) when the person's price is no longer the one they were shown
-    (`funded.expect_person_cents`) or a balance could not cover its share at commit."""
+    (`funded.expect_person_cents`) or a balance could not cover its share at commit.
+    With `walk_in`, `user` (a manager of the place) books for that walk-in: confirmed at
+    once, at the list price (no programme pays for someone without an account)."""
     funded = funded or Funded()
     rules = terms.rules
-    approval = terms.requires_approval
+    approval = terms.requires_approval and walk_in is None
     price = _price(terms, start, end, seats)
-    quote = funding.quote(
-        funding.QuoteRequest(
-            person=user,
-            space_id=terms.space_id,
-            place_id=terms.place_id,
-            space_kind=rules.kind.value,
-            start=start,
-            end=end,
-            seats=1 if terms.exclusive else seats,
-            list_cents=price,
-            now=now,
-            beneficiary_child_id=funded.child_id,
+    quote = (
+        funding.Quote(list_cents=price, person_cents=price)
+        if walk_in is not None
+        else funding.quote(
+            funding.QuoteRequest(
+                person=user,
+                space_id=terms.space_id,
+                place_id=terms.place_id,
+                space_kind=rules.kind.value,
+                start=start,
+                end=end,
+                seats=1 if terms.exclusive else seats,
+                list_cents=price,
+                now=now,
+                beneficiary_child_id=funded.child_id,
+            )
         )
     )
     expected = funded.expect_person_cents
@@ -348,6 +396,8 @@ def _create(
         person_price_cents=quote.person_cents,
         idempotency_key=key,
         series=series,
+        walk_in_name=walk_in.name if walk_in else "",
+        walk_in_contact=walk_in.contact if walk_in else "",
     )
     # Written now, whatever time the rules were checked at (`now` may be given).
     booking.created_at = booking.updated_at = timezone.now()
@@ -360,6 +410,49 @@ def _create(
     except funding.FundingRefused as refused:
         raise _funding_refused(price, refused.message) from refused
     return booking
+
+
+def book_walk_in(
+    manager: User | AnonymousUser,
+    space_id: int | str,
+    start: datetime,
+    end: datetime,
+    seats: int = 1,
+    *,
+    name: str,
+    contact: str,
+    channel: Channel,
+    now: datetime | None = None,
+) -> Booking:
+    """A manager of the space's place (or Département staff) books [start, end) for `seats`
+    for a walk-in: a person without an account, known by `name` and `contact` (an email
+    address or a phone number, read by walk_in_person). The booking's `user` is the manager,
+    its history starts with their creation through `channel`; it is confirmed at once
+    (whatever the place's approval), at the list price (no programme pays), and no email is
+    sent (the walk-in has no account; the manager is there). The space's rules (hours,
+    closures, capacity, buffers, other bookings) apply as to any booking; the manager's own
+    bookings do not stand in its way, nor do their other walk-ins.
+
+    Raises PermissionDenied («Vous ne gérez pas ce lieu.») for anyone else, BookingRefused
+    for a missing or invalid name or contact, an unknown space or a rule broken (nothing
+    written)."""
+    now = now or timezone.now()
+    terms = _terms(space_id)
+    place = Place.objects.get(pk=terms.place_id)
+    if not (isinstance(manager, User) and permissions.can_edit_place(manager, place)):
+        raise PermissionDenied(permissions.NOT_YOUR_PLACE)
+    person = walk_in_person(name, contact)
+    try:
+        with transaction.atomic():
+            _lock_seats(terms)
+            violations = _check(terms, None, start, end, seats, now, expire=channel)
+            if violations:
+                raise BookingRefused(violations)
+            return _create(terms, manager, start, end, seats, now, channel, walk_in=person)
+    except IntegrityError as error:
+        raise _lost_race(
+            error, terms, "Ce créneau vient d'être réservé par quelqu'un d'autre."
+        ) from error
 
 
 class IdempotencyKeyReused(Exception):
@@ -721,7 +814,7 @@ def free_slots(
 def _actor(user: User | AnonymousUser, booking: Booking) -> Actor | None:
     if permissions.can_edit_place(user, booking.space.place):
         return Actor.MANAGER
-    if user.is_authenticated and booking.user_id == user.pk:
+    if booking.belongs_to(user.pk):
         return Actor.BOOKER
     return None
 
@@ -845,8 +938,9 @@ def cancel(
     places_initiative: bool = False,
 ) -> Booking:
     """`user` cancels `booking` (the person who booked, within the place's notice; or a
-    manager of its place or Département staff, any time before it ends), with an optional
-    one-line `reason` (300 characters at most). The person and the place's other managers are
+    manager of its place or Département staff, any time before it ends, a walk-in's booking
+    included), with an optional one-line `reason` (300 characters at most; required from a
+    manager cancelling someone's own booking). The person and the place's other managers are
     told when `tell`; its history records it, through `channel`. `places_initiative`: the
     place cancels for its own reason (a closure): never a late cancellation, whatever the
     notice (programmes give everything back). Returns the booking, cancelled. Raises
@@ -855,9 +949,11 @@ def cancel(
     now = now or timezone.now()
     place = booking.space.place
     is_manager = permissions.can_edit_place(user, place)
-    if not is_manager and booking.user_id != user.pk:
+    own = booking.belongs_to(user.pk)
+    if not is_manager and not own:
         raise PermissionDenied("Cette réservation n'est pas la vôtre.")
-    if is_manager and booking.user_id != user.pk and not reason.strip():
+    # A walk-in is told by the place itself: no email carries a reason to them.
+    if is_manager and not own and not booking.is_walk_in and not reason.strip():
         raise _refusal(
             core.ViolationCode.REASON_REQUIRED,
             "reason",

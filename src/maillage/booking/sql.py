@@ -64,6 +64,7 @@ class HeldBooking:
 
     pk: int
     user_id: int
+    walk_in: bool  # booked by `user_id`, a manager, for a walk-in: not their own booking
     start: datetime
     end: datetime
     seats: int
@@ -158,7 +159,7 @@ def space_terms(space_id: int) -> SpaceTerms | None:
 
 
 HOLDING_MEETING = f"""
-SELECT id, user_id, start, "end", seats, exclusive, status, pending_until
+SELECT id, user_id, walk_in_name <> '', start, "end", seats, exclusive, status, pending_until
 FROM booking_booking
 WHERE space_id = %s AND blocked_start < %s AND blocked_end > %s
   AND status IN ({", ".join(["%s"] * len(HOLDING_STATUSES))})
@@ -179,6 +180,7 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
         HeldBooking(
             pk,
             user,
+            bool(walk_in),
             read_required_instant(s),
             read_required_instant(e),
             seats,
@@ -186,7 +188,7 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
             status,
             read_instant(until),
         )
-        for pk, user, s, e, seats, excl, status, until in rows
+        for pk, user, walk_in, s, e, seats, excl, status, until in rows
     ]
 
 
@@ -358,8 +360,8 @@ INSERT_BOOKING = """
 INSERT INTO booking_booking (
     space_id, user_id, start, "end", blocked_start, blocked_end, exclusive, seats, status,
     price_cents, person_price_cents, pending_until, series_id, idempotency_key, status_reason,
-    created_at, updated_at
-) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)
+    walk_in_name, walk_in_contact, created_at, updated_at
+) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s, %s, %s)
 RETURNING id
 """
 INSERT_EMAIL = "INSERT INTO booking_bookingemail (outbound_id, kind) VALUES (%s, %s) RETURNING id"
@@ -437,6 +439,8 @@ def insert_booking(booking: Booking) -> int:
                 instant_param(booking.pending_until),
                 booking.series_id,
                 booking.idempotency_key,
+                booking.walk_in_name,
+                booking.walk_in_contact,
                 instant_param(booking.created_at),
                 instant_param(booking.updated_at),
             ],

@@ -30,6 +30,7 @@ from maillage.booking.models import Booking, BookingQuerySet, BookingStatus, Cal
 from maillage.booking.presentation import history
 from maillage.core.dates import read_range
 from maillage.core.paging import page_of
+from maillage.core.text import ascii_digits
 from maillage.places import permissions
 from maillage.places.models import Place, Space
 from maillage.places.permissions import MANAGERS_ONLY
@@ -74,9 +75,13 @@ def managed_places(user: User) -> list[Place]:
     return places
 
 
-def person_name(booking: Booking) -> str:
-    """Who booked, as managers see them: their full name, or their address."""
-    return booking.user.get_full_name() or booking.user.email
+def contact_href(booking: Booking) -> str:
+    """The link reaching who a booking is for: «mailto:» their address, or «tel:» a
+    walk-in's phone number (digits and a leading +)."""
+    contact = booking.person_contact
+    if "@" in contact:
+        return f"mailto:{contact}"
+    return "tel:" + "".join(c for c in contact if ascii_digits(c) or c == "+")
 
 
 class BookingFilter(forms.Form):
@@ -245,13 +250,14 @@ def _navigation(selection: Selection, params: QueryDict) -> list[tuple[str, str]
 
 def _decorate(bookings: list[Booking], viewer: User, now: datetime) -> None:
     """Set on each booking what the table shows: who paid (programmes' shares), the actions
-    offered now, the history with names."""
+    offered now, the history with names, the link to reach the person."""
     shares = funding.shares_of([booking.pk for booking in bookings])
     for booking in bookings:
         # Extras set on the instance for the template (attributes Booking lacks).
         booking.paid_by = shares.get(booking.pk, ())  # type: ignore[attr-defined]
         booking.actions = {ACTION_NAMES[a] for a in services.manager_actions(booking, now)}  # type: ignore[attr-defined]
         booking.history = history(booking, viewer, names=True)  # type: ignore[attr-defined]
+        booking.contact_href = contact_href(booking)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -347,18 +353,20 @@ CSV_HEADER = [
     "Fin",
     "Statut",
     "Personne",
-    "Adresse électronique",
+    "Contact",
     "Postes",
     "Prix (€)",
     "Payé par la personne (€)",
     "Motif",
+    "Sur place",
 ]
 
 
 def bookings_csv_text(selection: Selection) -> str:
     """The selection as CSV for French spreadsheets: `;` between cells, a UTF-8 byte order
     mark, one row per booking (columns CSV_HEADER; dates DD/MM/YYYY and times HH:MM in Paris
-    time, amounts in euros with a decimal comma)."""
+    time, amounts in euros with a decimal comma; the person's full name, or a walk-in's
+    name, and their address, or a walk-in's contact; «oui» for a walk-in's booking)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
@@ -375,12 +383,13 @@ def bookings_csv_text(selection: Selection) -> str:
                     f"{start:%H:%M}",
                     f"{end:%H:%M}",
                     booking.get_status_display(),
-                    booking.user.get_full_name(),
-                    booking.user.email,
+                    booking.walk_in_name or booking.user.get_full_name(),
+                    booking.person_contact,
                     booking.seats,
                     _amount(booking.price_cents),
                     _amount(booking.person_price_cents),
                     booking.status_reason,
+                    "oui" if booking.is_walk_in else "non",
                 )
             ]
         )
@@ -449,5 +458,7 @@ def booking_action(request: SignedInRequest, pk: int, action: str) -> HttpRespon
     except services.BookingRefused as refusal:
         message = " ".join(refusal.messages)
         return _page(request, params, error=ActionError(pk, action, message))
-    messages.success(request, DONE[action])
+    # A walk-in is told by the place itself, not by email.
+    done = "Réservation annulée." if action == "annuler" and booking.is_walk_in else DONE[action]
+    messages.success(request, done)
     return redirect(back)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.manager import blocks, bookings, home, ical, notifications
+from maillage.manager import blocks, bookings, home, ical, notifications, walk_ins
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
@@ -78,6 +78,7 @@ urlpatterns: list = [
     path("gestion/", home.home, name="home"),
     path("gestion/reservations/", bookings.bookings, name="bookings"),
     path("gestion/reservations/export.csv", bookings.bookings_csv, name="bookings_csv"),
+    path("gestion/reservations/sur-place/", walk_ins.walk_in, name="walk_in"),
     path(
         "gestion/reservations/<int:pk>/<str:action>/",
         bookings.booking_action,

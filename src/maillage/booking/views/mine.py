@@ -29,9 +29,7 @@ UPCOMING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStat
 def my_bookings(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     mine = (
-        Booking.objects.filter(user=request.user)
-        .select_related("space__place__commune")
-        .with_history()
+        Booking.objects.own(request.user.pk).select_related("space__place__commune").with_history()
     )
     to_come = Q(end__gt=now, status__in=UPCOMING_STATUSES)
     upcoming = list(mine.filter(to_come).order_by("start"))
@@ -94,7 +92,7 @@ def _confirm_cancellation(
 def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels."""
     booking = get_object_or_404(
-        Booking.objects.select_related("space__place__commune"), pk=pk, user=request.user
+        Booking.objects.own(request.user.pk).select_related("space__place__commune"), pk=pk
     )
     if request.method == "GET":
         return _confirm_cancellation(request, [booking])
@@ -148,7 +146,7 @@ def renew_feed(request: SignedInRequest) -> HttpResponse:
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
-    bookings = Booking.objects.filter(user=owner).select_related("space__place__commune")
+    bookings = Booking.objects.own(owner.pk).select_related("space__place__commune")
     response = HttpResponse(
         calendar_of(bookings, "Mes réservations — Maillage"), content_type="text/calendar"
     )

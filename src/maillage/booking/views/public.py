@@ -18,7 +18,7 @@ from maillage.accounts.decorators import SignedInRequest, verified_email_require
 from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking import funding, queries, services
-from maillage.booking.forms import BookingForm, SearchForm
+from maillage.booking.forms import BookingForm, SearchForm, refusal_field
 from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.presentation import (
     distance_label,
@@ -335,21 +335,6 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
     return _space_page(request, space, form, week, quote=quote, price_token=token)
 
 
-# Rules about the day rather than the time of day are shown under the date field.
-DAY_RULES = {
-    core.ViolationCode.PAST_START,
-    core.ViolationCode.DURING_CLOSURE,
-    core.ViolationCode.TOO_FAR_AHEAD,
-    core.ViolationCode.TOO_LITTLE_NOTICE,
-}
-
-
-def _form_field(violation: core.Violation) -> str | None:
-    if violation.code in DAY_RULES:
-        return "date"
-    return {"start": "debut", "end": "fin", "seats": "postes"}.get(violation.field)
-
-
 def _previewed(request: HttpRequest, space: Space, form: BookingForm) -> dict[datetime, int] | None:
     """The price shown for each date (cents, by its start) when the posted series is the
     one previewed, for the same person and beneficiary; if not (None), it is previewed
@@ -456,7 +441,7 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
         except services.BookingRefused as refusal:
             for violation in refusal.violations:
                 price_changed |= violation.code == core.ViolationCode.FUNDING_CHANGED
-                target = _form_field(violation)
+                target = refusal_field(violation)
                 form.add_error(target if target in form.fields else None, violation.message)
             if price_changed and weeks > 1:
                 # The series at its new prices, offered to book.
