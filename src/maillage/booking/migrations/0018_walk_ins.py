@@ -32,6 +32,32 @@ ALTER TABLE booking_booking ADD CONSTRAINT booking_one_per_person_and_span
 """
 
 
+# SQLite remakes booking_booking for the new fields and checks (a new table, the rows copied,
+# the old one dropped, the new renamed): a trigger of another table reading it (programmes'
+# shares within the price) would break the rename. Set aside, then put back as it was.
+SET_ASIDE: list[str] = []
+
+
+def set_aside_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name <> 'booking_booking' AND sql LIKE '%booking_booking%'"
+        )
+        triggers = cursor.fetchall()
+    SET_ASIDE[:] = [sql for _name, sql in triggers]
+    for name, _sql in triggers:
+        schema_editor.execute(f'DROP TRIGGER "{name}"')
+
+
+def put_back_triggers(apps, schema_editor):
+    for sql in SET_ASIDE:
+        schema_editor.execute(sql)
+    SET_ASIDE.clear()
+
+
 def own_bookings_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(one_per_person(f"status IN {HOLDING} AND walk_in_name = ''"))
@@ -52,6 +78,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(set_aside_triggers, put_back_triggers),
         migrations.AddField(
             model_name='booking',
             name='walk_in_contact',
@@ -71,4 +98,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('walk_in_name', ''), ('person_price_cents', models.F('price_cents')), _connector='OR'), name='booking_walk_in_pays_list_price'),
         ),
         migrations.RunPython(own_bookings_only, every_booking),
+        migrations.RunPython(put_back_triggers, set_aside_triggers),
     ]
