@@ -22,4 +22,7 @@ class Command(BaseCommand):
         )
         for login in result.logins:
             self.stdout.write(f"  {login.role:<22} {login.email:<34} {login.password}")
-        self.stdout.write("Connexion : /admin/ (agent et gestionnaires).")
+        self.stdout.write(
+            "Connexion : /connexion/ ; gestionnaires : /gestion/ ; "
+            "administration (agents du Département) : /admin/."
+        )
