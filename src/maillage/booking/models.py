@@ -438,6 +438,9 @@ class ExternalCalendar(models.Model):
         verbose_name="adresse donnée par",
     )
     set_at = models.DateTimeField("adresse donnée le")
+    # When a manager last asked for an import (saving the address, «Importer maintenant»):
+    # the import is in progress until an attempt comes after it.
+    import_requested_at = models.DateTimeField("import demandé le", null=True, blank=True)
     last_attempt_at = models.DateTimeField("dernier import tenté le", null=True, blank=True)
     last_success_at = models.DateTimeField("dernier import réussi le", null=True, blank=True)
     last_error = models.CharField(
@@ -461,6 +464,12 @@ class ExternalCalendar(models.Model):
 
     def __str__(self) -> str:
         return f"Agenda externe de {self.space}"
+
+    @property
+    def import_in_progress(self) -> bool:
+        """Whether an import a manager asked for has not been attempted yet (queued)."""
+        requested, attempted = self.import_requested_at, self.last_attempt_at
+        return requested is not None and (attempted is None or attempted < requested)
 
 
 class ExternalBusy(models.Model):

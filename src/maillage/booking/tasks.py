@@ -1,6 +1,8 @@
 """The booking module's periodic tasks (run by the task worker, enqueued by the scheduler:
 see BookingConfig.ready for their times)."""
 
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from maillage.booking import external_calendars, notifications, services
@@ -28,6 +30,20 @@ def refresh_external_calendar(space_id: int) -> str:
     if calendar is None:
         return "none"
     return calendar.last_error or "ok"
+
+
+def queue_import(space_id: int) -> bool:
+    """Ask for an import of the space's external calendar now, outside the request: marked
+    in progress (ExternalCalendar.import_requested_at) and queued (the database backend's
+    task row is written in the same transaction). False when the space has no external
+    calendar."""
+    with transaction.atomic():
+        asked = ExternalCalendar.objects.filter(space_id=space_id).update(
+            import_requested_at=timezone.now()
+        )
+        if asked:
+            refresh_external_calendar.enqueue(space_id)
+    return bool(asked)
 
 
 @task()

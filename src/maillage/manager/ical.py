@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.accounts.decorators import SignedInRequest, login_required
-from maillage.booking import external_calendars
+from maillage.booking import external_calendars, tasks
 from maillage.booking.models import ExternalBusy, ExternalCalendar
 from maillage.core.text import count
 from maillage.places import permissions
@@ -59,6 +59,7 @@ def _page(request: SignedInRequest, space: Space, form: CalendarAddressForm, sta
             "space": space,
             "place": space.place,
             "calendar": calendar,
+            "summary": import_summary(calendar),
             "form": form,
             "busy": list(upcoming.order_by("start")[:SHOWN_BUSY]) if busy_count else [],
             "busy_count": busy_count,
@@ -71,28 +72,26 @@ def _page(request: SignedInRequest, space: Space, form: CalendarAddressForm, sta
     )
 
 
-def _told(request: SignedInRequest, calendar: ExternalCalendar | None) -> None:
-    """Say how the import that just ran went (a flash message)."""
-    if calendar is None:
-        return
+def import_summary(calendar: ExternalCalendar | None) -> str:
+    """How the calendar's last import went, in French, for its page («Agenda importé : 2
+    occupations à venir, fermées à la réservation.», «L'import a échoué : …»); empty when
+    none ran yet."""
+    if calendar is None or calendar.last_attempt_at is None:
+        return ""
     if calendar.last_error:
-        messages.error(request, f"L'import a échoué : {calendar.last_error}")
-        return
+        return f"L'import a échoué : {calendar.last_error}"
     upcoming = ExternalBusy.objects.filter(calendar=calendar, end__gt=timezone.now()).count()
     if not upcoming:
-        messages.success(request, "Agenda importé : aucune occupation à venir.")
-        return
-    messages.success(
-        request,
-        f"Agenda importé : {count(upcoming, 'occupation à venir', 'occupations à venir')}, "
-        "fermée" + ("s" if upcoming > 1 else "") + " à la réservation.",
-    )
+        return "Agenda importé : aucune occupation à venir."
+    closed = "fermée" + ("s" if upcoming > 1 else "")
+    occupations = count(upcoming, "occupation à venir", "occupations à venir")
+    return f"Agenda importé : {occupations}, {closed} à la réservation."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
-    """GET: the page. POST: save the address (then import at once); an invalid address
+    """GET: the page. POST: save the address (then queue its import); an invalid address
     answers 400 with the form's errors, nothing written."""
     space = _managed_space(request, space_id)
     if request.method != "POST":
@@ -107,20 +106,21 @@ def space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
             form.add_error(None, error)
     if not form.is_valid():
         return _page(request, space, form, status=400)
-    messages.success(request, "Adresse de l'agenda enregistrée.")
-    _told(request, external_calendars.refresh(space.pk))
+    tasks.queue_import(space.pk)
+    messages.success(request, "Adresse de l'agenda enregistrée : l'import est en cours.")
     return redirect(reverse("manager:space_calendar", args=[space.pk]))
 
 
 @require_POST
 @login_required
 def refresh_space_calendar(request: SignedInRequest, space_id: int) -> HttpResponse:
-    """Import the space's external calendar now."""
+    """Ask for an import of the space's external calendar now (the task queue runs it; the
+    page shows it in progress)."""
     space = _managed_space(request, space_id)
-    calendar = external_calendars.refresh(space.pk)
-    if calendar is None:
+    if tasks.queue_import(space.pk):
+        messages.success(request, "Import demandé : il est en cours.")
+    else:
         messages.error(request, "Cet espace n'a pas d'agenda externe : donnez d'abord son adresse.")
-    _told(request, calendar)
     return redirect(reverse("manager:space_calendar", args=[space.pk]))
 
 

@@ -12,12 +12,19 @@ from maillage.booking.models import ExternalBusy, ExternalCalendar
 from tests.factories import BookingFactory, ManagerFactory, PlaceFactory, RoomFactory
 from tests.manager.ical.calendars import ics
 from tests.manager.ical.test_external_calendars import MORNING, at, event, stamp
+from tests.observatory.worker import run_ready_tasks
 
 pytestmark = pytest.mark.django_db
 
 
 def page_of(space) -> str:
     return reverse("manager:space_calendar", args=[space.pk])
+
+
+def imported(client, space) -> str:
+    """The page once the task queue's worker ran the import asked for."""
+    run_ready_tasks()
+    return client.get(page_of(space)).content.decode()
 
 
 @pytest.fixture
@@ -31,7 +38,12 @@ def test_a_manager_saves_an_address_and_sees_the_import(signed_in, calendar_serv
     response = signed_in.post(page_of(room), {"url": url}, follow=True)
     assert response.redirect_chain == [(page_of(room), 302)]
     text = response.content.decode()
-    assert "Adresse de l&#x27;agenda enregistrée." in text
+    # The import runs in the task queue: the page says it is in progress and reloads.
+    assert "Adresse de l&#x27;agenda enregistrée : l&#x27;import est en cours." in text
+    assert "Import en cours (demandé à" in text and 'http-equiv="refresh"' in text
+    assert calendar_server.hits == [] and not ExternalBusy.objects.exists()
+    text = imported(signed_in, room)
+    assert 'http-equiv="refresh"' not in text
     assert "Agenda importé : 1 occupation à venir" in text
     assert "Dernier import réussi" in text and "aucun pour l&#x27;instant" not in text
     assert ExternalBusy.objects.filter(space=room).count() == 1
@@ -41,11 +53,13 @@ def test_a_manager_saves_an_address_and_sees_the_import(signed_in, calendar_serv
 def test_a_failed_import_is_shown_with_the_last_success(signed_in, calendar_server, room):
     url = calendar_server.serve("/salle.ics", MORNING)
     signed_in.post(page_of(room), {"url": url})
+    run_ready_tasks()
     calendar_server.serve("/salle.ics", "introuvable", status=404)
     response = signed_in.post(
         reverse("manager:refresh_space_calendar", args=[room.pk]), follow=True
     )
-    text = response.content.decode()
+    assert "Import demandé : il est en cours." in response.content.decode()
+    text = imported(signed_in, room)
     assert "L&#x27;import a échoué : Le serveur a répondu par une erreur HTTP 404." in text
     assert "échec — Le serveur a répondu par une erreur HTTP 404." in text
     assert "Les occupations du dernier import réussi restent appliquées." in text
@@ -79,19 +93,19 @@ def test_a_bad_address_answers_400_next_to_the_field_and_writes_nothing(
 def test_conflicting_bookings_and_busy_times_are_listed(signed_in, calendar_server, room, booker):
     BookingFactory(space=room, user=booker, start=at(11), end=at(12))
     url = calendar_server.serve("/salle.ics", ics(event("m", at(10), at(12))))
-    response = signed_in.post(page_of(room), {"url": url}, follow=True)
-    text = response.content.decode()
+    signed_in.post(page_of(room), {"url": url})
+    text = imported(signed_in, room)
     assert "Réservations en conflit (1)" in text and booker.email in text
     assert "Occupations à venir (1)" in text
 
 
 def test_an_unforeseen_failure_is_shown_not_a_500(signed_in, calendar_server, room):
     signed_in.post(page_of(room), {"url": calendar_server.serve("/s.ics", MORNING)})
+    run_ready_tasks()
     calendar_server.serve("/s.ics", "", status=302, headers={"Location": "http://[oups/"})
     refresh = reverse("manager:refresh_space_calendar", args=[room.pk])
-    response = signed_in.post(refresh, follow=True)
-    text = response.content.decode()
-    assert response.status_code == 200
+    assert signed_in.post(refresh).status_code == 302
+    text = imported(signed_in, room)
     assert "L&#x27;import a échoué : Le fichier n&#x27;a pas pu être lu." in text
     assert "Occupations à venir (1)" in text
 
@@ -105,13 +119,15 @@ def test_the_page_counts_everything_and_lists_a_bounded_part(
     daily = f"UID:d\nDTSTART:{stamp(at(9))}\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=30"
     response = signed_in.post(page_of(room), {"url": calendar_server.serve("/d.ics", ics(daily))})
     assert response.status_code == 302
-    text = signed_in.get(page_of(room)).content.decode()
+    text = imported(signed_in, room)
     assert "Réservations en conflit (4)" in text and text.count(booker.email) == 4
     assert "Occupations à venir (30)" in text and "Seules les 20 premières sont listées." in text
 
 
 def test_removing_the_calendar_reopens_the_slots(signed_in, calendar_server, room):
     signed_in.post(page_of(room), {"url": calendar_server.serve("/s.ics", MORNING)})
+    run_ready_tasks()
+    assert ExternalBusy.objects.exists()
     response = signed_in.post(reverse("manager:remove_space_calendar", args=[room.pk]), follow=True)
     assert "Agenda externe retiré" in response.content.decode()
     assert not ExternalCalendar.objects.exists() and not ExternalBusy.objects.exists()
@@ -158,7 +174,7 @@ def test_an_unknown_space_is_404(signed_in):
 
 def test_an_import_without_busy_times_says_so(signed_in, calendar_server, room):
     url = calendar_server.serve("/vide.ics", ics())
-    response = signed_in.post(page_of(room), {"url": url}, follow=True)
-    text = response.content.decode()
+    signed_in.post(page_of(room), {"url": url})
+    text = imported(signed_in, room)
     assert "Agenda importé : aucune occupation à venir." in text
     assert "0 occupation" not in text
