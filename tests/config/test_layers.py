@@ -23,15 +23,20 @@ LAYERS = {
     "places": 3,
     "observatory": 4,
     "booking": 4,
-    "programmes": 5,
-    "api": 6,
-    # The managers' workspace: pages over places, booking and programmes.
-    "manager": 6,
-    "web": 7,
-    "demo": 8,
+    # Workshops and events, the managers' community, offices and long-term offers: over places
+    # and booking; programmes fund event seats through events.funding.
+    "events": 5,
+    "community": 5,
+    "offices": 5,
+    "programmes": 6,
+    "api": 7,
+    # The managers' workspace: pages over places, booking, events and programmes.
+    "manager": 7,
+    "web": 8,
+    "demo": 9,
     # Benchmarks: on top of all, their `bench` command their entry point.
-    "bench": 9,
-    "config": 10,
+    "bench": 10,
+    "config": 11,
 }
 # Known exceptions (file, imported app), each with its reason; a new one needs the same
 # scrutiny. There is none today.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "maillage.places",
     "maillage.observatory",
     "maillage.booking",
+    "maillage.events",
     "maillage.programmes",
     "maillage.api",
     "maillage.manager",
