@@ -3,6 +3,7 @@
 import pytest
 
 from maillage.events.notifications import EVENT_PAGE
+from tests.factories import EventFactory, VerifiedUserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +12,16 @@ def _event_page_registered():
     does (the page is built on another branch), a stand-in path."""
     if EVENT_PAGE._path is None:
         EVENT_PAGE.register(lambda pk: f"/ateliers/{pk}/")
+
+
+@pytest.fixture
+def event(place):
+    """A published workshop at `place` (organised by the place) a week ahead: 3 seats, 2 at
+    most per registration, 12 € a seat, with a waiting list."""
+    return EventFactory(place=place, capacity=3, max_seats_per_registration=2, price_cents=1200)
+
+
+@pytest.fixture
+def people(db):
+    """Five residents who can register."""
+    return [VerifiedUserFactory() for _ in range(5)]

@@ -9,6 +9,8 @@ database, shown in Paris time).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -182,6 +184,20 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the event; an existing event's `seats_taken` is never written here (only
+        events.services' `UPDATE … SET seats_taken = seats_taken ± n` move it), so that a
+        form holding the event as it was read cannot write back a stale count. The capacity
+        changes through events.services.change_capacity, which offers new seats to the
+        waiting list."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def seats_left(self) -> int:
