@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
 from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
+from maillage.core.text import french_number
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import Place
 
@@ -447,7 +449,15 @@ class EventMessage(models.Model):
         "objet", max_length=MESSAGE_SUBJECT_MAX, validators=[SingleLine("L'objet")]
     )
     body = models.TextField(
-        "message", max_length=MESSAGE_BODY_MAX, validators=[MultiLine("Le message")]
+        "message",
+        max_length=MESSAGE_BODY_MAX,
+        validators=[
+            MultiLine("Le message"),
+            MaxLengthValidator(
+                MESSAGE_BODY_MAX,
+                f"Le message doit faire au plus {french_number(MESSAGE_BODY_MAX)} caractères.",
+            ),
+        ],
     )
     recipients = models.PositiveIntegerField(
         "destinataires",
