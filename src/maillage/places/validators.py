@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.fr import siret
+from stdnum.fr import siren, siret
 
 from maillage.places import photos
 
@@ -28,6 +28,23 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             "Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas).",
             code="siret_checksum",
+        ) from error
+
+
+def validate_siren(value: str) -> None:
+    """A company's SIREN (9 digits, Luhn key), spaces already removed; French messages."""
+    try:
+        siren.validate(value)
+    except InvalidLength as error:
+        raise ValidationError("Le SIREN doit comporter 9 chiffres.", code="siren_length") from error
+    except InvalidFormat as error:
+        raise ValidationError(
+            "Le SIREN ne doit contenir que des chiffres.", code="siren_format"
+        ) from error
+    except InvalidChecksum as error:
+        raise ValidationError(
+            "Ce SIREN n'est pas valide (la clé de contrôle ne correspond pas).",
+            code="siren_checksum",
         ) from error
 
 
