@@ -243,3 +243,13 @@ def test_a_signed_in_person_with_a_verified_address_sends_at_once(client, place,
 
 def test_the_form_says_when_nothing_is_published(client, place):
     assert "Aucune offre n'est publiée" in text(client.get(FORM))
+
+
+def test_the_list_comes_in_pages_keeping_its_filters(client, place):
+    for number in range(13):
+        OfficeOfferFactory(place=place, title=f"Bureau {number:02d}")
+    response = client.get(LIST, {"type": "private_office"})
+    assert len(response.context["page"].object_list) == 12
+    assert 'href="?type=private_office&amp;page=2"' in response.content.decode()
+    second = client.get(LIST, {"type": "private_office", "page": "2"})
+    assert len(second.context["page"].object_list) == 1

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
-from maillage.offices import confirmation, emails, services
+from maillage.offices import confirmation, emails, services, tasks
 from maillage.offices.models import (
     OfficeOffer,
     OfficeRequest,
@@ -312,7 +312,20 @@ def test_the_purge_deletes_unconfirmed_requests_and_erases_old_ones(place, offer
     OfficeRequest.objects.filter(pk=stale.pk).update(created_at=now - timedelta(days=4))
     OfficeRequest.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=366))
     OfficeRequest.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=364))
+    outbox.deliver_due()
+    kept = set(
+        OutboundEmail.objects.filter(address__in=["b@lumen.test", "d@lumen.test"]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(kept) == 2
+    assert OutboundEmail.objects.filter(address="c@lumen.test").count() == 2  # link, answer
     assert services.purge(now) == {"deleted": 1, "anonymised": 1}
+    # The emails to the senders go with their data; the others' stay.
+    senders = ["claire@lumen.test", "c@lumen.test", "b@lumen.test", "d@lumen.test"]
+    assert (
+        set(OutboundEmail.objects.filter(address__in=senders).values_list("pk", flat=True)) == kept
+    )
     assert not OfficeRequest.objects.filter(pk=stale.pk).exists()
     assert OfficeRequest.objects.filter(pk=fresh.pk, confirmed_at__isnull=True).exists()
     erased = OfficeRequest.objects.get(pk=old.pk)
@@ -338,3 +351,9 @@ def test_the_emails_of_a_request_are_built_when_sent(place, offer, send_request)
     [message] = [m for m in mail.outbox if m.to == [manager.email]]
     assert "La Ruche renommée" in message.subject
     assert email.context == {"row": row.pk}
+
+
+def test_the_daily_task_purges(offer, send_request):
+    stale = send_request([offer], confirmed=False)
+    OfficeRequest.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=4))
+    assert tasks.purge_requests.call() == {"deleted": 1, "anonymised": 0}

@@ -16,6 +16,7 @@ from stdnum.fr import siren as siren_number
 
 from maillage.booking.forms import IsoDateField, refusal_text
 from maillage.core.dates import DateRange, DateRefused, read_range, years_later
+from maillage.core.money import EurosField
 from maillage.core.validators import MultiLine
 from maillage.offices import services
 from maillage.offices.models import (
@@ -40,15 +41,20 @@ DEMAND_DEFAULT_DAYS = 365
 def _bounded_by_model(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     """Give the form's whole-number fields their model field's bounds and messages («Le
     nombre de postes de travail doit être entre 1 et 500.»), in place of Django's own
-    («supérieure ou égale à 1»), which would not name the field."""
+    («supérieure ou égale à 1»), which would not name the field. An amount (EurosField,
+    read in euros, kept in cents) states its highest value in euros; the model's rule,
+    which names the field, refuses more."""
     model = form_class._meta.model
     assert model is not None
     for name, field in form_class.base_fields.items():
-        if not isinstance(field, forms.IntegerField):
+        if not isinstance(field, forms.IntegerField):  # DecimalField (EurosField) is one too
             continue
         rules = model._meta.get_field(name)._validators  # its own: no database range
         lows = [rule for rule in rules if isinstance(rule, MinValueValidator)]
         highs = [rule for rule in rules if isinstance(rule, MaxValueValidator)]
+        if isinstance(field, EurosField):
+            field.max_value = highs[0].limit_value // 100
+            continue
         field.min_value, field.max_value = lows[0].limit_value, highs[0].limit_value
         field.validators = [
             rule
@@ -260,7 +266,8 @@ class ReplyForm(forms.Form):
         required=False,
         validators=[MultiLine("La réponse")],
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Envoyée par courriel au demandeur, qui vous répond à l'adresse du lieu.",
+        help_text="Obligatoire pour répondre, facultative pour décliner : envoyée par "
+        "courriel au demandeur, qui vous répond à l'adresse du lieu.",
     )
 
 

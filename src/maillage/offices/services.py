@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from maillage.accounts.services import normalize_email
 from maillage.core.dates import long_date, years_later
+from maillage.core.models import OutboundEmail
 from maillage.offices import confirmation, emails
 from maillage.offices.models import (
     PERSONAL_FIELDS,
@@ -318,15 +319,36 @@ def decline(
     return _decide(actor, row, RequestStatus.DECLINED, reason, now, True)
 
 
+def _forget_emails(request_ids: list[int]) -> None:
+    """Delete the outbox's rows of the emails sent to these requests' senders (their
+    confirmation links and the places' answers): they hold the sender's address."""
+    rows = OfficeRequestPlace.objects.filter(request_id__in=request_ids)
+    OutboundEmail.objects.filter(
+        topic=emails.CONFIRMATION, context__request__in=request_ids
+    ).delete()
+    OutboundEmail.objects.filter(
+        topic=emails.REPLY, context__row__in=list(rows.values_list("pk", flat=True))
+    ).delete()
+
+
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Delete the requests never confirmed once their link has expired, and erase the
-    personal data (PERSONAL_FIELDS, the places' replies) of the requests sent longer than
-    MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS ago; how many of each («deleted»,
-    «anonymised»)."""
+    personal data (PERSONAL_FIELDS, the places' replies, the outbox's emails to the sender)
+    of the requests sent longer than MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS ago; how many
+    of each («deleted», «anonymised»)."""
     now = now or timezone.now()
-    _, deleted = OfficeRequest.objects.filter(
+    deleted = 0
+    stale = OfficeRequest.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - confirmation.MAX_AGE
-    ).delete()
+    )
+    while ids := list(stale.values_list("pk", flat=True)[:PURGE_BATCH]):
+        with transaction.atomic():
+            _forget_emails(ids)
+            deleted += (
+                OfficeRequest.objects.filter(pk__in=ids)
+                .delete()[1]
+                .get(OfficeRequest._meta.label, 0)
+            )
     cutoff = now - timedelta(days=settings.MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS)
     old = OfficeRequest.objects.filter(
         confirmed_at__isnull=False, anonymised_at__isnull=True, created_at__lt=cutoff
@@ -334,8 +356,9 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     anonymised = 0
     while ids := list(old.values_list("pk", flat=True)[:PURGE_BATCH]):
         with transaction.atomic():
+            _forget_emails(ids)
             OfficeRequestPlace.objects.filter(request_id__in=ids).update(reply="")
             anonymised += OfficeRequest.objects.filter(pk__in=ids).update(
                 anonymised_at=now, **dict.fromkeys(PERSONAL_FIELDS, "")
             )
-    return {"deleted": deleted.get(OfficeRequest._meta.label, 0), "anonymised": anonymised}
+    return {"deleted": deleted, "anonymised": anonymised}

@@ -17,6 +17,8 @@ errors named, nothing written; too many requests 429.
 
 import csv
 import io
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -182,11 +184,33 @@ def _staff(request: SignedInRequest) -> None:
         raise PermissionDenied(STAFF_ONLY)
 
 
-def _demand_context(request: SignedInRequest) -> tuple[DemandPeriodForm, dict[str, object]]:
+@dataclass(frozen=True)
+class Demand:
+    """What the demand page shows: its period form, the period read (Paris days), each
+    commune's row and the département's totals."""
+
+    form: DemandPeriodForm
+    first: date
+    last: date
+    rows: list[demand.CommuneDemand]
+    totals: demand.Totals
+
+
+def _demand(request: SignedInRequest) -> Demand:
+    _staff(request)
     form = DemandPeriodForm(request.GET, timezone.localdate())
     first, last = form.period()
     rows, totals = selectors.demand_by_commune(settings.MAILLAGE_DEPARTEMENT, first, last)
-    return form, {"form": form, "first": first, "last": last, "rows": rows, "totals": totals}
+    return Demand(form, first, last, rows, totals)
+
+
+def _demand_page(request: SignedInRequest, found: Demand) -> HttpResponse:
+    return render(
+        request,
+        "offices/demand.html",
+        vars(found),
+        status=400 if found.form.errors else 200,
+    )
 
 
 @require_safe
@@ -196,9 +220,7 @@ def demand_page(request: SignedInRequest) -> HttpResponse:
     Paris days; the last 365 days by default), the workstations they ask, their median
     budget, how many a place answered, against the offers published now; 400 with the
     default period shown when the period is refused."""
-    _staff(request)
-    form, context = _demand_context(request)
-    return render(request, "offices/demand.html", context, status=400 if form.errors else 200)
+    return _demand_page(request, _demand(request))
 
 
 def _amount(cents: int | None) -> str:
@@ -259,14 +281,12 @@ def demand_csv_text(rows: list[demand.CommuneDemand], totals: demand.Totals) -> 
 def demand_csv(request: SignedInRequest) -> HttpResponse:
     """The page's figures as a CSV file (demand_csv_text); the page with its errors (400)
     when the period is refused."""
-    _staff(request)
-    form, context = _demand_context(request)
-    if form.errors:
-        return render(request, "offices/demand.html", context, status=400)
+    found = _demand(request)
+    if found.form.errors:
+        return _demand_page(request, found)
     response = HttpResponse(
-        demand_csv_text(context["rows"], context["totals"]),  # type: ignore[arg-type]
-        content_type="text/csv; charset=utf-8",
+        demand_csv_text(found.rows, found.totals), content_type="text/csv; charset=utf-8"
     )
-    name = f"demande-bureaux-{context['first']:%Y-%m-%d}-{context['last']:%Y-%m-%d}.csv"
+    name = f"demande-bureaux-{found.first:%Y-%m-%d}-{found.last:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
