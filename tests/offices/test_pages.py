@@ -215,6 +215,7 @@ def test_too_many_places_are_refused(client, territory):
     assert not OfficeRequest.objects.exists()
 
 
+@pytest.mark.usefixtures("pages_at_now")  # one clock hour, whenever the suite runs
 def test_one_network_address_sends_a_few_requests_an_hour(client, offer):
     for number in range(PER_HOUR):
         response = client.post(FORM, form_data([offer], email=f"p{number}@lumen.test"))

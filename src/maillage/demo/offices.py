@@ -20,6 +20,9 @@ from maillage.places.models import Place
 
 @dataclass(frozen=True)
 class DemoOffer:
+    """A demo offer's fields (price in cents excluding tax; available `days_ahead` days
+    from the run's day)."""
+
     title: str
     kind: OfficeKind
     surface_m2: int | None

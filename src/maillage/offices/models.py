@@ -69,12 +69,16 @@ KINDS_WITH_SURFACE = (OfficeKind.PRIVATE_OFFICE, OfficeKind.TEAM_SPACE, OfficeKi
 
 
 class OfferStatus(models.TextChoices):
+    """Where an offer stands: a draft only its managers see, published, or withdrawn."""
+
     DRAFT = "draft", "Brouillon"
     PUBLISHED = "published", "Publiée"
     WITHDRAWN = "withdrawn", "Retirée"
 
 
 class OfficeOfferQuerySet(models.QuerySet["OfficeOffer"]):
+    """The offers the public pages read."""
+
     def published(self) -> OfficeOfferQuerySet:
         """The offers the public sees: published, of a place that is not closed."""
         return self.filter(status=OfferStatus.PUBLISHED).exclude(place__status=PlaceStatus.CLOSED)
@@ -252,6 +256,8 @@ class OfficeOffer(models.Model):
 
 
 class OfficeRequestQuerySet(models.QuerySet["OfficeRequest"]):
+    """Requests by their confirmation."""
+
     def confirmed(self) -> OfficeRequestQuerySet:
         """Requests whose sender confirmed their address: the places see them."""
         return self.filter(confirmed_at__isnull=False)
@@ -378,12 +384,16 @@ class OfficeRequest(models.Model):
 
 
 class RequestStatus(models.TextChoices):
+    """A place's answer to a request it received: none yet, answered, or declined."""
+
     NEW = "new", "Nouvelle"
     ANSWERED = "answered", "Répondue"
     DECLINED = "declined", "Déclinée"
 
 
 class OfficeRequestPlaceQuerySet(models.QuerySet["OfficeRequestPlace"]):
+    """The requests as the places receive them."""
+
     def received(self) -> OfficeRequestPlaceQuerySet:
         """The rows the places see: their request's address confirmed."""
         return self.filter(request__confirmed_at__isnull=False)

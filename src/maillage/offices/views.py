@@ -142,6 +142,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_offers": offers.exists(),
             "max_places": services.MAX_PLACES_PER_REQUEST,
+            "retention_days": settings.MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS,
         },
         status=status,
     )
@@ -150,7 +151,11 @@ def request_form(request: HttpRequest) -> HttpResponse:
 @require_safe
 def request_sent(request: HttpRequest) -> HttpResponse:
     """What follows a request: open the link emailed, or (confirmed) the places have it."""
-    return render(request, "offices/request_sent.html", {"state": request.session.get(SENT, "")})
+    return render(
+        request,
+        "offices/request_sent.html",
+        {"state": request.session.get(SENT, ""), "valid_days": confirmation.MAX_AGE.days},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
