@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.eligibility",
     "tests.fixtures.clock",
     "tests.fixtures.events",
+    "tests.fixtures.offices",
 ]

@@ -16,12 +16,13 @@ statuses follow the real rules). Communes come from the territory loaded once pe
     BookingSeriesFactory(space=s, user=u, start=…, end=…, weeks=4, now=…)   book_series
     EventFactory(place=place)            a published workshop a week ahead, 10 seats, open now
     RegistrationFactory(event=e, user=u, seats=1, now=…)   through events.services.register
+    OfficeOfferFactory(place=place)      a published private office: 2 workstations, 15 m²
 
 `make_place(commune, **fields)` and `candidate_at(commune, reference, name)` are shortcuts kept
 for the many tests written with them.
 """
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -33,6 +34,7 @@ from maillage.booking.models import Booking, BookingSeries, Channel
 from maillage.events import services as event_services
 from maillage.events.models import Event, EventStatus, Registration
 from maillage.observatory.models import CandidateSite
+from maillage.offices.models import OfficeOffer
 from maillage.places.models import OpeningHours, Place, Space
 from maillage.territory.models import Commune
 
@@ -255,6 +257,31 @@ class RegistrationFactory(factory.Factory):
         return event_services.register(user, event, seats, now=now)
 
     _build = _create
+
+
+class OfficeOfferFactory(DjangoModelFactory):
+    """A published private office of 2 workstations and 15 m², 500 € a month excluding tax,
+    available today, at least 3 months; validated by `full_clean` as the services do."""
+
+    class Meta:
+        model = OfficeOffer
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Bureau {n}")
+    kind = "private_office"
+    surface_m2 = 15
+    workstations = 2
+    monthly_price_cents = 50_000
+    available_from = factory.LazyFunction(date.today)
+    min_commitment_months = 3
+    status = "published"
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        offer = model_class(*args, **fields)
+        offer.full_clean()
+        offer.save()
+        return offer
 
 
 def make_place(commune: Commune, **fields) -> Place:

@@ -36,6 +36,10 @@ def test_the_periodic_work_is_declared_in_one_registry():
             timedelta(minutes=5),
             timedelta(0),
         ),
+        "maillage.offices.tasks.purge_requests": (
+            timedelta(days=1),
+            timedelta(hours=3, minutes=10),
+        ),
     }
 
 
@@ -68,13 +72,15 @@ def test_each_slot_is_enqueued_once():
     assert schedule.tick(AT) == names
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
-    # starting at another hour (the digest at 05:00, eligibility's at 02:30 and 07:00) and
+    # starting at another hour (the digest at 05:00, eligibility's at 02:30 and 07:00, the
+    # office requests' purge at 03:10) and
     # the calendars' import (at :10 and :40).
     elsewhere = {
         "maillage.booking.tasks.refresh_external_calendars",
         "maillage.booking.tasks.send_digests",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
+        "maillage.offices.tasks.purge_requests",
     }
     assert schedule.tick(AT + timedelta(seconds=30)) == [n for n in names if n not in elsewhere]
     assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == [

@@ -8,7 +8,7 @@ may see it) or in NOT_PAGES (with the reason). The API has its own fuzz test (te
 import inspect
 import re
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.apps import apps
@@ -32,6 +32,7 @@ from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
 from maillage.manager import notifications as manager_notifications
+from maillage.manager import offices as manager_offices
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
 from maillage.manager.onboarding import views as manager_onboarding
@@ -40,6 +41,9 @@ from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
 from maillage.observatory.forms import ThresholdForm
+from maillage.offices import views as offices_views
+from maillage.offices.forms import DemandPeriodForm, OfferFilter, ReceivedFilter
+from maillage.offices.models import OfficeOffer, OfficeRequest, OfficeRequestPlace
 from maillage.places.models import OpeningHours, Space
 from maillage.programmes import person_pages as programmes_person_pages
 from maillage.programmes import views as programmes_views
@@ -140,6 +144,18 @@ PAGES = {
     "manager:photos": Page("manager", args=("place_slug",)),
     "manager:space": Page("manager", args=("place_slug", "room")),
     "manager:space_blocks": Page("manager", args=("place_slug", "room")),
+    "offices:offers": Page("anonymous", (*OfferFilter.base_fields, "page")),
+    "offices:offer": Page("anonymous", args=("office_offer",)),
+    "offices:request": Page("anonymous", ("offre",)),
+    "offices:request_sent": Page("anonymous"),
+    "offices:confirm": Page("anonymous", kwargs={"token": "jeton-inconnu"}),
+    "offices:demand": Page("staff", tuple(DemandPeriodForm.base_fields)),
+    "offices:demand_csv": Page("staff", tuple(DemandPeriodForm.base_fields)),
+    "manager:offices": Page("manager"),
+    "manager:add_office_offer": Page("manager", args=("place_slug",)),
+    "manager:office_offer": Page("manager", args=("office_offer",)),
+    "manager:office_requests": Page("manager", (*ReceivedFilter.base_fields, "page")),
+    "manager:office_request": Page("manager", args=("office_request",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -187,6 +203,8 @@ VIEW_MODULES = [
     manager_ical,
     manager_onboarding,
     manager_places_views,
+    offices_views,
+    manager_offices,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
@@ -283,6 +301,25 @@ class FuzzData:
             self.users["staff"], "Calcul", observatory_services.ModelRequest("mclp", p=1)
         )
         self.series = series
+        self.office_offer = OfficeOffer.objects.create(
+            place=place,
+            title="Bureau au calme",
+            kind="private_office",
+            surface_m2=12,
+            workstations=2,
+            monthly_price_cents=45_000,
+            available_from=date.today(),
+            status="published",
+        )
+        asked = OfficeRequest.objects.create(
+            company_name="Atelier Nord",
+            contact_name="Camille Martin",
+            email="camille@entreprise.test",
+            workstations=2,
+            start_date=date.today() + timedelta(days=30),
+            confirmed_at=timezone.now(),
+        )
+        self.office_request = OfficeRequestPlace.objects.create(request=asked, place=place)
         self.room = room
         self.place_slug = place.slug
         self.resident_token = CalendarFeed.objects.create(user=resident).token

@@ -1,5 +1,8 @@
 """Platform-wide roles. Place-level rights are in maillage.places.permissions."""
 
+# Refusing a Département page to someone who is not of its staff.
+STAFF_ONLY = "Cette page est réservée aux agents du Département."
+
 
 def has_departement_rights(user) -> bool:
     """Département staff: every right on places, statuses, programmes and accounts."""

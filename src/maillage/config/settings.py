@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "maillage.observatory",
     "maillage.booking",
     "maillage.events",
+    "maillage.offices",
     "maillage.programmes",
     "maillage.api",
     "maillage.manager",
@@ -81,6 +82,11 @@ INSTALLED_APPS = [
 
 # Eligibility statuses ended (or refused) longer ago than this are deleted, with their logs.
 MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, minimum=1)
+# Office requests (offices): their personal data is erased this many days after they were
+# sent; their figures stay for the Département's view of demand.
+MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = env_int(
+    "MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS", 365, minimum=30
+)
 # The TOTP second factor's issuer, shown in authenticator apps.
 OTP_TOTP_ISSUER = "Maillage"
 

@@ -21,6 +21,7 @@ from maillage.demo.network import (
     build_candidate_sites,
     build_network,
 )
+from maillage.demo.offices import load_offices
 from maillage.demo.programmes import load_programmes
 from maillage.observatory.models import CandidateSite
 from maillage.places import services
@@ -287,4 +288,8 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
     progress("  dispositifs de démonstration : tarif solidaire, Pass+, télétravail des agents")
     made = _demo_bookings([*residents, beneficiaries[SOCIAL_EMAIL]], today_in_paris())
     progress(f"  réservations de démonstration faites : {made}")
+    offers, office_requests = load_offices(
+        staff, list(_managed_places(today_in_paris())), today_in_paris()
+    )
+    progress(f"  offres de bureaux : {offers} créées ; demandes d'entreprises : {office_requests}")
     return DemoResult(created_places=created, existing_places=existing, logins=logins)

@@ -13,6 +13,7 @@ class ManagerConfig(AppConfig):
         from django.urls import reverse  # noqa: PLC0415
 
         from maillage.booking import notifications  # noqa: PLC0415
+        from maillage.offices import emails as offices_emails  # noqa: PLC0415
         from maillage.places import manager_access  # noqa: PLC0415
 
         # The pages of this app that lower apps link to (they name none of its URLs).
@@ -21,4 +22,7 @@ class ManagerConfig(AppConfig):
         )
         notifications.MANAGER_BOOKINGS_PAGE.register(
             lambda slug: reverse("manager:bookings") + f"?lieu={slug}"
+        )
+        offices_emails.MANAGER_REQUEST_PAGE.register(
+            lambda pk: reverse("manager:office_request", args=[pk])
         )

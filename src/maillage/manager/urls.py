@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.manager import blocks, bookings, home, ical, notifications, walk_ins
+from maillage.manager import blocks, bookings, home, ical, notifications, offices, walk_ins
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
@@ -86,4 +86,10 @@ urlpatterns: list = [
     ),
     path("gestion/notifications/", notifications.preferences, name="notifications"),
     path("gestion/notifications/<slug:slug>/", notifications.save, name="notifications_save"),
+    # --- offices ---
+    path("gestion/bureaux/", offices.offices, name="offices"),
+    path("gestion/lieux/<slug:slug>/bureaux/nouveau/", offices.add_offer, name="add_office_offer"),
+    path("gestion/bureaux/offres/<int:pk>/", offices.offer, name="office_offer"),
+    path("gestion/bureaux/demandes/", offices.office_requests, name="office_requests"),
+    path("gestion/bureaux/demandes/<int:pk>/", offices.office_request, name="office_request"),
 ]

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.fr import siret
+from stdnum.fr import siren, siret
 
 from maillage.places import photos
 
@@ -13,22 +14,35 @@ FRENCH_PHONE = re.compile(r"(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}")
 POSTAL_CODE = re.compile(r"\d{5}")
 
 
-def validate_siret(value: str) -> None:
+def _company_number(check: Callable[[str], object], value: str, name: str, digits: int) -> None:
+    """`check` (python-stdnum's validate of a SIRET or SIREN) on `value`, its refusals in
+    French naming the number (`name`) and its length."""
+    code = name.lower()
     try:
-        siret.validate(value)
+        check(value)
     except InvalidLength as error:
         raise ValidationError(
-            "Le SIRET doit comporter 14 chiffres.", code="siret_length"
+            f"Le {name} doit comporter {digits} chiffres.", code=f"{code}_length"
         ) from error
     except InvalidFormat as error:
         raise ValidationError(
-            "Le SIRET ne doit contenir que des chiffres.", code="siret_format"
+            f"Le {name} ne doit contenir que des chiffres.", code=f"{code}_format"
         ) from error
     except InvalidChecksum as error:
         raise ValidationError(
-            "Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas).",
-            code="siret_checksum",
+            f"Ce {name} n'est pas valide (la clé de contrôle ne correspond pas).",
+            code=f"{code}_checksum",
         ) from error
+
+
+def validate_siret(value: str) -> None:
+    """A place's SIRET (14 digits, Luhn key), spaces already removed; French messages."""
+    _company_number(siret.validate, value, "SIRET", 14)
+
+
+def validate_siren(value: str) -> None:
+    """A company's SIREN (9 digits, Luhn key), spaces already removed; French messages."""
+    _company_number(siren.validate, value, "SIREN", 9)
 
 
 def validate_french_phone(value: str) -> None:

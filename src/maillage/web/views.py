@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from maillage.core.paging import page_of
+from maillage.offices.selectors import offers_of
 from maillage.places.figures import network_figures
 from maillage.places.models import OpeningHours, Place, today_in_paris
 from maillage.territory.models import Commune, Departement
@@ -74,6 +75,7 @@ def place_detail(request, slug):
             "spaces": place.spaces.all(),
             "week": _week(place),
             "closures": [c for c in place.closures.all() if c.end_date >= today_in_paris()],
+            "office_offers": offers_of(place),
             "shows_fictional": place.is_fictional,
             "places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}",
         },

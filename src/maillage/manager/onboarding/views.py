@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.models import User
-from maillage.accounts.roles import has_departement_rights
+from maillage.accounts.roles import STAFF_ONLY, has_departement_rights
 from maillage.accounts.services import EmailAlreadyUsed
 from maillage.manager.access import managed_place
 from maillage.manager.forms_errors import attach
@@ -36,8 +36,6 @@ from maillage.places.models import (
     ManagerInvitation,
     Place,
 )
-
-STAFF_ONLY = "Cette page est réservée aux agents du Département."
 
 
 def _status(form: BaseForm) -> int:
