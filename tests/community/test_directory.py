@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.community import services
 from maillage.community.models import MemberMessage, MemberProfile
 from maillage.core.models import OutboundEmail
-from tests.factories import UserFactory
+from tests.factories import ManagerFactory, PlaceFactory, UserFactory
 from tests.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +255,19 @@ def test_a_bad_message_is_refused(client, lea, karim):
         assert answer.status_code == 400
         assert any(message in error for error in answer.context["form"].errors["body"])
     assert not MemberMessage.objects.exists()
+
+
+def test_the_directory_reads_in_a_fixed_number_of_queries(client, lea, tags, territory):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DIRECTORY).status_code == 200
+        return len(captured)
+
+    profile_of(lea, offer_tags=[tags["mentorat"]])
+    client.force_login(lea)
+    few = queries()
+    for code in ("92002", "92004", "92007", "92009"):
+        place = PlaceFactory(commune=territory.get(insee_code=code))
+        person = ManagerFactory(places=[place], first_name=f"Membre {code}")
+        profile_of(person, offer_tags=[tags["materiel"]], seek_tags=[tags["financement"]])
+    assert queries() == few

@@ -128,22 +128,26 @@ def test_only_staff_share_and_delete(client, staff_user, lea):
     client.force_login(lea)
     assert client.post(NEW, {**FORM, "file": upload("a.pdf", PDF)}).status_code == 403
     delete = reverse("community:staff_delete_document", args=[document.pk])
-    assert client.post(delete).status_code == 403
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"confirmer": "oui"}).status_code == 403
     with pytest.raises(PermissionDenied):
         add(lea)
     assert list(Document.objects.all()) == [document]
 
 
-def test_staff_delete_a_document_and_its_file(
+def test_staff_delete_a_document_and_its_file_once_confirmed(
     client, staff_user, lea, django_capture_on_commit_callbacks
 ):
     document = add(staff_user)
+    delete = reverse("community:staff_delete_document", args=[document.pk])
     client.force_login(staff_user)
-    assert "Supprimer" in text(client.get(LIST))
+    assert f'href="{delete}"' in text(client.get(LIST))
+    # Asked first: the page, or a POST without the confirmation, deletes nothing.
+    assert "Supprimer le document « Étude » ?" in text(client.get(delete))
+    assert "Supprimer le document « Étude » ?" in text(client.post(delete))
+    assert Document.objects.exists() and len(stored()) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        answer = client.post(
-            reverse("community:staff_delete_document", args=[document.pk]), follow=True
-        )
+        answer = client.post(delete, {"confirmer": "oui"}, follow=True)
     assert "Le document « Étude » est supprimé." in text(answer)
     assert not Document.objects.exists() and stored() == []
     assert client.get(download_url(document)).status_code == 404

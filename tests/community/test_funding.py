@@ -140,6 +140,7 @@ def test_the_database_refuses_what_the_rules_refuse(staff_user):
         {"amount_min_cents": 10, "amount_max_cents": 5},
         {"for_managers": False, "for_project_holders": False, "for_companies": False},
         {"fund": "loto"},
+        {"title": "Appel\r\nBcc: x@example.org"},
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             FundingOpportunity.objects.filter(pk=opportunity.pk).update(**changes)
@@ -154,13 +155,19 @@ def test_only_staff_keep_opportunities(client, lea, resident, staff_user):
         client.force_login(person)
         assert client.post(NEW, form()).status_code == 403
         assert client.post(edit, form(title="Pirate")).status_code == 403
-        assert client.post(delete).status_code == 403
+        assert client.get(delete).status_code == 403
+        assert client.post(delete, {"confirmer": "oui"}).status_code == 403
         with pytest.raises(PermissionDenied):
             funding.save_opportunity(person, opportunity.pk, {"title": "Pirate"})
     opportunity.refresh_from_db()
     assert opportunity.title == "Tiers-lieux et inclusion numérique"
     client.force_login(staff_user)
-    assert client.post(delete).status_code == 302
+    assert f'href="{delete}"' in text(client.get(edit))
+    # Asked first: the page, or a POST without the confirmation, deletes nothing.
+    assert "Supprimer le financement « Tiers-lieux" in text(client.get(delete))
+    assert client.post(delete).status_code == 200
+    assert FundingOpportunity.objects.exists()
+    assert client.post(delete, {"confirmer": "oui"})["Location"] == LIST
     assert not FundingOpportunity.objects.exists()
 
 

@@ -160,6 +160,8 @@ PAGES = {
     "community:staff_document": Page("staff"),
     "community:staff_opportunity_new": Page("staff"),
     "community:staff_opportunity": Page("staff", args=("opportunity",)),
+    "community:staff_delete_document": Page("staff", args=("document",)),
+    "community:staff_delete_opportunity": Page("staff", args=("opportunity",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -182,8 +184,6 @@ NOT_PAGES = {
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
     "community:withdraw_profile": "POST only",
-    "community:staff_delete_document": "POST only",
-    "community:staff_delete_opportunity": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }

@@ -15,10 +15,11 @@ from maillage.booking import availability
 from maillage.booking.forms import ClockTimeField, IsoDateField, skipped_time_message
 from maillage.community import files
 from maillage.community.models import (
-    MESSAGE_MAX,
-    DocumentCategory,
+    Announcement,
+    Document,
     FundingOpportunity,
     MemberEmails,
+    MemberMessage,
     MemberProfile,
     Referent,
     ReferentMessage,
@@ -63,16 +64,18 @@ class ReferentMessageForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
 
-class MemberMessageForm(forms.Form):
+class MemberMessageForm(forms.ModelForm):
     """A message to a member of the directory."""
 
-    body = forms.CharField(
-        label="Votre message",
-        max_length=MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Votre adresse électronique est transmise à cette personne pour qu'elle "
-        "vous réponde ; la sienne ne vous est pas montrée.",
-    )
+    class Meta:
+        model = MemberMessage
+        fields = ["body"]
+        labels = {"body": "Votre message"}
+        help_texts = {
+            "body": "Votre adresse électronique est transmise à cette personne pour qu'elle "
+            "vous réponde ; la sienne ne vous est pas montrée."
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
 
 class ProfileForm(forms.ModelForm):
@@ -136,26 +139,22 @@ class DirectoryFilter(forms.Form):
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
 
 
-class AnnouncementForm(forms.Form):
-    """An announcement: its title and text (the model's rules judge them again)."""
+class AnnouncementForm(forms.ModelForm):
+    """An announcement: its title and text."""
 
-    title = forms.CharField(label="Titre", max_length=150)
-    body = forms.CharField(
-        label="Texte",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Publié sur la page « Annonces » et envoyé par courriel à chaque "
-        "gestionnaire et porteur de projet (sauf s'ils ont refusé ces courriels).",
-    )
+    class Meta:
+        model = Announcement
+        fields = ["title", "body"]
+        help_texts = {
+            "body": "Publié sur la page « Annonces » et envoyé par courriel à chaque "
+            "gestionnaire et porteur de projet (sauf s'ils ont refusé ces courriels)."
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(forms.ModelForm):
     """A document to share: its title, section, description and file."""
 
-    title = forms.CharField(label="Titre", max_length=150)
-    category = forms.ChoiceField(label="Rubrique", choices=DocumentCategory.choices)
-    description = forms.CharField(
-        label="Description", widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
     file = forms.FileField(
         label="Fichier",
         help_text=f"{files.ALLOWED_TEXT}, {files.MAX_TEXT} au plus ; le format est "
@@ -164,6 +163,11 @@ class DocumentForm(forms.Form):
             attrs={"accept": ",".join(f".{kind.extension}" for kind in files.KINDS.values())}
         ),
     )
+
+    class Meta:
+        model = Document
+        fields = ["title", "category", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 class FundingForm(forms.ModelForm):

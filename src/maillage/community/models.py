@@ -33,10 +33,18 @@ from maillage.community import files
 from maillage.core.dates import long_date
 from maillage.core.model_fields import own_field
 from maillage.core.money import CentsField
-from maillage.core.validators import MultiLine, PersonName, SingleLine, between, euros_between
+from maillage.core.validators import (
+    MultiLine,
+    PersonName,
+    SingleLine,
+    between,
+    euros_between,
+    one_line,
+)
 from maillage.places.validators import validate_french_phone
 
 TITLE_MAX = 150
+NAME_MAX = 150
 MESSAGE_MAX = 5000
 PRESENTATION_MAX = 600
 PROFILE_TEXT_MAX = 1000
@@ -65,8 +73,10 @@ class Referent(models.Model):
     (`is_current`, at most one row: a partial unique constraint); a former one is kept for
     the messages written to them."""
 
-    name = models.CharField("nom", max_length=150, validators=[PersonName("Le nom")])
-    title = models.CharField("fonction", max_length=150, validators=[SingleLine("La fonction")])
+    name = models.CharField("nom", max_length=NAME_MAX, validators=[PersonName("Le nom")])
+    title = models.CharField(
+        "fonction", max_length=NAME_MAX, validators=[SingleLine("La fonction")]
+    )
     email = models.EmailField("adresse électronique")
     phone = models.CharField(
         "téléphone",
@@ -103,7 +113,11 @@ class Referent(models.Model):
                 fields=["is_current"],
                 condition=Q(is_current=True),
                 name="community_one_current_referent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=one_line("name", NAME_MAX) & one_line("title", NAME_MAX),
+                name="community_referent_one_line",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -294,6 +308,11 @@ class Announcement(models.Model):
         verbose_name = "annonce"
         verbose_name_plural = "annonces"
         ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=one_line("title", TITLE_MAX), name="community_announcement_title"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -392,6 +411,9 @@ class Document(models.Model):
         verbose_name_plural = "documents partagés"
         ordering = ["category", "title", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=one_line("title", TITLE_MAX), name="community_document_title"
+            ),
             models.CheckConstraint(
                 condition=Q(category__in=DocumentCategory.values),
                 name="community_document_category_known",
@@ -512,6 +534,10 @@ class FundingOpportunity(models.Model):
         verbose_name_plural = "financements"
         ordering = ["deadline", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=one_line("title", TITLE_MAX) & one_line("funder", TITLE_MAX),
+                name="community_funding_one_line",
+            ),
             models.CheckConstraint(
                 condition=Q(fund__in=Fund.values), name="community_funding_fund_known"
             ),

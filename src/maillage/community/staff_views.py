@@ -3,8 +3,8 @@
 
 - the referent (named or changed) and the messages written to them;
 - a new announcement (published, then emailed by the task queue);
-- a new shared document, and a document's deletion;
-- a funding opportunity, new or changed, and its deletion.
+- a new shared document, and a document's deletion (confirmed first);
+- a funding opportunity, new or changed, and its deletion (confirmed first).
 
 Invalid forms answer 400 and write nothing; a success redirects to the members' page where
 the result shows, with a French message.
@@ -15,9 +15,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.community import announcements, documents, forms, funding, permissions, selectors
@@ -110,12 +111,34 @@ def document(request: SignedInRequest) -> HttpResponse:
     return render(request, "community/staff/document.html", {"form": form}, status=_status(form))
 
 
-@require_POST
+def _confirmed(request: HttpRequest) -> bool:
+    """Whether the confirmation page was sent (a POST without it only shows the page)."""
+    return request.method == "POST" and request.POST.get("confirmer") == "oui"
+
+
+def _confirm_delete(request: HttpRequest, what: str, consequence: str, back: str) -> HttpResponse:
+    """The page asking to confirm the deletion of `what` (its consequence said)."""
+    return render(
+        request,
+        "community/staff/confirm_delete.html",
+        {"what": what, "consequence": consequence, "back": back},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_document(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Delete a shared document (its file with it)."""
+    """GET: the confirmation page; POST with the confirmation: deletes the document and its
+    file."""
     permissions.require_staff(request.user)
     shared = get_object_or_404(Document, pk=pk)
+    if not _confirmed(request):
+        return _confirm_delete(
+            request,
+            f"le document « {shared.title} »",
+            "Les membres ne pourront plus le télécharger.",
+            reverse("community:documents"),
+        )
     documents.delete_document(request.user, shared.pk)
     messages.success(request, f"Le document « {shared.title} » est supprimé.")
     return redirect("community:documents")
@@ -144,12 +167,19 @@ def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_opportunity(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Delete a funding opportunity."""
+    """GET: the confirmation page; POST with the confirmation: deletes the opportunity."""
     permissions.require_staff(request.user)
     found = get_object_or_404(FundingOpportunity, pk=pk)
+    if not _confirmed(request):
+        return _confirm_delete(
+            request,
+            f"le financement « {found.title} »",
+            "Il disparaît de la page « Financements » et aucun rappel ne partira plus.",
+            reverse("community:staff_opportunity", args=[found.pk]),
+        )
     funding.delete_opportunity(request.user, found.pk)
     messages.success(request, f"Le financement « {found.title} » est supprimé.")
     return redirect("community:funding")
