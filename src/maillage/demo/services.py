@@ -289,7 +289,7 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
     load_community(
         staff, [User.objects.get(email=email) for email in MANAGER_EMAILS], today_in_paris()
     )
-    progress("  communauté : référente, annuaire, annonce, documents et financements")
+    progress("  communauté : référent·e, annuaire, annonce, documents et financements")
     made = _demo_bookings([*residents, beneficiaries[SOCIAL_EMAIL]], today_in_paris())
     progress(f"  réservations de démonstration faites : {made}")
     return DemoResult(created_places=created, existing_places=existing, logins=logins)
