@@ -26,6 +26,7 @@ def test_the_periodic_work_is_declared_in_one_registry():
         ),
         "maillage.booking.tasks.send_digests": (timedelta(days=1), timedelta(hours=5)),
         "maillage.booking.tasks.send_reminders": (timedelta(days=1), timedelta(hours=16)),
+        "maillage.community.tasks.send_funding_reminders": (timedelta(days=1), timedelta(hours=6)),
         "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
         "maillage.eligibility.tasks.purge_expired_statuses": (
             timedelta(days=1),
@@ -72,12 +73,13 @@ def test_each_slot_is_enqueued_once():
     assert schedule.tick(AT) == names
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
-    # starting at another hour (the digest at 05:00, eligibility's at 02:30 and 07:00, the
-    # office requests' purge at 03:10) and
-    # the calendars' import (at :10 and :40).
+    # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
+    # eligibility's at 02:30 and 07:00, the office requests' purge at 03:10) and the
+    # calendars' import (at :10 and :40).
     elsewhere = {
         "maillage.booking.tasks.refresh_external_calendars",
         "maillage.booking.tasks.send_digests",
+        "maillage.community.tasks.send_funding_reminders",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
         "maillage.offices.tasks.purge_requests",

@@ -296,4 +296,7 @@ def test_every_delete_address_of_the_site_confirms_first():
         "observatory:scenario_delete",
         "manager:delete_photo",
         "manager:delete_closure",
+        # Confirmed first: tests/community/test_documents.py and test_funding.py.
+        "community:staff_delete_document",
+        "community:staff_delete_opportunity",
     }

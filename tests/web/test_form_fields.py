@@ -18,6 +18,8 @@ from maillage.web.filters import PlaceFilter
 # Numbers bounded elsewhere, and where.
 BOUNDED_ELSEWHERE = {
     "ModelRunForm.p": "at most the number of candidate sites (observatory.services)",
+    "FundingForm.amount_min_cents": "its model field's euros_between (community.funding)",
+    "FundingForm.amount_max_cents": "its model field's euros_between (community.funding)",
 }
 
 

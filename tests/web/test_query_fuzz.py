@@ -26,6 +26,9 @@ from maillage.booking.models import CalendarFeed, Channel
 from maillage.booking.views import mine as booking_mine_views
 from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
+from maillage.community import staff_views as community_staff_views
+from maillage.community import views as community_views
+from maillage.community.forms import DirectoryFilter
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
 from maillage.manager import bookings as manager_bookings
@@ -49,6 +52,7 @@ from maillage.programmes import person_pages as programmes_person_pages
 from maillage.programmes import views as programmes_views
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
+from tests.community.samples import community_samples
 from tests.factories import ManagerFactory, PlaceFactory, StaffFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +160,24 @@ PAGES = {
     "manager:office_offer": Page("manager", args=("office_offer",)),
     "manager:office_requests": Page("manager", (*ReceivedFilter.base_fields, "page")),
     "manager:office_request": Page("manager", args=("office_request",)),
+    "community:home": Page("anonymous"),
+    "community:write_to_referent": Page("resident"),
+    "community:directory": Page("manager", (*DirectoryFilter.base_fields, "page")),
+    "community:member": Page("manager", args=("profile",)),
+    "community:my_profile": Page("manager"),
+    "community:my_emails": Page("manager"),
+    "community:announcements": Page("manager", ("page",)),
+    "community:announcement": Page("manager", args=("announcement",)),
+    "community:documents": Page("manager", ("rubrique",)),
+    "community:download": Page("manager", args=("document",)),
+    "community:funding": Page("manager"),
+    "community:staff_referent": Page("staff"),
+    "community:staff_announcement": Page("staff"),
+    "community:staff_document": Page("staff"),
+    "community:staff_opportunity_new": Page("staff"),
+    "community:staff_opportunity": Page("staff", args=("opportunity",)),
+    "community:staff_delete_document": Page("staff", args=("document",)),
+    "community:staff_delete_opportunity": Page("staff", args=("opportunity",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -177,6 +199,7 @@ NOT_PAGES = {
     "manager:delete_photo": "a photo's delete confirmation, no query parameter (tests/manager)",
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
+    "community:withdraw_profile": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -205,6 +228,8 @@ VIEW_MODULES = [
     manager_places_views,
     offices_views,
     manager_offices,
+    community_views,
+    community_staff_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
@@ -320,6 +345,9 @@ class FuzzData:
             confirmed_at=timezone.now(),
         )
         self.office_request = OfficeRequestPlace.objects.create(request=asked, place=place)
+        self.profile, self.announcement, self.document, self.opportunity = community_samples(
+            self.users["staff"], self.users["manager"]
+        )
         self.room = room
         self.place_slug = place.slug
         self.resident_token = CalendarFeed.objects.create(user=resident).token

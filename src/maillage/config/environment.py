@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from maillage.core.text import ascii_digits
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -34,6 +36,29 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def env_int_list(name: str, default: list[int], minimum: int = 0) -> list[int]:
+    """The comma-separated whole numbers of environment variable `name` («14,3»), without
+    repeats, largest first; `default` when unset. Raises ImproperlyConfigured naming the
+    variable when one is not a whole number ≥ `minimum`, or when none is given."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    values: set[int] = set()
+    for item in raw.split(","):
+        text = item.strip()
+        if not ascii_digits(text):
+            raise ImproperlyConfigured(
+                f"{name} must be whole numbers separated by commas, got {raw!r}"
+            )
+        value = int(text)
+        if value < minimum:
+            raise ImproperlyConfigured(f"{name} values must be at least {minimum}, got {value}")
+        values.add(value)
+    if not values:
+        raise ImproperlyConfigured(f"{name} must name at least one number")
+    return sorted(values, reverse=True)
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:

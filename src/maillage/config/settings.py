@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from maillage.config.environment import (
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     log_format,
     origin_of,
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "maillage.booking",
     "maillage.events",
     "maillage.offices",
+    "maillage.community",
     "maillage.programmes",
     "maillage.api",
     "maillage.manager",
@@ -87,6 +89,9 @@ MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, 
 MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = env_int(
     "MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS", 365, minimum=30
 )
+# Funding opportunities (community.funding): members are reminded this many days before each
+# deadline, once per opportunity and number of days.
+MAILLAGE_FUNDING_REMINDER_DAYS = env_int_list("MAILLAGE_FUNDING_REMINDER_DAYS", [14, 3], minimum=1)
 # The TOTP second factor's issuer, shown in authenticator apps.
 OTP_TOTP_ISSUER = "Maillage"
 
@@ -139,6 +144,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.web.context_processors.platform",
+                # The community's menu, and its referent on every page of the managers' space.
+                "maillage.community.context_processors.community",
             ],
         },
     },
@@ -235,6 +242,17 @@ STORAGES = {
             "location": DATA_DIR / "private" / "proofs",
             "base_url": "/non-servi/",
             # Readable by the platform's own user only.
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+    # The community's shared documents, for its members only: never under MEDIA_ROOT,
+    # served by the documents' page to those allowed (community.documents).
+    "community_documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": DATA_DIR / "private" / "documents",
+            "base_url": "/non-servi/",
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("maillage.eligibility.urls")),
     path("", include("maillage.programmes.urls")),
     path("", include("maillage.offices.urls")),
+    path("", include("maillage.community.urls")),
     path("", include("maillage.manager.urls")),
     path("", include("maillage.web.urls")),
 ]

@@ -15,6 +15,7 @@ from maillage.accounts.models import User
 from maillage.booking import availability as booking_core
 from maillage.booking import services as booking_services
 from maillage.booking.models import Booking, Channel
+from maillage.demo.community import load_community
 from maillage.demo.network import (
     CommuneSeed,
     PlaceSpec,
@@ -286,6 +287,10 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         today=today_in_paris(),
     )
     progress("  dispositifs de démonstration : tarif solidaire, Pass+, télétravail des agents")
+    load_community(
+        staff, [User.objects.get(email=email) for email in MANAGER_EMAILS], today_in_paris()
+    )
+    progress("  communauté : référent·e, annuaire, annonce, documents et financements")
     made = _demo_bookings([*residents, beneficiaries[SOCIAL_EMAIL]], today_in_paris())
     progress(f"  réservations de démonstration faites : {made}")
     offers, office_requests = load_offices(

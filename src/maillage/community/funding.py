@@ -1,0 +1,129 @@
+"""Funding opportunities: kept by Département staff, read by members, with a reminder
+before each deadline.
+
+A reminder goes `d` days before the deadline for each `d` of MAILLAGE_FUNDING_REMINDER_DAYS
+(14 and 3 by default), from the daily task (community.tasks.send_funding_reminders): the
+first run at which the deadline is `d` days away or less claims the (opportunity, d) pair
+(`FundingReminder`, unique) and queues the emails, in one transaction, so each pair is sent
+once whatever runs the task; thresholds passed together (an opportunity added 2 days before
+its deadline) make one email. A deadline moved later frees the thresholds not reached any
+more: they are sent again as the new deadline nears.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from maillage.community import emails, permissions, selectors
+from maillage.community.models import FundingOpportunity, FundingReminder
+from maillage.core import outbox
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.accounts.models import User
+
+# What staff write of an opportunity (the rest is the platform's: who and when).
+FIELDS = (
+    "title",
+    "funder",
+    "fund",
+    "description",
+    "eligibility",
+    "for_managers",
+    "for_project_holders",
+    "for_companies",
+    "amount_min_cents",
+    "amount_max_cents",
+    "opens_on",
+    "deadline",
+    "link",
+)
+
+
+def reminder_days() -> list[int]:
+    """The days before a deadline a reminder goes (the setting), largest first."""
+    return sorted(set(settings.MAILLAGE_FUNDING_REMINDER_DAYS), reverse=True)
+
+
+def save_opportunity(
+    actor: User | AnonymousUser,
+    opportunity_id: int | None,
+    fields: dict[str, Any],
+    now: datetime | None = None,
+) -> FundingOpportunity:
+    """Create (`opportunity_id` None) or change an opportunity (staff only) with `fields`
+    (names of FIELDS: amounts in cents, `opens_on` a date, `deadline` an aware instant).
+    Raises PermissionDenied, FundingOpportunity.DoesNotExist, or ValidationError (fields
+    named in French: an empty title, a deadline before the opening, a minimum above the
+    maximum…), and then writes nothing."""
+    staff = permissions.require_staff(actor)
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"Not an opportunity's field: {sorted(unknown)}")
+    now = now or timezone.now()
+    with transaction.atomic():
+        if opportunity_id is None:
+            opportunity = FundingOpportunity(created_by=staff, created_at=now)
+        else:
+            opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
+        for name, value in fields.items():
+            setattr(opportunity, name, value.strip() if isinstance(value, str) else value)
+        opportunity.updated_by = staff
+        opportunity.updated_at = now
+        opportunity.full_clean()
+        opportunity.save()
+        # Thresholds not reached any more (a deadline moved later) are sent again.
+        FundingReminder.objects.filter(
+            opportunity=opportunity,
+            days_before__in=[
+                d for d in reminder_days() if opportunity.deadline - timedelta(days=d) > now
+            ],
+        ).delete()
+    return opportunity
+
+
+def delete_opportunity(actor: User | AnonymousUser, opportunity_id: int) -> None:
+    """Delete an opportunity (staff only), with its reminders' records. Raises
+    PermissionDenied or FundingOpportunity.DoesNotExist."""
+    permissions.require_staff(actor)
+    with transaction.atomic():
+        FundingOpportunity.objects.select_for_update().get(pk=opportunity_id).delete()
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """Queue the reminders due at `now` (see the module); how many emails were queued."""
+    now = now or timezone.now()
+    days = reminder_days()
+    queued = 0
+    due = FundingOpportunity.objects.filter(
+        deadline__gt=now, deadline__lte=now + timedelta(days=days[0])
+    ).order_by("deadline", "pk")
+    for opportunity in due:
+        reached = {d for d in days if opportunity.deadline - timedelta(days=d) <= now}
+        sent = set(opportunity.reminders.values_list("days_before", flat=True))
+        if not reached - sent:
+            continue
+        try:
+            with transaction.atomic():
+                FundingReminder.objects.bulk_create(
+                    FundingReminder(opportunity=opportunity, days_before=d, queued_at=now)
+                    for d in sorted(reached - sent)
+                )
+                for user in selectors.reminder_recipients(opportunity):
+                    outbox.queue(
+                        emails.FUNDING_TOPIC,
+                        user.email,
+                        user=user,
+                        context={"opportunity": opportunity.pk},
+                        now=now,
+                    )
+                    queued += 1
+        except IntegrityError:
+            continue  # another run claimed it meanwhile, and sends it
+    return queued

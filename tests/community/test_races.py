@@ -1,0 +1,99 @@
+"""Concurrent clients on real connections: one current referent, the daily limit of
+messages, each announcement and reminder emailed once to each person."""
+
+from functools import partial
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from maillage.community import announcements, funding, services
+from maillage.community.models import (
+    AnnouncementDelivery,
+    MemberMessage,
+    Referent,
+    ReferentMessage,
+)
+from maillage.core.models import OutboundEmail
+from tests.community.samples import opportunity_fields
+from tests.factories import ManagerFactory, StaffFactory
+from tests.moments import paris
+from tests.racing import run_together
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CLIENTS = 8
+
+
+def race(call, clients: int = CLIENTS) -> list[str]:
+    """Run call(n) for `clients` numbers at once (tests.racing); each outcome, sorted."""
+    return sorted(
+        f"refused: {o.messages[0]}"
+        if isinstance(o, ValidationError)
+        else f"error: {o!r}"
+        if isinstance(o, Exception)
+        else "done"
+        for o in run_together([partial(call, n) for n in range(clients)])
+    )
+
+
+@pytest.fixture
+def members(place):
+    return [ManagerFactory(places=[place]) for _ in range(3)]
+
+
+def test_staff_naming_referents_at_once_leave_one_current(db):
+    staff = [StaffFactory() for _ in range(CLIENTS)]
+    outcomes = race(
+        lambda n: services.set_referent(
+            staff[n], name=f"Personne {n}", title="Référente", email=f"r{n}@cd92.test"
+        )
+    )
+    assert set(outcomes) <= {"done", f"refused: {services.REFERENT_CHANGED}"}, outcomes
+    assert "done" in outcomes
+    assert Referent.objects.filter(is_current=True).count() == 1
+
+
+def test_a_sender_never_passes_the_daily_limit(staff_user, place):
+    services.set_referent(staff_user, name="Claire", title="Référente", email="r@cd92.test")
+    sender = ManagerFactory(places=[place])
+    limit = services.REFERENT_MESSAGES_PER_DAY
+    outcomes = race(
+        lambda n: services.write_to_referent(sender, subject=f"n° {n}", body="x"),
+        clients=limit + 3,
+    )
+    assert outcomes.count("done") == limit, outcomes
+    assert all(o == "done" or "5 messages" in o for o in outcomes), outcomes
+    assert ReferentMessage.objects.count() == limit
+    assert OutboundEmail.objects.count() == limit
+
+
+def test_messages_to_members_too(place, other_place):
+    sender = ManagerFactory(places=[place])
+    recipient = ManagerFactory(places=[other_place])
+    profile = services.save_profile(recipient, display_name="Karim", listed=True)
+    limit = services.MEMBER_MESSAGES_PER_DAY
+    outcomes = race(
+        lambda n: services.write_to_member(sender, profile.pk, body=f"n° {n}"), clients=limit + 2
+    )
+    assert outcomes.count("done") == limit, outcomes
+    assert MemberMessage.objects.count() == limit
+
+
+def test_an_announcement_delivered_twice_at_once_reaches_each_member_once(staff_user, members):
+    announcement = announcements.publish(staff_user, title="Annonce", body="Texte")
+    counts = run_together([partial(announcements.deliver, announcement.pk) for _ in range(4)])
+    assert sum(counts) == len(members), counts
+    assert AnnouncementDelivery.objects.count() == len(members)
+    assert sorted(OutboundEmail.objects.values_list("address", flat=True)) == sorted(
+        member.email for member in members
+    )
+
+
+def test_reminders_queued_twice_at_once_go_once(staff_user, members):
+    funding.save_opportunity(
+        staff_user, None, opportunity_fields(deadline=paris(2027, 1, 15, 12, 0), opens_on=None)
+    )
+    now = paris(2027, 1, 13, 12, 0)
+    counts = run_together([partial(funding.queue_reminders, now) for _ in range(4)])
+    assert sum(counts) == len(members), counts
+    assert OutboundEmail.objects.count() == len(members)
