@@ -32,6 +32,11 @@ def test_the_periodic_work_is_declared_in_one_registry():
             timedelta(days=1),
             timedelta(hours=2, minutes=30),
         ),
+        "maillage.events.tasks.expire_offers": (timedelta(minutes=5), timedelta(minutes=2)),
+        "maillage.events.tasks.send_reminders": (
+            timedelta(days=1),
+            timedelta(hours=16, minutes=20),
+        ),
         "maillage.eligibility.tasks.send_expiry_notices": (timedelta(days=1), timedelta(hours=7)),
         "maillage.observatory.runs.fail_abandoned_runs_task": (
             timedelta(minutes=5),
@@ -74,14 +79,17 @@ def test_each_slot_is_enqueued_once():
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
     # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
-    # eligibility's at 02:30 and 07:00, the office requests' purge at 03:10) and the
-    # calendars' import (at :10 and :40).
+    # eligibility's at 02:30 and 07:00, the office requests' purge at 03:10, the workshops'
+    # reminders at 16:20), the calendars' import (at :10 and :40) and the waiting lists'
+    # sweep (at :02 and :07).
     elsewhere = {
         "maillage.booking.tasks.refresh_external_calendars",
         "maillage.booking.tasks.send_digests",
         "maillage.community.tasks.send_funding_reminders",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
+        "maillage.events.tasks.expire_offers",
+        "maillage.events.tasks.send_reminders",
         "maillage.offices.tasks.purge_requests",
     }
     assert schedule.tick(AT + timedelta(seconds=30)) == [n for n in names if n not in elsewhere]
