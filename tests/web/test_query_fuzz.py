@@ -28,12 +28,16 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.events.agenda import AgendaFilter
+from maillage.events.models import Event
+from maillage.events.views import public as events_public_views
 from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
 from maillage.manager import notifications as manager_notifications
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
+from maillage.manager.events import views as manager_events_views
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
@@ -140,6 +144,14 @@ PAGES = {
     "manager:photos": Page("manager", args=("place_slug",)),
     "manager:space": Page("manager", args=("place_slug", "room")),
     "manager:space_blocks": Page("manager", args=("place_slug", "room")),
+    "events:agenda": Page("anonymous", (*AgendaFilter.base_fields, "page")),
+    "events:event": Page("anonymous", args=("event", "event_slug")),
+    "events:feed": Page("anonymous"),
+    "events:place_feed": Page("anonymous", args=("place_slug",)),
+    "manager:events": Page("manager"),
+    "manager:add_event": Page("manager"),
+    "manager:event": Page("manager", args=("event",)),
+    "manager:edit_event": Page("manager", args=("event",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -161,6 +173,7 @@ NOT_PAGES = {
     "manager:delete_photo": "a photo's delete confirmation, no query parameter (tests/manager)",
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
+    "manager:publish_event": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -187,6 +200,8 @@ VIEW_MODULES = [
     manager_ical,
     manager_onboarding,
     manager_places_views,
+    events_public_views,
+    manager_events_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
@@ -283,6 +298,18 @@ class FuzzData:
             self.users["staff"], "Calcul", observatory_services.ModelRequest("mclp", p=1)
         )
         self.series = series
+        self.event = Event.objects.create(
+            place=place,
+            title="Atelier export",
+            start=start,
+            end=start + timedelta(hours=2),
+            capacity=10,
+            registration_opens_at=timezone.now(),
+            registration_closes_at=start,
+            status="published",
+            created_by=self.users["staff"],
+        )
+        self.event_slug = self.event.slug
         self.room = room
         self.place_slug = place.slug
         self.resident_token = CalendarFeed.objects.create(user=resident).token

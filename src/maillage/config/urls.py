@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),
     path("", include("maillage.programmes.urls")),
+    path("", include("maillage.events.urls")),
     path("", include("maillage.manager.urls")),
     path("", include("maillage.web.urls")),
 ]

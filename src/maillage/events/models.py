@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
 
 from maillage.core.money import CentsField
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
@@ -182,6 +184,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The event's public page, «/agenda/<id>-<slug>/»."""
+        return reverse("events:event", args=[self.pk, self.slug])
+
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
@@ -189,3 +195,9 @@ class Event(models.Model):
     @property
     def is_free(self) -> bool:
         return self.price_cents == 0
+
+    @property
+    def slug(self) -> str:
+        """The title as the event's address says it («atelier-export»; «atelier» when the
+        title has no letter or digit)."""
+        return slugify(self.title)[:80].strip("-") or "atelier"

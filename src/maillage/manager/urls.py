@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maillage.manager import blocks, bookings, home, ical, notifications, walk_ins
+from maillage.manager.events import views as events
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
@@ -18,6 +19,12 @@ urlpatterns: list = [
         blocks.lift_block,
         name="lift_block",
     ),
+    # --- events ---
+    path("gestion/ateliers/", events.event_list, name="events"),
+    path("gestion/ateliers/nouveau/", events.add_event, name="add_event"),
+    path("gestion/ateliers/<int:pk>/", events.event_page, name="event"),
+    path("gestion/ateliers/<int:pk>/modifier/", events.edit_event, name="edit_event"),
+    path("gestion/ateliers/<int:pk>/publier/", events.publish_event, name="publish_event"),
     # --- ical ---
     path(
         "gestion/espaces/<int:space_id>/agenda-externe/",

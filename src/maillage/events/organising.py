@@ -1,0 +1,196 @@
+"""Who organises which events, and the use cases of preparing one: create, edit, publish.
+
+A place's managers organise the events of their places that the place organises; Département
+staff organise every event, and alone those of the Département (held in any place). Each
+function takes the acting user, locks the event's row, checks the rights and the rules, and
+writes nothing when it raises: PermissionDenied (French message) when the actor may not,
+ValidationError (fields named, French) when the event breaks a rule.
+
+A published event keeps its date, place, organiser, price and registration rules (people
+registered for them); its capacity changes through the registrations' own use case, which
+offers freed seats to the waiting list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from maillage.accounts.roles import has_departement_rights
+from maillage.events.models import Event, EventQuerySet, EventStatus, Organiser
+from maillage.places import permissions
+from maillage.places.models import Place
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.accounts.models import User
+
+    # Who acts: a request's user (the rights refuse an anonymous one).
+    Actor = User | AnonymousUser
+
+# Refusing an event's page or edit to someone who does not organise it.
+NOT_YOUR_EVENT = "Vous n'organisez pas cet événement."
+DEPARTEMENT_ONLY = "Seuls les agents du Département organisent les événements du Département."
+# What a published event keeps (people registered for it as it was), by field.
+FROZEN_ONCE_PUBLISHED = {
+    "place": "Le lieu",
+    "organiser": "L'organisateur",
+    "start": "Le début",
+    "end": "La fin",
+    "price_cents": "Le prix",
+    "capacity": "Le nombre de places",
+    "max_seats_per_registration": "Le nombre de places par inscription",
+    "registration_opens_at": "L'ouverture des inscriptions",
+    "needs_approval": "La validation des inscriptions",
+    "has_waiting_list": "La liste d'attente",
+}
+
+
+def organised_events(user: Actor) -> EventQuerySet:
+    """The events `user` organises: every one for Département staff, those organised by the
+    places an active manager manages, none for anyone else."""
+    if has_departement_rights(user):
+        return Event.objects.all()
+    places = permissions.editable_places(user)
+    return Event.objects.filter(Q(organiser=Organiser.PLACE) & Q(place__in=places))
+
+
+def can_organise(user: Actor, event: Event) -> bool:
+    """Whether `user` organises `event` (as stored): Département staff, or an active
+    manager of its place when the place organises it."""
+    if has_departement_rights(user):
+        return True
+    return event.organiser == Organiser.PLACE and permissions.can_edit_place(user, event.place)
+
+
+def require_organiser(user: Actor, event: Event) -> Event:
+    """`event`, when `user` organises it; PermissionDenied with NOT_YOUR_EVENT otherwise."""
+    if not can_organise(user, event):
+        raise PermissionDenied(NOT_YOUR_EVENT)
+    return event
+
+
+def _require_may_hold(actor: Actor, event: Event) -> None:
+    """Whether `actor` may have `event` organised as it says, in its place."""
+    if event.organiser == Organiser.DEPARTEMENT:
+        if not has_departement_rights(actor):
+            raise PermissionDenied(DEPARTEMENT_ONLY)
+    elif not permissions.can_edit_place(actor, event.place):
+        raise PermissionDenied(permissions.NOT_YOUR_PLACE)
+
+
+def event_errors(event: Event, now: datetime) -> dict[str, str]:
+    """The rules between an event's fields that its CHECK constraints hold, and a new
+    event's start after `now`, as French messages by field (empty when it keeps them all).
+    Fields missing (None) are the fields' own errors, not judged here."""
+    errors: dict[str, str] = {}
+    start, end = event.start, event.end
+    if event.pk is None and start and start <= now:
+        errors["start"] = "Le début doit être dans le futur."
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if start and end and end <= start:
+        errors["end"] = "La fin doit être après le début."
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = (
+            "La clôture des inscriptions doit être après leur ouverture."
+        )
+    elif closes and end and closes > end:
+        errors["registration_closes_at"] = (
+            "La clôture des inscriptions ne peut pas être après la fin de l'événement."
+        )
+    capacity, per_registration = event.capacity, event.max_seats_per_registration
+    if capacity and per_registration and per_registration > capacity:
+        errors["max_seats_per_registration"] = (
+            "Pas plus de places par inscription que de places en tout."
+        )
+    return errors
+
+
+def _validate(event: Event, now: datetime) -> None:
+    """The field rules (model validators, French) and event_errors; ValidationError with
+    every message by field."""
+    errors = {field: [message] for field, message in event_errors(event, now).items()}
+    try:
+        # The CHECK constraints' rules are event_errors', with French messages.
+        event.full_clean(exclude=list(errors), validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked(event: Event) -> Event:
+    """The event's row as stored, locked until the transaction ends: edits of one event
+    queue."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event:
+    """Create `event` (no primary key yet: a draft, created by `actor`) or save the changes
+    made to its fields (by a form).
+
+    The actor must organise the event as stored, and may hold it as it now says (its place;
+    Département staff alone for the Département's). A new event starts after `now`
+    (default: the present). A cancelled event is not edited; a published one keeps the
+    fields of FROZEN_ONCE_PUBLISHED. Raises PermissionDenied or ValidationError."""
+    now = now or timezone.now()
+    if event.pk is None:
+        event.status = EventStatus.DRAFT
+        event.created_by = actor
+        _require_may_hold(actor, event)
+    else:
+        stored = _locked(event)
+        require_organiser(actor, stored)
+        _require_may_hold(actor, event)
+        if stored.status == EventStatus.CANCELLED:
+            raise ValidationError("Cet événement est annulé : il ne se modifie plus.")
+        event.status, event.seats_taken = stored.status, stored.seats_taken
+        if stored.status == EventStatus.PUBLISHED:
+            changed = {
+                field: f"{label} d'un événement publié ne se modifie plus."
+                for field, label in FROZEN_ONCE_PUBLISHED.items()
+                if getattr(event, f"{field}_id" if field == "place" else field)
+                != getattr(stored, f"{field}_id" if field == "place" else field)
+            }
+            if changed:
+                raise ValidationError(changed)
+    _validate(event, now)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def publish(actor: Actor, event: Event, now: datetime | None = None) -> Event:
+    """Publish a draft: it shows in the agenda, its page and the feeds, and people may
+    register from its registration opening. It must start, and its registration close,
+    after `now` (default: the present). Raises PermissionDenied or ValidationError."""
+    now = now or timezone.now()
+    event = require_organiser(actor, _locked(event))
+    if event.status != EventStatus.DRAFT:
+        raise ValidationError("Seul un brouillon se publie : cet événement l'est déjà.")
+    errors = {}
+    if event.start <= now:
+        errors["start"] = "L'événement a déjà commencé : il ne se publie plus."
+    elif event.registration_closes_at <= now:
+        errors["registration_closes_at"] = (
+            "La clôture des inscriptions est passée : reportez-la avant de publier."
+        )
+    if errors:
+        raise ValidationError(errors)
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def organisable_places(actor: Actor) -> list[Place]:
+    """The places where `actor` may hold an event, by name: every place for Département
+    staff, the places an active manager manages."""
+    return list(permissions.editable_places(actor).select_related("commune").order_by("name"))
