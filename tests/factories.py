@@ -14,19 +14,24 @@ statuses follow the real rules). Communes come from the territory loaded once pe
     SpaceFactory(place=place)            a meeting room (RoomFactory) or DeskFactory: open space
     BookingFactory(space=s, user=u, start=…, end=…, now=…)   through booking.services.book
     BookingSeriesFactory(space=s, user=u, start=…, end=…, weeks=4, now=…)   book_series
+    EventFactory(place=place)            a published workshop a week ahead, 10 seats, open now
+    RegistrationFactory(event=e, user=u, seats=1, now=…)   through events.services.register
 
 `make_place(commune, **fields)` and `candidate_at(commune, reference, name)` are shortcuts kept
 for the many tests written with them.
 """
 
-from datetime import time
+from datetime import time, timedelta
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from maillage.accounts.models import User
 from maillage.booking import services
 from maillage.booking.models import Booking, BookingSeries, Channel
+from maillage.events import services as event_services
+from maillage.events.models import Event, EventStatus, Registration
 from maillage.observatory.models import CandidateSite
 from maillage.places.models import OpeningHours, Place, Space
 from maillage.territory.models import Commune
@@ -197,6 +202,57 @@ class BookingSeriesFactory(factory.Factory):
         )
         assert series is not None, "aucune date libre pour la série"
         return series
+
+    _build = _create
+
+
+class EventFactory(DjangoModelFactory):
+    """A published workshop organised by its place, a week from now (10:00–12:00 Paris
+    time), for 10 seats (one per registration), free, registration open since yesterday
+    until the day before, with a waiting list; validated by `full_clean`. Pass `place`
+    (a new place in Boulogne-Billancourt by default) and any field."""
+
+    class Meta:
+        model = Event
+
+    place = factory.SubFactory(PlaceFactory)
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    description = "Un atelier pour les coworkers."
+    start = factory.LazyFunction(
+        lambda: (timezone.localtime() + timedelta(days=7)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+    )
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
+    capacity = 10
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    registration_closes_at = factory.LazyAttribute(lambda o: o.start - timedelta(days=1))
+    status = EventStatus.PUBLISHED
+    created_by = factory.SubFactory(StaffFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        event = model_class(*args, **fields)
+        event.full_clean()
+        event.save()
+        return event
+
+
+class RegistrationFactory(factory.Factory):
+    """A registration made through `events.services.register` (its rules apply:
+    RegistrationRefused when they forbid it); `now` the instant of registering."""
+
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(VerifiedUserFactory)
+    seats = 1
+    now = None
+
+    @classmethod
+    def _create(cls, model_class, *, event, user, seats, now):
+        return event_services.register(user, event, seats, now=now)
 
     _build = _create
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.events import organising
+from maillage.events import organising, permissions
 from maillage.events.models import Event, EventStatus, Organiser
 from tests.events import make_event
 from tests.factories import ManagerFactory
@@ -35,8 +35,8 @@ def test_a_manager_creates_a_draft_of_their_place(manager, place):
     event = organising.save_event(manager, draft(place), now=NOW)
     assert event.status == EventStatus.DRAFT
     assert event.created_by == manager and event.organiser == Organiser.PLACE
-    assert organising.can_organise(manager, event)
-    assert list(organising.organised_events(manager)) == [event]
+    assert permissions.can_organise(manager, event)
+    assert list(permissions.organised_events(manager)) == [event]
 
 
 def test_a_manager_holds_nothing_elsewhere_nor_for_the_departement(manager, other_place, place):
@@ -51,11 +51,11 @@ def test_staff_organise_the_departements_events_anywhere(staff_user, manager, pl
     event = organising.save_event(
         staff_user, draft(place, organiser=Organiser.DEPARTEMENT), now=NOW
     )
-    assert organising.can_organise(staff_user, event)
+    assert permissions.can_organise(staff_user, event)
     # The place's manager does not organise the Département's event held in their place.
-    assert not organising.can_organise(manager, event)
-    assert list(organising.organised_events(manager)) == []
-    with pytest.raises(PermissionDenied, match="Vous n'organisez pas cet événement."):
+    assert not permissions.can_organise(manager, event)
+    assert list(permissions.organised_events(manager)) == []
+    with pytest.raises(PermissionDenied, match="Vous n'organisez pas cet atelier."):
         organising.save_event(manager, event, now=NOW)
 
 
@@ -116,7 +116,7 @@ def test_another_manager_neither_edits_nor_publishes(place):
     event = make_event(place, status="draft")
     stranger = ManagerFactory()
     for act in (organising.save_event, organising.publish):
-        with pytest.raises(PermissionDenied, match="Vous n'organisez pas cet événement."):
+        with pytest.raises(PermissionDenied, match="Vous n'organisez pas cet atelier."):
             act(stranger, event, now=NOW)
     assert Event.objects.get().status == EventStatus.DRAFT
 

@@ -146,6 +146,7 @@ PAGES = {
     "manager:space_blocks": Page("manager", args=("place_slug", "room")),
     "events:agenda": Page("anonymous", (*AgendaFilter.base_fields, "page")),
     "events:event": Page("anonymous", args=("event", "event_slug")),
+    "events:event_link": Page("anonymous", args=("event",)),
     "events:feed": Page("anonymous"),
     "events:place_feed": Page("anonymous", args=("place_slug",)),
     "manager:events": Page("manager"),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,22 @@ class EventsConfig(AppConfig):
 
     name = "maillage.events"
     verbose_name = "Ateliers et événements"
+
+    def ready(self) -> None:
+        # Imported here, not on top: this module is read before any model is loaded.
+        from django.urls import reverse  # noqa: PLC0415
+
+        from maillage.core import outbox, schedule  # noqa: PLC0415
+        from maillage.events import notifications, tasks  # noqa: PLC0415
+
+        # Emails link to the event's short address, which leads to its page.
+        notifications.EVENT_PAGE.register(lambda pk: reverse("events:event_link", args=[pk]))
+
+        outbox.register(notifications.TOPIC, notifications.message_of)
+        # Offers past their deadline lapse every 5 minutes (at :02, :07…), their seats
+        # offered to the next entries.
+        schedule.every(timedelta(minutes=5), tasks.expire_offers, offset=timedelta(minutes=2))
+        # Reminders of tomorrow's events at 16:20 UTC (17:20 or 18:20 in Paris).
+        schedule.every(
+            timedelta(days=1), tasks.send_reminders, offset=timedelta(hours=16, minutes=20)
+        )

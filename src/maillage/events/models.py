@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import Place
@@ -201,3 +202,261 @@ class Event(models.Model):
         """The title as the event's address says it («atelier-export»; «atelier» when the
         title has no letter or digit)."""
         return slugify(self.title)[:80].strip("-") or "atelier"
+
+
+# A registration's reason (a decline, a cancellation by the organiser), on one line.
+REASON_MAX = 300
+# An organiser's message to the registrants of an event.
+MESSAGE_SUBJECT_MAX = 150
+MESSAGE_BODY_MAX = 5000
+
+
+class RegistrationStatus(models.TextChoices):
+    """Where a registration stands. Awaiting the organiser's approval, registered and offered
+    hold seats (counted in Event.seats_taken); waiting does not (its seats are offered when
+    they free up). Cancelled, declined and lapsed are final."""
+
+    AWAITING_APPROVAL = "awaiting_approval", "En attente de l'accord de l'organisateur"
+    REGISTERED = "registered", "Inscription confirmée"
+    WAITING = "waiting", "Sur la liste d'attente"
+    OFFERED = "offered", "Place proposée, à confirmer"
+    CANCELLED = "cancelled", "Annulée"
+    DECLINED = "declined", "Refusée par l'organisateur"
+    LAPSED = "lapsed", "Proposition expirée"
+
+
+# Statuses holding seats of the event (Event.seats_taken counts them).
+HOLDING_STATUSES = (
+    RegistrationStatus.AWAITING_APPROVAL,
+    RegistrationStatus.REGISTERED,
+    RegistrationStatus.OFFERED,
+)
+# Statuses of a person's current registration: at most one per event and person.
+ACTIVE_STATUSES = (*HOLDING_STATUSES, RegistrationStatus.WAITING)
+
+
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def active(self) -> RegistrationQuerySet:
+        """Registrations still in force (holding seats or waiting)."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def holding(self) -> RegistrationQuerySet:
+        """Registrations holding seats (awaiting approval, registered, offered)."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def waiting_in_order(self) -> RegistrationQuerySet:
+        """The waiting entries in the waiting list's order: who joined first, then by id."""
+        return self.filter(status=RegistrationStatus.WAITING).order_by("waiting_since", "pk")
+
+
+class Registration(models.Model):
+    """A person's registration for `seats` seats of an event (at most the event's
+    `max_seats_per_registration`). The prices are frozen when the registration starts
+    holding seats: `price_cents` the list price (the event's price × seats, cents),
+    `person_price_cents` what the person pays of it (programmes pay the rest, events.funding).
+
+    A waiting entry's place in the list is (`waiting_since`, `id`); an offer from the waiting
+    list holds its seats until `offered_until` (an aware instant). `attended` is the
+    organiser's mark after the start (None: not marked). `reminded_at`: when the reminder of
+    the day before was queued. Changes go through events.services, which records each in
+    EventLog."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name="atelier"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="event_registrations",
+        verbose_name="personne",
+    )
+    seats = models.PositiveSmallIntegerField(
+        "places", default=1, validators=between(1, MAX_EVENT_CAPACITY, "Le nombre de places")
+    )
+    status = models.CharField("statut", max_length=20, choices=RegistrationStatus.choices)
+    status_reason = models.CharField(
+        "motif", max_length=REASON_MAX, blank=True, validators=[SingleLine("Le motif")]
+    )
+    waiting_since = models.DateTimeField("sur la liste d'attente depuis", null=True, blank=True)
+    offered_until = models.DateTimeField("place proposée jusqu'au", null=True, blank=True)
+    attended = models.BooleanField("présent", null=True, blank=True)
+    price_cents = CentsField(
+        "prix (€)",
+        default=0,
+        validators=euros_between(0, MAX_EVENT_PRICE_CENTS * MAX_EVENT_CAPACITY, "Le prix"),
+    )
+    person_price_cents = CentsField(
+        "prix payé par la personne (€)",
+        default=0,
+        validators=euros_between(
+            0, MAX_EVENT_PRICE_CENTS * MAX_EVENT_CAPACITY, "Le prix payé par la personne"
+        ),
+    )
+    reminded_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions"
+        ordering = ["event", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["event", "status", "waiting_since"], name="registration_queue"),
+            models.Index(fields=["status", "offered_until"], name="registration_offers"),
+            models.Index(fields=["user", "status"], name="registration_person"),
+        ]
+        constraints = [
+            # Registering twice is refused by the database itself.
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="registration_one_active_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(seats__lte=MAX_EVENT_CAPACITY),
+                name="registration_seats_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values),
+                name="registration_status_known",
+            ),
+            # An offer, and only an offer, has a deadline.
+            models.CheckConstraint(
+                condition=Q(status=RegistrationStatus.OFFERED, offered_until__isnull=False)
+                | (~Q(status=RegistrationStatus.OFFERED) & Q(offered_until__isnull=True)),
+                name="registration_offer_has_deadline",
+            ),
+            # A waiting entry, and an offer made to one, has its place in the list.
+            models.CheckConstraint(
+                condition=~Q(status__in=[RegistrationStatus.WAITING, RegistrationStatus.OFFERED])
+                | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_rank",
+            ),
+            # Only a registered person is marked present or absent.
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True) | Q(status=RegistrationStatus.REGISTERED),
+                name="registration_attended_if_registered",
+            ),
+            models.CheckConstraint(
+                condition=Q(person_price_cents__gte=0)
+                & Q(person_price_cents__lte=F("price_cents")),
+                name="registration_person_price_within_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.event}"
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in HOLDING_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class LogAction(models.TextChoices):
+    """What an EventLog row records."""
+
+    STATUS = "status", "changement de statut"
+    ATTENDANCE = "attendance", "présence"
+    CAPACITY = "capacity", "nombre de places"
+    EVENT_CANCELLED = "event_cancelled", "atelier annulé"
+
+
+class EventLog(models.Model):
+    """Who did what to an event's registrations, appended by events.services in the
+    transaction of the change: a registration's status change (`from_status` NULL when it
+    was created), an attendance mark, a capacity change or the event's cancellation, by
+    `actor` (NULL: the system, such as an offer lapsing), at `at` (UTC), with `detail` (the
+    reason given, «20 → 25», «présent»). Ids, not names."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="log", verbose_name="atelier"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log",
+        verbose_name="inscription",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    action = models.CharField("action", max_length=16, choices=LogAction.choices)
+    from_status = models.CharField(  # noqa: DJ001 — NULL: the registration did not exist yet
+        "statut avant", max_length=20, choices=RegistrationStatus.choices, null=True, blank=True
+    )
+    to_status = models.CharField(  # noqa: DJ001 — NULL: not a status change
+        "statut après", max_length=20, choices=RegistrationStatus.choices, null=True, blank=True
+    )
+    detail = models.CharField(
+        "détail", max_length=REASON_MAX, blank=True, validators=[SingleLine("Le détail")]
+    )
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "action sur les inscriptions"
+        verbose_name_plural = "journal des inscriptions"
+        ordering = ["event", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=LogAction.values), name="event_log_action_known"
+            ),
+            # A status change names a registration and its new status.
+            models.CheckConstraint(
+                condition=~Q(action=LogAction.STATUS)
+                | (Q(registration__isnull=False) & Q(to_status__in=RegistrationStatus.values)),
+                name="event_log_status_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} n° {self.pk}"
+
+
+class EventMessage(models.Model):
+    """A message an organiser sent to an event's registrants (events.services
+    .message_registrants): by `sender`, at `sent_at` (UTC), to `recipients` people; each
+    copy is an outbox email built from this row."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="messages", verbose_name="atelier"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="envoyé par",
+    )
+    subject = models.CharField(
+        "objet", max_length=MESSAGE_SUBJECT_MAX, validators=[SingleLine("L'objet")]
+    )
+    body = models.TextField(
+        "message", max_length=MESSAGE_BODY_MAX, validators=[MultiLine("Le message")]
+    )
+    recipients = models.PositiveIntegerField(
+        "destinataires",
+        default=0,
+        validators=between(0, COUNTER_MAX, "Le nombre de destinataires"),
+    )
+    sent_at = models.DateTimeField("envoyé le")
+
+    class Meta:
+        verbose_name = "message aux inscrits"
+        verbose_name_plural = "messages aux inscrits"
+        ordering = ["event", "-sent_at"]
+        indexes = [models.Index(fields=["event", "sent_at"], name="event_message_sent")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,10 +1,10 @@
-"""Who organises which events, and the use cases of preparing one: create, edit, publish.
+"""The use cases of preparing an event: create, edit, publish.
 
-A place's managers organise the events of their places that the place organises; Département
-staff organise every event, and alone those of the Département (held in any place). Each
-function takes the acting user, locks the event's row, checks the rights and the rules, and
-writes nothing when it raises: PermissionDenied (French message) when the actor may not,
-ValidationError (fields named, French) when the event breaks a rule.
+Who organises an event is events.permissions' rule: a place's managers organise the events
+their place organises, Département staff every event, and alone hold one for the Département
+(in any place). Each function takes the acting user, locks the event's row, checks the
+rights and the rules, and writes nothing when it raises: PermissionDenied (French message)
+when the actor may not, ValidationError (fields named, French) when the event breaks a rule.
 
 A published event keeps its date, place, organiser, price and registration rules (people
 registered for them); its capacity changes through the registrations' own use case, which
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
-from maillage.events.models import Event, EventQuerySet, EventStatus, Organiser
+from maillage.events.models import Event, EventStatus, Organiser
+from maillage.events.permissions import require_organiser
 from maillage.places import permissions
 from maillage.places.models import Place
 
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     # Who acts: a request's user (the rights refuse an anonymous one).
     Actor = User | AnonymousUser
 
-# Refusing an event's page or edit to someone who does not organise it.
-NOT_YOUR_EVENT = "Vous n'organisez pas cet événement."
 DEPARTEMENT_ONLY = "Seuls les agents du Département organisent les événements du Département."
 # What a published event keeps (people registered for it as it was), by field.
 FROZEN_ONCE_PUBLISHED = {
@@ -50,30 +48,6 @@ FROZEN_ONCE_PUBLISHED = {
     "needs_approval": "La validation des inscriptions",
     "has_waiting_list": "La liste d'attente",
 }
-
-
-def organised_events(user: Actor) -> EventQuerySet:
-    """The events `user` organises: every one for Département staff, those organised by the
-    places an active manager manages, none for anyone else."""
-    if has_departement_rights(user):
-        return Event.objects.all()
-    places = permissions.editable_places(user)
-    return Event.objects.filter(Q(organiser=Organiser.PLACE) & Q(place__in=places))
-
-
-def can_organise(user: Actor, event: Event) -> bool:
-    """Whether `user` organises `event` (as stored): Département staff, or an active
-    manager of its place when the place organises it."""
-    if has_departement_rights(user):
-        return True
-    return event.organiser == Organiser.PLACE and permissions.can_edit_place(user, event.place)
-
-
-def require_organiser(user: Actor, event: Event) -> Event:
-    """`event`, when `user` organises it; PermissionDenied with NOT_YOUR_EVENT otherwise."""
-    if not can_organise(user, event):
-        raise PermissionDenied(NOT_YOUR_EVENT)
-    return event
 
 
 def _require_may_hold(actor: Actor, event: Event) -> None:

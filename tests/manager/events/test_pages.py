@@ -12,7 +12,7 @@ from tests.pages import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
-NOT_YOURS = "Vous n'organisez pas cet événement."
+NOT_YOURS = "Vous n'organisez pas cet atelier."
 
 
 @pytest.fixture

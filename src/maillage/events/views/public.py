@@ -48,9 +48,9 @@ def public_event(pk: int) -> Event:
 
 
 @require_safe
-def event_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    """An event's page; an address with another slug (the title changed) is sent to the
-    event's own address."""
+def event_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """An event's page; its short address (no slug, as emails give it) or one with another
+    slug (the title changed) is sent to the event's own address."""
     event = public_event(pk)
     if slug != event.slug:
         return redirect(event, permanent=True)

@@ -1,7 +1,7 @@
 """The organisers' pages over their events (/gestion/ateliers/…): the list of the events they
 organise, creating, editing and publishing one. Thin: the form reads the request,
 events.organising writes; object-level rights first (someone who does not organise the event
-is told «Vous n'organisez pas cet événement.», 403)."""
+is told «Vous n'organisez pas cet atelier.», 403)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.roles import has_departement_rights
-from maillage.events import organising
+from maillage.events import organising, permissions
 from maillage.events.agenda import seats_state
 from maillage.events.models import Event, EventStatus, Organiser
 from maillage.manager.events.forms import EventForm
@@ -27,9 +27,9 @@ PAST_SHOWN = 50
 
 def organised_event(request: SignedInRequest, pk: int) -> Event:
     """The event `pk` (its place and commune loaded), if `request.user` organises it: 404
-    when there is none, 403 with «Vous n'organisez pas cet événement.» when it is another's."""
+    when there is none, 403 with «Vous n'organisez pas cet atelier.» when it is another's."""
     event = get_object_or_404(Event.objects.select_related("place__commune"), pk=pk)
-    return organising.require_organiser(request.user, event)
+    return permissions.require_organiser(request.user, event)
 
 
 def _require_organiser_space(request: SignedInRequest) -> None:
@@ -45,7 +45,7 @@ def event_list(request: SignedInRequest) -> HttpResponse:
     last PAST_SHOWN over, latest first; 403 for someone who manages no place."""
     _require_organiser_space(request)
     now = timezone.now()
-    theirs = organising.organised_events(request.user).select_related("place__commune")
+    theirs = permissions.organised_events(request.user).select_related("place__commune")
     coming = list(theirs.filter(end__gt=now).order_by("start", "pk"))
     for event in coming:
         event.seats = seats_state(event, now)  # type: ignore[attr-defined]
