@@ -28,8 +28,10 @@ from maillage.booking.views import navigation as booking_navigation
 from maillage.booking.views import public as booking_public_views
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.events import services as event_services
 from maillage.events.agenda import AgendaFilter
 from maillage.events.models import Event
+from maillage.events.views import mine as events_mine_views
 from maillage.events.views import public as events_public_views
 from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
@@ -148,6 +150,10 @@ PAGES = {
     "events:event": Page("anonymous", args=("event", "event_slug")),
     "events:event_link": Page("anonymous", args=("event",)),
     "events:feed": Page("anonymous"),
+    "events:mine": Page("resident"),
+    "events:registration_action": Page(
+        "resident", ("depuis",), args=("registration", "registration_verb")
+    ),
     "events:place_feed": Page("anonymous", args=("place_slug",)),
     "manager:events": Page("manager"),
     "manager:add_event": Page("manager"),
@@ -175,6 +181,7 @@ NOT_PAGES = {
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
     "manager:publish_event": "POST only",
+    "events:register": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -202,6 +209,7 @@ VIEW_MODULES = [
     manager_onboarding,
     manager_places_views,
     events_public_views,
+    events_mine_views,
     manager_events_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
@@ -311,6 +319,8 @@ class FuzzData:
             created_by=self.users["staff"],
         )
         self.event_slug = self.event.slug
+        self.registration = event_services.register(resident, self.event, 1)
+        self.registration_verb = "annuler"
         self.room = room
         self.place_slug = place.slug
         self.resident_token = CalendarFeed.objects.create(user=resident).token

@@ -35,6 +35,9 @@ BOOKING_SECTIONS = {
 EVENTS_SECTIONS = {
     "events:agenda": "agenda",
     "events:event": "agenda",
+    "events:register": "agenda",
+    "events:mine": "mine",
+    "events:registration_action": "mine",
 }
 
 

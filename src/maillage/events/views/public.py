@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from maillage.booking.price_lines import price_line
 from maillage.core.paging import page_of
-from maillage.events import agenda
-from maillage.events.calendar import FEED_KEEPS_PAST, calendar_of, organiser_name
+from maillage.events import agenda, selectors
+from maillage.events.calendar import FEED_KEEPS_PAST, calendar_of
+from maillage.events.forms import SeatsForm
 from maillage.events.models import Event
+from maillage.events.presentation import state_of
 from maillage.places.models import Place
 
 EVENTS_PER_PAGE = 20
@@ -49,23 +52,42 @@ def public_event(pk: int) -> Event:
 
 @require_safe
 def event_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    """An event's page; its short address (no slug, as emails give it) or one with another
-    slug (the title changed) is sent to the event's own address."""
+    """An event's page, with the signed-in person's registration or the form to register;
+    its short address (no slug, as emails give it) or one with another slug (the title
+    changed) is sent to the event's own address."""
     event = public_event(pk)
     if slug != event.slug:
         return redirect(event, permanent=True)
-    return render(request, "events/event.html", _event_context(request, event))
+    return render(request, "events/event.html", event_context(request, event))
 
 
-def _event_context(request: HttpRequest, event: Event) -> dict[str, object]:
+def event_context(
+    request: HttpRequest, event: Event, form: SeatsForm | None = None
+) -> dict[str, object]:
+    """What the event's page shows: the event, its seats, and for a signed-in person their
+    registration's state or, when they may register, the form with their price for one
+    seat. `form`: the one posted, its refusal shown above whatever the page then offers."""
     now = timezone.now()
-    return {
+    seats = agenda.seats_state(event, now)
+    context: dict[str, object] = {
         "event": event,
         "place": event.place,
-        "organiser": organiser_name(event),
-        "seats": agenda.seats_state(event, now),
+        "seats": seats,
         "shows_fictional": event.place.is_fictional,
     }
+    if form is not None and form.errors:
+        context["refused"] = form
+    user = request.user
+    registration = selectors.current_registration(user, event)
+    if registration is not None:
+        registration.event = event
+        context["registration"] = registration
+        context["state"] = state_of(registration, now)
+    elif seats.can_register and user.is_authenticated:
+        context["form"] = form or SeatsForm(event=event)
+        if not event.is_free:
+            context["price_line"] = price_line(selectors.quote_for(user, event, 1, now))
+    return context
 
 
 def _feed(events, name: str) -> HttpResponse:
