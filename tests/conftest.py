@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.ordering",
     "tests.fixtures.eligibility",
     "tests.fixtures.clock",
+    "tests.fixtures.events",
 ]

@@ -85,7 +85,7 @@ def test_awaiting_the_organisers_approval_is_its_own_state(signed_in, place):
         (
             {"max_seats_per_registration": 2},
             "3",
-            "Nombre de places : Le nombre de places doit être entre 1 et 2 places par inscription.",
+            "Nombre de places : Le nombre de places doit être entre 1 et 2 par inscription.",
         ),
         ({"max_seats_per_registration": 2}, "deux", "Nombre de places : Saisissez un nombre"),
         ({"max_seats_per_registration": 2}, "-1", "Nombre de places : Le nombre de places"),
@@ -97,7 +97,7 @@ def test_awaiting_the_organisers_approval_is_its_own_state(signed_in, place):
                 "max_seats_per_registration": 2,
             },
             "2",
-            "Nombre de places : Il ne reste que 1 place : demandez-en moins.",
+            "Nombre de places : Il ne reste qu'une place : demandez-en moins.",
         ),
     ],
 )

@@ -9,7 +9,10 @@ database, shown in Paris time).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -17,6 +20,7 @@ from django.utils.text import slugify
 
 from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
+from maillage.core.text import french_number
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
 from maillage.places.models import Place
 
@@ -184,6 +188,20 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the event; an existing event's `seats_taken` is never written here (only
+        events.services' `UPDATE … SET seats_taken = seats_taken ± n` move it), so that a
+        form holding the event as it was read cannot write back a stale count. The capacity
+        changes through events.services.change_capacity, which offers new seats to the
+        waiting list."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         """The event's public page, «/agenda/<id>-<slug>/»."""
@@ -443,7 +461,15 @@ class EventMessage(models.Model):
         "objet", max_length=MESSAGE_SUBJECT_MAX, validators=[SingleLine("L'objet")]
     )
     body = models.TextField(
-        "message", max_length=MESSAGE_BODY_MAX, validators=[MultiLine("Le message")]
+        "message",
+        max_length=MESSAGE_BODY_MAX,
+        validators=[
+            MultiLine("Le message"),
+            MaxLengthValidator(
+                MESSAGE_BODY_MAX,
+                f"Le message doit faire au plus {french_number(MESSAGE_BODY_MAX)} caractères.",
+            ),
+        ],
     )
     recipients = models.PositiveIntegerField(
         "destinataires",

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.core.formatting import french_moment
-from maillage.core.text import count, euros
+from maillage.core.text import count, euros, french_number
 from maillage.events import funding, notifications, waitlist
 from maillage.events.models import (
     ACTIVE_STATUSES,
@@ -250,9 +250,10 @@ def seats_refusal(event: Event, seats: object) -> RegistrationRefused | None:
     number from 1 to the event's max_seats_per_registration."""
     most = event.max_seats_per_registration
     if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= most:
-        rule = "une seule place" if most == 1 else f"entre 1 et {most} places"
+        if most == 1:
+            return RegistrationRefused("seats", "Une inscription est pour une seule place.")
         return RegistrationRefused(
-            "seats", f"Le nombre de places doit être {rule} par inscription."
+            "seats", f"Le nombre de places doit être entre 1 et {most} par inscription."
         )
     return None
 
@@ -346,10 +347,8 @@ def register(
         elif event.has_waiting_list:
             status = S.WAITING
         elif event.seats_left:
-            raise RegistrationRefused(
-                "seats",
-                f"Il ne reste que {count(event.seats_left, 'place')} : demandez-en moins.",
-            )
+            left = "qu'une place" if event.seats_left == 1 else f"que {event.seats_left} places"
+            raise RegistrationRefused("seats", f"Il ne reste {left} : demandez-en moins.")
         else:
             raise RegistrationRefused("seats", "Cet atelier est complet.")
         try:
@@ -592,6 +591,25 @@ def _decision_refusal(
     return None
 
 
+def capacity_refusal(event: Event, capacity: object) -> RegistrationRefused | None:
+    """Why `event` may not have `capacity` seats (None: it may): a whole number from 1 to
+    MAX_EVENT_CAPACITY, never below the seats taken (as `event` holds them)."""
+    if isinstance(capacity, bool) or not isinstance(capacity, int):
+        capacity = 0
+    if not 1 <= capacity <= MAX_EVENT_CAPACITY:
+        return RegistrationRefused(
+            "capacity",
+            f"Le nombre de places doit être entre 1 et {french_number(MAX_EVENT_CAPACITY)}.",
+        )
+    if capacity < event.seats_taken:
+        return RegistrationRefused(
+            "capacity",
+            f"{count(event.seats_taken, 'place')} sont déjà prises : le nombre de places "
+            f"ne peut pas descendre en dessous de {event.seats_taken}.",
+        )
+    return None
+
+
 def change_capacity(
     actor: User | AnonymousUser, event: Event, capacity: int, now: datetime | None = None
 ) -> Event:
@@ -606,23 +624,8 @@ def change_capacity(
         organiser = _organiser(actor, event)
         if event.status == EventStatus.CANCELLED:
             raise RegistrationRefused("event", "Cet atelier est annulé.")
-        if (
-            isinstance(capacity, bool)
-            or not isinstance(capacity, int)
-            or not (1 <= capacity <= MAX_EVENT_CAPACITY)
-        ):
-            raise RegistrationRefused(
-                "capacity",
-                f"Le nombre de places doit être entre 1 et {MAX_EVENT_CAPACITY:,}.".replace(
-                    ",", "\u202f"
-                ),
-            )
-        if capacity < event.seats_taken:
-            raise RegistrationRefused(
-                "capacity",
-                f"{count(event.seats_taken, 'place')} sont déjà prises : le nombre de places "
-                f"ne peut pas descendre en dessous de {event.seats_taken}.",
-            )
+        if refusal := capacity_refusal(event, capacity):
+            raise refusal
         before = event.capacity
         event.capacity = capacity
         event.max_seats_per_registration = min(event.max_seats_per_registration, capacity)

@@ -30,6 +30,8 @@ from maillage.booking.models import Booking, BookingQuerySet, BookingStatus, Cal
 from maillage.booking.presentation import history
 from maillage.core.dates import read_range
 from maillage.core.paging import page_of
+from maillage.core.spreadsheet import amount as _amount
+from maillage.core.spreadsheet import cell as _cell
 from maillage.core.text import ascii_digits
 from maillage.places import permissions
 from maillage.places.models import Place, Space
@@ -331,18 +333,6 @@ def _page(
 @login_required
 def bookings(request: SignedInRequest) -> HttpResponse:
     return _page(request, request.GET)
-
-
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab,
-    carriage return) is prefixed with an apostrophe (OWASP «CSV injection»)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _amount(cents: int) -> str:
-    """Cents (not negative) as a spreadsheet's French number of euros: 2050 → «20,50»."""
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 CSV_HEADER = [
