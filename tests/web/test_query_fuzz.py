@@ -39,6 +39,7 @@ from maillage.manager import ical as manager_ical
 from maillage.manager import notifications as manager_notifications
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
+from maillage.manager.events import registrations as manager_event_registrations
 from maillage.manager.events import views as manager_events_views
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
@@ -159,6 +160,9 @@ PAGES = {
     "manager:add_event": Page("manager"),
     "manager:event": Page("manager", args=("event",)),
     "manager:edit_event": Page("manager", args=("event",)),
+    "manager:event_message": Page("manager", args=("event",)),
+    "manager:event_csv": Page("manager", args=("event",)),
+    "manager:cancel_event": Page("manager", args=("event",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -181,6 +185,8 @@ NOT_PAGES = {
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
     "manager:publish_event": "POST only",
+    "manager:event_capacity": "POST only",
+    "manager:event_registration_action": "POST only",
     "events:register": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
@@ -211,6 +217,7 @@ VIEW_MODULES = [
     events_public_views,
     events_mine_views,
     manager_events_views,
+    manager_event_registrations,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -1,7 +1,7 @@
 """The organisers' pages over their events (/gestion/ateliers/…): the list of the events they
-organise, creating, editing and publishing one. Thin: the form reads the request,
-events.organising writes; object-level rights first (someone who does not organise the event
-is told «Vous n'organisez pas cet atelier.», 403)."""
+organise, creating, editing and publishing one (their registrations: .registrations). Thin:
+the form reads the request, events.organising writes; object-level rights first (someone who
+does not organise the event is told «Vous n'organisez pas cet atelier.», 403)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,18 +113,6 @@ def edit_event(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, "Cet événement est annulé : il ne se modifie plus.")
         return redirect("manager:event", pk=event.pk)
     return _save(request, _event_form(request, event), event, "Événement enregistré.")
-
-
-@require_safe
-@login_required
-def event_page(request: SignedInRequest, pk: int) -> HttpResponse:
-    """An event as its organiser sees it: what it is, its state, and what to do next."""
-    event = organised_event(request, pk)
-    return render(
-        request,
-        "manager/events/event.html",
-        {**SECTION, "event": event, "seats": seats_state(event, timezone.now())},
-    )
 
 
 @require_POST
