@@ -4,10 +4,11 @@ French by field, what a published event keeps; nothing written on a refusal."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.events import organising, permissions
-from maillage.events.models import Event, EventStatus, Organiser
+from maillage.events.models import Event, EventLog, EventStatus, LogAction, Organiser
 from tests.events import make_event
 from tests.factories import ManagerFactory
 from tests.moments import NOW, paris
@@ -44,7 +45,9 @@ def test_a_manager_holds_nothing_elsewhere_nor_for_the_departement(manager, othe
         organising.save_event(manager, draft(other_place), now=NOW)
     with pytest.raises(PermissionDenied, match="Seuls les agents du Département"):
         organising.save_event(manager, draft(place, organiser=Organiser.DEPARTEMENT), now=NOW)
-    assert not Event.objects.exists()
+    with pytest.raises(PermissionDenied, match="Vous ne gérez pas ce lieu."):
+        organising.save_event(AnonymousUser(), draft(place), now=NOW)
+    assert not Event.objects.exists() and not EventLog.objects.exists()
 
 
 def test_staff_organise_the_departements_events_anywhere(staff_user, manager, place):
@@ -97,6 +100,10 @@ def test_publishing_a_draft(manager, place):
     event = organising.save_event(manager, draft(place), now=NOW)
     organising.publish(manager, event, now=NOW)
     assert Event.objects.get().status == EventStatus.PUBLISHED
+    assert list(EventLog.objects.values_list("action", "actor", "detail")) == [
+        (LogAction.CREATED, manager.pk, ""),
+        (LogAction.PUBLISHED, manager.pk, ""),
+    ]
     with pytest.raises(ValidationError, match="Seul un brouillon se publie"):
         organising.publish(manager, event, now=NOW)
 
@@ -128,9 +135,12 @@ def test_a_published_event_keeps_its_date_and_rules(manager, place):
     organising.save_event(manager, event, now=NOW)
     stored = Event.objects.get()
     assert stored.title == "Nouveau titre"
+    edit = EventLog.objects.get(action=LogAction.EDITED)
+    assert (edit.actor, edit.detail) == (manager, "titre, clôture des inscriptions")
     stored.start, stored.price_cents = START + timedelta(hours=1), 500
     with pytest.raises(ValidationError) as refusal:
         organising.save_event(manager, stored, now=NOW)
+    assert EventLog.objects.count() == 1
     assert refusal.value.message_dict == {
         "start": ["Le début d'un événement publié ne se modifie plus."],
         "price_cents": ["Le prix d'un événement publié ne se modifie plus."],

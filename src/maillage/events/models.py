@@ -383,14 +383,19 @@ class LogAction(models.TextChoices):
     ATTENDANCE = "attendance", "présence"
     CAPACITY = "capacity", "nombre de places"
     EVENT_CANCELLED = "event_cancelled", "atelier annulé"
+    # Its preparation (events.organising): `detail` names the fields an edit changed.
+    CREATED = "created", "atelier créé"
+    EDITED = "edited", "atelier modifié"
+    PUBLISHED = "published", "atelier publié"
 
 
 class EventLog(models.Model):
-    """Who did what to an event's registrations, appended by events.services in the
-    transaction of the change: a registration's status change (`from_status` NULL when it
-    was created), an attendance mark, a capacity change or the event's cancellation, by
-    `actor` (NULL: the system, such as an offer lapsing), at `at` (UTC), with `detail` (the
-    reason given, «20 → 25», «présent»). Ids, not names."""
+    """Who did what to an event and its registrations, appended by events.services (and
+    events.organising) in the transaction of the change: a registration's status change
+    (`from_status` NULL when it was created), an attendance mark, a capacity change, the
+    event's creation, edit, publication or cancellation, by `actor` (NULL: the system, such
+    as an offer lapsing), at `at` (UTC), with `detail` (the reason given, «20 → 25»,
+    «présent», the fields an edit changed). Ids, not names."""
 
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="log", verbose_name="atelier"

@@ -14,22 +14,22 @@ offers freed seats to the waiting list.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
-from maillage.events.models import Event, EventStatus, Organiser
+from maillage.events.models import REASON_MAX, Event, EventLog, EventStatus, LogAction, Organiser
 from maillage.events.permissions import require_organiser
 from maillage.places import permissions
 from maillage.places.models import Place
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from maillage.accounts.models import User
 
     # Who acts: a request's user (the rights refuse an anonymous one).
     Actor = User | AnonymousUser
@@ -100,6 +100,50 @@ def _validate(event: Event, now: datetime) -> None:
         raise ValidationError(errors)
 
 
+# The fields an organiser edits (events.services moves the others: seats, status).
+EDITED_FIELDS = (
+    "place",
+    "organiser",
+    "title",
+    "description",
+    "audience",
+    "start",
+    "end",
+    "capacity",
+    "max_seats_per_registration",
+    "price_cents",
+    "registration_opens_at",
+    "registration_closes_at",
+    "needs_approval",
+    "has_waiting_list",
+    "hold_hours",
+)
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = Event._meta.get_field(name)
+    assert isinstance(field, Field)  # a column, not a relation's other side
+    return field
+
+
+def _changed_fields(stored: Event, event: Event) -> list[str]:
+    """The EDITED_FIELDS whose value `event` changes from `stored`."""
+    return [
+        name
+        for name in EDITED_FIELDS
+        if getattr(event, _field(name).attname) != getattr(stored, _field(name).attname)
+    ]
+
+
+def _log(event: Event, actor: Actor, action: LogAction, now: datetime, detail: str = "") -> None:
+    """Who prepared the event how, in EventLog, in the change's transaction (`actor`
+    signed in: the rights were checked)."""
+    assert isinstance(actor, User)
+    EventLog.objects.create(
+        event=event, actor=actor, action=action, detail=detail[:REASON_MAX], at=now
+    )
+
+
 def _locked(event: Event) -> Event:
     """The event's row as stored, locked until the transaction ends: edits of one event
     queue."""
@@ -116,10 +160,11 @@ def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event
     (default: the present). A cancelled event is not edited; a published one keeps the
     fields of FROZEN_ONCE_PUBLISHED. Raises PermissionDenied or ValidationError."""
     now = now or timezone.now()
+    changed: list[str] = []
     if event.pk is None:
-        event.status = EventStatus.DRAFT
-        event.created_by = actor
         _require_may_hold(actor, event)
+        event.status = EventStatus.DRAFT
+        event.created_by = actor  # signed in: _require_may_hold refuses anyone else
     else:
         stored = _locked(event)
         require_organiser(actor, stored)
@@ -127,17 +172,23 @@ def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event
         if stored.status == EventStatus.CANCELLED:
             raise ValidationError("Cet événement est annulé : il ne se modifie plus.")
         event.status, event.seats_taken = stored.status, stored.seats_taken
+        changed = _changed_fields(stored, event)
         if stored.status == EventStatus.PUBLISHED:
-            changed = {
+            frozen = {
                 field: f"{label} d'un événement publié ne se modifie plus."
                 for field, label in FROZEN_ONCE_PUBLISHED.items()
-                if getattr(event, f"{field}_id" if field == "place" else field)
-                != getattr(stored, f"{field}_id" if field == "place" else field)
+                if field in changed
             }
-            if changed:
-                raise ValidationError(changed)
+            if frozen:
+                raise ValidationError(frozen)
     _validate(event, now)
+    creating = event.pk is None
     event.save()
+    if creating:
+        _log(event, actor, LogAction.CREATED, now)
+    elif changed:
+        names = ", ".join(str(_field(name).verbose_name) for name in changed)
+        _log(event, actor, LogAction.EDITED, now, names)
     return event
 
 
@@ -161,6 +212,7 @@ def publish(actor: Actor, event: Event, now: datetime | None = None) -> Event:
         raise ValidationError(errors)
     event.status = EventStatus.PUBLISHED
     event.save(update_fields=["status", "updated_at"])
+    _log(event, actor, LogAction.PUBLISHED, now)
     return event
 
 
