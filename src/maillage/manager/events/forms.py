@@ -16,7 +16,7 @@ from maillage.booking.availability import wall_clock_instants
 from maillage.booking.forms import skipped_time_message
 from maillage.core.dates import long_date, read_range
 from maillage.events.models import Event, EventStatus
-from maillage.events.organising import FROZEN_ONCE_PUBLISHED, event_errors
+from maillage.events.organising import EDITED_FIELDS, FROZEN_ONCE_PUBLISHED, event_errors
 from maillage.manager.forms_errors import attach
 from maillage.places.models import Place
 
@@ -80,23 +80,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "place",
-            "organiser",
-            "title",
-            "description",
-            "audience",
-            "start",
-            "end",
-            "capacity",
-            "max_seats_per_registration",
-            "price_cents",
-            "registration_opens_at",
-            "registration_closes_at",
-            "needs_approval",
-            "has_waiting_list",
-            "hold_hours",
-        ]
+        fields = list(EDITED_FIELDS)
         field_classes = {
             "start": ParisDateTimeField,
             "end": ParisDateTimeField,
