@@ -94,7 +94,10 @@ def test_this_week_and_this_month(client, place):
         ({"periode": "annee"}, "Quand : Sélectionnez un choix valide"),
         ({"du": "13/01/2027"}, "Du : date AAAA-MM-JJ attendue"),
         ({"du": "2027-02-30"}, "Du : cette date n'existe pas (2027-02-30)."),
-        ({"au": "2026-11-30"}, "Au : Choisissez une date entre le 1er décembre 2026"),
+        (
+            {"au": "2026-11-30"},
+            "Au : choisissez une date entre le 1er décembre 2026 et le 1er décembre 2028.",
+        ),
         ({"du": "2027-01-02", "au": "2027-01-01"}, "Au : La date de fin doit être"),
         ({"periode": "semaine", "du": "2027-01-02"}, "Quand : Choisissez une période ou des"),
         ({"du": "\x00"}, "Du : date AAAA-MM-JJ attendue"),

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from maillage.booking.availability import local_days
-from maillage.booking.forms import IsoDateField
-from maillage.core.dates import DateRange, long_date, years_later
+from maillage.booking.forms import IsoDateField, refusal_text
+from maillage.core.dates import DateRange, DateRefused, long_date, years_later
 from maillage.core.text import count
 from maillage.events.models import Audience, Event, EventQuerySet, EventStatus
 from maillage.places.models import Place
@@ -91,12 +91,12 @@ class AgendaFilter(forms.Form):
 
     def _in_range(self, name: str) -> date | None:
         day: date | None = self.cleaned_data[name]
-        allowed = agenda_range(self.today)
-        if day is not None and not allowed.first <= day <= allowed.last:
-            raise forms.ValidationError(
-                f"Choisissez une date entre le {long_date(allowed.first)} "
-                f"et le {long_date(allowed.last)}."
-            )
+        if day is not None:
+            label = str(self.fields[name].label)
+            try:
+                agenda_range(self.today).check(day, label)
+            except DateRefused as refusal:
+                raise forms.ValidationError(refusal_text(refusal, label)) from None
         return day
 
     def clean_du(self) -> date | None:

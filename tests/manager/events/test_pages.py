@@ -121,7 +121,7 @@ def test_staff_create_an_event_of_the_departement_anywhere(client, staff_user, o
         ({"start": "2026-12-15"}, "start", "Date et heure attendues"),
         ({"start": "2027-03-28T02:30"}, "start", "passage à l'heure d'été"),
         ({"start": "2027-10-31T02:30"}, "start", "existe deux fois"),
-        ({"start": "2031-01-01T10:00"}, "start", "Choisissez une date entre"),
+        ({"start": "2031-01-01T10:00"}, "start", "choisissez une date entre le 1er décembre 2025"),
         (
             {"start": "2026-11-30T10:00", "end": "2026-11-30T12:00", "registration_closes_at": ""},
             "start",

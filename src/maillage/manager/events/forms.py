@@ -13,8 +13,8 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 
 from maillage.booking.availability import wall_clock_instants
-from maillage.booking.forms import skipped_time_message
-from maillage.core.dates import long_date, read_range
+from maillage.booking.forms import refusal_text, skipped_time_message
+from maillage.core.dates import DateRefused, long_date, read_range
 from maillage.events.models import Event, EventStatus
 from maillage.events.organising import EDITED_FIELDS, FROZEN_ONCE_PUBLISHED, event_errors
 from maillage.manager.forms_errors import attach
@@ -53,13 +53,11 @@ class ParisDateTimeField(forms.Field):
             raise forms.ValidationError(
                 "Cette date ou cette heure n'existe pas.", "invalid"
             ) from None
-        allowed = read_range(timezone.localdate())
-        if not allowed.first <= local.date() <= allowed.last:
-            raise forms.ValidationError(
-                f"Choisissez une date entre le {long_date(allowed.first)} "
-                f"et le {long_date(allowed.last)}.",
-                "out_of_range",
-            )
+        label = str(self.label)
+        try:
+            read_range(timezone.localdate()).check(local.date(), label)
+        except DateRefused as refusal:
+            raise forms.ValidationError(refusal_text(refusal, label), "out_of_range") from None
         instants = wall_clock_instants(local)
         if not instants:
             raise forms.ValidationError(skipped_time_message(local), "skipped")
