@@ -54,6 +54,9 @@ class RegistrationQuoteRequest:
 
 
 class EventFunder(Protocol):
+    """What a higher app (programmes) implements to pay for registrations: quote, commit,
+    release (see the module's docstring)."""
+
     def quote(self, request: RegistrationQuoteRequest) -> Quote:
         """The split for `request`, reading balances without changing them."""
         ...

@@ -254,6 +254,8 @@ ACTIVE_STATUSES = (*HOLDING_STATUSES, RegistrationStatus.WAITING)
 
 
 class RegistrationQuerySet(models.QuerySet["Registration"]):
+    """Registrations by where they stand."""
+
     def active(self) -> RegistrationQuerySet:
         """Registrations still in force (holding seats or waiting)."""
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -366,14 +368,6 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.event}"
-
-    @property
-    def holds_seats(self) -> bool:
-        return self.status in HOLDING_STATUSES
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
 
 
 class LogAction(models.TextChoices):

@@ -213,8 +213,8 @@ def _offer_free_seats(event: Event, now: datetime) -> list[Registration]:
         .filter(pk__in=chosen, status=S.WAITING)
         .order_by("pk")
     )
-    taken = _take_seats(event, sum(r.seats for r in offered))
-    assert taken, "the seats offered were free under the event's lock"
+    if not _take_seats(event, sum(r.seats for r in offered)):
+        raise RuntimeError(f"event {event.pk}: seats offered were not free under its lock")
     for registration in offered:
         registration.event = event
         registration.offered_until = until
