@@ -18,6 +18,7 @@ from maillage.web.filters import PlaceFilter
 # Numbers bounded elsewhere, and where.
 BOUNDED_ELSEWHERE = {
     "ModelRunForm.p": "at most the number of candidate sites (observatory.services)",
+    "SeatsForm.places": "1 to the event's seats per registration (events.services.seats_refusal)",
 }
 
 
