@@ -20,6 +20,7 @@ BOUNDED_ELSEWHERE = {
     "ModelRunForm.p": "at most the number of candidate sites (observatory.services)",
     "FundingForm.amount_min_cents": "its model field's euros_between (community.funding)",
     "FundingForm.amount_max_cents": "its model field's euros_between (community.funding)",
+    "SeatsForm.places": "1 to the event's seats per registration (events.services.seats_refusal)",
 }
 
 

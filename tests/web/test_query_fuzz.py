@@ -31,6 +31,11 @@ from maillage.community import views as community_views
 from maillage.community.forms import DirectoryFilter
 from maillage.core import paging
 from maillage.eligibility import views as eligibility_views
+from maillage.events import services as event_services
+from maillage.events.agenda import AgendaFilter
+from maillage.events.models import Event
+from maillage.events.views import mine as events_mine_views
+from maillage.events.views import public as events_public_views
 from maillage.manager import bookings as manager_bookings
 from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
@@ -38,6 +43,8 @@ from maillage.manager import notifications as manager_notifications
 from maillage.manager import offices as manager_offices
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
+from maillage.manager.events import registrations as manager_event_registrations
+from maillage.manager.events import views as manager_events_views
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
@@ -178,6 +185,22 @@ PAGES = {
     "community:staff_opportunity": Page("staff", args=("opportunity",)),
     "community:staff_delete_document": Page("staff", args=("document",)),
     "community:staff_delete_opportunity": Page("staff", args=("opportunity",)),
+    "events:agenda": Page("anonymous", (*AgendaFilter.base_fields, "page")),
+    "events:event": Page("anonymous", args=("event", "event_slug")),
+    "events:event_link": Page("anonymous", args=("event",)),
+    "events:feed": Page("anonymous"),
+    "events:mine": Page("resident"),
+    "events:registration_action": Page(
+        "resident", ("depuis",), args=("registration", "registration_verb")
+    ),
+    "events:place_feed": Page("anonymous", args=("place_slug",)),
+    "manager:events": Page("manager"),
+    "manager:add_event": Page("manager"),
+    "manager:event": Page("manager", args=("event",)),
+    "manager:edit_event": Page("manager", args=("event",)),
+    "manager:event_message": Page("manager", args=("event",)),
+    "manager:event_csv": Page("manager", args=("event",)),
+    "manager:cancel_event": Page("manager", args=("event",)),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -200,6 +223,10 @@ NOT_PAGES = {
     "manager:delete_closure": "a closure's delete confirmation, no query parameter",
     "manager:lift_block": "POST only",
     "community:withdraw_profile": "POST only",
+    "manager:publish_event": "POST only",
+    "manager:event_capacity": "POST only",
+    "manager:event_registration_action": "POST only",
+    "events:register": "POST only",
     "favicon.ico": "a redirect to a static file",
     "^media/(?P<path>.*)$": "uploaded files, when Django serves them (no query parameter)",
 }
@@ -230,6 +257,10 @@ VIEW_MODULES = [
     manager_offices,
     community_views,
     community_staff_views,
+    events_public_views,
+    events_mine_views,
+    manager_events_views,
+    manager_event_registrations,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
@@ -348,6 +379,20 @@ class FuzzData:
         self.profile, self.announcement, self.document, self.opportunity = community_samples(
             self.users["staff"], self.users["manager"]
         )
+        self.event = Event.objects.create(
+            place=place,
+            title="Atelier export",
+            start=start,
+            end=start + timedelta(hours=2),
+            capacity=10,
+            registration_opens_at=timezone.now(),
+            registration_closes_at=start,
+            status="published",
+            created_by=self.users["staff"],
+        )
+        self.event_slug = self.event.slug
+        self.registration = event_services.register(resident, self.event, 1)
+        self.registration_verb = "annuler"
         self.room = room
         self.place_slug = place.slug
         self.resident_token = CalendarFeed.objects.create(user=resident).token

@@ -78,7 +78,9 @@ def _feed_event(booking: Booking) -> Event:
     return event
 
 
-def _calendar(name: str, method: str | None = None) -> Calendar:
+def new_calendar(name: str, method: str | None = None) -> Calendar:
+    """An empty VCALENDAR of the platform, `name` shown by calendar applications (any text:
+    it is put on one line), with the iTIP `method` when it carries one (REQUEST, CANCEL)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -93,7 +95,7 @@ def _calendar(name: str, method: str | None = None) -> Calendar:
 def calendar_of(bookings: Iterable[Booking], name: str) -> bytes:
     """A subscribed feed (RFC 5545, no METHOD): one event per booking, `name` shown by the
     calendar application (any text: it is put on one line)."""
-    calendar = _calendar(name)
+    calendar = new_calendar(name)
     for booking in bookings:
         calendar.add_component(_feed_event(booking))
     feed: bytes = calendar.to_ical()  # untyped in icalendar
@@ -158,7 +160,7 @@ def request(bookings: list[Booking], sequence: int, stamp: datetime) -> Invitati
     event = _tentative_or_confirmed(first, sequence, stamp, tentative)
     if len(bookings) > 1:
         event.add("rdate", [_utc(b.start) for b in bookings[1:]])
-    calendar = _calendar("Maillage", REQUEST)
+    calendar = new_calendar("Maillage", REQUEST)
     calendar.add_component(event)
     if not tentative:
         for booking in undecided:
@@ -185,7 +187,7 @@ def cancel(
     `whole_event`: the event goes (a booking, or a series none of whose dates holds any
     longer); otherwise each cancelled date of the series is an instance (RECURRENCE-ID)."""
     _one_event(cancelled)
-    calendar = _calendar("Maillage", CANCEL)
+    calendar = new_calendar("Maillage", CANCEL)
     targets = cancelled[:1] if whole_event else cancelled
     for booking in targets:
         event = _base(booking, CANCEL, sequence, stamp)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("maillage.programmes.urls")),
     path("", include("maillage.offices.urls")),
     path("", include("maillage.community.urls")),
+    path("", include("maillage.events.urls")),
     path("", include("maillage.manager.urls")),
     path("", include("maillage.web.urls")),
 ]

@@ -12,8 +12,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not on top: this module is read before any model is loaded.
+        from django.urls import reverse  # noqa: PLC0415
+
         from maillage.core import outbox, schedule  # noqa: PLC0415
         from maillage.events import notifications, tasks  # noqa: PLC0415
+
+        # Emails link to the event's short address, which leads to its page.
+        notifications.EVENT_PAGE.register(lambda pk: reverse("events:event_link", args=[pk]))
 
         outbox.register(notifications.TOPIC, notifications.message_of)
         # Offers past their deadline lapse every 5 minutes (at :02, :07…), their seats

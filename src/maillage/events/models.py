@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
 
 from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
@@ -201,6 +203,10 @@ class Event(models.Model):
             ]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The event's public page, «/agenda/<id>-<slug>/»."""
+        return reverse("events:event", args=[self.pk, self.slug])
+
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
@@ -208,6 +214,12 @@ class Event(models.Model):
     @property
     def is_free(self) -> bool:
         return self.price_cents == 0
+
+    @property
+    def slug(self) -> str:
+        """The title as the event's address says it («atelier-export»; «atelier» when the
+        title has no letter or digit)."""
+        return slugify(self.title)[:80].strip("-") or "atelier"
 
 
 # A registration's reason (a decline, a cancellation by the organiser), on one line.
@@ -365,14 +377,19 @@ class LogAction(models.TextChoices):
     ATTENDANCE = "attendance", "présence"
     CAPACITY = "capacity", "nombre de places"
     EVENT_CANCELLED = "event_cancelled", "atelier annulé"
+    # Its preparation (events.organising): `detail` names the fields an edit changed.
+    CREATED = "created", "atelier créé"
+    EDITED = "edited", "atelier modifié"
+    PUBLISHED = "published", "atelier publié"
 
 
 class EventLog(models.Model):
-    """Who did what to an event's registrations, appended by events.services in the
-    transaction of the change: a registration's status change (`from_status` NULL when it
-    was created), an attendance mark, a capacity change or the event's cancellation, by
-    `actor` (NULL: the system, such as an offer lapsing), at `at` (UTC), with `detail` (the
-    reason given, «20 → 25», «présent»). Ids, not names."""
+    """Who did what to an event and its registrations, appended by events.services (and
+    events.organising) in the transaction of the change: a registration's status change
+    (`from_status` NULL when it was created), an attendance mark, a capacity change, the
+    event's creation, edit, publication or cancellation, by `actor` (NULL: the system, such
+    as an offer lapsing), at `at` (UTC), with `detail` (the reason given, «20 → 25»,
+    «présent», the fields an edit changed). Ids, not names."""
 
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="log", verbose_name="atelier"

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from maillage.manager import blocks, bookings, home, ical, notifications, offices, walk_ins
+from maillage.manager.events import registrations as event_registrations
+from maillage.manager.events import views as events
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
 
@@ -17,6 +19,27 @@ urlpatterns: list = [
         "gestion/lieux/<slug:slug>/espaces/<int:pk>/blocages/<int:block_id>/lever/",
         blocks.lift_block,
         name="lift_block",
+    ),
+    # --- events ---
+    path("gestion/ateliers/", events.event_list, name="events"),
+    path("gestion/ateliers/nouveau/", events.add_event, name="add_event"),
+    path("gestion/ateliers/<int:pk>/", event_registrations.event, name="event"),
+    path("gestion/ateliers/<int:pk>/modifier/", events.edit_event, name="edit_event"),
+    path("gestion/ateliers/<int:pk>/publier/", events.publish_event, name="publish_event"),
+    path(
+        "gestion/ateliers/<int:pk>/annuler/", event_registrations.cancel_event, name="cancel_event"
+    ),
+    path("gestion/ateliers/<int:pk>/places/", event_registrations.capacity, name="event_capacity"),
+    path("gestion/ateliers/<int:pk>/message/", event_registrations.message, name="event_message"),
+    path(
+        "gestion/ateliers/<int:pk>/inscriptions.csv",
+        event_registrations.registrations_csv,
+        name="event_csv",
+    ),
+    path(
+        "gestion/ateliers/<int:pk>/inscriptions/<int:rid>/<slug:action>/",
+        event_registrations.registration_action,
+        name="event_registration_action",
     ),
     # --- ical ---
     path(

@@ -31,6 +31,14 @@ BOOKING_SECTIONS = {
     "booking:renew_feed": "mine",
     "manager:bookings": "manage",
 }
+# The same for the events' pages.
+EVENTS_SECTIONS = {
+    "events:agenda": "agenda",
+    "events:event": "agenda",
+    "events:register": "agenda",
+    "events:mine": "mine",
+    "events:registration_action": "mine",
+}
 
 
 def platform(request):
@@ -38,15 +46,15 @@ def platform(request):
     # A request refused before AuthenticationMiddleware (an unknown Host: the 400 page) has
     # no user.
     user = getattr(request, "user", None) or AnonymousUser()
+    view_name = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "departement_code": code,
         "departement_name": ILE_DE_FRANCE_DEPARTEMENTS.get(code, code),
         "tiles_url": settings.MAILLAGE_TILES_URL,
         "tiles_attribution": settings.MAILLAGE_TILES_ATTRIBUTION,
         "has_departement_rights": has_departement_rights(user),
-        "booking_section": BOOKING_SECTIONS.get(
-            request.resolver_match.view_name if request.resolver_match else ""
-        ),
+        "booking_section": BOOKING_SECTIONS.get(view_name),
+        "events_section": EVENTS_SECTIONS.get(view_name),
         # Called by the template only for a signed-in person (one query for a manager): the
         # managers' workspace (/gestion/) in the menu; staff also get the back-office.
         "uses_manager_space": partial(can_use_manager_space, user),

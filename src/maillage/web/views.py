@@ -4,9 +4,11 @@ from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from maillage.core.paging import page_of
+from maillage.events.agenda import place_events
 from maillage.offices.selectors import offers_of
 from maillage.places.figures import network_figures
 from maillage.places.models import OpeningHours, Place, today_in_paris
@@ -76,6 +78,7 @@ def place_detail(request, slug):
             "week": _week(place),
             "closures": [c for c in place.closures.all() if c.end_date >= today_in_paris()],
             "office_offers": offers_of(place),
+            "events": place_events(place, timezone.now()),
             "shows_fictional": place.is_fictional,
             "places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}",
         },
