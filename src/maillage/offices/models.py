@@ -33,6 +33,7 @@ from maillage.core.validators import (
     euros_between,
     one_line,
 )
+from maillage.places import kinds
 from maillage.places.models import Place, PlaceStatus, today_in_paris
 from maillage.places.validators import validate_french_phone, validate_siren
 from maillage.territory.models import Commune
@@ -54,12 +55,13 @@ REPLY_MAX = 3000
 
 
 class OfficeKind(models.TextChoices):
-    """What an offer is."""
+    """What an offer is: a private office and a workshop are the space kinds of that name
+    (places.kinds), let for months; the others are offers only."""
 
-    PRIVATE_OFFICE = "private_office", "Bureau privatif"
+    PRIVATE_OFFICE = kinds.SpaceKind.PRIVATE_OFFICE, "Bureau privatif"
     DEDICATED_DESK = "dedicated_desk", "Poste dédié en espace partagé"
     TEAM_SPACE = "team_space", "Plateau pour une équipe"
-    WORKSHOP = "workshop", "Atelier ou local d'activité"
+    WORKSHOP = kinds.SpaceKind.WORKSHOP, "Atelier ou local d'activité"
     DOMICILIATION = "domiciliation", "Domiciliation d'entreprise"
 
 
