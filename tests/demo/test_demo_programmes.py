@@ -10,11 +10,14 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking import funding
+from maillage.booking.price_lines import price_line
 from maillage.demo.programmes import JOINING_PLACES
 from maillage.eligibility.models import ChildProfile, EligibilityStatus
+from maillage.events import selectors as event_selectors
 from maillage.places.models import Space, today_in_paris
 from maillage.programmes import selectors, services
 from maillage.programmes.models import Envelope, Membership, Programme, ProgrammePlace
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +96,16 @@ def test_the_demo_people_get_their_programmes(demo):
     assert agent_quote.shares[0].public_label == "Télétravail Département"
     resident = User.objects.get(email="camille.martin@exemple.test")
     assert quote(resident, space).person_cents == 1000
+
+
+def test_the_demo_social_rate_reduces_a_priced_workshop(demo):
+    covering = Programme.objects.filter(covers_events=True)
+    assert list(covering.values_list("public_label", flat=True)) == ["Tarif solidaire"]
+    place = ProgrammePlace.objects.filter(programme__in=covering).order_by("pk").first().place
+    workshop = EventFactory(place=place, price_cents=1200)
+    social = User.objects.get(email="nadia.benali@exemple.test")
+    line = price_line(event_selectors.quote_for(social, workshop, 1))
+    assert line.reduced == "Tarif solidaire : 3 € au lieu de 12 €"
 
 
 def test_a_second_run_adds_nothing_and_a_place_that_left_stays_out(demo, capsys):

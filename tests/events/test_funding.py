@@ -36,18 +36,36 @@ class HalfPaid:
         self.budget -= cents
         self.committed.append((registration.pk, cents))
 
-    def release(self, registration, actor) -> None:
+    def release(self, registration, *, late, actor) -> None:
         self.released.append(registration.pk)
+
+    def reinstate(self, registration, actor) -> None:
+        self.committed.append((registration.pk, 0))
+
+    def shares(self, registration_ids, given_back):
+        return {}
 
 
 @pytest.fixture
 def funder():
+    """HalfPaid registered in place of the programmes' funder, put back after."""
+    registered = funding._funder
     funder = HalfPaid()
     funding.register_funder(funder)
     yield funder
+    funding.register_funder(registered)
+
+
+@pytest.fixture
+def no_funder():
+    """No funder registered (the programmes' put back after)."""
+    registered = funding._funder
     funding.register_funder(None)
+    yield
+    funding.register_funder(registered)
 
 
+@pytest.mark.usefixtures("no_funder")
 def test_without_a_funder_the_person_pays_the_list_price(event, booker):
     assert selectors.quote_for(booker, event, 2).person_cents == 2400
     registration = services.register(booker, event, 2)

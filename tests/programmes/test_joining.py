@@ -26,6 +26,7 @@ def pass_plus():
         name="Pass+",
         space_kinds=["desk", "meeting_room"],
         late_rule="given_back",
+        covers_events=True,
         terms="Remboursement chaque trimestre,\nsur facture au Département.",
     )
 
@@ -44,6 +45,8 @@ def test_the_terms_are_shown_before_the_box_to_accept_them(client, place, manage
         "Un crédit de 80 € par année scolaire par bénéficiaire (100 € pour les boursiers).",
         "Département des Hauts-de-Seine",
         "Postes en espace partagé, Salle de réunion",
+        "Ateliers et événements payants</dt><dd>le dispositif paie aussi sa part des "
+        "inscriptions, comme pour les réservations",
         "du 1er janvier 2026 au 31 décembre 2027",
         "Annulation tardive ou absence</dt><dd>le dispositif ne paie pas sa part : le lieu ne "
         "la reçoit pas.",
@@ -63,6 +66,7 @@ def test_a_programme_for_every_space_whose_place_is_paid_on_a_late_cancellation(
     client.force_login(manager)
     page = text(client.get(PAGE))
     assert "tous les types d'espaces" in page
+    assert "non concernés : le prix public s'applique" in page
     assert "le dispositif paie tout de même sa part au lieu." in page
     assert "Paiement et remboursement" not in page  # staff wrote no terms
 

@@ -120,6 +120,7 @@ def test_staff_write_the_terms_the_managers_read(client, staff_user, place, mana
         {"valid_from": "2026-06-01"},
         {"valid_until": "2026-12-31"},
         {"priority": "11"},
+        {"covers_events": "on"},
     ],
 )
 def test_who_where_when_and_the_order_are_the_rule_too(client, staff_user, changed):

@@ -26,12 +26,30 @@ class PriceLine:
     notices: tuple[str, ...]
 
 
+def reduced_text(shares: Sequence[funding.Share], person_cents: int, list_cents: int) -> str:
+    """«Tarif solidaire : 2,00 € au lieu de 8,00 €»: the programmes' public labels (each
+    once, « + » between; none: the amounts alone) and what the person pays of the list
+    price (cents)."""
+    labels = " + ".join(dict.fromkeys(share.public_label for share in shares))
+    text = f"{euros(person_cents)} au lieu de {euros(list_cents)}"
+    return f"{labels} : {text}" if labels else text
+
+
+def rights_text(shares: Sequence[funding.Share]) -> str:
+    """What became of the person's rights once a booking or registration paid by `shares`
+    (given back or not, flagged) stopped: « · rien n'est décompté de vos droits» when every
+    share was given back, else « · décompté de vos droits (annulation tardive ou
+    absence)»."""
+    if all(share.given_back for share in shares):
+        return " · rien n'est décompté de vos droits"
+    return " · décompté de vos droits (annulation tardive ou absence)"
+
+
 def price_line(quote: Quote) -> PriceLine:
     """The quote as the pages show it."""
     reduced = None
     if quote.is_reduced:
-        labels = " + ".join(dict.fromkeys(share.public_label for share in quote.shares))
-        reduced = f"{labels} : {euros(quote.person_cents)} au lieu de {euros(quote.list_cents)}"
+        reduced = reduced_text(quote.shares, quote.person_cents, quote.list_cents)
     applies = "le prix public s'applique" if not quote.is_reduced else "il ne s'applique pas"
     notices = tuple(f"{notice[:1].upper()}{notice[1:]} : {applies}." for notice in quote.notices)
     return PriceLine(quote.list_cents, quote.person_cents, reduced, notices)
@@ -44,9 +62,9 @@ def total_line(quotes: list[Quote]) -> PriceLine | None:
         return None
     list_cents = sum(q.list_cents for q in quotes)
     person_cents = sum(q.person_cents for q in quotes)
-    labels = " + ".join(dict.fromkeys(share.public_label for q in quotes for share in q.shares))
+    shares = [share for q in quotes for share in q.shares]
     reduced = (
-        f"{labels} : {euros(person_cents)} au lieu de {euros(list_cents)} pour la série"
+        f"{reduced_text(shares, person_cents, list_cents)} pour la série"
         if person_cents != list_cents
         else None
     )
@@ -71,9 +89,7 @@ def booked_prices(bookings: Sequence[Booking], *, for_person: bool) -> dict[int,
         if booking.person_price_cents == booking.price_cents:
             texts[booking.pk] = euros(booking.price_cents)
             continue
-        labels = " + ".join(dict.fromkeys(share.public_label for share in held))
-        text = f"{euros(booking.person_price_cents)} au lieu de {euros(booking.price_cents)}"
-        text = f"{labels} : {text}" if labels else text
+        text = reduced_text(held, booking.person_price_cents, booking.price_cents)
         if for_person:
             child = next((children[s.child_id] for s in held if s.child_id in children), None)
             if child:
@@ -81,11 +97,7 @@ def booked_prices(bookings: Sequence[Booking], *, for_person: bool) -> dict[int,
             # A no-show keeps its slot but, as a cancellation, may be given back.
             stopped = booking.status not in HOLDING_STATUSES
             if held and (stopped or booking.status == BookingStatus.NO_SHOW):
-                text += (
-                    " · rien n'est décompté de vos droits"
-                    if all(share.given_back for share in held)
-                    else " · décompté de vos droits (annulation tardive ou absence)"
-                )
+                text += rights_text(held)
         texts[booking.pk] = text
     return texts
 

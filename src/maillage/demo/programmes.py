@@ -1,6 +1,7 @@
-"""The demo's programmes (fictional): a social rate for RSA beneficiaries and disabled people,
-a Pass+ credit for collégiens, and the Département as the employer of teleworking agents,
-joined by some demo places, with the people who benefit from them.
+"""The demo's programmes (fictional): a social rate for RSA beneficiaries and disabled people
+(for the places' priced workshops too), a Pass+ credit for collégiens, and the Département
+as the employer of teleworking agents, joined by some demo places, with the people who
+benefit from them.
 
 Idempotent and safe after any back-office change: each programme (found by its internal
 name), envelope, membership, status and child profile is made only when missing; places join
@@ -68,6 +69,7 @@ def demo_programmes(today: date, employer: Employer) -> list[DemoProgramme]:
                 "priority": 10,
                 "cap_days_per_month": 12,
                 "space_kinds": [SpaceKind.DESK, SpaceKind.PRIVATE_OFFICE, SpaceKind.MEETING_ROOM],
+                "covers_events": True,  # a reduced price for the places' priced workshops
             },
             ("rsa", "handicap"),
             5_000_00,

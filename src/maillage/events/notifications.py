@@ -31,7 +31,7 @@ from maillage.core.dates import long_date
 from maillage.core.formatting import french_moment
 from maillage.core.links import PageLink
 from maillage.core.models import OutboundEmail
-from maillage.core.text import count, euros, single_line
+from maillage.core.text import count, single_line
 from maillage.events import selectors, waitlist
 from maillage.events.models import (
     Event,
@@ -41,6 +41,7 @@ from maillage.events.models import (
     Registration,
     RegistrationStatus,
 )
+from maillage.events.price_lines import registered_prices
 
 TOPIC = "events"
 # An event's public page, by the event's id: the app serving it registers its path.
@@ -157,7 +158,11 @@ def _context(email: OutboundEmail, registration: Registration, now: datetime) ->
         "place": place,
         "contact": place_contact(place),
         "seats": count(registration.seats, "place"),
-        "price": euros(registration.person_price_cents) if registration.price_cents else "",
+        "price": (
+            registered_prices([registration], for_person=True)[registration.pk]
+            if registration.price_cents
+            else ""
+        ),
         "rank": waitlist.rank_text(rank) if rank else "",
         "hold_hours": event.hold_hours,
         "offered_until": french_moment(offered_until) if offered_until else "",

@@ -101,6 +101,7 @@ def quote_for(person: User, event: Event, seats: int, now: datetime | None = Non
             place_id=event.place_id,
             audience=event.audience,
             start=event.start,
+            end=event.end,
             seats=seats,
             list_cents=event.price_cents * seats,
             now=now,

@@ -33,7 +33,7 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.core.formatting import french_moment
 from maillage.core.text import count, euros, french_number
-from maillage.events import funding, notifications, waitlist
+from maillage.events import funding, notifications, selectors, waitlist
 from maillage.events.models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
@@ -181,15 +181,18 @@ def _end(
     actor: User | None,
     now: datetime,
     reason: str = "",
+    *,
+    late: bool = False,
 ) -> None:
     """The registration stops (cancelled, declined, lapsed): its seats, if it held any, go
-    back to the event, and what programmes paid of it is released. The caller offers the
-    freed seats (_offer_free_seats) once it has ended all it ends."""
+    back to the event, and what programmes paid of it is released (`late`: a late
+    cancellation, cancellation_is_late). The caller offers the freed seats
+    (_offer_free_seats) once it has ended all it ends."""
     was = _move(registration, target, actor, now, reason)
     if was in HOLDING_STATUSES:
         _give_back_seats(registration.event, registration.seats)
     if was in FUNDED_STATUSES:
-        funding.release(registration, actor)
+        funding.release(registration, late=late, actor=actor)
 
 
 def _offer_free_seats(event: Event, now: datetime) -> list[Registration]:
@@ -243,6 +246,15 @@ def registration_refusal(event: Event, now: datetime) -> RegistrationRefused | N
             f"Les inscriptions sont closes depuis {french_moment(event.registration_closes_at)}.",
         )
     return None
+
+
+def cancellation_is_late(event: Event, now: datetime) -> bool:
+    """Whether a person cancelling their own registration at `now` cancels late: its
+    registration has closed, so the seats freed can no longer go to anyone (nothing is
+    offered past the deadline). Programmes then apply their late rule to what they paid, as
+    for a booking cancelled past the place's notice. An organiser's cancellation, a decline
+    or the event's cancellation is never late."""
+    return now >= event.registration_closes_at
 
 
 def seats_refusal(event: Event, seats: object) -> RegistrationRefused | None:
@@ -322,9 +334,10 @@ def register(
 ) -> Registration:
     """`actor` registers for `seats` seats of `event`: registered, or awaiting the organiser's
     approval (event.needs_approval) when the seats are free; on the waiting list when they
-    are not and the event has one. The price is frozen from events.funding's quote (the list
-    price, event price × seats, without a funder) and programmes' shares are committed when
-    the registration holds seats. The person is told by email (a waiting entry with its
+    are not and the event has one. When the registration holds seats, its price is frozen
+    from events.funding's quote (the list price, event price × seats, without a funder) and
+    programmes' shares are committed; a waiting entry's price is the list price until it
+    accepts seats offered. The person is told by email (a waiting entry with its
     rank), the organisers when it awaits their approval.
 
     Raises PermissionDenied when no one with a verified address is signed in, and
@@ -341,7 +354,6 @@ def register(
         if Registration.objects.filter(event=event, user=person).active().exists():
             raise _twice()
         list_cents = event.price_cents * seats
-        quote = _quote(person, event, seats, now)
         if _take_seats(event, seats):
             status = S.AWAITING_APPROVAL if event.needs_approval else S.REGISTERED
         elif event.has_waiting_list:
@@ -351,6 +363,13 @@ def register(
             raise RegistrationRefused("seats", f"Il ne reste {left} : demandez-en moins.")
         else:
             raise RegistrationRefused("seats", "Cet atelier est complet.")
+        # The price is frozen once seats are held: a waiting entry's is the list price until
+        # it accepts seats offered (accept_offer quotes it then).
+        quote = (
+            funding.Quote(list_cents=list_cents, person_cents=list_cents)
+            if status == S.WAITING
+            else selectors.quote_for(person, event, seats, now)
+        )
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
@@ -374,21 +393,6 @@ def register(
 def _twice() -> RegistrationRefused:
     return RegistrationRefused(
         "event", "Vous êtes déjà inscrit à cet atelier ou sur sa liste d'attente."
-    )
-
-
-def _quote(person: User, event: Event, seats: int, now: datetime) -> funding.Quote:
-    return funding.quote(
-        funding.RegistrationQuoteRequest(
-            person=person,
-            event_id=event.pk,
-            place_id=event.place_id,
-            audience=event.audience,
-            start=event.start,
-            seats=seats,
-            list_cents=event.price_cents * seats,
-            now=now,
-        )
     )
 
 
@@ -444,7 +448,8 @@ def cancel(
         if refusal:
             raise refusal
         acting = actor if isinstance(actor, User) else None
-        _end(registration, S.CANCELLED, acting, now, _reason(reason))
+        late = own and cancellation_is_late(event, now)
+        _end(registration, S.CANCELLED, acting, now, _reason(reason), late=late)
         notifications.queue("cancelled", registration, registration.user, by_organiser=not own)
         _offer_free_seats(event, now)
     return registration
@@ -504,7 +509,7 @@ def accept_offer(
             _offer_free_seats(event, now)
             lapsed = True
         else:
-            quote = _quote(person, event, registration.seats, now)
+            quote = selectors.quote_for(person, event, registration.seats, now)
             registration.price_cents = quote.list_cents
             registration.person_price_cents = quote.person_cents
             target = S.AWAITING_APPROVAL if event.needs_approval else S.REGISTERED
@@ -674,9 +679,11 @@ def mark_attendance(
     now: datetime | None = None,
 ) -> Registration:
     """An organiser marks a registered person present (True), absent (False) or not marked
-    (None), from the event's start. Raises PermissionDenied for anyone else,
-    RegistrationRefused («attended») before the start, («status») for a registration not
-    registered."""
+    (None), from the event's start. An absence is, for programmes, a late cancellation: what
+    they paid is released under their late rule; taken again when the mark is corrected.
+    Raises PermissionDenied for anyone else, RegistrationRefused («attended») before the
+    start or when a programme can no longer pay its share again, («status») for a
+    registration not registered."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = _lock(registration)
@@ -687,8 +694,20 @@ def mark_attendance(
             raise RegistrationRefused(
                 "attended", "La présence se note à partir du début de l'atelier."
             )
+        was_absent = registration.attended is False
         registration.attended = attended
         registration.save(update_fields=["attended", "updated_at"])
+        if attended is False and not was_absent:
+            funding.release(registration, late=True, actor=organiser)
+        elif was_absent and attended is not False:
+            try:
+                funding.reinstate(registration, actor=organiser)
+            except funding.FundingRefused as refused:
+                raise RegistrationRefused(
+                    "attended",
+                    "Le dispositif ne peut plus payer sa part de cette inscription : "
+                    f"{refused.message}.",
+                ) from refused
         detail = {True: "présent", False: "absent", None: "non noté"}[attended]
         _log(
             registration.event,

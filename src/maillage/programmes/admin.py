@@ -41,6 +41,7 @@ RULE_FIELDS = frozenset(
         "categories",
         "employer",
         "space_kinds",
+        "covers_events",
         "valid_from",
         "valid_until",
         "priority",
@@ -143,7 +144,7 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     inlines = [EnvelopeInline, ProgrammePlaceInline]
     fieldsets = [
         (None, {"fields": ["name", "public_label", "funder", "version"]}),
-        ("Qui et où", {"fields": ["categories", "employer", "space_kinds"]}),
+        ("Qui et où", {"fields": ["categories", "employer", "space_kinds", "covers_events"]}),
         ("Quand", {"fields": ["valid_from", "valid_until", "priority", "cumulative"]}),
         (
             "Avantage",
@@ -284,6 +285,7 @@ class LedgerEntryAdmin(ShowsCategoriesAdminMixin, admin.ModelAdmin):
         "at",
         "programme",
         "booking",
+        "registration",
         "account",
         "account_id",
         "shown_amount",

@@ -9,7 +9,14 @@ class ProgrammesConfig(AppConfig):
         # Imported here, not on top: this module is read before any model is loaded.
         from maillage.booking import funding  # noqa: PLC0415 - see above
         from maillage.core import outbox  # noqa: PLC0415
-        from maillage.programmes import alerts, quotes, series, services  # noqa: PLC0415
+        from maillage.events import funding as event_funding  # noqa: PLC0415
+        from maillage.programmes import (  # noqa: PLC0415
+            alerts,
+            quotes,
+            registrations,
+            series,
+            services,
+        )
 
         # Booking asks this funder who pays what (booking imports no programmes code).
         funding.register_funder(
@@ -18,4 +25,6 @@ class ProgrammesConfig(AppConfig):
             quotes.shares_of,
             quote_series=series.quote_series,
         )
+        # Events ask this one what programmes pay of a priced registration.
+        event_funding.register_funder(registrations.RegistrationFunder())
         outbox.register(alerts.TOPIC, alerts.message_of)

@@ -32,7 +32,8 @@ class Exhausted(Exception):
 
 @dataclass(frozen=True)
 class Movement:
-    """Who moves a balance, why and when: copied onto each ledger row."""
+    """Who moves a balance, why and when, for which booking or event registration (at most
+    one): copied onto each ledger row."""
 
     programme_id: int
     booking_id: int | None
@@ -40,12 +41,14 @@ class Movement:
     actor_id: int | None
     channel: str
     at: datetime
+    registration_id: int | None = None
 
 
 INSERT_LEDGER = """
 INSERT INTO programmes_ledgerentry
-    (programme_id, booking_id, account, account_id, amount, reason, actor_id, channel, at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+    (programme_id, booking_id, registration_id, account, account_id, amount, reason, actor_id,
+     channel, at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
 
 
@@ -57,6 +60,7 @@ def record(movement: Movement, account: Account, account_id: int, amount: int) -
             [
                 movement.programme_id,
                 movement.booking_id,
+                movement.registration_id,
                 account.value,
                 account_id,
                 amount,

@@ -7,8 +7,9 @@ What is compared, account by account (amounts in the account's unit):
 - a cap counter's `used` with the sum of its rows, and a day counter's with its counted days
   (CountedDay), each counted day's bookings with the shares not given back that hold it
   (ShareDay: the days each share counted when it was taken);
-- each share with its booking's envelope rows (what it took, or nothing once given back), and
-  every booking's price with what the person pays plus the shares.
+- each share with its booking's or registration's envelope rows (what it took, or nothing
+  once given back), and every booking's and event registration's price with what the person
+  pays plus the shares.
 """
 
 from __future__ import annotations
@@ -54,19 +55,27 @@ WHERE NOT EXISTS (
 )
 GROUP BY l.account, l.account_id
 """
+# A share's rows are its booking's or its registration's (a share names one, the other NULL
+# matching nothing).
 SHARE_MOVES = """
 SELECT s.id, s.cents, s.released_at IS NOT NULL, COALESCE(SUM(l.amount), 0)
 FROM programmes_bookingshare s
 LEFT JOIN programmes_ledgerentry l
-  ON l.account = 'envelope' AND l.booking_id = s.booking_id AND l.programme_id = s.programme_id
+  ON l.account = 'envelope' AND l.programme_id = s.programme_id
+  AND (l.booking_id = s.booking_id OR l.registration_id = s.registration_id)
 GROUP BY s.id, s.cents, s.released_at
 """
-# Every booking, funded or not: one without shares is paid by the person alone.
-BOOKING_TOTALS = """
+# Every booking and every registration, funded or not: one without shares is paid by the
+# person alone.
+TOTALS = """
 SELECT b.id, b.price_cents, b.person_price_cents + COALESCE(SUM(s.cents), 0)
-FROM booking_booking b LEFT JOIN programmes_bookingshare s ON s.booking_id = b.id
+FROM {table} b LEFT JOIN programmes_bookingshare s ON s.{column} = b.id
 GROUP BY b.id, b.price_cents, b.person_price_cents
-"""
+"""  # noqa: S608 — table and column names are constants below
+PRICED = (
+    ("booking", "booking_booking", "booking_id"),
+    ("registration", "events_registration", "registration_id"),
+)
 
 
 # Each day counter's days (CountedDay) against the shares not given back that hold them
@@ -145,11 +154,12 @@ def differences() -> list[Difference]:
             expected = 0 if released else -int(cents)
             if int(moved) != expected:
                 found.append(Difference(f"share {pk} envelope", expected, int(moved)))
-        cursor.execute(BOOKING_TOTALS)
-        found.extend(
-            Difference(f"booking {pk} price", int(price), int(total))
-            for pk, price, total in cursor.fetchall()
-            if int(price) != int(total)
-        )
+        for name, table, column in PRICED:
+            cursor.execute(TOTALS.format(table=table, column=column))
+            found.extend(
+                Difference(f"{name} {pk} price", int(price), int(total))
+                for pk, price, total in cursor.fetchall()
+                if int(price) != int(total)
+            )
         found.extend(_day_counters(cursor))
     return found

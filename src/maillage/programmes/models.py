@@ -1,5 +1,5 @@
-"""Programmes (dispositifs): who pays part of a booking besides the person, and the running
-balances they pay from.
+"""Programmes (dispositifs): who pays part of a booking (or of a priced event registration)
+besides the person, and the running balances they pay from.
 
 Every running balance is one row whose bounds are CHECK constraints (never below zero, never
 over its cap), moved only by one `UPDATE … SET x = x ± n` statement (programmes.balances):
@@ -21,6 +21,7 @@ from maillage.booking.models import MAX_BOOKING_PRICE_CENTS, SMALL_COUNTER_MAX, 
 from maillage.core.money import CentsField
 from maillage.core.text import euros
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
+from maillage.events.models import Registration
 from maillage.places.models import Place, SpaceKind
 
 # An envelope, a credit or a cap: at most ten million euros.
@@ -137,6 +138,12 @@ class Membership(models.Model):
         self.email = self.email.strip().lower()
 
 
+# Employers pay their members' telework days, not workshops.
+EVENTS_NOT_QUOTA = (
+    "Un quota de jours payé par un employeur (télétravail) ne s'applique pas aux ateliers et "
+    "événements."
+)
+
 # The telework days a week the civil service allows its agents at most (décret n° 2016-151
 # du 11 février 2016, art. 3).
 CIVIL_SERVICE_TELEWORK_DAYS_PER_WEEK = 3
@@ -147,8 +154,10 @@ class Programme(models.Model):
     an employer), where (the places that joined, the space kinds), when (valid_from …
     valid_until, Paris days, both included), and what it pays (`kind` and its parameters).
     `version` is raised each time the rule changes (services.save_programme), and frozen with
-    each share it pays (BookingShare), as is `rule`. `terms`: staff's payment and
-    reimbursement terms, which the places' managers read before joining."""
+    each share it pays (BookingShare), as is `rule`. `covers_events`: it also pays part of
+    priced event registrations at its places (never an employer's quota: a CHECK).
+    `terms`: staff's payment and reimbursement terms, which the places' managers read before
+    joining."""
 
     name = models.CharField(
         "nom interne", max_length=200, unique=True, validators=[SingleLine("Le nom")]
@@ -238,6 +247,12 @@ class Programme(models.Model):
         blank=True,
         help_text="Vide : tous les types.",
         validators=[validate_space_kinds],
+    )
+    covers_events = models.BooleanField(
+        "s'applique aussi aux ateliers et événements",
+        default=False,
+        help_text="Le tarif ou le crédit s'applique aussi aux inscriptions payantes aux "
+        "ateliers et événements des lieux participants (jamais un quota d'employeur).",
     )
     valid_from = models.DateField("valable du")
     valid_until = models.DateField("valable jusqu'au")
@@ -387,6 +402,11 @@ class Programme(models.Model):
                 violation_error_message="Un plafond de montant indique sa période.",
             ),
             models.CheckConstraint(
+                condition=~Q(kind=BenefitKind.QUOTA) | Q(covers_events=False),
+                name="programme_events_not_quota",
+                violation_error_message=EVENTS_NOT_QUOTA,
+            ),
+            models.CheckConstraint(
                 condition=Q(late_rule__in=LateRule.values),
                 name="programme_late_rule_known",
                 violation_error_message=(
@@ -446,6 +466,8 @@ class Programme(models.Model):
                     errors["quota_days"] = "Une semaine compte au plus 7 jours."
         if self.kind != BenefitKind.QUOTA and self.employer_id is not None:
             errors["employer"] = "Seul un quota est payé par un employeur."
+        if self.kind == BenefitKind.QUOTA and self.covers_events:
+            errors["covers_events"] = EVENTS_NOT_QUOTA
         if self.cap_cents is not None and not self.cap_period:
             errors["cap_period"] = "Indiquez la période du plafond de montant."
         if errors:
@@ -657,15 +679,30 @@ class CountedDay(models.Model):
 
 
 class BookingShare(models.Model):
-    """What a programme pays of a booking, frozen when it was booked: the cents, the rule and
+    """What a programme pays of a booking or of an event registration (exactly one of
+    `booking` and `registration`, a CHECK), frozen when it was taken: the cents, the rule and
     its version, the late rule (`late_rule`: whether a late cancellation or a no-show gives
     it back), the beneficiary; the days it counted are its ShareDay rows. `released_at`:
-    given back (the booking stopped holding its slot and the share's late rule gave it
-    back). A trigger (migration 0002) refuses shares
-    that would add up to more than the booking's price less what the person pays."""
+    given back (the booking or registration stopped holding its slot or seats and the
+    share's late rule gave it back). Triggers (migrations 0002 and 0009) refuse shares that
+    would add up to more than the booking's or registration's price less what the person
+    pays."""
 
     booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="shares", verbose_name="réservation"
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shares",
+        verbose_name="réservation",
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shares",
+        verbose_name="inscription à un atelier",
     )
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="+", verbose_name="dispositif"
@@ -699,6 +736,15 @@ class BookingShare(models.Model):
         verbose_name_plural = "parts payées par les dispositifs"
         constraints = [
             models.UniqueConstraint(fields=["booking", "programme"], name="booking_share_unique"),
+            models.UniqueConstraint(
+                fields=["registration", "programme"], name="registration_share_unique"
+            ),
+            # A share pays for one thing: a booking or a registration.
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, registration__isnull=True)
+                | Q(booking__isnull=True, registration__isnull=False),
+                name="share_of_a_booking_or_a_registration",
+            ),
             models.CheckConstraint(condition=Q(cents__gt=0), name="booking_share_positive"),
             models.CheckConstraint(
                 condition=Q(late_rule__in=LateRule.values), name="booking_share_late_rule_known"
@@ -744,6 +790,7 @@ class Account(models.TextChoices):
 
 class Reason(models.TextChoices):
     BOOKING = "booking", "réservation"
+    EVENT = "event", "inscription à un atelier"
     RELEASE = "release", "part rendue"
     GRANT = "grant", "crédit ouvert"
     STAFF = "staff", "changement par l'équipe du Département"
@@ -754,8 +801,8 @@ class LedgerEntry(models.Model):
     and DELETE, migration 0001): the account (`account` kind and `account_id`), the signed
     `amount` in the account's unit (cents for envelopes, wallets and amount caps; minutes or
     days for the other caps; positive: what is left grows for an envelope or a wallet, what
-    is used grows for a cap), why, for which booking, who (`actor`; NULL: the system),
-    through which channel, when (UTC)."""
+    is used grows for a cap), why, for which booking or event registration (at most one),
+    who (`actor`; NULL: the system), through which channel, when (UTC)."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="+", verbose_name="dispositif"
@@ -767,6 +814,14 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name="réservation",
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inscription à un atelier",
     )
     account = models.CharField("compte", max_length=10, choices=Account.choices)
     account_id = models.PositiveBigIntegerField(
@@ -803,6 +858,10 @@ class LedgerEntry(models.Model):
                 condition=Q(channel__in=Channel.values), name="ledger_channel_known"
             ),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True) | Q(registration__isnull=True),
+                name="ledger_booking_or_registration",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """Prices for the pages, registered with the Funder (ProgrammesConfig.ready): many quotes at
 once (the search's results; each equals services.quote's for its request: the programmes, the
 person's categories and invitations are read once per (person, beneficiary, window), each
-programme's balances once), and the shares frozen on bookings made (the managers' calendar).
+programme's balances once), and the shares frozen on bookings made (the managers' calendar)
+and on event registrations.
 
 Amounts are integer euro cents; days are Paris calendar days.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
 from django.db.models import Q
 
@@ -113,12 +115,21 @@ def shares_of(
 ) -> dict[int, tuple[funding.Share, ...]]:
     """The shares of `booking_ids` not given back (all of them when `given_back`), by
     booking id, under their public labels (funding.shares_of); one query."""
+    return frozen_shares("booking_id", booking_ids, given_back)
+
+
+def frozen_shares(
+    column: Literal["booking_id", "registration_id"], ids: Sequence[int], given_back: bool
+) -> dict[int, tuple[funding.Share, ...]]:
+    """The shares whose `column` (a booking's or a registration's id) is one of `ids`, not
+    given back (all of them when `given_back`, flagged), by that id and programme id, under
+    their public labels; one query."""
     shares: dict[int, list[funding.Share]] = defaultdict(list)
-    rows = BookingShare.objects.filter(booking_id__in=booking_ids)
+    rows = BookingShare.objects.filter(**{f"{column}__in": ids})
     if not given_back:
         rows = rows.filter(released_at__isnull=True)
-    for row in rows.order_by("booking_id", "programme_id"):
-        shares[row.booking_id].append(
+    for row in rows.order_by(column, "programme_id"):
+        shares[getattr(row, column)].append(
             funding.Share(
                 row.programme_id,
                 row.public_label,
@@ -129,4 +140,4 @@ def shares_of(
                 given_back=row.released_at is not None,
             )
         )
-    return {booking_id: tuple(rows) for booking_id, rows in shares.items()}
+    return {pk: tuple(held) for pk, held in shares.items()}

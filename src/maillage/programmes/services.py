@@ -1,6 +1,7 @@
 """Programmes' use cases: the Funder booking asks who pays what (quote), has consume the
-balances in the booking's own transaction (commit) and give them back (release); staff's
-changes of an envelope; a place joining or leaving a programme.
+balances in the booking's own transaction (commit) and give them back (release); the same
+split, consumption and giving back for event registrations (programmes.registrations, the
+events' funder); staff's changes of an envelope; a place joining or leaving a programme.
 
 Every movement of a balance goes through programmes.balances (one UPDATE refused by the
 row's CHECK constraint when it would overspend) and appends its ledger row in the same
@@ -16,7 +17,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -27,6 +28,7 @@ from maillage.booking.models import Booking, Channel
 from maillage.core.dates import long_date
 from maillage.core.text import euros
 from maillage.eligibility.selectors import categories_of, is_bursary_holder
+from maillage.events.models import Registration
 from maillage.places import permissions
 from maillage.places.kinds import SpaceKind
 from maillage.places.models import Place
@@ -87,23 +89,55 @@ class Beneficiary:
         return self.child_key or None
 
 
-# --- Which programmes a booking may use -----------------------------------------------------
+@dataclass(frozen=True)
+class Funded:
+    """What shares pay for: a booking (`booking_id`) or an event registration
+    (`registration_id`), exactly one of them, over [start, end) (aware instants: the
+    booking's slot, the event's start and end)."""
+
+    booking_id: int | None
+    registration_id: int | None
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if (self.booking_id is None) == (self.registration_id is None):
+            raise ValueError("shares pay for a booking or a registration, exactly one")
+
+    @classmethod
+    def of_booking(cls, booking: Booking) -> Funded:
+        return cls(booking.pk, None, booking.start, booking.end)
+
+    @classmethod
+    def of_registration(cls, registration: Registration) -> Funded:
+        event = registration.event
+        return cls(None, registration.pk, event.start, event.end)
+
+    @property
+    def shares(self) -> QuerySet[BookingShare]:
+        """Its share rows."""
+        if self.registration_id is not None:
+            return BookingShare.objects.filter(registration_id=self.registration_id)
+        assert self.booking_id is not None  # __post_init__
+        return BookingShare.objects.filter(booking_id=self.booking_id)
 
 
-def _candidates(place_id: int, space_kind: str, day: date, at: datetime) -> list[Programme]:
-    """Programmes valid on `day` that `place_id` has joined (and not left by `at`), for
-    spaces of `space_kind`, with their envelope and categories."""
+# --- Which programmes a booking or a registration may use -----------------------------------
+
+
+def _candidates(place_id: int, day: date, at: datetime) -> QuerySet[Programme]:
+    """Programmes valid on `day` that `place_id` has joined (and not left by `at`), with
+    their envelope and categories."""
     joined = ProgrammePlace.objects.filter(place_id=place_id).filter(
         Q(left_at__isnull=True) | Q(left_at__gt=at), joined_at__lte=at
     )
-    programmes = (
+    return (
         Programme.objects.filter(
             valid_from__lte=day, valid_until__gte=day, pk__in=joined.values("programme_id")
         )
         .select_related("envelope", "employer")
         .prefetch_related("categories")
     )
-    return [p for p in programmes if p.covers(space_kind)]
 
 
 # Employer id → the places a person's invitation allows (empty: all of them).
@@ -183,7 +217,18 @@ def eligible(
 ) -> list[Programme]:
     """The programmes the beneficiary may use for a booking at `place_id` of a space of
     `space_kind` on `day`, as of `at` (_meets)."""
-    return _meets(_candidates(place_id, space_kind, day, at), beneficiary, day, place_id)
+    programmes = [p for p in _candidates(place_id, day, at) if p.covers(space_kind)]
+    return _meets(programmes, beneficiary, day, place_id)
+
+
+def eligible_for_event(
+    beneficiary: Beneficiary, place_id: int, day: date, at: datetime
+) -> list[Programme]:
+    """The programmes the beneficiary may use for an event held at `place_id` on `day`, as
+    of `at`: those covering events (Programme.covers_events; never an employer's quota)
+    that the place joined, whose conditions the beneficiary meets (_meets)."""
+    programmes = list(_candidates(place_id, day, at).filter(covers_events=True))
+    return _meets(programmes, beneficiary, day, place_id)
 
 
 def eligible_anywhere(beneficiary: Beneficiary, day: date) -> list[Programme]:
@@ -396,10 +441,29 @@ def quote(request: funding.QuoteRequest) -> funding.Quote:
     who = Beneficiary(request.person, request.beneficiary_child_id or 0)
     day = booking_days(request.start, request.end)[0]
     programmes = eligible(who, request.place_id, request.space_kind, day, request.now)
-    if not programmes or request.list_cents == 0:
-        return list_price(request)
-    offers = [offer_of(p, who, request.start, request.end) for p in programmes]
-    return quote_of(pricing.split(price_basis(request), offers), request.beneficiary_child_id)
+    return split_quote(programmes, who, request.start, request.end, price_basis(request))
+
+
+def split_quote(
+    programmes: list[Programme],
+    who: Beneficiary,
+    start: datetime,
+    end: datetime,
+    basis: pricing.PriceBasis,
+) -> funding.Quote:
+    """The quote of `basis` (a booking's or a registration's list price, over [start, end))
+    split between the beneficiary and `programmes` (those they may use: eligible,
+    eligible_for_event), each offering what is left of its balances (offer_of): the one
+    pricing rule for bookings and registrations. The list price alone when no programme
+    applies or nothing is to pay. Reads, writes nothing."""
+    if not programmes or basis.list_cents == 0:
+        return funding.Quote(
+            list_cents=basis.list_cents,
+            person_cents=basis.list_cents,
+            beneficiary_child_id=who.child,
+        )
+    offers = [offer_of(p, who, start, end) for p in programmes]
+    return quote_of(pricing.split(basis, offers), who.child)
 
 
 def list_price(request: funding.QuoteRequest) -> funding.Quote:
@@ -463,32 +527,45 @@ def day_counters(programme: Programme) -> list[tuple[CapKind, str, int]]:
 
 def _movement(
     programme_id: int,
-    booking: Booking,
+    funded: Funded,
     reason: Reason,
     actor: User | None,
-    channel: Channel,
+    channel: str,
     now: datetime,
 ) -> Movement:
-    """Who moves a programme's balances for `booking`, why and when (the ledger rows')."""
-    return Movement(programme_id, booking.pk, reason, actor.pk if actor else None, channel, now)
+    """Who moves a programme's balances for `funded` (a booking or a registration), why and
+    when (the ledger rows')."""
+    return Movement(
+        programme_id,
+        funded.booking_id,
+        reason,
+        actor.pk if actor else None,
+        channel,
+        now,
+        registration_id=funded.registration_id,
+    )
 
 
 def _consume(
     programme: Programme,
     share: BookingShare,
     who: Beneficiary,
-    booking: Booking,
+    funded: Funded,
     movement: Movement,
 ) -> None:
     """Take one share (its BookingShare row, inserted) from the programme's balances as its
     settings are now (envelope, credit, caps, days), recording the days it counts (ShareDay)
-    for _give_back to undo exactly those.
+    for _give_back to undo exactly those. `funded`: the booking or registration it pays
+    for, whose days and minutes the caps count.
 
-    Rows are locked (updated) in the one order every transaction moving balances follows,
-    so that two of them never wait on each other: by programme (callers sort shares by
-    programme id), then the envelope, the wallet, the amount and minutes counters by id, the
-    day counters by (id, day); _give_back follows it too."""
-    day = booking_days(booking.start, booking.end)[0]
+    Rows are locked (updated) in the one order every transaction moving balances follows
+    (bookings' and registrations' alike), so that two of them never wait on each other: by
+    programme (callers sort shares by programme id), then the envelope, the wallet, the
+    amount and minutes counters by id, the day counters by (id, day); _give_back follows it
+    too. A registration's transaction holds its event's and its own rows before (events
+    .services), a booking's its booking's: never a balance's first."""
+    days_met = booking_days(funded.start, funded.end)
+    day = days_met[0]
     state = balances.move_envelope(movement, -share.cents)
     _warn_if_crossed(state, movement.at)
     if programme.kind == BenefitKind.CREDIT:
@@ -503,7 +580,7 @@ def _consume(
         caps.append((CapKind.CENTS, start, int(programme.cap_cents), share.cents))
     if programme.cap_minutes_per_year is not None:
         start = period_start(MINUTES_CAP_PERIOD, day)
-        minutes = minutes_of(booking.start, booking.end)
+        minutes = minutes_of(funded.start, funded.end)
         caps.append((CapKind.MINUTES, start, int(programme.cap_minutes_per_year), minutes))
     owner = (programme.pk, who.user.pk, who.child_key)
     for pk, kind, limit, amount in sorted(
@@ -519,19 +596,27 @@ def _consume(
             limit,
         )
         for kind, period, limit in day_counters(programme)
-        for counted in booking_days(booking.start, booking.end)
+        for counted in days_met
     )
     for pk, counted, kind, limit in days:
         if balances.count_day(share.pk, pk, counted):
             balances.use_counter(movement, pk, kind, 1, limit)
 
 
-def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
-    """Consume the quote's shares for `booking` (inserted, with `person_price_cents` set), in
-    the caller's transaction (funding.Funder.commit). Raises funding.FundingRefused naming the
-    balance that can no longer cover its share (the caller rolls the booking back)."""
+def take_shares(
+    funded: Funded,
+    quote: funding.Quote,
+    who: Beneficiary,
+    actor: User | None,
+    channel: str,
+    reason: Reason,
+) -> None:
+    """Consume the quote's shares for `funded` (a booking or a registration, written with
+    its person's price), each as a BookingShare row and its ledger rows (`reason`,
+    `channel`), by programme id (_consume's lock order), in the caller's transaction.
+    Raises funding.FundingRefused when a programme's rule changed since the quote or a
+    balance can no longer cover its share (the caller rolls back)."""
     now = timezone.now()
-    who = Beneficiary(booking.user, quote.beneficiary_child_id or 0)
     programmes = Programme.objects.in_bulk([s.programme_id for s in quote.shares])
     for share in sorted(quote.shares, key=lambda s: s.programme_id):
         programme = programmes[share.programme_id]
@@ -539,9 +624,10 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             raise funding.FundingRefused(
                 "programme", "les conditions du dispositif viennent de changer"
             )
-        movement = _movement(programme.pk, booking, Reason.BOOKING, actor, channel, now)
+        movement = _movement(programme.pk, funded, reason, actor, channel, now)
         taken = BookingShare.objects.create(
-            booking_id=booking.pk,
+            booking_id=funded.booking_id,
+            registration_id=funded.registration_id,
             programme=programme,
             public_label=share.public_label,
             cents=share.cents,
@@ -551,41 +637,53 @@ def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: 
             user=who.user,
             child_key=who.child_key,
         )
-        _consume_or_refuse(programme, taken, who, booking, movement)
+        _consume_or_refuse(programme, taken, who, funded, movement)
+
+
+def commit(booking: Booking, quote: funding.Quote, actor: User | None, channel: Channel) -> None:
+    """Consume the quote's shares for `booking` (inserted, with `person_price_cents` set), in
+    the caller's transaction (funding.Funder.commit). Raises funding.FundingRefused naming the
+    balance that can no longer cover its share (the caller rolls the booking back)."""
+    who = Beneficiary(booking.user, quote.beneficiary_child_id or 0)
+    take_shares(Funded.of_booking(booking), quote, who, actor, channel, Reason.BOOKING)
 
 
 def _consume_or_refuse(
     programme: Programme,
     share: BookingShare,
     who: Beneficiary,
-    booking: Booking,
+    funded: Funded,
     movement: Movement,
 ) -> None:
     """_consume, a balance that cannot cover it named by funding.FundingRefused."""
     try:
-        _consume(programme, share, who, booking, movement)
+        _consume(programme, share, who, funded, movement)
     except Exhausted as exhausted:
         field, message = REFUSED_FIELD[exhausted.account]
         raise funding.FundingRefused(field, message) from exhausted
 
 
-BOOKING_MOVES = """
+# What a share's booking or registration moved, per account (day counters apart: their
+# days are the share's ShareDay rows). One of the first two parameters is NULL, which
+# matches nothing.
+SHARE_MOVED = """
 SELECT l.account, l.account_id, SUM(l.amount)
 FROM programmes_ledgerentry l
 LEFT JOIN programmes_capcounter c ON l.account = 'cap' AND c.id = l.account_id
-WHERE l.booking_id = %s AND l.programme_id = %s
+WHERE (l.booking_id = %s OR l.registration_id = %s) AND l.programme_id = %s
   AND (c.kind IS NULL OR c.kind NOT IN ('days', 'quota_days'))
 GROUP BY l.account, l.account_id
 ORDER BY CASE l.account WHEN 'envelope' THEN 0 WHEN 'wallet' THEN 1 ELSE 2 END, l.account_id
 """
 
 
-def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> None:
+def _give_back(share: BookingShare, funded: Funded, movement: Movement) -> None:
     """Undo exactly what the share took, whatever the programme's settings have become: the
-    sums of its booking's ledger rows per account, and the days it holds (its ShareDay rows),
-    each counter freed of a day only when no other share holds that day on it."""
+    sums of its booking's or registration's ledger rows per account, and the days it holds
+    (its ShareDay rows), each counter freed of a day only when no other share holds that
+    day on it."""
     with connection.cursor() as cursor:
-        cursor.execute(BOOKING_MOVES, [booking.pk, share.programme_id])
+        cursor.execute(SHARE_MOVED, [funded.booking_id, funded.registration_id, share.programme_id])
         moves = cursor.fetchall()
     for account, account_id, amount in moves:
         if not amount:
@@ -603,41 +701,51 @@ def _give_back(share: BookingShare, booking: Booking, movement: Movement) -> Non
     held.delete()
 
 
-def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
-    """`booking` stopped holding its slot (funding.Funder.release): give back each share not
-    given back yet (by programme id, _consume's lock order; the caller holds the booking's
-    row, so that no two give the same share back), unless `late` (a late cancellation or a
-    no-show) and the late rule frozen with the share (the programme's when it was taken)
-    keeps the place paid. In the caller's transaction."""
-    shares = (
-        BookingShare.objects.filter(booking_id=booking.pk, released_at__isnull=True)
-        .select_related("programme", "user")
-        .order_by("programme_id")
-    )
+def give_back_shares(funded: Funded, *, late: bool, actor: User | None, channel: str) -> None:
+    """`funded` (a booking or a registration) stopped holding its slot or seats: give back
+    each share not given back yet (by programme id, _consume's lock order; the caller holds
+    its row, so that no two give the same share back), unless `late` (a late cancellation
+    or a no-show) and the late rule frozen with the share (the programme's when it was
+    taken) keeps the place paid. In the caller's transaction."""
+    shares = funded.shares.filter(released_at__isnull=True).order_by("programme_id")
     now = timezone.now()
     for share in shares:
         if late and share.late_rule == LateRule.PLACE_PAID:
             continue
-        movement = _movement(share.programme_id, booking, Reason.RELEASE, actor, channel, now)
-        _give_back(share, booking, movement)
+        movement = _movement(share.programme_id, funded, Reason.RELEASE, actor, channel, now)
+        _give_back(share, funded, movement)
         BookingShare.objects.filter(pk=share.pk).update(released_at=now)
 
 
-def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None:
-    """`booking` holds its slot again (funding.Funder.reinstate): each share given back is
-    taken again, as at booking (the same rule, version and amount), in the caller's
-    transaction. Raises funding.FundingRefused when a balance cannot cover it any more."""
+def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
+    """`booking` stopped holding its slot (funding.Funder.release): give_back_shares."""
+    give_back_shares(Funded.of_booking(booking), late=late, actor=actor, channel=channel)
+
+
+def take_back_shares(funded: Funded, *, actor: User | None, channel: str, reason: Reason) -> None:
+    """`funded` (a booking or a registration) is paid for again after a release (a mistaken
+    no-show or absence corrected): each share given back is taken again, as when it was
+    first taken (the same rule, version and amount; ledger rows for `reason`), by programme
+    id, in the caller's transaction. Raises funding.FundingRefused when a balance cannot
+    cover it any more."""
     shares = (
-        BookingShare.objects.filter(booking_id=booking.pk, released_at__isnull=False)
+        funded.shares.filter(released_at__isnull=False)
         .select_related("programme", "user")
         .order_by("programme_id")
     )
     now = timezone.now()
     for share in shares:
-        movement = _movement(share.programme_id, booking, Reason.BOOKING, actor, channel, now)
+        movement = _movement(share.programme_id, funded, reason, actor, channel, now)
         who = Beneficiary(share.user, share.child_key)
-        _consume_or_refuse(share.programme, share, who, booking, movement)
+        _consume_or_refuse(share.programme, share, who, funded, movement)
         BookingShare.objects.filter(pk=share.pk).update(released_at=None)
+
+
+def reinstate(booking: Booking, *, actor: User | None, channel: Channel) -> None:
+    """`booking` holds its slot again (funding.Funder.reinstate): take_back_shares."""
+    take_back_shares(
+        Funded.of_booking(booking), actor=actor, channel=channel, reason=Reason.BOOKING
+    )
 
 
 class ProgrammeFunder:

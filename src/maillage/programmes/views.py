@@ -89,7 +89,8 @@ class Term:
 
 def terms(programme: Programme) -> list[Term]:
     """The terms a manager accepts by joining `programme`: what it pays (describe), its
-    funder, the eligible space kinds, its validity (Paris days), who pays on a late
+    funder, the eligible space kinds, whether it pays part of priced event registrations
+    too, its validity (Paris days), who pays on a late
     cancellation or a no-show, and staff's payment and reimbursement terms when set."""
     kinds = (
         ", ".join(str(SpaceKind(kind).label) for kind in programme.space_kinds)
@@ -100,6 +101,12 @@ def terms(programme: Programme) -> list[Term]:
         Term("Ce que paie le dispositif", describe(programme)),
         Term("Financeur", programme.funder),
         Term("Espaces concernés", kinds),
+        Term(
+            "Ateliers et événements payants",
+            "le dispositif paie aussi sa part des inscriptions, comme pour les réservations"
+            if programme.covers_events
+            else "non concernés : le prix public s'applique",
+        ),
         Term(
             "Validité",
             f"du {long_date(programme.valid_from)} au {long_date(programme.valid_until)}",
