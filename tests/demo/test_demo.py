@@ -160,9 +160,12 @@ def test_a_run_when_no_booking_is_left_books_where_it_still_can(demo, capsys):
 
 
 def test_a_run_after_the_demo_places_were_deleted_recreates_them(capsys, categories):
-    # Booked places are never deleted (bookings keep their append-only history): the places
-    # of a run that booked nothing are.
-    with mock.patch("maillage.demo.services._demo_bookings", return_value=0):
+    # Booked places are never deleted (bookings keep their append-only history), nor places
+    # holding events (their registrations' log): the places of a run that made neither are.
+    with (
+        mock.patch("maillage.demo.services._demo_bookings", return_value=0),
+        mock.patch("maillage.demo.services.load_events", return_value=0),
+    ):
         call_command("demo")
     assert not Booking.objects.exists()
     # A place that joined a programme is deleted once it has left it (PROTECT).

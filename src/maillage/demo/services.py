@@ -16,6 +16,7 @@ from maillage.booking import availability as booking_core
 from maillage.booking import services as booking_services
 from maillage.booking.models import Booking, Channel
 from maillage.demo.community import load_community
+from maillage.demo.events import load_events
 from maillage.demo.network import (
     CommuneSeed,
     PlaceSpec,
@@ -297,4 +298,11 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         staff, list(_managed_places(today_in_paris())), today_in_paris()
     )
     progress(f"  offres de bureaux : {offers} créées ; demandes d'entreprises : {office_requests}")
+    events = load_events(
+        staff,
+        list(_managed_places(today_in_paris())),
+        [*residents, beneficiaries[SOCIAL_EMAIL], beneficiaries[PARENT_EMAIL]],
+        today_in_paris(),
+    )
+    progress(f"  ateliers et événements créés : {events} (l'un complet, avec sa liste d'attente)")
     return DemoResult(created_places=created, existing_places=existing, logins=logins)
