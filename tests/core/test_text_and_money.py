@@ -45,6 +45,9 @@ def test_with_de(name, expected):
         ("1\u202f200", 120000),
         ("3,330", 333),
         ("999 999 999,99", 99_999_999_999),
+        # Beyond any field's range, read exactly (the model's validators refuse it by name).
+        ("9" * 27, int("9" * 27) * 100),
+        ("1" * 60 + ",10", int("1" * 60) * 100 + 10),
         ("", None),
     ],
 )
@@ -64,6 +67,7 @@ def test_euros_field_reads_euros(typed, cents):
         ("NaN", "en chiffres"),
         ("0,005", "deux décimales"),
         ("3,333", "deux décimales"),
+        ("9" * 40 + ",001", "deux décimales"),
     ],
 )
 def test_euros_field_refuses_what_it_would_round(typed, rule):

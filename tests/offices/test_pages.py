@@ -182,7 +182,12 @@ def test_a_bad_link_is_explained(client):
         ),
         ({"start_date": "2027-02-30"}, "cette date n'existe pas"),
         ({"offers": None}, "Choisissez au moins une offre"),
+        (
+            {"budget_cents": "9" * 27},
+            "Budget mensuel hors taxes (€) : Le budget mensuel doit être entre 0 et 100",
+        ),
         ({"offers": ["abc"]}, "Offres auxquelles envoyer la demande :"),
+        ({"offers": ["99999999999999999999"]}, "Offres auxquelles envoyer la demande :"),
         ({"email": "claire@"}, "Adresse électronique : Saisissez une adresse de courriel valide."),
         ({"siren": "732829321"}, "SIREN : Ce SIREN n'est pas valide"),
         ({"siren": "1234"}, "SIREN : Le SIREN doit comporter 9 chiffres."),

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from django import forms
@@ -51,16 +51,16 @@ class EurosField(forms.DecimalField):
             return None
         if not euros.is_finite():
             raise ValidationError("Montant invalide.", code="invalid")
-        # Checked here, not by the decimal validators (they would see cents): never rounded.
-        if euros != euros.quantize(CENT, rounding=ROUND_HALF_UP):
-            raise ValidationError(
-                "Indiquez le montant en euros avec deux décimales au plus (centimes).",
-                code="max_decimal_places",
-            )
-        try:
-            return int((euros / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        except InvalidOperation as error:
-            raise ValidationError("Montant invalide.", code="invalid") from error
+        # Exact arithmetic whatever the number of digits typed (the default 28 would raise
+        # on 27 digits): the field's range is its model's validators' to tell.
+        with localcontext(prec=len(euros.as_tuple().digits) + 3):
+            # Checked here, not by the decimal validators (they would see cents): never rounded.
+            if euros != euros.quantize(CENT, rounding=ROUND_HALF_UP):
+                raise ValidationError(
+                    "Indiquez le montant en euros avec deux décimales au plus (centimes).",
+                    code="max_decimal_places",
+                )
+            return int(euros.scaleb(2))
 
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
