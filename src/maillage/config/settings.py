@@ -92,6 +92,16 @@ MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = env_int(
 # Funding opportunities (community.funding): members are reminded this many days before each
 # deadline, once per opportunity and number of days.
 MAILLAGE_FUNDING_REMINDER_DAYS = env_int_list("MAILLAGE_FUNDING_REMINDER_DAYS", [14, 3], minimum=1)
+# The largest request with files read (bytes): the largest file a form takes (a shared
+# document, 20 Mo) and the rest of its form. Beyond, 413 before anything is stored.
+MAILLAGE_MAX_UPLOAD_BYTES = env_int(
+    "MAILLAGE_MAX_UPLOAD_BYTES", 21 * 1024 * 1024, minimum=6 * 1024 * 1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "maillage.core.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The TOTP second factor's issuer, shown in authenticator apps.
 OTP_TOTP_ISSUER = "Maillage"
 

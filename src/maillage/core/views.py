@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from maillage.core.text import french_number
+from maillage.core.uploads import UploadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 with a French page naming
-    the limit; any other suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
-    included: TooManyFieldsSent) is the French 400 page (templates/400.html)."""
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE, or files over
+    MAILLAGE_MAX_UPLOAD_BYTES, is a 413 with a French page naming the limit; any other
+    suspicious request (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS included:
+    TooManyFieldsSent) is the French 400 page (templates/400.html)."""
+    if isinstance(exception, UploadTooLarge):
+        limit = french_number(settings.MAILLAGE_MAX_UPLOAD_BYTES // (1024 * 1024))
+        page = render_to_string("core/upload_too_large.html", {"limit": limit})
+        return HttpResponse(page, status=413)
     if isinstance(exception, RequestDataTooBig):
         # In bytes, as the API's 413 says it: a rounded «0,0 Mo» named no limit at all.
         limit = french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
