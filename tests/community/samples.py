@@ -15,11 +15,12 @@ CSV = "commune;lieux\nBoulogne-Billancourt;3\nSèvres;1\n".encode("cp1252")
 
 
 def archive(entries: dict[str, bytes]) -> bytes:
-    """A ZIP archive holding `entries` (name → content), in that order."""
+    """A ZIP archive holding `entries` (name → content), in that order; the same bytes at
+    every call (entries dated 1 January 2026, not now: a test compares two calls)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as written:
         for name, content in entries.items():
-            written.writestr(name, content)
+            written.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
