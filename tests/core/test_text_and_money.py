@@ -28,6 +28,14 @@ def test_fold(text, folded):
         ("Issy-les-Moulineaux", "d'Issy-les-Moulineaux"),
         ("Boulogne-Billancourt", "de Boulogne-Billancourt"),
         ("Écouen", "d'Écouen"),
+        ("Le Nid Bois-Colombes", "du Nid Bois-Colombes"),
+        ("Les Ateliers du Parc", "des Ateliers du Parc"),
+        ("La Ruche", "de La Ruche"),
+        ("L'Atelier", "de L'Atelier"),
+        ("Exporter ses services", "d'Exporter ses services"),
+        ("Lecture", "de Lecture"),
+        ("Lestrem", "de Lestrem"),
+        ("", "de "),
     ],
 )
 def test_with_de(name, expected):

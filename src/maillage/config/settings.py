@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "maillage.core.middleware.AdminQueryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.core.middleware.PermissionsPolicyMiddleware",
+    "maillage.core.middleware.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

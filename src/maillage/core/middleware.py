@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -54,3 +55,22 @@ class AdminQueryMiddleware:
                         content_type="text/plain; charset=utf-8",
                     )
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a method a view does not take (a form's POST-only address opened again
+    from the history, a bookmark or a shared link) with an empty 405 that browsers show as
+    their own English error: give it the French page «405.html» (with a link to the page
+    above), keeping the Allow header. The API's problem details are left alone."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        page = render(request, "405.html", {"parent": parent}, status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -32,8 +32,12 @@ def fold(text: str) -> str:
 
 
 def with_de(name: str) -> str:
-    """«de Boulogne», «d'Antony»: French elision before a vowel or a mute h."""
-    return f"d'{name}" if fold(name[:1]) in "aeiouyh" else f"de {name}"
+    """«de Boulogne», «d'Antony»: French elision before a vowel or a mute h, and the
+    contraction of a name's own article: «du Nid» (Le Nid), «des Ateliers» (Les Ateliers)."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name.removeprefix(article)
+    return f"d'{name}" if name and fold(name[:1]) in "aeiouyh" else f"de {name}"
 
 
 def count(number: int, singular: str, plural: str | None = None) -> str:
