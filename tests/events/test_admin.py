@@ -8,17 +8,30 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.events import services
-from maillage.events.models import Event, EventStatus, Registration, RegistrationStatus
+from maillage.events import admin, organising, services
+from maillage.events.models import (
+    Event,
+    EventLog,
+    EventStatus,
+    LogAction,
+    Registration,
+    RegistrationStatus,
+)
 from tests.factories import EventFactory
 
 S = RegistrationStatus
+HOUR = timedelta(hours=1)
+
+
+def split(instant, name: str) -> dict:
+    """An instant as the admin's split date and time inputs send it (Paris)."""
+    local = timezone.localtime(instant)
+    return {f"{name}_0": f"{local:%d/%m/%Y}", f"{name}_1": f"{local:%H:%M}"}
 
 
 def event_form(event: Event, **changes) -> dict:
-    def split(name: str) -> dict:
-        local = timezone.localtime(getattr(event, name))
-        return {f"{name}_0": f"{local:%d/%m/%Y}", f"{name}_1": f"{local:%H:%M}"}
+    def split_field(name: str) -> dict:
+        return split(getattr(event, name), name)
 
     data = {
         "place": str(event.place_id),
@@ -26,10 +39,10 @@ def event_form(event: Event, **changes) -> dict:
         "title": event.title,
         "description": event.description,
         "audience": event.audience,
-        **split("start"),
-        **split("end"),
-        **split("registration_opens_at"),
-        **split("registration_closes_at"),
+        **split_field("start"),
+        **split_field("end"),
+        **split_field("registration_opens_at"),
+        **split_field("registration_closes_at"),
         "capacity": str(event.capacity),
         "max_seats_per_registration": str(event.max_seats_per_registration),
         "price_cents": f"{event.price_cents // 100},{event.price_cents % 100:02d}",
@@ -149,10 +162,11 @@ def test_cancelling_in_the_back_office_cancels_every_registration(client, staff_
     event.refresh_from_db()
     assert (event.status, event.seats_taken) == (EventStatus.CANCELLED, 0)
     assert not Registration.objects.filter(event=event).active().exists()
+    # A cancelled event is read only: a status posted again is not read.
     again = client.post(change_url(event), event_form(event, status=EventStatus.PUBLISHED))
-    assert again.context["adminform"].form.errors["status"] == [
-        "Un atelier annulé le reste : créez-en un autre."
-    ]
+    assert again.status_code == 302
+    assert Event.objects.get(pk=event.pk).status == EventStatus.CANCELLED
+    assert client.get(change_url(event)).context["adminform"].form.fields == {}
 
 
 def test_an_event_with_registrations_does_not_go_back_to_draft(client, staff_user, full):
@@ -182,3 +196,139 @@ def test_a_bad_registration_window_is_refused(client, staff_user, place):
     response = client.post(reverse("admin:events_event_add"), event_form(template))
     assert response.status_code == 200
     assert not Event.objects.filter(title="Fenêtre").exists()
+
+
+def test_a_published_event_s_frozen_fields_are_read_only(client, staff_user, full):
+    """A 12 € seat stays 12 € with registrations in force: the price (and the date, the
+    place, the rules people registered for) are shown, not editable; what changes is
+    logged as staff's edit."""
+    event, waiting = full
+    client.force_login(staff_user)
+    page = client.get(change_url(event))
+    form = page.context["adminform"].form
+    assert set(organising.FROZEN_ONCE_PUBLISHED) - {"capacity"} <= set(
+        page.context["adminform"].readonly_fields
+    )
+    assert "price_cents" not in form.fields and "capacity" in form.fields
+    start = event.start
+    response = client.post(
+        change_url(event),
+        event_form(event, price_cents="50,00", title="Exporter", **split(start + HOUR, "start")),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.price_cents, event.start, event.title) == (1200, start, "Exporter")
+    edit = EventLog.objects.get(event=event, action=LogAction.EDITED)
+    assert (edit.actor, edit.detail) == (staff_user, "titre")
+
+
+def test_the_admin_edits_the_organisers_fields(staff_user):
+    assert admin.EventForm._meta.fields == [*organising.EDITED_FIELDS, "status"]
+
+
+def test_a_published_event_does_not_go_back_to_draft(client, staff_user, event):
+    client.force_login(staff_user)
+    response = client.post(change_url(event), event_form(event, status=EventStatus.DRAFT))
+    assert response.context["adminform"].form.errors["status"] == [
+        "Un atelier publié ne redevient pas un brouillon : annulez-le plutôt (les personnes "
+        "inscrites sont prévenues)."
+    ]
+    assert Event.objects.get(pk=event.pk).status == EventStatus.PUBLISHED
+
+
+def test_publishing_in_the_back_office_follows_the_organisers_rule(client, staff_user, place):
+    now = timezone.now()
+    late = EventFactory(
+        place=place,
+        status=EventStatus.DRAFT,
+        registration_opens_at=now - timedelta(days=3),
+        registration_closes_at=now - timedelta(hours=1),
+    )
+    client.force_login(staff_user)
+    response = client.post(change_url(late), event_form(late, status=EventStatus.PUBLISHED))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["registration_closes_at"] == [
+        "La clôture des inscriptions est passée : reportez-la avant de publier."
+    ]
+    assert Event.objects.get(pk=late.pk).status == EventStatus.DRAFT
+    assert not EventLog.objects.filter(event=late).exists()
+
+    ready = EventFactory(place=place, status=EventStatus.DRAFT)
+    response = client.post(change_url(ready), event_form(ready, status=EventStatus.PUBLISHED))
+    assert response.status_code == 302
+    assert Event.objects.get(pk=ready.pk).status == EventStatus.PUBLISHED
+    published = EventLog.objects.get(event=ready, action=LogAction.PUBLISHED)
+    assert published.actor == staff_user
+
+
+def test_an_event_created_in_the_back_office_is_logged_and_may_be_published(
+    client, staff_user, place
+):
+    client.force_login(staff_user)
+    template = EventFactory.build(place=place, title="Publié d'emblée", created_by=staff_user)
+    response = client.post(
+        reverse("admin:events_event_add"), event_form(template, status=EventStatus.PUBLISHED)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = Event.objects.get(title="Publié d'emblée")
+    assert created.status == EventStatus.PUBLISHED
+    assert list(
+        EventLog.objects.filter(event=created).order_by("id").values_list("action", "actor")
+    ) == [(LogAction.CREATED, staff_user.pk), (LogAction.PUBLISHED, staff_user.pk)]
+    cancelled = client.post(
+        reverse("admin:events_event_add"),
+        event_form(template, title="Annulé d'emblée", status=EventStatus.CANCELLED),
+    )
+    assert cancelled.context["adminform"].form.errors["status"] == [
+        "Un atelier se crée en brouillon, ou publié."
+    ]
+
+
+def test_a_deadline_moved_later_in_the_back_office_offers_the_seats(client, staff_user, full):
+    """The registration deadline goes through the organisers' use case: moved later, the
+    seats freed after the old one go to the waiting list at once."""
+    event, waiting = full
+    holder = Registration.objects.get(event=event, seats=2)
+    closes = event.registration_closes_at
+    Event.objects.filter(pk=event.pk).update(
+        registration_closes_at=timezone.now() + timedelta(minutes=1)
+    )
+    services.cancel(holder.user, holder, now=timezone.now() + timedelta(minutes=2))
+    assert [Registration.objects.get(pk=r.pk).status for r in waiting] == [S.WAITING] * 2
+    event.refresh_from_db()
+    client.force_login(staff_user)
+    response = client.post(
+        change_url(event), event_form(event, **split(closes, "registration_closes_at"))
+    )
+    assert response.status_code == 302
+    assert [Registration.objects.get(pk=r.pk).status for r in waiting] == [S.OFFERED] * 2
+
+
+def test_a_refusal_met_while_saving_is_shown_and_nothing_is_written(
+    client, staff_user, event, monkeypatch
+):
+    """The event changed between the form's checks and the save (here: the service refuses
+    on its own): the page says so, in French, and nothing is written."""
+
+    def refuse(*args, **kwargs):
+        raise services.RegistrationRefused("capacity", "Le nombre de places a changé.")
+
+    monkeypatch.setattr(services, "change_capacity", refuse)
+    client.force_login(staff_user)
+    response = client.post(
+        change_url(event), event_form(event, capacity="5", title="Renommé"), follow=True
+    )
+    assert response.status_code == 200
+    told = [str(m) for m in response.context["messages"]]
+    assert told == ["Rien n'a été enregistré : Le nombre de places a changé."]
+    event.refresh_from_db()
+    assert event.capacity == 3 and event.title != "Renommé"
+    assert not EventLog.objects.filter(event=event, action=LogAction.EDITED).exists()
+
+
+def test_events_are_cancelled_never_deleted(client, staff_user, place):
+    draft = EventFactory(place=place, status=EventStatus.DRAFT)
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:events_event_delete", args=[draft.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=draft.pk).exists()

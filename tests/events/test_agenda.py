@@ -58,7 +58,7 @@ def test_seats_and_prices_are_told(client, place):
     assert "3 places restantes" in page
     assert "Complet — liste d'attente" in page
     assert '<span class="badge seats-full">Complet</span>' in page
-    assert "Inscriptions à partir du 3 décembre 2026 à 08h00" in page
+    assert "Inscriptions à partir du jeudi 3 décembre 2026 à 08h00" in page
     assert "Gratuit" in page and "12,50 € la place" in page
 
 

@@ -58,7 +58,10 @@ def test_registered_waiting_offered_and_accepted(workshop, people):
     assert confirmed.to == [people[0].email]
     assert confirmed.subject == "Votre inscription est confirmée — Exporter en Europe"
     assert "Votre inscription est confirmée : 2 places." in confirmed.body
-    assert "Le mercredi 9 décembre 2026, de 14h00 à 16h30" in confirmed.body
+    assert "Mercredi 9 décembre 2026, 14h00–16h30" in confirmed.body
+    [(html, kind)] = confirmed.alternatives
+    assert kind == "text/html" and "Votre inscription est confirmée : 2 places." in html
+    assert "Mercredi 9 décembre 2026, 14h00–16h30" in html
     assert "Prix : 30 €" in confirmed.body
     assert "01 23 45 67 89" in confirmed.body
     assert f"/agenda/{workshop.pk}/" in confirmed.body
@@ -206,3 +209,37 @@ def test_reminders_go_once_to_registered_people_the_day_before(place, people):
     assert reminder.subject == "Rappel : votre atelier demain — Atelier demain"
     assert notifications.queue_reminders() == 0
     assert Registration.objects.get(pk=registered.pk).reminded_at is not None
+
+
+def test_one_failing_reminder_does_not_stop_the_others(place, people, monkeypatch, caplog):
+    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    event = EventFactory(
+        place=place,
+        start=tomorrow,
+        end=tomorrow + timedelta(hours=1),
+        registration_closes_at=tomorrow,
+        capacity=3,
+    )
+    first, second, third = (services.register(p, event, 1) for p in people[:3])
+    delivered()
+    queue = notifications.queue
+
+    def failing_for_the_second(kind, registration, to, **context):
+        if registration.pk == second.pk:
+            raise RuntimeError("boom")
+        queue(kind, registration, to, **context)
+
+    monkeypatch.setattr(notifications, "queue", failing_for_the_second)
+    assert notifications.queue_reminders() == 2
+    assert sorted(m.to[0] for m in delivered()) == sorted([people[0].email, people[2].email])
+    assert f"reminder of registration {second.pk} not queued" in caplog.text
+    # Its claim was rolled back with it: the next run reminds it.
+    assert Registration.objects.get(pk=second.pk).reminded_at is None
+    monkeypatch.setattr(notifications, "queue", queue)
+    assert notifications.queue_reminders() == 1
+    assert [m.to for m in delivered()] == [[people[1].email]]
+    assert {r.pk for r in (first, third)} <= set(
+        Registration.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True)
+    )

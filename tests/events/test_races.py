@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from maillage.events import services
+from maillage.core.formatting import french_moment
+from maillage.events import organising, services
 from maillage.events.models import Event, Registration, RegistrationStatus
-from maillage.events.waitlist import Waiting, offers
+from maillage.events.waitlist import Waiting, left_for_newcomer, offers
 from tests.factories import EventFactory, VerifiedUserFactory
 from tests.racing import run_together
 
@@ -65,9 +66,19 @@ def test_many_people_for_the_last_seats_never_overbook(place, crowd):
     left = 7 - holding_seats(event)
     assert left <= 1
     assert all(entry.seats > left for entry in waiting)
-    # The list's order is one total order, its ranks 1…n.
-    keys = [(entry.waiting_since, entry.pk) for entry in waiting]
-    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    # The same registrations made one after another, in the order the database took them
+    # (their ids, each written under the event's lock), end the same way: the race changed
+    # who came first, never what each one got.
+    free, queue, expected = 7, [], {}
+    for registration in Registration.objects.filter(event=event).order_by("pk"):
+        if registration.seats <= left_for_newcomer(free, queue):
+            expected[registration.pk] = S.REGISTERED
+            free -= registration.seats
+        else:
+            expected[registration.pk] = S.WAITING
+            queue.append(Waiting(registration.pk, registration.seats))
+    outcome_of = dict(Registration.objects.filter(event=event).values_list("pk", "status"))
+    assert outcome_of == expected
 
 
 def test_many_people_for_one_seat_without_a_waiting_list(place, crowd):
@@ -168,6 +179,35 @@ def test_a_capacity_raise_racing_registrations(place, crowd, staff_user):
     late = Registration.objects.filter(event=event, user__in=crowd[5:])
     assert late.holding().count() == 1
     assert late.filter(status=S.WAITING).count() == len(crowd[5:]) - 1
+
+
+def test_a_deadline_moved_later_racing_newcomers(place, crowd, staff_user):
+    """One seat freed after the deadline, two people waiting; the organiser moves the
+    deadline later while four newcomers register: whatever the order (a newcomer before the
+    move finds registration closed), the first waiting entry is offered the seat and no
+    newcomer takes it."""
+    now = timezone.now()
+    event = EventFactory(place=place, capacity=2, registration_closes_at=now + timedelta(hours=1))
+    holder, _other = (services.register(p, event, 1, now=now) for p in crowd[:2])
+    waiting = [services.register(p, event, 1, now=now) for p in crowd[2:4]]
+    after = now + timedelta(hours=2)
+    services.cancel(crowd[0], holder, now=after)
+    edited = Event.objects.get(pk=event.pk)
+    edited.registration_closes_at = now + timedelta(days=2)
+    calls = [partial(organising.save_event, staff_user, edited, now=after)]
+    calls += [partial(services.register, person, event, 1, now=after) for person in crowd[4:8]]
+    results = run_together(calls)
+    assert outcome(results[0]) == "ok"
+    closed = french_moment(event.registration_closes_at)
+    assert {outcome(r) for r in results[1:]} <= {
+        "ok",
+        f"refused: Les inscriptions sont closes depuis {closed}.",
+    }
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [S.OFFERED, S.WAITING]
+    newcomers = Registration.objects.filter(event=event, user__in=crowd[4:8])
+    assert set(newcomers.values_list("status", flat=True)) <= {S.WAITING}
+    assert holding_seats(event) == 2
 
 
 def test_the_database_itself_refuses_an_overbooking_between_transactions(place):

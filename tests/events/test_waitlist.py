@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.events.waitlist import Waiting, hold_until, offers, rank_text
+from maillage.events.waitlist import (
+    MIN_OFFER_HOLD,
+    Waiting,
+    hold_until,
+    left_for_newcomer,
+    offers,
+    rank_text,
+)
 from tests.moments import paris
 
 properties = settings(database=None, deadline=None, max_examples=300)
@@ -128,6 +135,17 @@ def test_no_hold_once_the_deadline_is_reached(late):
     assert hold_until(NOW, 24, NOW - late) is None
 
 
+@pytest.mark.parametrize("left", [timedelta(minutes=1), timedelta(minutes=59, seconds=59)])
+def test_no_hold_too_short_to_be_used(left):
+    assert left < MIN_OFFER_HOLD
+    assert hold_until(NOW, 24, NOW + left) is None
+
+
+def test_a_hold_of_the_shortest_useful_length_is_offered():
+    assert hold_until(NOW, 24, NOW + MIN_OFFER_HOLD) == NOW + MIN_OFFER_HOLD
+    assert hold_until(NOW, 1, NOW + timedelta(days=1)) == NOW + timedelta(hours=1)
+
+
 @properties
 @given(
     st.integers(min_value=1, max_value=168),
@@ -136,13 +154,31 @@ def test_no_hold_once_the_deadline_is_reached(late):
 def test_the_hold_ends_after_now_by_the_deadline_and_within_the_hours(hours, minutes):
     deadline = NOW + timedelta(minutes=minutes)
     until = hold_until(NOW, hours, deadline)
-    if deadline <= NOW:
+    if deadline - NOW < MIN_OFFER_HOLD:
         assert until is None
     else:
         assert until is not None
-        assert NOW < until <= deadline
+        assert NOW + MIN_OFFER_HOLD <= until <= deadline
         assert until <= NOW + timedelta(hours=hours)
         assert until in (deadline, NOW + timedelta(hours=hours))
+
+
+@properties
+@given(free_seats, queues, st.integers(min_value=1, max_value=12))
+def test_a_newcomer_comes_behind_the_waiting_list(free, queue, seats):
+    """A newcomer gets seats exactly when the same rule, with them last in the list, would
+    offer them some: the waiting entries the free seats fit are served first."""
+    newcomer = Waiting(0, seats)
+    served = newcomer.id in offers(free, [*queue, newcomer])
+    assert (seats <= left_for_newcomer(free, queue)) == served
+
+
+def test_free_seats_a_waiting_entry_fits_are_not_a_newcomer_s():
+    queue = [Waiting(1, 3), Waiting(2, 1)]
+    assert left_for_newcomer(2, queue) == 1  # the 1-seat entry first; the 3-seat one passed
+    assert left_for_newcomer(4, queue) == 0
+    assert left_for_newcomer(5, queue) == 1
+    assert left_for_newcomer(2, []) == 2
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ from maillage.territory.models import Commune
 
 # What a time input sends: HH:MM, seconds optional, ASCII digits only.
 _CLOCK_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?", re.ASCII)
+# What a datetime-local input sends: a day and a time, seconds optional, ASCII digits.
+_LOCAL_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", re.ASCII)
 
 
 # Rules about the day rather than the time of day are shown under the date field.
@@ -97,9 +99,17 @@ def skipped_time_message(local: datetime) -> str:
     )
 
 
-def _occurrence_field(label: str) -> forms.TypedChoiceField:
-    """Which of the two instants a time shown twice (autumn fall-back night) means: shown only
-    on that night, hidden otherwise."""
+# The project's one rule for a time typed in Paris wall-clock time (core.wall_clock_instants),
+# on every form: a time the clock skips (spring-forward night, 02:00–03:00) is refused on its
+# field with the valid times around it; a time the clock shows twice (autumn fall-back night)
+# is never taken silently: the person chooses which, summer or winter time, in the field's
+# companion `<field>_occurrence` (occurrence_field), a choice shown only on that night.
+
+
+def occurrence_field(label: str) -> forms.TypedChoiceField:
+    """The companion of a Paris time field: which of the two instants a time shown twice
+    (autumn fall-back night) means, 1 (the first, summer time) or 2 (the second, winter
+    time). Hidden, and unread, except on that night (paris_instant)."""
     return forms.TypedChoiceField(
         label=label,
         choices=[(1, "la première"), (2, "la seconde")],
@@ -110,21 +120,111 @@ def _occurrence_field(label: str) -> forms.TypedChoiceField:
     )
 
 
-def _occurrence_label(moment: time, instant: datetime) -> str:
+def _occurrence_label(local: datetime, instant: datetime) -> str:
     """«02h30 heure d'été (UTC+2)»."""
-    local = instant.astimezone(core.PARIS)
-    season = "heure d'été" if local.dst() else "heure d'hiver"
-    hours = core.utc_offset(local) // timedelta(hours=1)
-    return f"{moment:%Hh%M} {season} (UTC{hours:+d})"
+    paris = instant.astimezone(core.PARIS)
+    season = "heure d'été" if paris.dst() else "heure d'hiver"
+    hours = core.utc_offset(paris) // timedelta(hours=1)
+    return f"{local:%Hh%M} {season} (UTC{hours:+d})"
+
+
+def _show_occurrences(
+    form: forms.BaseForm, name: str, local: datetime, instants: Sequence[datetime]
+) -> str:
+    """Turn field `name`'s companion into the choice between `instants` (the two a Paris
+    time `local` shown twice names); its name."""
+    choice = f"{name}_occurrence"
+    field = cast(forms.TypedChoiceField, form.fields[choice])
+    field.widget = forms.RadioSelect()
+    field.choices = [
+        (number, _occurrence_label(local, instant))
+        for number, instant in enumerate(instants, start=1)
+    ]
+    # The bound field copied the help text when it was made: it is told directly.
+    form[choice].help_text = (
+        f"Le {long_date(local.date())}, les horloges reculent d'une heure : "
+        f"{local:%Hh%M} existe deux fois."
+    )
+    return choice
+
+
+def paris_instant(form: forms.BaseForm, name: str, local: datetime) -> datetime | None:
+    """The aware instant the Paris wall-clock time `local` (naive), typed in `form`'s field
+    `name`, means, by the project's one rule (above): skipped, refused on `name`; shown
+    twice, the one chosen in `form`'s `<name>_occurrence` (occurrence_field), which then
+    shows the two, and asks until one is chosen. None when refused or not chosen yet (the
+    form holds the error). Call it from the form's `clean` (the companion is cleaned)."""
+    instants = core.wall_clock_instants(local)
+    if not instants:
+        form.add_error(name, skipped_time_message(local))
+        return None
+    if len(instants) == 1:
+        return instants[0]
+    choice = _show_occurrences(form, name, local, instants)
+    chosen = form.cleaned_data.get(choice)
+    if chosen is None:
+        form.add_error(
+            choice, f"Précisez s'il s'agit de {local:%Hh%M} heure d'été ou heure d'hiver."
+        )
+        return None
+    return instants[int(chosen) - 1]
+
+
+def show_stored_occurrence(form: forms.BaseForm, name: str, instant: datetime | None) -> None:
+    """For a form showing a stored instant in field `name`: when its Paris time is shown
+    twice that night, its companion shows the choice, set to the one it is (sent back as
+    it is, the form reads the same instant)."""
+    if instant is None:
+        return
+    local = instant.astimezone(core.PARIS).replace(tzinfo=None)
+    instants = core.wall_clock_instants(local)
+    if len(instants) == 2:
+        choice = _show_occurrences(form, name, local, instants)
+        form.initial[choice] = instants.index(instant) + 1
+
+
+class ParisDateTimeField(forms.Field):
+    """A Paris wall-clock day and time as a datetime-local input sends it
+    («2027-01-12T18:30»), its day within core.dates.read_range, cleaned to the naive
+    wall-clock time: the form reads it as an instant with paris_instant (and has its
+    companion occurrence_field). An aware instant (a disabled field's stored value) is kept
+    as it is."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages = {
+        "invalid": "Date et heure attendues (par exemple 2027-01-12T18:30).",
+    }
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        if not isinstance(value, str) or not _LOCAL_INSTANT.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        try:
+            local = datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(
+                "Cette date ou cette heure n'existe pas.", "invalid"
+            ) from None
+        label = str(self.label)
+        try:
+            read_range(timezone.localdate()).check(local.date(), label)
+        except DateRefused as refusal:
+            raise forms.ValidationError(refusal_text(refusal, label), "out_of_range") from None
+        return local
 
 
 class WallClockForm(forms.Form):
-    """A date and start and end times (`date`, `debut`, `fin`) read as Paris instants.
-
-    A time the clock skips (spring-forward night) is refused with the valid times; a time the
-    clock shows twice (fall-back night) needs `debut_occurrence` / `fin_occurrence`, a choice
-    shown only then. Nothing is moved silently (core.wall_clock_instants).
-    """
+    """A date and start and end times (`date`, `debut`, `fin`) read as Paris instants by
+    paris_instant: a time the clock skips is refused, one it shows twice needs
+    `debut_occurrence` / `fin_occurrence`, a choice shown only then."""
 
     date = IsoDateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -135,8 +235,8 @@ class WallClockForm(forms.Form):
     fin = ClockTimeField(
         label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    debut_occurrence = _occurrence_field("Heure de début à retenir")
-    fin_occurrence = _occurrence_field("Heure de fin à retenir")
+    debut_occurrence = occurrence_field("Heure de début à retenir")
+    fin_occurrence = occurrence_field("Heure de fin à retenir")
 
     field_order = ["date", "debut", "debut_occurrence", "fin", "fin_occurrence"]
 
@@ -144,33 +244,10 @@ class WallClockForm(forms.Form):
         day, moment = cleaned.get("date"), cleaned.get(name)
         if day is None or moment is None:
             return None
-        local = datetime.combine(day, moment)
-        instants = core.wall_clock_instants(local)
-        if not instants:
+        instant = paris_instant(self, name, datetime.combine(day, moment))
+        if instant is None:
             self.clock_issue = True
-            self.add_error(name, skipped_time_message(local))
-            return None
-        if len(instants) == 1:
-            return instants[0]
-        choice = f"{name}_occurrence"
-        field = cast(forms.TypedChoiceField, self.fields[choice])
-        field.widget = forms.RadioSelect()
-        field.choices = [
-            (number, _occurrence_label(moment, instant))
-            for number, instant in enumerate(instants, start=1)
-        ]
-        # The bound field copied the help text when it was made: it is told directly.
-        self[choice].help_text = (
-            f"Le {long_date(day)}, les horloges reculent d'une heure : "
-            f"{moment:%Hh%M} existe deux fois."
-        )
-        if cleaned.get(choice) is None:
-            self.clock_issue = True
-            self.add_error(
-                choice, f"Précisez s'il s'agit de {moment:%Hh%M} heure d'été ou heure d'hiver."
-            )
-            return None
-        return instants[int(cleaned[choice]) - 1]
+        return instant
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -11,8 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from maillage.booking import availability
-from maillage.booking.forms import ClockTimeField, IsoDateField, skipped_time_message
+from maillage.booking.forms import (
+    ClockTimeField,
+    IsoDateField,
+    occurrence_field,
+    paris_instant,
+    show_stored_occurrence,
+)
 from maillage.community import files
 from maillage.community.models import (
     Announcement,
@@ -172,8 +177,9 @@ class DocumentForm(forms.ModelForm):
 
 class FundingForm(forms.ModelForm):
     """A funding opportunity; its deadline typed as a Paris day and time (23:59 unless
-    said), read as an instant (a time the clock skips is refused, one shown twice is the
-    later). Dates reach from FUNDING_YEARS_BACK years back to FUNDING_YEARS_AHEAD ahead."""
+    said), read as an instant by the project's one rule (booking.forms.paris_instant: a time
+    the clock skips is refused, for one shown twice staff choose which). Dates reach from
+    FUNDING_YEARS_BACK years back to FUNDING_YEARS_AHEAD ahead."""
 
     deadline_date = IsoDateField(label="Date limite de dépôt", widget=DATE_INPUT)
     deadline_time = ClockTimeField(
@@ -181,6 +187,7 @@ class FundingForm(forms.ModelForm):
         widget=TIME_INPUT,
         initial=DEFAULT_DEADLINE_TIME,
     )
+    deadline_time_occurrence = occurrence_field("Heure limite à retenir")
     audiences = forms.MultipleChoiceField(
         label="Qui peut candidater",
         choices=[
@@ -192,7 +199,7 @@ class FundingForm(forms.ModelForm):
     )
     field_order = ["title", "funder", "fund", "description", "eligibility", "audiences"]
     field_order += ["amount_min_cents", "amount_max_cents", "opens_on"]
-    field_order += ["deadline_date", "deadline_time", "link"]
+    field_order += ["deadline_date", "deadline_time", "deadline_time_occurrence", "link"]
 
     class Meta:
         model = FundingOpportunity
@@ -225,6 +232,7 @@ class FundingForm(forms.ModelForm):
             local = timezone.localtime(deadline)
             self.initial.setdefault("deadline_date", local.date())
             self.initial.setdefault("deadline_time", local.time().replace(second=0))
+            show_stored_occurrence(self, "deadline_time", deadline)
 
     def _in_range(self, name: str) -> date | None:
         day: date | None = self.cleaned_data.get(name)
@@ -251,12 +259,7 @@ class FundingForm(forms.ModelForm):
         day, moment = cleaned.get("deadline_date"), cleaned.get("deadline_time")
         self.deadline: datetime | None = None
         if day is not None and moment is not None:
-            local = datetime.combine(day, moment)
-            instants = availability.wall_clock_instants(local)
-            if not instants:
-                self.add_error("deadline_time", skipped_time_message(local))
-            else:
-                self.deadline = instants[-1]  # a time shown twice: the later one
+            self.deadline = paris_instant(self, "deadline_time", datetime.combine(day, moment))
         return cleaned
 
     def _post_clean(self) -> None:

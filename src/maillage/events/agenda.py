@@ -143,6 +143,7 @@ class AgendaFilter(forms.Form):
 
 
 def _day_and_time(instant: datetime) -> tuple[str, str]:
+    """«mardi 12 janvier 2027», «18h00»: an aware instant's Paris day and time."""
     local = timezone.localtime(instant)
     return f"{WEEKDAY_NAMES[local.weekday()]} {long_date(local)}", f"{local:%H}h{local:%M}"
 
@@ -150,7 +151,8 @@ def _day_and_time(instant: datetime) -> tuple[str, str]:
 def when(event: Event) -> str:
     """When `event` takes place, in Paris time: «mardi 12 janvier 2027, 18h00–20h00», or
     «du mardi 12 janvier 2027 à 18h00 au mercredi 13 janvier 2027 à 12h00» over several
-    days."""
+    days. The one way events' dates are written, on pages (the `when` filter) and in
+    emails (events.notifications)."""
     first_day, first_time = _day_and_time(event.start)
     last_day, last_time = _day_and_time(event.end)
     if first_day == last_day:
@@ -182,10 +184,8 @@ def seats_state(event: Event, now: datetime) -> SeatsState:
     if now >= event.registration_closes_at:
         return SeatsState("closed", "Inscriptions closes")
     if now < event.registration_opens_at:
-        opens = timezone.localtime(event.registration_opens_at)
-        return SeatsState(
-            "not-open", f"Inscriptions à partir du {long_date(opens)} à {opens:%H}h{opens:%M}"
-        )
+        day, time = _day_and_time(event.registration_opens_at)
+        return SeatsState("not-open", f"Inscriptions à partir du {day} à {time}")
     if event.seats_left > 0:
         return SeatsState("open", count(event.seats_left, "place restante", "places restantes"))
     if event.has_waiting_list:

@@ -377,6 +377,9 @@ class LogAction(models.TextChoices):
     ATTENDANCE = "attendance", "présence"
     CAPACITY = "capacity", "nombre de places"
     EVENT_CANCELLED = "event_cancelled", "atelier annulé"
+    # An offer's deadline brought forward to a registration deadline moved earlier: `detail`
+    # says from when to when.
+    OFFER_SHORTENED = "offer_shortened", "délai de confirmation avancé"
     # Its preparation (events.organising): `detail` names the fields an edit changed.
     CREATED = "created", "atelier créé"
     EDITED = "edited", "atelier modifié"
@@ -386,8 +389,9 @@ class LogAction(models.TextChoices):
 class EventLog(models.Model):
     """Who did what to an event and its registrations, appended by events.services (and
     events.organising) in the transaction of the change: a registration's status change
-    (`from_status` NULL when it was created), an attendance mark, a capacity change, the
-    event's creation, edit, publication or cancellation, by `actor` (NULL: the system, such
+    (`from_status` NULL when it was created), an attendance mark, a capacity change, an
+    offer's deadline brought forward, the event's creation, edit, publication or
+    cancellation, by `actor` (NULL: the system, such
     as an offer lapsing), at `at` (UTC), with `detail` (the reason given, «20 → 25»,
     «présent», the fields an edit changed). Ids, not names."""
 

@@ -1,38 +1,41 @@
 """Emails (French) about event registrations: to the person when their registration is made
 (registered, awaiting the organiser's approval, on the waiting list with their rank), when
 seats are offered to them from the waiting list (with the deadline to confirm, Paris time),
-when an offer lapses, when the organiser approves, declines or cancels, when the event is
+when that deadline is brought forward (the registration deadline moved earlier), when an
+offer lapses, when the organiser approves, declines or cancels, when the event is
 cancelled, the day before (reminder), and the organiser's own messages; to the organisers
 when a registration awaits their approval.
 
 Services queue them inside their transaction (`queue`) in core's outbox (topic TOPIC, the
 context naming the kind and the registration by id); the task worker builds each with
 `message_of` from the database as it is then (a waiting entry's rank is its rank when the
-email leaves). Reminders are queued by a periodic task (events.tasks).
+email leaves): plain text with an HTML alternative (accounts.emails.templated_message, the
+templates events/emails/registration and events/emails/message), the event's date and times
+as its pages write them (agenda.when). Reminders are queued by a periodic task
+(events.tasks).
 
 Links lead to the event's public page, EVENT_PAGE, which the app serving it registers.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from maillage.accounts.emails import site_link, templated_message
 from maillage.accounts.models import User
 from maillage.booking.notifications import place_contact
 from maillage.core import outbox
-from maillage.core.dates import long_date
 from maillage.core.formatting import french_moment
 from maillage.core.links import PageLink
 from maillage.core.models import OutboundEmail
 from maillage.core.text import count, single_line
-from maillage.events import selectors, waitlist
+from maillage.events import agenda, selectors, waitlist
 from maillage.events.models import (
     Event,
     EventMessage,
@@ -42,6 +45,8 @@ from maillage.events.models import (
     RegistrationStatus,
 )
 from maillage.events.price_lines import registered_prices
+
+logger = logging.getLogger(__name__)
 
 TOPIC = "events"
 # An event's public page, by the event's id: the app serving it registers its path.
@@ -62,6 +67,7 @@ KINDS = {
     "awaiting_approval": Kind("Votre demande d'inscription est enregistrée"),
     "waiting": Kind("Vous êtes sur la liste d'attente"),
     "offered": Kind("Des places se sont libérées pour vous"),
+    "offer_shortened": Kind("Le délai pour confirmer vos places est avancé"),
     "lapsed": Kind("Le délai pour confirmer est passé"),
     "approved": Kind("Votre inscription est acceptée"),
     "declined": Kind("Votre demande d'inscription n'a pas été acceptée"),
@@ -113,34 +119,6 @@ def registration_made(registration: Registration) -> None:
             queue("organiser_request", registration, organiser)
 
 
-def _site_link(path: str) -> str:
-    return settings.MAILLAGE_SITE_URL.rstrip("/") + path
-
-
-def _schedule(event: Event) -> str:
-    """«le mardi 2 décembre 2026, de 09h00 à 11h00» (Paris time; an event over several
-    days gives both dates)."""
-    start, end = timezone.localtime(event.start), timezone.localtime(event.end)
-    first = f"le {_weekday(start)} {_day(start)}"
-    if start.date() == end.date():
-        return f"{first}, de {start:%H}h{start:%M} à {end:%H}h{end:%M}"
-    return (
-        f"du {_weekday(start)} {_day(start)} à {start:%H}h{start:%M} "
-        f"au {_weekday(end)} {_day(end)} à {end:%H}h{end:%M}"
-    )
-
-
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-
-def _weekday(moment: datetime) -> str:
-    return WEEKDAYS[moment.weekday()]
-
-
-def _day(moment: datetime) -> str:
-    return long_date(moment.date())
-
-
 def _context(email: OutboundEmail, registration: Registration, now: datetime) -> dict[str, object]:
     event = registration.event
     place = event.place
@@ -149,11 +127,12 @@ def _context(email: OutboundEmail, registration: Registration, now: datetime) ->
     rank = selectors.waiting_rank(registration)
     return {
         "kind": kind,
+        "for_organisers": kind != MESSAGE and KINDS[kind].for_organisers,
         "user": email.user,
         "registration": registration,
         "event": event,
         "event_title": single_line(event.title),
-        "schedule": _schedule(event),
+        "when": agenda.when(event),
         "place_name": single_line(place.name),
         "place": place,
         "contact": place_contact(place),
@@ -170,13 +149,14 @@ def _context(email: OutboundEmail, registration: Registration, now: datetime) ->
         "reason": single_line(registration.status_reason),
         "by_organiser": email.context.get("by_organiser", False),
         "event_cancelled": event.status == EventStatus.CANCELLED,
-        "link": _site_link(EVENT_PAGE(event.pk)),
+        "link": site_link(EVENT_PAGE(event.pk)),
     }
 
 
-def message_of(email: OutboundEmail, now: datetime) -> EmailMessage:
+def message_of(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
     """The email to send for a queued outbox row of TOPIC at `now`, built from the database
-    as it is: a registration's news (its `kind`), or an organiser's message."""
+    as it is: a registration's news (its `kind`), or an organiser's message; its subject is
+    «<the kind's or the message's subject> — <event title>», on one line."""
     registration = Registration.objects.select_related(
         "event__place__commune", "event__created_by", "user"
     ).get(pk=email.context["registration"])
@@ -184,24 +164,20 @@ def message_of(email: OutboundEmail, now: datetime) -> EmailMessage:
     if email.context["kind"] == MESSAGE:
         sent = EventMessage.objects.get(pk=email.context["message"])
         context["message"] = sent
-        subject = sent.subject
-        template = "events/email/message.txt"
+        context["subject"] = single_line(sent.subject)
+        template = "events/emails/message"
     else:
-        subject = KINDS[email.context["kind"]].subject
-        template = "events/email/registration.txt"
-    return EmailMessage(
-        # A header holds one line: a title could hold a line break.
-        subject=single_line(f"{subject} — {registration.event.title}"),
-        body=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.address],
-    )
+        context["subject"] = KINDS[email.context["kind"]].subject
+        template = "events/emails/registration"
+    return templated_message(template, email.address, context)
 
 
 def queue_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each registered person (not awaiting approval, not waiting) of a
     published event starting tomorrow (Paris date); safe to run twice: a registration is
-    reminded once, `reminded_at` set in the same transaction. How many were queued."""
+    reminded once, `reminded_at` set in the same transaction. One registration's failure is
+    logged and the others go on (it is tried again on the next run). How many were
+    queued."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     due = Registration.objects.filter(
@@ -212,13 +188,17 @@ def queue_reminders(now: datetime | None = None) -> int:
     ).select_related("user")
     queued = 0
     for registration in due:
-        with transaction.atomic():
-            claimed = Registration.objects.filter(
-                pk=registration.pk,
-                status=RegistrationStatus.REGISTERED,
-                reminded_at__isnull=True,
-            ).update(reminded_at=now)
-            if claimed:
-                queue("reminder", registration, registration.user)
-                queued += 1
+        try:
+            with transaction.atomic():
+                claimed = Registration.objects.filter(
+                    pk=registration.pk,
+                    status=RegistrationStatus.REGISTERED,
+                    reminded_at__isnull=True,
+                ).update(reminded_at=now)
+                if claimed:
+                    queue("reminder", registration, registration.user)
+        except Exception:  # one registration's failure must not stop the others' reminders
+            logger.exception("reminder of registration %s not queued", registration.pk)
+        else:
+            queued += claimed
     return queued

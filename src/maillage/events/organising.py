@@ -8,7 +8,10 @@ when the actor may not, ValidationError (fields named, French) when the event br
 
 A published event keeps its date, place, organiser, price and registration rules (people
 registered for them); its capacity changes through the registrations' own use case, which
-offers freed seats to the waiting list.
+offers freed seats to the waiting list. Its registration deadline and its hold may change:
+events.services.registration_window_changed then applies them to the waiting list, in the
+same transaction, under the event's lock (offers out shortened to a deadline moved earlier,
+free seats offered when it moves later).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
+from maillage.events import services
 from maillage.events.models import REASON_MAX, Event, EventLog, EventStatus, LogAction, Organiser
 from maillage.events.permissions import require_organiser
 from maillage.places import permissions
@@ -48,6 +52,9 @@ FROZEN_ONCE_PUBLISHED = {
     "needs_approval": "La validation des inscriptions",
     "has_waiting_list": "La liste d'attente",
 }
+# What a published event may change that its waiting list must follow
+# (services.registration_window_changed).
+REGISTRATION_WINDOW = ("registration_closes_at", "hold_hours")
 
 
 def _require_may_hold(actor: Actor, event: Event) -> None:
@@ -158,7 +165,9 @@ def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event
     The actor must organise the event as stored, and may hold it as it now says (its place;
     Département staff alone for the Département's). A new event starts after `now`
     (default: the present). A cancelled event is not edited; a published one keeps the
-    fields of FROZEN_ONCE_PUBLISHED. Raises PermissionDenied or ValidationError."""
+    fields of FROZEN_ONCE_PUBLISHED, and a change of its REGISTRATION_WINDOW goes on to its
+    waiting list (services.registration_window_changed). Raises PermissionDenied or
+    ValidationError."""
     now = now or timezone.now()
     changed: list[str] = []
     if event.pk is None:
@@ -189,26 +198,37 @@ def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event
     elif changed:
         names = ", ".join(str(_field(name).verbose_name) for name in changed)
         _log(event, actor, LogAction.EDITED, now, names)
+        if event.status == EventStatus.PUBLISHED and set(REGISTRATION_WINDOW) & set(changed):
+            assert isinstance(actor, User)  # an organiser: require_organiser let them in
+            services.registration_window_changed(actor, event, now)
     return event
+
+
+def publish_errors(event: Event, now: datetime) -> dict[str, str]:
+    """Why `event`, as it stands, may not be published at `now`, as French messages by
+    field (empty: it may): it must start, and its registration close, after `now`."""
+    if event.start <= now:
+        return {"start": "L'événement a déjà commencé : il ne se publie plus."}
+    if event.registration_closes_at <= now:
+        return {
+            "registration_closes_at": (
+                "La clôture des inscriptions est passée : reportez-la avant de publier."
+            )
+        }
+    return {}
 
 
 @transaction.atomic
 def publish(actor: Actor, event: Event, now: datetime | None = None) -> Event:
     """Publish a draft: it shows in the agenda, its page and the feeds, and people may
     register from its registration opening. It must start, and its registration close,
-    after `now` (default: the present). Raises PermissionDenied or ValidationError."""
+    after `now` (default: the present; publish_errors). Raises PermissionDenied or
+    ValidationError."""
     now = now or timezone.now()
     event = require_organiser(actor, _locked(event))
     if event.status != EventStatus.DRAFT:
         raise ValidationError("Seul un brouillon se publie : cet événement l'est déjà.")
-    errors = {}
-    if event.start <= now:
-        errors["start"] = "L'événement a déjà commencé : il ne se publie plus."
-    elif event.registration_closes_at <= now:
-        errors["registration_closes_at"] = (
-            "La clôture des inscriptions est passée : reportez-la avant de publier."
-        )
-    if errors:
+    if errors := publish_errors(event, now):
         raise ValidationError(errors)
     event.status = EventStatus.PUBLISHED
     event.save(update_fields=["status", "updated_at"])

@@ -13,8 +13,11 @@ transactions are serialised anyway), then the registration's: one order, no dead
 waiting list is read and offered under that lock, so offers follow its order. Seats are taken
 by one `UPDATE … SET seats_taken = seats_taken + n WHERE seats_taken + n <= capacity`, and the
 CHECK event_seats_within_capacity refuses any overbooking in the database itself. Seats freed
-(a cancellation, a decline, a lapsed offer, a capacity raised) are offered to the waiting list
-in the same transaction that freed them (waitlist.offers, waitlist.hold_until).
+(a cancellation, a decline, a lapsed offer, a capacity raised, a registration deadline moved
+later) are offered to the waiting list in the same transaction that freed them
+(waitlist.offers, waitlist.hold_until), and a newcomer never takes free seats a waiting entry
+fits (waitlist.left_for_newcomer). An offer never outlasts registration: a deadline moved
+earlier shortens the offers out (registration_window_changed).
 
 Instants are aware datetimes (`now` defaults to the current time); amounts integer cents.
 """
@@ -195,19 +198,27 @@ def _end(
         funding.release(registration, late=late, actor=actor)
 
 
+def _queue(event: Event) -> list[waitlist.Waiting]:
+    """The event's waiting list in its order, as waitlist's rules read it."""
+    queue = Registration.objects.filter(event=event).waiting_in_order()
+    return [waitlist.Waiting(pk, seats) for pk, seats in queue.values_list("pk", "seats")]
+
+
 def _offer_free_seats(event: Event, now: datetime) -> list[Registration]:
     """Offer the event's free seats to its waiting list (waitlist.offers), held until
     waitlist.hold_until; each entry offered is told. The caller holds the event's lock.
-    Nothing is offered for an event not published, or once its registration deadline is
-    reached (the seats stay free, and registration is closed). The registrations offered."""
-    event.refresh_from_db(fields=["seats_taken", "capacity", "status"])
+    Nothing is offered for an event not published, or when less than
+    waitlist.MIN_OFFER_HOLD is left before its registration deadline (the seats stay free
+    until registration closes; newcomers come behind the entries they fit). The
+    registrations offered."""
+    event.refresh_from_db(
+        fields=["seats_taken", "capacity", "status", "hold_hours", "registration_closes_at"]
+    )
     free = event.capacity - event.seats_taken
     until = waitlist.hold_until(now, event.hold_hours, event.registration_closes_at)
     if free <= 0 or until is None or event.status != EventStatus.PUBLISHED:
         return []
-    queue = Registration.objects.filter(event=event).waiting_in_order()
-    entries = [waitlist.Waiting(pk, seats) for pk, seats in queue.values_list("pk", "seats")]
-    chosen = waitlist.offers(free, entries)
+    chosen = waitlist.offers(free, _queue(event))
     if not chosen:
         return []
     offered = list(
@@ -287,6 +298,13 @@ def _own(actor: User | AnonymousUser, registration: Registration) -> User:
     return actor
 
 
+def offer_deadline(registration: Registration) -> datetime:
+    """Until when the seats offered to `registration` (an offer) may be accepted: its
+    `offered_until`, never past its event's registration deadline."""
+    assert registration.offered_until is not None  # registration_offer_has_deadline
+    return min(registration.offered_until, registration.event.registration_closes_at)
+
+
 def person_actions(registration: Registration, now: datetime) -> set[str]:
     """What the person may do with their registration at `now`, for pages to offer:
     «cancel» (before the start), «leave» (the waiting list), «accept» and «decline_offer»
@@ -302,7 +320,7 @@ def person_actions(registration: Registration, now: datetime) -> set[str]:
         actions.add("leave")
     if status == S.OFFERED:
         actions.add("decline_offer")
-        if registration.offered_until is not None and now < registration.offered_until:
+        if now < offer_deadline(registration):
             actions.add("accept")
     return actions
 
@@ -333,12 +351,13 @@ def register(
     actor: User | AnonymousUser, event: Event, seats: int, now: datetime | None = None
 ) -> Registration:
     """`actor` registers for `seats` seats of `event`: registered, or awaiting the organiser's
-    approval (event.needs_approval) when the seats are free; on the waiting list when they
-    are not and the event has one. When the registration holds seats, its price is frozen
-    from events.funding's quote (the list price, event price × seats, without a funder) and
-    programmes' shares are committed; a waiting entry's price is the list price until it
-    accepts seats offered. The person is told by email (a waiting entry with its
-    rank), the organisers when it awaits their approval.
+    approval (event.needs_approval) when the seats are free for a newcomer (free seats a
+    waiting entry fits are that entry's: waitlist.left_for_newcomer); on the waiting list,
+    behind those entries, when they are not and the event has one. When the registration
+    holds seats, its price is frozen from events.funding's quote (the list price, event
+    price × seats, without a funder) and programmes' shares are committed; a waiting
+    entry's price is the list price until it accepts seats offered. The person is told by
+    email (a waiting entry with its rank), the organisers when it awaits their approval.
 
     Raises PermissionDenied when no one with a verified address is signed in, and
     RegistrationRefused: not published or cancelled («event»), not open yet or past the
@@ -354,12 +373,15 @@ def register(
         if Registration.objects.filter(event=event, user=person).active().exists():
             raise _twice()
         list_cents = event.price_cents * seats
-        if _take_seats(event, seats):
+        free = (
+            waitlist.left_for_newcomer(event.seats_left, _queue(event)) if event.seats_left else 0
+        )
+        if seats <= free and _take_seats(event, seats):
             status = S.AWAITING_APPROVAL if event.needs_approval else S.REGISTERED
         elif event.has_waiting_list:
             status = S.WAITING
-        elif event.seats_left:
-            left = "qu'une place" if event.seats_left == 1 else f"que {event.seats_left} places"
+        elif free > 0:
+            left = "qu'une place" if free == 1 else f"que {free} places"
             raise RegistrationRefused("seats", f"Il ne reste {left} : demandez-en moins.")
         else:
             raise RegistrationRefused("seats", "Cet atelier est complet.")
@@ -488,10 +510,12 @@ def leave_waiting_list(
 def accept_offer(
     actor: User | AnonymousUser, registration: Registration, now: datetime | None = None
 ) -> Registration:
-    """The person accepts the seats offered to them, before `offered_until`: registered, or
+    """The person accepts the seats offered to them, before the offer's deadline
+    (offer_deadline: `offered_until`, never past the registration deadline): registered, or
     awaiting the organiser's approval when the event needs it (the price quoted and frozen
     now, programmes' shares committed). Past the deadline the offer lapses (its seats offered
-    to the next entries, committed) and RegistrationRefused («status») says so. Raises
+    to the next entries while registration is open, committed) and RegistrationRefused
+    («status») says so. Raises
     PermissionDenied for anyone else, RegistrationRefused for a registration not offered
     («status») or a programme's share that no longer holds («seats»)."""
     now = now or timezone.now()
@@ -502,8 +526,7 @@ def accept_offer(
         if refusal := _status_refusal(registration, (S.OFFERED,), "confirmer des places"):
             raise refusal
         event = registration.event
-        deadline = registration.offered_until
-        assert deadline is not None  # registration_offer_has_deadline
+        deadline = offer_deadline(registration)
         if now >= deadline:
             _lapse(registration, now)
             _offer_free_seats(event, now)
@@ -520,7 +543,7 @@ def accept_offer(
         raise RegistrationRefused(
             "status",
             f"Le délai pour confirmer ces places a pris fin {french_moment(deadline)} : "
-            "elles sont proposées à la suite de la liste d'attente.",
+            "elles ne vous sont plus réservées.",
         )
     return registration
 
@@ -598,7 +621,9 @@ def _decision_refusal(
 
 def capacity_refusal(event: Event, capacity: object) -> RegistrationRefused | None:
     """Why `event` may not have `capacity` seats (None: it may): a whole number from 1 to
-    MAX_EVENT_CAPACITY, never below the seats taken (as `event` holds them)."""
+    MAX_EVENT_CAPACITY, never below the seats taken (as `event` holds them), nor below the
+    seats a waiting entry asks (it could never be offered them: the organiser cancels it
+    first, with a reason the person receives)."""
     if isinstance(capacity, bool) or not isinstance(capacity, int):
         capacity = 0
     if not 1 <= capacity <= MAX_EVENT_CAPACITY:
@@ -612,6 +637,18 @@ def capacity_refusal(event: Event, capacity: object) -> RegistrationRefused | No
             f"{count(event.seats_taken, 'place')} sont déjà prises : le nombre de places "
             f"ne peut pas descendre en dessous de {event.seats_taken}.",
         )
+    too_big = Registration.objects.filter(event=event, status=S.WAITING, seats__gt=capacity).count()
+    if too_big:
+        asking = (
+            "Une inscription de la liste d'attente demande"
+            if too_big == 1
+            else f"{too_big} inscriptions de la liste d'attente demandent"
+        )
+        return RegistrationRefused(
+            "capacity",
+            f"{asking} plus de {count(capacity, 'place')} : annulez-les d'abord (avec un "
+            "motif pour ces personnes), ou gardez plus de places.",
+        )
     return None
 
 
@@ -619,10 +656,11 @@ def change_capacity(
     actor: User | AnonymousUser, event: Event, capacity: int, now: datetime | None = None
 ) -> Event:
     """An organiser sets the event's number of seats: raised, the new seats are offered to
-    the waiting list at once; lowered, never below the seats taken (and the seats one
-    registration may ask follow it down). Raises PermissionDenied for anyone else,
-    RegistrationRefused («capacity») for a number out of 1…MAX_EVENT_CAPACITY or below the
-    seats taken, («event») for a cancelled event. Returns the event as saved."""
+    the waiting list at once; lowered, never below the seats taken nor the seats a waiting
+    entry asks (and the seats one registration may ask follow it down). Raises
+    PermissionDenied for anyone else, RegistrationRefused («capacity») for a number out of
+    1…MAX_EVENT_CAPACITY or below those seats (capacity_refusal), («event») for a cancelled
+    event. Returns the event as saved."""
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(event.pk)
@@ -788,6 +826,57 @@ def _lapse(registration: Registration, now: datetime) -> None:
     notifications.queue("lapsed", registration, registration.user)
 
 
+def _lapse_due(event: Event, now: datetime) -> int:
+    """The event's offers whose deadline is reached at `now` lapse (the caller holds the
+    event's lock and offers the seats freed); how many."""
+    due = list(
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(event=event, status=S.OFFERED, offered_until__lte=now)
+        .order_by("pk")
+    )
+    for registration in due:
+        registration.event = event
+        _lapse(registration, now)
+    return len(due)
+
+
+def registration_window_changed(actor: User, event: Event, now: datetime) -> None:
+    """What a published event's new registration deadline or hold does to its waiting list,
+    once events.organising.save_event saved them (in its transaction, the event locked):
+    an offer out ending after the new deadline now ends at it (an offer never outlasts
+    registration), logged as `actor`'s and its person told of the new time; an offer whose
+    end is then reached lapses; and the free seats are offered to the waiting list as when
+    seats free up (a deadline moved later opens registration again, and the waiting entries
+    come before newcomers). A new hold applies to the offers made from now on: the offers
+    out keep the time they were given."""
+    closes = event.registration_closes_at
+    shortened = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(event=event, status=S.OFFERED, offered_until__gt=closes)
+        .order_by("pk")
+    )
+    for registration in shortened:
+        assert registration.offered_until is not None  # an offer: the filter says so
+        was = registration.offered_until
+        registration.event = event
+        registration.offered_until = closes
+        registration.save(update_fields=["offered_until", "updated_at"])
+        _log(
+            event,
+            actor,
+            LogAction.OFFER_SHORTENED,
+            now,
+            registration=registration,
+            detail=f"{french_moment(was)} → {french_moment(closes)}",
+        )
+        if closes > now:
+            notifications.queue("offer_shortened", registration, registration.user)
+    _lapse_due(event, now)
+    _offer_free_seats(event, now)
+
+
 def expire_offers(now: datetime | None = None) -> int:
     """Offers past their deadline lapse, and their seats go to the next entries of each
     event's waiting list (for the scheduler). Each event in its own transaction, under its
@@ -805,18 +894,10 @@ def expire_offers(now: datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 event = _lock_event(event_id)
-                due = list(
-                    Registration.objects.select_for_update(of=("self",))
-                    .select_related("user")
-                    .filter(event=event, status=S.OFFERED, offered_until__lte=now)
-                    .order_by("pk")
-                )
-                for registration in due:
-                    registration.event = event
-                    _lapse(registration, now)
+                due = _lapse_due(event, now)
                 _offer_free_seats(event, now)
         except Exception:  # one event's failure must not stop the others' sweep
             logger.exception("offers of event %s not expired", event_id)
         else:
-            lapsed += len(due)
+            lapsed += due
     return lapsed

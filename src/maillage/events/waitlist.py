@@ -6,7 +6,11 @@ offer that lapsed, the organiser raising the capacity), `offers` says which entr
 offered to: in order, to each entry they fit, the seats it asks taken from those left. An
 entry asking for more seats than are left keeps its rank and is passed by; a later, smaller
 entry may then get seats. An offer holds the seats until `hold_until`: the organiser's hold
-(hours) after the offer, never past the registration deadline.
+(hours) after the offer, never past the registration deadline; no offer is made when less
+than MIN_OFFER_HOLD would be left before the deadline (offers lapse by a sweep every few
+minutes: a hold of a few minutes could not be used), and the seats stay free until
+registration closes. A newcomer registering comes behind the waiting list: free seats go to
+the waiting entries they fit first (`left_for_newcomer`).
 
 Instants are aware datetimes; seats are whole numbers.
 """
@@ -14,6 +18,10 @@ Instants are aware datetimes; seats are whole numbers.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+# The shortest hold worth offering seats for: an entry must be able to read its email and
+# answer, and lapsed offers are swept every few minutes.
+MIN_OFFER_HOLD = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -41,14 +49,25 @@ def offers(free: int, waiting: Iterable[Waiting]) -> list[int]:
     return chosen
 
 
+def left_for_newcomer(free: int, waiting: Iterable[Waiting]) -> int:
+    """How many of the `free` seats a newcomer may take: those left once the waiting entries
+    they fit have had theirs (`offers`), the newcomer coming last. Free seats and waiting
+    entries they fit coexist when no offer could be made (less than MIN_OFFER_HOLD before
+    the deadline, or registration reopened); a newcomer never passes those entries."""
+    entries = list(waiting)
+    asked = {entry.id: entry.seats for entry in entries}
+    return free - sum(asked[pk] for pk in offers(free, entries))
+
+
 def hold_until(now: datetime, hold_hours: int, registration_closes_at: datetime) -> datetime | None:
     """Until when seats offered at `now` are held for the entry: `hold_hours` (≥ 1) later,
-    and never past the registration deadline `registration_closes_at`. None when the deadline
-    is already reached (at or before `now`): then no offer is made at all, the freed seats
-    stay free, and registration is closed, so no one takes them (the organiser may still see
-    the waiting list and contact it)."""
+    and never past the registration deadline `registration_closes_at`. None when that leaves
+    less than MIN_OFFER_HOLD (the deadline reached, or too close): then no offer is made at
+    all and the freed seats stay free until registration closes (newcomers come behind the
+    waiting entries they fit, `left_for_newcomer`, so no one takes them); the organiser may
+    still see the waiting list and contact it."""
     end = min(now + timedelta(hours=hold_hours), registration_closes_at)
-    return end if end > now else None
+    return end if end - now >= MIN_OFFER_HOLD else None
 
 
 def rank_text(rank: int) -> str:

@@ -16,9 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.accounts.decorators import SignedInRequest, login_required
-from maillage.booking import availability as core
 from maillage.booking import blocks
-from maillage.booking.forms import ClockTimeField, IsoDateField, refusal_text, skipped_time_message
+from maillage.booking.forms import (
+    ClockTimeField,
+    IsoDateField,
+    occurrence_field,
+    paris_instant,
+    refusal_text,
+)
 from maillage.booking.models import Booking, SpaceBlock
 from maillage.core.dates import DateRefused, read_range
 from maillage.core.formatting import french_moment
@@ -36,12 +41,14 @@ FORM_FIELD = {"start": "start_time", "end": "end_time", "reason": "reason"}
 class BlockForm(forms.Form):
     """A block of a space: from a Paris day and time to another (the same day, the next for
     a block over midnight or ending at 24:00 — the next day at 00:00 —, or later), and its
-    reason. A time the clock skips (spring-forward night) is refused with the valid times;
-    a time shown twice (fall-back night) is read so that the block covers both: its start
-    the earlier instant, its end the later."""
+    reason. Times are read by the project's one rule (booking.forms.paris_instant): a time
+    the clock skips (spring-forward night) is refused with the valid times; for a time shown
+    twice (fall-back night) the manager chooses which (`start_time_occurrence`,
+    `end_time_occurrence`)."""
 
     start_date = IsoDateField(label="Premier jour", widget=DATE_INPUT)
     start_time = ClockTimeField(label="Heure de début", widget=TIME_INPUT)
+    start_time_occurrence = occurrence_field("Heure de début à retenir")
     end_date = IsoDateField(
         label="Dernier jour",
         widget=DATE_INPUT,
@@ -52,6 +59,7 @@ class BlockForm(forms.Form):
         widget=TIME_INPUT,
         help_text="Pour bloquer jusqu'à minuit (24:00), choisissez le lendemain à 00:00.",
     )
+    end_time_occurrence = occurrence_field("Heure de fin à retenir")
     reason = forms.CharField(
         label="Motif",
         max_length=SpaceBlock._meta.get_field("reason").max_length,
@@ -74,22 +82,17 @@ class BlockForm(forms.Form):
     def clean_end_date(self) -> date | None:
         return self._day("end_date")
 
-    def _instant(self, day_field: str, time_field: str, *, last: bool) -> datetime | None:
+    def _instant(self, day_field: str, time_field: str) -> datetime | None:
         day: date | None = self.cleaned_data.get(day_field)
         moment: time | None = self.cleaned_data.get(time_field)
         if day is None or moment is None:
             return None
-        local = datetime.combine(day, moment)
-        instants = core.wall_clock_instants(local)
-        if not instants:
-            self.add_error(time_field, skipped_time_message(local))
-            return None
-        return instants[-1] if last else instants[0]
+        return paris_instant(self, time_field, datetime.combine(day, moment))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start = self._instant("start_date", "start_time", last=False)
-        end = self._instant("end_date", "end_time", last=True)
+        start = self._instant("start_date", "start_time")
+        end = self._instant("end_date", "end_time")
         if start is not None and end is not None and end <= start:
             self.add_error("end_time", "La fin du blocage doit être après son début.")
         self.window = (start, end)

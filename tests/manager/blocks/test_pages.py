@@ -73,12 +73,24 @@ def test_a_block_until_midnight_ends_the_next_day_at_00_00(signed_in, bookable_p
     assert (block.start, block.end) == (at(TUESDAY, 18), at(date(2027, 1, 13), 0))
 
 
-def test_a_block_over_the_autumn_night_covers_both_readings_of_the_hour(
-    signed_in, bookable_place, room
-):
+def test_a_block_over_the_autumn_night_asks_which_hour_is_meant(signed_in, bookable_place, room):
+    """31 October 2027, 02:30 and 02:45 happen twice: the manager says which (the project's
+    one rule), nothing is blocked until then."""
     data = form(start_date="2027-10-31", start_time="02:30", end_date="2027-10-31")
     data["end_time"] = "02:45"
-    assert signed_in.post(url(bookable_place, room), data).status_code == 302
+    asked = signed_in.post(url(bookable_place, room), data)
+    assert asked.status_code == 400
+    errors = asked.context["form"].errors
+    assert errors["start_time_occurrence"] == [
+        "Précisez s'il s'agit de 02h30 heure d'été ou heure d'hiver."
+    ]
+    assert errors["end_time_occurrence"] == [
+        "Précisez s'il s'agit de 02h45 heure d'été ou heure d'hiver."
+    ]
+    assert "02h30 heure d'hiver (UTC+1)" in text(asked)
+    assert not SpaceBlock.objects.exists()
+    chosen = {**data, "start_time_occurrence": "1", "end_time_occurrence": "2"}
+    assert signed_in.post(url(bookable_place, room), chosen).status_code == 302
     block = SpaceBlock.objects.get()
     assert block.end - block.start == paris(2027, 10, 31, 3, 45) - paris(2027, 10, 31, 2, 30)
 

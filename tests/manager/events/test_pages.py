@@ -1,6 +1,8 @@
 """The organisers' pages (/gestion/ateliers/…): rights on every path, creating, editing and
 publishing an event; a bad form answers 400 with the field named and writes nothing."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -120,7 +122,6 @@ def test_staff_create_an_event_of_the_departement_anywhere(client, staff_user, o
         ({"price_cents": "-5"}, "price_cents", "Le montant doit être positif ou nul."),
         ({"start": "2026-12-15"}, "start", "Date et heure attendues"),
         ({"start": "2027-03-28T02:30"}, "start", "passage à l'heure d'été"),
-        ({"start": "2027-10-31T02:30"}, "start", "existe deux fois"),
         ({"start": "2031-01-01T10:00"}, "start", "choisissez une date entre le 1er décembre 2025"),
         (
             {"start": "2026-11-30T10:00", "end": "2026-11-30T12:00", "registration_closes_at": ""},
@@ -211,3 +212,51 @@ def test_an_unknown_event_is_not_found(signed_in):
 def test_a_manager_of_no_place_is_refused(client):
     client.force_login(ManagerFactory())
     assert client.get(reverse("manager:events")).status_code == 403
+
+
+def test_a_time_the_clock_shows_twice_is_asked_then_kept_as_chosen(signed_in, place):
+    """31 October 2027, 02:30 happens twice (summer, then winter time): the form asks which,
+    then saves the one chosen; editing it shows the choice made."""
+    data = event_data(
+        place,
+        start="2027-10-31T02:30",
+        end="2027-10-31T04:00",
+        registration_closes_at="2027-10-30T12:00",
+    )
+    asked = signed_in.post(reverse("manager:add_event"), data)
+    assert asked.status_code == 400
+    page = text(asked)
+    assert (
+        "Début : heure à retenir : Précisez s'il s'agit de 02h30 heure d'été ou heure d'hiver."
+        in page
+    )
+    assert "Le 31 octobre 2027, les horloges reculent d'une heure : 02h30 existe deux fois." in page
+    assert "02h30 heure d'été (UTC+2)" in page and "02h30 heure d'hiver (UTC+1)" in page
+    assert not Event.objects.exists()
+
+    assert (
+        signed_in.post(reverse("manager:add_event"), {**data, "start_occurrence": "2"}).status_code
+        == 302
+    )
+    event = Event.objects.get()
+    assert event.start == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02h30 winter time
+    assert event.end - event.start == timedelta(hours=1, minutes=30)
+
+    form = signed_in.get(reverse("manager:edit_event", args=[event.pk])).context["form"]
+    assert form["start_occurrence"].value() == 2
+    assert form.fields["start_occurrence"].widget.input_type == "radio"
+    assert form.fields["end_occurrence"].widget.input_type == "hidden"
+
+
+def test_a_time_the_clock_skips_is_refused_on_its_field(signed_in, place):
+    data = event_data(place, start="2027-03-28T02:30", end="2027-03-28T04:00")
+    response = signed_in.post(
+        reverse("manager:add_event"), {**data, "registration_closes_at": "2027-03-27T12:00"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["start"] == [
+        "Cette heure n'existe pas le 28 mars 2027 (passage à l'heure d'été) : choisissez avant "
+        "02h00 ou à partir de 03h00."
+    ]
+    assert "Début : Cette heure n'existe pas le 28 mars 2027" in text(response)
+    assert not Event.objects.exists()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from maillage.core import outbox
 from maillage.core.text import fold
+from maillage.events import services
 from maillage.events.models import Event, EventMessage, EventStatus, Registration
 from maillage.events.models import RegistrationStatus as S
 from tests.events import make_event
@@ -274,3 +275,43 @@ def test_a_resident_is_refused(client, resident, full_event):
     client.force_login(resident)
     assert client.get(url("event", full_event)).status_code == 403
     assert client.get(url("event_csv", full_event)).status_code == 403
+
+
+def test_the_capacity_never_strands_a_waiting_entry(signed_in, place):
+    """Alice holds 2 of 4 seats, Chloé waits for 3: 2 seats would leave her waiting forever;
+    the page says so and nothing changes."""
+    event = make_event(place, capacity=4, max_seats_per_registration=3)
+    RegistrationFactory(event=event, user=person("Alice Martin"), seats=2)
+    RegistrationFactory(event=event, user=person("Chloé Petit"), seats=3)
+    assert of("Chloé").status == S.WAITING
+    response = signed_in.post(url("event_capacity", event), {"capacite": "2"})
+    assert response.status_code == 400
+    assert (
+        "Nombre de places : Une inscription de la liste d'attente demande plus de 2 places : "
+        "annulez-les d'abord" in text(response)
+    )
+    assert Event.objects.get().capacity == 4
+
+
+def test_a_deadline_moved_later_on_the_event_s_form_offers_the_free_seats(signed_in, place):
+    """Half an hour before the deadline Alice cancels: too late for an offer to be used, her
+    seat stays free and Chloé waits. The organiser moves the deadline later on the event's
+    form: Chloé, first on the list, is offered the seat at once."""
+    event = make_event(place, capacity=2, registration_closes_at=NOW + timedelta(minutes=30))
+    for name in ("Alice Martin", "Bob Durand", "Chloé Petit", "David Moreau"):
+        RegistrationFactory(event=event, user=person(name))
+    services.cancel(of("Alice").user, of("Alice"))
+    assert (of("Chloé").status, Event.objects.get().seats_taken) == (S.WAITING, 1)
+    response = signed_in.post(
+        reverse("manager:edit_event", args=[event.pk]),
+        {
+            "title": event.title,
+            "description": event.description,
+            "audience": event.audience,
+            "registration_closes_at": "2026-12-07T12:00",
+            "hold_hours": "24",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    assert of("Chloé").status == S.OFFERED and of("David").status == S.WAITING
+    assert of("Chloé").offered_until == NOW + timedelta(hours=24)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -55,16 +56,12 @@ def my_registrations(request: SignedInRequest) -> HttpResponse:
     PAST_SHOWN others."""
     now = timezone.now()
     theirs = Registration.objects.filter(user=request.user).select_related("event__place__commune")
-    current = theirs.filter(status__in=ACTIVE_STATUSES, event__end__gt=now)
-    coming = list(current.order_by("event__start", "pk"))
-    past = list(theirs.exclude(pk__in=[r.pk for r in coming]).order_by("-event__start", "-pk"))
-    for registration in coming + past[:PAST_SHOWN]:
+    current = Q(status__in=ACTIVE_STATUSES, event__end__gt=now)
+    coming = list(theirs.filter(current).order_by("event__start", "pk"))
+    past = list(theirs.exclude(current).order_by("-event__start", "-pk")[:PAST_SHOWN])
+    for registration in coming + past:
         registration.state = state_of(registration, now)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "events/my_registrations.html",
-        {"coming": coming, "past": past[:PAST_SHOWN]},
-    )
+    return render(request, "events/my_registrations.html", {"coming": coming, "past": past})
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""The organisers' form over an event: what it is, where and when (Paris wall-clock times),
-its seats, price and registration rules. events.organising writes it and judges it again,
-with the event locked."""
+"""The organisers' form over an event: what it is, where and when (Paris wall-clock times,
+read by the project's one rule, booking.forms.paris_instant), its seats, price and
+registration rules. events.organising writes it and judges it again, with the event
+locked."""
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -12,69 +12,39 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import construct_instance
 from django.utils import timezone
 
-from maillage.booking.availability import wall_clock_instants
-from maillage.booking.forms import refusal_text, skipped_time_message
-from maillage.core.dates import DateRefused, long_date, read_range
+from maillage.booking.forms import (
+    ParisDateTimeField,
+    occurrence_field,
+    paris_instant,
+    show_stored_occurrence,
+)
 from maillage.events.models import Event, EventStatus
 from maillage.events.organising import EDITED_FIELDS, FROZEN_ONCE_PUBLISHED, event_errors
 from maillage.manager.forms_errors import attach
 from maillage.places.models import Place
 
-# What a datetime-local input sends: a Paris day and time, seconds optional, ASCII digits.
-_LOCAL_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", re.ASCII)
-
-
-class ParisDateTimeField(forms.Field):
-    """A Paris wall-clock day and time as a datetime-local input sends it
-    («2027-01-12T18:30»), read as the aware instant it names. A time the clock skips or shows
-    twice (daylight-saving nights) is refused with the times to choose instead; a day outside
-    core.dates.read_range too."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {
-        "invalid": "Date et heure attendues (par exemple 2027-01-12T18:30).",
-    }
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value).replace(tzinfo=None)
-        return value
-
-    def to_python(self, value: Any) -> datetime | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime):
-            return value
-        if not isinstance(value, str) or not _LOCAL_INSTANT.fullmatch(value):
-            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
-        try:
-            local = datetime.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(
-                "Cette date ou cette heure n'existe pas.", "invalid"
-            ) from None
-        label = str(self.label)
-        try:
-            read_range(timezone.localdate()).check(local.date(), label)
-        except DateRefused as refusal:
-            raise forms.ValidationError(refusal_text(refusal, label), "out_of_range") from None
-        instants = wall_clock_instants(local)
-        if not instants:
-            raise forms.ValidationError(skipped_time_message(local), "skipped")
-        if len(instants) > 1:
-            raise forms.ValidationError(
-                f"{local:%Hh%M} existe deux fois le {long_date(local.date())} (passage à "
-                "l'heure d'hiver) : choisissez une heure avant 02h00 ou à partir de 03h00.",
-                "ambiguous",
-            )
-        return instants[0]
+# The event's Paris date-and-time fields, each with its companion choice for a time shown
+# twice (booking.forms.paris_instant).
+PARIS_TIMES = ("start", "end", "registration_opens_at", "registration_closes_at")
 
 
 class EventForm(forms.ModelForm):
     """An event as its organiser describes it. `places`: where the user may hold one;
     `departement`: whether the user may organise for the Département (else the place
     organises it). A published event's frozen fields are shown, not editable. Empty
-    registration times: from now, until the event starts."""
+    registration times: from now, until the event starts. A time the clock skips is
+    refused; one it shows twice is chosen by the organiser (summer or winter time)."""
+
+    start_occurrence = occurrence_field("Début : heure à retenir")
+    end_occurrence = occurrence_field("Fin : heure à retenir")
+    registration_opens_at_occurrence = occurrence_field(
+        "Ouverture des inscriptions : heure à retenir"
+    )
+    registration_closes_at_occurrence = occurrence_field(
+        "Clôture des inscriptions : heure à retenir"
+    )
+    # Each companion choice right after its field.
+    field_order = [part for name in EDITED_FIELDS for part in (name, f"{name}_occurrence")]
 
     class Meta:
         model = Event
@@ -120,9 +90,20 @@ class EventForm(forms.ModelForm):
             for name in FROZEN_ONCE_PUBLISHED:
                 if name in self.fields:
                     self.fields[name].disabled = True
+        for name in PARIS_TIMES:
+            if self.instance.pk is not None and not self.fields[name].disabled:
+                show_stored_occurrence(self, name, getattr(self.instance, name))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in PARIS_TIMES:
+            value = data.get(name)
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                instant = paris_instant(self, name, value)
+                if instant is None:
+                    data.pop(name, None)  # refused, or which one is not said yet
+                else:
+                    data[name] = instant
         if "registration_opens_at" in data and data["registration_opens_at"] is None:
             data["registration_opens_at"] = timezone.now().replace(second=0, microsecond=0)
         if "registration_closes_at" in data and data["registration_closes_at"] is None:
