@@ -105,6 +105,18 @@ def test_a_bad_announcement_is_refused_naming_the_field(client, staff_user, data
     assert not Announcement.objects.exists() and not DBTaskResult.objects.exists()
 
 
+def test_the_announcements_go_by_pages_the_latest_first(client, staff_user, lea):
+    for n in range(12):
+        announcements.publish(staff_user, title=f"Annonce {n}", body="Texte")
+    client.force_login(lea)
+    first = client.get(LIST)
+    assert [item.title for item in first.context["page"]][:2] == ["Annonce 11", "Annonce 10"]
+    assert '<a href="?page=2" rel="next">Annonces plus anciennes</a>' in text(first)
+    second = client.get(LIST, {"page": "2"})
+    assert [item.title for item in second.context["page"]] == ["Annonce 1", "Annonce 0"]
+    assert '<a href="?page=1" rel="prev">Annonces plus récentes</a>' in text(second)
+
+
 def test_members_read_the_announcements(client, staff_user, lea, resident):
     announcements.publish(staff_user, title="Première", body="Un")
     second = announcements.publish(staff_user, title="Seconde", body="Deux\nlignes")

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from maillage.community import emails, permissions, selectors
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import emails, selectors
 from maillage.community.models import Announcement, AnnouncementDelivery
 from maillage.core import outbox
 
@@ -33,7 +34,7 @@ def publish(
 ) -> Announcement:
     """Publish an announcement (staff only) and enqueue its emails. Raises PermissionDenied
     or ValidationError (the title's and text's rules, named), and then writes nothing."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     announcement = Announcement(
         title=title.strip(),
         body=body.strip(),

@@ -17,7 +17,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.community import files, permissions
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import files
 from maillage.community.models import Document
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def add_document(
     stored under a random name with its kind's extension. Raises PermissionDenied or
     ValidationError (fields named: «file» for the file's refusal), and then writes
     nothing."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     document = Document(
         title=title.strip(),
         category=category,
@@ -74,7 +75,7 @@ def add_document(
 def delete_document(actor: User | AnonymousUser, document_id: int) -> None:
     """Delete a document (staff only); its file goes once the deletion commits. Raises
     PermissionDenied, or Document.DoesNotExist for an unknown one."""
-    permissions.require_staff(actor)
+    require_departement_staff(actor)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         storage, name = document.file.storage, document.file.name

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from maillage.community import emails, permissions, selectors
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import emails, selectors
 from maillage.community.models import FundingOpportunity, FundingReminder
 from maillage.core import outbox
 
@@ -62,7 +63,7 @@ def save_opportunity(
     Raises PermissionDenied, FundingOpportunity.DoesNotExist, or ValidationError (fields
     named in French: an empty title, a deadline before the opening, a minimum above the
     maximum…), and then writes nothing."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"Not an opportunity's field: {sorted(unknown)}")
@@ -91,7 +92,7 @@ def save_opportunity(
 def delete_opportunity(actor: User | AnonymousUser, opportunity_id: int) -> None:
     """Delete an opportunity (staff only), with its reminders' records. Raises
     PermissionDenied or FundingOpportunity.DoesNotExist."""
-    permissions.require_staff(actor)
+    require_departement_staff(actor)
     with transaction.atomic():
         FundingOpportunity.objects.select_for_update().get(pk=opportunity_id).delete()
 

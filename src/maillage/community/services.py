@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.accounts.roles import require_departement_staff
 from maillage.community import emails, permissions, selectors
 from maillage.community.models import (
     MemberEmails,
@@ -67,7 +68,7 @@ def set_referent(
     referent (a partial unique constraint): a staff member naming one at the same time as
     another gets REFERENT_CHANGED. Raises PermissionDenied or ValidationError (fields named,
     nothing written)."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     now = now or timezone.now()
     current = Referent.objects.select_for_update().filter(is_current=True).first()
     if current is not None and current.email.lower() == email.strip().lower():
