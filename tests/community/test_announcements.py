@@ -71,6 +71,24 @@ def test_who_receives_an_announcement(staff_user, lea, karim, sofia, place, resi
     ]
 
 
+def test_one_recipient_failing_stops_none_of_the_others(staff_user, lea, karim, monkeypatch):
+    announcement = announcements.publish(staff_user, title="Annonce", body="Texte")
+    queue = outbox.queue
+
+    def failing(topic, address, **kwargs):
+        if address == lea.email:
+            raise RuntimeError("panne")
+        return queue(topic, address, **kwargs)
+
+    monkeypatch.setattr(outbox, "queue", failing)
+    assert announcements.deliver(announcement.pk) == 1
+    assert list(OutboundEmail.objects.values_list("address", flat=True)) == [karim.email]
+    assert not AnnouncementDelivery.objects.filter(user=lea).exists()  # written nothing
+    monkeypatch.setattr(outbox, "queue", queue)
+    assert announcements.deliver(announcement.pk) == 1  # run again: Léa gets hers, once
+    assert OutboundEmail.objects.count() == 2
+
+
 def test_an_unknown_announcement_delivers_nothing():
     assert announcements.deliver(123456) == 0
 

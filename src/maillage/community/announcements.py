@@ -10,6 +10,7 @@ or twice at once) skips whoever already has theirs, so each recipient is emailed
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from maillage.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -49,7 +52,9 @@ def publish(
 
 def deliver(announcement_id: int, now: datetime | None = None) -> int:
     """Queue the announcement's email to each recipient who has not had it yet; how many
-    were queued by this call (0 for an unknown announcement)."""
+    were queued by this call (0 for an unknown announcement). Each recipient in their own
+    transaction: one that fails is logged and written nothing (the task run again sends it
+    to them); the others go on."""
     now = now or timezone.now()
     announcement = Announcement.objects.filter(pk=announcement_id).first()
     if announcement is None:
@@ -57,19 +62,23 @@ def deliver(announcement_id: int, now: datetime | None = None) -> int:
     done = AnnouncementDelivery.objects.filter(announcement=announcement).values("user_id")
     queued = 0
     for user in selectors.announcement_recipients().exclude(pk__in=done):
-        with transaction.atomic():
-            _, created = AnnouncementDelivery.objects.get_or_create(
-                announcement=announcement, user=user, defaults={"queued_at": now}
-            )
-            if created:
-                outbox.queue(
-                    emails.ANNOUNCEMENT_TOPIC,
-                    user.email,
-                    user=user,
-                    context={"announcement": announcement.pk},
-                    now=now,
+        try:
+            with transaction.atomic():
+                _, created = AnnouncementDelivery.objects.get_or_create(
+                    announcement=announcement, user=user, defaults={"queued_at": now}
                 )
-                queued += 1
+                if created:
+                    outbox.queue(
+                        emails.ANNOUNCEMENT_TOPIC,
+                        user.email,
+                        user=user,
+                        context={"announcement": announcement.pk},
+                        now=now,
+                    )
+        except Exception:  # one recipient's failure must not stop the others' emails
+            logger.exception("announcement %s not queued to user %s", announcement.pk, user.pk)
+            continue
+        queued += int(created)
     return queued
 
 

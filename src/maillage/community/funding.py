@@ -12,6 +12,7 @@ more: they are sent again as the new deadline nears.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from maillage.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 # What staff write of an opportunity (the rest is the platform's: who and when).
 FIELDS = (
@@ -98,7 +101,9 @@ def delete_opportunity(actor: User | AnonymousUser, opportunity_id: int) -> None
 
 
 def queue_reminders(now: datetime | None = None) -> int:
-    """Queue the reminders due at `now` (see the module); how many emails were queued."""
+    """Queue the reminders due at `now` (see the module); how many emails were queued. Each
+    opportunity in its own transaction: one that fails is logged, written nothing, and
+    tried again at the next run; the others go on."""
     now = now or timezone.now()
     days = reminder_days()
     queued = 0
@@ -116,7 +121,8 @@ def queue_reminders(now: datetime | None = None) -> int:
                     FundingReminder(opportunity=opportunity, days_before=d, queued_at=now)
                     for d in sorted(reached - sent)
                 )
-                for user in selectors.reminder_recipients(opportunity):
+                recipients = list(selectors.reminder_recipients(opportunity))
+                for user in recipients:
                     outbox.queue(
                         emails.FUNDING_TOPIC,
                         user.email,
@@ -124,7 +130,10 @@ def queue_reminders(now: datetime | None = None) -> int:
                         context={"opportunity": opportunity.pk},
                         now=now,
                     )
-                    queued += 1
         except IntegrityError:
             continue  # another run claimed it meanwhile, and sends it
+        except Exception:  # one opportunity's failure must not stop the others' reminders
+            logger.exception("reminders of funding opportunity %s not queued", opportunity.pk)
+            continue
+        queued += len(recipients)
     return queued
