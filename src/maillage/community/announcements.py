@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from maillage.accounts.roles import require_departement_staff
-from maillage.community import emails, selectors
-from maillage.community.models import Announcement, AnnouncementDelivery
+from maillage.community import emails, history, selectors
+from maillage.community.models import Announcement, AnnouncementDelivery, CommunityAction
 from maillage.core import outbox
 
 if TYPE_CHECKING:
@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 def publish(
     actor: User | AnonymousUser, *, title: str, body: str, now: datetime | None = None
 ) -> Announcement:
-    """Publish an announcement (staff only) and enqueue its emails. Raises PermissionDenied
-    or ValidationError (the title's and text's rules, named), and then writes nothing."""
+    """Publish an announcement (staff only), recorded in the community's log, and enqueue
+    its emails. Raises PermissionDenied or ValidationError (the title's and text's rules,
+    named), and then writes nothing."""
     staff = require_departement_staff(actor)
     announcement = Announcement(
         title=title.strip(),
@@ -46,6 +47,9 @@ def publish(
     )
     announcement.full_clean()
     announcement.save()
+    history.record(
+        staff, CommunityAction.ANNOUNCEMENT_PUBLISHED, announcement, announcement.published_at
+    )
     deliver_announcement.enqueue(announcement.pk)
     return announcement
 

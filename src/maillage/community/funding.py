@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from maillage.accounts.roles import require_departement_staff
-from maillage.community import emails, selectors
-from maillage.community.models import FundingOpportunity, FundingReminder
+from maillage.community import emails, history, selectors
+from maillage.community.models import CommunityAction, FundingOpportunity, FundingReminder
 from maillage.core import outbox
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ def save_opportunity(
     now: datetime | None = None,
 ) -> FundingOpportunity:
     """Create (`opportunity_id` None) or change an opportunity (staff only) with `fields`
-    (names of FIELDS: amounts in cents, `opens_on` a date, `deadline` an aware instant).
+    (names of FIELDS: amounts in cents, `opens_on` a date, `deadline` an aware instant),
+    recorded in the community's log.
     Raises PermissionDenied, FundingOpportunity.DoesNotExist, or ValidationError (fields
     named in French: an empty title, a deadline before the opening, a minimum above the
     maximum…), and then writes nothing."""
@@ -74,14 +75,17 @@ def save_opportunity(
     with transaction.atomic():
         if opportunity_id is None:
             opportunity = FundingOpportunity(created_by=staff, created_at=now)
+            action = CommunityAction.OPPORTUNITY_ADDED
         else:
             opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
+            action = CommunityAction.OPPORTUNITY_CHANGED
         for name, value in fields.items():
             setattr(opportunity, name, value.strip() if isinstance(value, str) else value)
         opportunity.updated_by = staff
         opportunity.updated_at = now
         opportunity.full_clean()
         opportunity.save()
+        history.record(staff, action, opportunity, now)
         # Thresholds not reached any more (a deadline moved later) are sent again.
         FundingReminder.objects.filter(
             opportunity=opportunity,
@@ -92,12 +96,18 @@ def save_opportunity(
     return opportunity
 
 
-def delete_opportunity(actor: User | AnonymousUser, opportunity_id: int) -> None:
-    """Delete an opportunity (staff only), with its reminders' records. Raises
-    PermissionDenied or FundingOpportunity.DoesNotExist."""
-    require_departement_staff(actor)
+def delete_opportunity(
+    actor: User | AnonymousUser, opportunity_id: int, now: datetime | None = None
+) -> None:
+    """Delete an opportunity (staff only), with its reminders' records; recorded in the
+    community's log. Raises PermissionDenied or FundingOpportunity.DoesNotExist."""
+    staff = require_departement_staff(actor)
     with transaction.atomic():
-        FundingOpportunity.objects.select_for_update().get(pk=opportunity_id).delete()
+        opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
+        history.record(
+            staff, CommunityAction.OPPORTUNITY_DELETED, opportunity, now or timezone.now()
+        )
+        opportunity.delete()
 
 
 def queue_reminders(now: datetime | None = None) -> int:
