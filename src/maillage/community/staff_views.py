@@ -34,7 +34,7 @@ def _status(form: BaseForm) -> int:
     return 400 if form.errors else 200
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def referent(request: SignedInRequest) -> HttpResponse:
     """Name the referent or change their details; the last messages written to them."""
@@ -63,7 +63,7 @@ def referent(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def announcement(request: SignedInRequest) -> HttpResponse:
     """Publish an announcement to every member."""
@@ -88,7 +88,7 @@ def announcement(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def document(request: SignedInRequest) -> HttpResponse:
     """Share a new document with the members."""
@@ -145,7 +145,7 @@ def delete_document(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("community:documents")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """A funding opportunity: a new one (no `pk`), or one to change."""
