@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps as django_apps
 
 from maillage.community import services
-from maillage.community.models import Tag, document_storage
+from maillage.community.models import Tag
+from tests.community.samples import stored_files
 from tests.factories import ManagerFactory, PlaceFactory
 from tests.observatory.worker import run_ready_tasks
 
@@ -17,7 +18,7 @@ SEED = importlib.import_module("maillage.community.migrations.0002_seed_tags")
 def _empty_document_storage():
     """The test settings' in-memory documents' storage lives as long as the process: each
     test here starts with none."""
-    storage = document_storage()
+    storage = stored_files()
     if storage.exists("documents"):
         for name in storage.listdir("documents")[1]:
             storage.delete(f"documents/{name}")

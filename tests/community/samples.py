@@ -4,6 +4,7 @@ import io
 import zipfile
 from datetime import timedelta
 
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -40,6 +41,13 @@ def office(folder: str, *extra: str) -> bytes:
             **{e: b"x" for e in extra},
         }
     )
+
+
+def stored_files() -> Storage:
+    """The storage the documents' files are written to: the model field's own (the one
+    `document_storage()` gave when the model was loaded; a test changing STORAGES, such as
+    tests/places' photos, makes Django build new ones)."""
+    return Document._meta.get_field("file").storage
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

@@ -71,6 +71,24 @@ def test_who_receives_an_announcement(staff_user, lea, karim, sofia, place, resi
     ]
 
 
+def test_one_recipient_failing_stops_none_of_the_others(staff_user, lea, karim, monkeypatch):
+    announcement = announcements.publish(staff_user, title="Annonce", body="Texte")
+    queue = outbox.queue
+
+    def failing(topic, address, **kwargs):
+        if address == lea.email:
+            raise RuntimeError("panne")
+        return queue(topic, address, **kwargs)
+
+    monkeypatch.setattr(outbox, "queue", failing)
+    assert announcements.deliver(announcement.pk) == 1
+    assert list(OutboundEmail.objects.values_list("address", flat=True)) == [karim.email]
+    assert not AnnouncementDelivery.objects.filter(user=lea).exists()  # written nothing
+    monkeypatch.setattr(outbox, "queue", queue)
+    assert announcements.deliver(announcement.pk) == 1  # run again: Léa gets hers, once
+    assert OutboundEmail.objects.count() == 2
+
+
 def test_an_unknown_announcement_delivers_nothing():
     assert announcements.deliver(123456) == 0
 
@@ -103,6 +121,18 @@ def test_a_bad_announcement_is_refused_naming_the_field(client, staff_user, data
     errors = answer.context["form"].errors[field]
     assert any(message in error.replace("\u202f", "") for error in errors), errors
     assert not Announcement.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_the_announcements_go_by_pages_the_latest_first(client, staff_user, lea):
+    for n in range(12):
+        announcements.publish(staff_user, title=f"Annonce {n}", body="Texte")
+    client.force_login(lea)
+    first = client.get(LIST)
+    assert [item.title for item in first.context["page"]][:2] == ["Annonce 11", "Annonce 10"]
+    assert '<a href="?page=2" rel="next">Annonces plus anciennes</a>' in text(first)
+    second = client.get(LIST, {"page": "2"})
+    assert [item.title for item in second.context["page"]] == ["Annonce 1", "Annonce 0"]
+    assert '<a href="?page=1" rel="prev">Annonces plus récentes</a>' in text(second)
 
 
 def test_members_read_the_announcements(client, staff_user, lea, resident):

@@ -271,3 +271,16 @@ def test_the_directory_reads_in_a_fixed_number_of_queries(client, lea, tags, ter
         person = ManagerFactory(places=[place], first_name=f"Membre {code}")
         profile_of(person, offer_tags=[tags["materiel"]], seek_tags=[tags["financement"]])
     assert queries() == few
+
+
+def test_the_directory_goes_by_pages_keeping_its_filters(client, lea, place, tags):
+    for n in range(13):
+        person = ManagerFactory(places=[place], first_name=f"Membre {n:02d}")
+        profile_of(person, offer_tags=[tags["materiel"]])
+    client.force_login(lea)
+    first = client.get(DIRECTORY, {"offre": "materiel"})
+    assert len(first.context["page"]) == 12
+    assert '<a href="?offre=materiel&page=2" rel="next">Page suivante</a>' in text(first)
+    second = client.get(DIRECTORY, {"offre": "materiel", "page": "2"})
+    assert names(second) == ["Membre 12 du réseau"]
+    assert '<a href="?offre=materiel&page=1" rel="prev">Page précédente</a>' in text(second)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from maillage.community import documents, files
-from maillage.community.models import Document, document_storage
-from tests.community.samples import CSV, PDF, office, upload
+from maillage.community.models import Document
+from tests.community.samples import CSV, PDF, office, stored_files, upload
 from tests.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ FORM = {"title": "Statuts type d'une SCIC", "category": "statutes", "description
 
 def stored() -> list[str]:
     """The files in the documents' storage."""
-    storage = document_storage()
+    storage = stored_files()
     return storage.listdir("documents")[1] if storage.exists("documents") else []
 
 

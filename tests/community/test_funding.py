@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.community import funding, services
+from maillage.community import funding, selectors, services
 from maillage.community.models import FundingOpportunity, FundingReminder
 from maillage.config.environment import env_int_list
 from maillage.core import outbox
@@ -229,6 +229,31 @@ def test_a_reminder_goes_14_days_then_3_days_before(call, lea, sofia):
         ("sofia@projet.test", call.title),
     ]
     assert sorted(FundingReminder.objects.values_list("days_before", flat=True)) == [3, 14]
+
+
+def test_one_opportunity_failing_stops_none_of_the_others(
+    staff_user, call, lea, monkeypatch, caplog
+):
+    sooner = add(staff_user, title="Appel plus proche", deadline=paris(2027, 1, 14, 12, 0))
+    recipients = selectors.reminder_recipients
+
+    def failing(opportunity):
+        if opportunity.pk == sooner.pk:
+            raise RuntimeError("panne")
+        return recipients(opportunity)
+
+    monkeypatch.setattr(selectors, "reminder_recipients", failing)
+    assert funding.queue_reminders(paris(2027, 1, 12, 13, 0)) == 1
+    assert reminded() == [("lea@lieu.test", call.title)]
+    # The failing one wrote nothing, and was logged with its traceback.
+    assert not FundingReminder.objects.filter(opportunity=sooner).exists()
+    [record] = [r for r in caplog.records if r.name == "maillage.community.funding"]
+    assert record.levelname == "ERROR" and str(sooner.pk) in record.getMessage()
+    assert record.exc_info and record.exc_info[0] is RuntimeError
+    # Mended, the next run sends it.
+    monkeypatch.setattr(selectors, "reminder_recipients", recipients)
+    assert funding.queue_reminders(paris(2027, 1, 12, 14, 0)) == 1
+    assert reminded() == [("lea@lieu.test", sooner.title), ("lea@lieu.test", call.title)]
 
 
 def test_thresholds_passed_together_make_one_email(call, lea):

@@ -1,5 +1,6 @@
 """Concurrent clients on real connections: one current referent, the daily limit of
-messages, each announcement and reminder emailed once to each person."""
+messages, each announcement and reminder emailed once to each person, one profile and one
+email choice per person."""
 
 from functools import partial
 
@@ -9,7 +10,9 @@ from django.core.exceptions import ValidationError
 from maillage.community import announcements, funding, services
 from maillage.community.models import (
     AnnouncementDelivery,
+    MemberEmails,
     MemberMessage,
+    MemberProfile,
     Referent,
     ReferentMessage,
 )
@@ -97,3 +100,26 @@ def test_reminders_queued_twice_at_once_go_once(staff_user, members):
     counts = run_together([partial(funding.queue_reminders, now) for _ in range(4)])
     assert sum(counts) == len(members), counts
     assert OutboundEmail.objects.count() == len(members)
+
+
+def test_first_saves_of_a_profile_at_once_make_one_profile(place):
+    """Two tabs, a double click: no unique-constraint error (a 500), one profile, the last
+    save's words."""
+    person = ManagerFactory(places=[place])
+    outcomes = race(
+        lambda n: services.save_profile(person, display_name=f"Léa {n}", listed=n % 2 == 0)
+    )
+    assert outcomes == ["done"] * CLIENTS, outcomes
+    profile = MemberProfile.objects.get(user=person)
+    assert profile.display_name in {f"Léa {n}" for n in range(CLIENTS)}
+
+
+def test_first_email_choices_at_once_make_one_row(place):
+    person = ManagerFactory(places=[place])
+    outcomes = race(
+        lambda n: services.set_member_emails(
+            person, announcements=n % 2 == 0, funding_reminders=True
+        )
+    )
+    assert outcomes == ["done"] * CLIENTS, outcomes
+    assert MemberEmails.objects.filter(user=person).count() == 1

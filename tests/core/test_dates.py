@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maillage.core.dates import (
+    DateRange,
     DateRefused,
     booking_range,
     long_date,
@@ -58,6 +59,18 @@ def test_read_range_names_the_allowed_range(day):
     with pytest.raises(DateRefused) as refused:
         read_range(TODAY).check(day, "semaine")
     assert "entre le 30 novembre 2025 et le 30 novembre 2028" in str(refused.value)
+
+
+def test_a_range_says_its_refusal_without_the_field_and_check_adds_it():
+    allowed = DateRange(date(2026, 12, 1), date(2026, 12, 31))
+    assert allowed.refusal(date(2026, 12, 1)) is None
+    assert allowed.refusal(date(2026, 12, 31)) is None
+    refusal = "choisissez une date entre le 1er décembre 2026 et le 31 décembre 2026."
+    assert allowed.refusal(date(2026, 11, 30)) == refusal
+    assert allowed.refusal(date(2027, 1, 1)) == refusal
+    with pytest.raises(DateRefused) as refused:
+        allowed.check(date(2027, 1, 1), "Du")
+    assert str(refused.value) == f"« Du » : {refusal}"
 
 
 def test_booking_range_follows_the_space_horizon():

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.roles import STAFF_ONLY
-from maillage.offices import services
+from maillage.offices import demand, services
 from maillage.offices.models import OfficeRequest
+from maillage.offices.views import demand_csv_text
 from tests.factories import ManagerFactory, OfficeOfferFactory
 from tests.pages import text
 
@@ -93,6 +94,21 @@ def test_the_csv_file_holds_the_same_figures(client, staff_user):
     assert "Nanterre;92050;1;8;;0;1;8" in lines
     assert lines[-1] == "Ensemble du département;;3;13;750,00;1;2;10"
     assert len(lines) == 36 + 2
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_shown_as_text(
+    client, staff_user, territory, start
+):
+    """A commune's name comes from reference data, which the CSV file does not trust."""
+    territory.filter(insee_code="92012").update(name=f'{start}HYPERLINK("http://x.test")')
+    client.force_login(staff_user)
+    body = client.get(CSV).content.decode()
+    assert f"'{start}HYPERLINK" in body
+    assert f";{start}HYPERLINK" not in body and f"\n{start}HYPERLINK" not in body
+    row = demand.CommuneDemand("92012", f"{start}1+1", 0, 0, None, 0, 0, 0)
+    body = demand_csv_text([row], demand.Totals(0, 0, None, 0, 0, 0))
+    assert f"'{start}1+1" in body and f"\n{start}1+1" not in body
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from maillage.core.models import OutboundEmail
 from maillage.offices import confirmation, emails, services, tasks
 from maillage.offices.models import (
     OfficeOffer,
+    OfficeOfferLog,
     OfficeRequest,
     OfficeRequestPlace,
     RequestStatus,
@@ -55,6 +56,51 @@ def test_a_manager_creates_and_edits_their_places_offers_who_did_it_kept(manager
         manager,
         colleague,
     )
+
+
+def history(offer: OfficeOffer) -> list[tuple]:
+    return [
+        (line.from_status, line.to_status, line.actor, line.what)
+        for line in OfficeOfferLog.objects.filter(offer=offer).order_by("pk")
+    ]
+
+
+def test_an_offers_history_keeps_who_created_published_withdrew_and_edited_it(
+    manager, place, staff_user
+):
+    offer = services.save_offer(manager, new_offer(place, status="draft"))
+    colleague = ManagerFactory(places=[place])
+    offer.status = "published"
+    services.save_offer(colleague, offer)
+    offer.status = "withdrawn"
+    services.save_offer(staff_user, offer)
+    offer.monthly_price_cents = 40_000
+    services.save_offer(manager, offer)
+    offer.status = "draft"
+    services.save_offer(manager, offer)
+    assert history(offer) == [
+        (None, "draft", manager, "créée (brouillon)"),
+        ("draft", "published", colleague, "publiée"),
+        ("published", "withdrawn", staff_user, "retirée"),
+        ("withdrawn", "withdrawn", manager, "modifiée"),
+        ("withdrawn", "draft", manager, "remise en brouillon"),
+    ]
+    line = OfficeOfferLog.objects.filter(offer=offer).latest("pk")
+    assert line.at == OfficeOffer.objects.get(pk=offer.pk).updated_at
+
+
+def test_a_refused_change_adds_nothing_to_the_history(manager, place, other_place, resident):
+    offer = services.save_offer(manager, new_offer(place))
+    offer.status = "withdrawn"
+    with pytest.raises(PermissionDenied):
+        services.save_offer(resident, offer)
+    offer.title = ""
+    with pytest.raises(ValidationError):
+        services.save_offer(manager, offer)
+    with pytest.raises(PermissionDenied):
+        services.save_offer(manager, new_offer(other_place))
+    assert history(offer) == [(None, "published", manager, "créée (publiée)")]
+    assert OfficeOfferLog.objects.count() == 1
 
 
 def test_nobody_else_writes_a_places_offers(manager, place, other_place, resident):

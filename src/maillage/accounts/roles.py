@@ -1,6 +1,17 @@
 """Platform-wide roles. Place-level rights are in maillage.places.permissions."""
 
-# Refusing a Département page to someone who is not of its staff.
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.accounts.models import User
+
+# Refusing a Département page or action to someone who is not of its staff: the one wording.
 STAFF_ONLY = "Cette page est réservée aux agents du Département."
 
 
@@ -11,6 +22,14 @@ def has_departement_rights(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.is_departement_staff)
     )
+
+
+def require_departement_staff(user: User | AnonymousUser) -> User:
+    """`user`, when they are Département staff (has_departement_rights); PermissionDenied
+    with STAFF_ONLY otherwise."""
+    if not has_departement_rights(user):
+        raise PermissionDenied(STAFF_ONLY)
+    return user  # type: ignore[return-value]  # staff: a signed-in User
 
 
 def lockout_username(request, credentials: dict | None) -> str | None:

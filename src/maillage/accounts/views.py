@@ -36,7 +36,7 @@ def _send_verification(user: User, going_to: str = "") -> None:
         emails.queue_verification_email(user, emails.going_to_for_unverified(going_to))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:account")
@@ -66,7 +66,7 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html", {"email": email})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     """GET checks the link and asks for a click; POST verifies and logs in.
 
@@ -83,14 +83,14 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
             "form": forms.ResendVerificationForm(),
         }
         return render(request, "accounts/verify_email.html", context, status=400)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/verify_email.html", {"pending_user": user})
     login(request, user, backend=MODEL_BACKEND)
     messages.success(request, "Votre adresse électronique est vérifiée : vous pouvez réserver.")
     return redirect(_safe_next(request) or "accounts:account")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def resend_verification(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.user.is_authenticated and request.user.email_verified_at is None:

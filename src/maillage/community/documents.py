@@ -17,8 +17,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.community import files, permissions
-from maillage.community.models import Document
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import files, history
+from maillage.community.models import CommunityAction, Document
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,10 +38,10 @@ def add_document(
 ) -> Document:
     """Add a document (staff only): `upload`, a file as received (its `name` and `size`),
     checked by content (PDF, OpenDocument, Office or CSV, files.MAX_BYTES at most) and
-    stored under a random name with its kind's extension. Raises PermissionDenied or
-    ValidationError (fields named: «file» for the file's refusal), and then writes
-    nothing."""
-    staff = permissions.require_staff(actor)
+    stored under a random name with its kind's extension; recorded in the community's log.
+    Raises PermissionDenied or ValidationError (fields named: «file» for the file's
+    refusal), and then writes nothing."""
+    staff = require_departement_staff(actor)
     document = Document(
         title=title.strip(),
         category=category,
@@ -65,19 +66,24 @@ def add_document(
     try:
         with transaction.atomic():
             document.save()
+            history.record(staff, CommunityAction.DOCUMENT_ADDED, document, document.uploaded_at)
     except BaseException:
         document.file.storage.delete(document.file.name or name)
         raise
     return document
 
 
-def delete_document(actor: User | AnonymousUser, document_id: int) -> None:
-    """Delete a document (staff only); its file goes once the deletion commits. Raises
-    PermissionDenied, or Document.DoesNotExist for an unknown one."""
-    permissions.require_staff(actor)
+def delete_document(
+    actor: User | AnonymousUser, document_id: int, now: datetime | None = None
+) -> None:
+    """Delete a document (staff only), recorded in the community's log; its file goes once
+    the deletion commits. Raises PermissionDenied, or Document.DoesNotExist for an unknown
+    one."""
+    staff = require_departement_staff(actor)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         storage, name = document.file.storage, document.file.name
+        history.record(staff, CommunityAction.DOCUMENT_DELETED, document, now or timezone.now())
         document.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -30,7 +30,8 @@ from maillage.community.models import (
     ReferentMessage,
     Tag,
 )
-from maillage.core.dates import DateRange, DateRefused, years_later
+from maillage.core.dates import DateRange, years_later
+from maillage.core.forms import day_within
 from maillage.core.model_fields import own_field
 from maillage.territory.models import Commune
 
@@ -235,18 +236,11 @@ class FundingForm(forms.ModelForm):
             show_stored_occurrence(self, "deadline_time", deadline)
 
     def _in_range(self, name: str) -> date | None:
-        day: date | None = self.cleaned_data.get(name)
-        if day is None:
-            return None
         today = timezone.localdate()
         allowed = DateRange(
             years_later(today, -FUNDING_YEARS_BACK), years_later(today, FUNDING_YEARS_AHEAD)
         )
-        label = str(self.fields[name].label)
-        try:
-            return allowed.check(day, label)
-        except DateRefused as error:
-            raise ValidationError(str(error).removeprefix(f"« {label} » : ")) from None
+        return day_within(self, name, allowed)
 
     def clean_opens_on(self) -> date | None:
         return self._in_range("opens_on")

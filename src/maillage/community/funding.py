@@ -12,6 +12,7 @@ more: they are sent again as the new deadline nears.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +20,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from maillage.community import emails, permissions, selectors
-from maillage.community.models import FundingOpportunity, FundingReminder
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import emails, history, selectors
+from maillage.community.models import CommunityAction, FundingOpportunity, FundingReminder
 from maillage.core import outbox
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from maillage.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 # What staff write of an opportunity (the rest is the platform's: who and when).
 FIELDS = (
@@ -58,11 +62,12 @@ def save_opportunity(
     now: datetime | None = None,
 ) -> FundingOpportunity:
     """Create (`opportunity_id` None) or change an opportunity (staff only) with `fields`
-    (names of FIELDS: amounts in cents, `opens_on` a date, `deadline` an aware instant).
+    (names of FIELDS: amounts in cents, `opens_on` a date, `deadline` an aware instant),
+    recorded in the community's log.
     Raises PermissionDenied, FundingOpportunity.DoesNotExist, or ValidationError (fields
     named in French: an empty title, a deadline before the opening, a minimum above the
     maximum…), and then writes nothing."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"Not an opportunity's field: {sorted(unknown)}")
@@ -70,14 +75,17 @@ def save_opportunity(
     with transaction.atomic():
         if opportunity_id is None:
             opportunity = FundingOpportunity(created_by=staff, created_at=now)
+            action = CommunityAction.OPPORTUNITY_ADDED
         else:
             opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
+            action = CommunityAction.OPPORTUNITY_CHANGED
         for name, value in fields.items():
             setattr(opportunity, name, value.strip() if isinstance(value, str) else value)
         opportunity.updated_by = staff
         opportunity.updated_at = now
         opportunity.full_clean()
         opportunity.save()
+        history.record(staff, action, opportunity, now)
         # Thresholds not reached any more (a deadline moved later) are sent again.
         FundingReminder.objects.filter(
             opportunity=opportunity,
@@ -88,16 +96,24 @@ def save_opportunity(
     return opportunity
 
 
-def delete_opportunity(actor: User | AnonymousUser, opportunity_id: int) -> None:
-    """Delete an opportunity (staff only), with its reminders' records. Raises
-    PermissionDenied or FundingOpportunity.DoesNotExist."""
-    permissions.require_staff(actor)
+def delete_opportunity(
+    actor: User | AnonymousUser, opportunity_id: int, now: datetime | None = None
+) -> None:
+    """Delete an opportunity (staff only), with its reminders' records; recorded in the
+    community's log. Raises PermissionDenied or FundingOpportunity.DoesNotExist."""
+    staff = require_departement_staff(actor)
     with transaction.atomic():
-        FundingOpportunity.objects.select_for_update().get(pk=opportunity_id).delete()
+        opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
+        history.record(
+            staff, CommunityAction.OPPORTUNITY_DELETED, opportunity, now or timezone.now()
+        )
+        opportunity.delete()
 
 
 def queue_reminders(now: datetime | None = None) -> int:
-    """Queue the reminders due at `now` (see the module); how many emails were queued."""
+    """Queue the reminders due at `now` (see the module); how many emails were queued. Each
+    opportunity in its own transaction: one that fails is logged, written nothing, and
+    tried again at the next run; the others go on."""
     now = now or timezone.now()
     days = reminder_days()
     queued = 0
@@ -115,7 +131,8 @@ def queue_reminders(now: datetime | None = None) -> int:
                     FundingReminder(opportunity=opportunity, days_before=d, queued_at=now)
                     for d in sorted(reached - sent)
                 )
-                for user in selectors.reminder_recipients(opportunity):
+                recipients = list(selectors.reminder_recipients(opportunity))
+                for user in recipients:
                     outbox.queue(
                         emails.FUNDING_TOPIC,
                         user.email,
@@ -123,7 +140,10 @@ def queue_reminders(now: datetime | None = None) -> int:
                         context={"opportunity": opportunity.pk},
                         now=now,
                     )
-                    queued += 1
         except IntegrityError:
             continue  # another run claimed it meanwhile, and sends it
+        except Exception:  # one opportunity's failure must not stop the others' reminders
+            logger.exception("reminders of funding opportunity %s not queued", opportunity.pk)
+            continue
+        queued += len(recipients)
     return queued

@@ -13,6 +13,8 @@
 - `Document`: the shared documents, stored outside the public media.
 - `FundingOpportunity`: calls and funds kept by staff, with a reminder before each deadline
   (`FundingReminder`, unique per opportunity and number of days).
+- `CommunityLog`: who published, added, changed or deleted which announcement, document or
+  opportunity, and when (appended by the services, kept after a deletion).
 
 Who is a member (community.permissions): the active managers of a place, whatever its status
 (those of a place «en projet» or «en préparation» are its project holders), and Département
@@ -627,3 +629,53 @@ class FundingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"rappel à {self.days_before} jours (n° {self.pk})"
+
+
+class CommunityAction(models.TextChoices):
+    """What Département staff did to the community's shared content (CommunityLog)."""
+
+    ANNOUNCEMENT_PUBLISHED = "announcement_published", "annonce publiée"
+    DOCUMENT_ADDED = "document_added", "document partagé"
+    DOCUMENT_DELETED = "document_deleted", "document supprimé"
+    OPPORTUNITY_ADDED = "opportunity_added", "financement ajouté"
+    OPPORTUNITY_CHANGED = "opportunity_changed", "financement modifié"
+    OPPORTUNITY_DELETED = "opportunity_deleted", "financement supprimé"
+
+
+class CommunityLog(models.Model):
+    """Who did what to the community's shared content, appended by the services
+    (community.history.record) in the transaction of the change, never changed nor deleted
+    by the platform: an announcement published, a document shared or deleted, a funding
+    opportunity added, changed or deleted, by `actor`, at `at` (UTC). `subject_id` is the
+    announcement's, document's or opportunity's id (the action says which) and `title` its
+    title then: both stay once it is deleted, hence no foreign key."""
+
+    action = models.CharField("action", max_length=24, choices=CommunityAction.choices)
+    subject_id = models.PositiveBigIntegerField(
+        "n° de l'objet", validators=between(1, 2**63 - 1, "Le n° de l'objet")
+    )
+    title = models.CharField("titre", max_length=TITLE_MAX, validators=[SingleLine("Le titre")])
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "action sur la communauté"
+        verbose_name_plural = "journal de la communauté"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "subject_id"], name="community_log_subject")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=CommunityAction.values), name="community_log_action_known"
+            ),
+            models.CheckConstraint(
+                condition=one_line("title", TITLE_MAX), name="community_log_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} : {self.title}"

@@ -10,7 +10,8 @@
 - The directory's entries are the managers' and project holders' own (staff have the
   referent): each writes only their own.
 - Only Département staff name the referent and publish announcements, documents and
-  funding opportunities.
+  funding opportunities (accounts.roles.require_departement_staff, refused with the
+  platform's one wording, accounts.roles.STAFF_ONLY).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ DIRECTORY_ONLY = (
     "L'annuaire rassemble les gestionnaires de tiers-lieux et les porteurs de projet : "
     "seuls eux y ont une fiche."
 )
-STAFF_ONLY = "Seuls les agents du Département publient dans l'espace de la communauté."
 
 
 def is_member(user: User | AnonymousUser) -> bool:
@@ -55,12 +55,4 @@ def require_directory_member(user: User | AnonymousUser) -> User:
     and community emails; PermissionDenied with DIRECTORY_ONLY otherwise."""
     if not is_manager(user):
         raise PermissionDenied(DIRECTORY_ONLY)
-    return cast("User", user)
-
-
-def require_staff(user: User | AnonymousUser) -> User:
-    """`user`, when they are Département staff; PermissionDenied with STAFF_ONLY
-    otherwise."""
-    if not has_departement_rights(user):
-        raise PermissionDenied(STAFF_ONLY)
     return cast("User", user)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.accounts.roles import require_departement_staff
 from maillage.community import emails, permissions, selectors
 from maillage.community.models import (
     MemberEmails,
@@ -67,7 +68,7 @@ def set_referent(
     referent (a partial unique constraint): a staff member naming one at the same time as
     another gets REFERENT_CHANGED. Raises PermissionDenied or ValidationError (fields named,
     nothing written)."""
-    staff = permissions.require_staff(actor)
+    staff = require_departement_staff(actor)
     now = now or timezone.now()
     current = Referent.objects.select_for_update().filter(is_current=True).first()
     if current is not None and current.email.lower() == email.strip().lower():
@@ -203,13 +204,14 @@ def save_profile(
     now: datetime | None = None,
 ) -> MemberProfile:
     """Create or change `actor`'s own directory profile (a manager or project holder: the
-    profile is always their own). `listed`: shown in the directory. Raises PermissionDenied
-    or ValidationError (fields named, nothing written)."""
-    permissions.require_directory_member(actor)
-    assert isinstance(actor, User)  # require_directory_member let a signed-in manager in
-    profile = MemberProfile.objects.select_for_update().filter(user=actor).first() or MemberProfile(
-        user=actor
-    )
+    profile is always their own). `listed`: shown in the directory. Two saves at once (two
+    tabs, a double click) are made one after the other: the person's row is locked first,
+    so the second finds the profile the first created and changes it. Raises
+    PermissionDenied or ValidationError (fields named, nothing written)."""
+    person = permissions.require_directory_member(actor)
+    # Locked before the profile is looked for: a first profile is created once.
+    User.objects.select_for_update().get(pk=person.pk)
+    profile = MemberProfile.objects.filter(user=person).first() or MemberProfile(user=person)
     profile.display_name = display_name.strip()
     profile.offers = offers.strip()
     profile.seeks = seeks.strip()
@@ -242,7 +244,8 @@ def emails_of(user: User) -> MemberEmails:
 def set_member_emails(
     actor: User | AnonymousUser, *, announcements: bool, funding_reminders: bool
 ) -> MemberEmails:
-    """Save which community emails `actor` (a manager or project holder) receives. Raises
+    """Save which community emails `actor` (a manager or project holder) receives (two
+    first choices at once make one row: update_or_create takes the other's). Raises
     PermissionDenied for anyone else."""
     person = permissions.require_directory_member(actor)
     choice, _ = MemberEmails.objects.update_or_create(

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.decorators import SignedInRequest, login_required
-from maillage.community import announcements, documents, forms, funding, permissions, selectors
+from maillage.accounts.roles import require_departement_staff
+from maillage.community import announcements, documents, forms, funding, selectors
 from maillage.community import services as community_services
 from maillage.community.models import Document, FundingOpportunity, Referent, ReferentMessage
 
@@ -33,11 +34,11 @@ def _status(form: BaseForm) -> int:
     return 400 if form.errors else 200
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def referent(request: SignedInRequest) -> HttpResponse:
     """Name the referent or change their details; the last messages written to them."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     current = Referent.objects.current()
     form = forms.ReferentForm(request.POST or None, instance=current or Referent())
     if request.method == "POST" and form.is_valid():
@@ -62,11 +63,11 @@ def referent(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def announcement(request: SignedInRequest) -> HttpResponse:
     """Publish an announcement to every member."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     form = forms.AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,11 +88,11 @@ def announcement(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def document(request: SignedInRequest) -> HttpResponse:
     """Share a new document with the members."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +131,7 @@ def _confirm_delete(request: HttpRequest, what: str, consequence: str, back: str
 def delete_document(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page; POST with the confirmation: deletes the document and its
     file."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     shared = get_object_or_404(Document, pk=pk)
     if not _confirmed(request):
         return _confirm_delete(
@@ -144,11 +145,11 @@ def delete_document(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("community:documents")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """A funding opportunity: a new one (no `pk`), or one to change."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     instance = get_object_or_404(FundingOpportunity, pk=pk) if pk else FundingOpportunity()
     form = forms.FundingForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +172,7 @@ def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse
 @login_required
 def delete_opportunity(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page; POST with the confirmation: deletes the opportunity."""
-    permissions.require_staff(request.user)
+    require_departement_staff(request.user)
     found = get_object_or_404(FundingOpportunity, pk=pk)
     if not _confirmed(request):
         return _confirm_delete(

@@ -60,7 +60,7 @@ def community(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def write_to_referent(request: SignedInRequest) -> HttpResponse:
     """The form writing to the referent (any signed-in person with a verified address)."""
@@ -120,7 +120,7 @@ def directory(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def member(request: SignedInRequest, pk: int) -> HttpResponse:
     """A listed profile, and the form writing to its person (404 for a profile not in the
@@ -154,7 +154,7 @@ def member(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def my_profile(request: SignedInRequest) -> HttpResponse:
     """The signed-in manager's or project holder's own profile: shown or not in the
@@ -206,7 +206,7 @@ def withdraw_profile(request: SignedInRequest) -> HttpResponse:
     return redirect("community:my_profile")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def my_emails(request: SignedInRequest) -> HttpResponse:
     """The community emails the signed-in manager or project holder receives."""

@@ -62,13 +62,19 @@ class DateRange:
     first: date
     last: date
 
+    def refusal(self, day: date) -> str | None:
+        """None when `day` is within the range; otherwise the French refusal naming the
+        range, without a field's name («choisissez une date entre le … et le ….»): a form
+        shows it under its field (core.forms.day_within)."""
+        if self.first <= day <= self.last:
+            return None
+        return f"choisissez une date entre le {long_date(self.first)} et le {long_date(self.last)}."
+
     def check(self, day: date, label: str) -> date:
         """`day` itself, or DateRefused naming the field (`label`) and the allowed range."""
-        if not self.first <= day <= self.last:
-            raise DateRefused(
-                f"« {label} » : choisissez une date entre le {long_date(self.first)} "
-                f"et le {long_date(self.last)}."
-            )
+        refusal = self.refusal(day)
+        if refusal is not None:
+            raise DateRefused(f"« {label} » : {refusal}")
         return day
 
 

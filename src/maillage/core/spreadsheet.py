@@ -16,9 +16,10 @@ def cell(value: object) -> str:
     return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
-def amount(cents: int) -> str:
-    """Cents (not negative) as a spreadsheet's French number of euros: 2050 → «20,50»."""
-    return f"{cents // 100},{cents % 100:02d}"
+def amount(cents: int | None) -> str:
+    """Cents (not negative) as a spreadsheet's French number of euros: 2050 → «20,50»; an
+    empty cell for None (no amount)."""
+    return "" if cents is None else f"{cents // 100},{cents % 100:02d}"
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -183,7 +183,7 @@ def _decision_page(
     return render(request, "eligibility/staff_decision.html", context, status=code)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @second_factor.status_staff_page(permissions.can_verify)
 def decision(request: SignedInRequest, status_id: int) -> HttpResponse:
     """A request's page: its proof, and the forms to verify (validity period) or refuse."""
@@ -244,7 +244,7 @@ def proof(request: SignedInRequest, status_id: int) -> HttpResponseBase:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @second_factor.status_staff_page(permissions.can_grant)
 def grant(request: SignedInRequest) -> HttpResponse:
     """The prescriber's page: grant a status to a person by the email of their account."""
@@ -275,7 +275,7 @@ def _second_factor_user(request: SignedInRequest) -> None:
         raise Http404("Cette page concerne les agents habilités aux statuts.")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def otp_setup(request: SignedInRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the secret), enter a code. Only
@@ -305,7 +305,7 @@ def otp_setup(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def otp_verify(request: SignedInRequest) -> HttpResponse:
     """Enter the current code of the enrolled app; the session is then verified."""

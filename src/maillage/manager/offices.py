@@ -56,7 +56,8 @@ def _offer_page(
     request: SignedInRequest, place: Place, offer: OfficeOffer, form: OfferForm
 ) -> HttpResponse:
     """The offer's form: saved through offices.services (redirect to the offers), or the
-    page again with its errors (400), nothing written."""
+    page again with its errors (400), nothing written; under it, the offer's history (who
+    created, edited, published, withdrew it, and when), the latest first."""
     if request.method == "POST" and form.is_valid():
         try:
             services.save_offer(request.user, form.instance)
@@ -66,10 +67,11 @@ def _offer_page(
             messages.success(request, f"Offre « {form.instance.title} » enregistrée.")
             return redirect("manager:offices")
     describe_errors(form)
+    history = offer.log.select_related("actor").order_by("-at", "-pk") if offer.pk else []
     return render(
         request,
         "manager/offices/offer.html",
-        {**SECTION, "place": place, "offer": offer, "form": form},
+        {**SECTION, "place": place, "offer": offer, "form": form, "history": history},
         status=400 if form.errors else 200,
     )
 

@@ -96,7 +96,7 @@ def _booked(booking: Booking) -> str:
     return f"{reverse('manager:bookings')}?{query}#reservation-{booking.pk}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def walk_in(request: SignedInRequest) -> HttpResponse:
     """GET: the form (today's date). POST: book for the walk-in, then their day in the
@@ -104,7 +104,7 @@ def walk_in(request: SignedInRequest) -> HttpResponse:
     403 for a space of a place the user does not manage."""
     places = managed_places(request.user)
     prefetch_related_objects(places, "spaces")
-    if request.method == "GET":
+    if request.method != "POST":
         form = WalkInForm(None, places, initial={"date": timezone.localdate()})
         return _form_page(request, form)
     form = WalkInForm(request.POST, places)

@@ -8,14 +8,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from stdnum.fr import siren as siren_number
 
-from maillage.booking.forms import IsoDateField, refusal_text
-from maillage.core.dates import DateRange, DateRefused, read_range, years_later
+from maillage.booking.forms import IsoDateField
+from maillage.core.dates import DateRange, read_range, years_later
+from maillage.core.forms import day_within
 from maillage.core.money import EurosField
 from maillage.core.validators import MultiLine
 from maillage.offices import services
@@ -65,17 +65,6 @@ def _bounded_by_model(form_class: type[forms.ModelForm]) -> type[forms.ModelForm
     return form_class
 
 
-def _checked(field: forms.Field, day: date | None, allowed: DateRange) -> date | None:
-    """`day` if within `allowed`, else the French refusal under the field."""
-    if day is None:
-        return None
-    label = str(field.label)
-    try:
-        return allowed.check(day, label)
-    except DateRefused as error:
-        raise ValidationError(refusal_text(error, label)) from None
-
-
 @_bounded_by_model
 class OfferForm(forms.ModelForm):
     """A place's offer: what it is, its size, its monthly price excluding tax, when it is
@@ -101,11 +90,7 @@ class OfferForm(forms.ModelForm):
         }
 
     def clean_available_from(self) -> date | None:
-        return _checked(
-            self.fields["available_from"],
-            self.cleaned_data.get("available_from"),
-            read_range(timezone.localdate()),
-        )
+        return day_within(self, "available_from", read_range(timezone.localdate()))
 
 
 class OfferFilter(forms.Form):
@@ -143,11 +128,7 @@ class OfferFilter(forms.Form):
         self.fields["commune"].queryset = communes.order_by("sort_name")  # type: ignore[attr-defined]
 
     def clean_disponible(self) -> date | None:
-        return _checked(
-            self.fields["disponible"],
-            self.cleaned_data.get("disponible"),
-            read_range(timezone.localdate()),
-        )
+        return day_within(self, "disponible", read_range(timezone.localdate()))
 
     def apply(self, offers: OfficeOfferQuerySet) -> OfficeOfferQuerySet:
         """`offers` with the valid form's filters (workstations: a domiciliation, which has
@@ -300,11 +281,11 @@ class DemandPeriodForm(forms.Form):
         self.allowed = DateRange(years_later(today, -DEMAND_YEARS), today)
 
     def clean_du(self) -> date:
-        found = _checked(self.fields["du"], self.cleaned_data.get("du"), self.allowed)
+        found = day_within(self, "du", self.allowed)
         return found or self.today - timedelta(days=DEMAND_DEFAULT_DAYS)
 
     def clean_au(self) -> date:
-        return _checked(self.fields["au"], self.cleaned_data.get("au"), self.allowed) or self.today
+        return day_within(self, "au", self.allowed) or self.today
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

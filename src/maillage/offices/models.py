@@ -257,6 +257,65 @@ class OfficeOffer(models.Model):
             raise ValidationError(errors)
 
 
+# What a change of status does to an offer, as its history says it.
+STATUS_CHANGES = {
+    OfferStatus.DRAFT: "remise en brouillon",
+    OfferStatus.PUBLISHED: "publiée",
+    OfferStatus.WITHDRAWN: "retirée",
+}
+
+
+class OfficeOfferLog(models.Model):
+    """Who did what to an offer, appended by offices.services.save_offer in the transaction
+    of the change, never changed nor deleted by the platform: its creation (`from_status`
+    NULL), each change of its status (published, withdrawn, back to draft), each other edit
+    (the same status), by `actor`, at `at` (UTC). Ids, not names. The offer's own
+    `updated_by` is only the last of them."""
+
+    offer = models.ForeignKey(
+        OfficeOffer, on_delete=models.CASCADE, related_name="log", verbose_name="offre"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    from_status = models.CharField(  # noqa: DJ001 — NULL: the offer did not exist yet
+        "statut avant", max_length=10, choices=OfferStatus.choices, null=True, blank=True
+    )
+    to_status = models.CharField("statut après", max_length=10, choices=OfferStatus.choices)
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "action sur une offre de bureaux"
+        verbose_name_plural = "historique des offres de bureaux"
+        ordering = ["offer", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_status__in=OfferStatus.values),
+                name="office_offer_log_to_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_status__isnull=True) | Q(from_status__in=OfferStatus.values),
+                name="office_offer_log_from_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} (offre n° {self.offer_id})"
+
+    @property
+    def what(self) -> str:
+        """What happened, in French: «créée (brouillon)», «publiée», «retirée», «remise en
+        brouillon», «modifiée»."""
+        if self.from_status is None:
+            return f"créée ({OfferStatus(self.to_status).label.lower()})"
+        if self.from_status == self.to_status:
+            return "modifiée"
+        return STATUS_CHANGES[OfferStatus(self.to_status)]
+
+
 class OfficeRequestQuerySet(models.QuerySet["OfficeRequest"]):
     """Requests by their confirmation."""
 

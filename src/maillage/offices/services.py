@@ -1,5 +1,6 @@
 """Use cases of offices: each checks the actor's rights, validates, and writes atomically,
-recording who did what (an offer's creator and last editor, a request's answerer and when).
+recording who did what (each creation, edit and change of status of an offer in its history,
+OfficeOfferLog; a request's answerer and when).
 
 - save_offer: a place's managers (and Département staff) create and edit its offers;
 - submit_request: anyone sends a request to the places of one to MAX_PLACES_PER_REQUEST
@@ -35,6 +36,7 @@ from maillage.offices.models import (
     PERSONAL_FIELDS,
     OfferStatus,
     OfficeOffer,
+    OfficeOfferLog,
     OfficeRequest,
     OfficeRequestPlace,
     RequestStatus,
@@ -67,8 +69,11 @@ PURGE_BATCH = 500
 def save_offer(actor: Actor, offer: OfficeOffer) -> OfficeOffer:
     """Create `offer` (no primary key yet) for its place, or save the changes made to it.
     The actor edits the place (places.permissions: its managers, Département staff), the
-    offer as stored, whose place never changes. A closed place publishes no offer. Raises
-    PermissionDenied, or ValidationError (fields named, French)."""
+    offer as stored, whose place never changes. A closed place publishes no offer. The
+    change is appended to the offer's history (OfficeOfferLog: who, from which status to
+    which, when). Raises PermissionDenied, or ValidationError (fields named, French), and
+    then writes nothing."""
+    before: str | None = None
     if offer.pk is None:
         require_editable(actor, offer.place)
         offer.created_by = actor
@@ -77,11 +82,19 @@ def save_offer(actor: Actor, offer: OfficeOffer) -> OfficeOffer:
         require_editable(actor, Place.objects.get(pk=stored.place_id))
         if offer.place_id != stored.place_id:
             raise ValidationError("Une offre reste attachée à son lieu.")
+        before = stored.status
     offer.updated_by = actor  # type: ignore[assignment]
     offer.full_clean()
     if offer.status == OfferStatus.PUBLISHED and offer.place.status == PlaceStatus.CLOSED:
         raise ValidationError({"status": "Ce lieu est fermé : ses offres ne sont pas publiées."})
     offer.save()
+    OfficeOfferLog.objects.create(
+        offer=offer,
+        actor=actor,  # type: ignore[misc]  # signed in: require_editable let them in
+        from_status=before,
+        to_status=offer.status,
+        at=offer.updated_at,
+    )
     return offer
 
 

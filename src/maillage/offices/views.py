@@ -15,22 +15,21 @@ Thin: the forms read the request, offices.services writes. Bad input answers 400
 errors named, nothing written; too many requests 429.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from maillage.accounts.decorators import SignedInRequest, login_required
-from maillage.accounts.roles import STAFF_ONLY, has_departement_rights
+from maillage.accounts.roles import require_departement_staff
 from maillage.core.paging import page_of
+from maillage.core.spreadsheet import amount, csv_text
 from maillage.core.text import ascii_digits
 from maillage.offices import confirmation, demand, selectors, services, throttle
 from maillage.offices.forms import DemandPeriodForm, OfferFilter, OfficeRequestForm
@@ -184,11 +183,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _staff(request: SignedInRequest) -> None:
-    if not has_departement_rights(request.user):
-        raise PermissionDenied(STAFF_ONLY)
-
-
 @dataclass(frozen=True)
 class Demand:
     """What the demand page shows: its period form, the period read (Paris days), each
@@ -202,7 +196,7 @@ class Demand:
 
 
 def _demand(request: SignedInRequest) -> Demand:
-    _staff(request)
+    require_departement_staff(request.user)
     form = DemandPeriodForm(request.GET, timezone.localdate())
     first, last = form.period()
     rows, totals = selectors.demand_by_commune(settings.MAILLAGE_DEPARTEMENT, first, last)
@@ -228,11 +222,6 @@ def demand_page(request: SignedInRequest) -> HttpResponse:
     return _demand_page(request, _demand(request))
 
 
-def _amount(cents: int | None) -> str:
-    """Cents as a spreadsheet's French number of euros (2050 → «20,50»); "" for none."""
-    return "" if cents is None else f"{cents // 100},{cents % 100:02d}"
-
-
 CSV_HEADER = [
     "Commune",
     "Code INSEE",
@@ -246,39 +235,35 @@ CSV_HEADER = [
 
 
 def demand_csv_text(rows: list[demand.CommuneDemand], totals: demand.Totals) -> str:
-    """The demand per commune for French spreadsheets: `;` between cells, a UTF-8 byte
-    order mark, the columns of CSV_HEADER, a last row for the whole département (each
-    request counted once)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow(
-            [
-                row.name,
-                row.code,
-                row.requests,
-                row.workstations,
-                _amount(row.median_budget_cents),
-                row.answered,
-                row.offers,
-                row.offered_workstations,
-            ]
-        )
-    writer.writerow(
+    """The demand per commune for French spreadsheets (core.spreadsheet: `;` between cells,
+    a UTF-8 byte order mark, no cell a spreadsheet would run as a formula), the columns of
+    CSV_HEADER, a last row for the whole département (each request counted once)."""
+    lines: list[list[object]] = [
+        [
+            row.name,
+            row.code,
+            row.requests,
+            row.workstations,
+            amount(row.median_budget_cents),
+            row.answered,
+            row.offers,
+            row.offered_workstations,
+        ]
+        for row in rows
+    ]
+    lines.append(
         [
             "Ensemble du département",
             "",
             totals.requests,
             totals.workstations,
-            _amount(totals.median_budget_cents),
+            amount(totals.median_budget_cents),
             totals.answered,
             totals.offers,
             totals.offered_workstations,
         ]
     )
-    return out.getvalue()
+    return csv_text(CSV_HEADER, lines)
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from maillage.core.models import OutboundEmail
 from maillage.offices import emails
-from maillage.offices.models import OfficeOffer, OfficeRequestPlace, RequestStatus
+from maillage.offices.models import OfficeOffer, OfficeOfferLog, OfficeRequestPlace, RequestStatus
 from maillage.places.permissions import MANAGERS_ONLY, NOT_YOUR_PLACE
 from tests.factories import OfficeOfferFactory
 from tests.pages import text
@@ -74,6 +74,10 @@ def test_a_manager_adds_an_offer_and_withdraws_it(signed_in, manager, place, cli
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
     assert client.get(reverse("offices:offer", args=[offer.pk])).status_code == 404
+    # Its history, the latest first: who withdrew it, who created it published.
+    page = text(signed_in.get(edit))
+    assert "<h2>Historique</h2>" in page
+    assert page.index(f": retirée par {manager}") < page.index(f": créée (publiée) par {manager}")
 
 
 @pytest.mark.parametrize(
@@ -110,6 +114,7 @@ def test_a_manager_adds_an_offer_and_withdraws_it(signed_in, manager, place, cli
 )
 def test_a_bad_offer_is_named_and_nothing_is_written(signed_in, place, offer, changes, message):
     before = list(OfficeOffer.objects.values())
+    logged = OfficeOfferLog.objects.count()
     for url in (
         reverse("manager:add_office_offer", args=[place.slug]),
         reverse("manager:office_offer", args=[offer.pk]),
@@ -118,6 +123,7 @@ def test_a_bad_offer_is_named_and_nothing_is_written(signed_in, place, offer, ch
         assert response.status_code == 400
         assert message in text(response)
     assert list(OfficeOffer.objects.values()) == before
+    assert OfficeOfferLog.objects.count() == logged
 
 
 def test_a_closed_place_publishes_no_offer(signed_in, place):

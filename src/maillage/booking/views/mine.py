@@ -87,14 +87,14 @@ def _confirm_cancellation(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels."""
     booking = get_object_or_404(
         Booking.objects.own(request.user.pk).select_related("space__place__commune"), pk=pk
     )
-    if request.method == "GET":
+    if request.method != "POST":
         return _confirm_cancellation(request, [booking])
     try:
         services.cancel(request.user, booking, channel=Channel.PAGE)
@@ -105,7 +105,7 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("booking:my_bookings")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels every occurrence still to come."""
@@ -116,7 +116,7 @@ def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
         .select_related("space__place__commune")
         .order_by("start")
     )
-    if request.method == "GET":
+    if request.method != "POST":
         return _confirm_cancellation(request, upcoming, series)
     try:
         cancelled = services.cancel_series(request.user, series, channel=Channel.PAGE)

@@ -45,7 +45,7 @@ def _status(form: BaseForm) -> int:
 # The public request
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def listing_request(request: HttpRequest) -> HttpResponse:
     """The public form «Référencer mon tiers-lieu»."""
     form = forms.ListingRequestForm(request.POST or None)
@@ -96,7 +96,7 @@ def _initial_place(listing: ListingRequest) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def listing_request_review(request: SignedInRequest, request_id: int) -> HttpResponse:
     """A request, and the forms to create its place or refuse it."""
     _staff(request)
@@ -154,7 +154,7 @@ def _pending_invitations(place: Place) -> QuerySet[ManagerInvitation]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def place_managers(request: SignedInRequest, slug: str) -> HttpResponse:
     """A place's managers, pending invitations and log; the form inviting a co-manager."""
     place = managed_place(request, slug)
@@ -203,7 +203,7 @@ def withdraw_manager(request: SignedInRequest, slug: str, user_id: int) -> HttpR
 # An invitation's link
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: a new account's password, or a button when signed in with the
     invited address; a link unusable (expired, used, not ours) says why, with status 400."""
