@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from maillage.accounts.models import User
 from maillage.eligibility import services
 from maillage.eligibility.models import EligibilityStatus, State
+from tests.browser.menu import open_menu
 from tests.fixtures.eligibility import PDF, VERIFIERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,6 +133,7 @@ def test_the_status_pages_fit_a_phone_and_errors_take_the_focus(
     page.get_by_label("Motif du refus").fill("Carte illisible.")
     page.get_by_role("button", name="Refuser la demande").click()
     expect(page.get_by_text("La demande est refusée")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Déconnexion", exact=True).click()
 
     log_in(page, person.email, "motdepasse-camille-1")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from maillage.core.outbox import deliver_due
 from maillage.places.models import ListingRequest, Place
+from tests.browser.menu import open_menu
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,6 +82,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     expect(page.get_by_role("heading", level=1)).to_have_text("Gestionnaires — La Fabrique")
     listing.refresh_from_db()
     assert listing.place == Place.objects.get(slug="la-fabrique")
+    open_menu(page)
     page.get_by_role("button", name="Déconnexion", exact=True).click()
 
     assert deliver_due() == 1
@@ -93,6 +95,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte et accepter").click()
     expect(page.get_by_role("status")).to_contain_text("Vous gérez désormais « La Fabrique »")
+    open_menu(page)
     expect(page.get_by_role("link", name="Espace gestion")).to_be_visible()
     fits(page, width)
     assert axe(page) == []

@@ -210,10 +210,10 @@ def test_favicon(client):
     assert response["Location"].endswith("favicon.svg")
 
 
-def test_the_menu_leads_managers_to_their_space_and_staff_to_the_back_office(
+def test_the_menu_leads_managers_to_their_space_and_staff_to_their_pages(
     client, manager, staff_user
 ):
-    admin_link = f'href="{reverse("admin:index")}"'
+    admin_link = f'href="{reverse("web:staff_hub")}"'
     space_link = 'href="/gestion/"'
     anonymous = client.get(reverse("web:home")).content.decode()
     assert admin_link not in anonymous
@@ -229,5 +229,5 @@ def test_the_menu_leads_managers_to_their_space_and_staff_to_the_back_office(
     assert admin_link not in page
     client.force_login(staff_user)
     page = client.get(reverse("web:home")).content.decode()
-    assert f"{admin_link}>Administration</a>" in page
+    assert f"{admin_link}>Département</a>" in page
     assert space_link in page

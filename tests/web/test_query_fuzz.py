@@ -85,6 +85,7 @@ PAGES = {
     "web:place_detail": Page("anonymous", args=("place_slug",)),
     "web:places_geojson": Page("anonymous", ("slug", *PLACE_FILTERS)),
     "web:territory_geojson": Page("anonymous"),
+    "web:staff_hub": Page("staff"),
     "booking:search": Page("anonymous", (*SearchForm.base_fields, "page")),
     "booking:space": Page("anonymous", ("date", "semaine", "debut", "fin", "personnes"), ("room",)),
     "booking:my_bookings": Page("resident"),

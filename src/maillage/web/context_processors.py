@@ -8,6 +8,7 @@ from maillage.accounts.roles import has_departement_rights
 from maillage.booking.models import Booking
 from maillage.places.permissions import can_use_manager_space, editable_places
 from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS
+from maillage.web.staff_pages import staff_sections
 
 
 def pending_requests(user) -> int:
@@ -60,4 +61,7 @@ def platform(request):
         "uses_manager_space": partial(can_use_manager_space, user),
         # Called by the template only where it shows the managers' menu entry.
         "pending_requests": partial(pending_requests, user),
+        # Called by the staff hub (/departement/) and the back-office's index only: the
+        # Département's pages, grouped, those `user` may open.
+        "departement_pages": partial(staff_sections, user),
     }

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.accounts.roles import STAFF_ONLY, has_departement_rights
 from maillage.core.paging import page_of
 from maillage.events.agenda import place_events
 from maillage.offices.selectors import offers_of
@@ -151,3 +153,14 @@ def territory_geojson(request):
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_safe
+@login_required
+def staff_hub(request: SignedInRequest):
+    """The Département staff's hub: the back-office, and their pages outside it (the
+    `departement_pages` of every template's context, from staff_pages); 403 for anyone
+    else."""
+    if not has_departement_rights(request.user):
+        raise PermissionDenied(STAFF_ONLY)
+    return render(request, "web/departement.html")

@@ -1,0 +1,9 @@
+"""The site's main menu in a browser test: behind «Menu» on phones, open on wider screens."""
+
+
+def open_menu(page) -> None:
+    """Open the main menu where it waits behind its «Menu» button (phones); nothing to do on
+    wider screens, where it is always open."""
+    button = page.locator("summary.menu-button")
+    if button.is_visible():
+        button.click()
