@@ -130,7 +130,7 @@ def test_a_bad_filter_shows_nothing_and_says_why(client, lea, query):
     profile_of(lea)
     client.force_login(lea)
     answer = client.get(DIRECTORY, query)
-    assert answer.status_code == 200 and names(answer) == []
+    assert answer.status_code == 400 and names(answer) == []
     assert "Filtres à corriger" in text(answer)
     assert "Sélectionnez un choix valide" in text(answer)
 

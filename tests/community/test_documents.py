@@ -87,8 +87,12 @@ def test_documents_are_listed_by_section(client, staff_user, lea):
     assert "Ajouter un document" not in page and "Supprimer" not in page
     only = text(client.get(LIST, {"rubrique": "companies"}))
     assert "Étude d'implantation" in only and "Trame de convention" not in only
-    unknown = client.get(LIST, {"rubrique": "inconnue"}, follow=True)
-    assert "cette rubrique n'existe pas" in text(unknown) and "Trame de convention" in text(unknown)
+    unknown = client.get(LIST, {"rubrique": "inconnue"})
+    assert unknown.status_code == 400  # no document under a section that looks chosen
+    assert "cette rubrique n'existe pas" in text(unknown) and "Trame de convention" not in text(
+        unknown
+    )
+    assert "Aucun document" not in text(unknown)
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,13 @@ def test_members_read_open_ones_first_by_deadline_closed_ones_marked(
         deadline=now + timedelta(days=90),
         opens_on=timezone.localdate() + timedelta(days=30),
     )
-    add(staff_user, title="Passé", opens_on=None, deadline=now - timedelta(days=1))
+    # Added while open (a new one's deadline is ahead), closed since.
+    funding.save_opportunity(
+        staff_user,
+        None,
+        opportunity_fields(title="Passé", opens_on=None, deadline=now - timedelta(days=1)),
+        now=now - timedelta(days=2),
+    )
     for person in (lea, sofia):
         client.force_login(person)
         page = text(client.get(LIST))
@@ -351,3 +357,56 @@ def test_a_bad_change_from_a_service_writes_nothing(staff_user, call):
     assert "deadline" in refused.value.message_dict
     call.refresh_from_db()
     assert call.opens_on == date(2026, 11, 1)
+
+
+# Hostile addresses and deadlines
+
+
+@pytest.mark.parametrize("pk", [0, 999_999])
+def test_an_unknown_opportunity_is_404_on_both_methods(client, staff_user, pk):
+    """0 included: only the «nouveau» address makes a new one."""
+    add(staff_user)
+    client.force_login(staff_user)
+    for page in ("community:staff_opportunity", "community:staff_delete_opportunity"):
+        address = reverse(page, args=[pk])
+        assert client.get(address).status_code == 404
+        assert client.post(address, {**form(), "confirmer": "oui"}).status_code == 404
+    assert FundingOpportunity.objects.count() == 1
+
+
+def test_a_new_opportunity_closing_in_the_past_is_refused_a_stored_one_corrected(
+    client, staff_user
+):
+    client.force_login(staff_user)
+    yesterday = str(timezone.localdate() - timedelta(days=1))
+    answer = client.post(NEW, form(opens_on="", deadline_date=yesterday))
+    assert answer.status_code == 400
+    assert answer.context["form"].errors["deadline_date"] == [funding.PAST_DEADLINE]
+    assert not FundingOpportunity.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        add(staff_user, deadline=timezone.now())
+    assert refused.value.message_dict == {"deadline": [funding.PAST_DEADLINE]}
+    # A stored one may be set to a past date: the call really closed earlier than typed.
+    opportunity = add(staff_user)
+    page = reverse("community:staff_opportunity", args=[opportunity.pk])
+    assert client.post(page, form(opens_on="", deadline_date=yesterday)).status_code == 302
+    opportunity.refresh_from_db()
+    assert timezone.localtime(opportunity.deadline).date() == timezone.localdate() - timedelta(
+        days=1
+    )
+
+
+def test_a_deadline_is_written_as_everywhere_else(client, staff_user, lea):
+    add(staff_user, deadline=paris(2027, 1, 15, 17, 0))
+    client.force_login(lea)
+    page = text(client.get(LIST))
+    assert "le 15 janvier 2027 à 17h00 (heure de Paris)" in page and "17:00" not in page
+
+
+def test_a_deletion_done_already_says_so(client, staff_user):
+    opportunity = add(staff_user)
+    delete = reverse("community:staff_delete_opportunity", args=[opportunity.pk])
+    client.force_login(staff_user)
+    assert funding.delete_opportunity(staff_user, opportunity.pk) is True
+    assert funding.delete_opportunity(staff_user, opportunity.pk) is False
+    assert client.post(delete, {"confirmer": "oui"}).status_code == 404

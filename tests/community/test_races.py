@@ -6,10 +6,16 @@ from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
-from maillage.community import announcements, funding, services
+from maillage.community import announcements, documents, funding, services
 from maillage.community.models import (
     AnnouncementDelivery,
+    CommunityAction,
+    CommunityLog,
+    Document,
+    FundingOpportunity,
     MemberEmails,
     MemberMessage,
     MemberProfile,
@@ -17,7 +23,7 @@ from maillage.community.models import (
     ReferentMessage,
 )
 from maillage.core.models import OutboundEmail
-from tests.community.samples import opportunity_fields
+from tests.community.samples import PDF, opportunity_fields, upload
 from tests.factories import ManagerFactory, StaffFactory
 from tests.moments import paris
 from tests.racing import run_together
@@ -123,3 +129,36 @@ def test_first_email_choices_at_once_make_one_row(place):
     )
     assert outcomes == ["done"] * CLIENTS, outcomes
     assert MemberEmails.objects.filter(user=person).count() == 1
+
+
+@pytest.mark.parametrize("kind", ["opportunity", "document"])
+def test_a_double_click_on_delete_deletes_once_and_never_fails(staff_user, kind):
+    """Two confirmations at once: the second waits on the first's lock and finds the row
+    gone: the «supprimé» redirect (or 404 if it arrives after), never an error."""
+    if kind == "opportunity":
+        found = funding.save_opportunity(staff_user, None, opportunity_fields())
+        model, action = FundingOpportunity, CommunityAction.OPPORTUNITY_DELETED
+    else:
+        found = documents.add_document(
+            staff_user, title="Statuts", category="statutes", upload=upload("s.pdf", PDF)
+        )
+        model, action = Document, CommunityAction.DOCUMENT_DELETED
+    delete = reverse(f"community:staff_delete_{kind}", args=[found.pk])
+    clients = [Client() for _ in range(4)]
+    for client in clients:
+        client.force_login(staff_user)
+    answers = run_together(
+        [partial(client.post, delete, {"confirmer": "oui"}) for client in clients]
+    )
+    codes = sorted(getattr(answer, "status_code", repr(answer)) for answer in answers)
+    assert set(codes) <= {302, 404} and 302 in codes, codes
+    assert not model.objects.exists()
+    assert CommunityLog.objects.filter(action=action).count() == 1
+
+
+def test_deletions_at_once_by_the_services_delete_once(staff_user):
+    found = funding.save_opportunity(staff_user, None, opportunity_fields())
+    outcomes = run_together(
+        [partial(funding.delete_opportunity, staff_user, found.pk) for _ in range(4)]
+    )
+    assert sorted(outcomes) == [False, False, False, True], outcomes

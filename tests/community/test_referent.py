@@ -98,6 +98,7 @@ def test_only_staff_name_the_referent(client, lea, resident, staff_user):
 def test_the_community_page_names_the_referent(client, referent):
     page = text(client.get(reverse("community:home")))
     assert "<h1>Communauté des tiers-lieux</h1>" in page
+    assert "porteurs de projet des Hauts-de-Seine" in page  # the département's article
     assert "Claire Fontaine" in page and "Chargée de mission tiers-lieux" in page
     assert 'href="mailto:referente@cd92.test"' in page and 'href="tel:0141371100"' in page
     assert f'href="{WRITE}"' in page
@@ -155,7 +156,7 @@ def test_writing_to_the_referent_records_and_emails(client, lea, referent, maile
     )
     [email] = mail.outbox
     assert email.to == ["referente@cd92.test"] and email.reply_to == ["lea@lieu.test"]
-    assert "Salle pour un atelier" in email.subject
+    assert "Salle pour un atelier" in email.subject and "message de Léa" in email.subject
     assert "Avez-vous…" in email.body and "Lieu de Boulogne-Billancourt" in email.body
 
 

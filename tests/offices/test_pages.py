@@ -78,7 +78,7 @@ def test_the_availability_filter_reads_a_day(client, place, offer):
 )
 def test_a_bad_filter_is_named_and_shows_no_offer(client, offer, query, message):
     response = client.get(LIST, query)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert titles(response) == []
     assert message in text(response)
 
@@ -92,10 +92,13 @@ def test_an_offers_page_and_its_places_page(client, place, offer):
         workstations=None,
         monthly_price_cents=3_500,
     )
+    place.name = "Espace Cerise"
+    place.save()
     response = client.get(reverse("offices:offer", args=[offer.pk]))
     assert response.status_code == 200
     page = text(response)
     assert "500 € par mois, hors taxes" in page and "Domiciliation" in page
+    assert "Autres offres d'Espace Cerise" in page
     assert f"{FORM}?offre={offer.pk}" in page
     place_page = text(client.get(reverse("web:place_detail", args=[place.slug])))
     assert "Bureaux et offres longue durée" in place_page

@@ -1,14 +1,17 @@
 """Concurrent clients on real connections: a request is confirmed (and its places told)
-once, and a place answers it once, whoever clicks at the same time."""
+once, and a place answers it once, whoever clicks at the same time; a confirmation racing
+the purge of expired requests is kept or refused, never deleted once confirmed."""
 
+from datetime import timedelta
 from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from maillage.core.models import OutboundEmail
 from maillage.offices import confirmation, emails, services
-from maillage.offices.models import OfficeRequestPlace, RequestStatus
+from maillage.offices.models import OfficeRequest, OfficeRequestPlace, RequestStatus
 from tests.factories import ManagerFactory
 from tests.racing import run_together
 
@@ -57,3 +60,32 @@ def test_a_place_answers_once_however_many_managers_answer(place, offer, send_re
     )
     assert results == ["done"] + [refusal] * (CLIENTS - 1)
     assert OutboundEmail.objects.filter(topic=emails.REPLY).count() == 1
+
+
+def test_a_confirmation_racing_the_purge_is_either_kept_or_refused(place, offer, send_request):
+    """The link's last moment: the purge deletes the request, or its confirmation keeps it;
+    never a confirmed request deleted, never an error."""
+    ManagerFactory(places=[place])
+    office_request = send_request([offer], confirmed=False)
+    now = timezone.now()
+    OfficeRequest.objects.filter(pk=office_request.pk).update(
+        created_at=now - confirmation.MAX_AGE - timedelta(minutes=1)
+    )
+    confirmed, purged = run_together(
+        [partial(services.confirm, office_request), partial(services.purge, now)]
+    )
+    kept = OfficeRequest.objects.filter(pk=office_request.pk).first()
+    if kept is None:
+        assert isinstance(confirmed, confirmation.LinkRefused), confirmed
+        assert str(confirmed) == confirmation.GONE
+        assert purged == {"deleted": 1, "anonymised": 0}
+    else:
+        assert kept.confirmed_at is not None and purged == {"deleted": 0, "anonymised": 0}
+        assert OutboundEmail.objects.filter(topic=emails.NEW_REQUEST).count() == 1
+
+
+def test_a_request_deleted_before_its_confirmation_is_refused(offer, send_request):
+    office_request = send_request([offer], confirmed=False)
+    OfficeRequest.objects.filter(pk=office_request.pk).delete()
+    with pytest.raises(confirmation.LinkRefused, match="n'existe plus"):
+        services.confirm(office_request)

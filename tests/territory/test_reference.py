@@ -1,6 +1,11 @@
 import pytest
 
-from maillage.territory.reference import UnknownDepartement, read_departement
+from maillage.territory.reference import (
+    ILE_DE_FRANCE_DEPARTEMENTS,
+    ILE_DE_FRANCE_DEPARTEMENTS_OF,
+    UnknownDepartement,
+    read_departement,
+)
 
 
 def test_hauts_de_seine():
@@ -30,3 +35,10 @@ def test_every_ile_de_france_departement_reads():
 def test_unknown_departement_is_refused_with_the_known_ones():
     with pytest.raises(UnknownDepartement, match="« 13 » inconnu.*75, 77, 78, 91, 92, 93, 94, 95"):
         read_departement("13")
+
+
+def test_each_departement_has_its_name_after_de():
+    assert ILE_DE_FRANCE_DEPARTEMENTS_OF.keys() == ILE_DE_FRANCE_DEPARTEMENTS.keys()
+    for code, name in ILE_DE_FRANCE_DEPARTEMENTS.items():
+        assert ILE_DE_FRANCE_DEPARTEMENTS_OF[code].endswith(name)
+    assert ILE_DE_FRANCE_DEPARTEMENTS_OF["92"] == "des Hauts-de-Seine"

@@ -75,15 +75,20 @@ def add_document(
 
 def delete_document(
     actor: User | AnonymousUser, document_id: int, now: datetime | None = None
-) -> None:
+) -> bool:
     """Delete a document (staff only), recorded in the community's log; its file goes once
-    the deletion commits. Raises PermissionDenied, or Document.DoesNotExist for an unknown
-    one."""
+    the deletion commits. Idempotent: False when it is gone already (deleted by another
+    click at the same time: then nothing is written), True when this call deleted it.
+    Raises PermissionDenied."""
     staff = require_departement_staff(actor)
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
+        # Locked: of two deletions at once, the second finds no row once the first commits.
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None:
+            return False
         storage, name = document.file.storage, document.file.name
         history.record(staff, CommunityAction.DOCUMENT_DELETED, document, now or timezone.now())
         document.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name), robust=True)
+    return True

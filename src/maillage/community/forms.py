@@ -228,7 +228,7 @@ class FundingForm(forms.ModelForm):
         self.initial.setdefault(
             "audiences", [name for name in AUDIENCES if getattr(self.instance, name)]
         )
-        deadline = self.instance.deadline if self.instance.pk else None
+        deadline = self.instance.deadline if self.instance.pk is not None else None
         if deadline is not None:
             local = timezone.localtime(deadline)
             self.initial.setdefault("deadline_date", local.date())

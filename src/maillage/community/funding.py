@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,6 +51,12 @@ FIELDS = (
 )
 
 
+PAST_DEADLINE = (
+    "Cette date limite est passée : un nouveau financement doit encore être ouvert aux "
+    "candidatures."
+)
+
+
 def reminder_days() -> list[int]:
     """The days before a deadline a reminder goes (the setting), largest first."""
     return sorted(set(settings.MAILLAGE_FUNDING_REMINDER_DAYS), reverse=True)
@@ -66,7 +73,8 @@ def save_opportunity(
     recorded in the community's log.
     Raises PermissionDenied, FundingOpportunity.DoesNotExist, or ValidationError (fields
     named in French: an empty title, a deadline before the opening, a minimum above the
-    maximum…), and then writes nothing."""
+    maximum, a new opportunity's deadline not after `now` (PAST_DEADLINE; a stored one may
+    be corrected to a past date)…), and then writes nothing."""
     staff = require_departement_staff(actor)
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -84,6 +92,10 @@ def save_opportunity(
         opportunity.updated_by = staff
         opportunity.updated_at = now
         opportunity.full_clean()
+        if action == CommunityAction.OPPORTUNITY_ADDED and opportunity.deadline <= now:
+            # A new one announces a call still open; a stored one may be corrected to any
+            # date (a deadline typed wrong, or the call's real closing recorded after it).
+            raise ValidationError({"deadline": PAST_DEADLINE})
         opportunity.save()
         history.record(staff, action, opportunity, now)
         # Thresholds not reached any more (a deadline moved later) are sent again.
@@ -98,16 +110,20 @@ def save_opportunity(
 
 def delete_opportunity(
     actor: User | AnonymousUser, opportunity_id: int, now: datetime | None = None
-) -> None:
+) -> bool:
     """Delete an opportunity (staff only), with its reminders' records; recorded in the
-    community's log. Raises PermissionDenied or FundingOpportunity.DoesNotExist."""
+    community's log. Idempotent: False when it is gone already (deleted by another click at
+    the same time: then nothing is written), True when this call deleted it. Raises
+    PermissionDenied."""
     staff = require_departement_staff(actor)
     with transaction.atomic():
-        opportunity = FundingOpportunity.objects.select_for_update().get(pk=opportunity_id)
-        history.record(
-            staff, CommunityAction.OPPORTUNITY_DELETED, opportunity, now or timezone.now()
-        )
-        opportunity.delete()
+        # Locked: of two deletions at once, the second finds no row once the first commits.
+        found = FundingOpportunity.objects.select_for_update().filter(pk=opportunity_id).first()
+        if found is None:
+            return False
+        history.record(staff, CommunityAction.OPPORTUNITY_DELETED, found, now or timezone.now())
+        found.delete()
+    return True
 
 
 def queue_reminders(now: datetime | None = None) -> int:

@@ -140,17 +140,24 @@ def delete_document(request: SignedInRequest, pk: int) -> HttpResponse:
             "Les membres ne pourront plus le télécharger.",
             reverse("community:documents"),
         )
-    documents.delete_document(request.user, shared.pk)
-    messages.success(request, f"Le document « {shared.title} » est supprimé.")
+    # Two clicks at once: the second finds it gone, and says so (no error).
+    done = (
+        "est supprimé"
+        if documents.delete_document(request.user, shared.pk)
+        else "était déjà supprimé"
+    )
+    messages.success(request, f"Le document « {shared.title} » {done}.")
     return redirect("community:documents")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
-    """A funding opportunity: a new one (no `pk`), or one to change."""
+    """A funding opportunity: a new one (no `pk`), or one to change (404 if unknown, 0
+    included: only the «nouveau» address makes a new one)."""
     require_departement_staff(request.user)
-    instance = get_object_or_404(FundingOpportunity, pk=pk) if pk else FundingOpportunity()
+    new = pk is None
+    instance = FundingOpportunity() if new else get_object_or_404(FundingOpportunity, pk=pk)
     form = forms.FundingForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +170,7 @@ def opportunity(request: SignedInRequest, pk: int | None = None) -> HttpResponse
     return render(
         request,
         "community/staff/opportunity.html",
-        {"form": form, "opportunity": instance if pk else None},
+        {"form": form, "opportunity": None if new else instance},
         status=_status(form),
     )
 
@@ -181,6 +188,11 @@ def delete_opportunity(request: SignedInRequest, pk: int) -> HttpResponse:
             "Il disparaît de la page « Financements » et aucun rappel ne partira plus.",
             reverse("community:staff_opportunity", args=[found.pk]),
         )
-    funding.delete_opportunity(request.user, found.pk)
-    messages.success(request, f"Le financement « {found.title} » est supprimé.")
+    # Two clicks at once: the second finds it gone, and says so (no error).
+    done = (
+        "est supprimé"
+        if funding.delete_opportunity(request.user, found.pk)
+        else "était déjà supprimé"
+    )
+    messages.success(request, f"Le financement « {found.title} » {done}.")
     return redirect("community:funding")

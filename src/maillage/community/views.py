@@ -14,6 +14,7 @@ Invalid forms answer 400 and write nothing; a success redirects with a French me
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -32,11 +33,14 @@ from maillage.community.models import (
     Referent,
 )
 from maillage.core.paging import page_of
+from maillage.territory.reference import ILE_DE_FRANCE_DEPARTEMENTS_OF
 
 PROFILES_PER_PAGE = 12
 ANNOUNCEMENTS_PER_PAGE = 10
 # The funding opportunities closed lately shown under the open ones, marked closed.
 CLOSED_SHOWN = 10
+# An unknown `rubrique` of the documents page.
+UNKNOWN_SECTION = "« Rubrique » : cette rubrique n'existe pas ; choisissez-en une dans la liste."
 
 
 def _status(form: BaseForm) -> int:
@@ -53,6 +57,7 @@ def community(request: HttpRequest) -> HttpResponse:
         "community/home.html",
         {
             "community_section": "home",
+            "departement_of": ILE_DE_FRANCE_DEPARTEMENTS_OF[settings.MAILLAGE_DEPARTEMENT],
             "referent": Referent.objects.current(),
             "member": member,
             "latest": list(Announcement.objects.all()[:3]) if member else [],
@@ -93,8 +98,8 @@ def write_to_referent(request: SignedInRequest) -> HttpResponse:
 @login_required
 def directory(request: SignedInRequest) -> HttpResponse:
     """The directory of members (listed profiles), filtered by `commune` (INSEE code),
-    `offre` and `recherche` (a theme's identifier); `page`. Invalid filters show nothing,
-    with their errors."""
+    `offre` and `recherche` (a theme's identifier); `page`. Invalid filters answer 400 with
+    their errors and no profile (never all of them, which would look filtered)."""
     permissions.require_member(request.user)
     filters = forms.DirectoryFilter(request.GET, communes=selectors.directory_communes())
     if filters.is_valid():
@@ -117,6 +122,7 @@ def directory(request: SignedInRequest) -> HttpResponse:
             "query": query.urlencode(),
             "own": MemberProfile.objects.filter(user=request.user).first(),
         },
+        status=_status(filters),
     )
 
 
@@ -257,13 +263,13 @@ def announcement(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def documents(request: SignedInRequest) -> HttpResponse:
-    """The shared documents by section (`rubrique`: one section's only)."""
+    """The shared documents by section (`rubrique`: one section's only); an unknown section
+    answers 400 with the error and no document (never all of them, which would look
+    filtered)."""
     permissions.require_member(request.user)
     wanted = request.GET.get("rubrique", "")
-    if wanted and wanted not in DocumentCategory.values:
-        messages.warning(request, "« Rubrique » : cette rubrique n'existe pas ; voici toutes.")
-        wanted = ""
-    shown = Document.objects.all()
+    error = "" if not wanted or wanted in DocumentCategory.values else UNKNOWN_SECTION
+    shown = Document.objects.none() if error else Document.objects.all()
     if wanted:
         shown = shown.filter(category=wanted)
     by_category: dict[str, list[Document]] = {value: [] for value in DocumentCategory.values}
@@ -281,7 +287,9 @@ def documents(request: SignedInRequest) -> HttpResponse:
             ],
             "categories": DocumentCategory.choices,
             "wanted": wanted,
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 

@@ -67,7 +67,9 @@ def _offer_page(
             messages.success(request, f"Offre « {form.instance.title} » enregistrée.")
             return redirect("manager:offices")
     describe_errors(form)
-    history = offer.log.select_related("actor").order_by("-at", "-pk") if offer.pk else []
+    history = (
+        offer.log.select_related("actor").order_by("-at", "-pk") if offer.pk is not None else []
+    )
     return render(
         request,
         "manager/offices/offer.html",
@@ -99,8 +101,8 @@ def offer(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def office_requests(request: SignedInRequest) -> HttpResponse:
     """The requests the user's places received (confirmed by their sender), the newest
-    first, filtered by status and place (ReceivedFilter: invalid filters show their errors
-    and every request)."""
+    first, filtered by status and place (ReceivedFilter: invalid filters answer 400 with their
+    errors and no request, never all of them, which would look filtered)."""
     places = managed_places(request.user)
     form = ReceivedFilter(request.GET, places)
     rows = (
@@ -109,7 +111,9 @@ def office_requests(request: SignedInRequest) -> HttpResponse:
         .select_related("request", "place")
         .order_by("-request__confirmed_at", "-pk")
     )
-    if form.is_valid():
+    if not form.is_valid():
+        rows = rows.none()
+    else:
         if form.cleaned_data["statut"]:
             rows = rows.filter(status=form.cleaned_data["statut"])
         if form.cleaned_data["lieu"]:
@@ -126,6 +130,7 @@ def office_requests(request: SignedInRequest) -> HttpResponse:
             "page": page_of(request, rows, REQUESTS_PER_PAGE),
             "query": query.urlencode(),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -12,6 +12,7 @@ from maillage.offices.models import OfficeRequest
 MAX_AGE = timedelta(days=3)
 _SALT = "maillage.offices.request-confirmation"
 ALREADY_CONFIRMED = "Cette demande est déjà confirmée : les lieux l'ont reçue."
+GONE = "Cette demande n'existe plus : envoyez-la de nouveau."
 
 
 class LinkRefused(Exception):
@@ -54,7 +55,7 @@ def request_of(value: str) -> OfficeRequest:
     pk, _, digest = signed.partition(".")
     found = OfficeRequest.objects.filter(pk=pk).first() if ascii_digits(pk) else None
     if found is None:
-        raise LinkRefused("Cette demande n'existe plus : envoyez-la de nouveau.")
+        raise LinkRefused(GONE)
     if found.confirmed_at is not None:
         raise AlreadyConfirmed(ALREADY_CONFIRMED)
     if not constant_time_compare(digest, _digest(found)):

@@ -252,9 +252,12 @@ def confirm(
 ) -> OfficeRequest:
     """Confirm `office_request`: its places see it, their managers are emailed (`notify`).
     Once: two confirmations at the same time confirm it once, the other raises
-    confirmation.AlreadyConfirmed."""
+    confirmation.AlreadyConfirmed; confirmation.LinkRefused (GONE) if it was deleted
+    meanwhile (purge, its link having just expired)."""
     # Locked: two clicks at the same time confirm (and tell the places) once.
-    locked = OfficeRequest.objects.select_for_update().get(pk=office_request.pk)
+    locked = OfficeRequest.objects.select_for_update().filter(pk=office_request.pk).first()
+    if locked is None:
+        raise confirmation.LinkRefused(confirmation.GONE)
     if locked.confirmed_at is not None:
         raise confirmation.AlreadyConfirmed(confirmation.ALREADY_CONFIRMED)
     _confirm(locked, now or timezone.now(), notify=notify)
@@ -354,8 +357,13 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     stale = OfficeRequest.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - confirmation.MAX_AGE
     )
-    while ids := list(stale.values_list("pk", flat=True)[:PURGE_BATCH]):
+    while True:
         with transaction.atomic():
+            # Locked: a request confirmed at the same moment is not stale any more (the
+            # filter is checked again once its confirmation commits), so not deleted.
+            ids = list(stale.select_for_update().values_list("pk", flat=True)[:PURGE_BATCH])
+            if not ids:
+                break
             _forget_emails(ids)
             deleted += (
                 OfficeRequest.objects.filter(pk__in=ids)

@@ -48,8 +48,8 @@ def _shown() -> OfficeOfferQuerySet:
 @require_safe
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The published offers, the soonest available and cheapest first, with the filters of
-    OfferFilter; invalid filters show their errors and no offer (never all of them, which
-    would look filtered)."""
+    OfferFilter; invalid filters answer 400 with their errors and no offer (never all of
+    them, which would look filtered)."""
     form = OfferFilter(request.GET)
     offers = form.apply(_shown()) if form.is_valid() else OfficeOffer.objects.none()
     page = page_of(
@@ -66,6 +66,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "shows_fictional": any(offer.place.is_fictional for offer in page),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -24,6 +24,17 @@ ILE_DE_FRANCE_DEPARTEMENTS = {
     "94": "Val-de-Marne",
     "95": "Val-d'Oise",
 }
+# Each one's name after «de», with its article: «les porteurs de projet des Hauts-de-Seine».
+ILE_DE_FRANCE_DEPARTEMENTS_OF = {
+    "75": "de Paris",
+    "77": "de Seine-et-Marne",
+    "78": "des Yvelines",
+    "91": "de l'Essonne",
+    "92": "des Hauts-de-Seine",
+    "93": "de la Seine-Saint-Denis",
+    "94": "du Val-de-Marne",
+    "95": "du Val-d'Oise",
+}
 
 # Vertices are kept to 5 decimals (about 1 m), as in the source files.
 COORDINATE_DECIMALS = 5

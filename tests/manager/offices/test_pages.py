@@ -172,9 +172,16 @@ def test_the_requests_received_and_their_filters(signed_in, manager, offer, send
     ]
     response = signed_in.get(REQUESTS, {"statut": "new", "lieu": offer.place.slug})
     assert [row.request.company_name for row in response.context["page"]] == ["Studio Orée"]
-    response = signed_in.get(REQUESTS, {"lieu": "ailleurs", "statut": "perdu"})
-    assert len(response.context["page"].object_list) == 2
-    assert "Lieu : Sélectionnez un choix valide." in text(response)
+    for bad in ({"lieu": "ailleurs", "statut": "new"}, {"statut": "perdu"}):
+        # Never every request under a filter that looks applied.
+        response = signed_in.get(REQUESTS, bad)
+        assert response.status_code == 400 and not response.context["page"].object_list
+        shown = text(response)
+        assert "Sélectionnez un choix valide." in shown and "Aucune demande" not in shown
+        assert "Studio Orée" not in shown
+    assert "Lieu : Sélectionnez un choix valide." in text(
+        signed_in.get(REQUESTS, {"lieu": "ailleurs"})
+    )
     home = text(signed_in.get(OFFICES))
     assert "1 demande à traiter" in home
 
@@ -229,3 +236,12 @@ def test_a_desk_and_a_domiciliation_need_no_surface(signed_in, place):
     )
     assert response.status_code == 302
     assert OfficeOfferFactory._meta.model.objects.get(title="Siège").workstations is None
+
+
+def test_names_take_de_as_french_wants(signed_in, manager, offer, send_request):
+    offer.place.name = "Le Nid Bois-Colombes"
+    offer.place.save()
+    assert "Offres du Nid Bois-Colombes" in text(signed_in.get(OFFICES))
+    row = send_request([offer], company_name="Atelier Vélo").places.get()
+    page = text(signed_in.get(reverse("manager:office_request", args=[row.pk])))
+    assert "<h1>Demande d'Atelier Vélo</h1>" in page and "Demande de " not in page

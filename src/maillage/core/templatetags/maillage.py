@@ -8,6 +8,7 @@ register = template.Library()
 # French text (core.text, core.formatting): the same functions write the PDF report's cells,
 # the emails and the messages.
 date_fr = register.filter("date_fr", formatting.french_date)
+register.filter("moment_fr", formatting.french_moment)
 register.filter("euros", text.euros)
 register.filter("percent", text.percent)
 register.filter("minutes", text.minutes)
