@@ -361,7 +361,9 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             # Locked: a request confirmed at the same moment is not stale any more (the
             # filter is checked again once its confirmation commits), so not deleted.
-            ids = list(stale.select_for_update().values_list("pk", flat=True)[:PURGE_BATCH])
+            ids = list(
+                stale.select_for_update(of=("self",)).values_list("pk", flat=True)[:PURGE_BATCH]
+            )
             if not ids:
                 break
             _forget_emails(ids)
