@@ -249,7 +249,8 @@ HOLDING_STATUSES = (
     RegistrationStatus.REGISTERED,
     RegistrationStatus.OFFERED,
 )
-# Statuses of a person's current registration: at most one per event and person.
+# Statuses of a registration in force: at most one per event and beneficiary (the person, or
+# one of their child profiles).
 ACTIVE_STATUSES = (*HOLDING_STATUSES, RegistrationStatus.WAITING)
 
 
@@ -271,9 +272,11 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
 
 class Registration(models.Model):
     """A person's registration for `seats` seats of an event (at most the event's
-    `max_seats_per_registration`). The prices are frozen when the registration starts
-    holding seats: `price_cents` the list price (the event's price × seats, cents),
-    `person_price_cents` what the person pays of it (programmes pay the rest, events.funding).
+    `max_seats_per_registration`), for themself or for one of their child profiles
+    (`child`; at most one in force per event and beneficiary). The prices are frozen when
+    the registration starts holding seats: `price_cents` the list price (the event's price
+    × seats, cents), `person_price_cents` what the person pays of it (programmes pay the
+    rest, events.funding).
 
     A waiting entry's place in the list is (`waiting_since`, `id`); an offer from the waiting
     list holds its seats until `offered_until` (an aware instant). `attended` is the
@@ -289,6 +292,16 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         related_name="event_registrations",
         verbose_name="personne",
+    )
+    # For whom: the person themself (None) or one of their child profiles, whose pass pays
+    # its share (events.services.register checks the profile is the person's).
+    child = models.ForeignKey(
+        "eligibility.ChildProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name="pour l'enfant",
     )
     seats = models.PositiveSmallIntegerField(
         "places", default=1, validators=between(1, MAX_EVENT_CAPACITY, "Le nombre de places")
@@ -328,11 +341,18 @@ class Registration(models.Model):
             models.Index(fields=["user", "status"], name="registration_person"),
         ]
         constraints = [
-            # Registering twice is refused by the database itself.
+            # Registering twice for the same beneficiary is refused by the database itself: one
+            # registration in force per event for the person, and one for each of their
+            # children.
             models.UniqueConstraint(
                 fields=["event", "user"],
-                condition=Q(status__in=ACTIVE_STATUSES),
+                condition=Q(status__in=ACTIVE_STATUSES, child__isnull=True),
                 name="registration_one_active_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "child"],
+                condition=Q(status__in=ACTIVE_STATUSES, child__isnull=False),
+                name="registration_one_active_per_child",
             ),
             models.CheckConstraint(
                 condition=Q(seats__gte=1) & Q(seats__lte=MAX_EVENT_CAPACITY),

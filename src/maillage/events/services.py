@@ -36,6 +36,8 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.core.formatting import french_moment
 from maillage.core.text import count, euros, french_number
+from maillage.eligibility.models import ChildProfile
+from maillage.eligibility.selectors import children_of
 from maillage.events import funding, notifications, selectors, waitlist
 from maillage.events.models import (
     ACTIVE_STATUSES,
@@ -348,9 +350,15 @@ def organiser_actions(registration: Registration, now: datetime) -> set[str]:
 
 
 def register(
-    actor: User | AnonymousUser, event: Event, seats: int, now: datetime | None = None
+    actor: User | AnonymousUser,
+    event: Event,
+    seats: int,
+    now: datetime | None = None,
+    child_id: int | None = None,
 ) -> Registration:
-    """`actor` registers for `seats` seats of `event`: registered, or awaiting the organiser's
+    """`actor` registers for `seats` seats of `event`, for themself or for their child
+    profile `child_id` (whose pass pays its share; one registration in force per event and
+    beneficiary): registered, or awaiting the organiser's
     approval (event.needs_approval) when the seats are free for a newcomer (free seats a
     waiting entry fits are that entry's: waitlist.left_for_newcomer); on the waiting list,
     behind those entries, when they are not and the event has one. When the registration
@@ -361,7 +369,8 @@ def register(
 
     Raises PermissionDenied when no one with a verified address is signed in, and
     RegistrationRefused: not published or cancelled («event»), not open yet or past the
-    deadline («event»), registered already («event»), seats not within 1 and the event's
+    deadline («event»), registered already («event»), a child profile not the person's
+    («pour»), seats not within 1 and the event's
     maximum («seats»), full without a waiting list («seats»), a programme's share that no
     longer holds («seats»)."""
     person = _person(actor)
@@ -370,8 +379,11 @@ def register(
         event = _lock_event(event.pk)
         if refusal := registration_refusal(event, now) or seats_refusal(event, seats):
             raise refusal
-        if Registration.objects.filter(event=event, user=person).active().exists():
-            raise _twice()
+        child = children_of(person).filter(pk=child_id).first() if child_id is not None else None
+        if child_id is not None and child is None:
+            raise RegistrationRefused("pour", "Ce profil d'enfant n'est pas l'un des vôtres.")
+        if Registration.objects.filter(event=event, user=person, child_id=child_id).active():
+            raise _twice(child)
         list_cents = event.price_cents * seats
         free = (
             waitlist.left_for_newcomer(event.seats_left, _queue(event)) if event.seats_left else 0
@@ -390,21 +402,22 @@ def register(
         quote = (
             funding.Quote(list_cents=list_cents, person_cents=list_cents)
             if status == S.WAITING
-            else selectors.quote_for(person, event, seats, now)
+            else selectors.quote_for(person, event, seats, now, child_id)
         )
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
                     event=event,
                     user=person,
+                    child_id=child_id,
                     seats=seats,
                     status=status,
                     waiting_since=now if status == S.WAITING else None,
                     price_cents=list_cents,
                     person_price_cents=quote.person_cents,
                 )
-        except IntegrityError as error:  # registration_one_active_per_person
-            raise _twice() from error
+        except IntegrityError as error:  # registration_one_active_per_person / _child
+            raise _twice(child) from error
         _log(event, person, LogAction.STATUS, now, registration=registration, to_status=status)
         if status != S.WAITING:
             _commit(registration, quote, person)
@@ -412,10 +425,9 @@ def register(
     return registration
 
 
-def _twice() -> RegistrationRefused:
-    return RegistrationRefused(
-        "event", "Vous êtes déjà inscrit à cet atelier ou sur sa liste d'attente."
-    )
+def _twice(child: ChildProfile | None) -> RegistrationRefused:
+    who = f"{child.first_name} est déjà inscrit·e" if child else "Vous êtes déjà inscrit"
+    return RegistrationRefused("event", f"{who} à cet atelier ou sur sa liste d'attente.")
 
 
 def _commit(registration: Registration, quote: funding.Quote, actor: User) -> None:
@@ -532,7 +544,9 @@ def accept_offer(
             _offer_free_seats(event, now)
             lapsed = True
         else:
-            quote = selectors.quote_for(person, event, registration.seats, now)
+            quote = selectors.quote_for(
+                person, event, registration.seats, now, registration.child_id
+            )
             registration.price_cents = quote.list_cents
             registration.person_price_cents = quote.person_cents
             target = S.AWAITING_APPROVAL if event.needs_approval else S.REGISTERED
