@@ -21,7 +21,13 @@ from maillage.booking.availability import local_days
 from maillage.booking.forms import IsoDateField, refusal_text
 from maillage.core.dates import DateRange, DateRefused, long_date, years_later
 from maillage.core.text import count
-from maillage.events.models import Audience, Event, EventQuerySet, EventStatus
+from maillage.events.models import (
+    Audience,
+    Event,
+    EventQuerySet,
+    EventStatus,
+    takes_the_public,
+)
 from maillage.places.models import Place
 from maillage.places.schedule import WEEKDAY_NAMES
 from maillage.territory.models import Commune
@@ -46,8 +52,9 @@ def public_events() -> EventQuerySet:
 
 
 def coming(now: datetime) -> EventQuerySet:
-    """The public events (public_events) not over at `now`, by start."""
-    return public_events().filter(end__gt=now).order_by("start", "pk")
+    """The public events (public_events) not over at `now` whose place takes the public
+    (a closed place's leave the agenda and the feeds), by start."""
+    return public_events().at_places_taking_the_public().filter(end__gt=now).order_by("start", "pk")
 
 
 def place_events(place: Place, now: datetime) -> list[Event]:
@@ -175,12 +182,15 @@ class SeatsState:
 
 
 def seats_state(event: Event, now: datetime) -> SeatsState:
-    """What `event`'s seats are at `now`: cancelled, over, registration not open yet or
-    closed, seats left, full with a waiting list, or full."""
+    """What `event`'s seats are at `now` (its place loaded): cancelled, over, its place
+    closed, registration not open yet or closed, seats left, full with a waiting list, or
+    full."""
     if event.status == EventStatus.CANCELLED:
         return SeatsState("cancelled", "Annulé")
     if event.end <= now:
         return SeatsState("over", "Terminé")
+    if not takes_the_public(event.place):
+        return SeatsState("closed", "Lieu fermé : pas d'inscription")
     if now >= event.registration_closes_at:
         return SeatsState("closed", "Inscriptions closes")
     if now < event.registration_opens_at:

@@ -22,7 +22,7 @@ from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
 from maillage.core.text import french_number
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
-from maillage.places.models import Place
+from maillage.places.models import Place, PlaceStatus
 
 EVENT_TITLE_MAX = 150
 EVENT_DESCRIPTION_MAX = 5000
@@ -61,10 +61,25 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulé"
 
 
+# A closed place does not take the public: its events leave the agenda and the feeds, take no
+# registration, and none is published or moved there. A place «en projet» or «en préparation»
+# does: its holders hold information meetings and co-building workshops there before it opens.
+PLACE_CLOSED = "Ce lieu est fermé : il n'accueille pas d'événement."
+
+
+def takes_the_public(place: Place) -> bool:
+    """Whether `place` may hold events people come to (every status but closed)."""
+    return place.status != PlaceStatus.CLOSED
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def published(self) -> EventQuerySet:
         """Events shown to the public (cancelled ones stay listed, marked cancelled)."""
         return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
+
+    def at_places_taking_the_public(self) -> EventQuerySet:
+        """Events whose place takes the public (takes_the_public: not closed)."""
+        return self.exclude(place__status=PlaceStatus.CLOSED)
 
 
 class Event(models.Model):

@@ -50,6 +50,7 @@ from maillage.events.models import (
     LogAction,
     Registration,
     RegistrationStatus,
+    takes_the_public,
 )
 from maillage.events.permissions import require_organiser
 
@@ -244,11 +245,16 @@ def _offer_free_seats(event: Event, now: datetime) -> list[Registration]:
 
 def registration_refusal(event: Event, now: datetime) -> RegistrationRefused | None:
     """Why no one may register for `event` at `now` (None: registration is open): not
-    published, cancelled, not open yet, or past the deadline (Paris time in the message)."""
+    published, cancelled, its place closed (models.takes_the_public), not open yet, or past
+    the deadline (Paris time in the message)."""
     if event.status == EventStatus.CANCELLED:
         return RegistrationRefused("event", "Cet atelier est annulé.")
     if event.status != EventStatus.PUBLISHED:
         return RegistrationRefused("event", "Cet atelier n'est pas publié.")
+    if not takes_the_public(event.place):
+        return RegistrationRefused(
+            "event", "Ce lieu est fermé : cet atelier ne prend pas d'inscription."
+        )
     if now < event.registration_opens_at:
         return RegistrationRefused(
             "event", f"Les inscriptions ouvrent {french_moment(event.registration_opens_at)}."
