@@ -77,6 +77,16 @@ class EventQuerySet(models.QuerySet["Event"]):
         """Events shown to the public (cancelled ones stay listed, marked cancelled)."""
         return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
 
+    def with_awaiting(self) -> EventQuerySet:
+        """Each event with `awaiting`: how many of its registrations await the organiser's
+        approval (counted in the same query)."""
+        return self.annotate(
+            awaiting=models.Count(
+                "registrations",
+                filter=Q(registrations__status=RegistrationStatus.AWAITING_APPROVAL),
+            )
+        )
+
     def at_places_taking_the_public(self) -> EventQuerySet:
         """Events whose place takes the public (takes_the_public: not closed)."""
         return self.exclude(place__status=PlaceStatus.CLOSED)

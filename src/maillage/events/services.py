@@ -335,8 +335,9 @@ def person_actions(registration: Registration, now: datetime) -> set[str]:
 
 def organiser_actions(registration: Registration, now: datetime) -> set[str]:
     """What an organiser may do with a registration at `now`, for pages to offer:
-    «approve» and «decline» (awaiting approval, before the end), «cancel» (active, before the
-    end), «attendance» (registered, from the start)."""
+    «approve» and «decline» (awaiting approval, before the end: deciding on it is declining
+    it, with its reason), «cancel» (registered, offered or waiting, before the end),
+    «attendance» (registered, from the start)."""
     event = registration.event
     if event.status == EventStatus.CANCELLED:
         return set()
@@ -345,7 +346,7 @@ def organiser_actions(registration: Registration, now: datetime) -> set[str]:
     if now < event.end:
         if status == S.AWAITING_APPROVAL:
             actions |= {"approve", "decline"}
-        if status in (*HOLDING_STATUSES, S.WAITING):
+        elif status in (*HOLDING_STATUSES, S.WAITING):
             actions.add("cancel")
     if status == S.REGISTERED and now >= event.start:
         actions.add("attendance")
