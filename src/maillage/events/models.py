@@ -87,6 +87,16 @@ class EventQuerySet(models.QuerySet["Event"]):
             )
         )
 
+    def having_awaiting(self) -> EventQuerySet:
+        """The events with at least one registration awaiting the organiser's approval."""
+        return self.filter(
+            models.Exists(
+                Registration.objects.filter(
+                    event=models.OuterRef("pk"), status=RegistrationStatus.AWAITING_APPROVAL
+                )
+            )
+        )
+
     def at_places_taking_the_public(self) -> EventQuerySet:
         """Events whose place takes the public (takes_the_public: not closed)."""
         return self.exclude(place__status=PlaceStatus.CLOSED)

@@ -75,8 +75,8 @@ def home(request: SignedInRequest) -> HttpResponse:
             "events_awaiting": list(
                 organised_events(request.user)
                 .filter(end__gt=now)
+                .having_awaiting()
                 .with_awaiting()
-                .filter(awaiting__gt=0)
                 .select_related("place")
                 .order_by("start", "pk")[:SHOWN]
             ),
