@@ -60,6 +60,11 @@ def state_of(registration: Registration, now: datetime) -> RegistrationState:
             f"({waitlist.ordinal(rank)} position). Si des places se libèrent, elles vous "
             "seront proposées par courriel."
         )
+    elif status == S.OFFERED and now >= services.offer_deadline(registration):
+        # Lapsed, before the sweep (services.expire_offers) records it.
+        status = S.LAPSED
+        label = "Proposition expirée : les places ne vous sont plus réservées"
+        done = label
     elif status == S.OFFERED:
         until = registration.offered_until
         deadline = f" : confirmez avant {french_moment(until)}" if until else ""

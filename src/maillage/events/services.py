@@ -316,7 +316,7 @@ def offer_deadline(registration: Registration) -> datetime:
 def person_actions(registration: Registration, now: datetime) -> set[str]:
     """What the person may do with their registration at `now`, for pages to offer:
     «cancel» (before the start), «leave» (the waiting list), «accept» and «decline_offer»
-    (seats offered, before their deadline)."""
+    (seats offered, before their deadline: past it the offer reads as lapsed)."""
     event = registration.event
     if event.status == EventStatus.CANCELLED or now >= event.start:
         return set()
@@ -326,10 +326,9 @@ def person_actions(registration: Registration, now: datetime) -> set[str]:
         actions.add("cancel")
     if status == S.WAITING:
         actions.add("leave")
-    if status == S.OFFERED:
-        actions.add("decline_offer")
-        if now < offer_deadline(registration):
-            actions.add("accept")
+    if status == S.OFFERED and now < offer_deadline(registration):
+        # Past its deadline the offer has lapsed, swept or not yet (expire_offers).
+        actions |= {"decline_offer", "accept"}
     return actions
 
 
@@ -573,7 +572,8 @@ def decline_offer(
     actor: User | AnonymousUser, registration: Registration, now: datetime | None = None
 ) -> Registration:
     """The person declines the seats offered to them: their registration is cancelled and
-    the seats go to the next entries. Raises PermissionDenied for anyone else,
+    the seats go to the next entries, if any while registration is open (the email says
+    whether they did). Raises PermissionDenied for anyone else,
     RegistrationRefused («status») for a registration not offered."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -582,8 +582,8 @@ def decline_offer(
         if refusal := _status_refusal(registration, (S.OFFERED,), "refuser des places"):
             raise refusal
         _end(registration, S.CANCELLED, person, now)
-        notifications.queue("offer_declined", registration, person)
-        _offer_free_seats(registration.event, now)
+        passed_on = bool(_offer_free_seats(registration.event, now))
+        notifications.queue("offer_declined", registration, person, passed_on=passed_on)
     return registration
 
 

@@ -103,7 +103,7 @@ ACTIONS = {
         services.decline_offer,
         "Refuser les places proposées",
         "Refuser les places",
-        "Places refusées : elles sont proposées à la suite de la liste d'attente.",
+        "Places refusées : elles ne vous sont plus réservées.",
     ),
 }
 # Where the confirmation page sends back: «Mes inscriptions» when it came from there.
