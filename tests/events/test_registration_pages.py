@@ -164,6 +164,8 @@ def test_the_waiting_list_rank_and_leaving_it(client, signed_in, booker, place):
     page = text(response)
     assert "vous êtes sur la liste d'attente (2e position)" in page
     assert "Sur la liste d'attente — 2e position (1 place demandée)" in page
+    # Screen readers hear the title with its French «de» (elided before a vowel).
+    assert '<span class="visually-hidden"> d\'Atelier export</span>' in page
     mine = Registration.objects.get(user=booker)
     # The first entry leaves: the person moves up.
     client.force_login(first.user)
