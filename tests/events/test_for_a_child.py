@@ -106,3 +106,15 @@ def test_a_parent_s_child_not_offered_shows_the_field_error(client, booker, chil
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in text(response)
     assert not Registration.objects.exists()
+
+
+def test_registered_themself_the_parent_chooses_a_child(client, booker, child, place):
+    event = make_event(place)
+    services.register(booker, event, 1)
+    client.force_login(booker)
+    page = text(client.get(event.get_absolute_url()))
+    assert f'<option value="{child.pk}">Lucas</option>' in page and ">Moi</option>" not in page
+    response = client.post(reverse("events:register", args=[event.pk]), {"places": "1"})
+    assert response.status_code == 400
+    assert "Vous êtes déjà inscrit à cet atelier ou sur sa liste d'attente." in text(response)
+    assert Registration.objects.count() == 1
