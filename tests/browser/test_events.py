@@ -59,7 +59,7 @@ def test_a_person_registers_then_joins_and_leaves_a_waiting_list(
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier export vers l'Allemagne")
     page.get_by_role("button", name="M'inscrire").click()
-    expect(page.get_by_text("Inscrit — 1 place")).to_be_visible()
+    expect(page.get_by_text("Inscription confirmée — 1 place")).to_be_visible()
     assert fits(page) and axe(page) == []
 
     page.goto(full.get_absolute_url())

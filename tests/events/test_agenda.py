@@ -77,13 +77,23 @@ def test_the_filters_select_commune_audience_and_days(client, place, other_place
     ]
 
 
-def test_this_week_and_this_month(client, place):
-    # The present is Tuesday 1 December 2026: the week ends on Sunday the 6th.
+def test_the_next_7_and_30_days(client, place):
+    # The present is Tuesday 1 December 2026: the 7 days run to the 7th, the 30 to the 30th
+    # (at a month's end too, never fewer days than the week).
     make_event(place, title="Samedi", start=paris(2026, 12, 5, 23, 30))
-    make_event(place, title="Lundi suivant", start=paris(2026, 12, 7, 0, 30))
-    make_event(place, title="Janvier", start=paris(2027, 1, 1, 0, 30))
-    assert titles(client.get(AGENDA, {"periode": "semaine"})) == ["Samedi"]
-    assert titles(client.get(AGENDA, {"periode": "mois"})) == ["Samedi", "Lundi suivant"]
+    make_event(place, title="Lundi 7", start=paris(2026, 12, 7, 23, 30))
+    make_event(place, title="Mardi 8", start=paris(2026, 12, 8, 0, 30))
+    make_event(place, title="Le 30", start=paris(2026, 12, 30, 23, 30))
+    make_event(place, title="Le 31", start=paris(2026, 12, 31, 0, 30))
+    assert titles(client.get(AGENDA, {"periode": "semaine"})) == ["Samedi", "Lundi 7"]
+    assert titles(client.get(AGENDA, {"periode": "mois"})) == [
+        "Samedi",
+        "Lundi 7",
+        "Mardi 8",
+        "Le 30",
+    ]
+    page = text(client.get(AGENDA))
+    assert "Les 7 prochains jours</option>" in page and "Les 30 prochains jours</option>" in page
 
 
 @pytest.mark.parametrize(

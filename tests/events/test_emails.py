@@ -243,3 +243,21 @@ def test_one_failing_reminder_does_not_stop_the_others(place, people, monkeypatc
     assert {r.pk for r in (first, third)} <= set(
         Registration.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True)
     )
+
+
+def test_seats_declined_are_said_to_go_on_only_when_someone_takes_them(workshop, people):
+    holder = services.register(people[0], workshop, 2, now=NOW)
+    first = services.register(people[1], workshop, 1, now=NOW)
+    second = services.register(people[2], workshop, 1, now=NOW)
+    services.cancel(people[0], holder, now=NOW)
+    delivered()
+    # Both waiting entries were offered a seat: nobody else waits.
+    services.decline_offer(people[1], Registration.objects.get(pk=first.pk), now=NOW)
+    declined = only(delivered(), people[1].email)
+    assert "Vous avez renoncé aux places qui vous étaient proposées." in declined.body
+    assert "personne suivante" not in declined.body
+    third = services.register(people[3], workshop, 2, now=NOW)
+    assert third.status == S.WAITING
+    services.decline_offer(people[2], Registration.objects.get(pk=second.pk), now=NOW)
+    declined = only(delivered(), people[2].email)
+    assert "elles vont à la personne suivante de la liste d'attente." in declined.body

@@ -6,6 +6,9 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from maillage.booking.models import CalendarFeed
+from maillage.eligibility.models import ChildProfile
+from maillage.events import services
 from tests.events import make_event
 from tests.moments import NOW, paris
 
@@ -54,3 +57,23 @@ def test_a_places_feed_holds_its_events_only(client, place, other_place):
     found = events_of(client.get(reverse("events:place_feed", args=[place.slug])))
     assert list(found) == [f"event-{mine.pk}@maillage.fr"]
     assert client.get(reverse("events:place_feed", args=["inconnu"])).status_code == 404
+
+
+def test_a_person_s_own_feed_carries_their_registrations(client, booker, place):
+    child = ChildProfile.objects.create(
+        parent=booker, first_name="Lucas", birth_year=2013, school="Collège Jean-Moulin"
+    )
+    mine = services.register(booker, make_event(place, title="Atelier export"), 1)
+    asked = services.register(
+        booker, make_event(place, title="Atelier validé", needs_approval=True), 1, child_id=child.pk
+    )
+    gone = services.register(booker, make_event(place, title="Atelier quitté"), 1)
+    services.cancel(booker, gone)
+    feed = client.get(
+        reverse("booking:feed", args=[CalendarFeed.objects.create(user=booker).token])
+    )
+    body = feed.content.decode().replace("\r\n ", "")
+    assert f"UID:registration-{mine.pk}@" in body and "SUMMARY:Atelier export" in body
+    assert f"UID:registration-{asked.pk}@" in body
+    assert "SUMMARY:Atelier validé — pour Lucas" in body and "STATUS:TENTATIVE" in body
+    assert "Atelier quitté" not in body

@@ -55,7 +55,7 @@ def test_a_person_registers_and_sees_it(signed_in, booker, place):
     assert registration.status == S.REGISTERED
     page = text(signed_in.get(response["Location"]))
     assert "Inscription confirmée" in page
-    assert "Inscrit — 1 place" in page
+    assert "Inscription confirmée — 1 place" in page
     assert "Annuler mon inscription" in page
 
 
@@ -67,7 +67,19 @@ def test_several_seats_and_a_price(signed_in, booker, place):
     signed_in.post(register_url(event), {"places": "2"})
     registration = Registration.objects.get(user=booker)
     assert registration.seats == 2 and registration.price_cents == 1600
-    assert "Inscrit — 2 places" in text(signed_in.get(event.get_absolute_url()))
+    page = text(signed_in.get(event.get_absolute_url()))
+    assert "Inscription confirmée — 2 places" in page
+    # What the person pays is shown once registered, on the page and in «Mes inscriptions».
+    assert "<p>Prix : 16 €</p>" in page
+    assert "<p>Prix : 16 €</p>" in text(signed_in.get(reverse("events:mine")))
+
+
+def test_the_total_is_said_to_be_the_price_times_the_seats(signed_in, place):
+    event = make_event(place, max_seats_per_registration=3, price_cents=800)
+    page = text(signed_in.get(event.get_absolute_url()))
+    assert "le total est ce prix multiplié par le nombre de places" in page
+    single = make_event(place, price_cents=800)
+    assert "multiplié" not in text(signed_in.get(single.get_absolute_url()))
 
 
 def test_awaiting_the_organisers_approval_is_its_own_state(signed_in, place):
@@ -150,15 +162,17 @@ def test_the_waiting_list_rank_and_leaving_it(client, signed_in, booker, place):
     assert "Complet — liste d'attente" in page
     response = signed_in.post(register_url(event), {"places": "1"}, follow=True)
     page = text(response)
-    assert "vous êtes sur la liste d'attente (2e position sur la liste d'attente)" in page
-    assert "Sur la liste d'attente — 2e position sur la liste d'attente (1 place demandée)" in page
+    assert "vous êtes sur la liste d'attente (2e position)" in page
+    assert "Sur la liste d'attente — 2e position (1 place demandée)" in page
+    # Screen readers hear the title with its French «de» (elided before a vowel).
+    assert '<span class="visually-hidden"> d\'Atelier export</span>' in page
     mine = Registration.objects.get(user=booker)
     # The first entry leaves: the person moves up.
     client.force_login(first.user)
     client.post(action_url(first, "quitter"), CONFIRMED)
     client.force_login(booker)
     page = text(client.get(event.get_absolute_url()))
-    assert "1re position sur la liste d'attente" in page
+    assert "Sur la liste d'attente — 1re position" in page
     # Leaving asks first, then the person is off the list.
     confirm = client.get(action_url(mine, "quitter"))
     assert confirm.status_code == 200
@@ -180,7 +194,7 @@ def test_seats_offered_are_accepted_before_their_deadline(signed_in, booker, pla
     assert "Confirmer les places" in page and "Refuser les places" in page
     response = signed_in.post(action_url(mine, "accepter"), CONFIRMED, follow=True)
     assert Registration.objects.get(pk=mine.pk).status == S.REGISTERED
-    assert "Inscrit — 1 place" in text(response)
+    assert "Inscription confirmée — 1 place" in text(response)
 
 
 def test_seats_offered_may_be_declined(signed_in, booker, place, staff_user):
@@ -239,8 +253,8 @@ def test_my_registrations_list_their_states_and_actions(signed_in, booker, place
         "Atelier complet",
     ]
     page = text(response)
-    assert "Inscrit — 1 place" in page
-    assert "1re position sur la liste d'attente" in page
+    assert "Inscription confirmée — 1 place" in page
+    assert "Sur la liste d'attente — 1re position" in page
     assert "Annulée" in page
     assert f"{action_url(waiting, 'quitter')}?depuis=mes-inscriptions" in page
     assert f'<a href="{reverse("events:mine")}" aria-current="page">Mes inscriptions</a>' in page

@@ -10,6 +10,7 @@ from django.utils import timezone
 from maillage.core.models import OutboundEmail
 from maillage.events import selectors, services
 from maillage.events.models import Event, EventLog, Registration, RegistrationStatus
+from maillage.events.presentation import state_of
 from tests.factories import EventFactory, VerifiedUserFactory
 
 S = RegistrationStatus
@@ -242,6 +243,14 @@ def test_what_a_person_may_do_follows_the_status(full):
     services.cancel(holders[0].user, holders[0], now=now)
     offer = fresh(waiting[0])
     assert services.person_actions(offer, now) == {"accept", "decline_offer"}
-    assert services.person_actions(offer, offer.offered_until) == {"decline_offer"}
+    # Past its deadline the offer reads as lapsed, before the sweep: nothing to do.
+    assert services.person_actions(offer, offer.offered_until) == set()
+    assert state_of(offer, now).label.startswith("2 places proposées : confirmez avant")
+    lapsed = state_of(offer, offer.offered_until)
+    assert (lapsed.code, lapsed.label, lapsed.actions) == (
+        "lapsed",
+        "Proposition expirée : les places ne vous sont plus réservées",
+        frozenset(),
+    )
     assert services.person_actions(fresh(holders[0]), now) == set()
     assert services.person_actions(fresh(holders[1]), event.start) == set()

@@ -17,6 +17,7 @@ from maillage.booking import services as booking
 from maillage.booking.models import Channel
 from maillage.booking.price_lines import price_line
 from maillage.core import outbox
+from maillage.eligibility.models import ChildProfile
 from maillage.events import selectors
 from maillage.events import services as events
 from maillage.events.models import Registration, RegistrationStatus
@@ -523,3 +524,52 @@ def test_a_quota_covering_events_is_refused_in_the_back_office(client, staff_use
     assert answer.status_code == 200
     assert "ne s'applique pas aux ateliers et événements" in text(answer)
     assert not Programme.objects.exists()
+
+
+# --- For a child profile ---------------------------------------------------------------------
+
+
+def test_a_parent_registers_their_child_with_the_child_s_pass(workshop, booker):
+    made = a_pass(workshop.place, 2000, covers_events=True)
+    child = ChildProfile.objects.create(
+        parent=booker, first_name="Lucas", birth_year=2013, school="Collège Jean-Moulin"
+    )
+    verified(booker, "collegien", child=child)
+    # The parent holds no pass: the list price for them, the child's pass for the child.
+    assert selectors.quote_for(booker, workshop, 1).person_cents == 1200
+    assert selectors.quote_for(booker, workshop, 1, child_id=child.pk).person_cents == 0
+    for_child = events.register(booker, workshop, 1, child_id=child.pk)
+    assert (for_child.child, for_child.person_price_cents) == (child, 0)
+    share = BookingShare.objects.get(registration=for_child)
+    assert (share.user, share.child_key, share.cents) == (booker, child.pk, 1200)
+    wallet = Wallet.objects.get(programme=made)
+    assert (wallet.child_key, wallet.left_cents) == (child.pk, 800)
+    # The parent registers themself too, at the list price.
+    own = events.register(booker, workshop, 1)
+    assert (own.child, own.person_price_cents) == (None, 1200)
+    assert registered_prices([for_child], for_person=True)[for_child.pk] == (
+        "Pass+ tiers-lieux : 0 € au lieu de 12 €"
+    )
+    assert ledger.differences() == []
+    # Cancelled in time: the child's credit is given back.
+    events.cancel(booker, for_child)
+    wallet.refresh_from_db()
+    assert wallet.left_cents == 2000
+    assert left(made) == 100_000
+    assert ledger.differences() == []
+
+
+def test_a_child_s_offer_accepted_is_paid_by_the_child_s_pass(bookable_place, booker, people):
+    made = a_pass(bookable_place, 2000, covers_events=True)
+    child = ChildProfile.objects.create(
+        parent=booker, first_name="Lucas", birth_year=2013, school="Collège Jean-Moulin"
+    )
+    verified(booker, "collegien", child=child)
+    event = EventFactory(place=bookable_place, capacity=1, price_cents=1200)
+    holder = events.register(people[0], event, 1)
+    waiting = events.register(booker, event, 1, child_id=child.pk)
+    events.cancel(people[0], holder)
+    accepted = events.accept_offer(booker, Registration.objects.get(pk=waiting.pk))
+    assert (accepted.status, accepted.person_price_cents) == (S.REGISTERED, 0)
+    assert Wallet.objects.get(programme=made).child_key == child.pk
+    assert ledger.differences() == []

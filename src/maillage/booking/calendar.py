@@ -7,7 +7,7 @@ A booking is one event, UID `booking-<id>@…`; a weekly series is one recurring
 go where a line break would break the format are put on one line first.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -15,6 +15,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress
 
+from maillage.accounts.models import User
 from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
 from maillage.core.text import single_line
 
@@ -98,6 +99,31 @@ def calendar_of(bookings: Iterable[Booking], name: str) -> bytes:
     calendar = new_calendar(name)
     for booking in bookings:
         calendar.add_component(_feed_event(booking))
+    feed: bytes = calendar.to_ical()  # untyped in icalendar
+    return feed
+
+
+# What higher apps add to a person's own feed (events: their registrations), registered in
+# their AppConfig.ready: each takes the person and gives its VEVENTs (UIDs of its own).
+PersonFeedSource = Callable[[User], Iterable[Event]]
+_person_sources: dict[str, PersonFeedSource] = {}
+
+
+def register_person_source(name: str, source: PersonFeedSource) -> None:
+    """Have the person's feed (person_calendar) also carry `source`'s events; `name` keeps
+    one source per app (registering again replaces it)."""
+    _person_sources[name] = source
+
+
+def person_calendar(person: User, bookings: Iterable[Booking], name: str) -> bytes:
+    """`person`'s subscribed feed: one event per booking (as calendar_of) and the events of
+    every registered source (register_person_source), `name` shown by the application."""
+    calendar = new_calendar(name)
+    for booking in bookings:
+        calendar.add_component(_feed_event(booking))
+    for source in _person_sources.values():
+        for event in source(person):
+            calendar.add_component(event)
     feed: bytes = calendar.to_ical()  # untyped in icalendar
     return feed
 

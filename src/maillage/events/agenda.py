@@ -3,7 +3,8 @@ events, and how an event's seats are told.
 
 The agenda lists the published events not over yet (cancelled ones stay, marked), in places
 of the active département, by start. Its filters live in the URL (`commune`: an INSEE code,
-`public`: an audience, `periode`: «semaine» or «mois», `du`/`au`: Paris days) and are read by
+`public`: an audience, `periode`: «semaine» or «mois», the next 7 or 30 days, `du`/`au`:
+Paris days) and are read by
 AgendaFilter, which answers any bad value with a French message naming the filter.
 """
 
@@ -21,7 +22,13 @@ from maillage.booking.availability import local_days
 from maillage.booking.forms import IsoDateField, refusal_text
 from maillage.core.dates import DateRange, DateRefused, long_date, years_later
 from maillage.core.text import count
-from maillage.events.models import Audience, Event, EventQuerySet, EventStatus
+from maillage.events.models import (
+    Audience,
+    Event,
+    EventQuerySet,
+    EventStatus,
+    takes_the_public,
+)
 from maillage.places.models import Place
 from maillage.places.schedule import WEEKDAY_NAMES
 from maillage.territory.models import Commune
@@ -31,7 +38,9 @@ AGENDA_HORIZON_YEARS = 2
 # How many coming events a place's public page lists.
 PLACE_PAGE_EVENTS = 5
 
-PERIODS = [("semaine", "Cette semaine"), ("mois", "Ce mois-ci")]
+# The periods by the URL's value: how many days from today on (today included), and label.
+PERIOD_DAYS = {"semaine": 7, "mois": 30}
+PERIODS = [("semaine", "Les 7 prochains jours"), ("mois", "Les 30 prochains jours")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -46,8 +55,9 @@ def public_events() -> EventQuerySet:
 
 
 def coming(now: datetime) -> EventQuerySet:
-    """The public events (public_events) not over at `now`, by start."""
-    return public_events().filter(end__gt=now).order_by("start", "pk")
+    """The public events (public_events) not over at `now` whose place takes the public
+    (a closed place's leave the agenda and the feeds), by start."""
+    return public_events().at_places_taking_the_public().filter(end__gt=now).order_by("start", "pk")
 
 
 def place_events(place: Place, now: datetime) -> list[Event]:
@@ -64,9 +74,9 @@ def agenda_range(today: date) -> DateRange:
 
 
 class AgendaFilter(forms.Form):
-    """The agenda's filters (GET). `periode` («semaine»: today to Sunday; «mois»: today to
-    the month's last day) or the days `du`/`au` (both included, within agenda_range), not
-    both."""
+    """The agenda's filters (GET). `periode` («semaine»: the 7 days from today on; «mois»:
+    the 30 days from today on, PERIOD_DAYS) or the days `du`/`au` (both included, within
+    agenda_range), not both."""
 
     commune = forms.ChoiceField(label="Commune", required=False)
     public = forms.ChoiceField(
@@ -119,11 +129,8 @@ class AgendaFilter(forms.Form):
         form."""
         data = self.cleaned_data
         today = self.today
-        if data["periode"] == "semaine":
-            return today, today + timedelta(days=6 - today.weekday())
-        if data["periode"] == "mois":
-            following = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-            return today, following - timedelta(days=1)
+        if data["periode"]:
+            return today, today + timedelta(days=PERIOD_DAYS[data["periode"]] - 1)
         return data["du"], data["au"]
 
     def select(self, events: EventQuerySet) -> EventQuerySet:
@@ -175,12 +182,15 @@ class SeatsState:
 
 
 def seats_state(event: Event, now: datetime) -> SeatsState:
-    """What `event`'s seats are at `now`: cancelled, over, registration not open yet or
-    closed, seats left, full with a waiting list, or full."""
+    """What `event`'s seats are at `now` (its place loaded): cancelled, over, its place
+    closed, registration not open yet or closed, seats left, full with a waiting list, or
+    full."""
     if event.status == EventStatus.CANCELLED:
         return SeatsState("cancelled", "Annulé")
     if event.end <= now:
         return SeatsState("over", "Terminé")
+    if not takes_the_public(event.place):
+        return SeatsState("closed", "Lieu fermé : pas d'inscription")
     if now >= event.registration_closes_at:
         return SeatsState("closed", "Inscriptions closes")
     if now < event.registration_opens_at:

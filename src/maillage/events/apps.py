@@ -14,13 +14,16 @@ class EventsConfig(AppConfig):
         # Imported here, not on top: this module is read before any model is loaded.
         from django.urls import reverse  # noqa: PLC0415
 
+        from maillage.booking import calendar as booking_calendar  # noqa: PLC0415
         from maillage.core import outbox, schedule  # noqa: PLC0415
-        from maillage.events import notifications, tasks  # noqa: PLC0415
+        from maillage.events import calendar, notifications, tasks  # noqa: PLC0415
 
         # Emails link to the event's short address, which leads to its page.
         notifications.EVENT_PAGE.register(lambda pk: reverse("events:event_link", args=[pk]))
 
         outbox.register(notifications.TOPIC, notifications.message_of)
+        # A person's own calendar feed carries their registrations too.
+        booking_calendar.register_person_source("events", calendar.registrations_of)
         # Offers past their deadline lapse every 5 minutes (at :02, :07…), their seats
         # offered to the next entries.
         schedule.every(timedelta(minutes=5), tasks.expire_offers, offset=timedelta(minutes=2))

@@ -50,7 +50,8 @@ __all__ = [
 class RegistrationQuoteRequest:
     """What a quote is asked for: `person` takes `seats` seats of event `event_id` (held in
     place `place_id`, for audience `audience`, over [start, end)) at `list_cents` (the
-    event's price × seats), at `now`."""
+    event's price × seats), at `now`; for one of their child profiles (whose pass pays) when
+    `beneficiary_child_id` is set."""
 
     person: User
     event_id: int
@@ -61,6 +62,7 @@ class RegistrationQuoteRequest:
     seats: int
     list_cents: int
     now: datetime
+    beneficiary_child_id: int | None = None
 
 
 class EventFunder(Protocol):
@@ -112,7 +114,11 @@ def register_funder(funder: EventFunder | None) -> None:
 def quote(request: RegistrationQuoteRequest) -> Quote:
     """The registered funder's quote, or the list price for the person alone."""
     if _funder is None:
-        return Quote(list_cents=request.list_cents, person_cents=request.list_cents)
+        return Quote(
+            list_cents=request.list_cents,
+            person_cents=request.list_cents,
+            beneficiary_child_id=request.beneficiary_child_id,
+        )
     return _funder.quote(request)
 
 

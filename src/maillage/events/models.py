@@ -22,7 +22,7 @@ from maillage.booking.models import COUNTER_MAX
 from maillage.core.money import CentsField
 from maillage.core.text import french_number
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
-from maillage.places.models import Place
+from maillage.places.models import Place, PlaceStatus
 
 EVENT_TITLE_MAX = 150
 EVENT_DESCRIPTION_MAX = 5000
@@ -61,10 +61,45 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulé"
 
 
+# A closed place does not take the public: its events leave the agenda and the feeds, take no
+# registration, and none is published or moved there. A place «en projet» or «en préparation»
+# does: its holders hold information meetings and co-building workshops there before it opens.
+PLACE_CLOSED = "Ce lieu est fermé : il n'accueille pas d'événement."
+
+
+def takes_the_public(place: Place) -> bool:
+    """Whether `place` may hold events people come to (every status but closed)."""
+    return place.status != PlaceStatus.CLOSED
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def published(self) -> EventQuerySet:
         """Events shown to the public (cancelled ones stay listed, marked cancelled)."""
         return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
+
+    def with_awaiting(self) -> EventQuerySet:
+        """Each event with `awaiting`: how many of its registrations await the organiser's
+        approval (counted in the same query)."""
+        return self.annotate(
+            awaiting=models.Count(
+                "registrations",
+                filter=Q(registrations__status=RegistrationStatus.AWAITING_APPROVAL),
+            )
+        )
+
+    def having_awaiting(self) -> EventQuerySet:
+        """The events with at least one registration awaiting the organiser's approval."""
+        return self.filter(
+            models.Exists(
+                Registration.objects.filter(
+                    event=models.OuterRef("pk"), status=RegistrationStatus.AWAITING_APPROVAL
+                )
+            )
+        )
+
+    def at_places_taking_the_public(self) -> EventQuerySet:
+        """Events whose place takes the public (takes_the_public: not closed)."""
+        return self.exclude(place__status=PlaceStatus.CLOSED)
 
 
 class Event(models.Model):
@@ -249,7 +284,8 @@ HOLDING_STATUSES = (
     RegistrationStatus.REGISTERED,
     RegistrationStatus.OFFERED,
 )
-# Statuses of a person's current registration: at most one per event and person.
+# Statuses of a registration in force: at most one per event and beneficiary (the person, or
+# one of their child profiles).
 ACTIVE_STATUSES = (*HOLDING_STATUSES, RegistrationStatus.WAITING)
 
 
@@ -271,9 +307,11 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
 
 class Registration(models.Model):
     """A person's registration for `seats` seats of an event (at most the event's
-    `max_seats_per_registration`). The prices are frozen when the registration starts
-    holding seats: `price_cents` the list price (the event's price × seats, cents),
-    `person_price_cents` what the person pays of it (programmes pay the rest, events.funding).
+    `max_seats_per_registration`), for themself or for one of their child profiles
+    (`child`; at most one in force per event and beneficiary). The prices are frozen when
+    the registration starts holding seats: `price_cents` the list price (the event's price
+    × seats, cents), `person_price_cents` what the person pays of it (programmes pay the
+    rest, events.funding).
 
     A waiting entry's place in the list is (`waiting_since`, `id`); an offer from the waiting
     list holds its seats until `offered_until` (an aware instant). `attended` is the
@@ -289,6 +327,16 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         related_name="event_registrations",
         verbose_name="personne",
+    )
+    # For whom: the person themself (None) or one of their child profiles, whose pass pays
+    # its share (events.services.register checks the profile is the person's).
+    child = models.ForeignKey(
+        "eligibility.ChildProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name="pour l'enfant",
     )
     seats = models.PositiveSmallIntegerField(
         "places", default=1, validators=between(1, MAX_EVENT_CAPACITY, "Le nombre de places")
@@ -328,11 +376,18 @@ class Registration(models.Model):
             models.Index(fields=["user", "status"], name="registration_person"),
         ]
         constraints = [
-            # Registering twice is refused by the database itself.
+            # Registering twice for the same beneficiary is refused by the database itself: one
+            # registration in force per event for the person, and one for each of their
+            # children.
             models.UniqueConstraint(
                 fields=["event", "user"],
-                condition=Q(status__in=ACTIVE_STATUSES),
+                condition=Q(status__in=ACTIVE_STATUSES, child__isnull=True),
                 name="registration_one_active_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "child"],
+                condition=Q(status__in=ACTIVE_STATUSES, child__isnull=False),
+                name="registration_one_active_per_child",
             ),
             models.CheckConstraint(
                 condition=Q(seats__gte=1) & Q(seats__lte=MAX_EVENT_CAPACITY),

@@ -148,6 +148,8 @@ def _context(email: OutboundEmail, registration: Registration, now: datetime) ->
         "person": selectors.person_label(registration.user),
         "reason": single_line(registration.status_reason),
         "by_organiser": email.context.get("by_organiser", False),
+        # Seats declined: whether they went to the next waiting entries.
+        "passed_on": email.context.get("passed_on", False),
         "event_cancelled": event.status == EventStatus.CANCELLED,
         "link": site_link(EVENT_PAGE(event.pk)),
     }

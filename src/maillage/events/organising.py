@@ -27,7 +27,16 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
 from maillage.events import services
-from maillage.events.models import REASON_MAX, Event, EventLog, EventStatus, LogAction, Organiser
+from maillage.events.models import (
+    PLACE_CLOSED,
+    REASON_MAX,
+    Event,
+    EventLog,
+    EventStatus,
+    LogAction,
+    Organiser,
+    takes_the_public,
+)
 from maillage.events.permissions import require_organiser
 from maillage.places import permissions
 from maillage.places.models import Place
@@ -66,6 +75,12 @@ def _require_may_hold(actor: Actor, event: Event) -> None:
         raise PermissionDenied(permissions.NOT_YOUR_PLACE)
 
 
+def place_errors(event: Event) -> dict[str, str]:
+    """{«place»: PLACE_CLOSED} when `event`'s place is closed (models.takes_the_public): no
+    event is created, moved or published there; empty otherwise."""
+    return {} if takes_the_public(event.place) else {"place": PLACE_CLOSED}
+
+
 def event_errors(event: Event, now: datetime) -> dict[str, str]:
     """The rules between an event's fields that its CHECK constraints hold, and a new
     event's start after `now`, as French messages by field (empty when it keeps them all).
@@ -93,10 +108,10 @@ def event_errors(event: Event, now: datetime) -> dict[str, str]:
     return errors
 
 
-def _validate(event: Event, now: datetime) -> None:
-    """The field rules (model validators, French) and event_errors; ValidationError with
-    every message by field."""
-    errors = {field: [message] for field, message in event_errors(event, now).items()}
+def _validate(event: Event, now: datetime, more: dict[str, str]) -> None:
+    """The field rules (model validators, French), event_errors and `more` (French messages
+    by field); ValidationError with every message by field."""
+    errors = {field: [message] for field, message in {**more, **event_errors(event, now)}.items()}
     try:
         # The CHECK constraints' rules are event_errors', with French messages.
         event.full_clean(exclude=list(errors), validate_constraints=False)
@@ -190,7 +205,9 @@ def save_event(actor: Actor, event: Event, now: datetime | None = None) -> Event
             }
             if frozen:
                 raise ValidationError(frozen)
-    _validate(event, now)
+    # No event is created at, or moved to, a closed place (one there already may be edited).
+    moved = event.pk is None or "place" in changed
+    _validate(event, now, place_errors(event) if moved else {})
     creating = event.pk is None
     event.save()
     if creating:
@@ -228,7 +245,7 @@ def publish(actor: Actor, event: Event, now: datetime | None = None) -> Event:
     event = require_organiser(actor, _locked(event))
     if event.status != EventStatus.DRAFT:
         raise ValidationError("Seul un brouillon se publie : cet événement l'est déjà.")
-    if errors := publish_errors(event, now):
+    if errors := place_errors(event) or publish_errors(event, now):
         raise ValidationError(errors)
     event.status = EventStatus.PUBLISHED
     event.save(update_fields=["status", "updated_at"])

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 
 from maillage.accounts.roles import has_departement_rights
-from maillage.events.models import Event, Organiser
+from maillage.events.models import Event, EventQuerySet, Organiser
 from maillage.places import permissions
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ def require_organiser(user: User | AnonymousUser, event: Event) -> Event:
     return event
 
 
-def organised_events(user: User | AnonymousUser) -> QuerySet[Event]:
+def organised_events(user: User | AnonymousUser) -> EventQuerySet:
     """The events `user` organises: every event for Département staff, the place-organised
     events of the places an active manager manages, none for anyone else."""
     if has_departement_rights(user):

@@ -25,7 +25,8 @@ ACTION_NAMES = {
 @dataclass(frozen=True)
 class RegistrationState:
     """A registration as its person reads it: `code` (its status, a CSS modifier), `label`
-    («Inscrit — 2 places», «Sur la liste d'attente — 3e position»…), `done` (what is said
+    («Inscription confirmée — 2 places · pour Lucas», «Sur la liste d'attente — 3e
+    position»…; for whom when it is for a child profile), `done` (what is said
     right after their action led to it) and `actions` (ACTION_NAMES' values, those they may
     do now)."""
 
@@ -36,13 +37,13 @@ class RegistrationState:
 
 
 def state_of(registration: Registration, now: datetime) -> RegistrationState:
-    """`registration`'s state at `now` (its event loaded); a waiting entry's rank costs one
-    query."""
+    """`registration`'s state at `now` (its event loaded, and its child profile when it is for
+    one); a waiting entry's rank costs one query."""
     seats = count(registration.seats, "place")
     status = registration.status
     reason = f" : {registration.status_reason}" if registration.status_reason else ""
     if status == S.REGISTERED:
-        label = f"Inscrit — {seats}"
+        label = f"Inscription confirmée — {seats}"
         done = "Inscription confirmée : un courriel vous le confirme."
     elif status == S.AWAITING_APPROVAL:
         label = f"En attente de l'accord de l'organisateur — {seats}"
@@ -52,12 +53,18 @@ def state_of(registration: Registration, now: datetime) -> RegistrationState:
         )
     elif status == S.WAITING:
         rank = selectors.waiting_rank(registration) or 1
-        label = f"Sur la liste d'attente — {waitlist.rank_text(rank)} ({seats} demandée"
+        label = f"Sur la liste d'attente — {waitlist.ordinal(rank)} position ({seats} demandée"
         label += "s)" if registration.seats > 1 else ")"
         done = (
-            f"C'est complet : vous êtes sur la liste d'attente ({waitlist.rank_text(rank)}). "
-            "Si des places se libèrent, elles vous seront proposées par courriel."
+            "C'est complet : vous êtes sur la liste d'attente "
+            f"({waitlist.ordinal(rank)} position). Si des places se libèrent, elles vous "
+            "seront proposées par courriel."
         )
+    elif status == S.OFFERED and now >= services.offer_deadline(registration):
+        # Lapsed, before the sweep (services.expire_offers) records it.
+        status = S.LAPSED
+        label = "Proposition expirée : les places ne vous sont plus réservées"
+        done = label
     elif status == S.OFFERED:
         until = registration.offered_until
         deadline = f" : confirmez avant {french_moment(until)}" if until else ""
@@ -66,5 +73,7 @@ def state_of(registration: Registration, now: datetime) -> RegistrationState:
     else:
         label = f"{RegistrationStatus(status).label}{reason}"
         done = label
+    if registration.child is not None:
+        label += f" · pour {registration.child.first_name}"
     actions = frozenset(ACTION_NAMES[a] for a in services.person_actions(registration, now))
     return RegistrationState(status, label, done, actions)

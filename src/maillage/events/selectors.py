@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -25,12 +25,18 @@ from maillage.events.models import (
 )
 
 
-def current_registration(user: User | AnonymousUser, event: Event) -> Registration | None:
-    """The registration `user` holds for `event` now (registered, awaiting approval,
-    waiting or offered), or None (none, or no one signed in)."""
+def current_registrations(user: User | AnonymousUser, event: Event) -> list[Registration]:
+    """The registrations `user` holds for `event` now (registered, awaiting approval,
+    waiting or offered), for themself first then for their child profiles (`child`
+    loaded); empty when none or no one is signed in. One query."""
     if not user.is_authenticated:
-        return None
-    return Registration.objects.filter(event=event, user_id=user.pk).active().first()
+        return []
+    return list(
+        Registration.objects.filter(event=event, user_id=user.pk)
+        .active()
+        .select_related("child")
+        .order_by(F("child").asc(nulls_first=True), "pk")
+    )
 
 
 def waiting_rank(registration: Registration) -> int | None:
@@ -89,10 +95,17 @@ def person_label(user: User) -> str:
     return f"{name} ({user.email})" if name else user.email
 
 
-def quote_for(person: User, event: Event, seats: int, now: datetime | None = None) -> funding.Quote:
+def quote_for(
+    person: User,
+    event: Event,
+    seats: int,
+    now: datetime | None = None,
+    child_id: int | None = None,
+) -> funding.Quote:
     """What `person` would pay for `seats` seats of `event` now (events.funding; the list
-    price, the event's price × seats, when no programme pays): for pages to show the price
-    before registering. Reads only."""
+    price, the event's price × seats, when no programme pays), for themself or for their
+    child profile `child_id` (whose pass pays): for pages to show the price before
+    registering. Reads only."""
     now = now or timezone.now()
     return funding.quote(
         funding.RegistrationQuoteRequest(
@@ -105,5 +118,6 @@ def quote_for(person: User, event: Event, seats: int, now: datetime | None = Non
             seats=seats,
             list_cents=event.price_cents * seats,
             now=now,
+            beneficiary_child_id=child_id,
         )
     )

@@ -36,6 +36,8 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.core.formatting import french_moment
 from maillage.core.text import count, euros, french_number
+from maillage.eligibility.models import ChildProfile
+from maillage.eligibility.selectors import children_of
 from maillage.events import funding, notifications, selectors, waitlist
 from maillage.events.models import (
     ACTIVE_STATUSES,
@@ -48,6 +50,7 @@ from maillage.events.models import (
     LogAction,
     Registration,
     RegistrationStatus,
+    takes_the_public,
 )
 from maillage.events.permissions import require_organiser
 
@@ -242,11 +245,16 @@ def _offer_free_seats(event: Event, now: datetime) -> list[Registration]:
 
 def registration_refusal(event: Event, now: datetime) -> RegistrationRefused | None:
     """Why no one may register for `event` at `now` (None: registration is open): not
-    published, cancelled, not open yet, or past the deadline (Paris time in the message)."""
+    published, cancelled, its place closed (models.takes_the_public), not open yet, or past
+    the deadline (Paris time in the message)."""
     if event.status == EventStatus.CANCELLED:
         return RegistrationRefused("event", "Cet atelier est annulé.")
     if event.status != EventStatus.PUBLISHED:
         return RegistrationRefused("event", "Cet atelier n'est pas publié.")
+    if not takes_the_public(event.place):
+        return RegistrationRefused(
+            "event", "Ce lieu est fermé : cet atelier ne prend pas d'inscription."
+        )
     if now < event.registration_opens_at:
         return RegistrationRefused(
             "event", f"Les inscriptions ouvrent {french_moment(event.registration_opens_at)}."
@@ -308,7 +316,7 @@ def offer_deadline(registration: Registration) -> datetime:
 def person_actions(registration: Registration, now: datetime) -> set[str]:
     """What the person may do with their registration at `now`, for pages to offer:
     «cancel» (before the start), «leave» (the waiting list), «accept» and «decline_offer»
-    (seats offered, before their deadline)."""
+    (seats offered, before their deadline: past it the offer reads as lapsed)."""
     event = registration.event
     if event.status == EventStatus.CANCELLED or now >= event.start:
         return set()
@@ -318,17 +326,17 @@ def person_actions(registration: Registration, now: datetime) -> set[str]:
         actions.add("cancel")
     if status == S.WAITING:
         actions.add("leave")
-    if status == S.OFFERED:
-        actions.add("decline_offer")
-        if now < offer_deadline(registration):
-            actions.add("accept")
+    if status == S.OFFERED and now < offer_deadline(registration):
+        # Past its deadline the offer has lapsed, swept or not yet (expire_offers).
+        actions |= {"decline_offer", "accept"}
     return actions
 
 
 def organiser_actions(registration: Registration, now: datetime) -> set[str]:
     """What an organiser may do with a registration at `now`, for pages to offer:
-    «approve» and «decline» (awaiting approval, before the end), «cancel» (active, before the
-    end), «attendance» (registered, from the start)."""
+    «approve» and «decline» (awaiting approval, before the end: deciding on it is declining
+    it, with its reason), «cancel» (registered, offered or waiting, before the end),
+    «attendance» (registered, from the start)."""
     event = registration.event
     if event.status == EventStatus.CANCELLED:
         return set()
@@ -337,7 +345,7 @@ def organiser_actions(registration: Registration, now: datetime) -> set[str]:
     if now < event.end:
         if status == S.AWAITING_APPROVAL:
             actions |= {"approve", "decline"}
-        if status in (*HOLDING_STATUSES, S.WAITING):
+        elif status in (*HOLDING_STATUSES, S.WAITING):
             actions.add("cancel")
     if status == S.REGISTERED and now >= event.start:
         actions.add("attendance")
@@ -348,9 +356,15 @@ def organiser_actions(registration: Registration, now: datetime) -> set[str]:
 
 
 def register(
-    actor: User | AnonymousUser, event: Event, seats: int, now: datetime | None = None
+    actor: User | AnonymousUser,
+    event: Event,
+    seats: int,
+    now: datetime | None = None,
+    child_id: int | None = None,
 ) -> Registration:
-    """`actor` registers for `seats` seats of `event`: registered, or awaiting the organiser's
+    """`actor` registers for `seats` seats of `event`, for themself or for their child
+    profile `child_id` (whose pass pays its share; one registration in force per event and
+    beneficiary): registered, or awaiting the organiser's
     approval (event.needs_approval) when the seats are free for a newcomer (free seats a
     waiting entry fits are that entry's: waitlist.left_for_newcomer); on the waiting list,
     behind those entries, when they are not and the event has one. When the registration
@@ -361,7 +375,8 @@ def register(
 
     Raises PermissionDenied when no one with a verified address is signed in, and
     RegistrationRefused: not published or cancelled («event»), not open yet or past the
-    deadline («event»), registered already («event»), seats not within 1 and the event's
+    deadline («event»), registered already («event»), a child profile not the person's
+    («pour»), seats not within 1 and the event's
     maximum («seats»), full without a waiting list («seats»), a programme's share that no
     longer holds («seats»)."""
     person = _person(actor)
@@ -370,8 +385,11 @@ def register(
         event = _lock_event(event.pk)
         if refusal := registration_refusal(event, now) or seats_refusal(event, seats):
             raise refusal
-        if Registration.objects.filter(event=event, user=person).active().exists():
-            raise _twice()
+        child = children_of(person).filter(pk=child_id).first() if child_id is not None else None
+        if child_id is not None and child is None:
+            raise RegistrationRefused("pour", "Ce profil d'enfant n'est pas l'un des vôtres.")
+        if Registration.objects.filter(event=event, user=person, child_id=child_id).active():
+            raise _twice(child)
         list_cents = event.price_cents * seats
         free = (
             waitlist.left_for_newcomer(event.seats_left, _queue(event)) if event.seats_left else 0
@@ -390,21 +408,22 @@ def register(
         quote = (
             funding.Quote(list_cents=list_cents, person_cents=list_cents)
             if status == S.WAITING
-            else selectors.quote_for(person, event, seats, now)
+            else selectors.quote_for(person, event, seats, now, child_id)
         )
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
                     event=event,
                     user=person,
+                    child_id=child_id,
                     seats=seats,
                     status=status,
                     waiting_since=now if status == S.WAITING else None,
                     price_cents=list_cents,
                     person_price_cents=quote.person_cents,
                 )
-        except IntegrityError as error:  # registration_one_active_per_person
-            raise _twice() from error
+        except IntegrityError as error:  # registration_one_active_per_person / _child
+            raise _twice(child) from error
         _log(event, person, LogAction.STATUS, now, registration=registration, to_status=status)
         if status != S.WAITING:
             _commit(registration, quote, person)
@@ -412,10 +431,9 @@ def register(
     return registration
 
 
-def _twice() -> RegistrationRefused:
-    return RegistrationRefused(
-        "event", "Vous êtes déjà inscrit à cet atelier ou sur sa liste d'attente."
-    )
+def _twice(child: ChildProfile | None) -> RegistrationRefused:
+    who = f"{child.first_name} est déjà inscrit·e" if child else "Vous êtes déjà inscrit"
+    return RegistrationRefused("event", f"{who} à cet atelier ou sur sa liste d'attente.")
 
 
 def _commit(registration: Registration, quote: funding.Quote, actor: User) -> None:
@@ -532,7 +550,9 @@ def accept_offer(
             _offer_free_seats(event, now)
             lapsed = True
         else:
-            quote = selectors.quote_for(person, event, registration.seats, now)
+            quote = selectors.quote_for(
+                person, event, registration.seats, now, registration.child_id
+            )
             registration.price_cents = quote.list_cents
             registration.person_price_cents = quote.person_cents
             target = S.AWAITING_APPROVAL if event.needs_approval else S.REGISTERED
@@ -552,7 +572,8 @@ def decline_offer(
     actor: User | AnonymousUser, registration: Registration, now: datetime | None = None
 ) -> Registration:
     """The person declines the seats offered to them: their registration is cancelled and
-    the seats go to the next entries. Raises PermissionDenied for anyone else,
+    the seats go to the next entries, if any while registration is open (the email says
+    whether they did). Raises PermissionDenied for anyone else,
     RegistrationRefused («status») for a registration not offered."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -561,8 +582,8 @@ def decline_offer(
         if refusal := _status_refusal(registration, (S.OFFERED,), "refuser des places"):
             raise refusal
         _end(registration, S.CANCELLED, person, now)
-        notifications.queue("offer_declined", registration, person)
-        _offer_free_seats(registration.event, now)
+        passed_on = bool(_offer_free_seats(registration.event, now))
+        notifications.queue("offer_declined", registration, person, passed_on=passed_on)
     return registration
 
 

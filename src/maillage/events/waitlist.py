@@ -70,8 +70,12 @@ def hold_until(now: datetime, hold_hours: int, registration_closes_at: datetime)
     return end if end - now >= MIN_OFFER_HOLD else None
 
 
+def ordinal(rank: int) -> str:
+    """A rank (1 or more) as a French feminine ordinal: «1re», «3e»."""
+    return "1re" if rank == 1 else f"{rank}e"
+
+
 def rank_text(rank: int) -> str:
     """A waiting entry's rank (1 or more) as the person reads it: «1re position sur la liste
     d'attente», «3e position sur la liste d'attente» (French ordinals, feminine)."""
-    ordinal = "1re" if rank == 1 else f"{rank}e"
-    return f"{ordinal} position sur la liste d'attente"
+    return f"{ordinal(rank)} position sur la liste d'attente"

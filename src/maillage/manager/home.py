@@ -1,6 +1,7 @@
 """The managers' home (/gestion/): what needs them today across their places — today's and
 the coming week's bookings, the requests awaiting a decision (those expiring within 24 hours
-first), recent cancellations, and what each place's profile still lacks."""
+first), the events they organise with registrations awaiting approval («N à valider»),
+recent cancellations, and what each place's profile still lacks."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_safe
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
 from maillage.booking.models import HOLDING_STATUSES, Booking, BookingStatus
+from maillage.events.permissions import organised_events
 from maillage.manager.bookings import managed_places
 from maillage.places.completeness import missing
 
@@ -28,8 +30,9 @@ SHOWN = 50
 def home(request: SignedInRequest) -> HttpResponse:
     """The home of the managers' workspace (Paris days): today's bookings, the coming
     COMING_DAYS days', requests to decide (expiring within EXPIRING_WITHIN first), the last
-    RECENT_CANCELLATIONS' cancellations, SHOWN rows at most each; what their own places'
-    profiles lack. 403 for someone who manages no place."""
+    RECENT_CANCELLATIONS' cancellations, the coming events they organise with
+    registrations awaiting approval (one query), SHOWN rows at most each; what their own
+    places' profiles lack. 403 for someone who manages no place."""
     now = timezone.now()
     today = timezone.localdate(now)
     places = managed_places(request.user)
@@ -69,5 +72,13 @@ def home(request: SignedInRequest) -> HttpResponse:
                 .order_by("-cancelled_at")[:SHOWN]
             ),
             "profiles": [(place, missing(place)) for place in own],
+            "events_awaiting": list(
+                organised_events(request.user)
+                .filter(end__gt=now)
+                .having_awaiting()
+                .with_awaiting()
+                .select_related("place")
+                .order_by("start", "pk")[:SHOWN]
+            ),
         },
     )

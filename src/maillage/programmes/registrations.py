@@ -12,7 +12,9 @@ through programmes.balances with ledger rows naming it (reason «event»), by th
 functions as bookings' (services.take_shares, services.give_back_shares), in the same lock
 order, inside events.services' transaction.
 
-The beneficiary is the person registered (a registration is never for a child's profile).
+The beneficiary is the person registered, or the child profile they registered
+(Registration.child, the request's beneficiary_child_id): then the child's pass and
+balances pay, as for a booking made for a child.
 Ledger rows name the channel «page»: events' use cases are asked from the public site and
 the managers' space. Amounts are integer cents; days are Paris days.
 """
@@ -36,7 +38,7 @@ CHANNEL = Channel.PAGE
 def quote(request: funding.RegistrationQuoteRequest) -> funding.Quote:
     """The split of a registration's list price between the person and the programmes they
     may use for the event (funding.EventFunder.quote). Reads, writes nothing."""
-    who = services.Beneficiary(request.person, 0)
+    who = services.Beneficiary(request.person, request.beneficiary_child_id or 0)
     day = booking_days(request.start, request.end)[0]
     programmes = (
         services.eligible_for_event(who, request.place_id, day, request.now)
@@ -57,7 +59,7 @@ def commit(registration: Registration, quote: funding.Quote, actor: User | None)
     seats, its event loaded), in the caller's transaction (funding.EventFunder.commit).
     Raises funding.FundingRefused naming the balance that can no longer cover its share, or
     a programme whose rule changed since the quote."""
-    who = services.Beneficiary(registration.user, 0)
+    who = services.Beneficiary(registration.user, registration.child_id or 0)
     funded = services.Funded.of_registration(registration)
     services.take_shares(funded, quote, who, actor, CHANNEL, Reason.EVENT)
 

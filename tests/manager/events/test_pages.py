@@ -260,3 +260,22 @@ def test_a_time_the_clock_skips_is_refused_on_its_field(signed_in, place):
     ]
     assert "Début : Cette heure n'existe pas le 28 mars 2027" in text(response)
     assert not Event.objects.exists()
+
+
+def test_every_error_is_told_at_once(signed_in, place):
+    changes = {"capacity": "0", "price_cents": "-5", "end": "2026-12-15T17:00"}
+    response = signed_in.post(reverse("manager:add_event"), event_data(place, **changes))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) >= {"capacity", "price_cents", "end"}
+    assert errors["end"] == ["La fin doit être après le début."]
+    assert not Event.objects.exists()
+
+
+def test_no_event_is_created_at_a_closed_place(signed_in, place):
+    place.status = "closed"
+    place.save(update_fields=["status"])
+    response = signed_in.post(reverse("manager:add_event"), event_data(place))
+    assert response.status_code == 400
+    assert "Ce lieu est fermé : il n'accueille pas d'événement." in text(response)
+    assert not Event.objects.exists()

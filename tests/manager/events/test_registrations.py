@@ -76,6 +76,10 @@ def test_approving_and_declining_those_awaiting(signed_in, place):
     for name in ("Alice Martin", "Bob Durand"):
         RegistrationFactory(event=event, user=person(name))
     assert of("Alice").status == S.AWAITING_APPROVAL
+    # Awaiting approval: accepted or declined with its reason, not also cancelled.
+    page = text(signed_in.get(url("event", event)))
+    assert "Accepter<span" in page and "Refuser<span" in page
+    assert "Annuler l'inscription" not in page
     response = signed_in.post(url("event_registration_action", event, of("Alice").pk, "accepter"))
     assert response.status_code == 302
     assert of("Alice").status == S.REGISTERED

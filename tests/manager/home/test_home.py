@@ -81,3 +81,29 @@ def test_the_home_is_named_as_the_menu_names_it(client, place_manager):
     assert ">Espace gestion</a>" in page  # the site's menu
     assert "<h1>Espace gestion</h1>" in page and "<title>Espace gestion" in page
     assert "Espace gestionnaire" not in page
+
+
+def test_the_home_and_the_events_list_count_what_awaits_approval(
+    client, place_manager, bookable_place, people, django_assert_max_num_queries
+):
+    from maillage.events import services as events
+    from tests.events import make_event
+
+    asking = make_event(bookable_place, title="Atelier validé", needs_approval=True, capacity=5)
+    make_event(bookable_place, title="Atelier sans demande", needs_approval=True)
+    for person in people[:2]:
+        events.register(person, asking, 1)
+    client.force_login(place_manager)
+    part = section(text(client.get(HOME)), "ateliers-a-valider")
+    assert "Atelier validé</a>" in part and "<strong>2 à valider</strong>" in part
+    assert "Atelier sans demande" not in part
+    listing = text(client.get(reverse("manager:events")))
+    assert listing.count("à valider</strong>") == 1
+    assert "<strong>2 à valider</strong>" in listing
+    # One query counts them, whatever the number of events.
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("manager:events"))
+    for n in range(3):
+        events.register(people[2 + n], make_event(bookable_place, needs_approval=True), 1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("manager:events"))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
 from maillage.booking import funding, services
-from maillage.booking.calendar import calendar_of
+from maillage.booking.calendar import calendar_of, person_calendar
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import history
 from maillage.booking.price_lines import booked_prices, given_back_lines
@@ -147,8 +147,10 @@ def renew_feed(request: SignedInRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
     bookings = Booking.objects.own(owner.pk).select_related("space__place__commune")
+    # The person's registrations to workshops too (events registers them as a source).
     response = HttpResponse(
-        calendar_of(bookings, "Mes réservations — Maillage"), content_type="text/calendar"
+        person_calendar(owner, bookings, "Mes réservations — Maillage"),
+        content_type="text/calendar",
     )
     response["Cache-Control"] = "private, max-age=300"
     return response

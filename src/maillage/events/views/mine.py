@@ -15,10 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.models import User
+from maillage.eligibility.selectors import children_of
 from maillage.events import services
 from maillage.events.forms import SeatsForm
 from maillage.events.models import ACTIVE_STATUSES, Registration
 from maillage.events.presentation import state_of
+from maillage.events.price_lines import registered_prices
 from maillage.events.views.public import event_context, public_event
 
 # How many ended registrations «Mes inscriptions» lists.
@@ -32,16 +34,19 @@ def register(request: SignedInRequest, pk: int) -> HttpResponse:
     approval, or on the waiting list, as events.services.register decides); a refusal is
     shown on the event's page (400), nothing written."""
     event = public_event(pk)
-    form = SeatsForm(request.POST, event=event)
+    form = SeatsForm(request.POST, event=event, children=list(children_of(request.user)))
     if form.is_valid():
         try:
-            registration = services.register(request.user, event, form.cleaned_data["places"])
+            registration = services.register(
+                request.user, event, form.cleaned_data["places"], child_id=form.child_id
+            )
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except services.RegistrationRefused as refusal:
             # With one seat a registration, the page shows no seats field to name.
             shown = refusal.field == "seats" and event.max_seats_per_registration > 1
-            form.add_error("places" if shown else None, refusal.message)
+            field = "places" if shown else "pour" if refusal.field == "pour" else None
+            form.add_error(field, refusal.message)
         else:
             messages.success(request, state_of(registration, timezone.now()).done)
             return redirect(event)
@@ -52,15 +57,19 @@ def register(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def my_registrations(request: SignedInRequest) -> HttpResponse:
     """The person's registrations: those in force for events not over (with their state,
-    rank on the waiting list, offer's deadline and what they may do), then the last
-    PAST_SHOWN others."""
+    price (events.price_lines.registered_prices), rank on the waiting list, offer's
+    deadline and what they may do), then the last PAST_SHOWN others."""
     now = timezone.now()
-    theirs = Registration.objects.filter(user=request.user).select_related("event__place__commune")
+    theirs = Registration.objects.filter(user=request.user).select_related(
+        "event__place__commune", "child"
+    )
     current = Q(status__in=ACTIVE_STATUSES, event__end__gt=now)
     coming = list(theirs.filter(current).order_by("event__start", "pk"))
     past = list(theirs.exclude(current).order_by("-event__start", "-pk")[:PAST_SHOWN])
+    prices = registered_prices(coming + past, for_person=True)
     for registration in coming + past:
         registration.state = state_of(registration, now)  # type: ignore[attr-defined]
+        registration.price_text = prices[registration.pk]  # type: ignore[attr-defined]
     return render(request, "events/my_registrations.html", {"coming": coming, "past": past})
 
 
@@ -94,7 +103,7 @@ ACTIONS = {
         services.decline_offer,
         "Refuser les places proposées",
         "Refuser les places",
-        "Places refusées : elles sont proposées à la suite de la liste d'attente.",
+        "Places refusées : elles ne vous sont plus réservées.",
     ),
 }
 # Where the confirmation page sends back: «Mes inscriptions» when it came from there.
@@ -110,7 +119,9 @@ def registration_action(request: SignedInRequest, pk: int, action: str) -> HttpR
     if action not in ACTIONS:
         raise Http404("Cette action n'existe pas.")
     registration = get_object_or_404(
-        Registration.objects.select_related("event__place__commune"), pk=pk, user=request.user
+        Registration.objects.select_related("event__place__commune", "child"),
+        pk=pk,
+        user=request.user,
     )
     chosen = ACTIONS[action]
     back = request.POST.get("depuis") or request.GET.get("depuis")

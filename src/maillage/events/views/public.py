@@ -9,11 +9,13 @@ from django.views.decorators.http import require_safe
 
 from maillage.booking.price_lines import price_line
 from maillage.core.paging import page_of
+from maillage.eligibility.selectors import children_of
 from maillage.events import agenda, selectors
 from maillage.events.calendar import FEED_KEEPS_PAST, calendar_of
 from maillage.events.forms import SeatsForm
 from maillage.events.models import Event
 from maillage.events.presentation import state_of
+from maillage.events.price_lines import registered_prices
 from maillage.places.models import Place
 
 EVENTS_PER_PAGE = 20
@@ -64,9 +66,11 @@ def event_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
 def event_context(
     request: HttpRequest, event: Event, form: SeatsForm | None = None
 ) -> dict[str, object]:
-    """What the event's page shows: the event, its seats, and for a signed-in person their
-    registration's state or, when they may register, the form with their price for one
-    seat. `form`: the one posted, its refusal shown above whatever the page then offers."""
+    """What the event's page shows: the event, its seats, and for a signed-in person the
+    states and prices of their registrations (theirs, their children's) and, when they may
+    register someone not registered yet, the form (for whom, when they hold child
+    profiles) with the price of one seat for each one it offers. `form`: the one posted,
+    its refusal shown above whatever the page then offers."""
     now = timezone.now()
     seats = agenda.seats_state(event, now)
     context: dict[str, object] = {
@@ -78,15 +82,31 @@ def event_context(
     if form is not None and form.errors:
         context["refused"] = form
     user = request.user
-    registration = selectors.current_registration(user, event)
-    if registration is not None:
+    registrations = selectors.current_registrations(user, event)
+    prices = registered_prices(registrations, for_person=True)
+    for registration in registrations:
         registration.event = event
-        context["registration"] = registration
-        context["state"] = state_of(registration, now)
-    elif seats.can_register and user.is_authenticated:
-        context["form"] = form or SeatsForm(event=event)
-        if not event.is_free:
-            context["price_line"] = price_line(selectors.quote_for(user, event, 1, now))
+        registration.state = state_of(registration, now)  # type: ignore[attr-defined]
+        registration.price_text = prices[registration.pk]  # type: ignore[attr-defined]
+    context["registrations"] = registrations
+    if seats.can_register and user.is_authenticated:
+        taken = {registration.child_id for registration in registrations}
+        children = [child for child in children_of(user) if child.pk not in taken]
+        if None not in taken or children:
+            context["form"] = form or SeatsForm(
+                event=event, children=children, myself=None not in taken
+            )
+            if not event.is_free:
+                # The price for one seat for each beneficiary the form offers (a child's pass
+                # pays its share of the child's).
+                whom: list[tuple[int | None, str]] = []
+                if None not in taken:
+                    whom.append((None, "Votre prix pour une place"))
+                whom += [(c.pk, f"Prix pour une place pour {c.first_name}") for c in children]
+                context["price_lines"] = [
+                    (label, price_line(selectors.quote_for(user, event, 1, now, child_id)))
+                    for child_id, label in whom
+                ]
     return context
 
 

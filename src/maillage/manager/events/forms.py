@@ -3,6 +3,7 @@ read by the project's one rule, booking.forms.paris_instant), its seats, price a
 registration rules. events.organising writes it and judges it again, with the event
 locked."""
 
+from copy import copy
 from datetime import datetime
 from typing import Any
 
@@ -126,6 +127,13 @@ class EventForm(forms.ModelForm):
             )
         except ValidationError as error:
             attach(self, error)
-        if not self.errors:
-            for name, message in event_errors(self.instance, timezone.now()).items():
+        # Every rule between fields whose fields are valid is told at once, with the fields'
+        # own errors: a field refused counts as missing (None) for them.
+        judged = copy(self.instance)
+        columns = {field.name: field.attname for field in Event._meta.fields}
+        for name in self.errors:
+            if name in columns:
+                setattr(judged, columns[name], None)
+        for name, message in event_errors(judged, timezone.now()).items():
+            if name not in self.errors:
                 self.add_error(name if name in self.fields else None, message)

@@ -41,12 +41,13 @@ def _require_organiser_space(request: SignedInRequest) -> None:
 @require_safe
 @login_required
 def event_list(request: SignedInRequest) -> HttpResponse:
-    """The events the user organises: those to come (drafts included) by start, then the
-    last PAST_SHOWN over, latest first; 403 for someone who manages no place."""
+    """The events the user organises: those to come (drafts included) by start, each with
+    how many registrations await approval («N à valider»), then the last PAST_SHOWN over,
+    latest first; 403 for someone who manages no place."""
     _require_organiser_space(request)
     now = timezone.now()
     theirs = permissions.organised_events(request.user).select_related("place__commune")
-    coming = list(theirs.filter(end__gt=now).order_by("start", "pk"))
+    coming = list(theirs.filter(end__gt=now).with_awaiting().order_by("start", "pk"))
     for event in coming:
         event.seats = seats_state(event, now)  # type: ignore[attr-defined]
     past = theirs.filter(end__lte=now).order_by("-start", "-pk")[:PAST_SHOWN]
