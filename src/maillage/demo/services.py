@@ -304,5 +304,6 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         [*residents, beneficiaries[SOCIAL_EMAIL], beneficiaries[PARENT_EMAIL]],
         today_in_paris(),
     )
-    progress(f"  ateliers et événements créés : {events} (l'un complet, avec sa liste d'attente)")
+    full = " (l'un complet, avec sa liste d'attente)" if events else ""
+    progress(f"  ateliers et événements créés : {events}{full}")
     return DemoResult(created_places=created, existing_places=existing, logins=logins)
