@@ -30,13 +30,15 @@ LAYERS = {
     "offices": 5,
     "programmes": 6,
     "api": 7,
-    # The managers' workspace: pages over places, booking, events and programmes.
-    "manager": 7,
-    "web": 8,
-    "demo": 9,
+    # Statements and the budget dashboard: over programmes' shares and ledger.
+    "reimbursements": 7,
+    # The managers' workspace: pages over places, booking, events, programmes and statements.
+    "manager": 8,
+    "web": 9,
+    "demo": 10,
     # Benchmarks: on top of all, their `bench` command their entry point.
-    "bench": 10,
-    "config": 11,
+    "bench": 11,
+    "config": 12,
 }
 # Known exceptions (file, imported app), each with its reason; a new one needs the same
 # scrutiny. There is none today.

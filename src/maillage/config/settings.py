@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "maillage.offices",
     "maillage.community",
     "maillage.programmes",
+    "maillage.reimbursements",
     "maillage.api",
     "maillage.manager",
     "maillage.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),
     path("", include("maillage.programmes.urls")),
+    path("", include("maillage.reimbursements.urls")),
     path("", include("maillage.offices.urls")),
     path("", include("maillage.community.urls")),
     path("", include("maillage.events.urls")),

@@ -30,6 +30,10 @@ BASIS_POINTS = 10_000
 MAX_PRIORITY = 1000
 # A year of minutes, for an hours-per-year cap.
 MAX_MINUTES = 366 * 24 * 60
+# Days between a statement and its payment: 30 by default, the legal delay for French local
+# authorities (Code de la commande publique, art. R. 2192-10); a year at most.
+DEFAULT_PAYMENT_DELAY_DAYS = 30
+MAX_PAYMENT_DELAY_DAYS = 365
 
 
 def validate_space_kinds(value: object) -> None:
@@ -86,6 +90,13 @@ class Employer(models.Model):
         "est membre. Vide : seulement les personnes invitées.",
         validators=[SingleLine("Le domaine")],
     )
+    payment_delay_days = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=DEFAULT_PAYMENT_DELAY_DAYS,
+        help_text="Jours entre l'émission d'un relevé et son paiement prévu (30 jours : le "
+        "délai légal des collectivités territoriales).",
+        validators=between(0, MAX_PAYMENT_DELAY_DAYS, "Le délai de paiement"),
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
@@ -96,6 +107,11 @@ class Employer(models.Model):
             models.CheckConstraint(
                 condition=~Q(email_domain__contains="@") & ~Q(email_domain__contains=" "),
                 name="employer_domain_is_a_domain",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_delay_days__lte=MAX_PAYMENT_DELAY_DAYS),
+                name="employer_payment_delay_range",
+                violation_error_message="Le délai de paiement est d'un an au plus.",
             ),
         ]
 
@@ -303,6 +319,13 @@ class Programme(models.Model):
         "fournir. Ne citez jamais la catégorie qui ouvre le droit.",
         validators=[MultiLine("Les conditions")],
     )
+    payment_delay_days = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=DEFAULT_PAYMENT_DELAY_DAYS,
+        help_text="Jours entre l'émission d'un relevé et son paiement prévu (30 jours : le "
+        "délai légal des collectivités territoriales).",
+        validators=between(0, MAX_PAYMENT_DELAY_DAYS, "Le délai de paiement"),
+    )
     version = models.PositiveIntegerField(
         "version de la règle",
         default=1,
@@ -330,6 +353,11 @@ class Programme(models.Model):
                 condition=Q(priority__lte=MAX_PRIORITY),
                 name="programme_priority_range",
                 violation_error_message="La priorité doit être entre 0 et 1\u202f000.",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_delay_days__lte=MAX_PAYMENT_DELAY_DAYS),
+                name="programme_payment_delay_range",
+                violation_error_message="Le délai de paiement est d'un an au plus.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=BenefitKind.PERCENT)

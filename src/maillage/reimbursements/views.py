@@ -1,0 +1,1 @@
+"""Staff's and managers' pages over statements and budgets."""
