@@ -160,9 +160,7 @@ class ReimbursementStatement(models.Model):
                 name="statement_employer_month_unique",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="statement_number_positive"),
-            models.CheckConstraint(
-                condition=Q(line_count__gte=1), name="statement_has_lines"
-            ),
+            models.CheckConstraint(condition=Q(line_count__gte=1), name="statement_has_lines"),
             models.CheckConstraint(
                 condition=Q(payment_due_on__gte=F("issued_on")),
                 name="statement_due_after_issue",
@@ -189,7 +187,7 @@ class ReimbursementStatement(models.Model):
 
 class StatementLine(models.Model):
     """A line of a statement: the share it states (`share`, and its booking or event
-    registration), the place it was used at, the Paris day of the booking's or event's
+    registration), its place and programme, the Paris day of the booking's or event's
     start (`served_on`), and what it adds to the statement (`cents`: the share's amount on a
     regular line; on a correction, what changed since it was last stated, possibly
     negative). `position`: 1… `line_count` of its statement."""
@@ -205,7 +203,12 @@ class StatementLine(models.Model):
     share = models.ForeignKey(
         BookingShare, on_delete=models.PROTECT, related_name="+", verbose_name="part"
     )
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name="lieu")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="+", verbose_name="lieu"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", verbose_name="dispositif"
+    )
     booking = models.ForeignKey(
         Booking,
         on_delete=models.PROTECT,
@@ -233,6 +236,9 @@ class StatementLine(models.Model):
             models.UniqueConstraint(
                 fields=["statement", "position"], name="statement_line_position_unique"
             ),
+            models.UniqueConstraint(
+                fields=["statement", "share"], name="statement_line_share_once"
+            ),
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="statement_line_position_positive"
             ),
@@ -244,15 +250,12 @@ class StatementLine(models.Model):
                 | Q(booking__isnull=True, registration__isnull=False),
                 name="statement_line_booking_or_registration",
             ),
-            models.CheckConstraint(
-                condition=~Q(cents=0), name="statement_line_amount_not_zero"
-            ),
+            models.CheckConstraint(condition=~Q(cents=0), name="statement_line_amount_not_zero"),
             models.CheckConstraint(
                 condition=~Q(kind=LineKind.REGULAR) | Q(cents__gt=0),
                 name="statement_line_regular_positive",
             ),
         ]
-        indexes = [models.Index(fields=["share"], name="statement_line_share")]
 
     def __str__(self) -> str:
         return f"Ligne {self.position}"

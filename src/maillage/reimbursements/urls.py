@@ -1,6 +1,4 @@
-from django.urls import path
 
-from maillage.reimbursements import views
 
 app_name = "reimbursements"
 

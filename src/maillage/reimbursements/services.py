@@ -1,0 +1,382 @@
+"""Issuing a closed month's statements, and checking every issued statement.
+
+A month is issued once, whole, in one transaction (`issue_month`): one StatementMonth row
+(unique: a second issuer of the same month waits for the first, then finds it issued) and, per
+place and programme, and per employer, a statement of what is owed and not stated yet. For
+each share (programmes.models.BookingShare) served before the month's end, what is owed now
+(reimbursements.selectors: its cents when honoured, else 0) less what issued statements
+already stated of it is the amount of its line: a regular line for a share of the month
+stated for the first time, a correction line otherwise (a booking honoured, disputed or fixed
+after its month was issued). Nothing is ever changed in an issued statement: a later change
+goes on the next month's. Months are issued in order, each after the one before.
+
+Amounts are integer cents; months are Paris calendar months (their first day).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, Q, Sum
+from django.utils import timezone
+
+from maillage.accounts.models import User
+from maillage.accounts.roles import has_departement_rights
+from maillage.programmes.models import BenefitKind, BookingShare, Employer, Programme
+from maillage.programmes.periods import PARIS
+from maillage.reimbursements import canonical
+from maillage.reimbursements.models import (
+    LineKind,
+    Payer,
+    ReimbursementStatement,
+    StatementLine,
+    StatementMonth,
+)
+from maillage.reimbursements.selectors import honoured, shares_with_amounts
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+class StatementError(Exception):
+    """A month that cannot be issued: `message` says why, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def month_name(month: date) -> str:
+    """«octobre 2026» for any day of that month."""
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after the one holding `month`."""
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_start(month: date) -> datetime:
+    """Paris midnight of the first day of the month holding `month` (an aware instant)."""
+    return datetime.combine(month.replace(day=1), time(0), tzinfo=PARIS)
+
+
+def paris_today(now: datetime | None = None) -> date:
+    """The Paris calendar day of `now` (default: the present)."""
+    return (now or timezone.now()).astimezone(PARIS).date()
+
+
+def is_closed(month: date, now: datetime | None = None) -> bool:
+    """Whether the month holding `month` has ended in Paris."""
+    return next_month(month) <= paris_today(now)
+
+
+def next_month_to_issue(now: datetime | None = None) -> date | None:
+    """The month to issue next, when it has ended: the one after the last issued; before
+    any, the month of the earliest share (or the month before the present, when there is no
+    share). None when that month is not over yet."""
+    last = StatementMonth.objects.aggregate(last=Max("month"))["last"]
+    if last is not None:
+        candidate = next_month(last)
+    else:
+        first = shares_with_amounts().aggregate(first=Min("served_at"))["first"]
+        before = paris_today(now).replace(day=1) - timedelta(days=1)
+        candidate = (first.astimezone(PARIS).date() if first else before).replace(day=1)
+    return candidate if is_closed(candidate, now) else None
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A line to write, before it has a statement."""
+
+    share_id: int
+    kind: str
+    place_id: int
+    programme_id: int
+    booking_id: int | None
+    registration_id: int | None
+    served_on: date
+    cents: int
+
+
+def _due_lines(month: date) -> list[_Due]:
+    """What is owed and not stated yet, for every share served before the end of `month`."""
+    start, end = month_start(month), month_start(next_month(month))
+    stated = dict(
+        StatementLine.objects.values("share_id")
+        .annotate(total=Sum("cents"))
+        .values_list("share_id", "total")
+    )
+    shares = shares_with_amounts(
+        BookingShare.objects.filter(
+            Q(booking__start__lt=end) | Q(registration__event__start__lt=end)
+        )
+    ).filter(honoured() | Q(pk__in=list(stated)))
+    due: list[_Due] = []
+    for row in shares.values(
+        "pk",
+        "owed_cents",
+        "place_ref",
+        "programme_id",
+        "booking_id",
+        "registration_id",
+        "served_at",
+    ):
+        already = int(stated.get(row["pk"], 0))
+        cents = int(row["owed_cents"]) - already
+        if cents == 0:
+            continue
+        served_at: datetime = row["served_at"]
+        first_time = row["pk"] not in stated and start <= served_at < end
+        due.append(
+            _Due(
+                share_id=row["pk"],
+                kind=LineKind.REGULAR if first_time else LineKind.CORRECTION,
+                place_id=row["place_ref"],
+                programme_id=row["programme_id"],
+                booking_id=row["booking_id"],
+                registration_id=row["registration_id"],
+                served_on=served_at.astimezone(PARIS).date(),
+                cents=cents,
+            )
+        )
+    return due
+
+
+def heading_of(statement: ReimbursementStatement) -> canonical.Heading:
+    """The canonical heading of an issued statement."""
+    return canonical.Heading(
+        reference=statement.reference,
+        issued_on=statement.issued_on,
+        payment_due_on=statement.payment_due_on,
+        month=statement.month.month,
+        payer=statement.payer,
+        employer_id=statement.employer_id,
+    )
+
+
+def rows_of(lines: list[StatementLine]) -> list[canonical.Row]:
+    """The canonical rows of a statement's lines."""
+    return [
+        canonical.Row(
+            position=line.position,
+            kind=line.kind,
+            place_id=line.place_id,
+            programme_id=line.programme_id,
+            share_id=line.share_id,
+            booking_id=line.booking_id,
+            registration_id=line.registration_id,
+            served_on=line.served_on,
+            cents=int(line.cents),
+        )
+        for line in lines
+    ]
+
+
+def canonical_csv_of(statement: ReimbursementStatement) -> bytes:
+    """The statement's canonical CSV (what its digest was computed over)."""
+    return canonical.canonical_csv(heading_of(statement), rows_of(list(statement.lines.all())))
+
+
+def _next_number(payer: str, year: int, party: dict[str, int]) -> int:
+    """The next number of a series: the statements of `year` of a place (`party` holds its
+    place_id, whatever the programme) or of an employer (its employer_id)."""
+    series = {key: party[key] for key in ("place_id", "employer_id") if key in party}
+    last = ReimbursementStatement.objects.filter(payer=payer, year=year, **series).aggregate(
+        last=Max("number")
+    )["last"]
+    return (last or 0) + 1
+
+
+def _write_statement(
+    month_row: StatementMonth,
+    payer: str,
+    party: dict[str, int],
+    delay_days: int,
+    due: list[_Due],
+    issued_on: date,
+) -> ReimbursementStatement:
+    """One statement and its lines, numbered next in its series, with its digest."""
+    number = _next_number(payer, issued_on.year, party)
+    statement = ReimbursementStatement(
+        month=month_row,
+        payer=payer,
+        year=issued_on.year,
+        number=number,
+        issued_on=issued_on,
+        payment_due_on=issued_on + timedelta(days=delay_days),
+        line_count=len(due),
+        total_cents=sum(d.cents for d in due),
+        **party,
+    )
+    lines = [
+        StatementLine(
+            position=position,
+            kind=d.kind,
+            share_id=d.share_id,
+            place_id=d.place_id,
+            programme_id=d.programme_id,
+            booking_id=d.booking_id,
+            registration_id=d.registration_id,
+            served_on=d.served_on,
+            cents=d.cents,
+        )
+        for position, d in enumerate(due, start=1)
+    ]
+    statement.digest = canonical.digest(heading_of(statement), rows_of(lines))
+    statement.save()
+    for line in lines:
+        line.statement = statement
+    StatementLine.objects.bulk_create(lines)
+    return statement
+
+
+def _check_may_issue(month: date, actor: User | None, now: datetime | None) -> None:
+    if actor is not None and not has_departement_rights(actor):
+        raise PermissionDenied("Seule l'équipe du Département émet les relevés.")
+    if not is_closed(month, now):
+        raise StatementError(
+            f"Le mois de {month_name(month)} n'est pas terminé : ses relevés sont émis à "
+            "partir du premier jour du mois suivant."
+        )
+    last = StatementMonth.objects.aggregate(last=Max("month"))["last"]
+    if last is not None and month > next_month(last):
+        raise StatementError(
+            f"Les mois sont émis dans l'ordre : émettez d'abord {month_name(next_month(last))}."
+        )
+    if last is not None and month < last:
+        raise StatementError(
+            f"Le mois de {month_name(last)} est déjà émis : ce qui reste dû de "
+            f"{month_name(month)} figure en correction sur les relevés suivants."
+        )
+
+
+def issue_month(month: date, actor: User | None, now: datetime | None = None) -> StatementMonth:
+    """Issue the statements of the month holding `month` (by `actor`, Département staff, or
+    None: the scheduled task). Idempotent: a month already issued is returned as it is.
+    Raises PermissionDenied (not staff) and StatementError (the month is not over, or is not
+    the next to issue)."""
+    month = month.replace(day=1)
+    existing = StatementMonth.objects.filter(month=month).first()
+    if existing is not None:
+        return existing
+    _check_may_issue(month, actor, now)
+    issued_at = now or timezone.now()
+    issued_on = paris_today(issued_at)
+    try:
+        with transaction.atomic():
+            month_row = StatementMonth.objects.create(
+                month=month, issued_at=issued_at, issued_by=actor
+            )
+            _write_month(month_row, issued_on)
+    except IntegrityError:
+        # Another issuer of the same month committed first.
+        found = StatementMonth.objects.filter(month=month).first()
+        if found is None:
+            raise
+        return found
+    return month_row
+
+
+def _write_month(month_row: StatementMonth, issued_on: date) -> None:
+    """Every statement of the month: per place and programme, then per employer."""
+    due = _due_lines(month_row.month)
+    programmes = Programme.objects.in_bulk({d.programme_id for d in due})
+    by_place: dict[tuple[int, int], list[_Due]] = defaultdict(list)
+    by_employer: dict[int, list[_Due]] = defaultdict(list)
+    for d in due:
+        programme = programmes[d.programme_id]
+        if programme.kind == BenefitKind.QUOTA and programme.employer_id is not None:
+            by_employer[programme.employer_id].append(d)
+        else:
+            by_place[(d.place_id, d.programme_id)].append(d)
+    for (place_id, programme_id), lines in sorted(by_place.items()):
+        lines.sort(key=lambda d: (d.served_on, d.share_id))
+        _write_statement(
+            month_row,
+            Payer.PROGRAMME,
+            {"place_id": place_id, "programme_id": programme_id},
+            programmes[programme_id].payment_delay_days,
+            lines,
+            issued_on,
+        )
+    employers = Employer.objects.in_bulk(list(by_employer))
+    for employer_id, lines in sorted(by_employer.items()):
+        lines.sort(key=lambda d: (d.place_id, d.served_on, d.share_id))
+        _write_statement(
+            month_row,
+            Payer.EMPLOYER,
+            {"employer_id": employer_id},
+            employers[employer_id].payment_delay_days,
+            lines,
+            issued_on,
+        )
+
+
+def issue_closed_months(now: datetime | None = None) -> list[date]:
+    """Issue, in order, every month over and not issued yet (next_month_to_issue), as the
+    scheduled task does; the months issued."""
+    issued: list[date] = []
+    while (month := next_month_to_issue(now)) is not None:
+        issue_month(month, None, now)
+        issued.append(month)
+    return issued
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something `verify` found wrong: the statement's reference (or the series) and what."""
+
+    where: str
+    what: str
+
+
+def verify() -> tuple[int, list[Finding]]:
+    """Check every issued statement: its digest against its lines' canonical CSV, its line
+    count and total against its lines, and each series' numbers (1, 2… without gaps). The
+    number of statements checked and what was found wrong (empty: all hold)."""
+    findings: list[Finding] = []
+    series: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    checked = 0
+    statements = ReimbursementStatement.objects.select_related("month").prefetch_related("lines")
+    for statement in statements.order_by("pk").iterator(chunk_size=200):
+        checked += 1
+        lines = list(statement.lines.all())
+        if len(lines) != statement.line_count:
+            findings.append(
+                Finding(statement.reference, f"{len(lines)} lignes pour {statement.line_count}")
+            )
+        total = sum(int(line.cents) for line in lines)
+        if total != statement.total_cents:
+            findings.append(
+                Finding(statement.reference, f"total {total} pour {statement.total_cents}")
+            )
+        found = canonical.digest(heading_of(statement), rows_of(lines))
+        if found != statement.digest:
+            findings.append(
+                Finding(statement.reference, f"empreinte {found} pour {statement.digest}")
+            )
+        party = statement.place_id if statement.payer == Payer.PROGRAMME else statement.employer_id
+        series[(statement.payer, int(party or 0), statement.year)].append(statement.number)
+    for (payer, party, year), numbers in sorted(series.items()):
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            findings.append(
+                Finding(f"{payer} {party} {year}", f"numéros {sorted(numbers)} : une lacune")
+            )
+    return checked, findings
