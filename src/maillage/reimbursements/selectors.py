@@ -11,6 +11,8 @@ is committed: booked, the place not owed yet.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
@@ -35,11 +37,12 @@ def honoured() -> Q:
     )
 
 
-def shares_with_amounts(shares: QuerySet[BookingShare] | None = None) -> QuerySet[BookingShare]:
+def shares_with_amounts(shares: QuerySet[BookingShare] | None = None) -> QuerySet[Any]:
     """`shares` (default: all) annotated with `owed_cents` (its cents when honoured, else 0),
     `committed_cents` (its cents when neither given back nor honoured, else 0), `place_ref`
     (the id of the place of its booking's space or of its event) and `served_at` (the
-    booking's or the event's start, an aware instant)."""
+    booking's or the event's start, an aware instant). Typed Any: the annotations are not
+    fields the type checker knows."""
     shares = BookingShare.objects.all() if shares is None else shares
     return shares.annotate(
         owed_cents=Case(When(honoured(), then=F("cents")), default=0),
