@@ -712,7 +712,8 @@ class BookingShare(models.Model):
     its version, the late rule (`late_rule`: whether a late cancellation or a no-show gives
     it back), the beneficiary; the days it counted are its ShareDay rows. `released_at`:
     given back (the booking or registration stopped holding its slot or seats and the
-    share's late rule gave it back). Triggers (migrations 0002 and 0009) refuse shares that
+    share's late rule gave it back); `contested_at`: given back for good (never taken
+    again). Triggers (migrations 0002 and 0009) refuse shares that
     would add up to more than the booking's or registration's price less what the person
     pays."""
 
@@ -758,6 +759,13 @@ class BookingShare(models.Model):
         "annulation tardive ou absence", max_length=12, choices=LateRule.choices
     )
     released_at = models.DateTimeField("rendue le", null=True, blank=True)
+    contested_at = models.DateTimeField(
+        "contestée le",
+        null=True,
+        blank=True,
+        help_text="Rendue pour de bon : l'équipe du Département a contesté la ligne du relevé "
+        "qui l'a déclarée (remboursements). Un pointage corrigé ne la reprend pas.",
+    )
 
     class Meta:
         verbose_name = "part payée par un dispositif"
@@ -774,6 +782,10 @@ class BookingShare(models.Model):
                 name="share_of_a_booking_or_a_registration",
             ),
             models.CheckConstraint(condition=Q(cents__gt=0), name="booking_share_positive"),
+            models.CheckConstraint(
+                condition=Q(contested_at__isnull=True) | Q(released_at__isnull=False),
+                name="booking_share_contested_is_given_back",
+            ),
             models.CheckConstraint(
                 condition=Q(late_rule__in=LateRule.values), name="booking_share_late_rule_known"
             ),

@@ -712,9 +712,28 @@ def give_back_shares(funded: Funded, *, late: bool, actor: User | None, channel:
     for share in shares:
         if late and share.late_rule == LateRule.PLACE_PAID:
             continue
-        movement = _movement(share.programme_id, funded, Reason.RELEASE, actor, channel, now)
-        _give_back(share, funded, movement)
-        BookingShare.objects.filter(pk=share.pk).update(released_at=now)
+        give_back_share(share, funded, actor=actor, channel=channel, now=now)
+
+
+def give_back_share(
+    share: BookingShare,
+    funded: Funded,
+    *,
+    actor: User | None,
+    channel: str,
+    now: datetime | None = None,
+    contested: bool = False,
+) -> None:
+    """Give back one share (not given back yet) of `funded`, whatever its late rule: its
+    balances get back what it took, with ledger rows, and it is marked given back at `now`
+    (for good when `contested`: take_back_shares leaves it). In the caller's transaction,
+    which holds the booking's or registration's row."""
+    now = now or timezone.now()
+    movement = _movement(share.programme_id, funded, Reason.RELEASE, actor, channel, now)
+    _give_back(share, funded, movement)
+    BookingShare.objects.filter(pk=share.pk).update(
+        released_at=now, contested_at=now if contested else None
+    )
 
 
 def release(booking: Booking, *, late: bool, actor: User | None, channel: Channel) -> None:
@@ -727,9 +746,9 @@ def take_back_shares(funded: Funded, *, actor: User | None, channel: str, reason
     no-show or absence corrected): each share given back is taken again, as when it was
     first taken (the same rule, version and amount; ledger rows for `reason`), by programme
     id, in the caller's transaction. Raises funding.FundingRefused when a balance cannot
-    cover it any more."""
+    cover it any more. A share contested by staff stays given back."""
     shares = (
-        funded.shares.filter(released_at__isnull=False)
+        funded.shares.filter(released_at__isnull=False, contested_at__isnull=True)
         .select_related("programme", "user")
         .order_by("programme_id")
     )

@@ -21,11 +21,15 @@ from django.db.models.functions import Length
 
 from maillage.booking.models import Booking
 from maillage.core.text import euros
+from maillage.core.validators import MultiLine, SingleLine, between
 from maillage.events.models import Registration
 from maillage.places.models import Place
-from maillage.programmes.models import BookingShare, Employer, Programme
+from maillage.programmes.models import MAX_BUDGET_CENTS, BookingShare, Employer, Programme
 
 DIGEST_LENGTH = 64  # hexadecimal SHA-256
+# A statement's amounts: within what programmes may hold (programmes.models.MAX_BUDGET_CENTS).
+MAX_STATEMENT_CENTS = MAX_BUDGET_CENTS
+MAX_LINES = 2**31 - 1
 
 
 class StatementMonth(models.Model):
@@ -109,13 +113,20 @@ class ReimbursementStatement(models.Model):
         related_name="+",
         verbose_name="employeur",
     )
-    year = models.PositiveSmallIntegerField("année")
-    number = models.PositiveIntegerField("numéro")
+    year = models.PositiveSmallIntegerField("année", validators=between(2000, 9999, "L'année"))
+    number = models.PositiveIntegerField("numéro", validators=between(1, MAX_LINES, "Le numéro"))
     issued_on = models.DateField("émis le")
     payment_due_on = models.DateField("paiement prévu le")
-    line_count = models.PositiveIntegerField("lignes")
-    total_cents = models.BigIntegerField("total (centimes)")
-    digest = models.CharField("empreinte SHA-256", max_length=DIGEST_LENGTH)
+    line_count = models.PositiveIntegerField(
+        "lignes", validators=between(1, MAX_LINES, "Le nombre de lignes")
+    )
+    total_cents = models.BigIntegerField(
+        "total (centimes)",
+        validators=between(-MAX_STATEMENT_CENTS, MAX_STATEMENT_CENTS, "Le total"),
+    )
+    digest = models.CharField(
+        "empreinte SHA-256", max_length=DIGEST_LENGTH, validators=[SingleLine("L'empreinte")]
+    )
 
     class Meta:
         verbose_name = "relevé de remboursement"
@@ -198,7 +209,7 @@ class StatementLine(models.Model):
         related_name="lines",
         verbose_name="relevé",
     )
-    position = models.PositiveIntegerField("ligne")
+    position = models.PositiveIntegerField("ligne", validators=between(1, MAX_LINES, "La position"))
     kind = models.CharField("nature", max_length=10, choices=LineKind.choices)
     share = models.ForeignKey(
         BookingShare, on_delete=models.PROTECT, related_name="+", verbose_name="part"
@@ -226,7 +237,10 @@ class StatementLine(models.Model):
         verbose_name="inscription à un atelier",
     )
     served_on = models.DateField("jour")
-    cents = models.BigIntegerField("montant (centimes)")
+    cents = models.BigIntegerField(
+        "montant (centimes)",
+        validators=between(-MAX_STATEMENT_CENTS, MAX_STATEMENT_CENTS, "Le montant"),
+    )
 
     class Meta:
         verbose_name = "ligne de relevé"
@@ -259,3 +273,42 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"Ligne {self.position}"
+
+
+MAX_DISPUTE_REASON = 1000
+
+
+class Dispute(models.Model):
+    """Staff contested a stated line (`line`): the booking or registration was not honoured
+    as stated (a mistaken check-in, a service not given). Its share (`share`, once: a
+    unique constraint) was given back when the dispute was recorded, so what was stated
+    comes off the next month's statement as a correction line. Final; who (`actor`), when
+    (`at`, UTC) and why (`reason`)."""
+
+    line = models.ForeignKey(
+        StatementLine, on_delete=models.PROTECT, related_name="+", verbose_name="ligne"
+    )
+    share = models.OneToOneField(
+        BookingShare, on_delete=models.PROTECT, related_name="+", verbose_name="part"
+    )
+    reason = models.TextField(
+        "motif", max_length=MAX_DISPUTE_REASON, validators=[MultiLine("Le motif")]
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="contestée par",
+    )
+    at = models.DateTimeField("contestée le")
+
+    class Meta:
+        verbose_name = "contestation"
+        verbose_name_plural = "contestations"
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="dispute_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contestation n° {self.pk}"
