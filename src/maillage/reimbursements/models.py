@@ -312,3 +312,45 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Contestation n° {self.pk}"
+
+
+MAX_PAYMENT_REFERENCE = 60
+
+
+class StatementPayment(models.Model):
+    """A statement paid: the Paris day the payment was made (`paid_on`) and its reference
+    (the payment order's number, «mandat n° …»), recorded by staff (`recorded_by`, when:
+    `recorded_at`, UTC). Once per statement."""
+
+    statement = models.OneToOneField(
+        ReimbursementStatement,
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name="relevé",
+    )
+    paid_on = models.DateField("payé le")
+    reference = models.CharField(
+        "référence du paiement",
+        max_length=MAX_PAYMENT_REFERENCE,
+        help_text="Le numéro du mandat de paiement, par exemple.",
+        validators=[SingleLine("La référence du paiement")],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    recorded_at = models.DateTimeField("enregistré le")
+
+    class Meta:
+        verbose_name = "paiement de relevé"
+        verbose_name_plural = "paiements de relevés"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="statement_payment_has_a_reference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Paiement du {self.paid_on:%d/%m/%Y}"

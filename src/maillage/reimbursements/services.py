@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
+from maillage.core.dates import MONTHS
 from maillage.programmes.models import BenefitKind, BookingShare, Employer, Programme
 from maillage.programmes.periods import PARIS
 from maillage.reimbursements import canonical
@@ -37,21 +38,6 @@ from maillage.reimbursements.models import (
     StatementMonth,
 )
 from maillage.reimbursements.selectors import honoured, shares_with_amounts
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class StatementError(Exception):
