@@ -64,7 +64,7 @@ def _statements_page(request: SignedInRequest, refusal: str | None = None) -> Ht
     months = StatementMonth.objects.prefetch_related(
         Prefetch(
             "statements",
-            queryset=statements_with_parties().order_by("payer", "year", "number"),
+            queryset=statements_with_parties().order_by("-payer", "year", "number"),
         )
     ).order_by("-month")
     upcoming = services.next_month_to_issue()
