@@ -41,6 +41,7 @@ from maillage.manager import home as manager_home
 from maillage.manager import ical as manager_ical
 from maillage.manager import notifications as manager_notifications
 from maillage.manager import offices as manager_offices
+from maillage.manager import reimbursements as manager_reimbursements
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
 from maillage.manager.events import registrations as manager_event_registrations
@@ -57,6 +58,7 @@ from maillage.offices.models import OfficeOffer, OfficeRequest, OfficeRequestPla
 from maillage.places.models import OpeningHours, Space
 from maillage.programmes import person_pages as programmes_person_pages
 from maillage.programmes import views as programmes_views
+from maillage.reimbursements import views as reimbursements_views
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
 from tests.community.samples import community_samples
@@ -202,6 +204,16 @@ PAGES = {
     "manager:event_message": Page("manager", args=("event",)),
     "manager:event_csv": Page("manager", args=("event",)),
     "manager:cancel_event": Page("manager", args=("event",)),
+    "manager:statements": Page("manager", ("page",)),
+    "reimbursements:statements": Page("staff", ("page",)),
+    "reimbursements:issuing": Page(
+        "staff", kwargs={"task_id": "6f1c2a9e-3b1d-4c55-9a57-0d1e2f3a4b5c"}
+    ),
+    # No statement in FuzzData: 404 (tests/reimbursements drives them with statements).
+    "reimbursements:statement": Page("staff", kwargs={"pk": 1}),
+    "reimbursements:statement_csv": Page("staff", kwargs={"pk": 1}),
+    "reimbursements:statement_spreadsheet": Page("staff", kwargs={"pk": 1}),
+    "reimbursements:statement_pdf": Page("staff", kwargs={"pk": 1}),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
@@ -262,6 +274,8 @@ VIEW_MODULES = [
     events_mine_views,
     manager_events_views,
     manager_event_registrations,
+    manager_reimbursements,
+    reimbursements_views,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 

@@ -3,23 +3,32 @@ with a decimal comma, and cells that a spreadsheet cannot run as formulas."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 # What makes a spreadsheet read a cell as a formula (OWASP «CSV injection»).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A negative amount (amount()) is a number, not a formula: it is written as it is.
+NEGATIVE_AMOUNT = re.compile(r"-\d+,\d\d")
 
 
 def cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab,
-    carriage return) is prefixed with an apostrophe."""
+    carriage return) is prefixed with an apostrophe, unless it is a negative amount
+    («-6,00»)."""
     text = str(value)
+    if NEGATIVE_AMOUNT.fullmatch(text):
+        return text
     return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def amount(cents: int | None) -> str:
-    """Cents (not negative) as a spreadsheet's French number of euros: 2050 → «20,50»; an
+    """Cents as a spreadsheet's French number of euros: 2050 → «20,50», -600 → «-6,00»; an
     empty cell for None (no amount)."""
-    return "" if cents is None else f"{cents // 100},{cents % 100:02d}"
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

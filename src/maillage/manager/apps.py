@@ -15,6 +15,7 @@ class ManagerConfig(AppConfig):
         from maillage.booking import notifications  # noqa: PLC0415
         from maillage.offices import emails as offices_emails  # noqa: PLC0415
         from maillage.places import manager_access  # noqa: PLC0415
+        from maillage.reimbursements import views as reimbursements_views  # noqa: PLC0415
 
         # The pages of this app that lower apps link to (they name none of its URLs).
         manager_access.INVITATION_PAGE.register(
@@ -26,3 +27,4 @@ class ManagerConfig(AppConfig):
         offices_emails.MANAGER_REQUEST_PAGE.register(
             lambda pk: reverse("manager:office_request", args=[pk])
         )
+        reimbursements_views.MANAGER_STATEMENTS_PAGE.register(lambda: reverse("manager:statements"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maillage.manager import blocks, bookings, home, ical, notifications, offices, walk_ins
+from maillage.manager import reimbursements as statements
 from maillage.manager.events import registrations as event_registrations
 from maillage.manager.events import views as events
 from maillage.manager.onboarding import views as onboarding
@@ -109,6 +110,8 @@ urlpatterns: list = [
     ),
     path("gestion/notifications/", notifications.preferences, name="notifications"),
     path("gestion/notifications/<slug:slug>/", notifications.save, name="notifications_save"),
+    # --- reimbursements ---
+    path("gestion/remboursements/", statements.statements, name="statements"),
     # --- offices ---
     path("gestion/bureaux/", offices.offices, name="offices"),
     path("gestion/lieux/<slug:slug>/bureaux/nouveau/", offices.add_offer, name="add_office_offer"),

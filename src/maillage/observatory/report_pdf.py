@@ -2,14 +2,13 @@
 
 import math
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import XPos, YPos
 
+from maillage.core.pdf import FONT, readable_table, setup
 from maillage.core.text import decimal, integer, minutes, percent
 from maillage.observatory.services import ScenarioComparison
 from maillage.observatory.wording import scenario_summary
@@ -32,15 +31,6 @@ MAP_WIDTH_MM = 120
 COMMUNE_TABLE_START_MM = 60
 MAP_MAX_HEIGHT_MM = 165
 LEGEND_GAP_MM = 6
-# Tables: dark text on white, every other row light grey, headings a little darker.
-TEXT_COLOUR = (20, 20, 20)
-RULE_COLOUR = (150, 150, 150)
-ZEBRA_COLOUR = (240, 242, 245)
-HEADING_COLOUR = (222, 228, 236)
-# Vendored (see fonts/LICENSE.txt): the PDF core fonts are Latin-1 only, and servers have no
-# system fonts to rely on.
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSans"
 
 
 def _minutes_colour(value: float) -> tuple[int, int, int]:
@@ -136,31 +126,15 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
     pdf.set_xy(pdf.l_margin, top + height + 3)
 
 
-def _readable_table(pdf: FPDF, **options):
-    """An fpdf2 table in dark text on white and light grey rows, whatever colours were set
-    before: every table of the report is drawn through it."""
-    pdf.set_text_color(*TEXT_COLOUR)
-    pdf.set_fill_color(255, 255, 255)
-    pdf.set_draw_color(*RULE_COLOUR)
-    return pdf.table(
-        cell_fill_color=ZEBRA_COLOUR,
-        cell_fill_mode=TableCellFillMode.ROWS,
-        headings_style=FontFace(emphasis="BOLD", color=TEXT_COLOUR, fill_color=HEADING_COLOUR),
-        **options,
-    )
-
-
 def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes:
     before, after = comparison.before, comparison.after
     threshold = after.threshold
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-    pdf.set_title(scenario.name)
-    pdf.set_author("Maillage — Observatoire")
-    pdf.set_subject("Scénario d'ouverture de tiers-lieux")
-    pdf.set_lang("fr-FR")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = setup(
+        FPDF(format="A4"),
+        title=scenario.name,
+        author="Maillage — Observatoire",
+        subject="Scénario d'ouverture de tiers-lieux",
+    )
     pdf.add_page()
     pdf.set_font(FONT, size=9)
     pdf.cell(
@@ -228,7 +202,7 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
             integer(after.underserved_population),
         ),
     ]
-    with _readable_table(
+    with readable_table(
         pdf, col_widths=(3, 1.2, 1.2), text_align=("LEFT", "RIGHT", "RIGHT")
     ) as table:
         for values in rows:
@@ -262,7 +236,7 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     )
     pdf.ln(1)
     pdf.set_font(FONT, size=8)
-    with _readable_table(
+    with readable_table(
         pdf,
         col_widths=(3, 1, 1, 1, 1),
         text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),

@@ -169,7 +169,7 @@ class ProgrammeAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Conditions pour les lieux", {"fields": ["terms"]}),
+        ("Conditions pour les lieux", {"fields": ["terms", "payment_delay_days"]}),
         ("Enveloppe", {"fields": ["add_cents", "take_back_cents"]}),
     ]
 
@@ -241,7 +241,7 @@ class EmployerForm(forms.ModelForm):
 
     class Meta:
         model = Employer
-        fields = ["name", "email_domain"]
+        fields = ["name", "email_domain", "payment_delay_days"]
 
     def clean_email_domain(self) -> str:
         domain: str = self.cleaned_data["email_domain"].strip().lower()
@@ -258,7 +258,7 @@ class EmployerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     form = EmployerForm
     list_display = ["name", "email_domain"]
     search_fields = ["name", "email_domain"]
-    fields = ["name", "email_domain"]
+    fields = ["name", "email_domain", "payment_delay_days"]
     inlines = [MembershipInline]
 
 

@@ -233,7 +233,11 @@ def _write_statement(
     return statement
 
 
-def _check_may_issue(month: date, actor: User | None, now: datetime | None) -> None:
+def check_may_issue(month: date, actor: User | None = None, now: datetime | None = None) -> None:
+    """Refuse to issue the month holding `month` now (default: the present) by `actor`
+    (None: the scheduled task): PermissionDenied when not Département staff, StatementError
+    (French) when the month is not over, or is after the next to issue, or before the last
+    issued. A month already issued passes (issuing it again returns it)."""
     if actor is not None and not has_departement_rights(actor):
         raise PermissionDenied("Seule l'équipe du Département émet les relevés.")
     if not is_closed(month, now):
@@ -262,7 +266,7 @@ def issue_month(month: date, actor: User | None, now: datetime | None = None) ->
     existing = StatementMonth.objects.filter(month=month).first()
     if existing is not None:
         return existing
-    _check_may_issue(month, actor, now)
+    check_may_issue(month, actor, now)
     issued_at = now or timezone.now()
     issued_on = paris_today(issued_at)
     try:

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from maillage.reimbursements import views
+
 app_name = "reimbursements"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- statements ---
+    path("departement/remboursements/", views.statements, name="statements"),
+    path("departement/remboursements/emission/<uuid:task_id>/", views.issuing, name="issuing"),
+    path("departement/remboursements/<int:pk>/", views.statement, name="statement"),
+    path("departement/remboursements/<int:pk>.csv", views.statement_csv, name="statement_csv"),
+    path(
+        "departement/remboursements/<int:pk>-tableur.csv",
+        views.statement_spreadsheet,
+        name="statement_spreadsheet",
+    ),
+    path("departement/remboursements/<int:pk>.pdf", views.statement_pdf_file, name="statement_pdf"),
+    # --- end statements ---
+]

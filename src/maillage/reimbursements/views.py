@@ -1,1 +1,205 @@
-"""Staff's and managers' pages over statements and budgets."""
+"""Staff's and managers' pages over statements.
+
+The statements page (Département staff) lists the issued months and issues the next one:
+the work is queued (tasks.issue_month) and its page follows it until done. A statement's
+page and files (canonical CSV, spreadsheet CSV, PDF) are open to whoever may see it
+(permissions.can_view_statement: staff, and a programme's statement to its place's
+managers); to anyone else they are 404, as if there were no such statement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.accounts.roles import has_departement_rights, require_departement_staff
+from maillage.core.links import PageLink
+from maillage.core.paging import page_of
+from maillage.reimbursements import services, tasks
+from maillage.reimbursements.documents import (
+    document_of,
+    spreadsheet_csv,
+    statements_with_parties,
+)
+from maillage.reimbursements.models import ReimbursementStatement, StatementMonth
+from maillage.reimbursements.permissions import can_view_statement
+from maillage.reimbursements.statement_pdf import statement_pdf
+
+# The managers' statements page (the manager app registers it): a statement's page leads
+# its place's managers back there.
+MANAGER_STATEMENTS_PAGE = PageLink("the managers' statements page")
+MONTHS_PER_PAGE = 6
+UNEXPECTED_FAILURE = (
+    "L'émission s'est arrêtée sur une erreur inattendue, consignée dans le journal du "
+    "serveur : rien n'a été émis. Relancez-la ; si l'erreur revient, signalez-la à l'équipe "
+    "technique."
+)
+
+
+def _month_asked(raw: str) -> tuple[date | None, str | None]:
+    """The month a form names (`mois`: AAAA-MM-JJ, its first day) and None, or None and why
+    it is refused (French)."""
+    try:
+        month = date.fromisoformat(raw)
+    except ValueError:
+        return None, "« Mois » : indiquez le premier jour du mois à émettre (AAAA-MM-JJ)."
+    if month.day != 1:
+        return None, "« Mois » : indiquez le premier jour du mois à émettre (AAAA-MM-JJ)."
+    if StatementMonth.objects.filter(month=month).exists():
+        return None, f"Les relevés de {services.month_name(month)} sont déjà émis."
+    try:
+        services.check_may_issue(month)
+    except services.StatementError as error:
+        return None, error.message
+    return month, None
+
+
+def _statements_page(request: SignedInRequest, refusal: str | None = None) -> HttpResponse:
+    months = StatementMonth.objects.prefetch_related(
+        Prefetch(
+            "statements",
+            queryset=statements_with_parties().order_by("-payer", "year", "number"),
+        )
+    ).order_by("-month")
+    upcoming = services.next_month_to_issue()
+    return render(
+        request,
+        "reimbursements/statements.html",
+        {
+            "page": page_of(request, months, MONTHS_PER_PAGE),
+            "upcoming": upcoming,
+            "upcoming_name": services.month_name(upcoming) if upcoming else "",
+            "refusal": refusal,
+        },
+        status=400 if refusal else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def statements(request: SignedInRequest) -> HttpResponse:
+    """The issued months, newest first (MONTHS_PER_PAGE a page), each with its statements,
+    and the form issuing the next month. POST (`mois`, AAAA-MM-JJ): queues its issue and
+    redirects to its progress page; 400 with the French reason, nothing queued, for a month
+    that is not over, not the next or already issued. Département staff only (403)."""
+    require_departement_staff(request.user)
+    if request.method != "POST":
+        return _statements_page(request)
+    month, refusal = _month_asked(request.POST.get("mois", ""))
+    if month is None:
+        return _statements_page(request, refusal)
+    result = tasks.issue_month.enqueue(month.isoformat(), request.user.pk)
+    return redirect("reimbursements:issuing", task_id=result.id)
+
+
+def _failure(result) -> str:
+    """The French reason a failed issue gives (a StatementError's message, the last line of
+    its traceback), else UNEXPECTED_FAILURE."""
+    for error in result.errors:
+        if error.exception_class_path == "maillage.reimbursements.services.StatementError":
+            last = error.traceback.strip().splitlines()[-1]
+            return last.split(": ", 1)[1] if ": " in last else UNEXPECTED_FAILURE
+        if error.exception_class_path == "django.core.exceptions.PermissionDenied":
+            return "Seule l'équipe du Département émet les relevés."
+    return UNEXPECTED_FAILURE
+
+
+@require_safe
+@login_required
+def issuing(request: SignedInRequest, task_id: str) -> HttpResponse:
+    """The progress of a month's issue (`task_id`: its queued task): «en cours», the page
+    refreshing itself every few seconds, until the month is issued or the task failed (its
+    French reason). Département staff only (403); 404 for an unknown task."""
+    require_departement_staff(request.user)
+    try:
+        result = tasks.issue_month.get_result(str(task_id))
+    except (TaskResultDoesNotExist, TaskResultMismatch) as missing:
+        raise Http404("Aucune émission de relevés à cette adresse.") from missing
+    month = date.fromisoformat(result.args[0])
+    issued = StatementMonth.objects.filter(month=month).first()
+    done = result.status == TaskResultStatus.SUCCESSFUL
+    failed = result.status == TaskResultStatus.FAILED
+    return render(
+        request,
+        "reimbursements/issuing.html",
+        {
+            "month_name": services.month_name(month),
+            "finished": done or failed,
+            "failure": _failure(result) if failed else None,
+            "issued": issued if done else None,
+            "statement_count": issued.statements.count() if done and issued else 0,
+        },
+    )
+
+
+def _viewable(request: SignedInRequest, pk: int) -> ReimbursementStatement:
+    """The statement `pk` if the user may see it (permissions.can_view_statement); 404
+    otherwise, whether or not it exists."""
+    statement = get_object_or_404(statements_with_parties(), pk=pk)
+    if not can_view_statement(request.user, statement):
+        raise Http404("Aucun relevé à cette adresse.")
+    return statement
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@login_required
+def statement(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A statement's page: heading, lines (by place, with subtotals, on an employer's),
+    total, digest and how to check it, its files."""
+    found = _viewable(request, pk)
+    staff = has_departement_rights(request.user)
+    return render(
+        request,
+        "reimbursements/statement.html",
+        {
+            "document": document_of(found),
+            "back": None if staff else MANAGER_STATEMENTS_PAGE(),
+            "staff": staff,
+        },
+    )
+
+
+@require_safe
+@login_required
+def statement_csv(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The canonical CSV, byte for byte what the digest was computed over."""
+    found = _viewable(request, pk)
+    return _download(
+        services.canonical_csv_of(found),
+        "text/csv; charset=utf-8",
+        f"releve-{found.reference}.csv",
+    )
+
+
+@require_safe
+@login_required
+def statement_spreadsheet(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The statement for French spreadsheets (documents.spreadsheet_csv)."""
+    found = _viewable(request, pk)
+    return _download(
+        spreadsheet_csv(document_of(found)),
+        "text/csv; charset=utf-8",
+        f"releve-{found.reference}-tableur.csv",
+    )
+
+
+@require_safe
+@login_required
+def statement_pdf_file(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The statement as PDF (statement_pdf)."""
+    found = _viewable(request, pk)
+    return _download(
+        statement_pdf(document_of(found)), "application/pdf", f"releve-{found.reference}.pdf"
+    )

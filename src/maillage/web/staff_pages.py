@@ -149,6 +149,17 @@ SECTIONS: tuple[StaffSection, ...] = (
             ),
         ),
     ),
+    StaffSection(
+        "Budgets et remboursements",
+        (
+            StaffPage(
+                "Relevés de remboursement",
+                "reimbursements:statements",
+                "Les relevés mensuels de ce que dispositifs et employeurs doivent aux lieux : "
+                "émettre le mois terminé, consulter, télécharger en PDF ou CSV.",
+            ),
+        ),
+    ),
 )
 
 
