@@ -214,10 +214,12 @@ PAGES = {
     "reimbursements:statement_csv": Page("staff", kwargs={"pk": 1}),
     "reimbursements:statement_spreadsheet": Page("staff", kwargs={"pk": 1}),
     "reimbursements:statement_pdf": Page("staff", kwargs={"pk": 1}),
+    "reimbursements:contest_line": Page("staff", kwargs={"pk": 1, "position": 1}),
 }
 # URL patterns that are not pages read with GET, and why.
 NOT_PAGES = {
     "booking:book": "POST only",
+    "reimbursements:record_payment": "POST only",
     "booking:renew_feed": "POST only",
     "manager:booking_action": "POST only",
     "manager:notifications_save": "POST only",

@@ -1,9 +1,11 @@
 """What every app's forms share: a day read by a form checked against the range of days its
-page accepts (core.dates.DateRange), refused under its field in French."""
+page accepts (core.dates.DateRange), refused under its field in French; a service's refusal
+shown on the page's form."""
 
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from maillage.core.dates import DateRange
 
@@ -20,3 +22,13 @@ def day_within(form: forms.BaseForm, name: str, allowed: DateRange) -> date | No
     if refusal is not None:
         raise forms.ValidationError(refusal, "date_out_of_range")
     return day
+
+
+def attach(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError next to the form's fields it names (the others, and an
+    error naming no field, above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, found in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, found)

@@ -27,8 +27,8 @@ from maillage.booking.forms import (
 from maillage.booking.models import Booking, SpaceBlock
 from maillage.core.dates import DateRefused, read_range
 from maillage.core.formatting import french_moment
+from maillage.core.forms import attach
 from maillage.manager.access import managed_place
-from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import describe_errors
 from maillage.places.models import Space
 

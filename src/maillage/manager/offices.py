@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from maillage.accounts.decorators import SignedInRequest, login_required
+from maillage.core.forms import attach
 from maillage.core.paging import page_of
 from maillage.manager.access import managed_place
 from maillage.manager.bookings import managed_places
-from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import describe_errors
 from maillage.offices import services
 from maillage.offices.forms import OfferForm, ReceivedFilter, ReplyForm

@@ -6,24 +6,32 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from maillage.core.spreadsheet import amount, csv_text
 from maillage.places.models import Place
-from maillage.reimbursements.models import Payer, ReimbursementStatement, StatementLine
+from maillage.reimbursements.models import (
+    Dispute,
+    Payer,
+    ReimbursementStatement,
+    StatementLine,
+    StatementPayment,
+)
 from maillage.reimbursements.services import month_name
 
 
 @dataclass(frozen=True)
 class Line:
     """One line: its position, its kind in French, what it states («Réservation n° 12» or
-    «Inscription n° 4»), the Paris day served and its signed amount."""
+    «Inscription n° 4»), the Paris day served, its signed amount, and when staff contested
+    it (None: not contested)."""
 
     position: int
     kind: str
     what: str
     served_on: date
     cents: int
+    contested_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,8 @@ class Document:
     """A statement to show: `title` («Relevé de remboursement n° 2027-0001» or «Relevé
     employeur n° E2027-0001»), `month` («décembre 2026»), `payer` (the programme's public
     label and funder, or the employer's name), `place` (a programme's statement's; None for
-    an employer's) and its lines by place (one group for a programme's statement)."""
+    an employer's), its lines by place (one group for a programme's statement) and its
+    payment once recorded."""
 
     statement: ReimbursementStatement
     title: str
@@ -51,6 +60,7 @@ class Document:
     payer: str
     place: Place | None
     groups: list[PlaceLines]
+    payment: StatementPayment | None = None
 
     @property
     def is_employer(self) -> bool:
@@ -60,11 +70,12 @@ class Document:
 def statements_with_parties():
     """Statements with their month, place (and commune), programme and employer loaded."""
     return ReimbursementStatement.objects.select_related(
-        "month", "place__commune", "programme", "employer"
+        "month", "place__commune", "programme", "employer", "payment"
     )
 
 
-def _what(line: StatementLine) -> str:
+def describe_line(line: StatementLine) -> str:
+    """What a line states: «Réservation n° 12» or «Inscription à un atelier n° 4»."""
     if line.booking_id is not None:
         return f"Réservation n° {line.booking_id}"
     return f"Inscription à un atelier n° {line.registration_id}"
@@ -87,10 +98,18 @@ def document_of(
     lines = statement.lines.order_by("position")
     if only_places is not None:
         lines = lines.filter(place_id__in=list(only_places))
+    contested = dict(Dispute.objects.filter(line__statement=statement).values_list("line_id", "at"))
     by_place: dict[int, list[Line]] = {}
     for line in lines:
         by_place.setdefault(line.place_id, []).append(
-            Line(line.position, line.get_kind_display(), _what(line), line.served_on, line.cents)
+            Line(
+                line.position,
+                line.get_kind_display(),
+                describe_line(line),
+                line.served_on,
+                line.cents,
+                contested.get(line.pk),
+            )
         )
     places = Place.objects.select_related("commune").in_bulk(list(by_place))
     return Document(
@@ -100,6 +119,7 @@ def document_of(
         payer=payer,
         place=statement.place,
         groups=[PlaceLines(places[pk], found) for pk, found in by_place.items()],
+        payment=statement.paid,
     )
 
 

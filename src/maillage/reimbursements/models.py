@@ -195,6 +195,22 @@ class ReimbursementStatement(models.Model):
     def total_euros(self) -> str:
         return euros(self.total_cents)
 
+    @property
+    def paid(self) -> StatementPayment | None:
+        """Its payment, once staff recorded it."""
+        try:
+            return self.payment
+        except StatementPayment.DoesNotExist:
+            return None
+
+    @property
+    def payment_state(self) -> str:
+        """«payé le 15/01/2027», or «prévu le 31/01/2027» until its payment is recorded."""
+        paid = self.paid
+        if paid is not None:
+            return f"payé le {paid.paid_on:%d/%m/%Y}"
+        return f"prévu le {self.payment_due_on:%d/%m/%Y}"
+
 
 class StatementLine(models.Model):
     """A line of a statement: the share it states (`share`, and its booking or event

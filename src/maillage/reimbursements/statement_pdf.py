@@ -71,7 +71,16 @@ def statement_pdf(document: Document) -> bytes:
             f"Lieu : {place.name}, {place.address}, {place.postal_code} {place.commune.name}",
         )
     _line(pdf, f"Émis le {french_date(statement.issued_on)}")
-    _line(pdf, f"Paiement prévu le {french_date(statement.payment_due_on)}", bold=True)
+    if document.payment is not None:
+        _line(
+            pdf,
+            f"Payé le {french_date(document.payment.paid_on)} (référence "
+            f"{document.payment.reference}) ; paiement prévu le "
+            f"{french_date(statement.payment_due_on)}",
+            bold=True,
+        )
+    else:
+        _line(pdf, f"Paiement prévu le {french_date(statement.payment_due_on)}", bold=True)
     _line(pdf, f"Total : {euros(statement.total_cents)}", size=12, bold=True, height=7)
     pdf.ln(3)
     pdf.set_font(FONT, size=9)

@@ -3,6 +3,7 @@ see ReimbursementsConfig.ready for its time)."""
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
 from maillage.accounts.models import User
@@ -17,8 +18,15 @@ def issue_closed_months() -> list[str]:
 
 
 @task()
-def issue_month(month: str, actor_id: int) -> str:
+def issue_month(month: str, actor_id: int) -> dict[str, str]:
     """Issue the month starting `month` (an ISO date) for the staff member `actor_id`, as
-    asked from the statements page (services.issue_month); the month, as an ISO date."""
+    asked from the statements page (services.issue_month): {"month": its ISO date}, or
+    {"month": …, "refusal": why, in French} when it cannot be issued (the page shows it)."""
     actor = User.objects.get(pk=actor_id)
-    return services.issue_month(date.fromisoformat(month), actor).month.isoformat()
+    try:
+        services.issue_month(date.fromisoformat(month), actor)
+    except services.StatementError as refused:
+        return {"month": month, "refusal": refused.message}
+    except PermissionDenied:
+        return {"month": month, "refusal": "Seule l'équipe du Département émet les relevés."}
+    return {"month": month}

@@ -4,11 +4,21 @@ from maillage.reimbursements import views
 
 app_name = "reimbursements"
 
-urlpatterns: list = [
+urlpatterns = [
     # --- statements ---
     path("departement/remboursements/", views.statements, name="statements"),
     path("departement/remboursements/emission/<uuid:task_id>/", views.issuing, name="issuing"),
     path("departement/remboursements/<int:pk>/", views.statement, name="statement"),
+    path(
+        "departement/remboursements/<int:pk>/paiement/",
+        views.record_payment,
+        name="record_payment",
+    ),
+    path(
+        "departement/remboursements/<int:pk>/lignes/<int:position>/contester/",
+        views.contest_line,
+        name="contest_line",
+    ),
     path("departement/remboursements/<int:pk>.csv", views.statement_csv, name="statement_csv"),
     path(
         "departement/remboursements/<int:pk>-tableur.csv",

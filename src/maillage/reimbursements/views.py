@@ -10,24 +10,35 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.roles import has_departement_rights, require_departement_staff
+from maillage.core.forms import attach
 from maillage.core.links import PageLink
 from maillage.core.paging import page_of
-from maillage.reimbursements import services, tasks
+from maillage.core.text import euros
+from maillage.reimbursements import disputes, payments, services, tasks
 from maillage.reimbursements.documents import (
+    describe_line,
     document_of,
     spreadsheet_csv,
     statements_with_parties,
 )
-from maillage.reimbursements.models import ReimbursementStatement, StatementMonth
+from maillage.reimbursements.forms import DisputeForm, PaymentForm
+from maillage.reimbursements.models import (
+    Dispute,
+    ReimbursementStatement,
+    StatementLine,
+    StatementMonth,
+)
 from maillage.reimbursements.permissions import can_view_statement
 from maillage.reimbursements.statement_pdf import statement_pdf
 
@@ -98,18 +109,6 @@ def statements(request: SignedInRequest) -> HttpResponse:
     return redirect("reimbursements:issuing", task_id=result.id)
 
 
-def _failure(result) -> str:
-    """The French reason a failed issue gives (a StatementError's message, the last line of
-    its traceback), else UNEXPECTED_FAILURE."""
-    for error in result.errors:
-        if error.exception_class_path == "maillage.reimbursements.services.StatementError":
-            last = error.traceback.strip().splitlines()[-1]
-            return last.split(": ", 1)[1] if ": " in last else UNEXPECTED_FAILURE
-        if error.exception_class_path == "django.core.exceptions.PermissionDenied":
-            return "Seule l'équipe du Département émet les relevés."
-    return UNEXPECTED_FAILURE
-
-
 @require_safe
 @login_required
 def issuing(request: SignedInRequest, task_id: str) -> HttpResponse:
@@ -123,15 +122,19 @@ def issuing(request: SignedInRequest, task_id: str) -> HttpResponse:
         raise Http404("Aucune émission de relevés à cette adresse.") from missing
     month = date.fromisoformat(result.args[0])
     issued = StatementMonth.objects.filter(month=month).first()
-    done = result.status == TaskResultStatus.SUCCESSFUL
-    failed = result.status == TaskResultStatus.FAILED
+    failure = None
+    if result.status == TaskResultStatus.FAILED:
+        failure = UNEXPECTED_FAILURE
+    elif result.status == TaskResultStatus.SUCCESSFUL:
+        failure = (result.return_value or {}).get("refusal")
+    done = result.status == TaskResultStatus.SUCCESSFUL and failure is None
     return render(
         request,
         "reimbursements/issuing.html",
         {
             "month_name": services.month_name(month),
-            "finished": done or failed,
-            "failure": _failure(result) if failed else None,
+            "finished": result.is_finished,
+            "failure": failure,
             "issued": issued if done else None,
             "statement_count": issued.statements.count() if done and issued else 0,
         },
@@ -153,12 +156,11 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
     return response
 
 
-@require_safe
-@login_required
-def statement(request: SignedInRequest, pk: int) -> HttpResponse:
-    """A statement's page: heading, lines (by place, with subtotals, on an employer's),
-    total, digest and how to check it, its files."""
-    found = _viewable(request, pk)
+def _statement_page(
+    request: SignedInRequest,
+    found: ReimbursementStatement,
+    payment_form: PaymentForm | None = None,
+) -> HttpResponse:
     staff = has_departement_rights(request.user)
     return render(
         request,
@@ -167,7 +169,76 @@ def statement(request: SignedInRequest, pk: int) -> HttpResponse:
             "document": document_of(found),
             "back": None if staff else MANAGER_STATEMENTS_PAGE(),
             "staff": staff,
+            "payment_form": (payment_form or PaymentForm()) if staff else None,
         },
+        status=400 if payment_form is not None and payment_form.errors else 200,
+    )
+
+
+@require_safe
+@login_required
+def statement(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A statement's page: heading, its payment (expected, or made), lines (by place, with
+    subtotals, on an employer's; contested ones marked), total, digest and how to check
+    it, its files; for staff, the forms recording its payment and contesting a line."""
+    return _statement_page(request, _viewable(request, pk))
+
+
+@require_POST
+@login_required
+def record_payment(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record the statement's payment (PaymentForm: `paid_on`, `reference`) and go back to
+    its page; 400 with the errors under their fields, nothing written. Staff only (403)."""
+    require_departement_staff(request.user)
+    found = get_object_or_404(statements_with_parties(), pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payments.record_payment(
+                found, request.user, form.cleaned_data["paid_on"], form.cleaned_data["reference"]
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, f"Le paiement du relevé {found.reference} est enregistré.")
+            return redirect("reimbursements:statement", pk=found.pk)
+    return _statement_page(request, found, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contest_line(request: SignedInRequest, pk: int, position: int) -> HttpResponse:
+    """Contest the line at `position` of statement `pk` (DisputeForm: `reason`): its share is
+    given back now and comes off the next month's statement. GET: the form, with what
+    contesting does; POST: done, back to the statement; 400 with the errors, nothing
+    written. Staff only (403); 404 for an unknown line."""
+    require_departement_staff(request.user)
+    found = get_object_or_404(statements_with_parties(), pk=pk)
+    line = get_object_or_404(StatementLine, statement=found, position=position)
+    form = DisputeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disputes.dispute(line, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request,
+                f"La ligne {line.position} est contestée : le prochain relevé retire "
+                f"{euros(line.cents)}.",
+            )
+            return redirect("reimbursements:statement", pk=found.pk)
+    return render(
+        request,
+        "reimbursements/contest_line.html",
+        {
+            "statement": found,
+            "line": line,
+            "what": describe_line(line),
+            "contested": Dispute.objects.filter(line=line).first(),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 

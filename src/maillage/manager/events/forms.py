@@ -19,9 +19,9 @@ from maillage.booking.forms import (
     paris_instant,
     show_stored_occurrence,
 )
+from maillage.core.forms import attach
 from maillage.events.models import Event, EventStatus
 from maillage.events.organising import EDITED_FIELDS, FROZEN_ONCE_PUBLISHED, event_errors
-from maillage.manager.forms_errors import attach
 from maillage.places.models import Place
 
 # The event's Paris date-and-time fields, each with its companion choice for a time shown

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.roles import has_departement_rights
+from maillage.core.forms import attach
 from maillage.events import organising, permissions
 from maillage.events.agenda import seats_state
 from maillage.events.models import Event, EventStatus, Organiser
 from maillage.manager.events.forms import EventForm
-from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import describe_errors
 from maillage.places.permissions import MANAGERS_ONLY, can_use_manager_space
 

@@ -25,8 +25,8 @@ from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.models import User
 from maillage.accounts.roles import STAFF_ONLY, has_departement_rights
 from maillage.accounts.services import EmailAlreadyUsed
+from maillage.core.forms import attach
 from maillage.manager.access import managed_place
-from maillage.manager.forms_errors import attach
 from maillage.manager.onboarding import forms
 from maillage.places import manager_access, onboarding
 from maillage.places.models import (

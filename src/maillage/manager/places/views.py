@@ -19,9 +19,9 @@ from maillage.booking.closures import close_place
 from maillage.booking.models import Channel
 from maillage.booking.queries import holding_during
 from maillage.core.dates import long_date
+from maillage.core.forms import attach
 from maillage.core.text import ascii_digits
 from maillage.manager.access import managed_place
-from maillage.manager.forms_errors import attach
 from maillage.manager.places.forms import (
     BookingRulesForm,
     ClosureForm,
