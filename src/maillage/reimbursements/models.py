@@ -21,11 +21,15 @@ from django.db.models.functions import Length
 
 from maillage.booking.models import Booking
 from maillage.core.text import euros
+from maillage.core.validators import SingleLine, between
 from maillage.events.models import Registration
 from maillage.places.models import Place
 from maillage.programmes.models import BookingShare, Employer, Programme
 
 DIGEST_LENGTH = 64  # hexadecimal SHA-256
+# PostgreSQL's integer and bigint columns.
+INT_MAX = 2**31 - 1
+BIG_MAX = 2**63 - 1
 
 
 class StatementMonth(models.Model):
@@ -109,13 +113,19 @@ class ReimbursementStatement(models.Model):
         related_name="+",
         verbose_name="employeur",
     )
-    year = models.PositiveSmallIntegerField("année")
-    number = models.PositiveIntegerField("numéro")
+    year = models.PositiveSmallIntegerField("année", validators=between(2000, 9999, "L'année"))
+    number = models.PositiveIntegerField("numéro", validators=between(1, INT_MAX, "Le numéro"))
     issued_on = models.DateField("émis le")
     payment_due_on = models.DateField("paiement prévu le")
-    line_count = models.PositiveIntegerField("lignes")
-    total_cents = models.BigIntegerField("total (centimes)")
-    digest = models.CharField("empreinte SHA-256", max_length=DIGEST_LENGTH)
+    line_count = models.PositiveIntegerField(
+        "lignes", validators=between(1, INT_MAX, "Le nombre de lignes")
+    )
+    total_cents = models.BigIntegerField(
+        "total (centimes)", validators=between(-BIG_MAX, BIG_MAX, "Le total", "centimes")
+    )
+    digest = models.CharField(
+        "empreinte SHA-256", max_length=DIGEST_LENGTH, validators=[SingleLine("L'empreinte")]
+    )
 
     class Meta:
         verbose_name = "relevé de remboursement"
@@ -198,7 +208,9 @@ class StatementLine(models.Model):
         related_name="lines",
         verbose_name="relevé",
     )
-    position = models.PositiveIntegerField("ligne")
+    position = models.PositiveIntegerField(
+        "ligne", validators=between(1, INT_MAX, "Le n° de ligne")
+    )
     kind = models.CharField("nature", max_length=10, choices=LineKind.choices)
     share = models.ForeignKey(
         BookingShare, on_delete=models.PROTECT, related_name="+", verbose_name="part"
@@ -226,7 +238,9 @@ class StatementLine(models.Model):
         verbose_name="inscription à un atelier",
     )
     served_on = models.DateField("jour")
-    cents = models.BigIntegerField("montant (centimes)")
+    cents = models.BigIntegerField(
+        "montant (centimes)", validators=between(-BIG_MAX, BIG_MAX, "Le montant", "centimes")
+    )
 
     class Meta:
         verbose_name = "ligne de relevé"
