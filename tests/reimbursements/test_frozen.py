@@ -1,6 +1,7 @@
 """The triggers that freeze issued statements, whatever writes the rows (raw SQL here), and
 `maillage statements verify|issue` finding a statement changed behind the triggers' back."""
 
+import importlib
 import json
 from datetime import UTC, date
 from io import StringIO
@@ -21,6 +22,7 @@ from tests.programmes.builders import programme, verified
 SLOT = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 11))
 IN_JANUARY = paris(2027, 1, 1, 6)
 LINE = "reimbursements_statementline"
+FROZEN = importlib.import_module("maillage.reimbursements.migrations.0002_frozen_statements")
 
 
 @pytest.fixture
@@ -121,12 +123,12 @@ def tamper_with_a_line(cents: int) -> None:
             cursor.execute(f"UPDATE {LINE} SET cents = %s", [cents])  # noqa: S608
             cursor.execute(f"ALTER TABLE {LINE} ENABLE TRIGGER {LINE}_frozen")
         else:
-            cursor.execute(f"DROP TRIGGER {LINE}_no_update")
+            lift, put_back = FROZEN.SQLITE_FROZEN[LINE]
+            for sql in lift:
+                cursor.execute(sql)
             cursor.execute(f"UPDATE {LINE} SET cents = %s", [cents])  # noqa: S608
-            cursor.execute(
-                f"CREATE TRIGGER {LINE}_no_update BEFORE UPDATE ON {LINE} "
-                "BEGIN SELECT RAISE(ABORT, 'frozen'); END;"
-            )
+            for sql in put_back:
+                cursor.execute(sql)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,7 +151,7 @@ def test_verify_names_a_statement_changed_behind_the_triggers(issued):
         assert {f["where"] for f in found["findings"]} == {"2027-0001"}
     finally:
         tamper_with_a_line(600)
-    # The SQLite trigger put back is the migration's: still refusing.
+    # The triggers put back refuse again.
     refused(f"UPDATE {LINE} SET cents = 1", [])  # noqa: S608
     assert services.verify() == (1, [])
 
