@@ -46,6 +46,10 @@ def test_the_periodic_work_is_declared_in_one_registry():
             timedelta(days=1),
             timedelta(hours=3, minutes=10),
         ),
+        "maillage.reimbursements.tasks.issue_closed_months": (
+            timedelta(days=1),
+            timedelta(hours=2, minutes=30),
+        ),
     }
 
 
@@ -79,9 +83,9 @@ def test_each_slot_is_enqueued_once():
     assert schedule.tick(AT + timedelta(seconds=20)) == []  # same slots
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
     # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
-    # eligibility's at 02:30 and 07:00, the office requests' purge at 03:10, the workshops'
-    # reminders at 16:20), the calendars' import (at :10 and :40) and the waiting lists'
-    # sweep (at :02 and :07).
+    # eligibility's at 02:30 and 07:00, the statements' at 02:30, the office requests' purge
+    # at 03:10, the workshops' reminders at 16:20), the calendars' import (at :10 and :40)
+    # and the waiting lists' sweep (at :02 and :07).
     elsewhere = {
         "maillage.booking.tasks.refresh_external_calendars",
         "maillage.booking.tasks.send_digests",
@@ -91,6 +95,7 @@ def test_each_slot_is_enqueued_once():
         "maillage.events.tasks.expire_offers",
         "maillage.events.tasks.send_reminders",
         "maillage.offices.tasks.purge_requests",
+        "maillage.reimbursements.tasks.issue_closed_months",
     }
     assert schedule.tick(AT + timedelta(seconds=30)) == [n for n in names if n not in elsewhere]
     assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == [

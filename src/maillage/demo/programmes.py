@@ -10,7 +10,7 @@ integer cents; days are Paris days.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -32,6 +32,7 @@ from maillage.programmes.models import (
     Programme,
     ProgrammePlace,
 )
+from maillage.programmes.periods import PARIS
 
 FUNDER = "Département des Hauts-de-Seine (exemple fictif)"
 EMPLOYER = "Département des Hauts-de-Seine — agents (exemple fictif)"
@@ -49,10 +50,16 @@ class DemoProgramme:
     budget_cents: int
 
 
+def last_month(today: date) -> date:
+    """The first day of the month before the one holding `today`."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def _school_year(today: date) -> tuple[date, date]:
-    """From the school year holding `today` to the end of the next one (1 Sept – 31 Aug)."""
+    """From the school year holding `today` to the end of the next one (1 Sept – 31 Aug);
+    from last month at the latest, whose bookings the demo's statements state."""
     first = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    return first, date(first.year + 2, 8, 31)
+    return min(first, last_month(today)), date(first.year + 2, 8, 31)
 
 
 def demo_programmes(today: date, employer: Employer) -> list[DemoProgramme]:
@@ -126,6 +133,10 @@ def _programme(staff: User, spec: DemoProgramme, places: list[Place]) -> Program
         for place in places:
             manager = place.managers.order_by("pk").first() or staff
             services.join(manager, programme, place)
+        # The fiction: the places joined when the programme began, so that last month's
+        # bookings (demo.statements) were funded.
+        began = datetime.combine(programme.valid_from, time(0), tzinfo=PARIS)
+        ProgrammePlace.objects.filter(programme=programme).update(joined_at=began)
     return programme
 
 
@@ -151,7 +162,7 @@ def _verified(
         category=found,
         state=State.VERIFIED,
         proof_mode=ProofMode.PRESCRIBER,
-        valid_from=today - timedelta(days=30),
+        valid_from=min(today - timedelta(days=30), last_month(today)),
         valid_until=today + timedelta(days=365),
         requested_at=now,
         decided_at=now,

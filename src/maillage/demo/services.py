@@ -25,9 +25,11 @@ from maillage.demo.network import (
 )
 from maillage.demo.offices import load_offices
 from maillage.demo.programmes import load_programmes
+from maillage.demo.statements import load_statements
 from maillage.observatory.models import CandidateSite
 from maillage.places import services
 from maillage.places.models import Equipment, Place, Service, Space, today_in_paris
+from maillage.reimbursements.services import month_name
 from maillage.territory.models import Commune
 
 DEMO_DOMAIN = "exemple.test"
@@ -227,7 +229,8 @@ def _demo_bookings(residents: list[User], today: date) -> int:
 @transaction.atomic
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
     """The demo network, created when no demo place exists; then fresh passwords for the
-    demo logins (users re-created if deleted) and a few bookings ahead if none are left.
+    demo logins (users re-created if deleted), a few bookings ahead if none are left, and
+    last month's issued statements (demo.statements).
 
     Whatever the back-office has done to the demo data since, a run succeeds and undoes
     nothing. Raises TerritoryMissing when the département's communes are not loaded."""
@@ -279,7 +282,7 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         network = build_network(seeds, today_in_paris())
         _create_network(staff, network, communes, seeds, today_in_paris(), progress)
         created = Place.objects.filter(is_fictional=True).count()
-    load_programmes(
+    programmes = load_programmes(
         staff,
         social=beneficiaries[SOCIAL_EMAIL],
         parent=beneficiaries[PARENT_EMAIL],
@@ -306,4 +309,14 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
     )
     full = " (l'un complet, avec sa liste d'attente)" if events else ""
     progress(f"  ateliers et événements créés : {events}{full}")
+    issued = load_statements(
+        social=beneficiaries[SOCIAL_EMAIL],
+        agent=beneficiaries[AGENT_EMAIL],
+        programmes=programmes,
+        today=today_in_paris(),
+    )
+    progress(
+        f"  relevés de remboursement de {month_name(issued.month)} : {issued.statements} émis "
+        f"({issued.booked} réservations faites) ; à voir sur /departement/remboursements/"
+    )
     return DemoResult(created_places=created, existing_places=existing, logins=logins)
