@@ -4,6 +4,7 @@ without gaps, frozen, with their digest; corrections on the next month."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from maillage.booking import services as booking
@@ -128,3 +129,10 @@ def test_months_are_issued_in_order_once_over(desks):
     with pytest.raises(services.StatementError, match="pas terminé"):
         services.issue_month(date(2026, 12, 1), None, now=paris(2026, 12, 31, 23))
     assert StatementMonth.objects.count() == 1
+
+
+def test_only_staff_issue_even_a_month_already_issued(desks, place_manager):
+    programme(desks.place)
+    services.issue_month(date(2026, 12, 1), None, now=JANUARY)
+    with pytest.raises(PermissionDenied):
+        services.issue_month(date(2026, 12, 1), place_manager, now=JANUARY)

@@ -22,7 +22,6 @@ from django.db.models.functions import Length
 from maillage.booking.models import Booking
 from maillage.core.text import euros
 from maillage.core.validators import MultiLine, SingleLine, between
-from maillage.core.validators import SingleLine, between
 from maillage.events.models import Registration
 from maillage.places.models import Place
 from maillage.programmes.models import MAX_BUDGET_CENTS, BookingShare, Employer, Programme
@@ -31,9 +30,6 @@ DIGEST_LENGTH = 64  # hexadecimal SHA-256
 # A statement's amounts: within what programmes may hold (programmes.models.MAX_BUDGET_CENTS).
 MAX_STATEMENT_CENTS = MAX_BUDGET_CENTS
 MAX_LINES = 2**31 - 1
-# PostgreSQL's integer and bigint columns.
-INT_MAX = 2**31 - 1
-BIG_MAX = 2**63 - 1
 
 
 class StatementMonth(models.Model):
@@ -127,14 +123,6 @@ class ReimbursementStatement(models.Model):
     total_cents = models.BigIntegerField(
         "total (centimes)",
         validators=between(-MAX_STATEMENT_CENTS, MAX_STATEMENT_CENTS, "Le total"),
-    number = models.PositiveIntegerField("numéro", validators=between(1, INT_MAX, "Le numéro"))
-    issued_on = models.DateField("émis le")
-    payment_due_on = models.DateField("paiement prévu le")
-    line_count = models.PositiveIntegerField(
-        "lignes", validators=between(1, INT_MAX, "Le nombre de lignes")
-    )
-    total_cents = models.BigIntegerField(
-        "total (centimes)", validators=between(-BIG_MAX, BIG_MAX, "Le total", "centimes")
     )
     digest = models.CharField(
         "empreinte SHA-256", max_length=DIGEST_LENGTH, validators=[SingleLine("L'empreinte")]
@@ -238,9 +226,6 @@ class StatementLine(models.Model):
         verbose_name="relevé",
     )
     position = models.PositiveIntegerField("ligne", validators=between(1, MAX_LINES, "La position"))
-    position = models.PositiveIntegerField(
-        "ligne", validators=between(1, INT_MAX, "Le n° de ligne")
-    )
     kind = models.CharField("nature", max_length=10, choices=LineKind.choices)
     share = models.ForeignKey(
         BookingShare, on_delete=models.PROTECT, related_name="+", verbose_name="part"
@@ -271,7 +256,6 @@ class StatementLine(models.Model):
     cents = models.BigIntegerField(
         "montant (centimes)",
         validators=between(-MAX_STATEMENT_CENTS, MAX_STATEMENT_CENTS, "Le montant"),
-        "montant (centimes)", validators=between(-BIG_MAX, BIG_MAX, "Le montant", "centimes")
     )
 
     class Meta:

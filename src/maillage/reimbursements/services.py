@@ -263,6 +263,8 @@ def issue_month(month: date, actor: User | None, now: datetime | None = None) ->
     Raises PermissionDenied (not staff) and StatementError (the month is not over, or is not
     the next to issue)."""
     month = month.replace(day=1)
+    if actor is not None and not has_departement_rights(actor):
+        raise PermissionDenied("Seule l'équipe du Département émet les relevés.")
     existing = StatementMonth.objects.filter(month=month).first()
     if existing is not None:
         return existing
