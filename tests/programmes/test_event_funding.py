@@ -514,6 +514,7 @@ def test_a_quota_covering_events_is_refused_in_the_back_office(client, staff_use
             "valid_from": VALID[0].isoformat(),
             "valid_until": VALID[1].isoformat(),
             "priority": "0",
+            "payment_delay_days": "30",
             "late_rule": "place_paid",
             "envelope-TOTAL_FORMS": "0",
             "envelope-INITIAL_FORMS": "0",

@@ -33,6 +33,7 @@ def form(**fields) -> dict:
         "valid_from": VALID[0].isoformat(),
         "valid_until": VALID[1].isoformat(),
         "priority": "10",
+        "payment_delay_days": "30",
         "late_rule": "place_paid",
         "categories": [str(category("rsa").pk)],
         "add_cents": "1 000",
