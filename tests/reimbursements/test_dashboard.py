@@ -5,13 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.booking import services as booking
 from maillage.booking.models import Channel
+from maillage.events import services as events
 from maillage.reimbursements import dashboard
 from tests.factories import (
     BookablePlaceFactory,
     DeskFactory,
+    EventFactory,
     ManagerFactory,
     StaffFactory,
     VerifiedUserFactory,
@@ -118,6 +121,26 @@ def test_sums_per_commune_and_per_paris_month(
         assert sum(r.committed_cents for r in rows) == found.committed_cents == 1800
 
 
+def test_an_event_registration_is_committed_then_consumed_once_present(
+    bookable_place, booker, place_manager
+):
+    workshop = EventFactory(place=bookable_place, capacity=5, price_cents=1200)
+    made = programme(bookable_place, covers_events=True)
+    verified(booker, "rsa")
+    registration = events.register(booker, workshop, 1)
+    booked = figures(made, now=timezone.now())
+    month = timezone.localtime(workshop.start).strftime("%Y-%m")
+    assert (booked.owed_cents, booked.committed_cents, booked.pace_cents) == (0, 900, 900)
+    assert [(r.key, r.committed_cents) for r in booked.months] == [(month, 900)]
+    assert [(r.label, r.committed_cents) for r in booked.communes] == [
+        ("Boulogne-Billancourt", 900)
+    ]
+    events.mark_attendance(place_manager, registration, True, now=workshop.start)
+    present = figures(made, now=timezone.now())
+    assert (present.owed_cents, present.committed_cents) == (900, 0)
+    assert [(r.key, r.owed_cents) for r in present.months] == [(month, 900)]
+
+
 def test_a_person_holding_two_categories_counts_in_both(desks, booker, other_booker):
     made = programme(desks.place, categories=("rsa", "demandeur-emploi"))
     verified(booker, "rsa")
@@ -164,6 +187,21 @@ def test_only_departement_staff_open_the_page_and_its_exports(client, funded, de
             assert client.get(url).status_code == 403
         client.force_login(StaffFactory())
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.usefixtures("pages_at_now")
+def test_the_page_s_queries_do_not_grow_with_the_shares(
+    client, funded, desks, other_booker, django_assert_max_num_queries
+):
+    staff = StaffFactory()
+    client.force_login(staff)
+    with django_assert_max_num_queries(20) as few:
+        client.get(PAGE)
+    verified(other_booker, "rsa")
+    for day in range(3, 8):
+        book(other_booker, desks, (SLOT[0] + (day - 2) * DAY, SLOT[1] + (day - 2) * DAY))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(PAGE)
 
 
 @pytest.mark.usefixtures("pages_at_now")
