@@ -19,6 +19,8 @@ NOT_LISTED = {
     "web:staff_hub": "the hub itself",
     "eligibility:staff_home": "a redirect to the requests or the grant page, both listed",
     "offices:demand_csv": "the demand page's export, linked from it",
+    "reimbursements:dashboard_csv": "the budget dashboard's export, linked from it",
+    "reimbursements:dashboard_spreadsheet": "the budget dashboard's export, linked from it",
 }
 
 

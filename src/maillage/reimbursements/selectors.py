@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import BigIntegerField, Case, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from maillage.booking.models import BookingStatus
@@ -45,11 +45,15 @@ def shares_with_amounts(shares: QuerySet[BookingShare] | None = None) -> QuerySe
     fields the type checker knows."""
     shares = BookingShare.objects.all() if shares is None else shares
     return shares.annotate(
-        owed_cents=Case(When(honoured(), then=F("cents")), default=0),
+        # Typed: 0 and the cents are of different field kinds (a FieldError otherwise).
+        owed_cents=Case(
+            When(honoured(), then=F("cents")), default=0, output_field=BigIntegerField()
+        ),
         committed_cents=Case(
             When(released_at__isnull=False, then=0),
             When(honoured(), then=0),
             default=F("cents"),
+            output_field=BigIntegerField(),
         ),
         place_ref=Coalesce("booking__space__place_id", "registration__event__place_id"),
         served_at=Coalesce("booking__start", "registration__event__start"),

@@ -129,6 +129,17 @@ SECTIONS: tuple[StaffSection, ...] = (
         ),
     ),
     StaffSection(
+        "Budgets et remboursements",
+        (
+            StaffPage(
+                "Budgets des dispositifs",
+                "reimbursements:dashboard",
+                "Par dispositif : consommé et engagé par commune, par mois et par catégorie, "
+                "reste de l'enveloppe et date d'épuisement au rythme actuel ; exports CSV.",
+            ),
+        ),
+    ),
+    StaffSection(
         "Observatoire",
         (
             StaffPage(
