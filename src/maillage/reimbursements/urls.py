@@ -1,11 +1,11 @@
 from django.urls import path
 
-from maillage.reimbursements import views
+from maillage.reimbursements import dashboard_views, views
 
 app_name = "reimbursements"
 
 urlpatterns = [
-    # --- statements ---
+    # Statements (views).
     path("departement/remboursements/", views.statements, name="statements"),
     path("departement/remboursements/emission/<uuid:task_id>/", views.issuing, name="issuing"),
     path("departement/remboursements/<int:pk>/", views.statement, name="statement"),
@@ -26,15 +26,7 @@ urlpatterns = [
         name="statement_spreadsheet",
     ),
     path("departement/remboursements/<int:pk>.pdf", views.statement_pdf_file, name="statement_pdf"),
-    # --- end statements ---
-from maillage.reimbursements import dashboard_views
-
-app_name = "reimbursements"
-
-urlpatterns: list = []
-
-# The staff's budget dashboard (dashboard_views).
-urlpatterns += [
+    # The staff's budget dashboard (dashboard_views).
     path("departement/budgets/", dashboard_views.dashboard_page, name="dashboard"),
     path("departement/budgets/export.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path(

@@ -132,6 +132,13 @@ SECTIONS: tuple[StaffSection, ...] = (
         "Budgets et remboursements",
         (
             StaffPage(
+                "Relevés de remboursement",
+                "reimbursements:statements",
+                "Les relevés mensuels de ce que dispositifs et employeurs doivent aux lieux : "
+                "émettre le mois terminé, consulter, enregistrer un paiement, contester une "
+                "ligne, télécharger en PDF ou CSV.",
+            ),
+            StaffPage(
                 "Budgets des dispositifs",
                 "reimbursements:dashboard",
                 "Par dispositif : consommé et engagé par commune, par mois et par catégorie, "
@@ -157,17 +164,6 @@ SECTIONS: tuple[StaffSection, ...] = (
                 "observatory:candidate_import",
                 "L'inventaire des sites publics et privés qui pourraient accueillir un "
                 "tiers-lieu (fichier CSV).",
-            ),
-        ),
-    ),
-    StaffSection(
-        "Budgets et remboursements",
-        (
-            StaffPage(
-                "Relevés de remboursement",
-                "reimbursements:statements",
-                "Les relevés mensuels de ce que dispositifs et employeurs doivent aux lieux : "
-                "émettre le mois terminé, consulter, télécharger en PDF ou CSV.",
             ),
         ),
     ),
