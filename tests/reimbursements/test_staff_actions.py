@@ -58,7 +58,7 @@ def test_staff_record_the_payment_and_the_manager_reads_it(client, statement, pl
     [
         ({"paid_on": "2027-01-25", "reference": "M-1"}, "une fois fait"),
         ({"paid_on": "2026-12-31", "reference": "M-1"}, "pas pu être payé avant"),
-        ({"paid_on": "demain", "reference": "M-1"}, "Indiquez le jour du paiement"),
+        ({"paid_on": "demain", "reference": "M-1"}, "Payé le"),
         ({"paid_on": "2027-01-15", "reference": ""}, "Indiquez la référence"),
         ({"paid_on": "2027-01-15", "reference": "x" * 61}, "au plus 60 caractères"),
     ],

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from maillage.booking.forms import IsoDateField
+from maillage.core.validators import MultiLine, SingleLine
 from maillage.reimbursements.models import MAX_DISPUTE_REASON, MAX_PAYMENT_REFERENCE
 
 
@@ -9,18 +11,16 @@ class PaymentForm(forms.Form):
     """The day a statement was paid and the payment's reference (payments.record_payment
     checks the day against the statement and today)."""
 
-    paid_on = forms.DateField(
+    paid_on = IsoDateField(
         label="Payé le",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Indiquez le jour du paiement.",
-            "invalid": "Indiquez le jour du paiement au format JJ/MM/AAAA.",
-        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez le jour du paiement."},
     )
     reference = forms.CharField(
         label="Référence du paiement",
         max_length=MAX_PAYMENT_REFERENCE,
         help_text="Le numéro du mandat de paiement, par exemple.",
+        validators=[SingleLine("La référence du paiement")],
         error_messages={
             "required": "Indiquez la référence du paiement.",
             "max_length": f"La référence compte au plus {MAX_PAYMENT_REFERENCE} caractères.",
@@ -35,6 +35,7 @@ class DisputeForm(forms.Form):
         label="Motif de la contestation",
         max_length=MAX_DISPUTE_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MultiLine("Le motif")],
         help_text="Ce motif est conservé avec la contestation. Ne citez pas la situation "
         "personnelle de la personne.",
         error_messages={
