@@ -20,7 +20,7 @@ from tests.factories import (
     VerifiedUserFactory,
 )
 from tests.moments import NOW, paris
-from tests.programmes.builders import employer_quota, programme, verified
+from tests.programmes.builders import category, employer_quota, programme, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_the_category_breakdown_asks_the_right_and_a_second_factor(
     page = client.get(PAGE).content.decode()
     assert "Par catégorie" in page and "<caption>Consommé et engagé par catégorie</caption>" in page
     export = client.get(reverse("reimbursements:dashboard_csv")).content.decode()
-    assert f"{funded.pk},categorie,rsa,Bénéficiaire du RSA,consomme,600\n" in export
+    assert f"{funded.pk},categorie,rsa,{category('rsa').label},consomme,600\n" in export
 
 
 @pytest.mark.usefixtures("pages_at_now")

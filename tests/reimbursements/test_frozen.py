@@ -14,10 +14,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from maillage.booking import services as booking
 from maillage.booking.models import Channel
-from maillage.reimbursements import services
+from maillage.reimbursements import disputes, payments, services
 from maillage.reimbursements.models import ReimbursementStatement, StatementMonth
 from tests.moments import NOW, paris
-from tests.programmes.builders import programme, verified
+from tests.programmes.builders import programme, staff, verified
 
 SLOT = (paris(2026, 12, 2, 9), paris(2026, 12, 2, 11))
 IN_JANUARY = paris(2027, 1, 1, 6)
@@ -179,3 +179,15 @@ def test_the_issue_command_issues_the_closed_months_once(desks, booker, place_ma
     assert out.getvalue().strip() == "Aucun mois terminé à émettre."
     assert StatementMonth.objects.get().month == date(2026, 12, 1)
     assert ReimbursementStatement.objects.get().total_cents == 600
+
+
+def test_every_frozen_table_refuses_updates_and_deletes(issued):
+    """Each table the migration freezes, with a row in it: a payment and a dispute too."""
+    payments.record_payment(issued, staff(), date(2027, 1, 2), "M-1", paris(2027, 1, 3, 9))
+    disputes.dispute(issued.lines.get(), staff(), "Pas venue.", now=paris(2027, 1, 3, 9))
+    for table in FROZEN.TABLES:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 — the migration's names
+            assert cursor.fetchone()[0] >= 1, table
+        refused(f"UPDATE {table} SET id = id", [])  # noqa: S608
+        refused(f"DELETE FROM {table}", [])  # noqa: S608

@@ -123,12 +123,25 @@ def test_employers_quota_goes_on_the_employers_statement(desks, booker, place_ma
 
 def test_months_are_issued_in_order_once_over(desks):
     programme(desks.place)
-    services.issue_month(date(2026, 11, 1), None, now=JANUARY)
-    with pytest.raises(services.StatementError, match="décembre 2026"):
-        services.issue_month(date(2027, 1, 1), None, now=FEBRUARY)
+    # No share yet: the first month to issue is the one before the present.
+    with pytest.raises(services.StatementError, match="le premier à émettre est décembre 2026"):
+        services.issue_month(date(2020, 1, 1), None, now=JANUARY)
     with pytest.raises(services.StatementError, match="pas terminé"):
-        services.issue_month(date(2026, 12, 1), None, now=paris(2026, 12, 31, 23))
+        services.issue_month(date(9999, 12, 1), None, now=JANUARY)
+    services.issue_month(date(2026, 12, 1), None, now=JANUARY)
+    with pytest.raises(services.StatementError, match="émettez d'abord janvier 2027"):
+        services.issue_month(date(2027, 2, 1), None, now=paris(2027, 3, 1, 6))
+    with pytest.raises(services.StatementError, match="pas terminé"):
+        services.issue_month(date(2027, 1, 1), None, now=paris(2027, 1, 31, 23))
     assert StatementMonth.objects.count() == 1
+
+
+def test_the_first_month_is_that_of_the_first_share(desks, booker, place_manager):
+    programme(desks.place)
+    verified(booker, "rsa")
+    checked_in(place_manager, book(booker, desks))
+    assert services.next_month_to_issue(FEBRUARY) == date(2026, 12, 1)
+    assert services.issue_closed_months(FEBRUARY) == [date(2026, 12, 1), date(2027, 1, 1)]
 
 
 def test_only_staff_issue_even_a_month_already_issued(desks, place_manager):

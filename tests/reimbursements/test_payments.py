@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.booking import services as booking
 from maillage.booking.models import Channel
-from maillage.reimbursements import payments, services
+from maillage.reimbursements import disputes, payments, services
 from maillage.reimbursements.models import ReimbursementStatement, StatementPayment
 from tests.moments import NOW, paris
 from tests.programmes.builders import programme, staff, verified
@@ -65,3 +65,15 @@ def test_a_wrong_payment_names_its_field_and_writes_nothing(statement, paid_on, 
 def test_only_staff_record_a_payment(statement, place_manager):
     with pytest.raises(PermissionDenied):
         payments.record_payment(statement, place_manager, date(2027, 1, 15), "M-1", LATER)
+
+
+def test_a_statement_asking_no_payment_takes_none(statement, place_manager):
+    """Its share given back after December: January's statement is −6 €."""
+    line = statement.lines.get()
+
+    disputes.dispute(line, staff(), "Pas venue.", now=JANUARY)
+    services.issue_month(date(2027, 1, 1), None, now=paris(2027, 2, 1, 6))
+    january = ReimbursementStatement.objects.get(month__month=date(2027, 1, 1))
+    assert january.payment_state == "aucun paiement : solde de 6 € en faveur du dispositif"
+    with pytest.raises(ValidationError, match="ne demande aucun paiement"):
+        payments.record_payment(january, staff(), date(2027, 2, 2), "M-1", paris(2027, 2, 3))

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from maillage.booking import services as booking
 from maillage.booking.models import Channel
 from maillage.events import services as events
-from maillage.programmes.models import LateRule
+from maillage.programmes.models import Employer, LateRule
 from maillage.reimbursements import services
 from maillage.reimbursements.models import ReimbursementStatement, StatementLine
 from maillage.reimbursements.selectors import shares_with_amounts
@@ -364,3 +364,26 @@ def test_random_histories_state_exactly_what_is_owed(desks, place_manager, seed)
             assert stated_.get(share_id, 0) == expected, share_id
     assert services.verify()[1] == []
     assert StatementLine.objects.exists()
+
+
+def test_a_correction_goes_where_its_share_was_stated_whatever_the_programme_became(
+    desks, booker, place_manager
+):
+    """A quota's share stated on its employer's statement is corrected there, even after
+    staff moved the programme to another employer."""
+    quota = employer_quota(desks.place, [booker], late_rule=LateRule.GIVEN_BACK)
+    first_employer = quota.employer
+    made = booking.check_in(place_manager, book(booker, desks), now=SLOT[0], channel=Channel.PAGE)
+    issue_december()
+    quota.employer = Employer.objects.create(name="Autre employeur")
+    quota.save()
+    booking.mark_no_show(place_manager, made, now=SLOT[1], channel=Channel.PAGE)
+    issue_january()
+    january = ReimbursementStatement.objects.get(month__month=JANUARY_1ST)
+    assert (january.payer, january.employer_id, january.total_cents) == (
+        "employer",
+        first_employer.pk,
+        -800,  # the quota paid the whole day's 8 €
+    )
+    assert january.nothing_to_pay == "aucun paiement : solde de 8 € en faveur de l'employeur"
+    assert services.verify() == (2, [])

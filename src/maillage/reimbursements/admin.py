@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.core.text import euros
+from maillage.eligibility.second_factor import ShowsCategoriesAdminMixin
 from maillage.reimbursements.models import ReimbursementStatement, StatementLine, StatementMonth
 
 
@@ -60,7 +61,7 @@ class ReimbursementStatementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StatementLine)
-class StatementLineAdmin(ReadOnlyAdmin):
+class StatementLineAdmin(ShowsCategoriesAdminMixin, ReadOnlyAdmin):
     list_display = ["statement", "position", "kind", "place", "programme", "served_on", "amount"]
     list_filter = ["kind", "statement__month", "programme"]
     list_select_related = ["statement", "place", "programme"]

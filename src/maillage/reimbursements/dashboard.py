@@ -25,13 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate, TruncMonth
 
 from maillage.accounts.models import User
-from maillage.core.dates import MONTHS
 from maillage.core.spreadsheet import amount, csv_text
 from maillage.eligibility.selectors import categories_of
 from maillage.places.models import Place
@@ -43,10 +41,11 @@ from maillage.programmes.models import (
     Programme,
     Reason,
 )
+from maillage.programmes.periods import PARIS
 from maillage.reimbursements import forecast
 from maillage.reimbursements.selectors import shares_with_amounts
+from maillage.reimbursements.services import month_name
 
-PARIS = ZoneInfo("Europe/Paris")
 NO_CATEGORY = "Aucune catégorie du dispositif ce jour-là"
 # The envelope's movements that are spending (negative) or its undoing (positive).
 SPENDING_REASONS = (Reason.BOOKING, Reason.EVENT, Reason.RELEASE)
@@ -94,10 +93,6 @@ def programmes() -> list[Programme]:
     return list(Programme.objects.order_by("-priority", "name", "pk"))
 
 
-def _month_label(month: date) -> str:
-    return f"{MONTHS[month.month - 1]} {month.year}"
-
-
 def _shares(programme: Programme) -> Any:
     return shares_with_amounts(
         BookingShare.objects.filter(programme=programme, released_at__isnull=True)
@@ -133,7 +128,7 @@ def by_month(programme: Programme) -> list[Row]:
     for row in sorted(months, key=lambda found: found["month"]):
         month = row["month"].astimezone(PARIS).date()
         rows.append(
-            Row(f"{month:%Y-%m}", _month_label(month), row["owed"] or 0, row["committed"] or 0)
+            Row(f"{month:%Y-%m}", month_name(month), row["owed"] or 0, row["committed"] or 0)
         )
     return rows
 
@@ -273,7 +268,7 @@ def spreadsheet_csv(found: Overview) -> str:
         elif value is None:
             shown = ""
         else:
-            shown = f"-{amount(-value)}" if value < 0 else amount(value)
+            shown = amount(value)
         lines.append(
             [
                 found.programme.name,

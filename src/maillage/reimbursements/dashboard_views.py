@@ -19,6 +19,7 @@ from maillage.eligibility.permissions import can_view_category
 from maillage.eligibility.second_factor import sees_categories
 from maillage.programmes.models import Programme
 from maillage.reimbursements import charts, dashboard
+from maillage.reimbursements.services import paris_today
 
 PARAMETER = "dispositif"
 
@@ -111,7 +112,7 @@ def _export(
     if found is None:
         return _refusal(request, Refused("Aucun dispositif n'existe encore.", 404))
     response = HttpResponse(text(found), content_type="text/csv; charset=utf-8")
-    today = timezone.localdate()
+    today = paris_today()
     name = f"budget-dispositif-{found.programme.pk}-{today:%Y-%m-%d}{suffix}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

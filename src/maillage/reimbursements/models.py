@@ -204,12 +204,24 @@ class ReimbursementStatement(models.Model):
             return None
 
     @property
+    def nothing_to_pay(self) -> str | None:
+        """Why a statement whose total is not positive (its corrections outweigh the rest)
+        asks no payment, in French; None when it asks one."""
+        if self.total_cents > 0:
+            return None
+        if self.total_cents == 0:
+            return "aucun paiement : les lignes s'équilibrent"
+        payer = "de l'employeur" if self.payer == Payer.EMPLOYER else "du dispositif"
+        return f"aucun paiement : solde de {euros(-self.total_cents)} en faveur {payer}"
+
+    @property
     def payment_state(self) -> str:
-        """«payé le 15/01/2027», or «prévu le 31/01/2027» until its payment is recorded."""
+        """«payé le 15/01/2027», «prévu le 31/01/2027» until its payment is recorded, or
+        nothing_to_pay."""
         paid = self.paid
         if paid is not None:
             return f"payé le {paid.paid_on:%d/%m/%Y}"
-        return f"prévu le {self.payment_due_on:%d/%m/%Y}"
+        return self.nothing_to_pay or f"prévu le {self.payment_due_on:%d/%m/%Y}"
 
 
 class StatementLine(models.Model):

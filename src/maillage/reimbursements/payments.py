@@ -28,11 +28,14 @@ def record_payment(
 ) -> StatementPayment:
     """Record that `statement` was paid on the Paris day `paid_on` (from its issue day to
     today) under `reference` (the payment order's number), by `actor` (Département staff).
-    Once per statement. Raises PermissionDenied (not staff) and ValidationError naming the
+    Once per statement, and only for a statement asking a payment (a positive total).
+    Raises PermissionDenied (not staff) and ValidationError naming the
     field (`paid_on`, `reference`) or saying it is already recorded; nothing is written
     then."""
     if not has_departement_rights(actor):
         raise PermissionDenied("Seule l'équipe du Département enregistre un paiement.")
+    if statement.nothing_to_pay is not None:
+        raise ValidationError(f"Ce relevé ne demande {statement.nothing_to_pay}.")
     now = now or timezone.now()
     today = now.astimezone(PARIS).date()
     if paid_on < statement.issued_on:

@@ -21,7 +21,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import BigIntegerField, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -73,28 +74,32 @@ def is_closed(month: date, now: datetime | None = None) -> bool:
     return next_month(month) <= paris_today(now)
 
 
+def _first_month(now: datetime | None) -> date:
+    """The first month ever to issue: the month of the earliest share (or the month before
+    the present, when there is no share)."""
+    first = shares_with_amounts().aggregate(first=Min("served_at"))["first"]
+    before = paris_today(now).replace(day=1) - timedelta(days=1)
+    return (first.astimezone(PARIS).date() if first else before).replace(day=1)
+
+
 def next_month_to_issue(now: datetime | None = None) -> date | None:
     """The month to issue next, when it has ended: the one after the last issued; before
-    any, the month of the earliest share (or the month before the present, when there is no
-    share). None when that month is not over yet."""
+    any, the first month (_first_month). None when that month is not over yet."""
     last = StatementMonth.objects.aggregate(last=Max("month"))["last"]
-    if last is not None:
-        candidate = next_month(last)
-    else:
-        first = shares_with_amounts().aggregate(first=Min("served_at"))["first"]
-        before = paris_today(now).replace(day=1) - timedelta(days=1)
-        candidate = (first.astimezone(PARIS).date() if first else before).replace(day=1)
+    candidate = next_month(last) if last is not None else _first_month(now)
     return candidate if is_closed(candidate, now) else None
 
 
 @dataclass(frozen=True)
 class _Due:
-    """A line to write, before it has a statement."""
+    """A line to write, before it has a statement; `employer_id`: the employer whose
+    statement it goes on (None: its place's statement for its programme)."""
 
     share_id: int
     kind: str
     place_id: int
     programme_id: int
+    employer_id: int | None
     booking_id: int | None
     registration_id: int | None
     served_on: date
@@ -102,44 +107,66 @@ class _Due:
 
 
 def _due_lines(month: date) -> list[_Due]:
-    """What is owed and not stated yet, for every share served before the end of `month`."""
+    """What is owed and not stated yet, for every share served before the end of `month`,
+    computed in the database (what issued lines stated of each share, summed there): only
+    the shares whose amount differs come back. A share stated before goes on the same kind
+    of statement as when it was last stated (its employer's, or its place's), whatever its
+    programme has become since; a share stated for the first time, by its programme now."""
     start, end = month_start(month), month_start(next_month(month))
-    stated = dict(
-        StatementLine.objects.values("share_id")
-        .annotate(total=Sum("cents"))
-        .values_list("share_id", "total")
-    )
-    shares = shares_with_amounts(
-        BookingShare.objects.filter(
-            Q(booking__start__lt=end) | Q(registration__event__start__lt=end)
+    lines_of_share = StatementLine.objects.filter(share=OuterRef("pk"))
+    stated = lines_of_share.order_by().values("share").annotate(total=Sum("cents")).values("total")
+    last_stated = lines_of_share.order_by("-statement__month__month", "-pk")
+    shares = (
+        shares_with_amounts(
+            BookingShare.objects.filter(
+                Q(booking__start__lt=end) | Q(registration__event__start__lt=end)
+            )
         )
-    ).filter(honoured() | Q(pk__in=list(stated)))
+        .filter(honoured() | Exists(lines_of_share))
+        .annotate(
+            stated_cents=Coalesce(Subquery(stated, output_field=BigIntegerField()), 0),
+            stated_payer=Subquery(last_stated.values("statement__payer")[:1]),
+            stated_employer=Subquery(last_stated.values("statement__employer_id")[:1]),
+        )
+        .annotate(delta_cents=F("owed_cents") - F("stated_cents"))
+        .exclude(delta_cents=0)
+    )
     due: list[_Due] = []
     for row in shares.values(
         "pk",
-        "owed_cents",
+        "delta_cents",
+        "stated_payer",
+        "stated_employer",
         "place_ref",
         "programme_id",
+        "programme__kind",
+        "programme__employer_id",
         "booking_id",
         "registration_id",
         "served_at",
     ):
-        already = int(stated.get(row["pk"], 0))
-        cents = int(row["owed_cents"]) - already
-        if cents == 0:
-            continue
         served_at: datetime = row["served_at"]
-        first_time = row["pk"] not in stated and start <= served_at < end
+        never_stated = row["stated_payer"] is None
+        if never_stated:
+            quota = row["programme__kind"] == BenefitKind.QUOTA
+            employer_id = row["programme__employer_id"] if quota else None
+        else:
+            employer_id = row["stated_employer"] if row["stated_payer"] == Payer.EMPLOYER else None
         due.append(
             _Due(
                 share_id=row["pk"],
-                kind=LineKind.REGULAR if first_time else LineKind.CORRECTION,
+                kind=(
+                    LineKind.REGULAR
+                    if never_stated and start <= served_at < end
+                    else LineKind.CORRECTION
+                ),
                 place_id=row["place_ref"],
                 programme_id=row["programme_id"],
+                employer_id=employer_id,
                 booking_id=row["booking_id"],
                 registration_id=row["registration_id"],
                 served_on=served_at.astimezone(PARIS).date(),
-                cents=cents,
+                cents=int(row["delta_cents"]),
             )
         )
     return due
@@ -236,24 +263,33 @@ def _write_statement(
 def check_may_issue(month: date, actor: User | None = None, now: datetime | None = None) -> None:
     """Refuse to issue the month holding `month` now (default: the present) by `actor`
     (None: the scheduled task): PermissionDenied when not Département staff, StatementError
-    (French) when the month is not over, or is after the next to issue, or before the last
-    issued. A month already issued passes (issuing it again returns it)."""
+    (French) when the month is not over, or is not the next to issue (the one after the
+    last issued; before any, the first month: _first_month), or is before the last issued.
+    A month already issued passes (issuing it again returns it)."""
     if actor is not None and not has_departement_rights(actor):
         raise PermissionDenied("Seule l'équipe du Département émet les relevés.")
-    if not is_closed(month, now):
+    month = month.replace(day=1)
+    if month >= paris_today(now).replace(day=1):
         raise StatementError(
             f"Le mois de {month_name(month)} n'est pas terminé : ses relevés sont émis à "
             "partir du premier jour du mois suivant."
         )
     last = StatementMonth.objects.aggregate(last=Max("month"))["last"]
-    if last is not None and month > next_month(last):
-        raise StatementError(
-            f"Les mois sont émis dans l'ordre : émettez d'abord {month_name(next_month(last))}."
-        )
-    if last is not None and month < last:
+    if last is None:
+        first = _first_month(now)
+        if month != first:
+            raise StatementError(
+                f"Aucun mois n'est encore émis : le premier à émettre est {month_name(first)}, "
+                "le mois de la première réservation ou inscription financée."
+            )
+    elif month < last:
         raise StatementError(
             f"Le mois de {month_name(last)} est déjà émis : ce qui reste dû de "
             f"{month_name(month)} figure en correction sur les relevés suivants."
+        )
+    elif month > next_month(last):
+        raise StatementError(
+            f"Les mois sont émis dans l'ordre : émettez d'abord {month_name(next_month(last))}."
         )
 
 
@@ -289,15 +325,14 @@ def issue_month(month: date, actor: User | None, now: datetime | None = None) ->
 def _write_month(month_row: StatementMonth, issued_on: date) -> None:
     """Every statement of the month: per place and programme, then per employer."""
     due = _due_lines(month_row.month)
-    programmes = Programme.objects.in_bulk({d.programme_id for d in due})
     by_place: dict[tuple[int, int], list[_Due]] = defaultdict(list)
     by_employer: dict[int, list[_Due]] = defaultdict(list)
     for d in due:
-        programme = programmes[d.programme_id]
-        if programme.kind == BenefitKind.QUOTA and programme.employer_id is not None:
-            by_employer[programme.employer_id].append(d)
+        if d.employer_id is not None:
+            by_employer[d.employer_id].append(d)
         else:
             by_place[(d.place_id, d.programme_id)].append(d)
+    programmes = Programme.objects.in_bulk({programme_id for _, programme_id in by_place})
     for (place_id, programme_id), lines in sorted(by_place.items()):
         lines.sort(key=lambda d: (d.served_on, d.share_id))
         _write_statement(
@@ -341,7 +376,8 @@ class Finding:
 
 def verify() -> tuple[int, list[Finding]]:
     """Check every issued statement: its digest against its lines' canonical CSV, its line
-    count and total against its lines, and each series' numbers (1, 2… without gaps). The
+    count and total against its lines, a programme's statement's lines against its place
+    and programme, and each series' numbers (1, 2… without gaps). The
     number of statements checked and what was found wrong (empty: all hold)."""
     findings: list[Finding] = []
     series: dict[tuple[str, int, int], list[int]] = defaultdict(list)
@@ -359,6 +395,17 @@ def verify() -> tuple[int, list[Finding]]:
             findings.append(
                 Finding(statement.reference, f"total {total} pour {statement.total_cents}")
             )
+        if statement.payer == Payer.PROGRAMME:
+            strays = [
+                line.position
+                for line in lines
+                if (line.place_id, line.programme_id)
+                != (statement.place_id, statement.programme_id)
+            ]
+            if strays:
+                findings.append(
+                    Finding(statement.reference, f"lignes d'un autre lieu ou dispositif : {strays}")
+                )
         found = canonical.digest(heading_of(statement), rows_of(lines))
         if found != statement.digest:
             findings.append(

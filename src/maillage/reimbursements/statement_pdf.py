@@ -79,6 +79,8 @@ def statement_pdf(document: Document) -> bytes:
             f"{french_date(statement.payment_due_on)}",
             bold=True,
         )
+    elif statement.nothing_to_pay is not None:
+        _line(pdf, statement.nothing_to_pay.capitalize(), bold=True)
     else:
         _line(pdf, f"Paiement prévu le {french_date(statement.payment_due_on)}", bold=True)
     _line(pdf, f"Total : {euros(statement.total_cents)}", size=12, bold=True, height=7)

@@ -1,7 +1,8 @@
 """What a CHECK constraint cannot say about issued statements, as triggers on PostgreSQL and
 SQLite, whatever writes the rows (the ORM, raw SQL, the admin, a shell):
 
-- an issued month, statement or line is frozen: any UPDATE or DELETE is refused (row
+- an issued month, statement or line, a line's dispute and a statement's payment are
+  frozen: any UPDATE or DELETE is refused (row
   triggers: PostgreSQL's TRUNCATE, what Django's test flush uses there, is a table owner's
   operation they do not see);
 - a statement's number is the next of its series (a place's, or an employer's, statements of
@@ -14,10 +15,13 @@ from django.db import migrations
 FROZEN = "reimbursements: issued statements are frozen: their rows are never updated nor deleted"
 NOT_NEXT = "reimbursements: a statement number must be the next of its series (no gap)"
 BEYOND = "reimbursements: a line beyond the line count of its statement"
+# Parents first (tests empty them children first).
 TABLES = (
     "reimbursements_statementmonth",
     "reimbursements_reimbursementstatement",
     "reimbursements_statementline",
+    "reimbursements_dispute",
+    "reimbursements_statementpayment",
 )
 # The next number of the new row's series, on both databases (`same`: their null-safe
 # equality).
