@@ -6,7 +6,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from maillage.eligibility.models import State
-from maillage.eligibility.selectors import categories_of, children_of, is_bursary_holder
+from maillage.eligibility.selectors import (
+    categories_by_day,
+    categories_of,
+    children_of,
+    is_bursary_holder,
+)
 from tests.factories import VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +68,26 @@ def test_children_of_a_parent(person, child_of):
     lea, adam = child_of(person, "Léa"), child_of(person, "Adam")
     child_of(VerifiedUserFactory(), "Zoé")
     assert list(children_of(person)) == [adam, lea]
+
+
+def test_categories_by_day_reads_as_categories_of_for_every_holder_and_day(
+    person, status_factory, child_of
+):
+    """The batch reading gives, for each (account, child, day), what categories_of gives."""
+    other = VerifiedUserFactory()
+    child = child_of(person)
+    strangers_child = child_of(other, "Noé")
+    status_factory("rsa", person=person, valid_from=START, valid_until=date(2026, 12, 31))
+    status_factory("handicap", person=person, valid_from=date(2026, 12, 15), valid_until=END)
+    status_factory("collegien", child=child, valid_from=START, valid_until=END)
+    status_factory("collegien", child=strangers_child, valid_from=START, valid_until=END)
+    status_factory("rsa", person=other, state=State.REFUSED)
+    days = [date(2026, 8, 31), START, date(2026, 12, 15), date(2026, 12, 31), END, date(2027, 9, 1)]
+    holders = [(person, 0), (person, child.pk), (other, 0), (person, strangers_child.pk)]
+    wanted = [(user.pk, child_id, day) for user, child_id in holders for day in days]
+    found = categories_by_day(wanted)
+    for user, child_id in holders:
+        for day in days:
+            assert found[(user.pk, child_id, day)] == categories_of(user, day, child_id or None)
+    assert found[(person.pk, child.pk, START)] == frozenset({"collegien"})
+    assert found[(person.pk, strangers_child.pk, START)] == frozenset()

@@ -151,7 +151,8 @@ class ProofMode(models.TextChoices):
 
 class StatusQuerySet(models.QuerySet["EligibilityStatus"]):
     def valid_on(self, day: date) -> StatusQuerySet:
-        """Verified statuses whose validity period holds `day` (a Paris date)."""
+        """Verified statuses whose validity period holds `day` (a Paris date): the rows
+        EligibilityStatus.is_valid_on accepts."""
         return self.filter(state=State.VERIFIED, valid_from__lte=day, valid_until__gte=day)
 
     def of_holder(self, user_id: int, child_id: int | None = None) -> StatusQuerySet:
@@ -289,6 +290,13 @@ class EligibilityStatus(models.Model):
 
     def __str__(self) -> str:
         return f"Statut n° {self.pk}"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether the status is verified and valid on `day` (a Paris date), as
+        StatusQuerySet.valid_on selects them."""
+        if self.state != State.VERIFIED or self.valid_from is None or self.valid_until is None:
+            return False
+        return self.valid_from <= day <= self.valid_until
 
     @property
     def holder_user_id(self) -> int:

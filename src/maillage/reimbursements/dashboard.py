@@ -7,7 +7,7 @@ Amounts are integer cents. Shares given back count nowhere.
 
 Categories: a share counts, in full, under each of the programme's categories its
 beneficiary (or their child profile) held on the Paris day served (eligibility.selectors.
-categories_of), so a person holding two of them is counted under both and the category rows
+categories_by_day), so a person holding two of them is counted under both and the category rows
 may add up to more than the total; a share whose beneficiary held none of them that day
 (the status ended since, or an employer's quota) is under NO_CATEGORY.
 
@@ -29,9 +29,8 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import TruncDate, TruncMonth
 
-from maillage.accounts.models import User
 from maillage.core.spreadsheet import amount, csv_text
-from maillage.eligibility.selectors import categories_of
+from maillage.eligibility.selectors import categories_by_day
 from maillage.places.models import Place
 from maillage.programmes.models import (
     Account,
@@ -136,19 +135,19 @@ def by_month(programme: Programme) -> list[Row]:
 def by_category(programme: Programme) -> list[Row]:
     """The programme's cents consumed and committed per category of the programme held by
     the beneficiary on the Paris day served (the module's rule for two categories), then
-    NO_CATEGORY when any: one query for the sums per person and day, one for the people,
-    then categories_of once per distinct (person, child profile, day)."""
+    NO_CATEGORY when any: one query for the sums per person and day, one for their
+    statuses (eligibility.selectors.categories_by_day)."""
     per_day = _sums(
         _shares(programme)
         .annotate(day=TruncDate("served_at", tzinfo=PARIS))
         .values("user_id", "child_key", "day")
     )
     per_day = list(per_day)
-    people = User.objects.in_bulk({row["user_id"] for row in per_day})
+    held_on = categories_by_day((row["user_id"], row["child_key"], row["day"]) for row in per_day)
     targeted = {c.code: c.label for c in programme.categories.all()}
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in per_day:
-        held = categories_of(people[row["user_id"]], row["day"], row["child_key"] or None)
+        held = held_on[(row["user_id"], row["child_key"], row["day"])]
         for code in (held & targeted.keys()) or {""}:
             sums[code][0] += row["owed"] or 0
             sums[code][1] += row["committed"] or 0
