@@ -34,7 +34,7 @@ def test_the_demo_has_last_months_statements_and_they_verify(demo):
     )
     assert sorted(in_month.values_list("status", flat=True)) == ["checked_in"] * 4 + ["no_show"]
     assert services.verify()[1] == []
-    assert f"relevés de remboursement de {services.month_name(month)} : 2 émis" in demo
+    assert f"relevés de remboursement {services.of_month(month)} : 2 émis" in demo
     assert "/departement/remboursements/" in demo
 
 

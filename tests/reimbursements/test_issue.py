@@ -149,3 +149,12 @@ def test_only_staff_issue_even_a_month_already_issued(desks, place_manager):
     services.issue_month(date(2026, 12, 1), None, now=JANUARY)
     with pytest.raises(PermissionDenied):
         services.issue_month(date(2026, 12, 1), place_manager, now=JANUARY)
+
+
+def test_a_month_after_de_is_elided_before_a_vowel():
+    assert [services.of_month(date(2026, m, 1)) for m in (4, 8, 10, 12)] == [
+        "d'avril 2026",
+        "d'août 2026",
+        "d'octobre 2026",
+        "de décembre 2026",
+    ]

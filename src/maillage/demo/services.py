@@ -29,7 +29,7 @@ from maillage.demo.statements import load_statements
 from maillage.observatory.models import CandidateSite
 from maillage.places import services
 from maillage.places.models import Equipment, Place, Service, Space, today_in_paris
-from maillage.reimbursements.services import month_name
+from maillage.reimbursements.services import of_month
 from maillage.territory.models import Commune
 
 DEMO_DOMAIN = "exemple.test"
@@ -316,7 +316,7 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
         today=today_in_paris(),
     )
     progress(
-        f"  relevés de remboursement de {month_name(issued.month)} : {issued.statements} émis "
+        f"  relevés de remboursement {of_month(issued.month)} : {issued.statements} émis "
         f"({issued.booked} réservations faites) ; à voir sur /departement/remboursements/"
     )
     return DemoResult(created_places=created, existing_places=existing, logins=logins)

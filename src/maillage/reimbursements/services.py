@@ -28,6 +28,7 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
 from maillage.core.dates import MONTHS
+from maillage.core.text import with_de
 from maillage.programmes.models import BenefitKind, BookingShare, Employer, Programme
 from maillage.programmes.periods import PARIS
 from maillage.reimbursements import canonical
@@ -52,6 +53,11 @@ class StatementError(Exception):
 def month_name(month: date) -> str:
     """«octobre 2026» for any day of that month."""
     return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+def of_month(month: date) -> str:
+    """«d'octobre 2026», «de décembre 2026»: month_name after «de» (core.text.with_de)."""
+    return with_de(month_name(month))
 
 
 def next_month(month: date) -> date:
@@ -271,7 +277,7 @@ def check_may_issue(month: date, actor: User | None = None, now: datetime | None
     month = month.replace(day=1)
     if month >= paris_today(now).replace(day=1):
         raise StatementError(
-            f"Le mois de {month_name(month)} n'est pas terminé : ses relevés sont émis à "
+            f"Le mois {of_month(month)} n'est pas terminé : ses relevés sont émis à "
             "partir du premier jour du mois suivant."
         )
     last = StatementMonth.objects.aggregate(last=Max("month"))["last"]
@@ -284,8 +290,8 @@ def check_may_issue(month: date, actor: User | None = None, now: datetime | None
             )
     elif month < last:
         raise StatementError(
-            f"Le mois de {month_name(last)} est déjà émis : ce qui reste dû de "
-            f"{month_name(month)} figure en correction sur les relevés suivants."
+            f"Le mois {of_month(last)} est déjà émis : ce qui reste dû "
+            f"{of_month(month)} figure en correction sur les relevés suivants."
         )
     elif month > next_month(last):
         raise StatementError(

@@ -63,7 +63,7 @@ def _month_asked(raw: str) -> tuple[date | None, str | None]:
     if month.day != 1:
         return None, "« Mois » : indiquez le premier jour du mois à émettre (AAAA-MM-JJ)."
     if StatementMonth.objects.filter(month=month).exists():
-        return None, f"Les relevés de {services.month_name(month)} sont déjà émis."
+        return None, f"Les relevés {services.of_month(month)} sont déjà émis."
     try:
         services.check_may_issue(month)
     except services.StatementError as error:
@@ -85,7 +85,7 @@ def _statements_page(request: SignedInRequest, refusal: str | None = None) -> Ht
         {
             "page": page_of(request, months, MONTHS_PER_PAGE),
             "upcoming": upcoming,
-            "upcoming_name": services.month_name(upcoming) if upcoming else "",
+            "upcoming_of": services.of_month(upcoming) if upcoming else "",
             "refusal": refusal,
         },
         status=400 if refusal else 200,
@@ -133,6 +133,7 @@ def issuing(request: SignedInRequest, task_id: str) -> HttpResponse:
         "reimbursements/issuing.html",
         {
             "month_name": services.month_name(month),
+            "month_of": services.of_month(month),
             "finished": result.is_finished,
             "failure": failure,
             "issued": issued if done else None,

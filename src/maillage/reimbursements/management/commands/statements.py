@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"issued": [m.isoformat() for m in months]}))
             elif months:
                 for month in months:
-                    self.stdout.write(f"Relevés de {services.month_name(month)} émis.")
+                    self.stdout.write(f"Relevés {services.of_month(month)} émis.")
             else:
                 self.stdout.write("Aucun mois terminé à émettre.")
             return
