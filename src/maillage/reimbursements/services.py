@@ -77,7 +77,8 @@ def paris_today(now: datetime | None = None) -> date:
 
 def is_closed(month: date, now: datetime | None = None) -> bool:
     """Whether the month holding `month` has ended in Paris."""
-    return next_month(month) <= paris_today(now)
+    # Before today's month, rather than next_month(month) <= today: no overflow in 9999-12.
+    return month.replace(day=1) < paris_today(now).replace(day=1)
 
 
 def _first_month(now: datetime | None) -> date:
