@@ -306,3 +306,15 @@ def test_the_exports_hold_what_the_page_shows(client, funded):
     assert f"{funded.name};Par commune;92012;Boulogne-Billancourt;Consommé (€);6,00" in lines
     runs_out_fr = (NOW.date() + timedelta(days=4970)).strftime("%d/%m/%Y")
     assert f"{funded.name};Synthèse;;Ensemble;Épuisé le;{runs_out_fr}" in lines
+
+
+def test_a_month_without_shares_between_two_shows_at_zero(desks, booker):
+    made = programme(desks.place)
+    verified(booker, "rsa")
+    book(booker, desks)
+    book(booker, desks, (paris(2027, 2, 2, 9), paris(2027, 2, 2, 11)))
+    assert [(r.key, r.owed_cents, r.committed_cents) for r in figures(made).months] == [
+        ("2026-12", 0, 600),
+        ("2027-01", 0, 0),
+        ("2027-02", 0, 600),
+    ]

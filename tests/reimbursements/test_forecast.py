@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from maillage.reimbursements import forecast
 from maillage.reimbursements.forecast import runs_out_on
 
 TODAY = date(2026, 12, 1)
@@ -57,3 +58,9 @@ def test_it_crosses_months_and_years():
 def test_nonsense_is_refused(left, window):
     with pytest.raises(ValueError):
         runs_out_on(left, 100, TODAY, window_days=window)
+
+
+def test_a_day_beyond_five_years_is_far():
+    today = date(2026, 12, 1)
+    assert not forecast.is_far(date(2031, 11, 30), today)
+    assert forecast.is_far(date(2031, 12, 3), today)

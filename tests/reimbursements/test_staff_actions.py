@@ -81,7 +81,7 @@ def test_staff_contest_a_line_and_it_shows_contested(client, statement):
     assert response.status_code == 302
     assert BookingShare.objects.get().contested_at is not None
     page = text(client.get(reverse("reimbursements:statement", args=[statement.pk])))
-    assert "contestée le 20 janvier 2027" in page
+    assert "contestée le 20 janvier 2027" in page and "Présence pointée par erreur." in page
     assert "déjà contestée" in text(client.get(url))
 
 
@@ -107,3 +107,13 @@ def test_an_unknown_line_is_404(client, statement):
     client.force_login(staff())
     url = reverse("reimbursements:contest_line", args=[statement.pk, 2])
     assert client.get(url).status_code == 404
+
+
+def test_the_place_reads_why_a_line_was_contested(client, statement, place_manager):
+    client.force_login(staff())
+    url = reverse("reimbursements:contest_line", args=[statement.pk, 1])
+    client.post(url, {"reason": "Présence pointée par erreur."})
+    client.force_login(place_manager)
+    page = text(client.get(reverse("reimbursements:statement", args=[statement.pk])))
+    assert "contestée le 20 janvier 2027" in page and "Présence pointée par erreur." in page
+    assert "Contester" not in page

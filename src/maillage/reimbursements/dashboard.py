@@ -43,7 +43,7 @@ from maillage.programmes.models import (
 from maillage.programmes.periods import PARIS
 from maillage.reimbursements import forecast
 from maillage.reimbursements.selectors import shares_with_amounts
-from maillage.reimbursements.services import month_name
+from maillage.reimbursements.services import month_name, next_month
 
 NO_CATEGORY = "Aucune catégorie du dispositif ce jour-là"
 # The envelope's movements that are spending (negative) or its undoing (positive).
@@ -72,7 +72,8 @@ class Overview:
     over the last forecast.WINDOW_DAYS days (`pace_cents`), the Paris day the envelope runs
     out at that pace (None: never, or no envelope), the rows per commune (by name), per
     month (oldest first) and per category (the programme's categories by label, then
-    NO_CATEGORY when any; None when not asked)."""
+    NO_CATEGORY when any; None when not asked); `runs_out_far`: the day it runs out is
+    beyond forecast.FAR_YEARS (too far for the pace to mean much)."""
 
     programme: Programme
     budget_cents: int | None
@@ -84,6 +85,7 @@ class Overview:
     communes: list[Row]
     months: list[Row]
     categories: list[Row] | None
+    runs_out_far: bool = False
 
 
 def programmes() -> list[Programme]:
@@ -119,16 +121,21 @@ def by_commune(programme: Programme) -> list[Row]:
 
 def by_month(programme: Programme) -> list[Row]:
     """The programme's cents consumed and committed per Paris month of the day served, the
-    oldest first: one query."""
+    oldest first, the months between without any at 0: one query."""
     months = _sums(
         _shares(programme).annotate(month=TruncMonth("served_at", tzinfo=PARIS)).values("month")
     )
-    rows = []
-    for row in sorted(months, key=lambda found: found["month"]):
-        month = row["month"].astimezone(PARIS).date()
-        rows.append(
-            Row(f"{month:%Y-%m}", month_name(month), row["owed"] or 0, row["committed"] or 0)
-        )
+    sums = {
+        row["month"].astimezone(PARIS).date(): (row["owed"] or 0, row["committed"] or 0)
+        for row in months
+    }
+    rows: list[Row] = []
+    if not sums:
+        return rows
+    month, last = min(sums), max(sums)
+    while month <= last:
+        rows.append(Row(f"{month:%Y-%m}", month_name(month), *sums.get(month, (0, 0))))
+        month = next_month(month)
     return rows
 
 
@@ -182,6 +189,7 @@ def overview(programme: Programme, now: datetime, *, with_categories: bool) -> O
     totals = _shares(programme).aggregate(owed=Sum("owed_cents"), committed=Sum("committed_cents"))
     pace = pace_cents(envelope, now) if envelope else 0
     today = now.astimezone(PARIS).date()
+    runs_out_on = forecast.runs_out_on(envelope.left_cents, pace, today) if envelope else None
     return Overview(
         programme=programme,
         budget_cents=envelope.budget_cents if envelope else None,
@@ -189,7 +197,8 @@ def overview(programme: Programme, now: datetime, *, with_categories: bool) -> O
         owed_cents=totals["owed"] or 0,
         committed_cents=totals["committed"] or 0,
         pace_cents=pace,
-        runs_out_on=forecast.runs_out_on(envelope.left_cents, pace, today) if envelope else None,
+        runs_out_on=runs_out_on,
+        runs_out_far=runs_out_on is not None and forecast.is_far(runs_out_on, today),
         communes=by_commune(programme),
         months=by_month(programme),
         categories=by_category(programme) if with_categories else None,

@@ -24,7 +24,7 @@ from maillage.reimbursements.services import month_name
 class Line:
     """One line: its position, its kind in French, what it states («Réservation n° 12» or
     «Inscription n° 4»), the Paris day served, its signed amount, and when staff contested
-    it (None: not contested)."""
+    it (None: not contested) and why."""
 
     position: int
     kind: str
@@ -32,6 +32,7 @@ class Line:
     served_on: date
     cents: int
     contested_at: datetime | None = None
+    contest_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,12 @@ def document_of(
     lines = statement.lines.order_by("position")
     if only_places is not None:
         lines = lines.filter(place_id__in=list(only_places))
-    contested = dict(Dispute.objects.filter(line__statement=statement).values_list("line_id", "at"))
+    contested = {
+        line_id: (at, reason)
+        for line_id, at, reason in Dispute.objects.filter(line__statement=statement).values_list(
+            "line_id", "at", "reason"
+        )
+    }
     by_place: dict[int, list[Line]] = {}
     for line in lines:
         by_place.setdefault(line.place_id, []).append(
@@ -108,7 +114,7 @@ def document_of(
                 describe_line(line),
                 line.served_on,
                 line.cents,
-                contested.get(line.pk),
+                *contested.get(line.pk, (None, "")),
             )
         )
     places = Place.objects.select_related("commune").in_bulk(list(by_place))

@@ -34,3 +34,12 @@ def runs_out_on(
         return today + timedelta(days=days)
     except OverflowError:
         return None
+
+
+# Beyond this many years, a run-out day read from the last 30 days' pace means little.
+FAR_YEARS = 5
+
+
+def is_far(day: date, today: date) -> bool:
+    """Whether `day` is more than FAR_YEARS years after `today` (Paris days)."""
+    return day > today + timedelta(days=round(365.25 * FAR_YEARS))
