@@ -1,22 +1,14 @@
 """Hostile input on the statements' and budget pages: never a 500."""
 
-from datetime import UTC, date
-from unittest import mock
-
 import pytest
 from django.test import Client
 
-from maillage.booking import services as booking
-from maillage.booking.models import Channel
-from maillage.reimbursements import services
 from maillage.reimbursements.models import ReimbursementStatement
 from tests.factories import ManagerFactory, StaffFactory
-from tests.moments import NOW, paris
-from tests.programmes.builders import programme, staff, verified
+from tests.programmes.builders import staff
 
 pytestmark = pytest.mark.django_db
 
-LATER = paris(2027, 1, 20, 10)
 HOSTILE = [
     "",
     " ",
@@ -46,24 +38,6 @@ HOSTILE = [
     "+2027-01-15",
     "٢٠٢٧-٠١-١٥",
 ]
-
-
-@pytest.fixture
-def statement(desks, booker, place_manager):
-    programme(desks.place)
-    verified(booker, "rsa")
-    done = booking.book(
-        booker,
-        desks.pk,
-        paris(2026, 12, 2, 9),
-        paris(2026, 12, 2, 11),
-        now=NOW,
-        channel=Channel.PAGE,
-    )
-    booking.check_in(place_manager, done, now=done.start, channel=Channel.PAGE)
-    services.issue_month(date(2026, 12, 1), None, now=paris(2027, 1, 1, 6))
-    with mock.patch("django.utils.timezone.now", return_value=LATER.astimezone(UTC)):
-        yield ReimbursementStatement.objects.get()
 
 
 def urls(pk, position=1):

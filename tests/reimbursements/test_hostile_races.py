@@ -1,40 +1,14 @@
 """Two staff contesting one line, or recording one payment, at once through the pages: one
 succeeds, the other reads a French refusal, never a 500."""
 
-from datetime import UTC, date
-from unittest import mock
-
 import pytest
 from django.test import Client
 
-from maillage.booking import services as booking
-from maillage.booking.models import Channel
-from maillage.reimbursements import services
-from maillage.reimbursements.models import Dispute, ReimbursementStatement, StatementPayment
-from tests.moments import NOW, paris
-from tests.programmes.builders import programme, staff, verified
+from maillage.reimbursements.models import Dispute, StatementPayment
+from tests.programmes.builders import staff
 from tests.racing import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-LATER = paris(2027, 1, 20, 10)
-
-
-@pytest.fixture
-def statement(desks, booker, place_manager):
-    programme(desks.place)
-    verified(booker, "rsa")
-    done = booking.book(
-        booker,
-        desks.pk,
-        paris(2026, 12, 2, 9),
-        paris(2026, 12, 2, 11),
-        now=NOW,
-        channel=Channel.PAGE,
-    )
-    booking.check_in(place_manager, done, now=done.start, channel=Channel.PAGE)
-    services.issue_month(date(2026, 12, 1), None, now=paris(2027, 1, 1, 6))
-    with mock.patch("django.utils.timezone.now", return_value=LATER.astimezone(UTC)):
-        yield ReimbursementStatement.objects.get()
 
 
 def posters(url, data, n=2):

@@ -5,34 +5,15 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.booking import services as booking
-from maillage.booking.models import Channel
 from maillage.reimbursements import disputes, payments, services
 from maillage.reimbursements.models import ReimbursementStatement, StatementPayment
-from tests.moments import NOW, paris
-from tests.programmes.builders import programme, staff, verified
+from tests.moments import paris
+from tests.programmes.builders import staff
 
 pytestmark = pytest.mark.django_db
 
 JANUARY = paris(2027, 1, 1, 6)
 LATER = paris(2027, 1, 20, 10)
-
-
-@pytest.fixture
-def statement(desks, booker, place_manager):
-    programme(desks.place)
-    verified(booker, "rsa")
-    done = booking.book(
-        booker,
-        desks.pk,
-        paris(2026, 12, 2, 9),
-        paris(2026, 12, 2, 11),
-        now=NOW,
-        channel=Channel.PAGE,
-    )
-    booking.check_in(place_manager, done, now=done.start, channel=Channel.PAGE)
-    services.issue_month(date(2026, 12, 1), None, now=JANUARY)
-    return ReimbursementStatement.objects.get()
 
 
 def test_a_payment_is_recorded_once(statement):

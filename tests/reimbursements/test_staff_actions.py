@@ -2,43 +2,15 @@
 (staff only), what bad input gets (400, its field named, nothing written), what the place's
 managers then read."""
 
-from datetime import UTC, date
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
-from maillage.booking import services as booking
-from maillage.booking.models import Channel
 from maillage.programmes.models import BookingShare
-from maillage.reimbursements import services
-from maillage.reimbursements.models import Dispute, ReimbursementStatement, StatementPayment
-from tests.moments import NOW, paris
+from maillage.reimbursements.models import Dispute, StatementPayment
 from tests.pages import text
-from tests.programmes.builders import programme, staff, verified
+from tests.programmes.builders import staff
 
 pytestmark = pytest.mark.django_db
-
-LATER = paris(2027, 1, 20, 10)
-
-
-@pytest.fixture
-def statement(desks, booker, place_manager):
-    """December's statement of la-ruche (one 6 € line), pages answering on 20 January."""
-    programme(desks.place)
-    verified(booker, "rsa")
-    done = booking.book(
-        booker,
-        desks.pk,
-        paris(2026, 12, 2, 9),
-        paris(2026, 12, 2, 11),
-        now=NOW,
-        channel=Channel.PAGE,
-    )
-    booking.check_in(place_manager, done, now=done.start, channel=Channel.PAGE)
-    services.issue_month(date(2026, 12, 1), None, now=paris(2027, 1, 1, 6))
-    with mock.patch("django.utils.timezone.now", return_value=LATER.astimezone(UTC)):
-        yield ReimbursementStatement.objects.get()
 
 
 def test_staff_record_the_payment_and_the_manager_reads_it(client, statement, place_manager):

@@ -36,6 +36,17 @@ DEFAULT_PAYMENT_DELAY_DAYS = 30
 MAX_PAYMENT_DELAY_DAYS = 365
 
 
+def payment_delay_field() -> models.PositiveSmallIntegerField[int, int]:
+    """A payer's payment delay, in days (a programme's, an employer's)."""
+    return models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=DEFAULT_PAYMENT_DELAY_DAYS,
+        help_text="Jours entre l'émission d'un relevé et son paiement prévu (30 jours : le "
+        "délai légal des collectivités territoriales).",
+        validators=between(0, MAX_PAYMENT_DELAY_DAYS, "Le délai de paiement"),
+    )
+
+
 def validate_space_kinds(value: object) -> None:
     """A list of known space kinds (places.models.SpaceKind), each once."""
     if not isinstance(value, list) or not all(kind in SpaceKind.values for kind in value):
@@ -90,13 +101,7 @@ class Employer(models.Model):
         "est membre. Vide : seulement les personnes invitées.",
         validators=[SingleLine("Le domaine")],
     )
-    payment_delay_days = models.PositiveSmallIntegerField(
-        "délai de paiement (jours)",
-        default=DEFAULT_PAYMENT_DELAY_DAYS,
-        help_text="Jours entre l'émission d'un relevé et son paiement prévu (30 jours : le "
-        "délai légal des collectivités territoriales).",
-        validators=between(0, MAX_PAYMENT_DELAY_DAYS, "Le délai de paiement"),
-    )
+    payment_delay_days = payment_delay_field()
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
@@ -319,13 +324,7 @@ class Programme(models.Model):
         "fournir. Ne citez jamais la catégorie qui ouvre le droit.",
         validators=[MultiLine("Les conditions")],
     )
-    payment_delay_days = models.PositiveSmallIntegerField(
-        "délai de paiement (jours)",
-        default=DEFAULT_PAYMENT_DELAY_DAYS,
-        help_text="Jours entre l'émission d'un relevé et son paiement prévu (30 jours : le "
-        "délai légal des collectivités territoriales).",
-        validators=between(0, MAX_PAYMENT_DELAY_DAYS, "Le délai de paiement"),
-    )
+    payment_delay_days = payment_delay_field()
     version = models.PositiveIntegerField(
         "version de la règle",
         default=1,
