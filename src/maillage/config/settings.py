@@ -344,6 +344,8 @@ LOGGING = {
     # which redacts; mail_admins is not used (no ADMINS).
     "loggers": {
         "axes": {"level": "WARNING"},
+        # fpdf2 subsets the PDF fonts through fontTools, which logs each step at INFO.
+        "fontTools": {"level": "WARNING"},
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
         # A request naming a host not in ALLOWED_HOSTS is answered 400; anyone can send many,
