@@ -190,8 +190,10 @@ def test_a_long_statement_spans_pages_numbered_n_of_n(issued):
 
 def test_staff_issue_the_next_month_through_the_task_queue(client, issued_nothing, staff_user):
     client.force_login(staff_user)
-    page = text(client.get(reverse("reimbursements:statements")))
+    response = client.get(reverse("reimbursements:statements"))
+    page = text(response)
     assert "Émettre les relevés de décembre 2026" in page
+    assert f'<a href="{reverse("web:staff_hub")}">Département</a>' in response.content.decode()
     response = client.post(reverse("reimbursements:statements"), {"mois": "2026-12-01"})
     assert response.status_code == 302
     task = DBTaskResult.objects.get()

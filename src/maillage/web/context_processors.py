@@ -2,6 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.roles import has_departement_rights
@@ -64,4 +65,7 @@ def platform(request):
         # Called by the staff hub (/departement/) and the back-office's index only: the
         # Département's pages, grouped, those `user` may open.
         "departement_pages": partial(staff_sections, user),
+        # The staff hub's path, for the breadcrumbs of staff pages in lower apps (which never
+        # name a web URL: tests/config/test_url_layers.py).
+        "staff_hub_url": reverse("web:staff_hub"),
     }
