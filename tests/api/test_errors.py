@@ -7,8 +7,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from maillage.api import views
 from maillage.api.models import ApiToken
+from maillage.api.views import spaces as views
 from maillage.booking.models import Booking
 from tests.moments import DAY
 
@@ -84,11 +84,11 @@ def test_a_suspicious_request_is_a_400_problem(room):
 
 def test_methods_not_allowed_are_405_problems_with_allow(api, room):
     response = api.put(reverse("api:reservations"))
-    assert problem_of(response, 405) and response["Allow"] == "GET, POST"
+    assert problem_of(response, 405) and response["Allow"] == "GET, POST, HEAD"
     response = api.get(reverse("api:cancellation", args=[1]))
     assert problem_of(response, 405) and response["Allow"] == "POST"
     response = api.post(reverse("api:space_slots", args=[room.pk]))
-    assert problem_of(response, 405) and response["Allow"] == "GET"
+    assert problem_of(response, 405) and response["Allow"] == "GET, HEAD"
 
 
 def test_pages_keep_their_html_errors(client):

@@ -220,6 +220,8 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
             ),
             st.just(b""),
         ),
+        "openapi": endpoint("openapi", ["GET"], queries({"format": text}), st.just(b"")),
+        "docs": endpoint("docs", ["GET"], queries({"script": text, "lang": text}), st.just(b"")),
         "not_found": st.tuples(st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers),
     }
 

@@ -163,7 +163,7 @@ def test_every_api_error_is_a_problem(api, room, booker, other_booker):
         return response.json()
 
     is_problem(api.delete(reverse("api:reservations")), 405)
-    assert api.delete(reverse("api:reservations"))["Allow"] == "GET, POST"
+    assert api.delete(reverse("api:reservations"))["Allow"] == "GET, POST, HEAD"
     is_problem(api.get(reverse("api:cancellation", args=[1])), 405)
     is_problem(api.post_json(reverse("api:cancellation", args=[999999]), {}), 404)
     is_problem(api.get("/api/v1/nulle-part"), 404)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.core.sql_values import read_instant
-from maillage.core.validators import SingleLine
+from maillage.core.validators import MultiLine, SingleLine
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 (a visible prefix, not a secret)
 
@@ -93,3 +93,97 @@ class ApiToken(models.Model):
         token.full_clean()
         token.save()
         return token, key
+
+
+PARTNER_KEY_PREFIX = "mlgp_"  # noqa: S105 (a visible prefix, not a secret)
+
+
+class Scope(models.TextChoices):
+    """What a partner key, and a person's consent to it, allow (OAuth 2 scopes, RFC 6749 §3.3)."""
+
+    READ = "read", "lecture"
+    BOOK = "book", "réservation au nom d'une personne"
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def active(self) -> "PartnerQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class Partner(models.Model):
+    """A partner app given an API key by the Département's staff.
+
+    Only the key's digest is stored (the key is shown once). `scopes` are space-separated
+    Scope values; `allowed_origins` the web origins (scheme://host[:port], one per line) whose
+    pages may call the API (CORS); `application` the OAuth 2 client through which the partner
+    acts for a person who consented."""
+
+    name = models.CharField("nom", max_length=100, validators=[SingleLine("Le nom")])
+    contact_name = models.CharField(
+        "contact", max_length=150, validators=[SingleLine("Le contact")]
+    )
+    contact_email = models.EmailField("courriel du contact", max_length=254)
+    scopes = models.CharField(
+        "droits",
+        max_length=20,
+        choices=[
+            (Scope.READ.value, "Lecture"),
+            (f"{Scope.READ.value} {Scope.BOOK.value}", "Lecture et réservation"),
+        ],
+        default=Scope.READ.value,
+        validators=[SingleLine("Les droits")],
+    )
+    allowed_origins = models.TextField(
+        "origines web autorisées (CORS)",
+        blank=True,
+        max_length=2000,
+        help_text="Une origine par ligne, par exemple https://appli.exemple.fr",
+        validators=[MultiLine("Les origines")],
+    )
+    key_digest = models.CharField(
+        max_length=64, unique=True, editable=False, validators=[SingleLine("L'empreinte")]
+    )
+    key_hint = models.CharField(
+        "début de la clé", max_length=12, editable=False, validators=[SingleLine("Le début")]
+    )
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner",
+        verbose_name="client OAuth 2",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "application partenaire"
+        verbose_name_plural = "applications partenaires"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+    @property
+    def origins(self) -> list[str]:
+        return [line.strip() for line in self.allowed_origins.splitlines() if line.strip()]
+
+    @classmethod
+    def for_key(cls, key: str) -> "Partner | None":
+        """The active partner a key belongs to, or None (unknown or revoked)."""
+        return cls.objects.active().filter(key_digest=digest(key)).first()

@@ -1,7 +1,12 @@
 """Errors as RFC 9457 problem details (application/problem+json), in French."""
 
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import set_rollback
 
 from maillage.core.text import french_number
 
@@ -12,9 +17,12 @@ TITLES = {
     403: "Action non autorisée",
     404: "Ressource introuvable",
     405: "Méthode non autorisée",
+    406: "Format de réponse non disponible",
     409: "Conflit",
     413: "Requête trop volumineuse",
+    415: "Format de requête non accepté",
     422: "Requête impossible à traiter",
+    429: "Trop de requêtes",
     500: "Erreur interne",
     503: "Service momentanément indisponible",
 }
@@ -24,6 +32,8 @@ DETAILS = {
     403: "Cette action n'est pas autorisée.",
     404: "Cette adresse de l'API n'existe pas.",
     405: "Cette méthode n'est pas acceptée à cette adresse.",
+    406: "L'API ne répond qu'en JSON (application/json).",
+    415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
     413: "Le corps de la requête est trop volumineux : "
     f"{french_number(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)} octets au plus.",
     500: "Une erreur interne est survenue ; elle a été signalée. Réessayez plus tard.",
@@ -74,3 +84,98 @@ def as_problem(response: HttpResponse) -> HttpResponse:
             converted[name] = value
     converted.cookies = response.cookies
     return converted
+
+
+class ApiProblem(exceptions.APIException):
+    """Raised by an API view: answered as problem(status, detail, errors, **extra), with
+    `headers` added (Retry-After…)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: object,
+    ):
+        super().__init__(detail)
+        self.status_code = status
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation messages as {field path: [French message naming it]}."""
+    if isinstance(detail, dict):
+        found: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            field = "body" if key == "non_field_errors" else f"{prefix}{key}"
+            for name, messages in _field_errors(value, f"{field}.").items():
+                found.setdefault(name, []).extend(messages)
+        return found
+    if isinstance(detail, list) and detail and not all(isinstance(d, str) for d in detail):
+        found = {}
+        for index, value in enumerate(detail):
+            for name, messages in _field_errors(value, f"{prefix}{index}.").items():
+                found.setdefault(name, []).extend(messages)
+        return found
+    field = prefix.rstrip(".") or "body"
+    messages = detail if isinstance(detail, list) else [detail]
+    return {
+        field: [m if str(m).startswith("«") else f"« {field} » : {m}" for m in map(str, messages)]
+    }
+
+
+# What DRF's own refusals say, in the API's words.
+DETAIL_OF = {
+    exceptions.NotAuthenticated: "Fournissez un jeton : en-tête « Authorization: Bearer "
+    "<jeton> », ou une clé d'application : en-tête « X-Api-Key ».",
+    exceptions.ParseError: "Le corps de la requête n'est pas du JSON valide.",
+    exceptions.MethodNotAllowed: DETAILS[405],
+    exceptions.UnsupportedMediaType: DETAILS[415],
+    exceptions.NotAcceptable: DETAILS[406],
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
+    """DRF's EXCEPTION_HANDLER: every refusal of an API view as problem details (None lets
+    any other exception through to the 500 handler, logged)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Cette ressource n'existe pas.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or DETAILS[403])
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    set_rollback()
+    status = exc.status_code
+    errors: dict[str, list[str]] | None = None
+    extra: dict[str, object] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, ApiProblem):
+        detail, errors, extra, headers = str(exc.detail), exc.errors, exc.extra, exc.headers
+    elif isinstance(exc, exceptions.ValidationError):
+        detail, errors = "Certains champs ou paramètres sont invalides.", _field_errors(exc.detail)
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        detail = f"La méthode {context['request'].method} n'est pas acceptée à cette adresse."
+    elif isinstance(exc, exceptions.Throttled):
+        detail = (
+            "Trop de requêtes : la limite par minute est atteinte. "
+            f"Réessayez dans {int(getattr(exc, 'wait', None) or 1)} s."
+        )
+    elif isinstance(exc, exceptions.ParseError):
+        detail = DETAIL_OF[exceptions.ParseError]
+        errors = {"body": [detail]}
+    else:
+        detail = DETAIL_OF.get(type(exc), str(exc.detail))
+    response = problem(status, detail, errors, **extra)
+    if getattr(exc, "auth_header", None):
+        invalid = (
+            ', error="invalid_token"' if isinstance(exc, exceptions.AuthenticationFailed) else ""
+        )
+        response["WWW-Authenticate"] = exc.auth_header + invalid  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        response["Retry-After"] = str(max(1, int(exc.wait)))  # type: ignore[attr-defined]
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "corsheaders",
     "maillage.core",
     "maillage.accounts",
     "maillage.eligibility",
@@ -122,6 +127,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "maillage.api.middleware.ProblemDetailsMiddleware",  # first: it sees every answer
+    # CORS for partners' web origins (api.cors), before anything that may answer.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,12 +194,18 @@ else:
     options["options"] = " ".join(["-c lock_timeout=20s", options.get("options", "")]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared state lives in the database so that app servers stay stateless.
+# Shared state lives in the database so that app servers stay stateless; with REDIS_URL
+# (redis://host:port/db), in Redis instead (the API's rate counters, cached pages).
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "maillage_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "maillage_cache",
+        }
+    )
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -353,3 +366,79 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
+
+# The API (maillage.api): Django REST framework, its OpenAPI document by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "maillage.api.authentication.PersonalTokenAuthentication",
+        "maillage.api.authentication.ConsentTokenAuthentication",
+        "maillage.api.authentication.PartnerKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["maillage.api.permissions.ReadScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["maillage.api.throttling.RateLimit"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["maillage.api.parsers.JsonParser"],
+    "DEFAULT_PAGINATION_CLASS": "maillage.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "maillage.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+    # OPTIONS is CORS preflight's (corsheaders answers it), not a description of the view.
+    "DEFAULT_METADATA_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Maillage",
+    "DESCRIPTION": "maillage.api.schema:DESCRIPTION",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "maillage.api.schema.problem_responses",
+    ],
+}
+# Rate limits of the API (requests a minute): per partner key or personal token, and per IP
+# address for anonymous reads; answered 429 with Retry-After. Counted in the default cache.
+MAILLAGE_API_KEY_RATE = env_int("MAILLAGE_API_KEY_RATE", 600, minimum=1)
+MAILLAGE_API_ANONYMOUS_RATE = env_int("MAILLAGE_API_ANONYMOUS_RATE", 60, minimum=1)
+# A person's consent to a partner app (OAuth 2 authorisation code with PKCE, RFC 6749 and
+# RFC 7636), through django-oauth-toolkit; the scopes a partner key may be given.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Voir les lieux, vos réservations et vos prix",
+        "book": "Réserver et annuler en votre nom",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "SCOPES_BACKEND_CLASS": "maillage.api.consent.PartnerScopes",
+    # OAuth 2.0 Security BCP (RFC 9700): authorisation code with S256 PKCE only, tokens in the
+    # Authorization header only and hashed at rest, refresh tokens rotated with replay
+    # detection, `iss` in the authorisation response, https redirects (plus the private-use
+    # schemes of partners' phone apps, RFC 8252 §7.1, in MAILLAGE_OAUTH_APP_SCHEMES).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", *env_list("MAILLAGE_OAUTH_APP_SCHEMES", [])],
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# CORS (django-cors-headers) under /api/ and for the OAuth token endpoints only, for the
+# origins partner keys list (api.cors).
+CORS_URLS_REGEX = r"^/(api/|oauth/token/|oauth/revoke_token/)"
+CORS_ALLOW_HEADERS = [
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = ["etag", "retry-after", "location"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("observatoire/", include("maillage.observatory.urls")),
     path("api/v1/", include("maillage.api.urls")),
+    path("oauth/", include("maillage.api.oauth_urls")),
     path("", include("maillage.booking.urls")),
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),

@@ -1,0 +1,135 @@
+"""The OpenAPI 3 document's prose and what drf-spectacular cannot infer: how to
+authenticate (security schemes) and the problem details (RFC 9457) every operation may answer."""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
+DESCRIPTION = """\
+L'API de Maillage, la plateforme départementale des tiers-lieux : les lieux, leurs espaces et
+leurs disponibilités, les communes et leur desserte, et la réservation au nom d'une personne.
+
+**Appeler l'API.** Les lectures publiques sont ouvertes sans clé (60 requêtes par minute et
+par adresse IP). Une application partenaire reçoit du Département une clé (en-tête
+`X-Api-Key`, 600 requêtes par minute). Elle agit pour une personne seulement avec son accord :
+OAuth 2, code d'autorisation avec PKCE (`/oauth/authorize/`, `/oauth/token/`),
+droits `read` (ses réservations, ses prix) et `book` (réserver, annuler). Une personne peut
+aussi créer ses propres jetons pour ses scripts (`Authorization: Bearer mlg_…`).
+
+**Limites.** Au-delà, la réponse est 429 avec `Retry-After` (secondes).
+
+**Erreurs.** Toute erreur est un document « problem details » (RFC 9457,
+`application/problem+json`) en français : `detail` dit ce qui ne va pas, `errors` nomme chaque
+champ refusé.
+
+**Dates.** Les instants sont en heure de Paris avec leur décalage (ISO 8601) ; les montants en
+centimes d'euro.
+
+**Listes.** Paginées (`page`, `page_size` jusqu'à 100) dans un ordre stable ; chaque liste a un
+`ETag` : renvoyez-le dans `If-None-Match` pour recevoir 304 si rien n'a changé.
+
+**Réserver sans doublon.** `POST /reservations` avec un en-tête `Idempotency-Key` : la première
+requête réserve (201), toute répétition identique dans les 24 heures renvoie la même
+réservation (200), la même clé avec un autre corps est refusée (422).
+"""
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Problem details (RFC 9457), en français.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "detail": {"type": "string"}},
+                "required": ["field", "detail"],
+            },
+        },
+        "codes": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+# What any operation may answer besides its own results.
+ERRORS = {
+    "400": "Requête invalide : chaque champ refusé est nommé.",
+    "401": "Jeton ou clé absent, inconnu ou révoqué.",
+    "403": "Droit manquant (read, book) pour cette opération.",
+    "404": "Ressource introuvable.",
+    "405": "Méthode non acceptée.",
+    "406": "Format de réponse non disponible.",
+    "409": "Conflit : le créneau est pris, ou le prix a changé.",
+    "413": "Requête trop volumineuse.",
+    "415": "Corps de requête qui n'est pas du JSON.",
+    "422": "Idempotency-Key déjà utilisée pour une autre demande.",
+    "429": "Trop de requêtes : réessayez après Retry-After secondes.",
+    "500": "Erreur interne.",
+    "503": "Service momentanément occupé : réessayez après Retry-After secondes.",
+}
+
+
+def problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the Problem component, and every error status
+    any operation may answer as problem details."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": reference}},
+                    },
+                )
+    return result
+
+
+class PersonalTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "maillage.api.authentication.PersonalTokenAuthentication"
+    name = "jetonPersonnel"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        scheme = build_bearer_security_scheme_object("Authorization", "Bearer")
+        scheme["description"] = "Le jeton d'une personne pour ses propres scripts (mlg_…)."
+        return scheme
+
+
+class ConsentTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "maillage.api.authentication.ConsentTokenAuthentication"
+    name = "accordOAuth2"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "oauth2",
+            "description": "L'accord d'une personne à une application partenaire (PKCE requis).",
+            "flows": {
+                "authorizationCode": {
+                    "authorizationUrl": "/oauth/authorize/",
+                    "tokenUrl": "/oauth/token/",
+                    "refreshUrl": "/oauth/token/",
+                    "scopes": settings.OAUTH2_PROVIDER["SCOPES"],
+                }
+            },
+        }
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "maillage.api.authentication.PartnerKeyAuthentication"
+    name = "cleApplication"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Api-Key",
+            "description": "La clé d'une application partenaire (mlgp_…), donnée par le "
+            "Département.",
+        }

@@ -1,0 +1,67 @@
+"""What every API view shares: the instants' format, the reading of fields with their French
+messages, and the space's booking horizon."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from maillage.accounts.models import User
+from maillage.api import inputs
+from maillage.api.problems import ApiProblem, problem
+from maillage.places.models import Space
+
+
+class ApiView(APIView):
+    """Every API view: `Allow` lists the methods it answers (OPTIONS is CORS preflight's)."""
+
+    @property
+    def allowed_methods(self) -> list[str]:
+        return [m for m in super().allowed_methods if m != "OPTIONS"]
+
+
+def person_of(request: Request) -> User:
+    """The person a request acts for, behind PersonReads or PersonBooks (which let no
+    anonymous request through)."""
+    return cast(User, request.user)
+
+
+def instant(moment: datetime) -> str:
+    """Instants in Paris time with their offset, in every answer."""
+    return timezone.localtime(moment).isoformat()
+
+
+class Errors(dict[str, list[str]]):
+    """French messages per field, gathered while reading a request."""
+
+    def read(self, reader: Callable[..., Any], *args: object) -> Any:
+        """reader(*args), or None with its message noted when it refuses the value (Any:
+        callers use the values once `errors` is empty)."""
+        try:
+            return reader(*args)
+        except inputs.Invalid as refusal:
+            self.setdefault(refusal.field, []).append(str(refusal))
+            return None
+
+    def raise_if_any(self, detail: str) -> None:
+        """Raises ApiProblem(400, detail, self) when a field was refused."""
+        if self:
+            raise ApiProblem(400, detail, dict(self))
+
+
+def horizon_days(space_id: int | None) -> int | None:
+    """The space's booking horizon in days (None: none set, or no such space)."""
+    if space_id is None:
+        return None
+    return Space.objects.filter(pk=space_id).values_list("max_advance_days", flat=True).first()
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other address under /api/v1/."""
+    return problem(404, "Cette adresse de l'API n'existe pas.")
