@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.utils import timezone
 
@@ -187,3 +188,17 @@ class Partner(models.Model):
     def for_key(cls, key: str) -> "Partner | None":
         """The active partner a key belongs to, or None (unknown or revoked)."""
         return cls.objects.active().filter(key_digest=digest(key)).first()
+
+
+class RateWindow(models.Model):
+    """How many requests a key made in one minute (api.throttling, without Redis): one row
+    per key and minute, counted up by a single upsert; earlier minutes are deleted."""
+
+    key = models.CharField(max_length=100, validators=[SingleLine("La clé")])
+    minute = models.BigIntegerField(validators=[MinValueValidator(0)])
+    count = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "minute"], name="api_ratewindow_once"),
+        ]

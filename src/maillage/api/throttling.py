@@ -2,15 +2,18 @@
 token (a partner's consented tokens count against its key), settings.MAILLAGE_API_ANONYMOUS_RATE
 per IP address (accounts.lockout.client_ip) for anonymous calls; beyond, 429 with Retry-After.
 
-Fixed one-minute windows counted in the default cache (the database by default, Redis with
-REDIS_URL): one `add` and one `incr` a request, shared by every app server, unlike DRF's
-SimpleRateThrottle which rewrites the list of every request's time."""
+Fixed one-minute windows, shared by every app server: in Redis when REDIS_URL is set (INCR and
+EXPIRE in one round trip), else in the database (one upsert a request, models.RateWindow).
+Either costs one round trip, unlike DRF's SimpleRateThrottle, which rewrites the list of every
+request's time in the cache."""
 
 import time
+from functools import cache
 from typing import Any
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -18,24 +21,35 @@ from maillage.accounts.lockout import client_ip
 from maillage.api.authentication import caller_of
 
 WINDOW_SECONDS = 60
+COUNT_UP = """
+INSERT INTO api_ratewindow (key, minute, count) VALUES (%s, %s, 1)
+ON CONFLICT (key, minute) DO UPDATE SET count = api_ratewindow.count + 1
+RETURNING count
+"""
+FORGET_EARLIER = "DELETE FROM api_ratewindow WHERE key = %s AND minute < %s"
 
 
-def window_count(key: str, now: float) -> tuple[int, int]:
-    """Counts one request against `key` in the current window: (requests in the window
-    so far, this one included; seconds until the window ends, at least 1)."""
-    window = int(now // WINDOW_SECONDS)
-    counter = f"api-rate:{key}:{window}"
-    # The counter outlives its window by a little, so that a late incr never recreates it.
-    if cache.add(counter, 1, timeout=WINDOW_SECONDS + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(counter)
-        except ValueError:  # expired between add and incr: this request opens it again
-            cache.add(counter, 1, timeout=WINDOW_SECONDS + 5)
-            count = 1
-    remaining = (window + 1) * WINDOW_SECONDS - now
-    return count, max(1, int(remaining + 0.999))
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def count_request(key: str, minute: int) -> int:
+    """Counts one request against `key` in `minute` (Unix time // 60); returns the requests
+    counted in that minute so far, this one included."""
+    if settings.REDIS_URL:
+        name = f"maillage:api-rate:{key}:{minute}"
+        pipeline = _redis().pipeline()
+        pipeline.incr(name)
+        pipeline.expire(name, 2 * WINDOW_SECONDS, nx=True)
+        count, _ = pipeline.execute()
+        return int(count)
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_UP, [key, minute])
+        (count,) = cursor.fetchone()
+        if count == 1:  # the key's first request this minute: its earlier ones are done
+            cursor.execute(FORGET_EARLIER, [key, minute])
+    return int(count)
 
 
 class RateLimit(BaseThrottle):
@@ -47,8 +61,10 @@ class RateLimit(BaseThrottle):
             key, limit = f"ip:{client_ip(request)}", settings.MAILLAGE_API_ANONYMOUS_RATE
         else:
             key, limit = caller.rate_key, settings.MAILLAGE_API_KEY_RATE
-        count, self.retry_after = window_count(key, time.time())
-        return count <= limit
+        now = time.time()
+        minute = int(now // WINDOW_SECONDS)
+        self.retry_after = max(1, int((minute + 1) * WINDOW_SECONDS - now + 0.999))
+        return count_request(key, minute) <= limit
 
     def wait(self) -> float:
         return float(self.retry_after)

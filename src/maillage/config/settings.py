@@ -195,7 +195,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so that app servers stay stateless; with REDIS_URL
-# (redis://host:port/db), in Redis instead (the API's rate counters, cached pages).
+# (redis://host:port/db), in Redis instead (the cache, and the API's rate counters).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -245,6 +245,8 @@ AXES_USERNAME_CALLABLE = "maillage.accounts.roles.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
 
 LANGUAGE_CODE = "fr"
+# Django's own wording wherever a library's catalog would replace it (locale/fr/…/django.po).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -401,7 +403,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # Rate limits of the API (requests a minute): per partner key or personal token, and per IP
-# address for anonymous reads; answered 429 with Retry-After. Counted in the default cache.
+# address for anonymous reads; answered 429 with Retry-After. Counted in Redis with REDIS_URL,
+# else in the database (api.throttling).
 MAILLAGE_API_KEY_RATE = env_int("MAILLAGE_API_KEY_RATE", 600, minimum=1)
 MAILLAGE_API_ANONYMOUS_RATE = env_int("MAILLAGE_API_ANONYMOUS_RATE", 60, minimum=1)
 # A person's consent to a partner app (OAuth 2 authorisation code with PKCE, RFC 6749 and
