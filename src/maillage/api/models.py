@@ -202,3 +202,6 @@ class RateWindow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "minute"], name="api_ratewindow_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.minute}: {self.count}"
