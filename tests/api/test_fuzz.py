@@ -167,11 +167,22 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
         "person_price_cents": st.one_of(st.integers(-1, 10_000), numbers),
     }
 
+    inseecodes = st.one_of(
+        st.sampled_from(["92012", "92050", "99999", "2A004", "0", "x" * 300]),
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+        .filter(lambda c: "/" not in c)
+        .map(lambda c: quote(c, safe="")),
+    )
+
     def endpoint(name, allowed, query, body):
+        converters = api_patterns()[name].pattern.converters
+
         def path(pk):
+            if "insee" in converters:
+                return reverse(f"api:{name}", kwargs={"insee": "00000"}).replace("00000", pk)
             return reverse(f"api:{name}", kwargs={"pk": pk} if pk is not None else {})
 
-        pks = ids if "pk" in api_patterns()[name].pattern.converters else st.none()
+        pks = ids if "pk" in converters else inseecodes if "insee" in converters else st.none()
         return st.tuples(
             st.one_of(st.sampled_from(allowed), st.sampled_from(METHODS)),
             pks.map(path),
@@ -220,6 +231,76 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
             ),
             st.just(b""),
         ),
+        "places": endpoint(
+            "places",
+            ["GET"],
+            queries(
+                {
+                    "commune": st.sampled_from(["92012", "92050", "99999"]),
+                    "ept": text,
+                    "status": st.sampled_from(["open", "closed", "preparing", "project", "x"]),
+                    "service": st.sampled_from(["fablab", "cafe", "inconnu"]),
+                    "broadband": st.sampled_from(["true", "false", "1", "0", "oui"]),
+                    "accessibility": st.sampled_from(["step_free_access", "hearing_loop", "x"]),
+                    "bbox": st.one_of(
+                        st.sampled_from(["2.2,48.8,2.3,48.9", "2.3,48.8,2.2,48.9", "1,2,3"]),
+                        st.lists(digits(), min_size=4, max_size=4).map(",".join),
+                    ),
+                    "lat": digits(),
+                    "lon": digits(),
+                    "radius": digits(),
+                    "page": digits(),
+                    "page_size": digits(),
+                }
+            ),
+            st.just(b""),
+        ),
+        "place": endpoint("place", ["GET"], st.just(""), st.just(b"")),
+        "place_spaces": endpoint(
+            "place_spaces",
+            ["GET"],
+            queries({"page": digits(), "page_size": digits()}),
+            st.just(b""),
+        ),
+        "search": endpoint(
+            "search",
+            ["GET"],
+            queries(
+                {
+                    "date": days(),
+                    "start": st.sampled_from(["09:00", "11:00", "25:00", "9h", "02:30"]),
+                    "end": st.sampled_from(["11:00", "09:00", "24:00", "00:00"]),
+                    "people": digits(),
+                    "commune": st.sampled_from(["92012", "99999"]),
+                    "kind": st.sampled_from(["desk", "meeting_room", "x"]),
+                    "lat": digits(),
+                    "lon": digits(),
+                    "start_occurrence": digits(),
+                    "page": digits(),
+                }
+            ),
+            st.just(b""),
+        ),
+        "communes": endpoint(
+            "communes", ["GET"], queries({"threshold": digits(), "page": digits()}), st.just(b"")
+        ),
+        "commune": endpoint("commune", ["GET"], queries({"threshold": digits()}), st.just(b"")),
+        "events": endpoint(
+            "events",
+            ["GET"],
+            queries(
+                {
+                    "commune": st.sampled_from(["92012", "99999"]),
+                    "place": digits(),
+                    "audience": st.sampled_from(["everyone", "x"]),
+                    "from": days(),
+                    "to": days(),
+                    "page": digits(),
+                }
+            ),
+            st.just(b""),
+        ),
+        "event": endpoint("event", ["GET"], st.just(""), st.just(b"")),
         "openapi": endpoint("openapi", ["GET"], queries({"format": text}), st.just(b"")),
         "docs": endpoint("docs", ["GET"], queries({"script": text, "lang": text}), st.just(b"")),
         "not_found": st.tuples(st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers),

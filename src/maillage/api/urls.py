@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from maillage.api.views import bookings, docs, spaces
+from maillage.api.views import bookings, communes, docs, events, places, search, spaces
 from maillage.api.views.common import not_found
 
 app_name = "api"
@@ -18,5 +18,13 @@ urlpatterns = [
     path("espaces/<int:pk>/semaine", spaces.SpaceWeek.as_view(), name="space_week"),
     path("espaces/<int:pk>/creneaux", spaces.SpaceSlots.as_view(), name="space_slots"),
     path("espaces/<int:pk>/prix", bookings.SpacePrice.as_view(), name="space_price"),
+    path("lieux", places.Places.as_view(), name="places"),
+    path("lieux/<int:pk>", places.PlaceDetail.as_view(), name="place"),
+    path("lieux/<int:pk>/espaces", places.PlaceSpaces.as_view(), name="place_spaces"),
+    path("recherche", search.Search.as_view(), name="search"),
+    path("communes", communes.Communes.as_view(), name="communes"),
+    path("communes/<str:insee>", communes.CommuneDetail.as_view(), name="commune"),
+    path("evenements", events.Events.as_view(), name="events"),
+    path("evenements/<int:pk>", events.EventDetail.as_view(), name="event"),
     re_path(r"^(?P<path>.*)$", not_found, name="not_found"),
 ]

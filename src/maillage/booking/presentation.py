@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking import availability as core
+from maillage.booking.forms import SearchForm
 from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
-from maillage.booking.queries import SearchResult
+from maillage.booking.queries import SearchResult, search_spaces
 from maillage.core.dates import read_range
 from maillage.core.text import french_number
 from maillage.places.models import Space
@@ -46,6 +47,29 @@ def price_estimate(
         )
     except NoPriceCoversIt:
         return None
+
+
+def search_results(form: SearchForm) -> list[SearchResult]:
+    """The free spaces a valid SearchForm asks for (queries.search_spaces: by space id, or
+    nearest first then by space id near a point), each with its price for the window
+    (`price_cents`, None when no price covers it) and, near a point, its `distance_label`."""
+    data = form.cleaned_data
+    start, end = form.window
+    near = (data["lat"], data["lon"]) if data.get("lat") is not None else None
+    results = search_spaces(
+        start,
+        end,
+        data["personnes"],
+        kind=data["type"] or None,
+        commune_code=data["commune"].insee_code if data["commune"] else None,
+        near=near,
+    )
+    for result in results:
+        result.price_cents = price_estimate(result, start, end, data["personnes"])
+        result.distance_label = (
+            distance_label(result.distance_m) if result.distance_m is not None else None
+        )
+    return results
 
 
 def distance_label(metres: float) -> str:

@@ -1,6 +1,5 @@
 """Reading availability from the database: a space's week, the département-wide search."""
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,9 +16,7 @@ from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, we
 from maillage.places.kinds import KIND_LABELS, SpaceKind
 from maillage.places.models import PLACE_PAGE, Closure, OpeningHours, Place, Space
 from maillage.places.schedule import DateRange
-
-EARTH_RADIUS_M = 6_371_000
-
+from maillage.places.selectors import distance_m
 
 # Indexed by migration 0004 (an expression index on each database), so this is one index probe.
 _LONGEST_SPAN_SQL = {
@@ -91,14 +88,6 @@ def holding_during(place_id: int, first_day: date, last_day: date) -> list[Booki
         .select_related("space", "user")
         .order_by("start")
     )
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), plenty precise at a département's scale."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 @dataclass(frozen=True)

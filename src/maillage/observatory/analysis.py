@@ -219,6 +219,45 @@ def _round_minutes(value: float) -> float:
     return round(value, 1) if np.isfinite(value) else float("inf")
 
 
+def _commune_figures(
+    territory: TerritoryDemand,
+    minutes: np.ndarray,
+    sites: list[SitePoint],
+    thresholds: tuple[int, ...],
+) -> list[AreaFigures]:
+    """Each commune's figures, by name: its population, the share within each threshold of
+    walking minutes, its mean access, its sites and their seats."""
+    demand = territory.demand
+    assert demand.group is not None  # the territory's points are grouped by commune
+    places = Counter(site.commune_code for site in sites)
+    seats: Counter[str] = Counter()
+    for site in sites:
+        seats[site.commune_code] += site.seats
+    by_commune = engine.share_within_by_group(minutes, demand.weight, demand.group, thresholds)
+    mean_by_commune = engine.mean_access_by_group(minutes, demand.weight, demand.group)
+    # A layer of points may leave a commune without anyone: it is listed, with no population.
+    nobody = (float("inf"), 0.0)
+    return [
+        AreaFigures(
+            code=insee,
+            name=territory.names[insee],
+            population=mean_by_commune.get(insee, nobody)[1],
+            share_within={int(t): by_commune.get(insee, {}).get(t, 0.0) for t in thresholds},
+            mean_minutes=_round_minutes(mean_by_commune.get(insee, nobody)[0]),
+            places=places[insee],
+            seats=seats[insee],
+        )
+        for insee in sorted(territory.names, key=lambda c: fold(territory.names[c]))
+    ]
+
+
+def commune_coverage(code: str, sites: list[SitePoint], threshold: int) -> list[AreaFigures]:
+    """The communes' figures of the network made of `sites` at one threshold (minutes), as
+    coverage_report gives them, without the rest of the report (EPTs, zones)."""
+    territory = territory_demand(code)
+    return _commune_figures(territory, access_minutes(code, sites), sites, (threshold,))
+
+
 def coverage_report(
     code: str,
     sites: list[SitePoint],
@@ -231,27 +270,8 @@ def coverage_report(
     assert demand.group is not None  # the territory's points are grouped by commune
     thresholds = tuple(sorted({*thresholds, threshold}))
     minutes = access_minutes(code, sites)
-    places = Counter(site.commune_code for site in sites)
-    seats: Counter[str] = Counter()
-    for site in sites:
-        seats[site.commune_code] += site.seats
-
-    by_commune = engine.share_within_by_group(minutes, demand.weight, demand.group, thresholds)
-    mean_by_commune = engine.mean_access_by_group(minutes, demand.weight, demand.group)
-    # A layer of points may leave a commune without anyone: it is listed, with no population.
+    communes = _commune_figures(territory, minutes, sites, thresholds)
     nobody = (float("inf"), 0.0)
-    communes = [
-        AreaFigures(
-            code=insee,
-            name=territory.names[insee],
-            population=mean_by_commune.get(insee, nobody)[1],
-            share_within={int(t): by_commune.get(insee, {}).get(t, 0.0) for t in thresholds},
-            mean_minutes=_round_minutes(mean_by_commune.get(insee, nobody)[0]),
-            places=places[insee],
-            seats=seats[insee],
-        )
-        for insee in sorted(territory.names, key=lambda c: fold(territory.names[c]))
-    ]
 
     ept_of_point = np.array([territory.epts[g] for g in demand.group], dtype=np.object_)
     by_ept = engine.share_within_by_group(minutes, demand.weight, ept_of_point, thresholds)
@@ -299,7 +319,7 @@ def coverage_report(
             share_within={int(t): share for t, share in overall.items()},
             mean_minutes=_round_minutes(summary.mean),
             places=len(sites),
-            seats=sum(seats.values()),
+            seats=sum(c.seats for c in communes),
         ),
         p90_minutes=_round_minutes(summary.p90),
         gini_mean_access=None if gini is None else round(gini, 4),

@@ -1,4 +1,4 @@
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,39 @@ class PlaceQuerySet(models.QuerySet["Place"]):
 
     def with_thd(self) -> "PlaceQuerySet":
         return self.filter(broadband_down_mbps__gte=THD_MIN_DOWN_MBPS)
+
+    def shown_as(self, status: str, today: date) -> "PlaceQuerySet":
+        """The places whose status visitors see (Place.shown_status) is `status` on `today`
+        (a Paris day): an «ouvert» place opening later is with the places in preparation,
+        as its badge says."""
+        if status == PlaceStatus.OPEN:
+            return self.open(today)
+        if status == PlaceStatus.PREPARING:
+            return self.preparing(today)
+        return self.filter(status=status)
+
+    def with_features(self, fields: Iterable[str]) -> "PlaceQuerySet":
+        """The places offering every accessibility feature named (ACCESSIBILITY_FIELDS)."""
+        return self.filter(**{field: True for field in fields if field in ACCESSIBILITY_FIELDS})
+
+    def matching(self, text: str) -> "PlaceQuerySet":
+        """The places whose name, commune, postal code or presentation hold every word of
+        `text` (accents and case aside)."""
+        queryset = self
+        for word in fold(text).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def within_box(
+        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
+    ) -> "PlaceQuerySet":
+        """The places whose point lies in the box (WGS84 degrees, edges included)."""
+        return self.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
 
 
 # A place's public page, by its slug: the public site serves it (and registers it).

@@ -3,7 +3,6 @@ from django import forms
 from django.conf import settings
 
 from maillage.core.model_fields import own_field
-from maillage.core.text import fold
 from maillage.core.validators import SingleLine
 from maillage.places.models import (
     ACCESSIBILITY_FIELDS,
@@ -98,22 +97,13 @@ class PlaceFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.matching(value)
 
     def filter_status(self, queryset, name, value):
-        # The status visitors see (Place.shown_status): an «ouvert» place opening later is
-        # listed with the places in preparation, as its badge says.
-        today = today_in_paris()
-        if value == PlaceStatus.OPEN:
-            return queryset.open(today)
-        if value == PlaceStatus.PREPARING:
-            return queryset.preparing(today)
-        return queryset.filter(status=value)
+        return queryset.shown_as(value, today_in_paris())
 
     def filter_thd(self, queryset, name, value):
         return queryset.with_thd() if value else queryset
 
     def filter_accessibility(self, queryset, name, values):
-        return queryset.filter(**{field: True for field in values})
+        return queryset.with_features(values)

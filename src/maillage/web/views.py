@@ -14,6 +14,7 @@ from maillage.events.agenda import place_events
 from maillage.offices.selectors import offers_of
 from maillage.places.figures import network_figures
 from maillage.places.models import OpeningHours, Place, today_in_paris
+from maillage.places.selectors import directory_places
 from maillage.territory.models import Commune, Departement
 from maillage.web.filters import PlaceFilter
 
@@ -21,7 +22,7 @@ PLACES_PER_PAGE = 12
 
 
 def _active_places():
-    return Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT).select_related("commune")
+    return directory_places()
 
 
 @require_safe

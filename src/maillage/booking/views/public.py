@@ -21,10 +21,10 @@ from maillage.booking import funding, queries, services
 from maillage.booking.forms import BookingForm, SearchForm, refusal_field
 from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.presentation import (
-    distance_label,
     map_features,
     price_estimate,
     reachable,
+    search_results,
     week_days,
 )
 from maillage.booking.price_lines import PriceLine, price_line, total_line
@@ -42,23 +42,7 @@ def _search(request: HttpRequest) -> tuple[SearchForm, list[queries.SearchResult
     form = SearchForm(request.GET or None, initial=SearchForm.initial_values())
     if not form.is_bound or not form.is_valid():
         return form, None
-    data = form.cleaned_data
-    start, end = form.window
-    near = (data["lat"], data["lon"]) if data.get("lat") is not None else None
-    results = queries.search_spaces(
-        start,
-        end,
-        data["personnes"],
-        kind=data["type"] or None,
-        commune_code=data["commune"].insee_code if data["commune"] else None,
-        near=near,
-    )
-    for result in results:
-        result.price_cents = price_estimate(result, start, end, data["personnes"])
-        result.distance_label = (
-            distance_label(result.distance_m) if result.distance_m is not None else None
-        )
-    return form, results
+    return form, search_results(form)
 
 
 def _price_shown(user: User, results: list[queries.SearchResult], form: SearchForm) -> None:

@@ -1,0 +1,195 @@
+"""The published places (the public directory's), one place, and its spaces (public reads)."""
+
+from typing import Any
+
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from maillage.api.conditional import ETagMixin
+from maillage.api.filters import PlaceFilter
+from maillage.api.problems import ApiProblem
+from maillage.api.serializers.places import PlaceOut, SpaceOut
+from maillage.api.views.common import ApiView
+from maillage.places.kinds import KIND_LABELS, SpaceKind
+from maillage.places.models import Place, Space, today_in_paris
+from maillage.places.selectors import (
+    bookable_space_ids,
+    directory_places,
+    place_spaces,
+    with_page_facts,
+)
+
+UNKNOWN_PLACE = "Ce lieu n'existe pas ou n'est pas publié."
+
+
+def place_json(request: Request, place: Place, bookable: set[int]) -> dict[str, Any]:
+    """A place (PlaceOut), its commune, services, opening hours, closures and spaces loaded;
+    `bookable`: the ids of the spaces that can be booked today."""
+    commune = place.commune
+    today = today_in_paris()
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "slug": place.slug,
+        "status": place.shown_status,
+        "status_label": place.status_label,
+        "address": place.address,
+        "postal_code": place.postal_code,
+        "commune": {
+            "insee_code": commune.insee_code,
+            "name": commune.name,
+            "ept": commune.ept or None,
+        },
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "services": [{"slug": s.slug, "name": s.name} for s in place.services.all()],
+        "broadband": {
+            "technology": place.broadband_technology,
+            "down_mbps": place.broadband_down_mbps,
+            "up_mbps": place.broadband_up_mbps,
+            "very_high_speed": place.has_thd,
+        },
+        "accessibility": {
+            "step_free_access": place.step_free_access,
+            "accessible_toilets": place.accessible_toilets,
+            "hearing_loop": place.hearing_loop,
+            "accessible_parking": place.accessible_parking,
+            "accessible": place.step_free_access,
+        },
+        "takes_bookings": place.takes_bookings_on(today),
+        "is_fictional": place.is_fictional,
+        "url": request.build_absolute_uri(place.get_absolute_url()),
+        "distance_m": getattr(place, "distance_m", None),
+        "description": place.description,
+        "access_text": place.access_text,
+        "payment_terms": place.payment_terms,
+        "website": place.website,
+        "phone": place.phone,
+        "opening_date": place.opening_date,
+        "opening_hours": [
+            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
+            for h in place.opening_hours.all()
+        ],
+        "closures": [
+            {"start_date": c.start_date, "end_date": c.end_date, "reason": c.reason}
+            for c in place.closures.all()
+            if c.end_date >= today
+        ],
+        "spaces": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "kind": s.kind,
+                "capacity": s.capacity,
+                "bookable": s.pk in bookable,
+            }
+            for s in place.spaces.all()
+        ],
+        "spaces_url": request.build_absolute_uri(
+            reverse("api:place_spaces", kwargs={"pk": place.pk})
+        ),
+    }
+
+
+def published_place(pk: int) -> Place:
+    """A place the directory shows (not closed), or a 404 problem."""
+    place = with_page_facts(directory_places().listed()).filter(pk=pk).first()
+    if place is None:
+        raise ApiProblem(404, UNKNOWN_PLACE)
+    return place
+
+
+class Places(ETagMixin, GenericAPIView[Place]):
+    """The published places, by name then id (distance then id near a point)."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PlaceFilter
+    serializer_class = PlaceOut
+
+    def get_queryset(self) -> Any:
+        return with_page_facts(directory_places())
+
+    @extend_schema(
+        operation_id="places_list",
+        summary="Les lieux publiés",
+        description="Ce que montre l'annuaire public : tous les lieux sauf les lieux fermés "
+        "(sauf à demander status=closed), avec les mêmes filtres.",
+        responses={200: PlaceOut(many=True)},
+        tags=["Lieux"],
+    )
+    def get(self, request: Request) -> Response:
+        places = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(places) or []
+        bookable = bookable_space_ids(page)
+        return self.get_paginated_response(
+            PlaceOut([place_json(request, p, bookable) for p in page], many=True).data
+        )
+
+
+class PlaceDetail(ApiView):
+    """One published place, as its page shows it."""
+
+    @extend_schema(
+        operation_id="places_retrieve",
+        summary="Un lieu",
+        responses={200: PlaceOut},
+        tags=["Lieux"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        place = published_place(pk)
+        return Response(PlaceOut(place_json(request, place, bookable_space_ids([place]))).data)
+
+
+def space_json(request: Request, space: Space, bookable: bool) -> dict[str, Any]:
+    """A space as its place's page lists it (SpaceOut)."""
+
+    def link(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"pk": space.pk}))
+
+    return {
+        "id": space.pk,
+        "name": space.name,
+        "kind": space.kind,
+        "kind_label": str(KIND_LABELS[SpaceKind(space.kind)]),
+        "capacity": space.capacity,
+        "exclusive": space.is_exclusive,
+        "description": space.description,
+        "equipment": [{"slug": e.slug, "name": e.name} for e in space.equipment.all()],
+        "prices": {
+            "hour_cents": space.price_hour_cents,
+            "half_day_cents": space.price_half_day_cents,
+            "day_cents": space.price_day_cents,
+        },
+        "bookable": bookable,
+        "links": (
+            {"week": link("space_week"), "slots": link("space_slots"), "price": link("space_price")}
+            if bookable
+            else None
+        ),
+    }
+
+
+class PlaceSpaces(ETagMixin, GenericAPIView[Space]):
+    """The spaces of a published place, by kind, name then id."""
+
+    serializer_class = SpaceOut
+
+    @extend_schema(
+        operation_id="places_spaces",
+        summary="Les espaces d'un lieu",
+        description="Les espaces que montre la page du lieu, leurs prix (TTC, en centimes) "
+        "et, pour ceux réservables aujourd'hui, les liens vers leur semaine et leurs créneaux.",
+        responses={200: SpaceOut(many=True)},
+        tags=["Lieux"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        place = published_place(pk)
+        bookable = bookable_space_ids([place])
+        page = self.paginate_queryset(place_spaces(place)) or []
+        return self.get_paginated_response(
+            SpaceOut([space_json(request, s, s.pk in bookable) for s in page], many=True).data
+        )

@@ -1,0 +1,162 @@
+"""The free-space search of the public search page (`/reserver/`), through the API: the same
+parameters (in English), the same rules (booking.forms.SearchForm) and the same results
+(booking.presentation.search_results), paginated."""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from maillage.api.conditional import ETagMixin
+from maillage.api.filters import MAX_PARAM_LENGTH
+from maillage.api.problems import ApiProblem
+from maillage.api.serializers.places import SearchResultOut
+from maillage.booking.forms import SearchForm
+from maillage.booking.presentation import search_results
+from maillage.booking.queries import SearchResult
+from maillage.places.models import MAX_CAPACITY, SpaceKind
+
+# The API's parameters and the search form's fields they fill.
+FORM_FIELDS = {
+    "date": "date",
+    "start": "debut",
+    "end": "fin",
+    "people": "personnes",
+    "commune": "commune",
+    "kind": "type",
+    "lat": "lat",
+    "lon": "lon",
+    "start_occurrence": "debut_occurrence",
+    "end_occurrence": "fin_occurrence",
+}
+PARAMETER_OF = {field: parameter for parameter, field in FORM_FIELDS.items()}
+PARAMETERS = [
+    OpenApiParameter("date", OpenApiTypes.DATE, required=True, description="Le jour (Paris)."),
+    OpenApiParameter(
+        "start",
+        OpenApiTypes.STR,
+        required=True,
+        pattern=r"^\d{2}:\d{2}$",
+        description="Heure de début, heure de Paris (HH:MM).",
+    ),
+    OpenApiParameter(
+        "end",
+        OpenApiTypes.STR,
+        required=True,
+        pattern=r"^\d{2}:\d{2}$",
+        description="Heure de fin (HH:MM), après le début.",
+    ),
+    OpenApiParameter(
+        "people", OpenApiTypes.INT, description=f"Nombre de personnes (1 à {MAX_CAPACITY})."
+    ),
+    OpenApiParameter("commune", OpenApiTypes.STR, description="Code INSEE de la commune."),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=list(SpaceKind.values)),
+    OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="Latitude d'un point (avec lon)."),
+    OpenApiParameter(
+        "lon",
+        OpenApiTypes.DOUBLE,
+        description="Longitude d'un point (avec lat) : les "
+        "résultats vont alors du plus proche au plus loin.",
+    ),
+    OpenApiParameter(
+        "start_occurrence",
+        OpenApiTypes.INT,
+        enum=[1, 2],
+        description="La nuit du passage à l'heure d'hiver, quelle occurrence d'une heure "
+        "affichée deux fois (1 : la première).",
+    ),
+    OpenApiParameter("end_occurrence", OpenApiTypes.INT, enum=[1, 2]),
+]
+
+
+def read_search(request: Request) -> SearchForm:
+    """The valid search form the query parameters fill, or a 400 problem naming each refused
+    parameter."""
+    errors: dict[str, list[str]] = {}
+    data = {}
+    for parameter, field in FORM_FIELDS.items():
+        raw = request.query_params.get(parameter)
+        if raw is None:
+            continue
+        if len(raw) > MAX_PARAM_LENGTH:
+            errors[parameter] = [
+                f"« {parameter} » : {MAX_PARAM_LENGTH} caractères au plus ({len(raw)} reçus)."
+            ]
+        data[field] = raw
+    if errors:
+        raise ApiProblem(400, "Certains paramètres sont invalides.", errors)
+    form = SearchForm(data)
+    if not form.is_valid():
+        for field, messages in form.errors.items():
+            parameter = PARAMETER_OF.get(field, "lat" if "Position" in str(messages) else "date")
+            errors.setdefault(parameter, []).extend(
+                f"« {parameter} » : {message}" for message in messages
+            )
+        raise ApiProblem(400, "Certains paramètres sont invalides.", errors)
+    return form
+
+
+def result_json(request: Request, result: SearchResult) -> dict[str, Any]:
+    """A search result (SearchResultOut)."""
+
+    def link(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"pk": result.space_id}))
+
+    card = result.place
+    return {
+        "space": result.space_id,
+        "name": result.name,
+        "kind": result.kind,
+        "kind_label": str(result.kind_label),
+        "capacity": result.capacity,
+        "exclusive": result.is_exclusive,
+        "prices": {
+            "hour_cents": result.price_hour_cents,
+            "half_day_cents": result.price_half_day_cents,
+            "day_cents": result.price_day_cents,
+        },
+        "price_cents": result.price_cents,
+        "distance_m": result.distance_m,
+        "place": {
+            "id": result.place_id,
+            "slug": card.slug,
+            "name": card.name,
+            "commune": card.commune,
+            "latitude": card.latitude,
+            "longitude": card.longitude,
+            "is_fictional": card.is_fictional,
+            "url": request.build_absolute_uri(card.get_absolute_url()),
+        },
+        "links": {
+            "week": link("space_week"),
+            "slots": link("space_slots"),
+            "price": link("space_price"),
+        },
+    }
+
+
+class Search(ETagMixin, GenericAPIView[Any]):
+    """The spaces free throughout a window, by space id (nearest first near a point)."""
+
+    serializer_class = SearchResultOut
+
+    @extend_schema(
+        operation_id="search",
+        summary="Chercher un espace libre",
+        description="La recherche de la page « Réserver » : les espaces libres pour le nombre "
+        "de personnes pendant tout le créneau, du jour au bout de la période de lecture "
+        "publique, dans les lieux ouverts du département.",
+        parameters=PARAMETERS,
+        responses={200: SearchResultOut(many=True)},
+        tags=["Recherche"],
+    )
+    def get(self, request: Request) -> Response:
+        form = read_search(request)
+        page = self.paginate_queryset(search_results(form)) or []
+        return self.get_paginated_response(
+            SearchResultOut([result_json(request, r) for r in page], many=True).data
+        )

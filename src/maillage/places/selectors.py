@@ -1,0 +1,92 @@
+"""Reads of the places shared by the public directory (web) and the API: which places the
+directory shows, and the places near a point."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from maillage.places.models import Place, PlaceQuerySet, Space, SpaceQuerySet
+
+EARTH_RADIUS_M = 6_371_000
+# Metres in a degree of latitude (and of longitude at the equator).
+METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine), plenty precise at a département's scale."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
+
+
+def directory_places() -> PlaceQuerySet:
+    """Every place of the active département with its commune, as the public directory and
+    its map start from (then PlaceQuerySet.listed unless a status is asked)."""
+    return Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT).select_related("commune")
+
+
+@dataclass(frozen=True)
+class Near:
+    """A point (WGS84 degrees) and a radius in metres."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+
+def places_near(places: PlaceQuerySet, near: Near) -> list[Place]:
+    """The places of `places` within `near.radius_m` metres of the point, each with its
+    `distance_m` (metres, float) set, nearest first then by id. The database keeps the
+    places of a box around the circle; the distance is then computed for those only."""
+    lat_span = near.radius_m / METRES_PER_DEGREE
+    cos_lat = max(math.cos(math.radians(near.lat)), 1e-6)
+    lon_span = min(180.0, near.radius_m / (METRES_PER_DEGREE * cos_lat))
+    boxed = places.filter(
+        latitude__gte=near.lat - lat_span,
+        latitude__lte=near.lat + lat_span,
+        longitude__gte=near.lon - lon_span,
+        longitude__lte=near.lon + lon_span,
+    )
+    found = []
+    for place in boxed:
+        metres = distance_m(near.lat, near.lon, place.latitude, place.longitude)
+        if metres <= near.radius_m:
+            place.distance_m = metres  # type: ignore[attr-defined]
+            found.append(place)
+    found.sort(key=lambda place: (place.distance_m, place.pk))  # type: ignore[attr-defined]
+    return found
+
+
+def place_spaces(place: Place) -> SpaceQuerySet:
+    """The spaces of `place` as its public page lists them (kind, then name, then id), with
+    their equipment."""
+    return (
+        Space.objects.filter(place=place)
+        .prefetch_related("equipment")
+        .order_by("kind", "name", "pk")
+    )
+
+
+def with_page_facts(places: PlaceQuerySet) -> PlaceQuerySet:
+    """`places` with what their public page shows loaded: services, opening hours, closures
+    and spaces (by kind, name then id)."""
+    return places.prefetch_related(
+        "services",
+        "opening_hours",
+        "closures",
+        Prefetch("spaces", queryset=Space.objects.order_by("kind", "name", "pk")),
+    )
+
+
+def bookable_space_ids(places: Iterable[Place]) -> set[int]:
+    """The ids of the spaces of `places` that can be booked today (Space.objects.bookable)."""
+    return set(
+        Space.objects.bookable(timezone.localdate())
+        .filter(place__in=[place.pk for place in places])
+        .values_list("pk", flat=True)
+    )
