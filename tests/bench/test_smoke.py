@@ -34,6 +34,28 @@ BOOKING_KEYS = {
     "ratio",
     "database",
 }
+API_KEYS = {
+    "places",
+    "spaces",
+    "bookings",
+    "clients",
+    *(
+        f"{name}_{figure}"
+        for name in ("places", "search", "week")
+        for figure in ("per_s", "p50_ms", "p95_ms")
+    ),
+    "search_p95_target_ms",
+    "search_p95_met",
+    "rate_limit_baseline",
+    "unlimited_per_s",
+    "unlimited_p95_ms",
+    "rate_limit_p95_ratio",
+    "rate_limit_per_s_ratio",
+    "missing",
+    "errors",
+    "cache",
+    "database",
+}
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +137,16 @@ def test_manager_pages_answer_on_the_demo(bench):
     assert {page["status"] for page in figures["pages"].values()} == {200}
     assert all(page["p95_ms"] >= page["p50_ms"] > 0 for page in figures["pages"].values())
     assert (bench.data_dir / "bench-manager.sqlite3").exists()
+
+
+def test_api_quick_run(bench):
+    figures = bench("api", "--quick", "--clients", "2", "--seconds", "1", "--workers", "2")
+    assert set(figures) == API_KEYS
+    assert figures["errors"] == 0 and figures["clients"] == 2
+    assert figures["week_per_s"] > 0 and figures["week_p95_ms"] > 0
+    assert figures["unlimited_per_s"] > 0 and figures["rate_limit_p95_ratio"] > 0
+    assert set(figures["missing"]) <= {"places", "search"}
+    for name in ("places", "search"):
+        measured = name not in figures["missing"]
+        assert (figures[f"{name}_p95_ms"] is not None) == measured
+    assert figures["database"] == "sqlite" and figures["cache"] == "database"

@@ -7,4 +7,8 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # The security schemes of the OpenAPI document register on import.
-        from maillage.api import schema  # noqa: F401, PLC0415 — models loaded
+        from corsheaders.signals import check_request_enabled  # noqa: PLC0415
+
+        from maillage.api import cors, schema  # noqa: F401, PLC0415 — models loaded
+
+        check_request_enabled.connect(cors.allow_partner_origins, dispatch_uid="api-cors")

@@ -90,10 +90,23 @@ class PartnerKeyAuthentication(BaseAuthentication):
         partner = Partner.for_key(key.strip())
         if partner is None:
             raise exceptions.AuthenticationFailed("Clé d'API inconnue ou révoquée.")
+        origin = request.headers.get("Origin")
+        if origin is not None and not _origin_allowed(request, partner, origin):
+            raise exceptions.PermissionDenied(
+                f"Cette clé d'API n'autorise pas les appels depuis la page web « {origin[:100]} » "
+                "(en-tête Origin) : le Département peut ajouter cette origine à celles de "
+                "l'application partenaire."
+            )
         return AnonymousUser(), ApiCaller(partner.scope_set, f"partner:{partner.pk}", partner)
 
     def authenticate_header(self, request: Request) -> str:
         return CHALLENGE
+
+
+def _origin_allowed(request: Request, partner: Partner, origin: str) -> bool:
+    """Whether a browser page at `origin` may use the partner's key: an origin the partner
+    lists, or this site's own (its API documentation page)."""
+    return origin in partner.origins or origin == request.build_absolute_uri("/").rstrip("/")
 
 
 def caller_of(request: Any) -> ApiCaller | None:

@@ -205,3 +205,41 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.minute}: {self.count}"
+class PartnerAction(models.TextChoices):
+    """What Département staff did to a partner app (PartnerLog)."""
+
+    CREATED = "created", "clé créée"
+    CHANGED = "changed", "modifiée"
+    REVOKED = "revoked", "clé révoquée"
+
+
+class PartnerLog(models.Model):
+    """Who did what to a partner app, appended by api.partners in the transaction of the
+    change, never changed nor deleted by the platform: its creation (and key), each edit, its
+    revocation, by `actor`, at `at` (UTC). Ids only: no copy of the partner's contact."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="log", verbose_name="application"
+    )
+    action = models.CharField("action", max_length=10, choices=PartnerAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "action sur une application partenaire"
+        verbose_name_plural = "journal des applications partenaires"
+        ordering = ["partner", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=PartnerAction.values),
+                name="api_partner_log_action_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} (application n° {self.partner_id})"

@@ -1,7 +1,7 @@
 """The arguments of `maillage bench …` and their dispatch to the benchmarks.
 
 `add_arguments(parser)` declares the sub-commands (coverage, availability, booking, budget,
-manager);
+manager, api);
 `run(bench, options, say)` runs one and returns its figures as a JSON-ready dict. Invalid
 sizes raise CommandError with a French message; `say` receives progress lines (stderr).
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.core.management.base import CommandError
 
-from maillage.bench import booking, budget, coverage, dataset, manager
+from maillage.bench import api, booking, budget, coverage, dataset, manager
 from maillage.core.arguments import NumberIn
 
 COUNT = NumberIn(1, 100_000_000, whole=True)
@@ -92,6 +92,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     manager_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
     manager_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
+    api_parser = benches.add_parser(
+        "api",
+        help="Lecture par l'API (liste des lieux, recherche d'espaces libres, semaine d'un "
+        "espace) sur un serveur gunicorn et le jeu du banc availability, avec et sans limites "
+        "de débit, dans une base d'essai séparée.",
+    )
+    api_parser.add_argument(
+        "--quick", action="store_true", help="petit jeu (20 lieux, 100 espaces, 20 000)"
+    )
+    api_parser.add_argument("--clients", type=COUNT, default=8)
+    api_parser.add_argument(
+        "--seconds", type=NumberIn(0, 600, above_low=True), default=10, help="par mesure"
+    )
+    api_parser.add_argument("--workers", type=COUNT, default=cores + 1, help="processus gunicorn")
+    api_parser.add_argument("--threads", type=COUNT, default=8, help="fils par processus")
+    api_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+    api_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+
 
 def run(bench: str, options: dict, say: Say) -> dict:
     """Run the benchmark named `bench` with the parsed `options`; its figures."""
@@ -101,6 +119,7 @@ def run(bench: str, options: dict, say: Say) -> dict:
         "booking": _booking,
         "budget": _budget,
         "manager": _manager,
+        "api": _api,
     }
     return runners[bench](say=say, **options)
 
@@ -162,6 +181,19 @@ def _manager(*, inner: bool, samples: int, say: Say, **_) -> dict:
     if inner:
         return manager.run_manager_pages(samples, say)
     return _in_bench_database(booking.MANAGER, ["manager", f"--samples={samples}"], say)
+
+
+def _api(*, inner: bool, quick: bool, clients, seconds, workers, threads, say: Say, **_) -> dict:
+    if not 1 <= clients <= 64:
+        raise CommandError("1 à 64 clients.")
+    spec = dataset.QUICK if quick else dataset.FULL
+    if inner:
+        return api.run_api(
+            spec, say, clients=clients, seconds=seconds, workers=workers, threads=threads
+        )
+    arguments = ["api", f"--clients={clients}", f"--seconds={seconds}"]
+    arguments += [f"--workers={workers}", f"--threads={threads}"] + (["--quick"] if quick else [])
+    return _in_bench_database(booking.QUICK if quick else booking.AVAILABILITY, arguments, say)
 
 
 def _in_bench_database(purpose: str, arguments: list[str], say: Say) -> dict:

@@ -407,6 +407,9 @@ SPECTACULAR_SETTINGS = {
 # else in the database (api.throttling).
 MAILLAGE_API_KEY_RATE = env_int("MAILLAGE_API_KEY_RATE", 600, minimum=1)
 MAILLAGE_API_ANONYMOUS_RATE = env_int("MAILLAGE_API_ANONYMOUS_RATE", 60, minimum=1)
+# Private-use URI schemes (RFC 8252 §7.1: reverse domain names, e.g. fr.exemple.appli) that
+# partners' phone apps may use as OAuth redirect URIs, besides https.
+MAILLAGE_OAUTH_APP_SCHEMES = env_list("MAILLAGE_OAUTH_APP_SCHEMES", [])
 # A person's consent to a partner app (OAuth 2 authorisation code with PKCE, RFC 6749 and
 # RFC 7636), through django-oauth-toolkit; the scopes a partner key may be given.
 OAUTH2_PROVIDER = {
@@ -431,7 +434,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", *env_list("MAILLAGE_OAUTH_APP_SCHEMES", [])],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", *MAILLAGE_OAUTH_APP_SCHEMES],
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # CORS (django-cors-headers) under /api/ and for the OAuth token endpoints only, for the

@@ -1,0 +1,263 @@
+"""The API's read benchmark, run by `maillage bench api` (figures as a dict).
+
+In the availability benchmark's database and dataset (bench.dataset: places, spaces, bookings),
+a production server (gunicorn, DEBUG off, bench.booking.Server) and `clients` threads, each on
+its own keep-alive HTTP connection with its own partner key (X-Api-Key: one partner app per
+client, as a deployment sees them), request one address for `seconds`, then the next:
+
+- the places' list (PLACES_PATH);
+- the free-space search (SEARCH_PATH, the search page's question: a 3-hour window on a day of
+  the next two months, one person), the target being p95 ≤ SEARCH_P95_TARGET_MS;
+- a space's week (WEEK_PATH), the endpoint every deployment of this API has.
+
+Then the same search against a second server whose rate limits are off
+(bench.unthrottled_wsgi): the ratio of p95s (limited / unlimited) shows what counting costs.
+
+Figures per address: requests per second (200 answers over the phase's wall-clock time), p50
+and p95 latency in ms (every answer). An address that answers 404 to its first request (not
+built in this version) is listed in `missing` and has null figures; the baseline then measures
+the week instead. Other non-200 answers count as errors.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import threading
+import time as clock
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection
+
+from maillage.accounts.models import User
+from maillage.api import partners
+from maillage.api.models import Partner
+from maillage.bench import booking, dataset
+from maillage.places.models import Space
+
+Progress = Callable[[str], None]
+
+# The addresses measured, as plain strings (the lead merges the endpoints built in parallel:
+# adjust SEARCH_PATH's parameter names to /api/v1/recherche's if they differ).
+PLACES_PATH = "/api/v1/lieux"
+SEARCH_PATH = "/api/v1/recherche?date={day}&start={start}&end={end}&people=1"
+WEEK_PATH = "/api/v1/espaces/{space}/semaine?semaine={day}"
+SEARCH_P95_TARGET_MS = 100
+BENCH_STAFF = "banc-api@banc-dispo.exemple.test"
+# Far above what the clients can send: every request is counted, none refused.
+COUNTED_RATE = 100_000_000
+WARMUPS = 5
+
+
+def _bench_keys(count: int, progress: Progress) -> list[str]:
+    """`count` new partner keys (read scope), made through api.partners by a bench staff
+    account; the previous runs' stay revoked."""
+    staff, created = User.objects.get_or_create(
+        email=BENCH_STAFF, defaults={"is_departement_staff": True, "is_active": True}
+    )
+    if created:
+        staff.set_unusable_password()
+        staff.save()
+    for old in Partner.objects.active().filter(created_by=staff):
+        partners.revoke_partner(staff, old)
+    progress(f"{count} clés de partenaire pour le banc…")
+    keys = []
+    for number in range(count):
+        details = partners.PartnerDetails(
+            name=f"Banc API {number + 1}",
+            contact_name="Banc d'essai",
+            contact_email=BENCH_STAFF,
+            scopes="read",
+        )
+        keys.append(partners.create_partner(staff, details)[1])
+    return keys
+
+
+class Timings:
+    """Latencies (seconds) and counts of one phase, filled by every client thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.ok = 0
+        self.errors = 0
+        self.samples: list[str] = []
+
+    def add(self, latencies: list[float], ok: int, errors: int, samples: list[str]) -> None:
+        with self.lock:
+            self.latencies.extend(latencies)
+            self.ok += ok
+            self.errors += errors
+            self.samples.extend(samples[: 3 - len(self.samples)])
+
+
+def _get(conn: http.client.HTTPConnection, path: str, key: str) -> tuple[int, bytes]:
+    conn.request("GET", path, headers={"X-Api-Key": key, "Connection": "keep-alive"})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def _phase(
+    port: int, keys: list[str], seconds: float, paths: Callable[[random.Random], str]
+) -> tuple[Timings, float]:
+    """Every client GETs `paths(rng)` in a loop for `seconds`; (timings, wall-clock s)."""
+    timings = Timings()
+    deadline: list[float] = []
+    # Released once every client has warmed up; the measure starts then.
+    barrier = threading.Barrier(
+        len(keys) + 1, action=lambda: deadline.append(clock.monotonic() + seconds)
+    )
+
+    def client(number: int) -> None:
+        rng = random.Random(1000 + number)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        latencies: list[float] = []
+        ok = errors = 0
+        samples: list[str] = []
+        try:
+            for _ in range(WARMUPS):
+                _get(conn, paths(rng), keys[number])
+            barrier.wait()
+            while clock.monotonic() < deadline[0]:
+                path = paths(rng)
+                began = clock.perf_counter()
+                try:
+                    status, body = _get(conn, path, keys[number])
+                except (OSError, http.client.HTTPException) as error:
+                    errors += 1
+                    samples.append(repr(error))
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    continue
+                latencies.append(clock.perf_counter() - began)
+                if status == 200:
+                    ok += 1
+                else:
+                    errors += 1
+                    samples.append(f"{status} {path} {body[:200]!r}")
+        finally:
+            conn.close()
+            timings.add(latencies, ok, errors, samples)
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(len(keys))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = clock.perf_counter()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return timings, clock.perf_counter() - began
+
+
+def _exists(port: int, key: str, path: str) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        return _get(conn, path, key)[0] != 404
+    finally:
+        conn.close()
+
+
+def _figures(name: str, timings: Timings, elapsed: float, progress: Progress) -> dict:
+    if not timings.latencies:
+        raise RuntimeError(f"{name}: no answer measured ({timings.samples})")
+    figures = {
+        f"{name}_per_s": round(timings.ok / elapsed, 1),
+        f"{name}_p50_ms": round(booking.percentile(timings.latencies, 0.5) * 1000, 2),
+        f"{name}_p95_ms": round(booking.percentile(timings.latencies, 0.95) * 1000, 2),
+    }
+    progress(
+        f"  {name} : {timings.ok} réponses 200, {timings.errors} erreurs en {elapsed:.1f} s ; "
+        f"p50 {figures[f'{name}_p50_ms']} ms, p95 {figures[f'{name}_p95_ms']} ms"
+    )
+    for sample in timings.samples:
+        progress(f"  erreur : {sample}")
+    return figures
+
+
+def run_api(
+    spec: dataset.DatasetSpec,
+    progress: Progress,
+    *,
+    clients: int,
+    seconds: float,
+    workers: int,
+    threads: int,
+) -> dict:
+    """The figures described in the module's docstring, on the bench database."""
+    booking.prepare_database(progress)
+    record = dataset.ensure_dataset(spec, progress)
+    keys = _bench_keys(clients, progress)
+    space_ids = list(
+        Space.objects.filter(place__slug__startswith=dataset.SLUG_PREFIX).values_list(
+            "pk", flat=True
+        )
+    )
+    today = date.today()
+
+    def day(rng: random.Random) -> str:
+        return (today + timedelta(days=rng.randint(1, 60))).isoformat()
+
+    def search(rng: random.Random) -> str:
+        hour = rng.randint(8, 16)
+        minute = rng.choice([0, 30])
+        return SEARCH_PATH.format(
+            day=day(rng), start=f"{hour:02d}:{minute:02d}", end=f"{hour + 3:02d}:{minute:02d}"
+        )
+
+    def week(rng: random.Random) -> str:
+        return WEEK_PATH.format(space=rng.choice(space_ids), day=day(rng))
+
+    phases = {"places": lambda rng: PLACES_PATH, "search": search, "week": week}
+    figures: dict = {}
+    missing: list[str] = []
+    errors = 0
+    counted = booking.Server(workers, threads, progress)
+    counted.env["MAILLAGE_API_KEY_RATE"] = str(COUNTED_RATE)
+    with counted as server:
+        for name, paths in phases.items():
+            if not _exists(server.port, keys[0], paths(random.Random(0)).split("?")[0]):
+                progress(f"{name} : {paths(random.Random(0))} répond 404, non mesuré")
+                missing.append(name)
+                figures.update({f"{name}_per_s": None, f"{name}_p50_ms": None})
+                figures[f"{name}_p95_ms"] = None
+                continue
+            progress(f"{name} : {clients} clients pendant {seconds:g} s…")
+            timings, elapsed = _phase(server.port, keys, seconds, paths)
+            errors += timings.errors
+            figures.update(_figures(name, timings, elapsed, progress))
+    baseline = "week" if "search" in missing else "search"
+    unlimited = booking.Server(workers, threads, progress)
+    unlimited.command[1] = "maillage.bench.unthrottled_wsgi"
+    with unlimited as server:
+        progress(f"{baseline} sans limites de débit : {clients} clients pendant {seconds:g} s…")
+        timings, elapsed = _phase(server.port, keys, seconds, phases[baseline])
+        errors += timings.errors
+        free = _figures("unlimited", timings, elapsed, progress)
+    limited_p95 = figures[f"{baseline}_p95_ms"]
+    search_p95 = figures["search_p95_ms"]
+    counts = record["counts"]
+    return {
+        "places": counts["places"],
+        "spaces": counts["spaces"],
+        "bookings": counts["bookings"],
+        "clients": clients,
+        **figures,
+        "search_p95_target_ms": SEARCH_P95_TARGET_MS,
+        "search_p95_met": None if search_p95 is None else search_p95 <= SEARCH_P95_TARGET_MS,
+        "rate_limit_baseline": baseline,
+        "unlimited_per_s": free["unlimited_per_s"],
+        "unlimited_p95_ms": free["unlimited_p95_ms"],
+        # > 1: counting the requests slows the path by that factor; about 1: it does not.
+        "rate_limit_p95_ratio": round(limited_p95 / free["unlimited_p95_ms"], 3)
+        if free["unlimited_p95_ms"]
+        else None,
+        "rate_limit_per_s_ratio": round(figures[f"{baseline}_per_s"] / free["unlimited_per_s"], 3)
+        if free["unlimited_per_s"]
+        else None,
+        "missing": missing,
+        "errors": errors,
+        "cache": "redis" if settings.REDIS_URL else "database",
+        "database": connection.vendor,
+    }
