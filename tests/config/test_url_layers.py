@@ -29,7 +29,7 @@ ALLOWED: set[tuple[str, str]] = {
 def namespaces() -> dict[str, str]:
     """Each URL namespace → the app that owns it (its urls.py's app_name)."""
     owners = {}
-    for urls in ROOT.glob("*/urls.py"):
+    for urls in ROOT.glob("*/*urls.py"):
         for node in ast.walk(ast.parse(urls.read_text())):
             if (
                 isinstance(node, ast.Assign)

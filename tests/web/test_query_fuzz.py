@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maillage.accounts import views as accounts_views
+from maillage.api import access_views as api_access_views
+from maillage.api import consent_views as api_consent_views
 from maillage.booking import services as booking_services
 from maillage.booking.availability import wall_clock_instant
 from maillage.booking.forms import SearchForm
@@ -121,6 +123,21 @@ PAGES = {
     "accounts:resend_verification": Page("resident"),
     "accounts:login": Page("anonymous", ("next",)),
     "accounts:account": Page("resident"),
+    "api_access:home": Page("resident"),
+    "oauth2_provider:authorize": Page(
+        "resident",
+        (
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "scope",
+            "state",
+            "code_challenge",
+            "code_challenge_method",
+            "approval_prompt",
+            "prompt",
+        ),
+    ),
     "accounts:password_change": Page("resident"),
     "accounts:password_change_done": Page("resident"),
     "accounts:password_reset": Page("anonymous"),
@@ -229,6 +246,11 @@ NOT_PAGES = {
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
+    "api_access:create_token": "POST only",
+    "api_access:revoke_token": "POST only",
+    "api_access:withdraw": "POST only",
+    "oauth2_provider:token": "POST only (OAuth 2 token endpoint, tests/api/test_consent.py)",
+    "oauth2_provider:revoke-token": "POST only (RFC 7009, tests/api/test_consent.py)",
     "eligibility:ask": "POST only",
     "eligibility:add_child": "POST only",
     "eligibility:withdraw": "POST only",
@@ -255,6 +277,8 @@ NOT_PAGES_NAMESPACES = {
 # Views whose GET parameters the list above must name, by module.
 VIEW_MODULES = [
     accounts_views,
+    api_access_views,
+    api_consent_views,
     booking_public_views,
     booking_mine_views,
     manager_bookings,

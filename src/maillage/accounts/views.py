@@ -12,8 +12,11 @@ from django.views.decorators.http import require_http_methods
 from maillage.accounts import emails, forms, services
 from maillage.accounts.decorators import login_required
 from maillage.accounts.models import User
+from maillage.core.links import PageLink
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# «Accès à l'API» (the api app's page): the person's tokens and the partner apps they allowed.
+API_ACCESS_PAGE = PageLink("a person's API access page")
 
 
 def _data(request: HttpRequest):
@@ -130,7 +133,11 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"account": request.user})
+    return render(
+        request,
+        "accounts/account.html",
+        {"account": request.user, "api_access_url": API_ACCESS_PAGE()},
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class ApiConfig(AppConfig):
@@ -12,3 +13,7 @@ class ApiConfig(AppConfig):
         from maillage.api import cors, schema  # noqa: F401, PLC0415 — models loaded
 
         check_request_enabled.connect(cors.allow_partner_origins, dispatch_uid="api-cors")
+        from maillage.accounts.views import API_ACCESS_PAGE  # noqa: PLC0415 — models loaded
+        from maillage.api import schema  # noqa: F401, PLC0415 — models loaded
+
+        API_ACCESS_PAGE.register(lambda: reverse("api_access:home"))

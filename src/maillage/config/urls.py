@@ -20,6 +20,7 @@ urlpatterns = [
     path("observatoire/", include("maillage.observatory.urls")),
     path("api/v1/", include("maillage.api.urls")),
     path("oauth/", include("maillage.api.oauth_urls")),
+    path("compte/acces-api/", include("maillage.api.access_urls")),
     path("", include("maillage.booking.urls")),
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.eligibility.urls")),
