@@ -7,13 +7,12 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        # The security schemes of the OpenAPI document register on import.
+        # Imported here, not on top: this module is read before any model is loaded. The
+        # security schemes of the OpenAPI document register on import.
         from corsheaders.signals import check_request_enabled  # noqa: PLC0415
 
-        from maillage.api import cors, schema  # noqa: F401, PLC0415 — models loaded
+        from maillage.accounts.views import API_ACCESS_PAGE  # noqa: PLC0415
+        from maillage.api import cors, schema  # noqa: F401, PLC0415
 
         check_request_enabled.connect(cors.allow_partner_origins, dispatch_uid="api-cors")
-        from maillage.accounts.views import API_ACCESS_PAGE  # noqa: PLC0415 — models loaded
-        from maillage.api import schema  # noqa: F401, PLC0415 — models loaded
-
         API_ACCESS_PAGE.register(lambda: reverse("api_access:home"))

@@ -205,6 +205,8 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.minute}: {self.count}"
+
+
 class PartnerAction(models.TextChoices):
     """What Département staff did to a partner app (PartnerLog)."""
 
