@@ -9,9 +9,25 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.urls import reverse
 from oauth2_provider.models import Application
 
+from maillage.api import partners
 from maillage.api.models import PARTNER_KEY_PREFIX, Partner, digest
 
 REDIRECT = "https://appli.exemple.fr/retour"
+
+
+def partner_details(**changes: object) -> partners.PartnerDetails:
+    """What staff would enter for a partner app (read and book, one origin, one redirect),
+    with `changes`."""
+    values: dict = {
+        "name": "Appli Mobilité",
+        "contact_name": "Alex Martin",
+        "contact_email": "alex@mobilite.test",
+        "scopes": "read book",
+        "origins": ("https://appli.mobilite.test",),
+        "redirect_uris": ("https://appli.mobilite.test/retour",),
+    }
+    values.update(changes)
+    return partners.PartnerDetails(**values)
 
 
 def partner_app(scopes: str = "read book", name: str = "Appli Exemple") -> Partner:

@@ -313,3 +313,13 @@ def test_the_partner_may_revoke_its_own_tokens(person):
     assert response.status_code == 200
     assert bearer(body["access_token"]).get(reverse("api:reservations")).status_code == 401
     assert refresh(Client(), partner, body["refresh_token"]).status_code == 400
+
+
+def test_an_altered_address_in_the_answer_is_not_followed(person):
+    partner = partner_app()
+    _, challenge = pkce()
+    page = person.get(authorize_url(partner, challenge))
+    for allow in (False, True):
+        response = answer(person, page, allow=allow, redirect_uri="https://ailleurs.exemple/x")
+        assert response.status_code == 400, response.get("Location")
+        assert not Grant.objects.exists()

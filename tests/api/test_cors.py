@@ -6,6 +6,7 @@ import json
 import pytest
 
 from maillage.api import partners
+from tests.api.consent_flow import partner_details
 
 pytestmark = pytest.mark.django_db
 
@@ -13,19 +14,12 @@ ORIGIN = "https://appli.mobilite.test"
 ALLOW = "Access-Control-Allow-Origin"
 
 
-def details(name, *origins):
-    return partners.PartnerDetails(
-        name=name,
-        contact_name="Alex Martin",
-        contact_email="alex@mobilite.test",
-        scopes="read",
-        origins=origins,
-    )
-
-
 @pytest.fixture
 def partner(staff_user):
-    return partners.create_partner(staff_user, details("Appli Mobilité", ORIGIN))
+    return partners.create_partner(
+        staff_user,
+        partner_details(name="Appli Mobilité", scopes="read", origins=(ORIGIN,), redirect_uris=()),
+    )
 
 
 def preflight(client, path, origin):
@@ -78,7 +72,12 @@ def test_a_revoked_partners_origin_stops_working_at_once(client, partner, staff_
 
 def test_a_key_is_refused_from_an_origin_it_does_not_list(client, partner, staff_user, room):
     _, key = partner
-    other, _ = partners.create_partner(staff_user, details("Autre", "https://autre.test"))
+    other, _ = partners.create_partner(
+        staff_user,
+        partner_details(
+            name="Autre", scopes="read", origins=("https://autre.test",), redirect_uris=()
+        ),
+    )
     path = f"/api/v1/espaces/{room.pk}/semaine"
     assert client.get(path, HTTP_X_API_KEY=key).status_code == 200  # a server, no Origin
     assert client.get(path, HTTP_X_API_KEY=key, HTTP_ORIGIN=ORIGIN).status_code == 200

@@ -17,6 +17,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from maillage.api import partners
 from maillage.api.models import Partner, PartnerAction, PartnerLog, digest
+from tests.api.consent_flow import partner_details
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +40,6 @@ def form(**changes):
     }
     data.update(changes)
     return data
-
-
-def details(**changes):
-    values = {
-        "name": "Appli Mobilité",
-        "contact_name": "Alex Martin",
-        "contact_email": "alex@mobilite.test",
-        "scopes": "read book",
-        "origins": ("https://appli.mobilite.test",),
-        "redirect_uris": ("https://appli.mobilite.test/retour",),
-    }
-    values.update(changes)
-    return partners.PartnerDetails(**values)
 
 
 def created_key(client) -> tuple[Partner, str]:
@@ -96,8 +84,8 @@ def test_only_departement_staff_manage_partners(client, place_manager, staff_use
     assert client.post(ADD, form()).status_code in (302, 403)
     assert not Partner.objects.exists()
     with pytest.raises(PermissionDenied):
-        partners.create_partner(place_manager, details())
-    partner, _ = partners.create_partner(staff_user, details())
+        partners.create_partner(place_manager, partner_details())
+    partner, _ = partners.create_partner(staff_user, partner_details())
     with pytest.raises(PermissionDenied):
         partners.revoke_partner(place_manager, partner)
     assert Partner.objects.active().count() == 1
@@ -129,7 +117,7 @@ def test_editing_keeps_the_oauth_client_in_step(client, staff_user):
 
 
 def test_partners_are_revoked_not_deleted(client, staff_user):
-    partner, _ = partners.create_partner(staff_user, details())
+    partner, _ = partners.create_partner(staff_user, partner_details())
     client.force_login(staff_user)
     response = client.post(reverse("admin:api_partner_delete", args=[partner.pk]), {"post": "yes"})
     assert response.status_code == 403
@@ -137,8 +125,8 @@ def test_partners_are_revoked_not_deleted(client, staff_user):
 
 
 def test_revoking_stops_the_key_and_every_consent_at_once(client, staff_user, booker, room):
-    partner, key = partners.create_partner(staff_user, details())
-    other, other_key = partners.create_partner(staff_user, details(name="Autre"))
+    partner, key = partners.create_partner(staff_user, partner_details())
+    other, other_key = partners.create_partner(staff_user, partner_details(name="Autre"))
     later = timezone.now() + timedelta(hours=1)
     token = AccessToken.objects.create(
         user=booker,
@@ -267,6 +255,17 @@ def created_key_with(client, **changes):
 
 
 def test_a_key_without_consent_needs_no_redirect(staff_user, room, client):
-    partner, key = partners.create_partner(staff_user, details(redirect_uris=(), scopes="read"))
+    partner, key = partners.create_partner(
+        staff_user, partner_details(redirect_uris=(), scopes="read")
+    )
     assert partner.application.redirect_uris == ""
     assert client.get(f"/api/v1/espaces/{room.pk}/semaine", HTTP_X_API_KEY=key).status_code == 200
+
+
+def test_oauth_clients_and_tokens_are_edited_only_through_partners():
+    from django.contrib import admin
+    from oauth2_provider.models import Grant, IDToken
+
+    for model in (Application, AccessToken, RefreshToken, Grant, IDToken):
+        assert not admin.site.is_registered(model), model
+    assert admin.site.is_registered(Partner)

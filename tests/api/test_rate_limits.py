@@ -16,18 +16,14 @@ from django.test import override_settings
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from maillage.api import partners
-from maillage.api.throttling import WINDOW_SECONDS
+from maillage.api import partners, rates
+from maillage.api.models import ApiToken
+from maillage.api.rates import WINDOW_SECONDS
+from tests.api.consent_flow import partner_details
 
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def details(name):
-    return partners.PartnerDetails(
-        name=name, contact_name="Alex Martin", contact_email="alex@mobilite.test", scopes="read"
-    )
 
 
 def away_from_the_window_end(margin: float = 4) -> None:
@@ -48,8 +44,12 @@ def assert_too_many(response):
 
 @override_settings(MAILLAGE_API_KEY_RATE=3)
 def test_a_key_over_its_rate_gets_429_and_another_key_does_not(client, staff_user, room):
-    _, key = partners.create_partner(staff_user, details("Une"))
-    _, other = partners.create_partner(staff_user, details("Autre"))
+    _, key = partners.create_partner(
+        staff_user, partner_details(name="Une", scopes="read", origins=(), redirect_uris=())
+    )
+    _, other = partners.create_partner(
+        staff_user, partner_details(name="Autre", scopes="read", origins=(), redirect_uris=())
+    )
     path = f"/api/v1/espaces/{room.pk}/semaine"
     away_from_the_window_end()
     for _ in range(3):
@@ -84,8 +84,12 @@ def test_behind_a_trusted_proxy_the_client_ip_counts(client, room):
 
 @override_settings(MAILLAGE_API_KEY_RATE=3)
 def test_consent_tokens_count_against_their_partner(client, staff_user, booker, other_booker, room):
-    partner, key = partners.create_partner(staff_user, details("Une"))
-    _, other_key = partners.create_partner(staff_user, details("Autre"))
+    partner, key = partners.create_partner(
+        staff_user, partner_details(name="Une", scopes="read", origins=(), redirect_uris=())
+    )
+    _, other_key = partners.create_partner(
+        staff_user, partner_details(name="Autre", scopes="read", origins=(), redirect_uris=())
+    )
     later = timezone.now() + timedelta(hours=1)
     for person, token in ((booker, "consentement-a"), (other_booker, "consentement-b")):
         AccessToken.objects.create(
@@ -103,12 +107,12 @@ def test_consent_tokens_count_against_their_partner(client, staff_user, booker, 
 
 REDIS_URL = os.environ.get("MAILLAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 COUNT_IN_ANOTHER_PROCESS = """
-import sys, time
+import sys
 import django
 django.setup()
-from maillage.api.throttling import window_count
+from maillage.api.rates import count_request
 for _ in range(int(sys.argv[2])):
-    print(window_count(sys.argv[1], time.time())[0])
+    print(count_request(sys.argv[1])[0])
 """
 
 
@@ -123,9 +127,10 @@ def redis_cache():
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    with override_settings(CACHES={"default": backend}):
+    rates._redis.cache_clear()
+    with override_settings(REDIS_URL=REDIS_URL):
         yield redis.Redis.from_url(REDIS_URL)
+    rates._redis.cache_clear()
 
 
 @override_settings(MAILLAGE_API_ANONYMOUS_RATE=3)
@@ -156,3 +161,33 @@ def test_counters_are_shared_through_redis_between_processes(client, room, redis
     # The other process saw this one's request, and this one sees the other's two.
     assert other.stdout.split() == ["2", "3"]
     assert_too_many(client.get(path, REMOTE_ADDR=ip))
+
+
+@override_settings(MAILLAGE_API_ANONYMOUS_RATE=3)
+def test_guessing_keys_spends_the_ips_rate(client, room):
+    path = f"/api/v1/espaces/{room.pk}/semaine"
+    away_from_the_window_end()
+    for guess in range(3):
+        assert client.get(path, HTTP_X_API_KEY=f"mlgp_faux{guess}").status_code == 401
+    assert_too_many(client.get(path, HTTP_AUTHORIZATION="Bearer mlg_faux"))
+    assert_too_many(client.get(path, HTTP_AUTHORIZATION="Bearer jeton-faux"))
+
+
+@override_settings(MAILLAGE_API_ANONYMOUS_RATE=2, REDIS_URL="redis://127.0.0.1:1/0")
+def test_an_unreachable_redis_falls_back_to_the_database(client, room):
+    rates._redis.cache_clear()
+    path = f"/api/v1/espaces/{room.pk}/semaine"
+    away_from_the_window_end()
+    assert [client.get(path).status_code for _ in range(2)] == [200, 200]
+    assert_too_many(client.get(path))
+    rates._redis.cache_clear()
+
+
+@override_settings(MAILLAGE_API_KEY_RATE=2)
+def test_a_persons_tokens_share_one_counter(client, booker, room):
+    path = f"/api/v1/espaces/{room.pk}/semaine"
+    keys = [ApiToken.issue(booker, f"script {n}")[1] for n in range(3)]
+    away_from_the_window_end()
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {keys[0]}").status_code == 200
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {keys[1]}").status_code == 200
+    assert_too_many(client.get(path, HTTP_AUTHORIZATION=f"Bearer {keys[2]}"))

@@ -46,12 +46,10 @@ API_KEYS = {
     ),
     "search_p95_target_ms",
     "search_p95_met",
-    "rate_limit_baseline",
     "unlimited_per_s",
     "unlimited_p95_ms",
     "rate_limit_p95_ratio",
     "rate_limit_per_s_ratio",
-    "missing",
     "errors",
     "cache",
     "database",
@@ -145,8 +143,6 @@ def test_api_quick_run(bench):
     assert figures["errors"] == 0 and figures["clients"] == 2
     assert figures["week_per_s"] > 0 and figures["week_p95_ms"] > 0
     assert figures["unlimited_per_s"] > 0 and figures["rate_limit_p95_ratio"] > 0
-    assert set(figures["missing"]) <= {"places", "search"}
     for name in ("places", "search"):
-        measured = name not in figures["missing"]
-        assert (figures[f"{name}_p95_ms"] is not None) == measured
+        assert figures[f"{name}_p95_ms"] >= figures[f"{name}_p50_ms"] > 0
     assert figures["database"] == "sqlite" and figures["cache"] == "database"

@@ -19,6 +19,7 @@ AT = datetime(2026, 11, 30, 15, 59, 30, tzinfo=UTC)
 def test_the_periodic_work_is_declared_in_one_registry():
     periods = {item.name: (item.period, item.offset) for item in schedule.periodic_tasks()}
     assert periods == {
+        "maillage.api.tasks.forget_expired_access": (timedelta(days=1), timedelta(hours=3)),
         "maillage.booking.tasks.expire_requests": (timedelta(minutes=5), timedelta(0)),
         "maillage.booking.tasks.refresh_external_calendars": (
             timedelta(minutes=30),
@@ -84,9 +85,11 @@ def test_each_slot_is_enqueued_once():
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
     # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
     # eligibility's at 02:30 and 07:00, the statements' at 02:30, the office requests' purge
-    # at 03:10, the workshops' reminders at 16:20), the calendars' import (at :10 and :40)
+    # at 03:10, the API's clean-up at 03:00, the workshops' reminders at 16:20), the
+    # calendars' import (at :10 and :40)
     # and the waiting lists' sweep (at :02 and :07).
     elsewhere = {
+        "maillage.api.tasks.forget_expired_access",
         "maillage.booking.tasks.refresh_external_calendars",
         "maillage.booking.tasks.send_digests",
         "maillage.community.tasks.send_funding_reminders",

@@ -7,11 +7,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.api import partners
 from maillage.api.models import ApiToken, Partner, PartnerLog
 from maillage.core.validators import MultiLine
+
+# django-oauth-toolkit's own admin would let OAuth clients and tokens be edited past
+# api.partners' checks and log: partners are edited only through PartnerAdmin.
+for oauth_model in (Application, AccessToken, RefreshToken, Grant, IDToken):
+    if admin.site.is_registered(oauth_model):
+        admin.site.unregister(oauth_model)
 
 # Shown, never edited here.
 SHOWN = ("name", "user", "created_at", "last_used_at")

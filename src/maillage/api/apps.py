@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.urls import reverse
 
@@ -12,7 +14,9 @@ class ApiConfig(AppConfig):
         from corsheaders.signals import check_request_enabled  # noqa: PLC0415
 
         from maillage.accounts.views import API_ACCESS_PAGE  # noqa: PLC0415
-        from maillage.api import cors, schema  # noqa: F401, PLC0415
+        from maillage.api import cors, schema, tasks  # noqa: F401, PLC0415
+        from maillage.core import schedule  # noqa: PLC0415
 
         check_request_enabled.connect(cors.allow_partner_origins, dispatch_uid="api-cors")
         API_ACCESS_PAGE.register(lambda: reverse("api_access:home"))
+        schedule.every(timedelta(days=1), tasks.forget_expired_access, offset=timedelta(hours=3))

@@ -8,14 +8,17 @@ rate limits count against."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
+from maillage.accounts.lockout import client_ip
 from maillage.accounts.models import User
 from maillage.api.models import TOKEN_PREFIX, ApiToken, Partner, Scope
+from maillage.api.rates import count_request
 
 # RFC 6750 §3: how to authenticate, on every 401.
 CHALLENGE = 'Bearer realm="maillage"'
@@ -31,6 +34,15 @@ class ApiCaller:
     scopes: frozenset[str]
     rate_key: str
     partner: Partner | None = None
+
+
+def refused(request: Request, message: str) -> exceptions.APIException:
+    """What a failed authentication raises: AuthenticationFailed(message), or Throttled once
+    the client's IP has spent its anonymous rate (guesses count like anonymous requests)."""
+    count, retry_after = count_request(f"ip:{client_ip(request)}")
+    if count > settings.MAILLAGE_API_ANONYMOUS_RATE:
+        return exceptions.Throttled(wait=retry_after)
+    return exceptions.AuthenticationFailed(message)
 
 
 def _bearer(request: Request) -> str | None:
@@ -49,8 +61,9 @@ class PersonalTokenAuthentication(BaseAuthentication):
             return None
         user = ApiToken.user_for_key(key)
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed("Jeton inconnu ou révoqué.")
-        return user, ApiCaller(ALL_SCOPES, f"token:{user.pk}:{key[-8:]}")
+            raise refused(request, "Jeton inconnu ou révoqué.")
+        # One counter per person, however many tokens they make.
+        return user, ApiCaller(ALL_SCOPES, f"person:{user.pk}")
 
     def authenticate_header(self, request: Request) -> str:
         return CHALLENGE
@@ -68,11 +81,13 @@ class ConsentTokenAuthentication(OAuth2Authentication):
             return None
         found = super().authenticate(request)
         if found is None:
-            raise exceptions.AuthenticationFailed("Jeton inconnu, expiré ou révoqué.")
+            raise refused(request, "Jeton inconnu, expiré ou révoqué.")
         user, token = found
+        if user is None:  # a grant without a person (client credentials): never issued here
+            raise refused(request, "Jeton inconnu, expiré ou révoqué.")
         partner = Partner.objects.active().filter(application_id=token.application_id).first()
         if partner is None or not user.is_active:
-            raise exceptions.AuthenticationFailed("Jeton inconnu, expiré ou révoqué.")
+            raise refused(request, "Jeton inconnu, expiré ou révoqué.")
         scopes = frozenset(token.scope.split()) & partner.scope_set
         return user, ApiCaller(scopes, f"partner:{partner.pk}", partner)
 
@@ -89,7 +104,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
             return None
         partner = Partner.for_key(key.strip())
         if partner is None:
-            raise exceptions.AuthenticationFailed("Clé d'API inconnue ou révoquée.")
+            raise refused(request, "Clé d'API inconnue ou révoquée.")
         origin = request.headers.get("Origin")
         if origin is not None and not _origin_allowed(request, partner, origin):
             raise exceptions.PermissionDenied(

@@ -116,6 +116,11 @@ class ConsentView(AuthorizationView):
     ) -> HttpResponse:
         # OAuthLibMixin's: whether to redirect (and where), or the error to show.
         redirect, error_response = OAuthLibMixin.error_response(self, error, **kwargs)
+        target = error.oauthlib_error.redirect_uri
+        if redirect and application is not None and not application.redirect_uri_allowed(target):
+            # The form's answer posts the address back (GET's was checked by oauthlib): only
+            # a registered one is followed.
+            return self._error_page(*BAD_REDIRECT)
         if redirect:
             response: HttpResponse = self.redirect(error_response["url"], application)
             return response

@@ -18,9 +18,7 @@ from maillage.api.models import Partner
 def origin_listed(origin: str) -> bool:
     """Whether an active partner lists `origin` (exactly, as the browser sent it)."""
     candidates = Partner.objects.active().filter(allowed_origins__contains=origin)
-    return any(
-        origin in text.splitlines() for text in candidates.values_list("allowed_origins", flat=True)
-    )
+    return any(origin in partner.origins for partner in candidates.only("allowed_origins"))
 
 
 def allow_partner_origins(sender: Any, request: HttpRequest, **kwargs: Any) -> bool:

@@ -28,13 +28,17 @@ class Invalid(ValueError):
         self.field = field
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
 def json_object(body: bytes) -> dict[str, Any]:
     """A request body as a JSON object (RFC 8259, UTF-8 only); an empty body is {}.
     Raises Invalid (field «body») for anything else, including JSON nested too deep."""
     if not body:
         return {}
     try:
-        value = json.loads(body.decode("utf-8"))
+        value = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise Invalid("body", "Le corps de la requête doit être encodé en UTF-8.") from None
     except RecursionError:

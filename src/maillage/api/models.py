@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.utils import timezone
 
@@ -195,8 +195,10 @@ class RateWindow(models.Model):
     per key and minute, counted up by a single upsert; earlier minutes are deleted."""
 
     key = models.CharField(max_length=100, validators=[SingleLine("La clé")])
-    minute = models.BigIntegerField(validators=[MinValueValidator(0)])
-    count = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    minute = models.BigIntegerField(validators=[MinValueValidator(0), MaxValueValidator(2**63 - 1)])
+    count = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(2**31 - 1)]
+    )
 
     class Meta:
         constraints = [

@@ -23,7 +23,10 @@ class ReadScope(BasePermission):
 class PersonReads(BasePermission):
     """A person's own data: their token, or a partner's token with their consent to `read`."""
 
-    message = "Cette opération lit les données d'une personne : il faut son accord « read »."
+    message = (
+        "Cette opération lit les données d'une personne : il faut le jeton de cette personne, "
+        "ou le jeton de son accord « read » à votre application (OAuth 2)."
+    )
 
     def has_permission(self, request: Request, view: Any) -> bool:
         caller = caller_of(request)
@@ -33,7 +36,10 @@ class PersonReads(BasePermission):
 class PersonBooks(BasePermission):
     """Booking for a person: their token, or a partner's token with their consent to `book`."""
 
-    message = "Cette opération réserve au nom d'une personne : il faut son accord « book »."
+    message = (
+        "Cette opération réserve au nom d'une personne : il faut le jeton de cette personne, "
+        "ou le jeton de son accord « book » à votre application (OAuth 2)."
+    )
 
     def has_permission(self, request: Request, view: Any) -> bool:
         caller = caller_of(request)

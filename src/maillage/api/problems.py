@@ -131,7 +131,6 @@ def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 DETAIL_OF = {
     exceptions.NotAuthenticated: "Fournissez un jeton : en-tête « Authorization: Bearer "
     "<jeton> », ou une clé d'application : en-tête « X-Api-Key ».",
-    exceptions.ParseError: "Le corps de la requête n'est pas du JSON valide.",
     exceptions.MethodNotAllowed: DETAILS[405],
     exceptions.UnsupportedMediaType: DETAILS[415],
     exceptions.NotAcceptable: DETAILS[406],
@@ -164,8 +163,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
             f"Réessayez dans {int(getattr(exc, 'wait', None) or 1)} s."
         )
     elif isinstance(exc, exceptions.ParseError):
-        detail = DETAIL_OF[exceptions.ParseError]
-        errors = {"body": [detail]}
+        detail, errors = "Le corps de la requête est invalide.", {"body": [str(exc.detail)]}
     else:
         detail = DETAIL_OF.get(type(exc), str(exc.detail))
     response = problem(status, detail, errors, **extra)

@@ -73,14 +73,20 @@ ERRORS = {
 }
 
 
-def problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: the Problem component, and every error status
-    any operation may answer as problem details."""
+def complete_document(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the description (DESCRIPTION), the Problem
+    component, every error status any operation may answer as problem details, and the 304
+    of the lists that carry an ETag."""
+    result["info"]["description"] = DESCRIPTION
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     reference = {"$ref": "#/components/schemas/Problem"}
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
+            if "get" in path and operation is path["get"] and _is_page(operation):
+                responses.setdefault(
+                    "304", {"description": "Rien n'a changé depuis l'ETag donné (If-None-Match)."}
+                )
             for status, description in ERRORS.items():
                 responses.setdefault(
                     status,
@@ -90,6 +96,13 @@ def problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                     },
                 )
     return result
+
+
+def _is_page(operation: dict[str, Any]) -> bool:
+    """Whether a GET answers a page of a list (its 200 is a Paginated… component)."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    reference: str = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    return reference.startswith("#/components/schemas/Paginated")
 
 
 class PersonalTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -1,6 +1,9 @@
 """The shapes of places and their spaces in the API: the public directory's and the place
 page's facts; amounts in cents (TTC), distances in metres, coordinates in WGS84 degrees."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maillage.places.models import (
@@ -45,10 +48,20 @@ class Accessibility(serializers.Serializer):
 assert set(Accessibility._declared_fields) == {*ACCESSIBILITY_FIELDS, "accessible"}
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:30"}
+)
+class WallClockTime(serializers.TimeField):
+    """A Paris wall-clock time as HH:MM (not an RFC 3339 «time», which needs an offset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningRange(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 : lundi.")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M", help_text="00:00 : minuit.")
+    opens = WallClockTime()
+    closes = WallClockTime(help_text="00:00 : minuit.")
 
 
 class ClosureOut(serializers.Serializer):

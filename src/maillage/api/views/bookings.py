@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from maillage.accounts.models import User
 from maillage.api import inputs
+from maillage.api.authentication import caller_of
 from maillage.api.conditional import ETagMixin
 from maillage.api.permissions import PersonBooks, PersonReads
 from maillage.api.problems import ApiProblem
@@ -160,9 +161,7 @@ class Reservations(ETagMixin, GenericAPIView[Booking]):
     )
     def post(self, request: Request) -> Response:
         errors = Errors()
-        body = errors.read(inputs.json_object, request.body)
-        if body is None:
-            raise ApiProblem(400, "Le corps de la requête est invalide.", dict(errors))
+        body: dict[str, Any] = request.data  # type: ignore[assignment]  # an object (JsonParser)
         space = errors.read(inputs.identifier, body.get("space"), "space")
         seats = errors.read(inputs.whole_number, body.get("seats", 1), "seats", 1, MAX_CAPACITY)
         key = request.headers.get("Idempotency-Key")
@@ -206,13 +205,19 @@ class Reservations(ETagMixin, GenericAPIView[Booking]):
         return Response(booking_json(booking), status=201 if created else 200)
 
 
-def _visible_booking(user: User, pk: int) -> Booking | None:
-    """The booking if this person made it or manages its place; None otherwise, so that
-    someone else's booking is as unknown as a missing one."""
+def _visible_booking(request: Request, pk: int) -> Booking | None:
+    """The booking if the person made it or, through their own token only, manages its
+    place; None otherwise, so that someone else's booking is as unknown as a missing one. A
+    partner's consent covers the person's own bookings, never their rights as a manager."""
+    user = person_of(request)
     booking = Booking.objects.select_related("space__place").filter(pk=pk).first()
     if booking is None:
         return None
-    if booking.belongs_to(user.pk) or permissions.can_edit_place(user, booking.space.place):
+    if booking.belongs_to(user.pk):
+        return booking
+    caller = caller_of(request)
+    acts_as_manager = caller is not None and caller.partner is None
+    if acts_as_manager and permissions.can_edit_place(user, booking.space.place):
         return booking
     return None
 
@@ -230,13 +235,11 @@ class Cancellation(ApiView):
         tags=["Réservations"],
     )
     def post(self, request: Request, pk: int) -> Response:
-        booking = _visible_booking(person_of(request), pk)
+        booking = _visible_booking(request, pk)
         if booking is None:
             raise ApiProblem(404, "Cette réservation n'existe pas.")
         errors = Errors()
-        body = errors.read(inputs.json_object, request.body)
-        if body is None:
-            raise ApiProblem(400, "Le corps de la requête est invalide.", dict(errors))
+        body: dict[str, Any] = request.data  # type: ignore[assignment]  # an object (JsonParser)
         reason = body.get("reason")
         reason = (
             ""

@@ -1,6 +1,7 @@
 """What every API view shares: the instants' format, the reading of fields with their French
 messages, and the space's booking horizon."""
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
@@ -8,6 +9,7 @@ from typing import Any, cast
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -18,11 +20,58 @@ from maillage.places.models import Space
 
 
 class ApiView(APIView):
-    """Every API view: `Allow` lists the methods it answers (OPTIONS is CORS preflight's)."""
+    """Every API view: `Allow` lists the methods it answers (OPTIONS is CORS preflight's),
+    and a query parameter the operation does not document is refused (400), not ignored."""
 
     @property
     def allowed_methods(self) -> list[str]:
         return [m for m in super().allowed_methods if m != "OPTIONS"]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        known = documented_query_parameters(self, request.method or "GET")
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            accepted = ", ".join(sorted(known)) or "aucun"
+            raise ApiProblem(
+                400,
+                "Cette opération ne connaît pas ce paramètre.",
+                {
+                    name[:100]: [
+                        f"« {name[:100]} » : ce paramètre n'est pas accepté ici "
+                        f"(acceptés : {accepted})."
+                    ]
+                    for name in unknown
+                },
+            )
+
+
+def documented_query_parameters(view: APIView, method: str) -> frozenset[str]:
+    """The query parameters the OpenAPI document gives the operation, as drf-spectacular
+    reads them: the handler's extend_schema parameters, the view's filters and its
+    pagination's (computed once per view class and method)."""
+    return _documented(type(view), "GET" if method == "HEAD" else method)  # type: ignore[arg-type]
+
+
+@functools.cache
+def _documented(view_class: type[APIView], method: str) -> frozenset[str]:
+    handler = getattr(view_class, method.lower(), None)
+    schema_class = getattr(handler, "kwargs", {}).get("schema")
+    if schema_class is None:
+        return frozenset()
+    view = view_class()
+    view.args, view.kwargs, view.format_kwarg = (), {}, None
+    view.request = None  # type: ignore[assignment]  # described, not answering
+    schema = schema_class()
+    schema.view, schema.method, schema.path = view, method, ""
+    parameters = [
+        p.name
+        for p in schema.get_override_parameters()
+        if isinstance(p, OpenApiParameter) and p.location == OpenApiParameter.QUERY
+    ]
+    parameters += [p["name"] for p in schema._get_filter_parameters()]
+    parameters += [p["name"] for p in schema._get_pagination_parameters()]
+    return frozenset(parameters)
 
 
 def person_of(request: Request) -> User:
