@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from maillage.accounts.models import User
 from maillage.api import inputs
+from maillage.api.filters import MAX_PARAM_LENGTH
 from maillage.api.problems import ApiProblem, problem
 from maillage.places.models import Space
 
@@ -101,6 +102,22 @@ class Errors(dict[str, list[str]]):
         """Raises ApiProblem(400, detail, self) when a field was refused."""
         if self:
             raise ApiProblem(400, detail, dict(self))
+
+
+def form_data(request: Request, fields: dict[str, str], errors: Errors) -> dict[str, str]:
+    """The query parameters named in `fields` ({parameter: form field}) as a Django form's
+    data; a value longer than filters.MAX_PARAM_LENGTH characters is noted in `errors`."""
+    data = {}
+    for parameter, field in fields.items():
+        raw = request.query_params.get(parameter)
+        if raw is None:
+            continue
+        if len(raw) > MAX_PARAM_LENGTH:
+            errors[parameter] = [
+                f"« {parameter} » : {MAX_PARAM_LENGTH} caractères au plus ({len(raw)} reçus)."
+            ]
+        data[field] = raw
+    return data
 
 
 def horizon_days(space_id: int | None) -> int | None:

@@ -13,10 +13,9 @@ from rest_framework.response import Response
 
 from maillage.api import inputs
 from maillage.api.conditional import ETagMixin
-from maillage.api.filters import MAX_PARAM_LENGTH
 from maillage.api.problems import ApiProblem
 from maillage.api.serializers.events import EventOut
-from maillage.api.views.common import ApiView, Errors
+from maillage.api.views.common import ApiView, Errors, form_data
 from maillage.events.agenda import AgendaFilter, coming, public_events, seats_state
 from maillage.events.models import Audience, Event
 
@@ -83,16 +82,7 @@ class Events(ETagMixin, GenericAPIView[Event]):
     )
     def get(self, request: Request) -> Response:
         errors = Errors()
-        data = {}
-        for parameter, field in AGENDA_FIELDS.items():
-            raw = request.query_params.get(parameter)
-            if raw is None:
-                continue
-            if len(raw) > MAX_PARAM_LENGTH:
-                errors[parameter] = [
-                    f"« {parameter} » : {MAX_PARAM_LENGTH} caractères au plus ({len(raw)} reçus)."
-                ]
-            data[field] = raw
+        data = form_data(request, AGENDA_FIELDS, errors)
         place = None
         if "place" in request.query_params:
             place = errors.read(inputs.identifier_param, request.query_params["place"], "place")

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from maillage.api.conditional import ETagMixin
-from maillage.api.filters import MAX_PARAM_LENGTH
 from maillage.api.problems import ApiProblem
 from maillage.api.serializers.places import SearchResultOut
+from maillage.api.views.common import Errors, form_data
 from maillage.booking.forms import SearchForm
 from maillage.booking.presentation import search_results
 from maillage.booking.queries import SearchResult
@@ -76,19 +76,9 @@ PARAMETERS = [
 def read_search(request: Request) -> SearchForm:
     """The valid search form the query parameters fill, or a 400 problem naming each refused
     parameter."""
-    errors: dict[str, list[str]] = {}
-    data = {}
-    for parameter, field in FORM_FIELDS.items():
-        raw = request.query_params.get(parameter)
-        if raw is None:
-            continue
-        if len(raw) > MAX_PARAM_LENGTH:
-            errors[parameter] = [
-                f"« {parameter} » : {MAX_PARAM_LENGTH} caractères au plus ({len(raw)} reçus)."
-            ]
-        data[field] = raw
-    if errors:
-        raise ApiProblem(400, "Certains paramètres sont invalides.", errors)
+    errors = Errors()
+    data = form_data(request, FORM_FIELDS, errors)
+    errors.raise_if_any("Certains paramètres sont invalides.")
     form = SearchForm(data)
     if not form.is_valid():
         for field, messages in form.errors.items():
