@@ -49,14 +49,13 @@ def price_estimate(
         return None
 
 
-def search_results(form: SearchForm) -> list[SearchResult]:
+def free_spaces(form: SearchForm) -> list[SearchResult]:
     """The free spaces a valid SearchForm asks for (queries.search_spaces: by space id, or
-    nearest first then by space id near a point), each with its price for the window
-    (`price_cents`, None when no price covers it) and, near a point, its `distance_label`."""
+    nearest first then by space id near a point), not yet priced (see `describe`)."""
     data = form.cleaned_data
     start, end = form.window
     near = (data["lat"], data["lon"]) if data.get("lat") is not None else None
-    results = search_spaces(
+    return search_spaces(
         start,
         end,
         data["personnes"],
@@ -64,12 +63,24 @@ def search_results(form: SearchForm) -> list[SearchResult]:
         commune_code=data["commune"].insee_code if data["commune"] else None,
         near=near,
     )
+
+
+def describe(results: list[SearchResult], form: SearchForm) -> list[SearchResult]:
+    """`results` (of free_spaces(form)), each given its price for the window (`price_cents`,
+    None when no price covers it) and, near a point, its `distance_label`; the same list.
+    A page of results is described alone: pricing costs as much as searching."""
+    start, end = form.window
     for result in results:
-        result.price_cents = price_estimate(result, start, end, data["personnes"])
+        result.price_cents = price_estimate(result, start, end, form.cleaned_data["personnes"])
         result.distance_label = (
             distance_label(result.distance_m) if result.distance_m is not None else None
         )
     return results
+
+
+def search_results(form: SearchForm) -> list[SearchResult]:
+    """Every free space a valid SearchForm asks for, described (free_spaces, describe)."""
+    return describe(free_spaces(form), form)
 
 
 def distance_label(metres: float) -> str:

@@ -16,7 +16,7 @@ from maillage.api.problems import ApiProblem
 from maillage.api.serializers.places import SearchResultOut
 from maillage.api.views.common import Errors, form_data
 from maillage.booking.forms import SearchForm
-from maillage.booking.presentation import search_results
+from maillage.booking.presentation import describe, free_spaces
 from maillage.booking.queries import SearchResult
 from maillage.places.models import MAX_CAPACITY, SpaceKind
 
@@ -146,7 +146,7 @@ class Search(ETagMixin, GenericAPIView[Any]):
     )
     def get(self, request: Request) -> Response:
         form = read_search(request)
-        page = self.paginate_queryset(search_results(form)) or []
+        page = describe(self.paginate_queryset(free_spaces(form)) or [], form)
         return self.get_paginated_response(
             SearchResultOut([result_json(request, r) for r in page], many=True).data
         )
