@@ -30,6 +30,23 @@ centimes d'euro.
 **Listes.** Paginées (`page`, `page_size` jusqu'à 100) dans un ordre stable ; chaque liste a un
 `ETag` : renvoyez-le dans `If-None-Match` pour recevoir 304 si rien n'a changé.
 
+**Premiers pas : réserver pour une personne.**
+1. Le Département vous crée une application (clé `mlgp_…`, `client_id`, vos adresses de
+   retour `https://…` ou le schéma privé de votre appli mobile).
+2. Tirez un `code_verifier` au hasard (43 à 128 caractères) ; `code_challenge` =
+   BASE64URL(SHA-256(code_verifier)) sans `=`.
+3. Ouvrez pour la personne `/oauth/authorize/?response_type=code&client_id=…&redirect_uri=…`
+   `&scope=read%20book&state=…&code_challenge=…&code_challenge_method=S256` : elle se connecte
+   et accepte ; vous recevez `?code=…&state=…&iss=…` sur votre adresse de retour.
+4. `POST /oauth/token/` (formulaire) : `grant_type=authorization_code`, `code`,
+   `redirect_uri`, `client_id`, `code_verifier` → `access_token` (1 heure) et `refresh_token`
+   (`grant_type=refresh_token` pour en obtenir un nouveau ; chacun ne sert qu'une fois).
+5. `GET /api/v1/espaces/{id}/prix?start=…&end=…` avec `Authorization: Bearer <access_token>`,
+   puis `POST /api/v1/reservations` avec `Idempotency-Key` et `person_price_cents` affiché.
+La personne voit et retire votre accès dans « Mon compte › Accès à l'API » ; votre prochain
+appel reçoit alors 401. Swagger UI ci-dessous est en anglais ; son bouton « Authorize »
+accepte la clé `X-Api-Key` ou un jeton déjà obtenu.
+
 **Réserver sans doublon.** `POST /reservations` avec un en-tête `Idempotency-Key` : la première
 requête réserve (201), toute répétition identique dans les 24 heures renvoie la même
 réservation (200), la même clé avec un autre corps est refusée (422).
