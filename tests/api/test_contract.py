@@ -1,7 +1,7 @@
 """The OpenAPI document holds: Schemathesis generates requests for every operation from the
-document and sends them over real HTTP to a live server, with a partner's key and a person's
-consented token, and anonymously; no answer is a 5xx and every answer matches the document (status, content
-type, headers, body)."""
+document and sends them over real HTTP to a live server, with a partner's key, with a person's
+consented token, and anonymously; no answer is a 5xx and every answer matches the document
+(status, content type, headers, body)."""
 
 import secrets
 from datetime import timedelta
