@@ -1,6 +1,8 @@
 """«Mon compte › Accès à l'API»: a person sees and revokes their own API tokens and the partner
 apps they consented to, and nobody else's (404)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -45,7 +47,12 @@ def test_visitors_log_in_first(client):
     response = client.get(PAGE)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next={PAGE}"
-    assert client.post(reverse("api_access:create_token"), {"name": "x"}).status_code == 302
+    assert (
+        client.post(
+            reverse("api_access:create_token"), {"name": "x", "submission": "envoi-1"}
+        ).status_code
+        == 302
+    )
     assert not ApiToken.objects.exists()
 
 
@@ -77,7 +84,9 @@ def test_the_page_lists_exactly_the_persons_tokens_and_consents(
 
 
 def test_a_token_is_created_its_key_shown_once(camille, booker):
-    response = camille.post(reverse("api_access:create_token"), {"name": "Mon tableur"})
+    submission = re.search(r'name="submission" value="([^"]+)"', camille.get(PAGE).content.decode())
+    sent = {"name": "Mon tableur", "submission": submission.group(1)}
+    response = camille.post(reverse("api_access:create_token"), sent)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     key = response.context["new_key"]
@@ -87,6 +96,10 @@ def test_a_token_is_created_its_key_shown_once(camille, booker):
     assert api_status(key) == 200
     again = camille.get(PAGE).content.decode()
     assert "Mon tableur" in again and key not in again
+    # Reloading the answer posts the form again: nothing more is created.
+    reload = camille.post(reverse("api_access:create_token"), sent)
+    assert reload.status_code == 302 and ApiToken.objects.filter(user=booker).count() == 1
+    assert "déjà créé" in camille.get(PAGE).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -98,7 +111,9 @@ def test_a_token_is_created_its_key_shown_once(camille, booker):
     ],
 )
 def test_a_bad_name_is_refused(camille, name, message):
-    response = camille.post(reverse("api_access:create_token"), {"name": name})
+    response = camille.post(
+        reverse("api_access:create_token"), {"name": name, "submission": "envoi-1"}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert response.context["new_key"] == ""

@@ -4,6 +4,7 @@ every consent at once), each change in the history; origins and redirect URIs ch
 by line, in French."""
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -37,6 +38,7 @@ def form(**changes):
         "log-INITIAL_FORMS": "0",
         "log-MIN_NUM_FORMS": "0",
         "log-MAX_NUM_FORMS": "1000",
+        "submission": secrets.token_urlsafe(16),
     }
     data.update(changes)
     return data
@@ -269,3 +271,25 @@ def test_oauth_clients_and_tokens_are_edited_only_through_partners():
     for model in (Application, AccessToken, RefreshToken, Grant, IDToken):
         assert not admin.site.is_registered(model), model
     assert admin.site.is_registered(Partner)
+
+
+def test_reloading_the_keys_page_creates_nothing_more(client, staff_user):
+    client.force_login(staff_user)
+    add_page = client.get(ADD).content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', add_page).group(1)
+    data = form(submission=submission)
+    assert client.post(ADD, data).status_code == 200
+    reload = client.post(ADD, data)
+    assert reload.status_code == 302 and reload["Location"] == LIST
+    assert Partner.objects.count() == 1
+    assert "déjà créée" in client.get(LIST).content.decode()
+
+
+def test_a_change_needs_no_submission_id(client, staff_user):
+    client.force_login(staff_user)
+    partner, _ = created_key(client)
+    change = reverse("admin:api_partner_change", args=[partner.pk])
+    assert 'name="submission"' not in client.get(change).content.decode()
+    data = {k: v for k, v in form(name="Appli renommée").items() if k != "submission"}
+    assert client.post(change, data).status_code == 302
+    assert Partner.objects.get().name == "Appli renommée"

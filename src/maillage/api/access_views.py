@@ -13,7 +13,13 @@ from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.api import consent
 from maillage.api.forms import TokenForm
 from maillage.api.models import ApiToken
-from maillage.core.forms import attach
+from maillage.core.forms import attach, first_submission
+
+# A reload of the page that showed a new key: the browser posts the form again.
+ALREADY_CREATED = (
+    "Ce jeton est déjà créé ; sa clé ne s'affiche qu'une fois. Si vous ne l'avez pas notée, "
+    "révoquez-le et créez-en un autre."
+)
 
 
 def _page(
@@ -44,6 +50,9 @@ def access(request: SignedInRequest) -> HttpResponse:
 def create_token(request: SignedInRequest) -> HttpResponse:
     """Creates a token; the answer (not a redirect) shows its key, once."""
     form = TokenForm(request.POST)
+    if form.is_valid() and not first_submission(request, form):
+        messages.info(request, ALREADY_CREATED)
+        return redirect("api_access:home")
     if form.is_valid():
         try:
             token, key = consent.create_token(request.user, form.cleaned_data["name"])

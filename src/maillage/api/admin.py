@@ -6,12 +6,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
 from maillage.api import partners
 from maillage.api.models import ApiToken, Partner, PartnerLog
+from maillage.core.forms import SubmittedOnce, first_submission, submitted_before
 from maillage.core.validators import MultiLine
 
 # django-oauth-toolkit's own admin would let OAuth clients and tokens be edited past
@@ -36,7 +38,7 @@ class ApiTokenAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         return False
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(SubmittedOnce, forms.ModelForm):
     """A partner app's details; the origins and redirect URIs checked line by line
     (api.partners), the redirect URIs kept on its OAuth client."""
 
@@ -56,6 +58,8 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["submission"]  # only a creation shows a key
         application = self.instance.application if self.instance.pk else None
         if application is not None:
             self.initial["redirect_uris"] = "\n".join(application.redirect_uris.split())
@@ -115,7 +119,7 @@ class PartnerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Partner | None = None) -> list[Any]:
         entered: list[Any] = ["name", "contact_name", "contact_email", "scopes", "allowed_origins"]
         entered.append("redirect_uris")
-        return entered if obj is None else [*entered, *self.readonly_fields]
+        return [*entered, "submission"] if obj is None else [*entered, *self.readonly_fields]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Partner | None = None) -> list[str]:
         return [] if obj is None else list(self.readonly_fields)
@@ -127,6 +131,18 @@ class PartnerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST" and submitted_before(request):
+            messages.info(
+                request,
+                "Cette application est déjà créée ; sa clé ne s'affiche qu'une fois. Si elle "
+                "n'a pas été notée, révoquez l'application et créez-en une autre.",
+            )
+            return redirect("admin:api_partner_changelist")
+        return super().add_view(request, form_url, extra_context)
+
     def save_model(
         self, request: HttpRequest, obj: Partner, form: forms.ModelForm, change: bool
     ) -> None:
@@ -135,6 +151,7 @@ class PartnerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         if change:
             partners.change_partner(request.user, obj, details)  # type: ignore[arg-type]
             return
+        first_submission(request, form)  # noted: a reload of the key's page is refused
         partner, key = partners.create_partner(request.user, details)  # type: ignore[arg-type]
         obj.pk, obj.application = partner.pk, partner.application
         obj.key_hint, obj.created_at = partner.key_hint, partner.created_at

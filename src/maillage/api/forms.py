@@ -3,12 +3,13 @@
 from django import forms
 
 from maillage.api.models import ApiToken
+from maillage.core.forms import SubmittedOnce
 from maillage.core.validators import SingleLine
 
 TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length
 
 
-class TokenForm(forms.Form):
+class TokenForm(SubmittedOnce, forms.Form):
     """A new personal API token: its name (one line, at most 100 characters)."""
 
     name = forms.CharField(

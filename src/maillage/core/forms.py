@@ -1,13 +1,54 @@
 """What every app's forms share: a day read by a form checked against the range of days its
 page accepts (core.dates.DateRange), refused under its field in French; a service's refusal
-shown on the page's form."""
+shown on the page's form; a creation that a reload must not repeat."""
 
+import secrets
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from maillage.core.dates import DateRange
+from maillage.core.validators import SingleLine
+
+SUBMISSIONS_KEPT = 20
+
+
+class SubmittedOnce(forms.Form):
+    """A form whose answer shows a secret once (a new key): it carries a random `submission`
+    id, so that a reload of that answer (the browser posting again) is told apart from a new
+    creation (see first_submission). A ModelForm takes it as a base beside ModelForm."""
+
+    submission = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=43,
+        validators=[SingleLine("L'envoi")],
+        error_messages={"required": "Rechargez la page puis renvoyez le formulaire."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission"] = secrets.token_urlsafe(16)
+
+
+def submitted_before(request: HttpRequest) -> bool:
+    """Whether the request posts a SubmittedOnce form already carried out in this session
+    (a reload of its answer)."""
+    return request.POST.get("submission") in request.session.get("submissions", [])
+
+
+def first_submission(request: HttpRequest, form: SubmittedOnce) -> bool:
+    """Whether the valid `form`'s submission is new in this session (then noted), False for
+    one already carried out (a reload of its answer)."""
+    submission = form.cleaned_data["submission"]
+    seen: list[str] = request.session.get("submissions", [])
+    if submission in seen:
+        return False
+    request.session["submissions"] = [*seen, submission][-SUBMISSIONS_KEPT:]
+    return True
 
 
 def day_within(form: forms.BaseForm, name: str, allowed: DateRange) -> date | None:
