@@ -1,9 +1,12 @@
 """GET /api/v1/lieux, /lieux/<id>, /lieux/<id>/espaces: the directory's places and rules."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from maillage.places.models import Place, Service
+from maillage.territory.models import Commune
 from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,9 +157,33 @@ def test_one_place_and_its_spaces(client, room, desks):
     assert [s["links"] for s in unbookable if s["id"] == room.pk] == [None]
 
 
-def test_unknown_or_closed_place_is_404(client, network):
-    for pk in (network["closed"].pk, 10**15):
-        for suffix in ("", "/espaces"):
-            response = client.get(f"/api/v1/lieux/{pk}{suffix}")
-            assert response.status_code == 404
-            assert response["Content-Type"] == "application/problem+json"
+def test_unknown_place_is_404(client, network):
+    for suffix in ("", "/espaces"):
+        response = client.get(f"/api/v1/lieux/{10**15}{suffix}")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_closed_place_listed_has_its_detail_as_its_page(client, network):
+    """`status=closed` lists it: its detail, its spaces and its page answer too."""
+    closed = network["closed"]
+    assert ids(client.get("/api/v1/lieux?status=closed")) == [closed.pk]
+    detail = client.get(f"/api/v1/lieux/{closed.pk}")
+    assert detail.status_code == 200 and detail.json()["status"] == "closed"
+    assert detail.json()["takes_bookings"] is False
+    assert client.get(f"/api/v1/lieux/{closed.pk}/espaces").status_code == 200
+    assert client.get(detail.json()["url"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/lieux", "/api/v1/lieux?commune=92012", "/", "/lieux/", "/carte/lieux.geojson"],
+)
+def test_a_list_of_places_never_reads_a_commune_s_outline(client, network, path):
+    """A commune's outline (GeoJSON, kilobytes) is decoded for every row that reads it: a
+    list of places joined with its communes must leave it out."""
+    with CaptureQueriesContext(connection) as run:
+        assert client.get(path).status_code == 200
+    outline, places = f'"{Commune._meta.db_table}"."geometry"', f'"{Place._meta.db_table}"'
+    read = [query["sql"] for query in run.captured_queries]
+    assert not [sql for sql in read if outline in sql and places in sql]

@@ -116,6 +116,14 @@ for _ in range(int(sys.argv[2])):
 """
 
 
+@pytest.fixture(autouse=True)
+def _no_outage_before():
+    """Each test starts with Redis taken as reachable (api.rates logs the outages)."""
+    rates._outage.clear()
+    yield
+    rates._outage.clear()
+
+
 @pytest.fixture
 def redis_cache():
     import redis  # noqa: PLC0415 — only this test needs the client
@@ -181,6 +189,27 @@ def test_an_unreachable_redis_falls_back_to_the_database(client, room):
     assert [client.get(path).status_code for _ in range(2)] == [200, 200]
     assert_too_many(client.get(path))
     rates._redis.cache_clear()
+
+
+def test_an_outage_of_redis_is_logged_when_it_starts_and_when_it_ends(
+    client, room, redis_cache, caplog
+):
+    path = f"/api/v1/espaces/{room.pk}/semaine"
+    caplog.set_level("WARNING", logger=rates.__name__)
+    try:
+        with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+            rates._redis.cache_clear()
+            for _ in range(3):
+                assert client.get(path).status_code == 200
+        rates._redis.cache_clear()
+        for _ in range(3):
+            assert client.get(path).status_code == 200
+    finally:
+        rates._redis.cache_clear()
+    assert [record.getMessage() for record in caplog.records] == [
+        "Redis unreachable: API rates counted in the database",
+        "Redis reachable again: API rates counted in Redis",
+    ]
 
 
 @override_settings(MAILLAGE_API_KEY_RATE=2)

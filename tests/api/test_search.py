@@ -68,6 +68,7 @@ def test_pages_and_etag(client, room, desks):
         (f"{WINDOW}&commune=99999", "commune"),
         (f"{WINDOW}&commune=%00", "commune"),
         (f"{WINDOW}&lat=48.8", "lat"),
+        (f"{WINDOW}&lon=2.3", "lat"),
         (f"{WINDOW}&lat=nan&lon=2", "lat"),
     ],
 )

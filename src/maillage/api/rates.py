@@ -4,6 +4,7 @@ models.RateWindow). A Redis that cannot be reached falls back to the database: l
 holding, and the API keeps answering."""
 
 import logging
+import threading
 import time
 from functools import cache
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.db import connection
 
 logger = logging.getLogger(__name__)
+# Set while Redis is unreachable: the outage is logged when it starts and when it ends.
+_outage = threading.Event()
 
 WINDOW_SECONDS = 60
 COUNT_UP = """
@@ -53,7 +56,14 @@ def count_request(key: str) -> tuple[int, int]:
     retry_after = max(1, int((minute + 1) * WINDOW_SECONDS - now + 0.999))
     if settings.REDIS_URL:
         try:
-            return _count_in_redis(key, minute), retry_after
+            count = _count_in_redis(key, minute)
         except redis.RedisError:
-            logger.warning("Redis unreachable: API rate counted in the database")
+            if not _outage.is_set():  # once per outage, not once per request
+                _outage.set()
+                logger.warning("Redis unreachable: API rates counted in the database")
+        else:
+            if _outage.is_set():
+                _outage.clear()
+                logger.warning("Redis reachable again: API rates counted in Redis")
+            return count, retry_after
     return _count_in_database(key, minute), retry_after

@@ -19,7 +19,6 @@ and p95 latency in ms (every answer); non-200 answers count as errors.
 
 from __future__ import annotations
 
-import http.client
 import random
 import threading
 import time as clock
@@ -90,12 +89,6 @@ class Timings:
             self.samples.extend(samples[: 3 - len(self.samples)])
 
 
-def _get(conn: http.client.HTTPConnection, path: str, key: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"X-Api-Key": key, "Connection": "keep-alive"})
-    response = conn.getresponse()
-    return response.status, response.read()
-
-
 def _phase(
     port: int, keys: list[str], seconds: float, paths: Callable[[random.Random], str]
 ) -> tuple[Timings, float]:
@@ -109,25 +102,24 @@ def _phase(
 
     def client(number: int) -> None:
         rng = random.Random(1000 + number)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        client = booking.KeepAlive(port)
+        headers = {"X-Api-Key": keys[number], "Connection": "keep-alive"}
         latencies: list[float] = []
         ok = errors = 0
         samples: list[str] = []
         try:
             for _ in range(WARMUPS):
-                _get(conn, paths(rng), keys[number])
+                client.send("GET", paths(rng), headers)
             barrier.wait()
             while clock.monotonic() < deadline[0]:
                 path = paths(rng)
                 began = clock.perf_counter()
-                try:
-                    status, body = _get(conn, path, keys[number])
-                except (OSError, http.client.HTTPException) as error:
+                answer = client.send("GET", path, headers)
+                if isinstance(answer, str):
                     errors += 1
-                    samples.append(repr(error))
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    samples.append(answer)
                     continue
+                status, body = answer
                 latencies.append(clock.perf_counter() - began)
                 if status == 200:
                     ok += 1
@@ -135,7 +127,7 @@ def _phase(
                     errors += 1
                     samples.append(f"{status} {path} {body[:200]!r}")
         finally:
-            conn.close()
+            client.close()
             timings.add(latencies, ok, errors, samples)
 
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(len(keys))]

@@ -436,6 +436,31 @@ class Tally:
             self.error_samples.extend(samples[: 3 - len(self.error_samples)])
 
 
+class KeepAlive:
+    """One benchmark client's keep-alive HTTP connection to 127.0.0.1:`port`, opened again
+    after a failure: a failure is returned as its description, to be counted, not raised."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def send(
+        self, method: str, path: str, headers: dict[str, str], body: str | None = None
+    ) -> tuple[int, bytes] | str:
+        """(status, body) of the answer, or what failed (the connection is then new)."""
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            return repr(error)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def _run_clients(clients: int, seconds: float, work: Callable[[int, float, Tally], None]):
     """`clients` threads started together, each running `work(number, deadline, tally)`."""
     tally = Tally()
@@ -468,7 +493,7 @@ def _api_client(port: int, key: str, space_ids: list[int], today: date, seed: in
         rng = random.Random(seed)
         ok = refused = errors = 0
         samples: list[str] = []
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        client = KeepAlive(port)
         try:
             while clock.monotonic() < deadline:
                 start, end = _random_slot(rng, today)
@@ -480,30 +505,26 @@ def _api_client(port: int, key: str, space_ids: list[int], today: date, seed: in
                         "seats": 1,
                     }
                 )
-                try:
-                    conn.request(
-                        "POST",
-                        "/api/v1/reservations",
-                        body=body,
-                        headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-                    )
-                    response = conn.getresponse()
-                    payload = response.read()
-                except (OSError, http.client.HTTPException) as error:
+                answer = client.send(
+                    "POST",
+                    "/api/v1/reservations",
+                    {**headers, "Idempotency-Key": str(uuid.uuid4())},
+                    body,
+                )
+                if isinstance(answer, str):
                     errors += 1
-                    samples.append(repr(error))
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    samples.append(answer)
                     continue
-                if response.status == 201:
+                status, payload = answer
+                if status == 201:
                     ok += 1
-                elif response.status in (400, 409):
+                elif status in (400, 409):
                     refused += 1
                 else:
                     errors += 1
-                    samples.append(f"{response.status} {payload[:200]!r}")
+                    samples.append(f"{status} {payload[:200]!r}")
         finally:
-            conn.close()
+            client.close()
             tally.add(ok, refused, errors, samples)
 
     return work

@@ -724,13 +724,21 @@ def _seat_steps(
             yield pending
 
 
+def exclusive_reach(start: datetime, end: datetime, gap: timedelta) -> tuple[datetime, datetime]:
+    """(before, after): a booking takes an exclusive space for [start, end) when it starts
+    before `before` and ends after `after`, its gap (SpaceRules.gap) kept on both sides.
+    The one statement of the rule: free_seats_throughout applies it to bookings in memory,
+    the search (queries.search_spaces) as a query."""
+    return end + gap, start - gap
+
+
 def free_seats_throughout(
     rules: SpaceRules, bookings: Iterable[BookedInterval], start: datetime, end: datetime
 ) -> int:
     """Seats free during all of [start, end), ignoring hours; an exclusive space has all or none."""
     if rules.kind.is_exclusive:
-        gap = rules.gap
-        taken = any(b.start - gap < end and start < b.end + gap for b in bookings)
+        before, after = exclusive_reach(start, end, rules.gap)
+        taken = any(b.start < before and b.end > after for b in bookings)
         return 0 if taken else rules.capacity
     loads = load_steps(
         (b.start, b.end, b.seats) for b in bookings if b.start < end and start < b.end

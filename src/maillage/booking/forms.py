@@ -279,6 +279,10 @@ class WallClockForm(forms.Form):
         return start, end
 
 
+# The code of the search form's error for a point given by one coordinate only.
+POSITION_INCOMPLETE = "position_incomplete"
+
+
 class SearchForm(WallClockForm):
     """The free-space search (`/reserver/`): a Paris date and time window within the public
     read range, a commune or a point («près de moi»), a kind of space, a number of people."""
@@ -335,7 +339,9 @@ class SearchForm(WallClockForm):
         if end is not None and start is not None and end > start and end <= timezone.now():
             self.add_error("fin", "Ce créneau est déjà passé : choisissez une heure à venir.")
         if (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
-            raise forms.ValidationError("Position incomplète : réessayez « près de moi ».")
+            raise forms.ValidationError(
+                "Position incomplète : réessayez « près de moi ».", code=POSITION_INCOMPLETE
+            )
         return cleaned
 
 

@@ -1,21 +1,21 @@
 """Reading availability from the database: a space's week, the département-wide search."""
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from maillage.booking import availability as core
 from maillage.booking import sql
 from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.price_lines import PriceLine
-from maillage.booking.space_rules import RULE_FIELDS, RuleFields, rules_from, weekly_hours
+from maillage.booking.searchable import PlaceCard, Searchable, SearchableSpace, searchable
 from maillage.places.kinds import KIND_LABELS, SpaceKind
-from maillage.places.models import PLACE_PAGE, Closure, OpeningHours, Place, Space
-from maillage.places.schedule import DateRange
+from maillage.places.models import Space
 from maillage.places.selectors import distance_m
 
 # Indexed by migration 0004 (an expression index on each database), so this is one index probe.
@@ -90,33 +90,13 @@ def holding_during(place_id: int, first_day: date, last_day: date) -> list[Booki
     )
 
 
-@dataclass(frozen=True)
-class PlaceCard:
-    """What a search result shows of its place."""
-
-    slug: str
-    name: str
-    commune: str
-    latitude: float
-    longitude: float
-    is_fictional: bool
-
-    def get_absolute_url(self) -> str:
-        return PLACE_PAGE(self.slug)
-
-
-@dataclass
+@dataclass(slots=True)
 class SearchResult:
-    """A free space, as plain values: a search may find thousands, so no model instances."""
+    """A free space found by a search: the space as the search reads it (plain values, shared
+    by the process's searches, never changed), its place's card, its distance in metres from
+    the point searched near (None without one), and what the page fills in."""
 
-    space_id: int
-    name: str
-    kind: str
-    capacity: int
-    price_hour_cents: int | None
-    price_half_day_cents: int | None
-    price_day_cents: int | None
-    place_id: int
+    space: SearchableSpace
     place: PlaceCard
     distance_m: float | None
     price_cents: int | None = None  # for the searched window, filled in by the page
@@ -126,27 +106,46 @@ class SearchResult:
     price_line: PriceLine | None = None
 
     @property
+    def space_id(self) -> int:
+        return self.space.space_id
+
+    @property
+    def place_id(self) -> int:
+        return self.space.place_id
+
+    @property
+    def name(self) -> str:
+        return self.space.name
+
+    @property
+    def kind(self) -> str:
+        return self.space.kind
+
+    @property
+    def capacity(self) -> int:
+        return self.space.capacity
+
+    @property
+    def price_hour_cents(self) -> int | None:
+        return self.space.price_hour_cents
+
+    @property
+    def price_half_day_cents(self) -> int | None:
+        return self.space.price_half_day_cents
+
+    @property
+    def price_day_cents(self) -> int | None:
+        return self.space.price_day_cents
+
+    @property
     def is_exclusive(self) -> bool:
-        return SpaceKind(self.kind).is_exclusive
+        return self.space.rules.kind.is_exclusive
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[SpaceKind(self.kind)]
 
 
-_SPACE_COLUMNS = (
-    "id",
-    "place_id",
-    "name",
-    "price_hour_cents",
-    "price_half_day_cents",
-    "price_day_cents",
-    *RULE_FIELDS,
-)
-# Rows are read as plain tuples (thousands per search); these positions name their columns.
-_ID, _PLACE, _NAME, _HOUR, _HALF_DAY, _DAY = range(6)
-_RULES = slice(6, None)  # the RULE_FIELDS, in order
-_KIND, _CAPACITY = (6 + RULE_FIELDS.index(name) for name in ("kind", "capacity"))
 # Above this many spaces the bookings query filters by time only and Python keeps the rows
 # of the spaces searched: a long IN list costs more (in Django and the database) than it saves.
 _SPACE_LIST_LIMIT = 200
@@ -156,6 +155,69 @@ def _starts_in_window(rules: core.SpaceRules, start: datetime, now: datetime) ->
     """Whether a booking made now may start at `start` (notice and advance of the space)."""
     earliest, latest = core.start_window(rules, now)
     return earliest <= start and (latest is None or start <= latest)
+
+
+def _open_places(searched: Searchable, start: datetime, end: datetime) -> set[int]:
+    """The places of `searched` open all along [start, end): decided once per pattern of
+    weekly hours, then again, with their closures, for the places closed some day near."""
+    open_places: set[int] = set()
+    for hours, place_ids in searched.places_by_hours.items():
+        if core.open_throughout(hours, (), start, end):
+            open_places.update(place_ids)
+    # Paris days, a day wider on each side: a superset of the closures that matter.
+    first_day, last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+    for place_id, closures in searched.closures.items():
+        if place_id not in open_places:
+            continue
+        near = [c for c in closures if c.start <= last_day and c.end >= first_day]
+        if near and not core.open_throughout(searched.hours[place_id], near, start, end):
+            open_places.discard(place_id)
+    return open_places
+
+
+def _nearby_loads(
+    nearby: BookingQuerySet, gaps: list[timedelta], start: datetime, end: datetime
+) -> dict[int, tuple[int, ...]]:
+    """For each space with `nearby` bookings, in one grouped query: an upper bound of the
+    seats they hold at any instant (the sum of their seats, an exclusive booking counting one
+    as core.BookedInterval counts it), then, for each of `gaps` in order, how many of them
+    take an exclusive space with that gap for [start, end) (core.exclusive_reach)."""
+    counts: dict[str, Any] = {
+        "held": Sum(
+            Case(
+                When(exclusive=True, then=Value(1)),
+                default=F("seats"),
+                output_field=IntegerField(),
+            )
+        )
+    }
+    for number, gap in enumerate(gaps):
+        before, after = core.exclusive_reach(start, end, gap)
+        counts[f"taking_{number}"] = Count("pk", filter=Q(start__lt=before, end__gt=after))
+    rows = nearby.values("space_id").annotate(**counts).values_list("space_id", *counts)
+    return {space_id: loads for space_id, *loads in rows}
+
+
+def _taken(
+    nearby: BookingQuerySet,
+    spaces: list[SearchableSpace],
+    busy: list[tuple[int, datetime, datetime]],
+) -> dict[int, list[core.BookedInterval]]:
+    """What keeps each of `spaces` out, as the core reads it: its `nearby` bookings and its
+    `busy` times (sql.busy_meeting's rows over the same window: imported, managers' blocks)."""
+    taken: dict[int, list[core.BookedInterval]] = {space.space_id: [] for space in spaces}
+    if len(spaces) <= _SPACE_LIST_LIMIT:
+        nearby = nearby.filter(space_id__in=list(taken))
+    for space_id, b_start, b_end, seats, exclusive in nearby.values_list(
+        "space_id", "start", "end", "seats", "exclusive"
+    ):
+        if (held := taken.get(space_id)) is not None:
+            held.append(core.BookedInterval(b_start, b_end, 1 if exclusive else seats))
+    rules = {space.space_id: space.rules for space in spaces}
+    for space_id, b_start, b_end in busy:
+        if (held := taken.get(space_id)) is not None:
+            held.append(sql.busy_interval(rules[space_id], b_start, b_end))
+    return taken
 
 
 def search_spaces(
@@ -168,134 +230,83 @@ def search_spaces(
     near: tuple[float, float] | None = None,
     departement: str | None = None,
 ) -> list[SearchResult]:
-    """Spaces free for `people` throughout [start, end), nearest first when a point is given.
+    """Spaces free for `people` throughout [start, end), by space id, or nearest first (then
+    by space id) when a point (latitude, longitude) is given; in the département `departement`
+    (code; the platform's by default), in one commune (INSEE code) and of one kind if asked.
 
-    A fixed number of queries whatever the number of spaces (spaces, places, opening hours,
-    closures, the longest blocked span, bookings, busy times), all read as plain rows.
-    Whether a place is open all along is decided once per place; each space then only checks
-    its bookings and busy times (imported, and managers' blocks).
+    The places come from booking.searchable (read once per data version by each process);
+    whether a place is open all along is decided once per pattern of hours. A space is free
+    when no booking nor busy time meets the window, or when the seats its bookings hold at
+    most (one grouped query) leave enough; only the others read their bookings and busy times
+    to be decided by the availability core.
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    place_filter = {"commune__departement_id": departement or settings.MAILLAGE_DEPARTEMENT}
-    if commune_code:
-        place_filter["commune__insee_code"] = commune_code
-    of_places = {f"place__{name}": value for name, value in place_filter.items()}
-    spaces = Space.objects.bookable(timezone.localdate()).filter(capacity__gte=people, **of_places)
-    if kind:
-        spaces = spaces.filter(kind=kind)
-    rows = list(spaces.order_by("pk").values_list(*_SPACE_COLUMNS))
-    if not rows:
-        return []
-    # Filtered by join rather than by a list of ids: a superset, cheaper than a long IN list.
-    # Only the weekdays the window touches matter for whether a place is open all along.
-    local_days = {
-        (start.astimezone(core.PARIS) + timedelta(days=n)).date()
-        for n in range((end - start).days + 2)
-    }
-    weekdays = sorted(
-        {day.weekday() for day in local_days if day <= end.astimezone(core.PARIS).date()}
-    )
-    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for place_id, weekday, opens, closes in OpeningHours.objects.filter(
-        weekday__in=weekdays, **of_places
-    ).values_list("place_id", "weekday", "opens", "closes"):
-        hours[place_id].append((weekday, opens, closes))
-    closures: dict[int, list[DateRange]] = defaultdict(list)
-    first_day, last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
-    for place_id, first, last in Closure.objects.filter(
-        start_date__lte=last_day, end_date__gte=first_day, **of_places
-    ).values_list("place_id", "start_date", "end_date"):
-        closures[place_id].append(DateRange(first, last))
-    # Places share a few patterns of hours and most have no closure in the window: decide
-    # each (hours, closures) pattern once.
-    open_by_pattern: dict[tuple[core.WeeklyHours, tuple[DateRange, ...]], bool] = {}
-
-    def is_open(place_id: int) -> bool:
-        pattern = (weekly_hours(tuple(sorted(hours[place_id]))), tuple(closures[place_id]))
-        if pattern not in open_by_pattern:
-            open_by_pattern[pattern] = core.open_throughout(*pattern, start, end)
-        return open_by_pattern[pattern]
-
-    open_places = {
-        place_id
-        for place_id in {row[_PLACE] for row in rows}
-        if place_id in hours and is_open(place_id)
-    }
+    searched = searchable(departement or settings.MAILLAGE_DEPARTEMENT, timezone.localdate())
+    open_places = _open_places(searched, start, end)
     now = timezone.now()
-    # Spaces share a handful of rule combinations: each is decided once, by its field values
-    # (the rules, or None when a booking made now cannot start at `start`).
-    rules_by_fields: dict[tuple[object, ...], core.SpaceRules | None] = {}
-    rules: dict[int, core.SpaceRules] = {}
-    for row in rows:
-        if row[_PLACE] not in open_places:
-            continue
-        fields = row[_RULES]
-        if fields not in rules_by_fields:
-            candidate = rules_from(RuleFields._make(fields))
-            rules_by_fields[fields] = (
-                candidate if _starts_in_window(candidate, start, now) else None
-            )
-        if (space_rules := rules_by_fields[fields]) is not None:
-            rules[row[_ID]] = space_rules
-    rows = [row for row in rows if row[_ID] in rules]
-    if not rows:
-        return []
-    widest_gap = max(space_rules.gap for space_rules in rules.values())
-    booked: dict[int, list[core.BookedInterval]] = {space_id: [] for space_id in rules}
-    bookings = meeting_window(Booking.objects.holding(), start - widest_gap, end + widest_gap)
-    if len(rows) <= _SPACE_LIST_LIMIT:
-        bookings = bookings.filter(space_id__in=list(booked))
-    for space_id, b_start, b_end, seats, exclusive in bookings.order_by().values_list(
-        "space_id", "start", "end", "seats", "exclusive"
-    ):
-        if (held := booked.get(space_id)) is not None:
-            held.append(core.BookedInterval(b_start, b_end, 1 if exclusive else seats))
-    # Busy times (imported from the spaces' external calendars, managers' blocks) take the
-    # whole space.
-    searched = list(booked) if len(rows) <= _SPACE_LIST_LIMIT else None
-    for space_id, b_start, b_end in sql.busy_meeting(
-        start - widest_gap, end + widest_gap, searched
-    ):
-        if (held := booked.get(space_id)) is not None:
-            held.append(sql.busy_interval(rules[space_id], b_start, b_end))
-    # A space with no booking near the window is free: its capacity was filtered in SQL.
-    free = [
-        row
-        for row in rows
-        if not booked[row[_ID]]
-        or core.free_seats_throughout(rules[row[_ID]], booked[row[_ID]], start, end) >= people
-    ]
-    if not free:
-        return []
-    places = {
-        pk: PlaceCard(slug, name, commune, latitude, longitude, fictional)
-        for pk, slug, name, commune, latitude, longitude, fictional in Place.objects.filter(
-            **place_filter
-        ).values_list(
-            "pk", "slug", "name", "commune__name", "latitude", "longitude", "is_fictional"
-        )
+    # By identity: the spaces share a few rules objects (Searchable.rules).
+    startable = {
+        id(rules): rules for rules in searched.rules if _starts_in_window(rules, start, now)
     }
-    results = [
-        SearchResult(
-            space_id=row[_ID],
-            name=row[_NAME],
-            kind=row[_KIND],
-            capacity=row[_CAPACITY],
-            price_hour_cents=row[_HOUR],
-            price_half_day_cents=row[_HALF_DAY],
-            price_day_cents=row[_DAY],
-            place_id=row[_PLACE],
-            place=places[row[_PLACE]],
-            distance_m=(
-                distance_m(
-                    near[0], near[1], places[row[_PLACE]].latitude, places[row[_PLACE]].longitude
-                )
-                if near
-                else None
-            ),
+    candidates = [
+        space
+        for space in searched.spaces
+        if id(space.rules) in startable
+        and space.place_id in open_places
+        and space.capacity >= people
+        and (kind is None or space.kind == kind)
+        and (commune_code is None or space.commune_code == commune_code)
+    ]
+    if not candidates:
+        return []
+    widest_gap = max(rules.gap for rules in startable.values())
+    window = (start, end)
+    around = (start - widest_gap, end + widest_gap)
+    nearby = meeting_window(Booking.objects.holding(), *around).order_by()
+    if len(candidates) <= _SPACE_LIST_LIMIT:
+        nearby = nearby.filter(space_id__in=[space.space_id for space in candidates])
+    gaps = sorted({rules.gap for rules in startable.values()})
+    loads = _nearby_loads(nearby, gaps, *window)
+    taking_column = {gap: 1 + number for number, gap in enumerate(gaps)}
+    busy = sql.busy_meeting(*around)
+    busy_spaces = {space_id for space_id, _, _ in busy}
+    # A space with bookings near: an exclusive one is taken when one of them reaches the
+    # window with its gap; a desk space is free when the bound leaves enough seats. Busy
+    # times and the other desk spaces are decided by the core on their bookings.
+    taken_exclusive = {
+        space.space_id
+        for space in candidates
+        if space.space_id in loads
+        and space.rules.kind.is_exclusive
+        and space.space_id not in busy_spaces
+        and loads[space.space_id][taking_column[space.rules.gap]]
+    }
+    undecided = [
+        space
+        for space in candidates
+        if space.space_id in busy_spaces
+        or (
+            space.space_id in loads
+            and not space.rules.kind.is_exclusive
+            and space.capacity - loads[space.space_id][0] < people
         )
-        for row in free
-        if row[_PLACE] in places  # a place closed between two queries is left out
+    ]
+    taken = _taken(nearby, undecided, busy) if undecided else {}
+    places = searched.places
+
+    def distance_to(place_id: int) -> float | None:
+        if near is None:
+            return None
+        return distance_m(near[0], near[1], places[place_id].latitude, places[place_id].longitude)
+
+    results = [
+        SearchResult(space, places[space.place_id], distance_to(space.place_id))
+        for space in candidates
+        if space.space_id not in taken_exclusive
+        and (
+            space.space_id not in taken
+            or core.free_seats_throughout(space.rules, taken[space.space_id], start, end) >= people
+        )
     ]
     if near:
         results.sort(key=lambda result: result.distance_m or 0.0)  # all set when `near`

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from maillage.places.models import Place, PlaceQuerySet, Space, SpaceQuerySet
+from maillage.places.models import (
+    Closure,
+    Place,
+    PlaceQuerySet,
+    Space,
+    SpaceQuerySet,
+    today_in_paris,
+)
 
 EARTH_RADIUS_M = 6_371_000
 # Metres in a degree of latitude (and of longitude at the equator).
@@ -27,7 +34,12 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def directory_places() -> PlaceQuerySet:
     """Every place of the active département with its commune, as the public directory and
     its map start from (then PlaceQuerySet.listed unless a status is asked)."""
-    return Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT).select_related("commune")
+    # A commune's outline (GeoJSON, kilobytes) is for maps of communes, never for a place.
+    return (
+        Place.objects.in_departement(settings.MAILLAGE_DEPARTEMENT)
+        .select_related("commune")
+        .defer("commune__geometry")
+    )
 
 
 @dataclass(frozen=True)
@@ -73,13 +85,19 @@ def place_spaces(place: Place) -> SpaceQuerySet:
 
 
 def with_page_facts(places: PlaceQuerySet) -> PlaceQuerySet:
-    """`places` with what their public page shows loaded: services, opening hours, closures
-    and spaces (by kind, name then id)."""
+    """`places` with what their public page shows loaded: services, opening hours, the
+    closures not over yet (today a Paris day), and the spaces' names, kinds and capacities
+    (by kind, name then id)."""
     return places.prefetch_related(
         "services",
         "opening_hours",
-        "closures",
-        Prefetch("spaces", queryset=Space.objects.order_by("kind", "name", "pk")),
+        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today_in_paris())),
+        Prefetch(
+            "spaces",
+            queryset=Space.objects.only("place_id", "name", "kind", "capacity").order_by(
+                "kind", "name", "pk"
+            ),
+        ),
     )
 
 

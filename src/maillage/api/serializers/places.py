@@ -58,6 +58,10 @@ class WallClockTime(serializers.TimeField):
         super().__init__(format="%H:%M", **kwargs)
 
 
+# A time as WallClockTime writes it, for the views that build their answers as dicts.
+wall_clock = WallClockTime().to_representation
+
+
 class OpeningRange(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 : lundi.")
     opens = WallClockTime()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter
@@ -131,3 +132,38 @@ def horizon_days(space_id: int | None) -> int | None:
 def not_found(request: HttpRequest, path: str) -> HttpResponse:
     """Any other address under /api/v1/."""
     return problem(404, "Cette adresse de l'API n'existe pas.")
+
+
+# Stands for the id or slug while a path is reversed once: digits pass every converter.
+_MARK = "918273645546372819"
+
+
+@functools.cache
+def api_route(name: str) -> Callable[[str], str]:
+    """The path of the API route `name` for the value of its one argument, `pk` (one
+    function per name, so that Links keeps one template per route)."""
+    return lambda value: reverse(f"api:{name}", kwargs={"pk": value})
+
+
+class Links:
+    """The absolute URLs of one answer's many items: each path (a function of one id or slug:
+    api_route(name), places.models.PLACE_PAGE) is reversed once per answer, then filled in;
+    reversing per item costs more than the rest of the item."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+        self._templates: dict[Callable[[str], str], tuple[str, str]] = {}
+
+    def __call__(self, path_of: Callable[[str], str], value: int | str) -> str:
+        """The absolute URL of `path_of(value)`."""
+        template = self._templates.get(path_of)
+        if template is None:
+            before, mark, after = self._request.build_absolute_uri(path_of(_MARK)).partition(_MARK)
+            if not mark:
+                raise ValueError(f"{path_of!r} does not put its argument in the path")
+            template = self._templates[path_of] = (before, after)
+        return f"{template[0]}{value}{template[1]}"
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a path reversed by the caller."""
+        return self._request.build_absolute_uri(path)

@@ -3,7 +3,6 @@
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +14,7 @@ from maillage.api import inputs
 from maillage.api.conditional import ETagMixin
 from maillage.api.problems import ApiProblem
 from maillage.api.serializers.events import EventOut
-from maillage.api.views.common import ApiView, Errors, form_data
+from maillage.api.views.common import ApiView, Errors, Links, api_route, form_data
 from maillage.events.agenda import AgendaFilter, coming, public_events, seats_state
 from maillage.events.models import Audience, Event
 
@@ -25,8 +24,8 @@ PARAMETER_OF = {field: parameter for parameter, field in AGENDA_FIELDS.items()}
 INVALID = "Certains paramètres sont invalides."
 
 
-def event_json(request: Request, event: Event, now: Any) -> dict[str, Any]:
-    """An event (EventOut), its place and commune loaded."""
+def event_json(links: Links, event: Event, now: Any) -> dict[str, Any]:
+    """An event (EventOut), its place and commune loaded; URLs made by `links`."""
     state = seats_state(event, now)
     place = event.place
     return {
@@ -50,9 +49,9 @@ def event_json(request: Request, event: Event, now: Any) -> dict[str, Any]:
             "name": place.name,
             "commune": place.commune.name,
             "insee_code": place.commune.insee_code,
-            "url": request.build_absolute_uri(reverse("api:place", kwargs={"pk": place.pk})),
+            "url": links(api_route("place"), place.pk),
         },
-        "url": request.build_absolute_uri(event.get_absolute_url()),
+        "url": links.absolute(event.get_absolute_url()),
     }
 
 
@@ -100,8 +99,9 @@ class Events(ETagMixin, GenericAPIView[Event]):
         if place is not None:
             events = events.filter(place_id=place)
         page = self.paginate_queryset(events.order_by("start", "pk")) or []
+        links = Links(request)
         return self.get_paginated_response(
-            EventOut([event_json(request, e, now) for e in page], many=True).data
+            EventOut([event_json(links, e, now) for e in page], many=True).data
         )
 
 
@@ -118,4 +118,4 @@ class EventDetail(ApiView):
         event = public_events().filter(pk=pk).first()
         if event is None:
             raise ApiProblem(404, "Cet événement n'existe pas ou n'est pas publié.")
-        return Response(EventOut(event_json(request, event, timezone.now())).data)
+        return Response(EventOut(event_json(Links(request), event, timezone.now())).data)

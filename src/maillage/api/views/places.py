@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
@@ -12,10 +11,10 @@ from rest_framework.response import Response
 from maillage.api.conditional import ETagMixin
 from maillage.api.filters import PlaceFilter
 from maillage.api.problems import ApiProblem
-from maillage.api.serializers.places import PlaceOut, SpaceOut
-from maillage.api.views.common import ApiView
+from maillage.api.serializers.places import PlaceOut, SpaceOut, wall_clock
+from maillage.api.views.common import ApiView, Links, api_route
 from maillage.places.kinds import KIND_LABELS, SpaceKind
-from maillage.places.models import Place, Space, today_in_paris
+from maillage.places.models import PLACE_PAGE, Place, Space, today_in_paris
 from maillage.places.selectors import (
     bookable_space_ids,
     directory_places,
@@ -26,9 +25,9 @@ from maillage.places.selectors import (
 UNKNOWN_PLACE = "Ce lieu n'existe pas ou n'est pas publié."
 
 
-def place_json(request: Request, place: Place, bookable: set[int]) -> dict[str, Any]:
+def place_json(links: Links, place: Place, bookable: set[int]) -> dict[str, Any]:
     """A place (PlaceOut), its commune, services, opening hours, closures and spaces loaded;
-    `bookable`: the ids of the spaces that can be booked today."""
+    `bookable`: the ids of the spaces that can be booked today; URLs made by `links`."""
     commune = place.commune
     today = today_in_paris()
     return {
@@ -62,7 +61,7 @@ def place_json(request: Request, place: Place, bookable: set[int]) -> dict[str, 
         },
         "takes_bookings": place.takes_bookings_on(today),
         "is_fictional": place.is_fictional,
-        "url": request.build_absolute_uri(place.get_absolute_url()),
+        "url": links(PLACE_PAGE, place.slug),
         "distance_m": getattr(place, "distance_m", None),
         "description": place.description,
         "access_text": place.access_text,
@@ -71,13 +70,12 @@ def place_json(request: Request, place: Place, bookable: set[int]) -> dict[str, 
         "phone": place.phone,
         "opening_date": place.opening_date,
         "opening_hours": [
-            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
+            {"weekday": h.weekday, "opens": wall_clock(h.opens), "closes": wall_clock(h.closes)}
             for h in place.opening_hours.all()
         ],
         "closures": [
             {"start_date": c.start_date, "end_date": c.end_date, "reason": c.reason}
-            for c in place.closures.all()
-            if c.end_date >= today
+            for c in place.closures.all()  # those not over yet (with_page_facts)
         ],
         "spaces": [
             {
@@ -89,15 +87,14 @@ def place_json(request: Request, place: Place, bookable: set[int]) -> dict[str, 
             }
             for s in place.spaces.all()
         ],
-        "spaces_url": request.build_absolute_uri(
-            reverse("api:place_spaces", kwargs={"pk": place.pk})
-        ),
+        "spaces_url": links(api_route("place_spaces"), place.pk),
     }
 
 
 def published_place(pk: int) -> Place:
-    """A place the directory shows (not closed), or a 404 problem."""
-    place = with_page_facts(directory_places().listed()).filter(pk=pk).first()
+    """A place of the directory (a closed one too, as its page and `status=closed` show it),
+    or a 404 problem."""
+    place = with_page_facts(directory_places()).filter(pk=pk).first()
     if place is None:
         raise ApiProblem(404, UNKNOWN_PLACE)
     return place
@@ -125,9 +122,8 @@ class Places(ETagMixin, GenericAPIView[Place]):
         places = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(places) or []
         bookable = bookable_space_ids(page)
-        return self.get_paginated_response(
-            PlaceOut([place_json(request, p, bookable) for p in page], many=True).data
-        )
+        links = Links(request)
+        return self.get_paginated_response([place_json(links, p, bookable) for p in page])
 
 
 class PlaceDetail(ApiView):
@@ -141,14 +137,14 @@ class PlaceDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         place = published_place(pk)
-        return Response(PlaceOut(place_json(request, place, bookable_space_ids([place]))).data)
+        return Response(place_json(Links(request), place, bookable_space_ids([place])))
 
 
-def space_json(request: Request, space: Space, bookable: bool) -> dict[str, Any]:
-    """A space as its place's page lists it (SpaceOut)."""
+def space_json(links: Links, space: Space, bookable: bool) -> dict[str, Any]:
+    """A space as its place's page lists it (SpaceOut), its URLs made by `links`."""
 
     def link(name: str) -> str:
-        return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"pk": space.pk}))
+        return links(api_route(name), space.pk)
 
     return {
         "id": space.pk,
@@ -190,6 +186,7 @@ class PlaceSpaces(ETagMixin, GenericAPIView[Space]):
         place = published_place(pk)
         bookable = bookable_space_ids([place])
         page = self.paginate_queryset(place_spaces(place)) or []
+        links = Links(request)
         return self.get_paginated_response(
-            SpaceOut([space_json(request, s, s.pk in bookable) for s in page], many=True).data
+            SpaceOut([space_json(links, s, s.pk in bookable) for s in page], many=True).data
         )

@@ -4,7 +4,6 @@ parameters (in English), the same rules (booking.forms.SearchForm) and the same 
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -14,11 +13,11 @@ from rest_framework.response import Response
 from maillage.api.conditional import ETagMixin
 from maillage.api.problems import ApiProblem
 from maillage.api.serializers.places import SearchResultOut
-from maillage.api.views.common import Errors, form_data
-from maillage.booking.forms import SearchForm
+from maillage.api.views.common import Errors, Links, api_route, form_data
+from maillage.booking.forms import POSITION_INCOMPLETE, SearchForm
 from maillage.booking.presentation import describe, free_spaces
 from maillage.booking.queries import SearchResult
-from maillage.places.models import MAX_CAPACITY, SpaceKind
+from maillage.places.models import MAX_CAPACITY, PLACE_PAGE, SpaceKind
 
 # The API's parameters and the search form's fields they fill.
 FORM_FIELDS = {
@@ -81,21 +80,21 @@ def read_search(request: Request) -> SearchForm:
     errors.raise_if_any("Certains paramètres sont invalides.")
     form = SearchForm(data)
     if not form.is_valid():
-        for field, messages in form.errors.items():
-            parameter = PARAMETER_OF.get(field, "lat" if "Position" in str(messages) else "date")
-            errors.setdefault(parameter, []).extend(
-                f"« {parameter} » : {message}" for message in messages
-            )
+        for field, refusals in form.errors.as_data().items():
+            for refusal in refusals:
+                # The form's own errors (not a field's): a lone coordinate, or the window.
+                parameter = PARAMETER_OF.get(
+                    field, "lat" if refusal.code == POSITION_INCOMPLETE else "date"
+                )
+                errors.setdefault(parameter, []).extend(
+                    f"« {parameter} » : {message}" for message in refusal.messages
+                )
         raise ApiProblem(400, "Certains paramètres sont invalides.", errors)
     return form
 
 
-def result_json(request: Request, result: SearchResult) -> dict[str, Any]:
-    """A search result (SearchResultOut)."""
-
-    def link(name: str) -> str:
-        return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"pk": result.space_id}))
-
+def result_json(links: Links, result: SearchResult) -> dict[str, Any]:
+    """A search result (SearchResultOut), its URLs made by `links` (the answer's)."""
     card = result.place
     return {
         "space": result.space_id,
@@ -119,12 +118,12 @@ def result_json(request: Request, result: SearchResult) -> dict[str, Any]:
             "latitude": card.latitude,
             "longitude": card.longitude,
             "is_fictional": card.is_fictional,
-            "url": request.build_absolute_uri(card.get_absolute_url()),
+            "url": links(PLACE_PAGE, card.slug),
         },
         "links": {
-            "week": link("space_week"),
-            "slots": link("space_slots"),
-            "price": link("space_price"),
+            "week": links(api_route("space_week"), result.space_id),
+            "slots": links(api_route("space_slots"), result.space_id),
+            "price": links(api_route("space_price"), result.space_id),
         },
     }
 
@@ -147,6 +146,5 @@ class Search(ETagMixin, GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         form = read_search(request)
         page = describe(self.paginate_queryset(free_spaces(form)) or [], form)
-        return self.get_paginated_response(
-            SearchResultOut([result_json(request, r) for r in page], many=True).data
-        )
+        links = Links(request)
+        return self.get_paginated_response([result_json(links, result) for result in page])
