@@ -235,10 +235,12 @@ def search_spaces(
     (code; the platform's by default), in one commune (INSEE code) and of one kind if asked.
 
     The places come from booking.searchable (read once per data version by each process);
-    whether a place is open all along is decided once per pattern of hours. A space is free
-    when no booking nor busy time meets the window, or when the seats its bookings hold at
-    most (one grouped query) leave enough; only the others read their bookings and busy times
-    to be decided by the availability core.
+    whether a place is open all along is decided once per pattern of hours. The bookings near
+    the window are read as one grouped query (_nearby_loads): a space with none, and no busy
+    time, is free; an exclusive one is free unless one of them reaches the window with its gap
+    (core.exclusive_reach); a desk space is free when the seats they hold at most leave
+    enough. Only the others (busy times, desk spaces near full) read their bookings and busy
+    times one by one, decided by the availability core.
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     searched = searchable(departement or settings.MAILLAGE_DEPARTEMENT, timezone.localdate())
@@ -263,12 +265,15 @@ def search_spaces(
     window = (start, end)
     around = (start - widest_gap, end + widest_gap)
     nearby = meeting_window(Booking.objects.holding(), *around).order_by()
-    if len(candidates) <= _SPACE_LIST_LIMIT:
-        nearby = nearby.filter(space_id__in=[space.space_id for space in candidates])
+    listed = (
+        [space.space_id for space in candidates] if len(candidates) <= _SPACE_LIST_LIMIT else None
+    )
+    if listed is not None:
+        nearby = nearby.filter(space_id__in=listed)
     gaps = sorted({rules.gap for rules in startable.values()})
     loads = _nearby_loads(nearby, gaps, *window)
     taking_column = {gap: 1 + number for number, gap in enumerate(gaps)}
-    busy = sql.busy_meeting(*around)
+    busy = sql.busy_meeting(*around, listed)
     busy_spaces = {space_id for space_id, _, _ in busy}
     # A space with bookings near: an exclusive one is taken when one of them reaches the
     # window with its gap; a desk space is free when the bound leaves enough seats. Busy

@@ -81,7 +81,7 @@ _KIND, _CAPACITY = (7 + RULE_FIELDS.index(name) for name in ("kind", "capacity")
 
 
 def load_searchable(departement: str, day: date) -> Searchable:
-    """The searchable places of `departement` (code) on the Paris day `day`, read now (five queries,
+    """The searchable places of `departement` (code) on the Paris day `day`, read now (four queries,
     plain rows)."""
     of_places = {"place__commune__departement_id": departement}
     spaces = tuple(
