@@ -3,14 +3,15 @@ directory shows, and the places near a point."""
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, time
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from maillage.places.models import (
     Closure,
+    OpeningHours,
     Place,
     PlaceQuerySet,
     Space,
@@ -84,21 +85,47 @@ def place_spaces(place: Place) -> SpaceQuerySet:
     )
 
 
-def with_page_facts(places: PlaceQuerySet) -> PlaceQuerySet:
-    """`places` with what their public page shows loaded: services, opening hours, the
-    closures not over yet (today a Paris day), and the spaces' names, kinds and capacities
-    (by kind, name then id)."""
-    return places.prefetch_related(
-        "services",
-        "opening_hours",
-        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today_in_paris())),
-        Prefetch(
-            "spaces",
-            queryset=Space.objects.only("place_id", "name", "kind", "capacity").order_by(
-                "kind", "name", "pk"
-            ),
-        ),
+@dataclass
+class PageFacts:
+    """What a place's public page lists besides its own fields, as plain values."""
+
+    services: list[tuple[str, str]] = field(default_factory=list)  # (slug, name), by name
+    # (weekday, 0 for Monday; opens; closes), Paris wall clock, by weekday then opening.
+    hours: list[tuple[int, time, time]] = field(default_factory=list)
+    # (first day, last day, reason) of the closures not over yet (Paris days), by first day.
+    closures: list[tuple[date, date, str]] = field(default_factory=list)
+    # (id, name, kind, capacity) of the spaces, by kind, name then id.
+    spaces: list[tuple[int, str, str, int]] = field(default_factory=list)
+
+
+def page_facts(place_ids: Iterable[int]) -> dict[int, PageFacts]:
+    """The PageFacts of each of these places (four queries of plain rows, whatever their
+    number: a page of places builds no model instance for them)."""
+    ids = list(place_ids)
+    facts = {place_id: PageFacts() for place_id in ids}
+    services = Place.services.through.objects.filter(place_id__in=ids).order_by(
+        "service__name", "service_id"
     )
+    for place_id, slug, name in services.values_list("place_id", "service__slug", "service__name"):
+        facts[place_id].services.append((slug, name))
+    hours = OpeningHours.objects.filter(place_id__in=ids).order_by("weekday", "opens", "pk")
+    for place_id, weekday, opens, closes in hours.values_list(
+        "place_id", "weekday", "opens", "closes"
+    ):
+        facts[place_id].hours.append((weekday, opens, closes))
+    closures = Closure.objects.filter(place_id__in=ids, end_date__gte=today_in_paris()).order_by(
+        "start_date", "pk"
+    )
+    for place_id, first, last, reason in closures.values_list(
+        "place_id", "start_date", "end_date", "reason"
+    ):
+        facts[place_id].closures.append((first, last, reason))
+    spaces = Space.objects.filter(place_id__in=ids).order_by("kind", "name", "pk")
+    for place_id, space_id, name, kind, capacity in spaces.values_list(
+        "place_id", "pk", "name", "kind", "capacity"
+    ):
+        facts[place_id].spaces.append((space_id, name, kind, capacity))
+    return facts
 
 
 def bookable_space_ids(places: Iterable[Place]) -> set[int]:

@@ -16,18 +16,20 @@ from maillage.api.views.common import ApiView, Links, api_route
 from maillage.places.kinds import KIND_LABELS, SpaceKind
 from maillage.places.models import PLACE_PAGE, Place, Space, today_in_paris
 from maillage.places.selectors import (
+    PageFacts,
     bookable_space_ids,
     directory_places,
+    page_facts,
     place_spaces,
-    with_page_facts,
 )
 
 UNKNOWN_PLACE = "Ce lieu n'existe pas ou n'est pas publié."
 
 
-def place_json(links: Links, place: Place, bookable: set[int]) -> dict[str, Any]:
-    """A place (PlaceOut), its commune, services, opening hours, closures and spaces loaded;
-    `bookable`: the ids of the spaces that can be booked today; URLs made by `links`."""
+def place_json(links: Links, place: Place, facts: PageFacts, bookable: set[int]) -> dict[str, Any]:
+    """A place (PlaceOut), its commune loaded, with its page's `facts` (services, hours,
+    closures, spaces); `bookable`: the ids of the spaces that can be booked today; URLs made
+    by `links`."""
     commune = place.commune
     today = today_in_paris()
     return {
@@ -45,7 +47,7 @@ def place_json(links: Links, place: Place, bookable: set[int]) -> dict[str, Any]
         },
         "latitude": place.latitude,
         "longitude": place.longitude,
-        "services": [{"slug": s.slug, "name": s.name} for s in place.services.all()],
+        "services": [{"slug": slug, "name": name} for slug, name in facts.services],
         "broadband": {
             "technology": place.broadband_technology,
             "down_mbps": place.broadband_down_mbps,
@@ -70,22 +72,22 @@ def place_json(links: Links, place: Place, bookable: set[int]) -> dict[str, Any]
         "phone": place.phone,
         "opening_date": place.opening_date,
         "opening_hours": [
-            {"weekday": h.weekday, "opens": wall_clock(h.opens), "closes": wall_clock(h.closes)}
-            for h in place.opening_hours.all()
+            {"weekday": weekday, "opens": wall_clock(opens), "closes": wall_clock(closes)}
+            for weekday, opens, closes in facts.hours
         ],
         "closures": [
-            {"start_date": c.start_date, "end_date": c.end_date, "reason": c.reason}
-            for c in place.closures.all()  # those not over yet (with_page_facts)
+            {"start_date": first, "end_date": last, "reason": reason}
+            for first, last, reason in facts.closures
         ],
         "spaces": [
             {
-                "id": s.pk,
-                "name": s.name,
-                "kind": s.kind,
-                "capacity": s.capacity,
-                "bookable": s.pk in bookable,
+                "id": space_id,
+                "name": name,
+                "kind": kind,
+                "capacity": capacity,
+                "bookable": space_id in bookable,
             }
-            for s in place.spaces.all()
+            for space_id, name, kind, capacity in facts.spaces
         ],
         "spaces_url": links(api_route("place_spaces"), place.pk),
     }
@@ -94,7 +96,7 @@ def place_json(links: Links, place: Place, bookable: set[int]) -> dict[str, Any]
 def published_place(pk: int) -> Place:
     """A place of the directory (a closed one too, as its page and `status=closed` show it),
     or a 404 problem."""
-    place = with_page_facts(directory_places()).filter(pk=pk).first()
+    place = directory_places().filter(pk=pk).first()
     if place is None:
         raise ApiProblem(404, UNKNOWN_PLACE)
     return place
@@ -108,7 +110,7 @@ class Places(ETagMixin, GenericAPIView[Place]):
     serializer_class = PlaceOut
 
     def get_queryset(self) -> Any:
-        return with_page_facts(directory_places())
+        return directory_places()
 
     @extend_schema(
         operation_id="places_list",
@@ -122,8 +124,11 @@ class Places(ETagMixin, GenericAPIView[Place]):
         places = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(places) or []
         bookable = bookable_space_ids(page)
+        facts = page_facts(place.pk for place in page)
         links = Links(request)
-        return self.get_paginated_response([place_json(links, p, bookable) for p in page])
+        return self.get_paginated_response(
+            [place_json(links, place, facts[place.pk], bookable) for place in page]
+        )
 
 
 class PlaceDetail(ApiView):
@@ -137,7 +142,11 @@ class PlaceDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         place = published_place(pk)
-        return Response(place_json(Links(request), place, bookable_space_ids([place])))
+        return Response(
+            place_json(
+                Links(request), place, page_facts([place.pk])[place.pk], bookable_space_ids([place])
+            )
+        )
 
 
 def space_json(links: Links, space: Space, bookable: bool) -> dict[str, Any]:
