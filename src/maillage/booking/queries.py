@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from maillage.booking import availability as core
@@ -175,37 +173,17 @@ def _open_places(searched: Searchable, start: datetime, end: datetime) -> set[in
     return open_places
 
 
-def _nearby_loads(
-    nearby: BookingQuerySet, gaps: list[timedelta], start: datetime, end: datetime
-) -> dict[int, tuple[int, ...]]:
-    """For each space with `nearby` bookings, in one grouped query: an upper bound of the
-    seats they hold at any instant (the sum of their seats, an exclusive booking counting one
-    as core.BookedInterval counts it), then, for each of `gaps` in order, how many of them
-    take an exclusive space with that gap for [start, end) (core.exclusive_reach)."""
-    counts: dict[str, Any] = {
-        "held": Sum(
-            Case(
-                When(exclusive=True, then=Value(1)),
-                default=F("seats"),
-                output_field=IntegerField(),
-            )
-        )
-    }
-    for number, gap in enumerate(gaps):
-        before, after = core.exclusive_reach(start, end, gap)
-        counts[f"taking_{number}"] = Count("pk", filter=Q(start__lt=before, end__gt=after))
-    rows = nearby.values("space_id").annotate(**counts).values_list("space_id", *counts)
-    return {space_id: loads for space_id, *loads in rows}
-
-
 def _taken(
-    nearby: BookingQuerySet,
     spaces: list[SearchableSpace],
+    start: datetime,
+    end: datetime,
     busy: list[tuple[int, datetime, datetime]],
 ) -> dict[int, list[core.BookedInterval]]:
-    """What keeps each of `spaces` out, as the core reads it: its `nearby` bookings and its
-    `busy` times (sql.busy_meeting's rows over the same window: imported, managers' blocks)."""
+    """What keeps each of `spaces` out of [start, end) (widened by the widest gap), as the
+    core reads it: its holding bookings meeting it and its `busy` times (sql.busy_meeting's
+    rows over the same window: imported, managers' blocks)."""
     taken: dict[int, list[core.BookedInterval]] = {space.space_id: [] for space in spaces}
+    nearby = meeting_window(Booking.objects.holding(), start, end).order_by()
     if len(spaces) <= _SPACE_LIST_LIMIT:
         nearby = nearby.filter(space_id__in=list(taken))
     for space_id, b_start, b_end, seats, exclusive in nearby.values_list(
@@ -262,16 +240,18 @@ def search_spaces(
     if not candidates:
         return []
     widest_gap = max(rules.gap for rules in startable.values())
-    window = (start, end)
     around = (start - widest_gap, end + widest_gap)
-    nearby = meeting_window(Booking.objects.holding(), *around).order_by()
     listed = (
         [space.space_id for space in candidates] if len(candidates) <= _SPACE_LIST_LIMIT else None
     )
-    if listed is not None:
-        nearby = nearby.filter(space_id__in=listed)
+    longest = longest_blocked_span()
     gaps = sorted({rules.gap for rules in startable.values()})
-    loads = _nearby_loads(nearby, gaps, *window)
+    loads = sql.nearby_loads(
+        *around,
+        [core.exclusive_reach(start, end, gap) for gap in gaps],
+        around[0] - longest if longest is not None else None,
+        listed,
+    )
     taking_column = {gap: 1 + number for number, gap in enumerate(gaps)}
     busy = sql.busy_meeting(*around, listed)
     busy_spaces = {space_id for space_id, _, _ in busy}
@@ -296,7 +276,7 @@ def search_spaces(
             and space.capacity - loads[space.space_id][0] < people
         )
     ]
-    taken = _taken(nearby, undecided, busy) if undecided else {}
+    taken = _taken(undecided, *around, busy) if undecided else {}
     places = searched.places
 
     def distance_to(place_id: int) -> float | None:

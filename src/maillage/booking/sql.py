@@ -192,6 +192,49 @@ def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldB
     ]
 
 
+def nearby_loads(
+    start: datetime,
+    end: datetime,
+    reaches: Sequence[tuple[datetime, datetime]],
+    earliest_blocked_start: datetime | None,
+    space_ids: Sequence[int] | None = None,
+) -> dict[int, tuple[int, ...]]:
+    """The holding bookings whose blocked span meets [start, end), grouped by space (of
+    `space_ids`, or of every space when None): for each space with one, (the sum of their
+    seats, an exclusive booking counting one as core.BookedInterval counts it, then for each
+    (before, after) of `reaches`, how many of them start before `before` and end after
+    `after`). `earliest_blocked_start`: a lower bound of the blocked starts that can meet
+    [start, end) (queries.longest_blocked_span), which keeps the index range short. One
+    statement, read as plain rows: the search runs it once per request."""
+    reaching = "".join(
+        ', SUM(CASE WHEN start < %s AND "end" > %s THEN 1 ELSE 0 END)' for _ in reaches
+    )
+    conditions = [
+        "blocked_start < %s",
+        "blocked_end > %s",
+        f"status IN ({', '.join(['%s'] * len(HOLDING_STATUSES))})",
+    ]
+    params: list[str | datetime | int | None] = [
+        instant for reach in reaches for instant in map(instant_param, reach)
+    ]
+    params += [instant_param(end), instant_param(start), *map(str, HOLDING_STATUSES)]
+    if earliest_blocked_start is not None:
+        conditions.append("blocked_start > %s")
+        params.append(instant_param(earliest_blocked_start))
+    if space_ids is not None:
+        if not space_ids:
+            return {}
+        conditions.append(f"space_id IN ({', '.join(['%s'] * len(space_ids))})")
+        params += space_ids
+    statement = (
+        "SELECT space_id, SUM(CASE WHEN exclusive THEN 1 ELSE seats END)"  # noqa: S608
+        f"{reaching} FROM booking_booking WHERE {' AND '.join(conditions)} GROUP BY space_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return {space_id: tuple(loads) for space_id, *loads in cursor.fetchall()}
+
+
 # What keeps a space's slots out besides its bookings, each source read the same way: busy
 # times imported from its external calendar, and its managers' blocks not lifted.
 BUSY_SOURCES = (
