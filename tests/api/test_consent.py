@@ -251,6 +251,26 @@ def test_a_visitor_logs_in_and_comes_back(client, booker):
     assert client.get(url).status_code == 200
 
 
+def test_the_page_names_the_account_and_another_person_can_switch(person, other_booker):
+    """A shared computer: the page says which account would be used; «Ce n'est pas vous ?»
+    signs out and comes back to the same request once the other person has signed in."""
+    partner = partner_app()
+    _, challenge = pkce()
+    url = authorize_url(partner, challenge)
+    page = person.get(url)
+    assert "camille@exemple.test" in page.content.decode()
+    switch = page.context["switch_account_next"]
+    assert switch == f"{reverse('accounts:login')}?next={quote(url, safe='')}"
+    signed_out = person.post(reverse("accounts:logout"), {"next": switch})
+    assert signed_out.status_code == 302 and signed_out["Location"] == switch
+    assert person.get(url).status_code == 302  # signed out: to the login page
+    back = person.post(
+        switch, {"username": "yanis@exemple.test", "password": "motdepasse-yanis-1", "next": url}
+    )
+    assert back.status_code == 302 and back["Location"] == url
+    assert "yanis@exemple.test" in person.get(url).content.decode()
+
+
 def test_the_consent_page_holds_the_csp(person):
     partner = partner_app()
     _, challenge = pkce()

@@ -50,6 +50,9 @@ def created_key(client) -> tuple[Partner, str]:
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     key = re.search(r'<code id="partner-key">(mlgp_[A-Za-z0-9_-]+)</code>', page).group(1)
+    # «Copier» buttons (web/copy.js) beside the key and the client_id.
+    assert 'data-copy="partner-key"' in page and 'data-copy="partner-client-id"' in page
+    assert "web/copy.js" in page
     return Partner.objects.get(), key
 
 

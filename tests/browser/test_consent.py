@@ -44,6 +44,9 @@ def test_a_person_allows_a_partner_on_a_phone(browser, live_server, booker, axe)
     expect(page.get_by_role("heading", name="Ce qu'elle pourra faire en votre nom")).to_be_visible()
     expect(page.get_by_text("Réserver et annuler en votre nom")).to_be_visible()
     expect(page.get_by_role("link", name="lou@appli.exemple.fr")).to_be_visible()
+    # Which account the partner would use, and a way out for whoever is not that person.
+    expect(page.get_by_text("camille@exemple.test")).to_be_visible()
+    expect(page.get_by_role("button", name="Changer de compte")).to_be_visible()
     assert axe(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     allow = page.get_by_role("button", name="Autoriser")

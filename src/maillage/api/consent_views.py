@@ -8,10 +8,11 @@ the others (no PKCE challenge, a `plain` one, an unknown scope, a refusal) go ba
 partner's registered address with `error=…` as the RFC requires."""
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
 from oauth2_provider.views.mixins import OAuthLibMixin
@@ -102,6 +103,10 @@ class ConsentView(AuthorizationView):
         application = kwargs.get("application")
         if application is not None:
             context["partner"] = Partner.objects.active().filter(application=application).first()
+        # «Not you?»: signing out comes back to the login page, then to this very request.
+        context["switch_account_next"] = (
+            f"{reverse('accounts:login')}?{urlencode({'next': self.request.get_full_path()})}"
+        )
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
