@@ -121,6 +121,24 @@ def test_editing_keeps_the_oauth_client_in_step(client, staff_user):
     assert [e.action for e in PartnerLog.objects.order_by("id")] == ["created", "changed"]
 
 
+def test_a_revoked_partner_is_kept_read_only(client, staff_user):
+    partner, _ = partners.create_partner(staff_user, partner_details())
+    partners.revoke_partner(staff_user, partner)
+    with pytest.raises(ValidationError, match="révoquée"):
+        partners.change_partner(staff_user, partner, partner_details(name="Renommée"))
+    client.force_login(staff_user)
+    change = reverse("admin:api_partner_change", args=[partner.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(change, form(name="Renommée")).status_code == 403
+    partner.refresh_from_db()
+    assert partner.name != "Renommée"
+    assert [e.action for e in PartnerLog.objects.filter(partner=partner)] == [
+        "created",
+        "revoked",
+    ]
+
+
 def test_partners_are_revoked_not_deleted(client, staff_user):
     partner, _ = partners.create_partner(staff_user, partner_details())
     client.force_login(staff_user)
@@ -156,7 +174,14 @@ def test_revoking_stops_the_key_and_every_consent_at_once(client, staff_user, bo
     assert client.get("/api/v1/reservations", **bearer).status_code == 200
 
     client.force_login(staff_user)
-    response = client.post(LIST, {"action": "revoke", "_selected_action": [partner.pk]})
+    # First a page that names what will be revoked; nothing is revoked yet.
+    confirm = client.post(LIST, {"action": "revoke", "_selected_action": [partner.pk]})
+    assert confirm.status_code == 200 and "Oui, révoquer" in confirm.content.decode()
+    assert partner.name in confirm.content.decode() and other.name not in confirm.content.decode()
+    assert Partner.objects.get(pk=partner.pk).revoked_at is None
+    response = client.post(
+        LIST, {"action": "revoke", "_selected_action": [partner.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     client.logout()
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -176,8 +177,28 @@ class PartnerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """A revoked partner is kept for its history, read only (partners.change_partner
+        refuses it too)."""
+        if obj is not None and obj.revoked_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.action(description="Révoquer les clés choisies (et les consentements donnés)")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Partner]) -> HttpResponse | None:
+        """After a confirmation page that names them (revoking cannot be undone)."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/api/partner/revoke_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Révoquer des applications partenaires ?",
+                    "partners": list(queryset.filter(revoked_at__isnull=True).order_by("name")),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         done = 0
         for partner in queryset:
             try:
@@ -191,3 +212,4 @@ class PartnerAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
             else "Aucune clé à révoquer (déjà révoquées).",
             messages.SUCCESS if done else messages.WARNING,
         )
+        return None

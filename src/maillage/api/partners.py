@@ -29,6 +29,10 @@ from maillage.api.models import PARTNER_KEY_PREFIX, Partner, PartnerAction, Part
 
 ORIGINS_LABEL = "Origines web autorisées"
 REDIRECTS_LABEL = "Adresses de retour OAuth"
+REVOKED_UNCHANGED = (
+    "Cette application est révoquée : elle est gardée telle quelle pour son historique. "
+    "Pour rétablir un accès, créez une nouvelle application."
+)
 MAX_LINES = 20
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -199,9 +203,12 @@ def create_partner(actor: User, details: PartnerDetails) -> tuple[Partner, str]:
 @transaction.atomic
 def change_partner(actor: User, partner: Partner, details: PartnerDetails) -> Partner:
     """Change a partner's details (not its key); its OAuth client follows (name, redirect
-    URIs, origins). A revoked partner stays revoked. Raises PermissionDenied, ValidationError."""
+    URIs, origins). A revoked partner is kept as it was, for its history: refused with a
+    ValidationError. Raises PermissionDenied, ValidationError."""
     _check_actor(actor)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.revoked_at is not None:
+        raise ValidationError(REVOKED_UNCHANGED)
     _apply(partner, details)
     partner.full_clean(exclude=["application", "key_digest", "key_hint"])
     _sync_application(partner, details)
