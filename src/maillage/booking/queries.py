@@ -214,10 +214,10 @@ def search_spaces(
 
     The places come from booking.searchable (read once per data version by each process);
     whether a place is open all along is decided once per pattern of hours. The bookings near
-    the window are read as one grouped query (_nearby_loads): a space with none, and no busy
-    time, is free; an exclusive one is free unless one of them reaches the window with its gap
-    (core.exclusive_reach); a desk space is free when the seats they hold at most leave
-    enough. Only the others (busy times, desk spaces near full) read their bookings and busy
+    the window are read as one grouped statement (sql.nearby_loads): a space with none, and
+    no busy time, is free; an exclusive one is free unless one of them reaches the window with
+    its gap (core.exclusive_reach); a desk space is free when the seats they hold at most
+    leave enough. Only the others (busy times, desk spaces near full) read their bookings and busy
     times one by one, decided by the availability core.
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
