@@ -44,8 +44,8 @@ run: $(VENV)/.base-installed $(VAR)/secret_key
 	$(RUN_ENV) $(BIN)/gunicorn -c python:maillage.config.gunicorn maillage.config.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff format --check src tests examples
 	$(BIN)/mypy
 
 # The whole suite, benchmark smoke tests included.

@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.clock",
     "tests.fixtures.events",
     "tests.fixtures.offices",
+    "tests.fixtures.embeds",
 ]

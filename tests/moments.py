@@ -1,4 +1,5 @@
-"""Instants the tests use: Paris wall-clock times, the suite's «now», a future Tuesday."""
+"""Instants the tests use: Paris wall-clock times, the suite's wall clock, its «now», a future
+Tuesday."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,17 +12,24 @@ def paris(*args) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
 
-# A Tuesday morning, in the demo's horizon.
+# Where the wall clock stands when the suite starts (tests.fixtures.clock moves it there; it
+# then runs on): the fixed dates of the tests keep their place relative to «today» whatever
+# day the suite runs on.
+SUITE_CLOCK = paris(2026, 11, 30, 9, 0)
+
+# A Tuesday morning after SUITE_CLOCK, in the demo's horizon.
 NOW = paris(2026, 12, 1, 8, 0)
 
 
-def tuesday_ahead(weeks: int = 2) -> date:
-    """A Tuesday at least `weeks` weeks from today: a whole week in the future, bookable."""
-    day = date.today() + timedelta(weeks=weeks)
+def tuesday_ahead(weeks: int = 2, today: date | None = None) -> date:
+    """A Tuesday at least `weeks` weeks after `today` (the suite's date.today() by default): a
+    whole week in the future, bookable."""
+    day = (today or date.today()) + timedelta(weeks=weeks)
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
-DAY = tuesday_ahead()
+# Computed when this module is first imported, possibly before the clock is moved.
+DAY = tuesday_ahead(today=SUITE_CLOCK.date())
 
 
 def at(day: date, hour: int, minute: int = 0) -> str:

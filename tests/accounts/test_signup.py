@@ -136,3 +136,15 @@ def test_a_logged_in_user_is_sent_to_their_account(client, resident):
     response = client.get(reverse("accounts:signup"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:account")
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("first_name", "Le prénom doit faire au plus 150 caractères."),
+        ("last_name", "Le nom doit faire au plus 150 caractères."),
+    ],
+)
+def test_a_name_too_long_is_refused_naming_the_field(client, signup_data, field, message):
+    signup_data[field] = "x" * 151
+    assert message in _refused(client, signup_data)

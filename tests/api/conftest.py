@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from maillage.api.models import ApiToken
+from tests.api.webhook_helpers import Receiver
 
 
 @pytest.fixture
@@ -18,3 +19,13 @@ def api(booker):
     client.post_json = post
     client.key = key
     return client
+
+
+@pytest.fixture
+def receiver(settings):
+    """A partner's webhook receiver on this machine, which the setting lets the platform
+    reach (production refuses loopback and private addresses)."""
+    settings.MAILLAGE_WEBHOOK_ALLOW_PRIVATE = True
+    server = Receiver()
+    yield server
+    server.close()

@@ -301,6 +301,15 @@ def requests(world: dict) -> dict[str, st.SearchStrategy]:
             st.just(b""),
         ),
         "event": endpoint("event", ["GET"], st.just(""), st.just(b"")),
+        **{
+            name: endpoint(
+                name,
+                ["GET"],
+                queries({"afterTimestamp": digits(), "afterId": digits()}),
+                st.just(b""),
+            )
+            for name in ("feed_places", "feed_spaces", "feed_slots", "feed_events")
+        },
         "openapi": endpoint("openapi", ["GET"], queries({"format": text}), st.just(b"")),
         "docs": endpoint("docs", ["GET"], queries({"script": text, "lang": text}), st.just(b"")),
         "not_found": st.tuples(st.sampled_from(METHODS), nowhere, st.just(""), bodies({}), headers),

@@ -50,6 +50,8 @@ API_KEYS = {
     "unlimited_p95_ms",
     "rate_limit_p95_ratio",
     "rate_limit_per_s_ratio",
+    "feed_grid_seconds",
+    "feed_walks",
     "errors",
     "cache",
     "database",
@@ -128,13 +130,19 @@ def test_budget_tiny_run(bench):
     assert (bench.data_dir / "bench-budget.sqlite3").exists()
 
 
-def test_manager_pages_answer_on_the_demo(bench):
-    figures = bench("manager", "--samples", "1")
+def test_every_audience_s_pages_answer_on_the_demo(bench):
+    figures = bench("pages", "--samples", "1")
     assert set(figures) == {"samples", "pages", "database"}
-    assert {"accueil", "réservations (liste)", "fiche", "fermetures"} <= set(figures["pages"])
-    assert {page["status"] for page in figures["pages"].values()} == {200}
-    assert all(page["p95_ms"] >= page["p50_ms"] > 0 for page in figures["pages"].values())
-    assert (bench.data_dir / "bench-manager.sqlite3").exists()
+    audiences = figures["pages"]
+    assert set(audiences) == {"public", "resident", "manager", "staff"}
+    assert {"recherche (commune sans lieu)", "lieu", "plan du site"} <= set(audiences["public"])
+    assert {"espace (créneau chiffré)", "mes données"} <= set(audiences["resident"])
+    assert {"accueil", "réservations (liste)", "fiche", "fermetures"} <= set(audiences["manager"])
+    assert {"scénario", "deux scénarios comparés", "rapport imprimable"} <= set(audiences["staff"])
+    pages = [page for audience in audiences.values() for page in audience.values()]
+    assert {page["status"] for page in pages} == {200}
+    assert all(page["p95_ms"] >= page["p50_ms"] > 0 for page in pages)
+    assert (bench.data_dir / "bench-pages.sqlite3").exists()
 
 
 def test_api_quick_run(bench):
@@ -146,3 +154,9 @@ def test_api_quick_run(bench):
     for name in ("places", "search"):
         assert figures[f"{name}_p95_ms"] >= figures[f"{name}_p50_ms"] > 0
     assert figures["database"] == "sqlite" and figures["cache"] == "database"
+    walks = figures["feed_walks"]
+    assert set(walks) == {"places", "spaces", "slots", "events"}
+    assert walks["places"]["items"] == figures["places"]
+    assert walks["spaces"]["items"] == figures["spaces"]
+    assert walks["slots"]["items"] > walks["spaces"]["items"]
+    assert all(walk["pages"] == -(-walk["items"] // 500) + 1 for walk in walks.values())

@@ -16,6 +16,7 @@ from maillage.booking.models import Booking
 from maillage.places.models import Place, PlaceStatus, Space
 from tests.booking import on_page
 from tests.moments import paris
+from tests.pages import book_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +73,9 @@ def test_every_path_agrees_on_whether_a_space_is_bookable(
     # The space's page, and booking from it.
     assert client.get(reverse("booking:space", args=[room.pk])).status_code == found
     client.force_login(booker)
-    posted = client.post(
-        reverse("booking:book", args=[room.pk]),
+    posted = book_on_page(
+        client,
+        room.pk,
         {"date": day.isoformat(), "debut": "09:00", "fin": "10:00", "postes": "1", "semaines": "1"},
     )
     assert (posted.status_code != 404) is expected

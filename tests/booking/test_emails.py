@@ -227,6 +227,11 @@ def test_the_wording_fits_each_email(booker, room, bookable_place, place_manager
             assert "24 h avant" in body, kind  # the place's cancellation notice
         if "contactez le lieu" in body:
             assert PHONE in body, kind
+        # Each email names the space with its place (a digest: the place, then each space).
+        if kind == "manager_digest":
+            assert f"\n{bookable_place.name}\n" in body and f"- {room.name}, " in body, kind
+        else:
+            assert f"\n{room.full_name}\n" in body, kind
         if kind in ("refused", "cancelled"):
             assert "contactez le lieu : " + PHONE in body, kind
         several = len(message.body.split("\n- le ")) > 2
@@ -325,7 +330,7 @@ def test_line_breaks_in_names_break_no_email(booker, room, bookable_place, place
             assert "\nLa Ruche Bcc: piege@exemple.test\n" in message.body
             assert "\n- Salle Seine, " in message.body
         else:
-            assert "Salle Seine — La Ruche Bcc: piege@exemple.test\n" in message.body
+            assert "La Ruche Bcc: piege@exemple.test — Salle Seine\n" in message.body
         for part in calendar_part(message):
             text = part.get_payload(decode=True).decode()
             lines = [line.removesuffix("\r") for line in text.split("\n")]

@@ -13,7 +13,7 @@ from maillage.booking.forms import BookingForm, SearchForm
 from maillage.booking.models import Booking
 from maillage.places.models import OpeningHours, Space
 from tests.moments import NOW
-from tests.pages import text
+from tests.pages import book_on_page, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -34,7 +34,7 @@ def night_owl(bookable_place):
 
 def book(client, space, **data):
     fields = {"date": "2027-01-12", "debut": "09:00", "fin": "10:00", "semaines": "1", **data}
-    return client.post(reverse("booking:book", args=[space.pk]), fields)
+    return book_on_page(client, space.pk, fields)
 
 
 @pytest.mark.parametrize("raw", [*HOSTILE_DATES, "2028-12-02", "2025-11-30"])

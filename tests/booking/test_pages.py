@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date
 from unittest import mock
 
@@ -11,7 +12,7 @@ from maillage.booking.presentation import distance_label
 from tests.booking import on_page
 from tests.factories import PlaceFactory, UserFactory
 from tests.moments import NOW, paris
-from tests.pages import text
+from tests.pages import book_on_page, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_at_now")]
 
@@ -97,10 +98,11 @@ def test_book_from_the_page(client, booker, room):
     from maillage.core.outbox import deliver_due
 
     client.force_login(booker)
-    url = reverse("booking:book", args=[room.pk])
-    response = client.post(
-        url, {"date": "2027-01-12", "debut": "09:00", "fin": "10:00", "semaines": "1"}
-    )
+    data = {"date": "2027-01-12", "debut": "09:00", "fin": "10:00", "semaines": "1"}
+    recap = client.post(reverse("booking:book", args=[room.pk]), data)
+    assert recap.status_code == 200 and not Booking.objects.exists()
+    assert "Vérifiez le récapitulatif" in text(recap)
+    response = book_on_page(client, room.pk, data)
     deliver_due()
     assert response.status_code == 302 and response["Location"] == reverse("booking:my_bookings")
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
@@ -182,9 +184,10 @@ def test_cancel_from_my_bookings(client, booker, other_booker, room):
     assert "Confirmer l'annulation" in text(confirm)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED  # asking is not cancelling
-    client.post(reverse("booking:cancel", args=[booking.pk]))
+    done = client.post(reverse("booking:cancel", args=[booking.pk]), follow=True)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+    assert f"Réservation « {room.place.name} — {room.name} » annulée." in text(done)
 
 
 def test_calendar_feeds(client, booker, place_manager, room, resident):
@@ -246,7 +249,8 @@ def test_cancelling_a_series_sends_one_email(client, booker, room):
     assert "Les 3 réservations à venir" in text(
         client.get(reverse("booking:cancel_series", args=[series.pk]))
     )
-    client.post(reverse("booking:cancel_series", args=[series.pk]))
+    done = client.post(reverse("booking:cancel_series", args=[series.pk]), follow=True)
+    assert f"Série « {room.place.name} — {room.name} » annulée : 3 réservations." in text(done)
     deliver_due()
     assert Booking.objects.filter(series=series, status="cancelled").count() == 3
     assert len(mail.outbox) == 1
@@ -456,3 +460,78 @@ def test_someone_elses_booking_is_as_unknown_as_a_missing_one(
     assert answers(booking.pk) == answers(booking.pk + 100_000)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
+
+
+def test_a_commune_without_free_space_suggests_the_nearest_within_5_km(
+    client, room, desks, other_booker, territory
+):
+    """Issy-les-Moulineaux has no place: the free spaces of Boulogne-Billancourt next door are
+    suggested with their distance from Issy's centroid in kilometres; Nanterre's, farther than
+    5 km, are not; a booked room is not either."""
+    from maillage.places.models import OpeningHours, Space
+    from maillage.places.selectors import distance_m
+
+    far = PlaceFactory(commune=territory.get(insee_code="92050"), slug="loin")
+    OpeningHours.objects.create(place=far, weekday=1, opens="08:00", closes="20:00")
+    Space.objects.create(place=far, name="Loin", kind="meeting_room", capacity=4)
+    book_on_search_day(other_booker, room, 10, 11)
+    issy = territory.get(insee_code="92040")
+    response = client.get(reverse("booking:search"), {**SEARCH, "commune": "92040"})
+    assert response.context["results"] == []
+    suggestions = response.context["suggestions"]
+    assert [s.space_id for s in suggestions] == [desks.pk]
+    metres = distance_m(
+        issy.centroid_lat, issy.centroid_lon, room.place.latitude, room.place.longitude
+    )
+    assert 0 < metres <= 5000
+    kilometres = f"{metres / 1000:.1f}".replace(".", ",")
+    assert suggestions[0].distance_label == f"{kilometres}\u00a0km"
+    page = text(response)
+    assert "Aucun espace libre à Issy-les-Moulineaux : 1 espace libre à moins de 5\u00a0km" in page
+    assert f"à {kilometres}\u00a0km" in page
+    assert suggestions[0].price_cents == 2 * 3 * 400
+
+
+def test_suggestions_keep_five_nearest_for_the_same_people(client, bookable_place, territory):
+    """At most five suggestions, nearest first, each holding the people searched for."""
+    from maillage.places.models import Space
+
+    for number in range(7):
+        Space.objects.create(
+            place=bookable_place, name=f"Salle {number}", kind="meeting_room", capacity=4
+        )
+    Space.objects.create(place=bookable_place, name="Trop petite", kind="meeting_room", capacity=1)
+    response = client.get(reverse("booking:search"), {**SEARCH, "commune": "92040"})
+    suggestions = response.context["suggestions"]
+    assert len(suggestions) == 5
+    assert all(s.capacity >= 2 for s in suggestions)
+
+
+def test_a_search_with_results_or_without_commune_suggests_nothing(client, room, territory):
+    assert client.get(reverse("booking:search"), SEARCH).context["suggestions"] == []
+    response = client.get(reverse("booking:search"), {**SEARCH, "personnes": "50"})
+    assert response.context["suggestions"] == []
+    assert "Aucun espace libre sur ce créneau" in text(response)
+    response = client.get(reverse("booking:search"), {**SEARCH, "commune": "92012"})
+    assert response.context["results"] and response.context["suggestions"] == []
+
+
+def test_results_and_a_series_actions_name_the_place_and_the_space(client, booker, room, desks):
+    """Search results link «La Ruche — Open space», not the space's generic name alone; the
+    actions on a series name it the same way on my bookings and on the confirmation."""
+    room.place.name = "La Ruche"
+    room.place.save()
+    html = text(client.get(reverse("booking:search"), SEARCH))
+    assert re.search(r"<h3><a [^>]+>La Ruche — Open space</a></h3>", html)
+    series, _, _ = on_page.book_series(
+        booker, room.pk, paris(2027, 1, 12, 9), paris(2027, 1, 12, 11), 3, now=NOW
+    )
+    client.force_login(booker)
+    mine = text(client.get(reverse("booking:my_bookings")))
+    assert (
+        'Annuler toute la série<span class="visually-hidden"> La Ruche — Salle Seine à partir'
+        in mine
+    )
+    assert '<span class="visually-hidden"> la réservation La Ruche — Salle Seine du' in mine
+    confirm = text(client.get(reverse("booking:cancel_series", args=[series.pk])))
+    assert "<h1>Annuler la série La Ruche — Salle Seine</h1>" in confirm

@@ -418,6 +418,16 @@ def test_reminders_are_sent_once(booker, room):
     assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Rappel")
 
 
+def test_no_reminder_to_a_person_who_turned_reminders_off(booker, room):
+    on_page.book(booker, room.pk, paris(2026, 12, 2, 9), paris(2026, 12, 2, 10), now=NOW)
+    booker.remind_bookings = False
+    booker.save(update_fields=["remind_bookings"])
+    assert queue_reminders(now=NOW) == 0
+    booker.remind_bookings = True
+    booker.save(update_fields=["remind_bookings"])
+    assert queue_reminders(now=NOW) == 1
+
+
 def test_emails_wait_for_the_worker_and_survive_a_failing_server(booker, room, settings):
     from maillage.core.models import OutboundEmail
 

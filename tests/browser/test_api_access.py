@@ -5,6 +5,8 @@ violation."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.layout import fits
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 375, "height": 812}
@@ -33,6 +35,6 @@ def test_a_new_token_is_copied_with_one_tap(browser, live_server, booker, axe):
     expect(page.locator("#new-key-copied")).to_have_text("Copié dans le presse-papiers.")
     assert page.evaluate("navigator.clipboard.readText()") == token
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     context.close()
     assert errors == [], "erreurs JavaScript ou CSP dans la page"

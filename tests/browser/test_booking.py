@@ -13,6 +13,7 @@ from maillage.booking.models import Booking, CalendarFeed
 from maillage.demo.services import load_demo
 from maillage.places.models import Place, Space
 from tests.booking import on_page
+from tests.browser.layout import fits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,17 +57,23 @@ def test_a_resident_searches_books_and_cancels(page, territory, axe):
     page.get_by_label("Heure de début").fill("09:00")
     page.get_by_label("Heure de fin").fill("11:00")
     page.get_by_role("button", name="Réserver", exact=True).click()
+    # A window typed on the page is recapped first, then confirmed.
+    expect(page.get_by_role("heading", name=re.compile("^Récapitulatif"))).to_be_visible()
+    expect(page.get_by_text("Vérifiez le récapitulatif")).to_be_visible()
+    page.get_by_role("button", name="Réserver", exact=True).click()
     expect(page).to_have_url(re.compile(r"/reservations/$"))
     expect(page.get_by_text(re.compile(r"(Réservation|Demande) enregistrée"))).to_be_visible()
     mine = Booking.objects.filter(user__email="camille@exemple.test")
     assert mine.count() == 1
     assert axe(page) == []
 
-    page.get_by_role("link", name=re.compile(r"^Annuler la réservation du")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler la réservation")
+    page.get_by_role("link", name=re.compile(r"^Annuler la réservation .+ du")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Annuler la réservation .+ — .+")
+    )
     assert axe(page) == []
     page.get_by_role("button", name="Confirmer l'annulation").click()
-    expect(page.get_by_text("Réservation annulée.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Réservation « .+ — .+ » annulée\.$"))).to_be_visible()
     assert mine.get().status == "cancelled"
 
 
@@ -78,7 +85,7 @@ def log_in(page, email: str, password: str, then: str):
     expect(page).to_have_url(re.compile(re.escape(then) + "$"))
 
 
-def test_my_bookings_fit_a_phone_screen(browser, live_server, territory):
+def test_my_bookings_fit_a_phone_screen_and_copy_the_feed(browser, live_server, territory):
     load_demo()
     person = User.objects.create_user(
         "camille@exemple.test", "motdepasse-camille-1", email_verified=True
@@ -88,11 +95,17 @@ def test_my_bookings_fit_a_phone_screen(browser, live_server, territory):
     day = next_weekday(1)
     start, end = services.free_slots(space.pk, day, timedelta(hours=1))[0]
     on_page.book(person, space.pk, start, end)
-    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     log_in(page, "camille@exemple.test", "motdepasse-camille-1", reverse("booking:my_bookings"))
-    expect(page.locator("code")).to_contain_text("/calendrier/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    address = page.locator("#feed-url")
+    expect(address).to_contain_text("/calendrier/")
+    # localhost is a secure context: the copy button shows and puts the address on the clipboard.
+    page.get_by_role("button", name="Copier l'adresse").click()
+    expect(page.locator("#feed-url-copied")).to_have_text("Copié dans le presse-papiers.")
+    assert page.evaluate("navigator.clipboard.readText()") == address.inner_text().strip()
+    assert fits(page, 390)
     context.close()
 
 
@@ -112,7 +125,7 @@ def test_the_prices_table_fits_with_its_booking_links(browser, live_server, terr
     page.goto(place.get_absolute_url())
     table = page.locator(".table-scroll").first
     assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     link = page.get_by_role("link", name=re.compile(r"^Disponibilités")).first
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
@@ -143,5 +156,5 @@ def test_the_fall_back_choice_reads_as_a_radio_list_on_a_phone(browser, live_ser
         assert radio["width"] < 40
         assert radio["x"] + radio["width"] <= label["x"] <= radio["x"] + radio["width"] + 16
         assert abs(radio["y"] - label["y"]) < label["height"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page, 390)
     context.close()

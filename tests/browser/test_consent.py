@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.api.consent_flow import REDIRECT, authorize_url, partner_app, pkce
+from tests.browser.layout import fits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +49,7 @@ def test_a_person_allows_a_partner_on_a_phone(browser, live_server, booker, axe)
     expect(page.get_by_text("camille@exemple.test")).to_be_visible()
     expect(page.get_by_role("button", name="Changer de compte")).to_be_visible()
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     allow = page.get_by_role("button", name="Autoriser")
     refuse = page.get_by_role("button", name="Refuser")
     # Phone first: the answers are full width, one above the other, large enough to touch.
@@ -85,7 +86,7 @@ def test_a_bad_redirect_is_explained_in_french(browser, live_server, booker, axe
     expect(page.get_by_role("heading", level=1)).to_have_text("Adresse de retour refusée")
     expect(page.get_by_role("alert")).to_contain_text("vous n'y êtes pas renvoyé·e")
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     context.close()
     # The page's own status (400) is the only error the console shows: nothing the CSP blocked.
     assert errors == [

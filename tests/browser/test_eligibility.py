@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from maillage.accounts.models import User
 from maillage.eligibility import services
 from maillage.eligibility.models import EligibilityStatus, State
+from tests.browser.layout import fits
 from tests.browser.menu import open_menu
 from tests.fixtures.eligibility import PDF, VERIFIERS
 
@@ -73,12 +74,6 @@ def test_a_person_asks_and_a_verifier_decides_with_a_second_factor(
         State.VERIFIED,
         verifier,
         False,
-    )
-
-
-def fits(page) -> bool:
-    return page.evaluate(
-        "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
     )
 
 

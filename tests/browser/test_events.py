@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.events.models import Event, Registration, RegistrationStatus
+from tests.browser.layout import fits
 from tests.browser.test_manager_bookings import PASSWORD as MANAGER_PASSWORD
 from tests.browser.test_manager_bookings import log_in
 from tests.factories import (
@@ -26,10 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTH = 390
 PASSWORD = "motdepasse-camille-1"
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
 def test_a_person_registers_then_joins_and_leaves_a_waiting_list(

@@ -70,7 +70,7 @@ def open_marker_popup(page):
 def hover_every_shape(page):
     """Open the tooltip of every commune and site of an observatory map."""
     expect(page.locator("#observatory-map")).to_have_attribute("data-ready", "true")
-    shapes = page.locator("#observatory-map path.leaflet-interactive")
+    shapes = page.locator("#observatory-map path.leaflet-interactive, #observatory-map .map-marker")
     for index in range(shapes.count()):
         shapes.nth(index).dispatch_event("mouseover")
     texts = page.locator(".leaflet-tooltip").all_inner_texts()

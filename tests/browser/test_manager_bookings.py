@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from maillage.booking.models import BookingStatus
 from tests.booking import on_page
+from tests.browser.layout import fits
 from tests.factories import (
     BookablePlaceFactory,
     DeskFactory,
@@ -68,11 +69,11 @@ def test_home_and_bookings_fit_and_pass_axe(browser, live_server, requests_to_de
     page = context.new_page()
     log_in(page, reverse("manager:home"))
     expect(page.get_by_role("heading", name="Demandes à valider")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     page.goto(f"{reverse('manager:bookings')}?vue=semaine&du={day:%Y-%m-%d}")
     expect(page.locator(f"#reservation-{asked[0].pk}")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     # A refusal without its reason: the page says so at the top, focused, next to the field.
     page.get_by_role("button", name=re.compile("^Refuser")).first.click()
@@ -80,7 +81,7 @@ def test_home_and_bookings_fit_and_pass_axe(browser, live_server, requests_to_de
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Indiquez le motif du refus")
     expect(page.locator("input[aria-invalid=true]")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     page.get_by_role("button", name=re.compile("^Accepter")).first.click()
     expect(page.get_by_text("Demande acceptée : la personne en est informée.")).to_be_visible()
@@ -93,6 +94,6 @@ def test_home_and_bookings_fit_and_pass_axe(browser, live_server, requests_to_de
         page.get_by_text(re.compile("Vos choix de courriels pour .* sont enregistrés"))
     ).to_be_visible()
     assert page.get_by_label("un récapitulatif chaque matin").is_checked()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     context.close()

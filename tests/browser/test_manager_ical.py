@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.layout import fits
 from tests.browser.test_booking import log_in
 from tests.manager.ical.calendars import CalendarServer
 from tests.manager.ical.test_external_calendars import MORNING
@@ -44,7 +45,7 @@ def test_a_manager_imports_a_calendar(
     expect(page.locator("#id_url_error")).to_contain_text("Remplacez « webcal:// »")
     expect(field).to_have_attribute("aria-invalid", "true")
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
 
     field.fill(calendar_server.serve("/salle.ics", MORNING))
     page.get_by_role("button", name="Enregistrer et importer").click()
@@ -54,7 +55,7 @@ def test_a_manager_imports_a_calendar(
     expect(page.get_by_text("Agenda importé : 1 occupation à venir")).to_be_visible()
     expect(page.get_by_role("heading", name="Occupations à venir (1)")).to_be_visible()
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
 
     calendar_server.serve("/salle.ics", "<html>maintenance</html>", headers={})
     page.get_by_role("button", name="Importer maintenant").click()
@@ -63,5 +64,5 @@ def test_a_manager_imports_a_calendar(
         re.compile("pas un agenda iCalendar")
     )
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     context.close()

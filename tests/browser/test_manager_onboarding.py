@@ -12,16 +12,13 @@ from playwright.sync_api import expect
 
 from maillage.core.outbox import deliver_due
 from maillage.places.models import ListingRequest, Place
+from tests.browser.layout import fits
 from tests.browser.menu import open_menu
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "tiers-lieu-Boulogne-2026"
-
-
-def fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def log_in(page, email: str, password: str, then: str) -> None:
@@ -44,7 +41,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     page.goto("/")
     page.get_by_role("link", name="Référencer mon tiers-lieu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Référencer mon tiers-lieu")
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
 
     page.locator("#id_place_name").fill("La Fabrique")
@@ -58,7 +55,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     expect(page.get_by_role("alert")).to_contain_text("la clé de contrôle ne correspond pas")
     expect(page.locator("#id_siret")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#erreurs")).to_be_focused()
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
     page.locator("#id_siret").fill("732 829 320 00074")
     page.get_by_role("button", name="Envoyer la demande").click()
@@ -67,7 +64,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
 
     StaffFactory(email="agent@cd92.test", password="motdepasse-agent-1")
     log_in(page, "agent@cd92.test", "motdepasse-agent-1", reverse("manager:listing_requests"))
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
     page.get_by_role("link", name="La Fabrique").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Demande : La Fabrique")
@@ -75,7 +72,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     page.get_by_role("radio", name="Ouvert").check()
     page.get_by_role("button", name="Créer le lieu").click()
     expect(page.get_by_role("alert")).to_contain_text("doit avoir une date d'ouverture")
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
     page.get_by_role("radio", name="En préparation").check()
     page.get_by_role("button", name="Créer le lieu").click()
@@ -89,7 +86,7 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     link = re.search(r"https?://\S+/gestion/invitation/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitation à gérer un tiers-lieu")
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
@@ -97,14 +94,14 @@ def test_a_place_asks_staff_create_it_and_its_contact_becomes_manager(
     expect(page.get_by_role("status")).to_contain_text("Vous gérez désormais « La Fabrique »")
     open_menu(page)
     expect(page.get_by_role("link", name="Espace gestion")).to_be_visible()
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
 
     # A co-manager, invited from the same page; a bad address is named first.
     page.locator("#id_email").fill("pas-une-adresse")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_role("alert")).to_contain_text("Saisissez une adresse électronique valide")
-    fits(page, width)
+    assert fits(page, width)
     assert axe(page) == []
     page.locator("#id_email").fill("alex@fabrique.test")
     page.get_by_role("button", name="Envoyer l'invitation").click()

@@ -12,13 +12,10 @@ from playwright.sync_api import expect
 from maillage.booking.models import BookingStatus
 from maillage.places.models import Closure, OpeningHours
 from tests.booking import on_page
+from tests.browser.layout import fits
 from tests.browser.test_booking import log_in, next_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -40,19 +37,19 @@ def test_a_manager_keeps_a_place(
     log_in(page, "gestion@ruche.test", "motdepasse-gestion-1", reverse("manager:places"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes lieux")
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
 
     page.get_by_role("link", name=bookable_place.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(bookable_place.name)
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
 
     page.get_by_role("link", name=re.compile(r"^Photos")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Photos")
     page.get_by_role("button", name="Ajouter la photo").click()
     expect(page.locator("#erreurs")).to_be_focused()
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
     page.get_by_role("link", name=bookable_place.name).click()
 
     page.get_by_role("link", name="Modifier la fiche").click()
@@ -63,7 +60,7 @@ def test_a_manager_keeps_a_place(
     expect(page.locator("#erreurs")).to_be_focused()
     expect(page.get_by_label("SIRET")).to_have_attribute("aria-invalid", "true")
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
     page.get_by_label("SIRET").fill("")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Fiche du lieu enregistrée.")).to_be_visible()
@@ -71,7 +68,7 @@ def test_a_manager_keeps_a_place(
     page.get_by_role("link", name="Modifier les horaires").click()
     page.get_by_label("Vendredi").fill("08:00–24:00")
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Horaires d'ouverture enregistrés.")).to_be_visible()
     friday = OpeningHours.objects.get(place=bookable_place, weekday=4)
@@ -85,7 +82,7 @@ def test_a_manager_keeps_a_place(
     expect(page.get_by_role("heading", name="Cette fermeture touche 1 réservation")).to_be_focused()
     expect(page.get_by_role("cell", name="camille@exemple.test")).to_be_visible()
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
     assert not Closure.objects.exists()
     page.get_by_role("button", name=re.compile("Fermer et annuler 1 réservation")).click()
     expect(page.get_by_text("1 réservation annulée")).to_be_visible()
@@ -100,5 +97,5 @@ def test_a_manager_keeps_a_place(
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("#erreurs")).to_be_focused()
     assert axe(page) == []
-    fits(page, width)
+    assert fits(page, width)
     context.close()

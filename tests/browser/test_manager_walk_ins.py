@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from maillage.booking.models import Booking
+from tests.browser.layout import fits
 from tests.browser.test_manager_bookings import PASSWORD, log_in
 from tests.factories import BookablePlaceFactory, ManagerFactory, RoomFactory
 
@@ -31,7 +32,7 @@ def test_walk_in_page_fits_passes_axe_and_books(browser, live_server, territory,
     )
     page = context.new_page()
     log_in(page, reverse("manager:walk_in"))
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     page.locator("#id_espace").select_option(str(room.pk))
     page.get_by_label("Date").fill(f"{day:%Y-%m-%d}")
@@ -43,7 +44,7 @@ def test_walk_in_page_fits_passes_axe_and_books(browser, live_server, territory,
     expect(page.locator("#erreurs")).to_be_focused()
     contact = page.get_by_label("Adresse électronique ou téléphone")
     expect(contact).to_have_attribute("aria-invalid", "true")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     contact.fill("06 12 34 56 78")
     page.get_by_role("button", name="Réserver", exact=True).click()
@@ -52,6 +53,6 @@ def test_walk_in_page_fits_passes_axe_and_books(browser, live_server, territory,
     row = page.locator(f"#reservation-{booking.pk}")
     expect(row).to_contain_text("Jeanne Roux")
     expect(row).to_contain_text("sur place")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits(page, width)
     assert axe(page) == []
     context.close()

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.layout import fits
 from tests.browser.menu import open_menu
 from tests.browser.test_manager_bookings import PASSWORD, log_in
 from tests.factories import EventFactory, ManagerFactory, PlaceFactory, StaffFactory
@@ -84,14 +85,14 @@ def test_on_a_phone_the_menus_leave_the_first_screen_to_the_page(
     crumbs = page.get_by_role("navigation", name="Fil d'Ariane")
     tops = crumbs.locator("li").evaluate_all("items => items.map(i => i.getClientRects()[0].top)")
     assert tops[0] == tops[1]
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     assert violations(page) == []
 
     page.goto(reverse("community:home"))
     tabs = page.get_by_role("navigation", name="Communauté des tiers-lieux")
     expect(tabs.locator("a[aria-current=page]")).to_have_text("Communauté")
     assert height(tabs) < 140
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     assert violations(page) == []
     context.close()
 
@@ -124,6 +125,6 @@ def test_staff_reach_their_pages_from_the_menu(browser, live_server, territory, 
     page.get_by_role("link", name="Département", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pages du Département")
     expect(page.get_by_role("link", name="Demande de bureaux par commune")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert fits(page, viewport["width"])
     assert violations(page) == []
     context.close()

@@ -10,6 +10,7 @@ from maillage.booking.models import Booking
 from maillage.demo.services import SOCIAL_EMAIL, load_demo
 from maillage.places.models import Space
 from maillage.programmes.models import ProgrammePlace
+from tests.browser.layout import fits
 from tests.programmes.builders import programme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,7 +79,7 @@ def test_a_manager_reads_the_terms_joins_and_leaves_on_a_phone(
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_text("Remboursement chaque trimestre.")).to_be_visible()
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page, 390)
 
     box = page.get_by_label(re.compile(r"J'accepte les conditions .*Pass\+ tiers-lieux"))
     box.evaluate("input => input.removeAttribute('required')")
@@ -94,7 +95,7 @@ def test_a_manager_reads_the_terms_joins_and_leaves_on_a_phone(
     page.get_by_role("link", name=re.compile(r"Quitter ce dispositif.*Tarif solidaire")).click()
     expect(page.get_by_text("Les réservations déjà faites gardent leur prix")).to_be_visible()
     assert axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page, 390)
     page.get_by_role("button", name="Quitter le dispositif").click()
     expect(page.get_by_text("ne participe plus à « Tarif solidaire »")).to_be_visible()
     assert ProgrammePlace.objects.filter(left_at__isnull=False).count() == 1

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from maillage.demo.services import load_demo
 from maillage.places.models import Place
+from tests.browser.layout import fits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,13 +31,15 @@ def test_a_resident_finds_a_place_from_the_map_and_the_directory(page, demo_netw
     expect(page).to_have_url(re.compile(r"/lieux/$"))
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
     whole = float(page.locator("#map").get_attribute("data-zoom"))
-    page.get_by_label("Commune").select_option(label="Nanterre")
+    page.get_by_label("Commune", exact=True).select_option(label="Nanterre")
     page.get_by_role("button", name="Appliquer les filtres").click()
     expect(page).to_have_url(re.compile(r"commune=92050"))
     in_nanterre = demo_network.listed().filter(commune__insee_code="92050")
     expect(page.locator(".place-card")).to_have_count(in_nanterre.count())
     expect(page.locator("#map")).to_have_attribute("data-marker-count", str(in_nanterre.count()))
-    # The map shows the places found, not the whole département.
+    # The map shows the places found, not the whole département (its zoom is set with
+    # data-ready, once the places are drawn: data-marker-count comes first).
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
     assert float(page.locator("#map").get_attribute("data-zoom")) > whole
     assert axe(page) == []
 
@@ -88,13 +91,13 @@ def test_pages_fit_a_phone_screen(browser, live_server, demo_network, path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     page = context.new_page()
     page.goto(path)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page, 390)
     # The menu wraps tightly: the page's title shows within 300 px, under the menu and the
     # «exemple fictif» banner (it was 330 px down).
     assert page.evaluate("document.querySelector('h1').getBoundingClientRect().top") < 300
     first_place = demo_network.order_by("name").first()
     page.goto(first_place.get_absolute_url())
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits(page, 390)
     context.close()
 
 

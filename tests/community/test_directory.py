@@ -101,6 +101,14 @@ def test_a_project_holder_shows_their_project(client, sofia, karim):
     assert "La Fabrique de Sèvres — Sèvres" in page and "En projet" in page
 
 
+def test_a_profile_s_themes_lead_to_the_members_sharing_them(client, lea, karim, tags):
+    profile = profile_of(lea, offer_tags=[tags["mentorat"]], seek_tags=[tags["financement"]])
+    client.force_login(karim)
+    page = text(client.get(member_url(profile)))
+    assert f'<a href="{DIRECTORY}?offre=mentorat">{tags["mentorat"].name}</a>' in page
+    assert f'<a href="{DIRECTORY}?recherche=financement">{tags["financement"].name}</a>' in page
+
+
 def test_filters_by_commune_and_theme(client, lea, karim, sofia, tags, commune):
     profile_of(lea, offer_tags=[tags["salle-de-reunion"]], seek_tags=[tags["financement"]])
     profile_of(karim, offer_tags=[tags["mentorat"]])

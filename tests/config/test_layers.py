@@ -36,6 +36,8 @@ LAYERS = {
     "manager": 8,
     "web": 9,
     "demo": 10,
+    # Readiness and metrics: read the state of every app (bookings, tasks, emails).
+    "monitoring": 11,
     # Benchmarks: on top of all, their `bench` command their entry point.
     "bench": 11,
     "config": 12,

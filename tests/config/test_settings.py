@@ -59,22 +59,43 @@ def test_deploy_check_is_clean_in_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path):
-    script = (
-        "import django; django.setup();"
-        "from django.test import Client;"
-        "r = Client().get('/healthz');"
-        "print(r.status_code, r.content.decode())"
-    )
+def without_database(tmp_path, script: str) -> str:
+    """What `script` prints, run after django.setup() in a process whose database cannot be
+    reached (an SQLite file in a folder that does not exist)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DJANGO_SETTINGS_MODULE="maillage.config.settings_test",
         DATABASE_URL=f"sqlite:///{tmp_path}/absent/folder/db.sqlite3",
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import django; django.setup();" + script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert result.stdout.strip() == '503 {"status": "error", "database": "error"}', result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_and_readiness_report_an_unreachable_database(tmp_path, path):
+    printed = without_database(
+        tmp_path,
+        "from django.test import Client;"
+        f"r = Client().get('{path}');"
+        "print(r.status_code, r.content.decode())",
+    )
+    assert printed == '503 {"status": "error", "database": "error"}'
+
+
+def test_the_metrics_say_the_database_is_down_rather_than_fail(tmp_path):
+    printed = without_database(
+        tmp_path,
+        "from maillage.monitoring.metrics import exposition;"
+        "print([l for l in exposition().decode().splitlines() if l.startswith('maillage_')])",
+    )
+    assert printed == "['maillage_database_up 0.0']"
 
 
 def test_static_files_collect_with_the_production_storage(tmp_path):

@@ -20,7 +20,14 @@ def test_the_periodic_work_is_declared_in_one_registry():
     periods = {item.name: (item.period, item.offset) for item in schedule.periodic_tasks()}
     assert periods == {
         "maillage.api.tasks.forget_expired_access": (timedelta(days=1), timedelta(hours=3)),
+        "maillage.api.webhook_delivery.deliver_webhooks": (timedelta(minutes=1), timedelta(0)),
+        "maillage.api.webhook_delivery.dispatch_webhooks": (timedelta(minutes=1), timedelta(0)),
+        "maillage.api.webhook_delivery.purge_webhook_deliveries": (
+            timedelta(days=1),
+            timedelta(hours=3, minutes=20),
+        ),
         "maillage.booking.tasks.expire_requests": (timedelta(minutes=5), timedelta(0)),
+        "maillage.booking.tasks.refresh_feed_slots": (timedelta(minutes=5), timedelta(minutes=1)),
         "maillage.booking.tasks.refresh_external_calendars": (
             timedelta(minutes=30),
             timedelta(minutes=10),
@@ -28,12 +35,20 @@ def test_the_periodic_work_is_declared_in_one_registry():
         "maillage.booking.tasks.send_digests": (timedelta(days=1), timedelta(hours=5)),
         "maillage.booking.tasks.send_reminders": (timedelta(days=1), timedelta(hours=16)),
         "maillage.community.tasks.send_funding_reminders": (timedelta(days=1), timedelta(hours=6)),
+        "maillage.core.feed_tombstones.purge_feed_tombstones": (
+            timedelta(days=1),
+            timedelta(hours=2),
+        ),
         "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
         "maillage.eligibility.tasks.purge_expired_statuses": (
             timedelta(days=1),
             timedelta(hours=2, minutes=30),
         ),
         "maillage.events.tasks.expire_offers": (timedelta(minutes=5), timedelta(minutes=2)),
+        "maillage.events.tasks.restamp_feed_items_on_time": (
+            timedelta(minutes=5),
+            timedelta(minutes=3),
+        ),
         "maillage.events.tasks.send_reminders": (
             timedelta(days=1),
             timedelta(hours=16, minutes=20),
@@ -85,29 +100,39 @@ def test_each_slot_is_enqueued_once():
     # 16:00: every slot is new (each period divides a day) but those of the daily tasks
     # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
     # eligibility's at 02:30 and 07:00, the statements' at 02:30, the office requests' purge
-    # at 03:10, the API's clean-up at 03:00, the workshops' reminders at 16:20), the
-    # calendars' import (at :10 and :40)
-    # and the waiting lists' sweep (at :02 and :07).
+    # at 03:10, the API's clean-up at 03:00, the webhook log's purge at 03:20, the feeds'
+    # tombstones' purge at 02:00, the workshops' reminders at 16:20), the calendars' import
+    # (at :10 and :40), the slots grid's refresh (at :01 and :06), the waiting lists' sweep
+    # (at :02 and :07) and the feeds' sweep over time (at :03 and :08).
     elsewhere = {
         "maillage.api.tasks.forget_expired_access",
+        "maillage.api.webhook_delivery.purge_webhook_deliveries",
         "maillage.booking.tasks.refresh_external_calendars",
+        "maillage.booking.tasks.refresh_feed_slots",
         "maillage.booking.tasks.send_digests",
         "maillage.community.tasks.send_funding_reminders",
+        "maillage.core.feed_tombstones.purge_feed_tombstones",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
         "maillage.events.tasks.expire_offers",
+        "maillage.events.tasks.restamp_feed_items_on_time",
         "maillage.events.tasks.send_reminders",
         "maillage.offices.tasks.purge_requests",
         "maillage.reimbursements.tasks.issue_closed_months",
     }
     assert schedule.tick(AT + timedelta(seconds=30)) == [n for n in names if n not in elsewhere]
-    assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == [
-        "maillage.core.outbox.deliver_emails"
+    # 16:01: the tasks of every minute, and the slots grid's refresh.
+    at_one = [
+        "maillage.api.webhook_delivery.deliver_webhooks",
+        "maillage.api.webhook_delivery.dispatch_webhooks",
+        "maillage.booking.tasks.refresh_feed_slots",
+        "maillage.core.outbox.deliver_emails",
     ]
+    assert schedule.tick(AT + timedelta(minutes=1, seconds=30)) == at_one
     assert (
         DBTaskResult.objects.count()
         == ScheduledRun.objects.count()
-        == 2 * len(names) - len(elsewhere) + 1
+        == 2 * len(names) - len(elsewhere) + len(at_one)
     )
     # Claimed slots are pruned after a week.
     schedule.tick(AT + schedule.KEEP + timedelta(days=1))

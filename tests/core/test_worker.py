@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from maillage.core.worker import Backoff, ResilientWorker, keep_running
 from tests.core import task_samples
+from tests.waiting import wait_until
 
 WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
@@ -86,7 +87,7 @@ def test_a_postgresql_connection_cut_between_tasks_does_not_stop_the_worker():
     running = worker(max_tasks=2)
     thread = threading.Thread(target=_run_and_close, args=[running])
     thread.start()
-    _wait_for(lambda: task_samples.runs == ["avant"])
+    wait_until(lambda: task_samples.runs == ["avant"])
     with connection.cursor() as cursor:  # every other connection to the test database
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -128,13 +129,6 @@ def _run_and_close(running: ResilientWorker) -> None:
         running.run()
     finally:
         connections.close_all()
-
-
-def _wait_for(condition, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
 
 
 def test_the_scheduler_loop_outlives_a_database_error():

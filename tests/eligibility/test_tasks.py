@@ -55,6 +55,16 @@ def test_a_status_ending_within_a_month_is_told_once(person, status_factory, chi
     ) == {ending.pk, child.pk}
 
 
+def test_no_notice_to_a_person_who_turned_them_off(person, status_factory):
+    status_factory("handicap", person=person, valid_until=timezone.localdate() + timedelta(days=5))
+    person.notify_status_expiry = False
+    person.save(update_fields=["notify_status_expiry"])
+    assert services.queue_expiry_notices() == 0
+    person.notify_status_expiry = True
+    person.save(update_fields=["notify_status_expiry"])
+    assert services.queue_expiry_notices() == 1
+
+
 def test_the_notice_names_the_date_but_never_the_category(person, status_factory, mailed):
     end = timezone.localdate() + timedelta(days=10)
     status_factory("handicap", person=person, valid_until=end)

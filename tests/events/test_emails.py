@@ -186,18 +186,8 @@ def test_leaving_and_declining_are_confirmed(workshop, people):
     assert declined.subject.startswith("Vous avez renoncé aux places proposées")
 
 
-def test_reminders_go_once_to_registered_people_the_day_before(place, people):
-    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
-        hour=10, minute=0, second=0, microsecond=0
-    )
-    event = EventFactory(
-        place=place,
-        start=tomorrow,
-        end=tomorrow + timedelta(hours=1),
-        registration_closes_at=tomorrow,
-        capacity=1,
-        title="Atelier demain",
-    )
+def test_reminders_go_once_to_registered_people_the_day_before(place, people, event_tomorrow):
+    event = event_tomorrow(capacity=1, title="Atelier demain")
     later = EventFactory(place=place, capacity=5)
     registered = services.register(people[0], event, 1)
     services.register(people[1], event, 1)  # waiting: no reminder
@@ -211,17 +201,19 @@ def test_reminders_go_once_to_registered_people_the_day_before(place, people):
     assert Registration.objects.get(pk=registered.pk).reminded_at is not None
 
 
-def test_one_failing_reminder_does_not_stop_the_others(place, people, monkeypatch, caplog):
-    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
-        hour=10, minute=0, second=0, microsecond=0
-    )
-    event = EventFactory(
-        place=place,
-        start=tomorrow,
-        end=tomorrow + timedelta(hours=1),
-        registration_closes_at=tomorrow,
-        capacity=3,
-    )
+def test_no_event_reminder_to_a_person_who_turned_them_off(people, event_tomorrow):
+    event = event_tomorrow(capacity=2)
+    for person in people[:2]:
+        services.register(person, event, 1)
+    people[0].remind_events = False
+    people[0].save(update_fields=["remind_events"])
+    delivered()
+    assert notifications.queue_reminders() == 1
+    assert [m.to for m in delivered()] == [[people[1].email]]
+
+
+def test_one_failing_reminder_does_not_stop_the_others(people, monkeypatch, caplog, event_tomorrow):
+    event = event_tomorrow(capacity=3)
     first, second, third = (services.register(p, event, 1) for p in people[:3])
     delivered()
     queue = notifications.queue

@@ -35,16 +35,8 @@ def test_offers_past_their_deadline_lapse_through_the_worker(place, people):
     ]
 
 
-def test_the_scheduled_reminders_run_through_the_worker(place, booker):
-    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
-        hour=10, minute=0, second=0, microsecond=0
-    )
-    event = EventFactory(
-        place=place,
-        start=tomorrow,
-        end=tomorrow + timedelta(hours=1),
-        registration_closes_at=tomorrow,
-    )
+def test_the_scheduled_reminders_run_through_the_worker(booker, event_tomorrow):
+    event = event_tomorrow()
     services.register(booker, event, 1)
     run_worker()
     mail.outbox.clear()

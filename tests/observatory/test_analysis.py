@@ -82,3 +82,22 @@ def test_the_walking_model_is_configurable(open_network, settings):
     sites = analysis.open_places("92")
     settings.MAILLAGE_WALKING_SPEED_KMH = 4.5
     assert usual == pytest.approx(brute_force_share("92", sites, 15))
+
+
+def test_underserved_zones_are_split_by_commune_and_grow_with_a_stricter_threshold(
+    open_network,
+):
+    reports = {t: live_report(t) for t in analysis.THRESHOLDS_MINUTES}
+    shown = [round(reports[t].underserved_population) for t in analysis.THRESHOLDS_MINUTES]
+    assert shown == sorted(shown, reverse=True)  # 5 minutes: the most under-served people
+    report = reports[15]
+    populations = [zone.population for zone in report.underserved]
+    assert populations == sorted(populations, reverse=True)
+    by_commune = {c.code: c for c in report.communes}
+    for zone in report.underserved:
+        commune = by_commune[zone.commune_code]
+        assert zone.commune_name == commune.name
+        assert zone.population <= commune.population * (1 - commune.share_within[15]) + 1e-6
+    # Forty-odd zones, none holding a département's worth of people.
+    assert len(report.underserved) > 30
+    assert max(populations) < 200_000

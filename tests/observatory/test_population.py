@@ -108,7 +108,12 @@ def test_every_page_and_export_answers_with_each_layer_kind(
     scenario = services.save_scenario(
         staff_user, name="Nord", candidate_ids=[candidate_sites[0].pk]
     )
-    for name in ("observatory:public", "observatory:indicators_csv", "observatory:zones_geojson"):
+    for name in (
+        "observatory:public",
+        "observatory:indicators_csv",
+        "observatory:indicators_spreadsheet",
+        "observatory:zones_geojson",
+    ):
         assert client.get(reverse(name)).status_code == 200, name
         assert client.get(reverse(name), {"seuil": "5", "preparation": "on"}).status_code == 200
     client.force_login(staff_user)
@@ -116,6 +121,7 @@ def test_every_page_and_export_answers_with_each_layer_kind(
         "observatory:scenario_detail",
         "observatory:scenario_geojson",
         "observatory:scenario_csv",
+        "observatory:scenario_spreadsheet",
         "observatory:scenario_report",
         "observatory:scenario_report_pdf",
     ):

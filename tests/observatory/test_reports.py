@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from maillage.observatory import services
-from maillage.observatory.wording import count, scenario_summary
-from tests.factories import candidate_at
+from maillage.observatory.wording import cost_sentence, count, scenario_summary
+from tests.factories import PlaceFactory, candidate_at
 from tests.observatory.pdf_colours import page_contents, paints
 from tests.observatory.pdf_text import pdf_text
 
@@ -174,3 +174,106 @@ def test_no_pdf_page_holds_only_a_few_lines(
     pages = page_contents(_pdf(client, scenario))
     texts = [len([p for p in paints(content) if p.kind == "text"]) for content in pages]
     assert all(count >= 10 for count in texts), texts
+
+
+def test_a_scenario_map_holds_the_zones_of_today_and_with_it(
+    client, staff_user, open_network, candidate_sites
+):
+    scenario = services.save_scenario(
+        staff_user, name="Quatre sites", candidate_ids=[site.pk for site in candidate_sites]
+    )
+    comparison = services.compare_scenario(scenario)
+    client.force_login(staff_user)
+    features = client.get(scenario.get_absolute_url()).context["map_geojson"]["features"]
+    zones = [f["properties"] for f in features if f["properties"]["kind"] == "underserved"]
+    for phase, report in (("before", comparison.before), ("after", comparison.after)):
+        mine = [zone for zone in zones if zone["phase"] == phase]
+        assert sum(zone["population"] for zone in mine) == sum(
+            round(zone.population) for zone in report.underserved
+        )
+    assert len(zones) == len(comparison.before.underserved) + len(comparison.after.underserved)
+    # The public map has one report: its zones carry no phase.
+    public = client.get(reverse("observatory:public")).context["map_geojson"]["features"]
+    assert all("phase" not in f["properties"] for f in public)
+
+
+@pytest.mark.parametrize(
+    ("total", "priced", "unpriced", "expected"),
+    [
+        (0, 0, 0, ""),
+        (45_000_000, 1, 0, "Coût estimé des sites : 450\u202f000 €."),
+        (12_345_678, 3, 0, "Coût estimé des sites : 123\u202f456,78 €."),
+        (0, 0, 1, "Coût non renseigné pour 1 site."),
+        (0, 0, 3, "Coût non renseigné pour 3 sites."),
+        (
+            45_000_000,
+            1,
+            2,
+            "Coût estimé des sites : 450\u202f000 € pour 1 site ; coût non renseigné pour 2 sites.",
+        ),
+        (0, 2, 1, "Coût estimé des sites : 0 € pour 2 sites ; coût non renseigné pour 1 site."),
+    ],
+)
+def test_cost_sentence(total, priced, unpriced, expected):
+    assert cost_sentence(total, priced, unpriced) == expected
+
+
+def test_a_scenario_shows_the_total_cost_of_its_sites(
+    client, staff_user, open_network, candidate_sites, territory
+):
+    first, second, third, fourth = candidate_sites
+    first.estimated_cost_cents = 45_000_000
+    first.save()
+    second.estimated_cost_cents = 5_000_050
+    second.save()
+    project = PlaceFactory(
+        commune=territory.get(insee_code="92063"),
+        slug="projet",
+        status="project",
+        opening_date=None,
+    )
+    priced = services.save_scenario(staff_user, name="Chiffré", candidate_ids=[first.pk, second.pk])
+    partial = services.save_scenario(
+        staff_user,
+        name="En partie",
+        candidate_ids=[first.pk, third.pk, fourth.pk],
+        project_ids=[project.pk],
+    )
+    unknown = services.save_scenario(staff_user, name="Inconnu", candidate_ids=[third.pk])
+    empty = services.save_scenario(staff_user, name="Vide")
+    client.force_login(staff_user)
+    expected = {
+        priced: "Coût estimé des sites : 500\u202f000,50 €.",
+        partial: "Coût estimé des sites : 450\u202f000 € pour 1 site ;"
+        " coût non renseigné pour 3 sites.",
+        unknown: "Coût non renseigné pour 1 site.",
+    }
+    for scenario, sentence in expected.items():
+        assert services.compare_scenario(scenario).cost.sentence == sentence
+        detail = unescape(client.get(scenario.get_absolute_url()).content.decode())
+        assert f'<p id="cout">{sentence}</p>' in detail
+        report = client.get(reverse("observatory:scenario_report", args=[scenario.pk]))
+        assert f"<p>{sentence}</p>" in unescape(report.content.decode())
+        # The PDF's text reads every space as one.
+        assert " ".join(sentence.split()) in " ".join(pdf_text(_pdf(client, scenario)).split())
+    assert 'id="cout"' not in client.get(empty.get_absolute_url()).content.decode()
+
+
+def test_the_html_report_draws_the_map_on_the_server(
+    client, staff_user, open_network, candidate_sites, territory
+):
+    scenario = services.save_scenario(
+        staff_user, name="Quatre sites", candidate_ids=[site.pk for site in candidate_sites]
+    )
+    comparison = services.compare_scenario(scenario)
+    client.force_login(staff_user)
+    html = client.get(reverse("observatory:scenario_report", args=[scenario.pk])).content.decode()
+    figure = html[html.index('<figure class="report-map">') : html.index("</figure>")]
+    drawing = figure[: figure.index("<figcaption>")]
+    assert drawing.count("<path d=") == territory.count()
+    assert drawing.count('<path class="underserved-outline"') == len(comparison.after.underserved)
+    assert drawing.count('<circle class="report-place"') == len(open_network)
+    assert drawing.count('<rect class="report-new-site"') == len(candidate_sites)
+    # It prints: no script, no tiles, a print stylesheet.
+    assert "<script" not in html and "leaflet" not in html
+    assert "observatory/report.css" in html

@@ -111,7 +111,7 @@ def test_a_reduced_price_never_shown_is_shown_before_booking(client, desks, book
     client.force_login(booker)
     response = client.post(reverse("booking:book", args=[desks.pk]), WINDOW)
     assert response.status_code == 200
-    assert "Voici votre prix pour ce créneau" in text(response)
+    assert "Vérifiez le récapitulatif" in text(response)
     assert "Tarif solidaire : 3 € au lieu de 12 €" in text(response)
     assert not Booking.objects.exists()
     # A token signed for another window is not this booking's price either.
@@ -120,9 +120,15 @@ def test_a_reduced_price_never_shown_is_shown_before_booking(client, desks, book
     assert not Booking.objects.exists()
 
 
-def test_a_booking_without_programme_is_made_at_once(client, desks, booker):
+def test_a_list_price_is_recapped_too_before_booking(client, desks, booker):
     client.force_login(booker)
     response = client.post(reverse("booking:book", args=[desks.pk]), WINDOW)
+    assert response.status_code == 200 and not Booking.objects.exists()
+    assert "Prix pour ce créneau : 12 €" in text(response)
+    response = client.post(
+        reverse("booking:book", args=[desks.pk]),
+        {**WINDOW, "tarif": response.context["price_token"]},
+    )
     assert response.status_code == 302
     assert Booking.objects.get(user=booker).person_price_cents == 1200
 
@@ -336,7 +342,8 @@ def test_a_price_shown_to_someone_else_is_not_this_persons(client, desks, booker
     token = client.get(reverse("booking:space", args=[desks.pk]), SEARCH).context["price_token"]
     client.force_login(booker)
     response = client.post(reverse("booking:book", args=[desks.pk]), {**WINDOW, "tarif": token})
-    assert "Voici votre prix pour ce créneau" in text(response)
+    assert "Vérifiez le récapitulatif" in text(response)
+    assert "Tarif solidaire : 3 € au lieu de 12 €" in text(response)
     assert not Booking.objects.exists()
 
 

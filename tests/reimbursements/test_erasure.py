@@ -11,6 +11,7 @@ from maillage.booking.models import Channel
 from maillage.events import services as events
 from maillage.reimbursements import services
 from maillage.reimbursements.models import ReimbursementStatement
+from maillage.web import account_erasure
 from tests.factories import EventFactory
 from tests.moments import NOW, paris
 from tests.programmes.builders import programme, verified
@@ -33,10 +34,9 @@ def test_a_statement_names_no_one_and_outlives_the_persons_erasure(desks, booker
     for identity in ("camille", "brisebarre", "exemple.test"):
         assert identity not in text
     assert f",{made.pk}," in text  # the booking, by its id
-    # No erasure service in accounts (yet): the person's fields emptied as one would do.
-    User.objects.filter(pk=booker.pk).update(
-        first_name="", last_name="", email=f"efface-{booker.pk}@invalide", is_active=False
-    )
+    # «Supprimer mon compte»: the person's fields emptied, the booking kept.
+    booker.refresh_from_db()
+    account_erasure.erase_account(booker, booker, now=paris(2027, 1, 2))
     statement.refresh_from_db()
     assert services.canonical_csv_of(statement) == before
     assert services.verify() == (1, [])

@@ -51,7 +51,7 @@ FIELDS = [
 
 def test_the_walk_finds_the_forms():
     names = {name for name, _ in FIELDS}
-    assert {"BookingForm.date", "SearchForm.lat", "PlaceFilter.q"} <= names
+    assert {"BookingForm.date", "SearchForm.lat", "PlaceFilter.q", "PlaceFilter.localite"} <= names
 
 
 @pytest.mark.parametrize(("name", "field"), FIELDS, ids=[name for name, _ in FIELDS])

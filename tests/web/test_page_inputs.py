@@ -53,6 +53,10 @@ def test_a_bad_threshold_is_named_on_the_page_and_refused_in_downloads(client, p
     page = client.get(reverse("observatory:public"), {"seuil": threshold})
     assert page.status_code == 200 and page.context["report"].threshold == 15
     assert f"{refusal} Voici le seuil de 15 minutes." in text(page)
-    for name in ("observatory:indicators_csv", "observatory:zones_geojson"):
+    for name in (
+        "observatory:indicators_csv",
+        "observatory:indicators_spreadsheet",
+        "observatory:zones_geojson",
+    ):
         download = client.get(reverse(name), {"seuil": threshold})
         assert download.status_code == 400 and download.content.decode() == refusal

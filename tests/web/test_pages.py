@@ -231,3 +231,73 @@ def test_the_menu_leads_managers_to_their_space_and_staff_to_their_pages(
     page = client.get(reverse("web:home")).content.decode()
     assert f"{admin_link}>Département</a>" in page
     assert space_link in page
+
+
+@pytest.fixture
+def around_issy(territory):
+    """Places at their communes' centres: Issy-les-Moulineaux, Boulogne-Billancourt and Vanves
+    next door (within 5 km of Issy's centre), Nanterre farther."""
+    made = {}
+    for insee, name in [
+        ("92040", "Le Belvédère"),
+        ("92012", "La Ruche"),
+        ("92075", "L'Atelier"),
+        ("92050", "Le Loin"),
+    ]:
+        made[insee] = PlaceFactory(commune=territory.get(insee_code=insee), name=name)
+    return made
+
+
+def test_a_postal_code_lists_its_commune_first_then_the_nearest(client, around_issy, territory):
+    from maillage.places.selectors import distance_m
+
+    response = client.get(reverse("web:place_list"), {"localite": "92130"})
+    places = list(response.context["page"])
+    assert places[0].name == "Le Belvédère" and places[0].distance_m is None
+    issy = territory.get(insee_code="92040")
+    others = sorted(
+        (distance_m(issy.centroid_lat, issy.centroid_lon, p.latitude, p.longitude), p.name)
+        for p in (around_issy["92012"], around_issy["92075"])
+    )
+    assert [p.name for p in places[1:]] == [name for _, name in others]
+    assert all(p.distance_m <= 5000 for p in places[1:])
+    html = response.content.decode()
+    assert "3 lieux trouvés à Issy-les-Moulineaux et à moins de 5&nbsp;km" in html
+    kilometres = f"{others[0][0] / 1000:.1f}".replace(".", ",")
+    assert f"à {kilometres}\u00a0km" in html
+    geojson = client.get(reverse("web:places_geojson"), {"localite": "92130"}).json()
+    assert len(geojson["features"]) == 3
+
+
+@pytest.mark.parametrize(
+    "typed", ["92360", "92 360", "meudon", " MEUDON ", "Issy les moulineaux", "issy", "Issy-les"]
+)
+def test_a_postal_code_or_a_commune_name_is_understood(client, territory, typed):
+    PlaceFactory(commune=territory.get(insee_code="92048"), name="Meudon")
+    PlaceFactory(commune=territory.get(insee_code="92040"), name="Issy")
+    response = client.get(reverse("web:place_list"), {"localite": typed})
+    first = list(response.context["page"])[0].name
+    assert first == ("Issy" if "issy" in typed.lower() else "Meudon")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "75001",
+            "Code postal ou commune : aucune commune du département n'a le code postal 75001.",
+        ),
+        (
+            "Lyon",
+            "Code postal ou commune : aucune commune du département ne s'appelle « Lyon » ; "
+            "saisissez un code postal à 5 chiffres ou le nom d'une commune.",
+        ),
+    ],
+)
+def test_an_unknown_postal_code_is_explained(client, around_issy, typed, message):
+    from tests.pages import text
+
+    response = client.get(reverse("web:place_list"), {"localite": typed})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert message in text(response)

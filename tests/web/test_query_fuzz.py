@@ -46,14 +46,17 @@ from maillage.manager import offices as manager_offices
 from maillage.manager import reimbursements as manager_reimbursements
 from maillage.manager import walk_ins as manager_walk_ins
 from maillage.manager.bookings import BookingFilter
+from maillage.manager.embeds import public as manager_embeds_public
+from maillage.manager.embeds import views as manager_embeds_views
 from maillage.manager.events import registrations as manager_event_registrations
 from maillage.manager.events import views as manager_events_views
+from maillage.manager.models import EmbedScope
 from maillage.manager.onboarding import views as manager_onboarding
 from maillage.manager.places import views as manager_places_views
 from maillage.observatory import runs as observatory_runs
 from maillage.observatory import services as observatory_services
 from maillage.observatory import views as observatory_views
-from maillage.observatory.forms import ThresholdForm
+from maillage.observatory.forms import CommuneSortForm, ScenarioPairForm, ThresholdForm
 from maillage.offices import views as offices_views
 from maillage.offices.forms import DemandPeriodForm, OfferFilter, ReceivedFilter
 from maillage.offices.models import OfficeOffer, OfficeRequest, OfficeRequestPlace
@@ -63,8 +66,11 @@ from maillage.programmes import views as programmes_views
 from maillage.reimbursements import views as reimbursements_views
 from maillage.web import views as web_views
 from maillage.web.filters import PlaceFilter
+from maillage.web.legal import views as legal_views
+from maillage.web.opendata import views as opendata_views
 from tests.community.samples import community_samples
 from tests.factories import ManagerFactory, PlaceFactory, StaffFactory, VerifiedUserFactory
+from tests.fixtures.embeds import make_embed
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +90,32 @@ class Page:
 
 PAGES = {
     "healthz": Page("anonymous"),
+    "readyz": Page("anonymous"),
+    "metrics": Page("anonymous"),  # a 404 without the scraper's token
     "web:home": Page("anonymous"),
     "web:place_list": Page("anonymous", (*PLACE_FILTERS, "page")),
     "web:place_detail": Page("anonymous", args=("place_slug",)),
     "web:places_geojson": Page("anonymous", ("slug", *PLACE_FILTERS)),
     "web:territory_geojson": Page("anonymous"),
     "web:staff_hub": Page("staff"),
+    "web:legal_notice": Page("anonymous"),
+    "web:privacy": Page("anonymous"),
+    "web:accessibility": Page("anonymous"),
+    "web:contact": Page("anonymous"),
+    "web:site_map": Page("anonymous"),
+    "web:opendata": Page("anonymous"),
+    "web:opendata_datapackage": Page("anonymous"),
+    "web:opendata_schema": Page("anonymous", kwargs={"name": "tiers-lieux-espaces.json"}),
+    "web:opendata_places_csv": Page("anonymous"),
+    "web:opendata_places_geojson": Page("anonymous"),
+    "web:opendata_spaces_csv": Page("anonymous"),
+    "web:opendata_coverage_csv": Page("anonymous"),
     "booking:search": Page("anonymous", (*SearchForm.base_fields, "page")),
     "booking:space": Page("anonymous", ("date", "semaine", "debut", "fin", "personnes"), ("room",)),
     "booking:my_bookings": Page("resident"),
     "booking:cancel": Page("resident", args=("booking",)),
     "booking:cancel_series": Page("resident", args=("series",)),
+    "booking:booking_ics": Page("resident", args=("booking",)),
     "booking:feed": Page("anonymous", args=("resident_token",)),
     "booking:place_feed": Page("anonymous", args=("manager_token", "place_slug")),
     "manager:home": Page("manager"),
@@ -102,16 +123,21 @@ PAGES = {
     "manager:bookings_csv": Page("manager", tuple(BookingFilter.base_fields)),
     "manager:walk_in": Page("manager"),
     "manager:notifications": Page("manager"),
-    "observatory:public": Page("anonymous", tuple(ThresholdForm.base_fields)),
+    "observatory:public": Page(
+        "anonymous", (*ThresholdForm.base_fields, *CommuneSortForm.base_fields)
+    ),
     "observatory:indicators_csv": Page("anonymous", tuple(ThresholdForm.base_fields)),
+    "observatory:indicators_spreadsheet": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:zones_geojson": Page("anonymous", tuple(ThresholdForm.base_fields)),
     "observatory:scenario_list": Page("staff"),
     "observatory:scenario_create": Page("staff"),
+    "observatory:scenario_compare": Page("staff", tuple(ScenarioPairForm.base_fields)),
     "observatory:scenario_detail": Page("staff", args=("scenario",)),
     "observatory:scenario_edit": Page("staff", args=("scenario",)),
     "observatory:scenario_delete": Page("staff", args=("scenario",)),
     "observatory:scenario_geojson": Page("staff", args=("scenario",)),
     "observatory:scenario_csv": Page("staff", args=("scenario",)),
+    "observatory:scenario_spreadsheet": Page("staff", args=("scenario",)),
     "observatory:scenario_report": Page("staff", args=("scenario",)),
     "observatory:scenario_report_pdf": Page("staff", args=("scenario",)),
     "observatory:candidate_import": Page("staff"),
@@ -123,6 +149,10 @@ PAGES = {
     "accounts:resend_verification": Page("resident"),
     "accounts:login": Page("anonymous", ("next",)),
     "accounts:account": Page("resident"),
+    "web:my_data": Page("resident"),
+    "web:delete_account": Page("resident"),
+    "accounts:profile": Page("resident"),
+    "accounts:preferences": Page("resident"),
     "api_access:home": Page("resident"),
     "oauth2_provider:authorize": Page(
         "resident",
@@ -190,6 +220,12 @@ PAGES = {
     "manager:office_offer": Page("manager", args=("office_offer",)),
     "manager:office_requests": Page("manager", (*ReceivedFilter.base_fields, "page")),
     "manager:office_request": Page("manager", args=("office_request",)),
+    "manager:embeds": Page("manager"),
+    "manager:add_embed": Page("manager"),
+    "manager:embed": Page("manager", args=("embed",)),
+    "manager:embed_preview": Page("manager", args=("embed",)),
+    "manager:delete_embed": Page("manager", args=("embed",)),
+    "manager:embed_public": Page("anonymous", args=("embed_public_id",)),
     "community:home": Page("anonymous"),
     "community:write_to_referent": Page("resident"),
     "community:directory": Page("manager", (*DirectoryFilter.base_fields, "page")),
@@ -246,6 +282,7 @@ NOT_PAGES = {
     "observatory:scenario_propose": "POST only",
     "observatory:model_run_cancel": "POST only",
     "accounts:logout": "POST only",
+    "web:my_data_file": "POST only (a download, tests/web/test_personal_data.py)",
     "api_access:create_token": "POST only",
     "api_access:revoke_token": "POST only",
     "api_access:withdraw": "POST only",
@@ -288,6 +325,8 @@ VIEW_MODULES = [
     booking_navigation,
     paging,
     web_views,
+    legal_views,
+    opendata_views,
     observatory_views,
     eligibility_views,
     programmes_views,
@@ -305,6 +344,8 @@ VIEW_MODULES = [
     manager_event_registrations,
     manager_reimbursements,
     reimbursements_views,
+    manager_embeds_views,
+    manager_embeds_public,
 ]
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)["'](\w+)["']""")
 
@@ -439,6 +480,10 @@ class FuzzData:
         self.registration_verb = "annuler"
         self.room = room
         self.place_slug = place.slug
+        self.embed = make_embed(
+            self.users["manager"], title="Réserver", scope=EmbedScope.PLACE, place=place
+        )
+        self.embed_public_id = self.embed.public_id
         self.resident_token = CalendarFeed.objects.create(user=resident).token
         self.manager_token = CalendarFeed.objects.create(user=self.users["manager"]).token
 

@@ -8,7 +8,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from maillage.accounts.admin_access import DepartementOnlyAdminMixin
-from maillage.accounts.models import User
+from maillage.accounts.models import AccountLog, User
 from maillage.accounts.roles import has_departement_rights
 from maillage.core import outbox
 from maillage.core.models import OutboundEmail
@@ -47,12 +47,36 @@ class UserAdmin(DepartementOnlyAdminMixin, DjangoUserAdmin):
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Identité", {"fields": ("first_name", "last_name")}),
+        ("Identité", {"fields": ("first_name", "last_name", "phone")}),
+        (
+            "Courriels facultatifs",
+            {"fields": ("remind_bookings", "remind_events", "notify_status_expiry")},
+        ),
         ("Droits", {"fields": ("is_active", "is_departement_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+
+
+@admin.register(AccountLog)
+class AccountLogAdmin(DepartementOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: the services append the log; nobody adds, changes or deletes a line."""
+
+    list_display = ["at", "action", "user", "actor", "detail"]
+    list_filter = ["action"]
+    search_fields = ["user__email", "actor__email"]
+    list_select_related = ["user", "actor"]
+    readonly_fields = ["at", "action", "user", "actor", "detail"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class DeliveryState(admin.SimpleListFilter):

@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 
 from maillage.accounts import emails, services
 from maillage.accounts.models import User
-from maillage.core.validators import PersonName
+from maillage.core.validators import PersonName, SingleLine, validate_french_phone
 
 # The rules of AUTH_PASSWORD_VALIDATORS, in plain words.
 RULES_HELP = (
@@ -27,6 +27,19 @@ def email_field(autocomplete: str = "email") -> forms.EmailField:
     )
 
 
+def person_name_field(label: str, subject: str, autocomplete: str) -> forms.CharField:
+    """An optional first or last name (`subject`: «Le prénom», «Le nom»), 150 characters at
+    most, checked by PersonName; its messages name the field."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=150,
+        validators=[PersonName(subject)],
+        error_messages={"max_length": f"{subject} doit faire au plus 150 caractères."},
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
 def password_field(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -41,20 +54,8 @@ class SignupForm(forms.Form):
     """Sign-up: email, optional name, password twice. Validates; creating is the service's."""
 
     email = email_field()
-    first_name = forms.CharField(
-        label="Prénom",
-        required=False,
-        max_length=150,
-        validators=[PersonName("Le prénom")],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label="Nom",
-        required=False,
-        max_length=150,
-        validators=[PersonName("Le nom")],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name = person_name_field("Prénom", "Le prénom", "given-name")
+    last_name = person_name_field("Nom", "Le nom", "family-name")
     password1 = password_field("Mot de passe", "new-password", RULES_HELP)
     password2 = password_field(
         "Confirmation du mot de passe",
@@ -157,3 +158,54 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm, SetPasswordForm):
         "password_incorrect": "Le mot de passe actuel est incorrect.",
     }
     field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class ProfileForm(forms.Form):
+    """The person's own name and phone; saving is services.update_profile."""
+
+    first_name = person_name_field("Prénom", "Le prénom", "given-name")
+    last_name = person_name_field("Nom", "Le nom", "family-name")
+    phone = forms.CharField(
+        label="Téléphone",
+        required=False,
+        max_length=20,
+        help_text="Un numéro français : 06 12 34 56 78 ou +33 6 12 34 56 78.",
+        validators=[SingleLine("Le téléphone"), validate_french_phone],
+        error_messages={
+            "max_length": "Le téléphone doit faire au plus 20 caractères (01 23 45 67 89)."
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    """The optional emails, each on or off; saving is services.update_preferences."""
+
+    remind_bookings = forms.BooleanField(
+        label="Un rappel la veille de chacune de mes réservations", required=False
+    )
+    remind_events = forms.BooleanField(
+        label="Un rappel la veille de chaque atelier où je suis inscrit·e", required=False
+    )
+    notify_status_expiry = forms.BooleanField(
+        label="Un avertissement avant la fin d'un de mes statuts (tarifs solidaires)",
+        required=False,
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The person's current password, asked again before an irreversible step."""
+
+    password = password_field("Mot de passe actuel", "current-password")
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "Le mot de passe actuel est incorrect.", code="password_incorrect"
+            )
+        return password

@@ -1,11 +1,12 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from maillage.core.validators import PersonName
+from maillage.core.validators import PersonName, SingleLine, validate_french_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -61,6 +62,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Vide tant que la personne n'a pas ouvert le lien de vérification reçu.",
     )
+    # Stored as «01 23 45 67 89» (core.validators.normalize_french_phone).
+    phone = models.CharField(
+        "téléphone",
+        max_length=20,
+        blank=True,
+        validators=[SingleLine("Le téléphone"), validate_french_phone],
+    )
+    # The optional emails (the person may turn them off in «Mon compte»); the others tell
+    # of the person's own actions, of decisions about them or of their account's security.
+    remind_bookings = models.BooleanField("rappel la veille d'une réservation", default=True)
+    remind_events = models.BooleanField("rappel la veille d'un atelier", default=True)
+    notify_status_expiry = models.BooleanField(
+        "avertissement avant la fin d'un statut", default=True
+    )
 
     objects = UserManager()
 
@@ -91,3 +106,52 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_book(self) -> bool:
         """Booking needs an active account whose email address has been verified."""
         return self.is_active and self.email_verified_at is not None
+
+
+class AccountAction(models.TextChoices):
+    """What an AccountLog row records."""
+
+    PROFILE = "profile", "coordonnées modifiées"
+    PREFERENCES = "preferences", "préférences de courriel modifiées"
+    EXPORT = "export", "données téléchargées"
+    ERASED = "erased", "compte supprimé"
+
+
+class AccountLog(models.Model):
+    """Who did what to an account, appended by the service in the transaction of the
+    change: `actor` (NULL: the system) did `action` to `user` at `at` (UTC); `detail`
+    names the fields changed, never their values."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_log",
+        verbose_name="compte",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    action = models.CharField("action", max_length=16, choices=AccountAction.choices)
+    detail = models.CharField(
+        "détail", max_length=200, blank=True, validators=[SingleLine("Le détail")]
+    )
+    at = models.DateTimeField("le")
+
+    class Meta:
+        verbose_name = "action sur un compte"
+        verbose_name_plural = "journal des comptes"
+        ordering = ["user", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AccountAction.values),
+                name="account_log_action_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} n° {self.pk}"

@@ -1,16 +1,19 @@
-"""Account use cases: sign-up, email verification. No request here; views pass plain values."""
+"""Account use cases: sign-up, email verification, the person's own details and email
+preferences (logged in AccountLog). No request here; views pass plain values."""
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from maillage.accounts.models import User
+from maillage.accounts.models import AccountAction, AccountLog, User
 from maillage.core.text import ascii_digits
+from maillage.core.validators import normalize_french_phone
 
 VERIFICATION_MAX_AGE = timedelta(days=3)
 # One verification email per account per minute, whoever asks for it.
@@ -147,3 +150,103 @@ def claim_verification_email(user: User) -> bool:
         True,
         timeout=VERIFICATION_RESEND_INTERVAL.total_seconds(),
     )
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "phone")
+PREFERENCE_FIELDS = ("remind_bookings", "remind_events", "notify_status_expiry")
+
+
+def _record_changes(
+    actor: User, user: User, action: str, values: Mapping[str, object], now: datetime | None
+) -> list[str]:
+    """Set `values` on `user` (locked), validate, save the fields that changed and log
+    their names (not their values) as `action` by `actor`; the names changed. Raises
+    ValidationError (French, per field) and writes nothing on bad input."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        changed = [name for name, value in values.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, values[name])
+        # Only the fields given: an older row's other fields never block the person's edit.
+        locked.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in values])
+        if changed:
+            locked.save(update_fields=changed)
+            AccountLog.objects.create(
+                user=locked,
+                actor=actor,
+                action=action,
+                detail=", ".join(changed),
+                at=now or timezone.now(),
+            )
+    for name in changed:
+        setattr(user, name, values[name])
+    return changed
+
+
+def update_profile(
+    actor: User,
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    now: datetime | None = None,
+) -> list[str]:
+    """The person's own first name, last name and phone (any French spelling, stored as
+    «01 23 45 67 89», "" to remove it); the names of the fields changed, logged.
+    PermissionDenied unless `actor` is `user`; ValidationError on bad input."""
+    _own(actor, user)
+    try:
+        normalized = normalize_french_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.error_list}) from error
+    values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "phone": normalized}
+    return _record_changes(actor, user, AccountAction.PROFILE, values, now)
+
+
+def update_preferences(
+    actor: User, user: User, *, now: datetime | None = None, **choices: bool
+) -> list[str]:
+    """Switch the person's optional emails on or off (`choices`: PREFERENCE_FIELDS to
+    booleans); the names of those changed, logged. PermissionDenied unless `actor` is
+    `user`; ValueError for a name not in PREFERENCE_FIELDS."""
+    _own(actor, user)
+    unknown = set(choices) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown preferences: {sorted(unknown)}")
+    values = {name: bool(value) for name, value in choices.items()}
+    return _record_changes(actor, user, AccountAction.PREFERENCES, values, now)
+
+
+def _own(actor: User, user: User) -> None:
+    """Only the person edits their account here (staff use the admin)."""
+    if actor.pk != user.pk or not actor.is_active:
+        raise PermissionDenied("Vous ne pouvez modifier que votre propre compte.")
+
+
+def erased_email(user: User) -> str:
+    """The address an erased account keeps: unique, unreachable (the .invalid domain), and
+    saying what it is wherever pages show a person by their address («compte-supprime-12@…»)."""
+    return f"compte-supprime-{user.pk}@maillage.invalid"
+
+
+def erase_user(user: User, now: datetime | None = None) -> None:
+    """Empty the account's personal fields (names, phone, address replaced by
+    erased_email), make it unable to log in and stop every optional email, logged as
+    ERASED by the person. The row stays: bookings, registrations and statements still
+    count it, naming no one. The caller (web.account_erasure) first deals with what other
+    apps hold, in the same transaction."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.email = erased_email(locked)
+        locked.first_name = locked.last_name = locked.phone = ""
+        locked.is_active = False
+        locked.email_verified_at = None
+        for name in PREFERENCE_FIELDS:
+            setattr(locked, name, False)
+        locked.set_unusable_password()
+        locked.save()
+        AccountLog.objects.create(
+            user=locked, actor=locked, action=AccountAction.ERASED, at=now or timezone.now()
+        )
+    user.refresh_from_db()

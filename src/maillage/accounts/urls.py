@@ -13,6 +13,8 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("compte/", views.account, name="account"),
+    path("compte/coordonnees/", views.profile, name="profile"),
+    path("compte/courriels/", views.preferences, name="preferences"),
     path(
         "compte/mot-de-passe/",
         login_required(views.PasswordChangeView.as_view()),

@@ -1,8 +1,11 @@
 """Public account pages: sign-up, email verification, login, logout, password, «Mon compte»."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -17,6 +20,9 @@ from maillage.core.links import PageLink
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # «Accès à l'API» (the api app's page): the person's tokens and the partner apps they allowed.
 API_ACCESS_PAGE = PageLink("a person's API access page")
+# «Mes données» and «Supprimer mon compte» (web): they gather every app's data.
+MY_DATA_PAGE = PageLink("a person's data download page")
+DELETE_ACCOUNT_PAGE = PageLink("a person's account deletion page")
 
 
 def _data(request: HttpRequest):
@@ -136,8 +142,46 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"account": request.user, "api_access_url": API_ACCESS_PAGE()},
+        {
+            "account": request.user,
+            "api_access_url": API_ACCESS_PAGE(),
+            "my_data_url": MY_DATA_PAGE(),
+            "delete_account_url": DELETE_ACCOUNT_PAGE(),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """«Mes coordonnées»: the person's own first name, last name and phone."""
+    user = cast(User, request.user)
+    initial = {name: getattr(user, name) for name in services.PROFILE_FIELDS}
+    form = forms.ProfileForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user, user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Vos coordonnées sont enregistrées.")
+            return redirect("accounts:account")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """«Mes courriels»: the optional emails, each on or off. The others (confirmations of
+    the person's own actions, decisions about them, security) are always sent."""
+    user = cast(User, request.user)
+    initial = {name: getattr(user, name) for name in services.PREFERENCE_FIELDS}
+    form = forms.PreferencesForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_preferences(user, user, **form.cleaned_data)
+        messages.success(request, "Vos préférences de courriel sont enregistrées.")
+        return redirect("accounts:account")
+    return render(request, "accounts/preferences.html", {"form": form})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -9,8 +9,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.core.models import SMALL_COUNTER_MAX
 from maillage.core.sql_values import read_instant
-from maillage.core.validators import MultiLine, SingleLine
+from maillage.core.validators import MultiLine, SingleLine, between
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 (a visible prefix, not a secret)
 
@@ -215,17 +216,257 @@ class PartnerAction(models.TextChoices):
     CREATED = "created", "clé créée"
     CHANGED = "changed", "modifiée"
     REVOKED = "revoked", "clé révoquée"
+    WEBHOOK_CREATED = "webhook_created", "webhook créé"
+    WEBHOOK_CHANGED = "webhook_changed", "webhook modifié"
+    SECRET_ROTATED = "secret_rotated", "secret de webhook renouvelé"
+    WEBHOOK_DISABLED = "webhook_disabled", "webhook désactivé"
+    WEBHOOK_ENABLED = "webhook_enabled", "webhook réactivé"
+    DELIVERY_RETRIED = "delivery_retried", "envoi de webhook relancé"
+
+
+WEBHOOK_SECRET_PREFIX = "whsec_"  # noqa: S105 (Standard Webhooks' visible prefix)
+# The change feeds (api.feeds.FEEDS; tests/api/test_webhook_delivery.py checks they match)
+# and the event types a partner subscribes to: one pair a feed, «<item>.updated» (created or
+# changed) and «<item>.deleted» (a tombstone, or an item no longer published).
+FEED_CHOICES = [
+    ("places", "lieux"),
+    ("spaces", "espaces"),
+    ("slots", "créneaux"),
+    ("events", "événements"),
+]
+
+
+class EventType(models.TextChoices):
+    """The events a webhook endpoint subscribes to (Standard Webhooks' `type`, «noun.verb»)."""
+
+    PLACE_UPDATED = "place.updated", "Lieu créé ou modifié"
+    PLACE_DELETED = "place.deleted", "Lieu retiré de l'annuaire"
+    SPACE_UPDATED = "space.updated", "Espace créé ou modifié"
+    SPACE_DELETED = "space.deleted", "Espace retiré"
+    SLOT_UPDATED = "slot.updated", "Créneau modifié (places restantes, prix, ouverture)"
+    SLOT_DELETED = "slot.deleted", "Créneau retiré"
+    EVENT_UPDATED = "event.updated", "Atelier créé ou modifié (places restantes)"
+    EVENT_DELETED = "event.deleted", "Atelier retiré"
+
+
+def feed_number(subject: str) -> list[MinValueValidator | MaxValueValidator]:
+    """The rule of a feed's numbers (api.feeds: `modified`, ids): 0 to 2⁶³ − 1."""
+    return between(0, 2**63 - 1, subject)
+
+
+class DisabledReason(models.TextChoices):
+    """Why a webhook endpoint receives nothing: it answered 410 Gone, or staff stopped it."""
+
+    GONE = "gone", "l'adresse a répondu 410 Gone"
+    STAFF = "staff", "désactivé par l'équipe du Département"
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's address that receives its subscribed events (api.webhooks), signed with
+    the Standard Webhooks scheme (https://www.standardwebhooks.com).
+
+    `event_types` are space-separated EventType values. `secret` (`whsec_` + base64 of 32
+    random bytes) signs every message; it is kept in clear because signing needs it, shown
+    once to staff, never shown again (only `secret_hint`). After a rotation the previous
+    secret signs too until `previous_secret_until`, so the partner switches without a gap.
+    A disabled endpoint (`disabled_at`, `disabled_reason`) receives nothing; its cursors stay
+    where they were, so re-enabling it sends what changed in the meantime."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="webhooks", verbose_name="application"
+    )
+    url = models.URLField("adresse de réception", max_length=500)
+    event_types = models.CharField(
+        "événements", max_length=200, validators=[SingleLine("Les événements")]
+    )
+    secret = models.CharField(max_length=100, editable=False, validators=[SingleLine("Le secret")])
+    secret_hint = models.CharField(
+        "début du secret", max_length=16, editable=False, validators=[SingleLine("Le début")]
+    )
+    previous_secret = models.CharField(
+        max_length=100, blank=True, editable=False, validators=[SingleLine("Le secret")]
+    )
+    previous_secret_until = models.DateTimeField(
+        "ancien secret valable jusqu'au", null=True, blank=True
+    )
+    created_at = models.DateTimeField("créé le")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+    )
+    disabled_at = models.DateTimeField("désactivé le", null=True, blank=True)
+    disabled_reason = models.CharField(
+        "raison", max_length=10, blank=True, choices=DisabledReason.choices
+    )
+
+    class Meta:
+        verbose_name = "webhook de partenaire"
+        verbose_name_plural = "webhooks des partenaires"
+        ordering = ["partner", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(disabled_at__isnull=True, disabled_reason="")
+                | models.Q(disabled_at__isnull=False, disabled_reason__in=DisabledReason.values),
+                name="api_webhook_disabled_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.partner})"
+
+    @property
+    def event_set(self) -> frozenset[str]:
+        return frozenset(self.event_types.split())
+
+    @property
+    def enabled(self) -> bool:
+        return self.disabled_at is None
+
+
+class WebhookCursor(models.Model):
+    """How far an endpoint's deliveries have read one feed (RPDE `afterTimestamp` and
+    `afterId`: the last change turned into deliveries). A new cursor is not `caught_up`: it
+    first walks to the feed's end without delivering (a new subscriber receives the changes
+    made from then on, not the feed's whole history). Advanced in the transaction that
+    creates the deliveries (api.webhook_delivery.dispatch)."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="cursors")
+    feed = models.CharField("flux", max_length=10, choices=FEED_CHOICES)
+    after_modified = models.BigIntegerField(null=True, validators=feed_number("La position"))
+    after_id = models.BigIntegerField(null=True, validators=feed_number("L'id"))
+    caught_up = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "feed"], name="api_webhook_cursor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feed} après ({self.after_modified}, {self.after_id})"
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a webhook delivery stands (WebhookDelivery)."""
+
+    QUEUED = "queued", "en attente"
+    DELIVERED = "delivered", "reçu"
+    FAILED = "failed", "en échec"
+    STOPPED = "stopped", "arrêté (webhook désactivé)"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: its message (`message_id`, Standard Webhooks' `webhook-id`,
+    the same on every attempt so the receiver can ignore a repeat) and its thin `payload`
+    (the JSON body, kept as sent). Pending until a 2xx answer; retried on the schedule of
+    api.webhook_delivery.RETRY_DELAYS, then failed; cancelled when its endpoint is disabled.
+    A change of a feed gives at most one delivery per endpoint (the unique constraint)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(
+        "message", max_length=40, unique=True, validators=[SingleLine("Le message")]
+    )
+    event_type = models.CharField("événement", max_length=20, choices=EventType.choices)
+    item_id = models.CharField("élément", max_length=100, validators=[SingleLine("L'élément")])
+    modified = models.BigIntegerField("version", validators=feed_number("La version"))
+    payload = models.TextField("corps envoyé", validators=[MultiLine("Le corps")])
+    created_at = models.DateTimeField("créé le")
+    status = models.CharField(
+        "état", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(
+        "tentatives", default=0, validators=between(0, SMALL_COUNTER_MAX, "Le nombre de tentatives")
+    )
+    next_attempt_at = models.DateTimeField("prochain essai le", null=True, blank=True)
+    last_attempt_at = models.DateTimeField("dernier essai le", null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        "dernier code HTTP",
+        null=True,
+        blank=True,
+        validators=between(100, 599, "Le code HTTP"),
+    )
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi de webhook"
+        verbose_name_plural = "envois de webhooks"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_type", "item_id", "modified"],
+                name="api_webhook_delivery_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values),
+                name="api_webhook_delivery_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="api_webhook_delivery_due",
+            ),
+            models.Index(fields=["endpoint", "created_at"], name="api_webhook_delivery_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.item_id} ({self.message_id})"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery: when, the HTTP status answered (none when no answer came),
+    how long it took (ms), and the error (cut at api.webhook_delivery.ERROR_MAX_LENGTH)."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField("le")
+    status_code = models.PositiveSmallIntegerField(
+        "code HTTP", null=True, blank=True, validators=between(100, 599, "Le code HTTP")
+    )
+    duration_ms = models.PositiveIntegerField(
+        "durée (ms)", validators=between(0, 2**31 - 1, "La durée")
+    )
+    error = models.CharField(
+        "erreur", max_length=300, blank=True, validators=[SingleLine("L'erreur")]
+    )
+
+    class Meta:
+        verbose_name = "tentative d'envoi de webhook"
+        verbose_name_plural = "tentatives d'envoi de webhooks"
+        ordering = ["delivery", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.status_code or '—'} en {self.duration_ms} ms"
 
 
 class PartnerLog(models.Model):
-    """Who did what to a partner app, appended by api.partners in the transaction of the
-    change, never changed nor deleted by the platform: its creation (and key), each edit, its
-    revocation, by `actor`, at `at` (UTC). Ids only: no copy of the partner's contact."""
+    """Who did what to a partner app, appended by api.partners and api.webhooks in the
+    transaction of the change, never changed nor deleted by the platform: its creation (and
+    key), each edit, its revocation, its webhooks' creation, changes, secret rotations,
+    disabling and re-enabling, a delivery relaunched (`detail`: its message id), by `actor`,
+    at `at` (UTC). Ids only: no copy of the partner's contact."""
 
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="log", verbose_name="application"
     )
-    action = models.CharField("action", max_length=10, choices=PartnerAction.choices)
+    action = models.CharField("action", max_length=20, choices=PartnerAction.choices)
+    webhook = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log",
+        verbose_name="webhook",
+    )
+    detail = models.CharField(
+        "détail", max_length=40, blank=True, validators=[SingleLine("Le détail")]
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

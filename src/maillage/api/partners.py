@@ -25,7 +25,14 @@ from oauth2_provider.settings import oauth2_settings
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import has_departement_rights
-from maillage.api.models import PARTNER_KEY_PREFIX, Partner, PartnerAction, PartnerLog, digest
+from maillage.api.models import (
+    PARTNER_KEY_PREFIX,
+    Partner,
+    PartnerAction,
+    PartnerLog,
+    WebhookEndpoint,
+    digest,
+)
 
 ORIGINS_LABEL = "Origines web autorisées"
 REDIRECTS_LABEL = "Adresses de retour OAuth"
@@ -148,7 +155,9 @@ def clean_redirect_uris(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _check_actor(actor: User) -> None:
+def check_actor(actor: User) -> None:
+    """Only Département staff manage partner apps (their keys and webhooks): else
+    PermissionDenied."""
     if not has_departement_rights(actor):
         raise PermissionDenied("Seule l'équipe du Département gère les clés des partenaires.")
 
@@ -180,8 +189,23 @@ def _apply(partner: Partner, details: PartnerDetails) -> None:
     partner.allowed_origins = "\n".join(details.origins)
 
 
-def _record(partner: Partner, action: PartnerAction, actor: User) -> None:
-    PartnerLog.objects.create(partner=partner, action=action, actor=actor, at=timezone.now())
+def record(
+    partner: Partner,
+    action: PartnerAction,
+    actor: User,
+    *,
+    webhook: WebhookEndpoint | None = None,
+    detail: str = "",
+) -> None:
+    """Append what `actor` did to `partner` (or to its `webhook`) to its PartnerLog."""
+    PartnerLog.objects.create(
+        partner=partner,
+        action=action,
+        actor=actor,
+        webhook=webhook,
+        detail=detail,
+        at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -189,14 +213,14 @@ def create_partner(actor: User, details: PartnerDetails) -> tuple[Partner, str]:
     """A new partner app and its key (`mlgp_` + 43 URL-safe characters), to show once.
     Raises PermissionDenied (not Département staff), ValidationError (French) for details a
     field refuses."""
-    _check_actor(actor)
+    check_actor(actor)
     key = PARTNER_KEY_PREFIX + secrets.token_urlsafe(32)
     partner = Partner(key_digest=digest(key), key_hint=key[:HINT_LENGTH], created_by=actor)
     _apply(partner, details)
     partner.full_clean(exclude=["application", "key_digest", "key_hint"])
     _sync_application(partner, details)
     partner.save()
-    _record(partner, PartnerAction.CREATED, actor)
+    record(partner, PartnerAction.CREATED, actor)
     return partner, key
 
 
@@ -205,7 +229,7 @@ def change_partner(actor: User, partner: Partner, details: PartnerDetails) -> Pa
     """Change a partner's details (not its key); its OAuth client follows (name, redirect
     URIs, origins). A revoked partner is kept as it was, for its history: refused with a
     ValidationError. Raises PermissionDenied, ValidationError."""
-    _check_actor(actor)
+    check_actor(actor)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.revoked_at is not None:
         raise ValidationError(REVOKED_UNCHANGED)
@@ -213,7 +237,7 @@ def change_partner(actor: User, partner: Partner, details: PartnerDetails) -> Pa
     partner.full_clean(exclude=["application", "key_digest", "key_hint"])
     _sync_application(partner, details)
     partner.save()
-    _record(partner, PartnerAction.CHANGED, actor)
+    record(partner, PartnerAction.CHANGED, actor)
     return partner
 
 
@@ -222,7 +246,7 @@ def revoke_partner(actor: User, partner: Partner) -> bool:
     """Stop a partner's key and every consent given to it, at once: revoked_at set (the key
     and its consent tokens are refused from then on), its OAuth tokens and pending codes
     deleted. False (nothing done) if it was already revoked. Raises PermissionDenied."""
-    _check_actor(actor)
+    check_actor(actor)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.revoked_at is not None:
         return False
@@ -232,5 +256,5 @@ def revoke_partner(actor: User, partner: Partner) -> bool:
         RefreshToken.objects.filter(application_id=partner.application_id).delete()
         AccessToken.objects.filter(application_id=partner.application_id).delete()
         Grant.objects.filter(application_id=partner.application_id).delete()
-    _record(partner, PartnerAction.REVOKED, actor)
+    record(partner, PartnerAction.REVOKED, actor)
     return True

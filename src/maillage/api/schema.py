@@ -7,6 +7,8 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
+from maillage.api.webhook_delivery import RETRY_DELAYS, TIMEOUT_SECONDS
+
 DESCRIPTION = """\
 L'API de Maillage, la plateforme départementale des tiers-lieux : les lieux, leurs espaces et
 leurs disponibilités, les communes et leur desserte, et la réservation au nom d'une personne.
@@ -52,6 +54,71 @@ requête réserve (201), toute répétition identique dans les 24 heures renvoie
 réservation (200), la même clé avec un autre corps est refusée (422).
 """
 
+
+UNITS = (("h", 3600), ("min", 60), ("s", 1))
+
+
+def _delays() -> str:
+    """RETRY_DELAYS in French: «5 s, 5 min, … puis 24 h»."""
+    words = []
+    for delay in RETRY_DELAYS:
+        seconds = int(delay.total_seconds())
+        unit, size = next(
+            (u, n) for u, n in (("h", 3600), ("min", 60), ("s", 1)) if seconds % n == 0
+        )
+        words.append(f"{seconds // size} {unit}")
+    return ", ".join(words[:-1]) + f" puis {words[-1]}"
+
+
+WEBHOOKS = """
+**Webhooks (pousser plutôt que lire les flux).** Sur demande, le Département inscrit une
+adresse `https://…` de votre application et les événements voulus : `place.updated`,
+`place.deleted`, `space.updated`, `space.deleted`, `slot.updated`, `slot.deleted`,
+`event.updated`, `event.deleted` (un lieu, un espace, un créneau, un atelier créé ou modifié,
+ou retiré). Il vous transmet une fois le secret de
+signature (`whsec_…`). Chaque changement survenu après l'inscription vous est envoyé en `POST`,
+un message par changement, au plus une minute après :
+
+```json
+{"type": "place.updated", "timestamp": "2026-03-02T09:15:00.000Z",
+ "data": {"id": "12", "modified": 48213, "url": "https://…/api/v1/lieux/12"}}
+```
+
+Le message est mince : lisez l'élément dans l'API (`data.url`, nul pour un créneau ou un
+élément retiré) ou dans son flux (`/api/v1/flux/lieux`, `/flux/espaces`, `/flux/creneaux`,
+`/flux/evenements`),
+où `data.modified` est son `modified` : un message plus ancien que ce que vous avez déjà lu
+peut être ignoré. Il est signé selon Standard Webhooks
+(https://www.standardwebhooks.com) : en-têtes `webhook-id` (identique à chaque nouvel essai
+d'un même message : ignorez un identifiant déjà traité), `webhook-timestamp` (secondes depuis
+1970) et `webhook-signature` (`v1,<base64>`, HMAC-SHA256 de `id.timestamp.corps` ; deux
+signatures séparées par une espace pendant les 24 heures qui suivent un renouvellement du
+secret). Vérifiez-la sur le corps reçu tel quel, avant de le décoder, par exemple en Python
+avec la bibliothèque
+`standardwebhooks` (`pip install standardwebhooks`) :
+
+```python
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+webhook = Webhook("whsec_…")  # the secret the Département gave you
+
+
+def receive(body: bytes, headers: dict[str, str]) -> dict | None:
+    \"\"\"The message, or None when its signature or its age (5 minutes) is refused.\"\"\"
+    try:
+        return webhook.verify(body, headers)
+    except WebhookVerificationError:
+        return None
+```
+
+Répondez 2xx en moins de TIMEOUT secondes (traitez ensuite). Sans réponse 2xx (autre code,
+redirection, qui n'est pas suivie, ou délai dépassé), le message est renvoyé, à la minute
+près, DELAYS après chaque échec (3 jours environ), puis abandonné ; l'ordre des messages
+n'est pas garanti. Répondez `410 Gone` pour ne plus rien recevoir :
+l'adresse est désactivée jusqu'à ce que le Département la réactive ; les changements survenus
+entre-temps vous sont alors envoyés.
+""".replace("DELAYS", _delays()).replace("TIMEOUT", str(TIMEOUT_SECONDS))
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "Problem details (RFC 9457), en français.",
@@ -94,7 +161,7 @@ def complete_document(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the description (DESCRIPTION), the Problem
     component, every error status any operation may answer as problem details, and the 304
     of the lists that carry an ETag."""
-    result["info"]["description"] = DESCRIPTION
+    result["info"]["description"] = DESCRIPTION + WEBHOOKS
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     reference = {"$ref": "#/components/schemas/Problem"}
     for path in result.get("paths", {}).values():

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from maillage.api.views import bookings, communes, docs, events, places, search, spaces
+from maillage.api.views import bookings, communes, docs, events, feeds, places, search, spaces
 from maillage.api.views.common import not_found
 
 app_name = "api"
@@ -26,5 +26,9 @@ urlpatterns = [
     path("communes/<str:insee>", communes.CommuneDetail.as_view(), name="commune"),
     path("evenements", events.Events.as_view(), name="events"),
     path("evenements/<int:pk>", events.EventDetail.as_view(), name="event"),
+    path("flux/lieux", feeds.PlacesFeed.as_view(), name="feed_places"),
+    path("flux/espaces", feeds.SpacesFeed.as_view(), name="feed_spaces"),
+    path("flux/creneaux", feeds.SlotsFeed.as_view(), name="feed_slots"),
+    path("flux/evenements", feeds.EventsFeed.as_view(), name="feed_events"),
     re_path(r"^(?P<path>.*)$", not_found, name="not_found"),
 ]

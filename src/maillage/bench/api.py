@@ -13,25 +13,33 @@ client, as a deployment sees them), request one address for `seconds`, then the 
 Then the same search against a second server whose rate limits are off
 (bench.unthrottled_wsgi): the ratio of p95s (limited / unlimited) shows what counting costs.
 
+Last, a full walk of each change feed (FEED_PATHS, RPDE), by one client following `next`
+from the start to the last page, as a partner app's first sync does: items, pages, seconds
+and items per second; the slots' grid is made first (booking.feed_slots, timed too).
+
 Figures per address: requests per second (200 answers over the phase's wall-clock time), p50
 and p95 latency in ms (every answer); non-200 answers count as errors.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time as clock
 from collections.abc import Callable
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.api import partners
 from maillage.api.models import Partner
 from maillage.bench import booking, dataset
+from maillage.booking import feed_slots
 from maillage.places.models import Space
 
 Progress = Callable[[str], None]
@@ -41,6 +49,12 @@ PLACES_PATH = "/api/v1/lieux"
 SEARCH_PATH = "/api/v1/recherche?date={day}&start={start}&end={end}&people=1"
 WEEK_PATH = "/api/v1/espaces/{space}/semaine?semaine={day}"
 SEARCH_P95_TARGET_MS = 100
+FEED_PATHS = {
+    "places": "/api/v1/flux/lieux",
+    "spaces": "/api/v1/flux/espaces",
+    "slots": "/api/v1/flux/creneaux",
+    "events": "/api/v1/flux/evenements",
+}
 BENCH_STAFF = "banc-api@banc-dispo.exemple.test"
 # Far above what the clients can send: every request is counted, none refused.
 COUNTED_RATE = 100_000_000
@@ -157,6 +171,35 @@ def _figures(name: str, timings: Timings, elapsed: float, progress: Progress) ->
     return figures
 
 
+def _walk_feed(port: int, key: str, path: str) -> dict:
+    """One client follows a feed from its start to its last page: figures, or RuntimeError
+    on an answer other than 200."""
+    client = booking.KeepAlive(port)
+    headers = {"X-Api-Key": key, "Connection": "keep-alive"}
+    items = pages = 0
+    began = clock.perf_counter()
+    try:
+        while True:
+            answer = client.send("GET", path, headers)
+            if isinstance(answer, str) or answer[0] != 200:
+                raise RuntimeError(f"{path}: {answer if isinstance(answer, str) else answer[0]}")
+            page = json.loads(answer[1])
+            pages += 1
+            if not page["items"]:
+                break
+            items += len(page["items"])
+            path = urlsplit(page["next"])._replace(scheme="", netloc="").geturl()
+    finally:
+        client.close()
+    seconds = clock.perf_counter() - began
+    return {
+        "items": items,
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "items_per_s": round(items / seconds, 1),
+    }
+
+
 def run_api(
     spec: dataset.DatasetSpec,
     progress: Progress,
@@ -201,6 +244,15 @@ def run_api(
             timings, elapsed = _phase(server.port, keys, seconds, paths)
             errors += timings.errors
             figures.update(_figures(name, timings, elapsed, progress))
+        progress("flux : grille des créneaux des quatre semaines à venir…")
+        began = clock.perf_counter()
+        made = feed_slots.refresh_feed_slots(timezone.now())
+        grid_seconds = round(clock.perf_counter() - began, 2)
+        progress(f"  {made.inserted} créneaux publiés, {made.deleted} retirés en {grid_seconds} s")
+        walks = {}
+        for name, path in FEED_PATHS.items():
+            walks[name] = _walk_feed(server.port, keys[0], path)
+            progress(f"  flux {name} : {walks[name]}")
     unlimited = booking.Server(workers, threads, progress)
     unlimited.command[1] = "maillage.bench.unthrottled_wsgi"
     with unlimited as server:
@@ -227,6 +279,8 @@ def run_api(
         "rate_limit_per_s_ratio": round(figures["search_per_s"] / free["unlimited_per_s"], 3)
         if free["unlimited_per_s"]
         else None,
+        "feed_grid_seconds": grid_seconds,
+        "feed_walks": walks,
         "errors": errors,
         "cache": "redis" if settings.REDIS_URL else "database",
         "database": connection.vendor,

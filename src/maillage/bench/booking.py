@@ -65,18 +65,18 @@ Progress = Callable[[str], None]
 # the booking bench's (kept apart so that its writes never touch a reused dataset; made anew
 # for each run, since bookings keep their append-only history and are never deleted).
 AVAILABILITY, QUICK, BOOKING = "availability", "availability-quick", "booking"
-# The budget bench's (maillage.bench.budget) and the managers' pages' (bench.manager): made
+# The budget bench's (maillage.bench.budget) and the pages' (bench.pages): made
 # anew for each run too.
-BUDGET, MANAGER = "budget", "manager"
+BUDGET, PAGES = "budget", "pages"
 PG_SUFFIXES = {
     AVAILABILITY: "_bench",
     QUICK: "_bench_quick",
     BOOKING: "_bench_booking",
     BUDGET: "_bench_budget",
-    MANAGER: "_bench_manager",
+    PAGES: "_bench_pages",
 }
 # Benches whose database is made anew for each run.
-FRESH = (BOOKING, BUDGET, MANAGER)
+FRESH = (BOOKING, BUDGET, PAGES)
 
 
 # --- In the calling process ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The arguments of `maillage bench …` and their dispatch to the benchmarks.
 
 `add_arguments(parser)` declares the sub-commands (coverage, availability, booking, budget,
-manager, api);
+pages, api);
 `run(bench, options, say)` runs one and returns its figures as a JSON-ready dict. Invalid
 sizes raise CommandError with a French message; `say` receives progress lines (stderr).
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.core.management.base import CommandError
 
-from maillage.bench import api, booking, budget, coverage, dataset, manager
+from maillage.bench import api, booking, budget, coverage, dataset, pages
 from maillage.core.arguments import NumberIn
 
 COUNT = NumberIn(1, 100_000_000, whole=True)
@@ -81,16 +81,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     budget_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
     budget_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
-    manager_parser = benches.add_parser(
-        "manager",
-        help="Temps de réponse des pages des gestionnaires sur la démonstration, dans une base "
-        "d'essai séparée.",
+    pages_parser = benches.add_parser(
+        "pages",
+        help="Temps de réponse des pages (public, résident, gestionnaire, Département) sur la "
+        "démonstration, dans une base d'essai séparée.",
     )
-    manager_parser.add_argument(
+    pages_parser.add_argument(
         "--samples", type=NumberIn(1, 1000, whole=True), default=20, help="requêtes par page"
     )
-    manager_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
-    manager_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    pages_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+    pages_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
     api_parser = benches.add_parser(
         "api",
@@ -118,7 +118,7 @@ def run(bench: str, options: dict, say: Say) -> dict:
         "availability": _availability,
         "booking": _booking,
         "budget": _budget,
-        "manager": _manager,
+        "pages": _pages,
         "api": _api,
     }
     return runners[bench](say=say, **options)
@@ -177,10 +177,10 @@ def _budget(*, inner: bool, clients, workers, threads, say: Say, **_) -> dict:
     return _in_bench_database(booking.BUDGET, arguments, say)
 
 
-def _manager(*, inner: bool, samples: int, say: Say, **_) -> dict:
+def _pages(*, inner: bool, samples: int, say: Say, **_) -> dict:
     if inner:
-        return manager.run_manager_pages(samples, say)
-    return _in_bench_database(booking.MANAGER, ["manager", f"--samples={samples}"], say)
+        return pages.run_pages(samples, say)
+    return _in_bench_database(booking.PAGES, ["pages", f"--samples={samples}"], say)
 
 
 def _api(*, inner: bool, quick: bool, clients, seconds, workers, threads, say: Say, **_) -> dict:

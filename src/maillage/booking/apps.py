@@ -28,3 +28,6 @@ class BookingConfig(AppConfig):
         schedule.every(
             timedelta(minutes=30), tasks.refresh_external_calendars, offset=timedelta(minutes=10)
         )
+        # The slots feed's grid: slots that started leave it, new days and changed hours
+        # enter it (a sweep that does little while the places and the day stay the same).
+        schedule.every(timedelta(minutes=5), tasks.refresh_feed_slots, offset=timedelta(minutes=1))

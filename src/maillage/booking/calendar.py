@@ -3,14 +3,17 @@ carry (iTIP, RFC 5546, sent as iMIP, RFC 6047).
 
 A booking is one event, UID `booking-<id>@…`; a weekly series is one recurring event, UID
 `series-<id>@…`, whose dates are listed (RDATE). Times are in UTC, which needs no VTIMEZONE
-(RFC 5545 §3.3.5); calendars show them locally. Text is escaped by `icalendar`; names that
-go where a line break would break the format are put on one line first.
+(RFC 5545 §3.3.5); calendars show them locally. One booking downloaded as a file
+(booking_file) is in Paris time, with its VTIMEZONE, as it is booked. Text is escaped by
+`icalendar`; names that go where a line break would break the format are put on one line
+first.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress
@@ -26,6 +29,7 @@ REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 # Statuses whose event is gone from the person's calendar.
 ENDED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.REFUSED, BookingStatus.EXPIRED)
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def uid_of(booking: Booking) -> str:
@@ -39,13 +43,13 @@ def _utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
-def _describe(event: Event, booking: Booking) -> None:
-    """What every event of this booking says: place, space, times. Text is put on one line:
-    RFC 5545 TEXT admits no control character, and a title holds one line."""
+def _describe(event: Event, booking: Booking, zone: tzinfo = UTC) -> None:
+    """What every event of this booking says: place, space, times (in `zone`). Text is put
+    on one line: RFC 5545 TEXT admits no control character, and a title holds one line."""
     place = booking.space.place
     space_name, place_name = single_line(booking.space.name), single_line(place.name)
-    event.add("dtstart", _utc(booking.start))
-    event.add("dtend", _utc(booking.end))
+    event.add("dtstart", booking.start.astimezone(zone))
+    event.add("dtend", booking.end.astimezone(zone))
     event.add("summary", f"{space_name} — {place_name}")
     event.add(
         "location",
@@ -68,12 +72,12 @@ def _feed_status(booking: Booking) -> str:
     return "TENTATIVE" if booking.status == BookingStatus.PENDING else "CONFIRMED"
 
 
-def _feed_event(booking: Booking) -> Event:
+def _feed_event(booking: Booking, zone: tzinfo = UTC) -> Event:
     event = Event()
     event.add("uid", f"booking-{booking.pk}@{UID_DOMAIN}")
     # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 §3.8.7.2).
     event.add("dtstamp", _utc(booking.updated_at))
-    _describe(event, booking)
+    _describe(event, booking, zone)
     event.add("sequence", booking.ical_sequence)
     event.add("status", _feed_status(booking))
     return event
@@ -101,6 +105,21 @@ def calendar_of(bookings: Iterable[Booking], name: str) -> bytes:
         calendar.add_component(_feed_event(booking))
     feed: bytes = calendar.to_ical()  # untyped in icalendar
     return feed
+
+
+def booking_file(booking: Booking) -> bytes:
+    """One booking as an iCalendar file to open or import (RFC 5545, no METHOD): its single
+    VEVENT is the one the person's feed carries (same UID, `booking-<id>@…`, so importing it
+    again updates it), its times in Paris time with the Europe/Paris VTIMEZONE."""
+    calendar = new_calendar("Maillage")
+    calendar.add_component(_feed_event(booking, PARIS))
+    # The time zone's rules over the booking's year only, not every change since 1970.
+    calendar.add_missing_timezones(
+        first_date=(booking.start.astimezone(PARIS) - timedelta(days=366)).date(),
+        last_date=(booking.end.astimezone(PARIS) + timedelta(days=366)).date(),
+    )
+    ics: bytes = calendar.to_ical()  # untyped in icalendar
+    return ics
 
 
 # What higher apps add to a person's own feed (events: their registrations), registered in

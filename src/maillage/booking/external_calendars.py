@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from maillage.booking import ical_busy, ical_fetch, sql
 from maillage.booking.models import Booking, ExternalBusy, ExternalCalendar
+from maillage.core.safe_http import FetchError
 from maillage.places import permissions
 from maillage.places.permissions import NOT_YOUR_PLACE
 
@@ -144,7 +145,7 @@ def refresh(space_id: int, now: datetime | None = None) -> ExternalCalendar | No
             end,
             max_busy=settings.MAILLAGE_ICAL_MAX_BUSY,
         )
-    except ical_fetch.FetchError as error:
+    except FetchError as error:
         return _record_failure(calendar, now, error.message)
     except (ical_busy.NotICalendar, ical_busy.TooComplex) as error:
         return _record_failure(calendar, now, str(error))

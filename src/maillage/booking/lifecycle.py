@@ -3,6 +3,7 @@
 `Status` is the one definition of the statuses: the database's choices
 (booking.models.BookingStatus) are built from it."""
 
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 
@@ -53,3 +54,13 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
 
 def may_change(current: Status, target: Status, actor: Actor) -> bool:
     return actor in TRANSITIONS.get((current, target), frozenset())
+
+
+def cancellation_deadline(start: datetime, notice_hours: int) -> datetime:
+    """The last instant (aware, UTC) at which the person who booked may still cancel a
+    confirmed booking starting at `start` (aware) themselves, for a place asking
+    `notice_hours` (0 or more) hours of notice: that many hours of elapsed time before the
+    start, a change of clocks in between included (48 h before a Monday 9:00 after the
+    October change is the Saturday 10:00). Cancelling at the deadline itself is still on
+    time; one instant later is late."""
+    return start.astimezone(UTC) - timedelta(hours=notice_hours)

@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from maillage.booking import lifecycle
-from maillage.core.models import OutboundEmail
+from maillage.core.models import OutboundEmail, feed_modified_field
 from maillage.core.money import CentsField
 from maillage.core.validators import PersonName, SingleLine, between, euros_between, one_line
 from maillage.places.models import MAX_CAPACITY, Place, Space
@@ -581,3 +581,62 @@ class SpaceBlock(models.Model):
     def __str__(self) -> str:
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{self.space} bloqué du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"
+
+
+class FeedSlot(models.Model):
+    """A slot of a space's grid in the coming weeks, as the slots change feed publishes it
+    (OpenActive's Slot of a FacilityUse): [start, end) in UTC. The rows are the grid
+    (booking.feed_slots.refresh_feed_slots keeps it: new days, past slots, changed hours);
+    what is left of the slot is read with the page (api.feeds), and any write that can change
+    it restamps the row in its own transaction (database triggers, migration 0020): a booking,
+    an imported busy time or a block meeting [reach_start, reach_end), a change of the space.
+
+    reach_start and reach_end: the slot widened by its space's gap (buffers), so that the
+    triggers compare instants only."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    reach_start = models.DateTimeField("portée, début")
+    reach_end = models.DateTimeField("portée, fin")
+    feed_modified = feed_modified_field()
+
+    class Meta:
+        verbose_name = "créneau publié"
+        verbose_name_plural = "créneaux publiés"
+        indexes = [
+            models.Index(fields=["feed_modified", "id"], name="feed_slot_order"),
+            models.Index(fields=["space", "reach_start"], name="feed_slot_reach"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "start"], name="feed_slot_once"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start"))
+                & Q(reach_start__lte=F("start"))
+                & Q(reach_end__gte=F("end")),
+                name="feed_slot_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start)
+        return f"{self.space_id} le {start:%d/%m/%Y %H:%M}"
+
+
+class FeedSlotGrid(models.Model):
+    """What the slots feed's grid was last made for (booking.feed_slots): the places' data
+    version and the Paris day. One row at most."""
+
+    data_version = models.BigIntegerField(
+        "version des données des lieux",
+        validators=between(0, 2**63 - 1, "La version des données des lieux"),
+    )
+    day = models.DateField("jour")
+    made_at = models.DateTimeField("faite le")
+
+    class Meta:
+        verbose_name = "grille des créneaux publiés"
+        verbose_name_plural = "grilles des créneaux publiés"
+
+    def __str__(self) -> str:
+        return f"Grille du {self.day:%d/%m/%Y} (version {self.data_version})"

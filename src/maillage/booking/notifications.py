@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.booking import calendar, sql
+from maillage.booking.lifecycle import cancellation_deadline
 from maillage.booking.models import (
     Booking,
     BookingQuerySet,
@@ -271,7 +272,7 @@ def _context(
 ) -> dict[str, object]:
     first = bookings[0]
     place = first.space.place
-    notice = timedelta(hours=place.cancellation_notice_hours)
+    cancel_until = cancellation_deadline(first.start, place.cancellation_notice_hours)
     site = settings.MAILLAGE_SITE_URL
     prices = booked_prices(bookings, for_person=not kind.for_managers)
     for booking in bookings:
@@ -288,7 +289,9 @@ def _context(
         "contact": place_contact(place),
         # Names on one line: a control character has no place in an email's text either.
         "place_name": single_line(place.name),
-        "space_name": single_line(first.space.name),
+        # «Place — Space», as the pages name it (an email is of one space; a digest's lines
+        # name theirs under the place's name).
+        "space_title": single_line(first.space.full_name),
         "user": email.user,
         "booker": _person(first),
         "cancelled_by_booker": first.cancelled_by_person,
@@ -297,9 +300,9 @@ def _context(
         "event_attached": invitation is not None and invitation.method == calendar.REQUEST,
         "event_removed": invitation is not None and invitation.method == calendar.CANCEL,
         "notice_hours": place.cancellation_notice_hours,
-        "cancel_until": first.start - notice,
+        "cancel_until": cancel_until,
         # A reminder may leave after the deadline: it then says so.
-        "late": len(bookings) == 1 and first.start - notice <= now,
+        "late": len(bookings) == 1 and now > cancel_until,
         "my_bookings_url": site + reverse("booking:my_bookings"),
         "manager_url": site + MANAGER_BOOKINGS_PAGE(place.slug),
         "site_url": site,
@@ -333,7 +336,8 @@ def message_of(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
 
 def queue_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each confirmed booking starting tomorrow (Paris time), but a
-    walk-in's (no account to write to); safe to run twice: a booking is reminded once,
+    walk-in's (no account to write to) and those of people who turned reminders off
+    (User.remind_bookings); safe to run twice: a booking is reminded once,
     marked in the same transaction."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + timedelta(days=1)
@@ -343,6 +347,7 @@ def queue_reminders(now: datetime | None = None) -> int:
         reminder_sent_at__isnull=True,
         start__date=tomorrow,
         walk_in_name="",
+        user__remind_bookings=True,
     ).select_related("user")
     for booking in due:
         with transaction.atomic():

@@ -13,12 +13,15 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking.forms import SearchForm
+from maillage.booking.lifecycle import cancellation_deadline
 from maillage.booking.models import Booking, BookingEvent, BookingStatus, Channel
+from maillage.booking.notifications import place_contact
+from maillage.booking.price_lines import PriceLine
 from maillage.booking.pricing import NoPriceCoversIt, booking_price_cents
 from maillage.booking.queries import SearchResult, search_spaces
 from maillage.core.dates import read_range
-from maillage.core.text import french_number
-from maillage.places.models import Space
+from maillage.core.text import kilometre_label
+from maillage.places.models import Space, space_title
 
 
 def reachable(first_day: date, days: int) -> date | None:
@@ -83,12 +86,41 @@ def search_results(form: SearchForm) -> list[SearchResult]:
     return describe(free_spaces(form), form)
 
 
+# What a search in a commune without a free space suggests instead: this many spaces at most,
+# within this many metres (straight line) of the point searched or the commune's centroid.
+SUGGESTED_SPACES = 5
+SUGGESTION_RADIUS_M = 5_000
+
+
+def nearby_suggestions(form: SearchForm) -> list[SearchResult]:
+    """For a valid SearchForm in one commune: the SUGGESTED_SPACES free spaces nearest to the
+    point searched (or the commune's centroid) within SUGGESTION_RADIUS_M metres, in any
+    commune, for the same window, people and kind, nearest first, each with its
+    `distance_label` in kilometres («2,3 km»); empty without a commune. Meant for a search
+    that found nothing: a search with results needs no suggestion."""
+    data = form.cleaned_data
+    commune = data["commune"]
+    if commune is None:
+        return []
+    start, end = form.window
+    near = (
+        (data["lat"], data["lon"])
+        if data.get("lat") is not None
+        else (commune.centroid_lat, commune.centroid_lon)
+    )
+    found = search_spaces(start, end, data["personnes"], kind=data["type"] or None, near=near)
+    nearest = [r for r in found if (r.distance_m or 0.0) <= SUGGESTION_RADIUS_M]
+    suggested = describe(nearest[:SUGGESTED_SPACES], form)
+    for result in suggested:
+        result.distance_label = kilometre_label(result.distance_m or 0.0)
+    return suggested
+
+
 def distance_label(metres: float) -> str:
     """«850 m» below a kilometre, «1,2 km» from there (French decimal comma)."""
     if round(metres) < 1000:
         return f"{round(metres)}\u00a0m"
-    kilometres = french_number(metres / 1000, 1).removesuffix(",0")
-    return f"{kilometres}\u00a0km"
+    return kilometre_label(metres).replace(",0\u00a0", "\u00a0")
 
 
 def map_features(results: Iterable[SearchResult], query: str) -> dict[str, Any]:
@@ -101,7 +133,7 @@ def map_features(results: Iterable[SearchResult], query: str) -> dict[str, Any]:
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [r.place.longitude, r.place.latitude]},
                 "properties": {
-                    "name": f"{r.name} — {r.place.name}",
+                    "name": r.full_name,
                     "status": "open",
                     "status_label": r.kind_label,
                     "commune": r.place.commune,
@@ -239,3 +271,59 @@ def history(booking: Booking, viewer: User, *, names: bool) -> list[HistoryLine]
         )
         for event in booking.events.all()
     ]
+
+
+@dataclass(frozen=True)
+class BookingRecap:
+    """What a person commits to, shown before they book: the space (`title`, «Place —
+    Space»), each date's window (`windows`, aware [start, end) pairs, in order), the price
+    (`price`: a series' total), the place's payment terms ("" when it gave none) and
+    contact, its cancellation notice (`notice_hours`), the first date's cancellation
+    deadline (`first_deadline`, aware; `first_deadline_passed` when booking now already
+    falls after it) and whether the place validates bookings first."""
+
+    title: str
+    series: bool
+    windows: list[tuple[datetime, datetime]]
+    price: PriceLine | None
+    payment_terms: str
+    contact: str
+    notice_hours: int
+    first_deadline: datetime
+    first_deadline_passed: bool
+    requires_approval: bool
+
+    @property
+    def first(self) -> tuple[datetime, datetime]:
+        return self.windows[0]
+
+    @property
+    def last(self) -> tuple[datetime, datetime]:
+        return self.windows[-1]
+
+
+def booking_recap(
+    space: Space,
+    windows: list[tuple[datetime, datetime]],
+    price: PriceLine | None,
+    now: datetime,
+    *,
+    series: bool,
+) -> BookingRecap:
+    """The recap of booking `space` over `windows` (at least one; a series' free dates) at
+    `price`, as of `now`; the deadline is the one cancelling enforces
+    (lifecycle.cancellation_deadline)."""
+    place = space.place
+    deadline = cancellation_deadline(windows[0][0], place.cancellation_notice_hours)
+    return BookingRecap(
+        title=space_title(place.name, space.name),
+        series=series,
+        windows=windows,
+        price=price,
+        payment_terms=place.payment_terms.strip(),
+        contact=place_contact(place),
+        notice_hours=place.cancellation_notice_hours,
+        first_deadline=deadline,
+        first_deadline_passed=now > deadline,
+        requires_approval=place.requires_approval,
+    )

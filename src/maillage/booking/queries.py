@@ -13,7 +13,7 @@ from maillage.booking.models import Booking, BookingQuerySet
 from maillage.booking.price_lines import PriceLine
 from maillage.booking.searchable import PlaceCard, Searchable, SearchableSpace, searchable
 from maillage.places.kinds import KIND_LABELS, SpaceKind
-from maillage.places.models import Space
+from maillage.places.models import Space, space_title
 from maillage.places.selectors import distance_m
 
 # Indexed by migration 0004 (an expression index on each database), so this is one index probe.
@@ -116,6 +116,11 @@ class SearchResult:
         return self.space.name
 
     @property
+    def full_name(self) -> str:
+        """«Le Belvédère — Espace partagé» (places.models.space_title)."""
+        return space_title(self.place.name, self.space.name)
+
+    @property
     def kind(self) -> str:
         return self.space.kind
 
@@ -173,7 +178,7 @@ def _open_places(searched: Searchable, start: datetime, end: datetime) -> set[in
     return open_places
 
 
-def _taken(
+def taken_by_space(
     spaces: list[SearchableSpace],
     start: datetime,
     end: datetime,
@@ -276,7 +281,7 @@ def search_spaces(
             and space.capacity - loads[space.space_id][0] < people
         )
     ]
-    taken = _taken(undecided, *around, busy) if undecided else {}
+    taken = taken_by_space(undecided, *around, busy) if undecided else {}
     places = searched.places
 
     def distance_to(place_id: int) -> float | None:

@@ -25,7 +25,7 @@ from maillage.accounts.models import User
 from maillage.booking import availability as core
 from maillage.booking import funding, notifications, sql
 from maillage.booking.intervals import Interval
-from maillage.booking.lifecycle import Actor, Status, may_change
+from maillage.booking.lifecycle import Actor, Status, cancellation_deadline, may_change
 from maillage.booking.models import (
     MAX_SERIES_WEEKS,
     Booking,
@@ -893,10 +893,8 @@ def past_cancellation_notice(booking: Booking, now: datetime) -> bool:
     """Whether `now` is past the place's cancellation notice (hours before the start) for
     this confirmed booking: the person may no longer cancel it themselves, and a cancellation
     now, by anyone, is late (programmes apply their late rule, as for a no-show)."""
-    hours = booking.space.place.cancellation_notice_hours
-    return booking.status == BookingStatus.CONFIRMED and now > booking.start - timedelta(
-        hours=hours
-    )
+    deadline = cancellation_deadline(booking.start, booking.space.place.cancellation_notice_hours)
+    return booking.status == BookingStatus.CONFIRMED and now > deadline
 
 
 def booker_cancellation_refusal(booking: Booking, now: datetime) -> BookingRefused | None:

@@ -158,38 +158,60 @@ def space_terms(space_id: int) -> SpaceTerms | None:
     )
 
 
-HOLDING_MEETING = f"""
-SELECT id, user_id, walk_in_name <> '', start, "end", seats, exclusive, status, pending_until
+def _holding_statement(spaces: int) -> str:
+    """The holding bookings of `spaces` spaces whose blocked span meets a window; parameters:
+    the ids, the window's end and start, the holding statuses."""
+    return f"""
+SELECT id, user_id, walk_in_name <> '', start, "end", seats, exclusive, status, pending_until,
+       space_id
 FROM booking_booking
-WHERE space_id = %s AND blocked_start < %s AND blocked_end > %s
+WHERE space_id IN ({", ".join(["%s"] * spaces)}) AND blocked_start < %s AND blocked_end > %s
   AND status IN ({", ".join(["%s"] * len(HOLDING_STATUSES))})
 """  # noqa: S608 — placeholders only
+
+
+# The booking path's statement (one space), written once.
+HOLDING_MEETING = _holding_statement(1)
 
 
 def holding_meeting(space_id: int, start: datetime, end: datetime) -> list[HeldBooking]:
     """The holding bookings of a space whose blocked span meets [start, end), whoever holds
     them (the check tells the requester's own apart); the (space, blocked_start) index keeps
     this short."""
+    return holding_of_spaces([space_id], start, end).get(space_id, [])
+
+
+def holding_of_spaces(
+    space_ids: Sequence[int], start: datetime, end: datetime
+) -> dict[int, list[HeldBooking]]:
+    """The holding bookings of these spaces whose blocked span meets [start, end), by space
+    (spaces without any are absent): one statement."""
+    ids = list(space_ids)
+    if not ids:
+        return {}
+    statement = HOLDING_MEETING if len(ids) == 1 else _holding_statement(len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            HOLDING_MEETING,
-            [space_id, instant_param(end), instant_param(start), *map(str, HOLDING_STATUSES)],
+            statement,
+            [*ids, instant_param(end), instant_param(start), *map(str, HOLDING_STATUSES)],
         )
         rows = cursor.fetchall()
-    return [
-        HeldBooking(
-            pk,
-            user,
-            bool(walk_in),
-            read_required_instant(s),
-            read_required_instant(e),
-            seats,
-            bool(excl),
-            status,
-            read_instant(until),
+    held: dict[int, list[HeldBooking]] = {}
+    for pk, user, walk_in, s, e, seats, excl, status, until, space_id in rows:
+        held.setdefault(space_id, []).append(
+            HeldBooking(
+                pk,
+                user,
+                bool(walk_in),
+                read_required_instant(s),
+                read_required_instant(e),
+                seats,
+                bool(excl),
+                status,
+                read_instant(until),
+            )
         )
-        for pk, user, walk_in, s, e, seats, excl, status, until in rows
-    ]
+    return held
 
 
 def nearby_loads(
@@ -379,6 +401,14 @@ def lock_seats(terms: SpaceTerms) -> None:
     would let two bookings take the last seat), and SeatsBusy when the lock was not obtained
     in time (logged as a warning with the space's id)."""
     _lock_space(terms.space_id, SHARE_ROOM if terms.exclusive else LOCK_SEATS)
+
+
+def share_space(space_id: int) -> None:
+    """Until the transaction ends, hold the space as a room's booking does (shared; waiting
+    for a block being added): a writer of the space's published slots (feed_slots) takes the
+    space before its slots, in the order bookings and blocks take them, so that none of them
+    waits for another in a cycle. Raises as lock_seats does."""
+    _lock_space(space_id, SHARE_ROOM)
 
 
 def lock_for_block(space_id: int) -> None:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from maillage.booking import external_calendars, notifications, services
+from maillage.booking import external_calendars, feed_slots, notifications, services
 from maillage.booking.models import Channel, ExternalCalendar
 
 
@@ -62,3 +62,11 @@ def refresh_external_calendars() -> int:
 def send_digests() -> int:
     """Queue the managers' daily digests (each manager and place once a day); how many."""
     return notifications.queue_digests()
+
+
+@task()
+def refresh_feed_slots() -> int:
+    """Keep the slots feed's grid (feed_slots.refresh_feed_slots); how many slots were
+    inserted or deleted."""
+    counts = feed_slots.refresh_feed_slots(timezone.now())
+    return counts.inserted + counts.deleted

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reserver/espace/<int:pk>/reserver/", public.book, name="book"),
     path("reservations/", mine.my_bookings, name="my_bookings"),
     path("reservations/<int:pk>/annuler/", mine.cancel, name="cancel"),
+    path("reservations/<int:pk>/agenda.ics", mine.booking_ics, name="booking_ics"),
     path("reservations/series/<int:pk>/annuler/", mine.cancel_series, name="cancel_series"),
     path("reservations/agenda/", mine.renew_feed, name="renew_feed"),
     path("calendrier/<feed_token:token>.ics", mine.feed, name="feed"),

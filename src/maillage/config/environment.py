@@ -3,9 +3,10 @@
 import os
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
-from maillage.core.text import ascii_digits
+from maillage.core.text import ascii_digits, has_control_characters
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -71,6 +72,29 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if word not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return word
+
+
+def env_line(name: str, default: str) -> str:
+    """One line of text from environment variable `name`, trimmed, `default` when unset;
+    raises ImproperlyConfigured on a line break or another control character."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if has_control_characters(raw):
+        raise ImproperlyConfigured(f"{name} must be one line without control characters")
+    return raw.strip()
+
+
+def env_email(name: str, default: str) -> str:
+    """An email address from environment variable `name`, `default` when unset or empty;
+    raises ImproperlyConfigured naming the variable when it is not an address."""
+    raw = env_line(name, default) or default
+    if raw:
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be an email address, got {raw!r}") from None
+    return raw
 
 
 LOG_FORMATS = ("json", "text")

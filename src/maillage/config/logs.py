@@ -97,14 +97,15 @@ class RedactSecretPaths(logging.Filter):
 
 class JsonLines(JsonFormatter):
     """One JSON object per line (python-json-logger): {"time" (ISO 8601, UTC), "level",
-    "logger", "message", "exc_info" (a traceback), and any `extra` field}, the whole line
+    "logger", "message", "request_id" (the request's X-Request-ID, django-guid; null outside a
+    request), "exc_info" (a traceback), and any `extra` field}, the whole line
     passed through `redact` (the formatter writes the traceback and the extra fields anew,
     after RedactSecretPaths has seen the record)."""
 
     def __init__(self):
         super().__init__(
             ["levelname", "name", "message"],
-            rename_fields={"levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger", "correlation_id": "request_id"},
             timestamp="time",
             json_ensure_ascii=False,
         )

@@ -11,8 +11,10 @@ from csp.constants import NONE, SELF
 
 from maillage.config.environment import (
     env_bool,
+    env_email,
     env_int,
     env_int_list,
+    env_line,
     env_list,
     log_format,
     origin_of,
@@ -85,7 +87,9 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.manager",
     "maillage.demo",
+    "maillage.monitoring",  # readiness and metrics, reading every app's state
     "maillage.bench",  # the `bench` command, above every app it measures
+    "django_guid",
 ]
 
 # Eligibility statuses ended (or refused) longer ago than this are deleted, with their logs.
@@ -95,6 +99,20 @@ MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, 
 MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = env_int(
     "MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS", 365, minimum=30
 )
+# Who publishes the platform and answers for it, shown on the footer's pages (web/legal):
+# «Mentions légales», «Données personnelles», «Contact». An empty publisher is «Département
+# des Hauts-de-Seine» (of MAILLAGE_DEPARTEMENT); an empty host is the publisher itself; an
+# empty data protection officer's address is the contact address.
+MAILLAGE_PUBLISHER_NAME = env_line("MAILLAGE_PUBLISHER_NAME", "")
+MAILLAGE_PUBLISHER_ADDRESS = env_line("MAILLAGE_PUBLISHER_ADDRESS", "")
+MAILLAGE_PUBLISHER_PHONE = env_line("MAILLAGE_PUBLISHER_PHONE", "")
+MAILLAGE_PUBLICATION_DIRECTOR = env_line(
+    "MAILLAGE_PUBLICATION_DIRECTOR", "Le président ou la présidente du Conseil départemental"
+)
+MAILLAGE_HOST_NAME = env_line("MAILLAGE_HOST_NAME", "")
+MAILLAGE_HOST_ADDRESS = env_line("MAILLAGE_HOST_ADDRESS", "")
+MAILLAGE_CONTACT_EMAIL = env_email("MAILLAGE_CONTACT_EMAIL", "contact@maillage.fr")
+MAILLAGE_DPO_EMAIL = env_email("MAILLAGE_DPO_EMAIL", "")
 # Funding opportunities (community.funding): members are reminded this many days before each
 # deadline, once per opportunity and number of days.
 MAILLAGE_FUNDING_REMINDER_DAYS = env_int_list("MAILLAGE_FUNDING_REMINDER_DAYS", [14, 3], minimum=1)
@@ -121,12 +139,23 @@ MAILLAGE_ICAL_TIMEOUT_SECONDS = env_int("MAILLAGE_ICAL_TIMEOUT_SECONDS", 10, min
 MAILLAGE_ICAL_MAX_BUSY = env_int("MAILLAGE_ICAL_MAX_BUSY", 5_000, minimum=10)
 MAILLAGE_ICAL_HORIZON_DAYS = env_int("MAILLAGE_ICAL_HORIZON_DAYS", 366, minimum=1)
 MAILLAGE_ICAL_ALLOW_PRIVATE = env_bool("MAILLAGE_ICAL_ALLOW_PRIVATE", False)
+# Partners' webhooks (api.webhooks): with this, an endpoint may be http://localhost,
+# http://127.0.0.1 or http://[::1] and resolve to a private or loopback address (a partner
+# developer's machine, the tests); without it, https to public addresses only, checked when
+# the address is saved and again at each send.
+MAILLAGE_WEBHOOK_ALLOW_PRIVATE = env_bool("MAILLAGE_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 
 # Long work (emails, reminders, model runs) runs in `maillage db_worker`, queued in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
-    "maillage.api.middleware.ProblemDetailsMiddleware",  # first: it sees every answer
+    # Requests counted and timed for Prometheus (maillage.monitoring.metrics): around all.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Each request's id (X-Request-ID: the proxy's if it sent a valid one, else a new UUID),
+    # in every log line written while it runs and in the response's header.
+    "django_guid.middleware.guid_middleware",
+    # Before the rest: it sees every answer they give.
+    "maillage.api.middleware.ProblemDetailsMiddleware",
     # CORS for partners' web origins (api.cors), before anything that may answer.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -147,7 +176,18 @@ MIDDLEWARE = [
     "maillage.core.middleware.PermissionsPolicyMiddleware",
     "maillage.core.middleware.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "UUID_LENGTH": 32,
+}
+# Prometheus scrapes /metrics with `Authorization: Bearer <this>`; unset, /metrics is a 404.
+MAILLAGE_METRICS_TOKEN = env_line("MAILLAGE_METRICS_TOKEN", "")
 
 ROOT_URLCONF = "maillage.config.urls"
 WSGI_APPLICATION = "maillage.config.wsgi.application"
@@ -310,7 +350,7 @@ if BEHIND_PROXY:
 # How many reverse proxies in front append to X-Forwarded-For (used for the login limits);
 # without a proxy the header is the client's to write, and is ignored.
 MAILLAGE_TRUSTED_PROXIES = env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1) if BEHIND_PROXY else 0
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -342,7 +382,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Secret tokens in addresses (calendar feeds, verification links) never reach a log line.
-    "filters": {"secret_paths": {"()": "maillage.config.logs.RedactSecretPaths"}},
+    "filters": {
+        "secret_paths": {"()": "maillage.config.logs.RedactSecretPaths"},
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+    },
     "formatters": {
         "json": {"()": "maillage.config.logs.JsonLines"},
         "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
@@ -350,7 +393,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["secret_paths"],
+            "filters": ["request_id", "secret_paths"],
             "formatter": LOG_FORMAT,
         }
     },
@@ -359,6 +402,10 @@ LOGGING = {
     # which redacts; mail_admins is not used (no ADMINS).
     "loggers": {
         "axes": {"level": "WARNING"},
+        # One INFO line per request («Generated new GUID»), and a WARNING quoting any invalid
+        # X-Request-ID a client sends (up to the header's size, unauthenticated): neither is
+        # worth a line, the id is in every line already.
+        "django_guid": {"level": "ERROR"},
         # fpdf2 subsets the PDF fonts through fontTools, which logs each step at INFO.
         "fontTools": {"level": "WARNING"},
         "django": {"handlers": [], "propagate": True},

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from maillage.core.views import favicon, healthz
+from maillage.monitoring.views import metrics_view, readyz
 
 handler400 = "maillage.core.views.bad_request"
 handler500 = "maillage.core.views.server_error"
@@ -15,6 +16,8 @@ admin.site.login_template = "admin/maillage_login.html"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("observatoire/", include("maillage.observatory.urls")),

@@ -75,3 +75,60 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} @ {timezone.localtime(self.slot):%Y-%m-%d %H:%M}"
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def feed_modified_field() -> "models.BigIntegerField[int, int]":
+    """The `feed_modified` column of a change feed's table: set by the database's triggers
+    (core.feed_clock) on every insert and update, never by the application."""
+    return models.BigIntegerField(
+        "numéro de modification",
+        editable=False,
+        default=0,
+        db_default=0,
+        validators=between(0, BIGINT_MAX, "Le numéro de modification"),
+    )
+
+
+class FeedTombstone(models.Model):
+    """A deleted item of a change feed, kept for feed readers (RPDE's «deleted» items): the
+    triggers of core.feed_clock write it when a feed table's row is deleted, stamped like a
+    change. Kept TOMBSTONE_KEEP (at least the 7 days RPDE asks), then purged."""
+
+    feed = models.CharField("flux", max_length=20, validators=[SingleLine("Le flux")])
+    item_id = models.BigIntegerField(
+        "identifiant", validators=between(1, BIGINT_MAX, "L'identifiant")
+    )
+    modified = models.BigIntegerField(
+        "numéro de modification", validators=between(0, BIGINT_MAX, "Le numéro de modification")
+    )
+    deleted_at = models.DateTimeField("supprimé le")
+
+    class Meta:
+        verbose_name = "élément supprimé d'un flux"
+        verbose_name_plural = "éléments supprimés des flux"
+        indexes = [
+            models.Index(fields=["feed", "modified", "item_id"], name="core_tombstone_feed_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feed} n° {self.item_id} (supprimé)"
+
+
+class FeedSweep(models.Model):
+    """Until when a sweep restamping feed items whose data changes with time alone (a place
+    opening, a closure ending, an event's registration opening) has run (core.feed_sweeps)."""
+
+    name = models.CharField(
+        "balayage", max_length=60, unique=True, validators=[SingleLine("Le nom")]
+    )
+    swept_until = models.DateTimeField("balayé jusqu'au")
+
+    class Meta:
+        verbose_name = "balayage des flux"
+        verbose_name_plural = "balayages des flux"
+
+    def __str__(self) -> str:
+        return f"{self.name} jusqu'au {timezone.localtime(self.swept_until):%d/%m/%Y %H:%M}"

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A negative amount (amount()) is a number, not a formula: it is written as it is.
 NEGATIVE_AMOUNT = re.compile(r"-\d+,\d\d")
+# A number as programs write it, with a decimal point.
+POINT_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 def cell(value: object) -> str:
@@ -29,6 +31,12 @@ def amount(cents: int | None) -> str:
         return ""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
+
+
+def decimal_comma(text: str) -> str:
+    """A number written with a decimal point, as in a file for programs («0.1234»), with a
+    French decimal comma («0,1234»); any other text as it is."""
+    return text.replace(".", ",") if POINT_DECIMAL.fullmatch(text) else text
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -64,6 +64,12 @@ def looks_like_link(text: str) -> bool:
     return bool(LINK.search(text))
 
 
+def kilometre_label(metres: float) -> str:
+    """«2,3 km», «0,4 km»: a distance in metres written in kilometres to a decimal place,
+    with a French decimal comma and a no-break space."""
+    return f"{french_number(metres / 1000, 1)}\u00a0km"
+
+
 def french_number(value: float, digits: int | None = None) -> str:
     """«100 000», «2,5»: French digit grouping (narrow no-break space, U+202F) and decimal
     comma. With `digits`, exactly that many decimals («40,3»); otherwise a float is written

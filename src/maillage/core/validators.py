@@ -6,6 +6,7 @@ beyond its column with an error (a 500), SQLite would store it.
 """
 
 import math
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,29 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.deconstruct import deconstructible
 
 from maillage.core.text import NOT_MULTI_LINE, NOT_ONE_LINE, french_number, looks_like_link
+
+FRENCH_PHONE = re.compile(r"(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}")
+
+
+def validate_french_phone(value: str) -> None:
+    """A French phone number: 10 digits (01 23 45 67 89, dots or dashes allowed) or
+    +33 1 23 45 67 89; ValidationError (code "phone") in French otherwise."""
+    if not FRENCH_PHONE.fullmatch(value.strip()):
+        raise ValidationError(
+            "Numéro de téléphone invalide : 10 chiffres (01 23 45 67 89) ou +33 1 23 45 67 89.",
+            code="phone",
+        )
+
+
+def normalize_french_phone(value: str) -> str:
+    """A valid French phone number (see validate_french_phone) spelled the one stored way,
+    «01 23 45 67 89»; "" for a blank value. ValidationError if not a French number."""
+    if not value.strip():
+        return ""
+    validate_french_phone(value)
+    digits = re.sub(r"\D", "", value)
+    national = "0" + digits[2:] if digits.startswith("33") and len(digits) == 11 else digits
+    return " ".join(national[i : i + 2] for i in range(0, 10, 2))
 
 
 def _cannot(subject: str) -> str:

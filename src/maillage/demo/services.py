@@ -14,6 +14,7 @@ from shapely.geometry import shape
 from maillage.accounts.models import User
 from maillage.booking import availability as booking_core
 from maillage.booking import services as booking_services
+from maillage.booking.feed_slots import refresh_feed_slots
 from maillage.booking.models import Booking, Channel
 from maillage.demo.community import load_community
 from maillage.demo.events import load_events
@@ -318,5 +319,10 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> DemoRes
     progress(
         f"  relevés de remboursement {of_month(issued.month)} : {issued.statements} émis "
         f"({issued.booked} réservations faites) ; à voir sur /departement/remboursements/"
+    )
+    slots = refresh_feed_slots(timezone.now())
+    progress(
+        f"  flux des créneaux (/api/v1/flux/creneaux) : {slots.inserted} créneaux publiés, "
+        f"{slots.deleted} retirés"
     )
     return DemoResult(created_places=created, existing_places=existing, logins=logins)

@@ -498,8 +498,9 @@ def record_accesses(
 def queue_expiry_notices(now: datetime | None = None) -> int:
     """Queue one email per verified status ending within NOTICE_DAYS (Paris days) and not
     already renewed (a later verified status in its category), to the person or the child's
-    parent, each status once (marked in the same transaction); how many were queued. The
-    email names no category (it may be read over a shoulder)."""
+    parent unless they turned these notices off (User.notify_status_expiry), each status
+    once (marked in the same transaction); how many were queued. The email names no
+    category (it may be read over a shoulder)."""
     now = now or timezone.now()
     today = _today(now)
     renewed = EligibilityStatus.objects.filter(
@@ -522,7 +523,7 @@ def queue_expiry_notices(now: datetime | None = None) -> int:
     queued = 0
     for status in due:
         holder = status.person or (status.child.parent if status.child else None)
-        if holder is None or not holder.is_active:
+        if holder is None or not holder.is_active or not holder.notify_status_expiry:
             continue
         with transaction.atomic():
             claimed = EligibilityStatus.objects.filter(

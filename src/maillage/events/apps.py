@@ -31,3 +31,7 @@ class EventsConfig(AppConfig):
         schedule.every(
             timedelta(days=1), tasks.send_reminders, offset=timedelta(hours=16, minutes=20)
         )
+        # Feed items that change with time alone (an opening date, a registration opening).
+        schedule.every(
+            timedelta(minutes=5), tasks.restamp_feed_items_on_time, offset=timedelta(minutes=3)
+        )

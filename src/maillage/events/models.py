@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from maillage.booking.models import COUNTER_MAX
+from maillage.core.models import feed_modified_field
 from maillage.core.money import CentsField
 from maillage.core.text import french_number
 from maillage.core.validators import MultiLine, SingleLine, between, euros_between
@@ -174,6 +175,7 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    feed_modified = feed_modified_field()
 
     objects = EventQuerySet.as_manager()
 
@@ -181,7 +183,10 @@ class Event(models.Model):
         verbose_name = "atelier ou événement"
         verbose_name_plural = "ateliers et événements"
         ordering = ["start", "pk"]
-        indexes = [models.Index(fields=["status", "start"], name="event_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start"], name="event_status_start"),
+            models.Index(fields=["feed_modified", "id"], name="event_feed_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="event_ends_after_start"),
             models.CheckConstraint(

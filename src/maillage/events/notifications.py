@@ -175,8 +175,9 @@ def message_of(email: OutboundEmail, now: datetime) -> EmailMultiAlternatives:
 
 
 def queue_reminders(now: datetime | None = None) -> int:
-    """Queue a reminder for each registered person (not awaiting approval, not waiting) of a
-    published event starting tomorrow (Paris date); safe to run twice: a registration is
+    """Queue a reminder for each registered person (not awaiting approval, not waiting, not
+    having turned reminders off: User.remind_events) of a published event starting
+    tomorrow (Paris date); safe to run twice: a registration is
     reminded once, `reminded_at` set in the same transaction. One registration's failure is
     logged and the others go on (it is tried again on the next run). How many were
     queued."""
@@ -187,6 +188,7 @@ def queue_reminders(now: datetime | None = None) -> int:
         reminded_at__isnull=True,
         event__status=EventStatus.PUBLISHED,
         event__start__date=tomorrow,
+        user__remind_events=True,
     ).select_related("user")
     queued = 0
     for registration in due:

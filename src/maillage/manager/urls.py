@@ -1,11 +1,32 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from maillage.manager import blocks, bookings, home, ical, notifications, offices, walk_ins
 from maillage.manager import reimbursements as statements
+from maillage.manager.embeds import public as embeds_public
+from maillage.manager.embeds import views as embeds
 from maillage.manager.events import registrations as event_registrations
 from maillage.manager.events import views as events
 from maillage.manager.onboarding import views as onboarding
 from maillage.manager.places import views as places
+
+
+class EmbedId:
+    """An embed's public identifier as models.new_public_id writes it (URL-safe base64, at
+    most the column's 32 characters): anything else is unknown before the database is
+    asked."""
+
+    regex = "[A-Za-z0-9_-]{1,32}"
+
+    def to_python(self, value: str) -> str:
+        """The identifier, as matched."""
+        return value
+
+    def to_url(self, value: str) -> str:
+        """The identifier, as stored."""
+        return value
+
+
+register_converter(EmbedId, "embed_id")
 
 app_name = "manager"
 
@@ -21,6 +42,13 @@ urlpatterns: list = [
         blocks.lift_block,
         name="lift_block",
     ),
+    # --- embeds ---
+    path("gestion/integrations/", embeds.embeds, name="embeds"),
+    path("gestion/integrations/nouvelle/", embeds.add_embed, name="add_embed"),
+    path("gestion/integrations/<int:pk>/", embeds.embed, name="embed"),
+    path("gestion/integrations/<int:pk>/apercu/", embeds.preview, name="embed_preview"),
+    path("gestion/integrations/<int:pk>/supprimer/", embeds.delete_embed, name="delete_embed"),
+    path("integration/<embed_id:public_id>/", embeds_public.embed_page, name="embed_public"),
     # --- events ---
     path("gestion/ateliers/", events.event_list, name="events"),
     path("gestion/ateliers/nouveau/", events.add_event, name="add_event"),

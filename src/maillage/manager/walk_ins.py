@@ -132,7 +132,7 @@ def walk_in(request: SignedInRequest) -> HttpResponse:
             local_start, local_end = timezone.localtime(start), timezone.localtime(end)
             messages.success(
                 request,
-                f"Réservation enregistrée pour {booking.walk_in_name} : {space.name}, le "
+                f"Réservation enregistrée pour {booking.walk_in_name} : {space.full_name}, le "
                 f"{long_date(local_start.date())} de {local_start:%Hh%M} à {local_end:%Hh%M}.",
             )
             return redirect(_booked(booking))

@@ -64,9 +64,15 @@ class AreaFigures:
 
 @dataclass(frozen=True)
 class UnderservedZone:
-    geometry: dict  # GeoJSON polygon, WGS84
+    """A connected area of under-served grid cells within one commune (engine
+    underserved_areas): its GeoJSON polygon (WGS84), its inhabitants (unrounded: sums of
+    zones stay exact), its number of grid cells and its commune."""
+
+    geometry: dict
     population: float
     cells: int
+    commune_code: str = ""
+    commune_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,6 +314,7 @@ def coverage_report(
         threshold,
         demand.cell_m or engine.DEFAULT_GRID_M,  # points, or cells of several sizes
         MIN_UNDERSERVED_POPULATION,
+        group=demand.group,
     )
     return CoverageReport(
         threshold=threshold,
@@ -335,8 +342,10 @@ def coverage_report(
                         1e-5,
                     )
                 ),
-                population=round(area.population),
+                population=area.population,
                 cells=area.cells,
+                commune_code=str(area.group),
+                commune_name=territory.names[str(area.group)],
             )
             for area in areas
         ],

@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Case, When
 
 from maillage.core.text import french_number
 from maillage.observatory.analysis import THRESHOLDS_MINUTES
 from maillage.observatory.candidate_import import MAX_ROWS
 from maillage.observatory.models import CandidateSite, Scenario, SitingModel
+from maillage.observatory.sorting import choices as sort_choices
 from maillage.places.models import Place, PlaceStatus
 
 THRESHOLD_CHOICES = [(t, f"{t} minutes à pied") for t in THRESHOLDS_MINUTES]
@@ -16,6 +18,13 @@ class ThresholdForm(forms.Form):
         label="Seuil d'accès", choices=THRESHOLD_CHOICES, coerce=int, initial=15, required=False
     )
     preparation = forms.BooleanField(label="Compter aussi les lieux en préparation", required=False)
+
+
+class CommuneSortForm(forms.Form):
+    """The public communes table's order (observatory.sorting); empty: the worst-served
+    first."""
+
+    tri = forms.ChoiceField(label="Tri", choices=sort_choices, required=False)
 
 
 class ScenarioForm(forms.ModelForm):
@@ -108,3 +117,52 @@ class CandidateImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("Le fichier doit avoir l'extension .csv.")
         return upload
+
+
+class ScenarioChoiceField(forms.ModelChoiceField):
+    """A saved scenario, named with its threshold (names may repeat, thresholds matter)."""
+
+    default_error_messages = {
+        "required": "Choisissez un scénario.",
+        "invalid_choice": "Ce scénario n'existe pas ou a été supprimé : "
+        "choisissez-en un dans la liste.",
+    }
+
+    def __init__(self, label: str):
+        super().__init__(queryset=Scenario.objects.all(), label=label, empty_label="— Choisir —")
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.threshold_minutes} min"
+
+
+class ScenarioPairForm(forms.Form):
+    """The two scenarios of the comparison page (GET), which must differ."""
+
+    premier = ScenarioChoiceField("Premier scénario")
+    second = ScenarioChoiceField("Second scénario")
+
+    @classmethod
+    def against(cls, scenario: Scenario) -> "ScenarioPairForm":
+        """The «Comparer avec…» form of `scenario`'s page: `scenario` first (hidden), the
+        second among the others, those at the same threshold first."""
+        form = cls(initial={"premier": scenario.pk})
+        form.fields["premier"].widget = forms.HiddenInput()
+        second = form.fields["second"]
+        assert isinstance(second, ScenarioChoiceField)
+        second.label = "Comparer avec…"
+        second.empty_label = None
+        second.queryset = Scenario.objects.exclude(pk=scenario.pk).order_by(
+            Case(When(threshold_minutes=scenario.threshold_minutes, then=0), default=1),
+            "-updated_at",
+        )
+        return form
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("premier"), cleaned.get("second")
+        if first and second and first.pk == second.pk:
+            self.add_error(
+                "second",
+                "Choisissez un autre scénario que le premier : un scénario se compare à un autre.",
+            )
+        return cleaned

@@ -1,6 +1,5 @@
 """The printable scenario report as PDF (fpdf2: pure Python, no system libraries)."""
 
-import math
 from datetime import date
 
 from django.conf import settings
@@ -10,49 +9,25 @@ from fpdf.enums import XPos, YPos
 
 from maillage.core.pdf import FONT, readable_table, setup
 from maillage.core.text import decimal, integer, minutes, percent
+from maillage.observatory.map_figure import (
+    MINUTE_COLOURS,
+    frame,
+    minute_class_labels,
+    minutes_colour,
+    outer_rings,
+    rgb,
+)
 from maillage.observatory.services import ScenarioComparison
 from maillage.observatory.wording import scenario_summary
 from maillage.territory.models import Commune
 
-# Mean walking minutes: class upper bounds and colours, as on the web map.
-MINUTE_CLASSES = (5, 10, 15, 20, 30)
-MINUTE_COLOURS = [
-    (247, 252, 245),
-    (199, 233, 192),
-    (116, 196, 118),
-    (253, 174, 107),
-    (230, 85, 13),
-    (127, 39, 4),
-]
-NEW_SITE_COLOUR = (11, 95, 165)
-OPEN_PLACE_COLOUR = (27, 122, 58)
+NEW_SITE_COLOUR = rgb("#0b5fa5")
+OPEN_PLACE_COLOUR = rgb("#1b7a3a")
 MAP_WIDTH_MM = 120
 # Room the commune table's heading, introduction and first rows need at the foot of a page.
 COMMUNE_TABLE_START_MM = 60
 MAP_MAX_HEIGHT_MM = 165
 LEGEND_GAP_MM = 6
-
-
-def _minutes_colour(value: float) -> tuple[int, int, int]:
-    for bound, colour in zip(MINUTE_CLASSES, MINUTE_COLOURS, strict=False):
-        if value < bound:
-            return colour
-    return MINUTE_COLOURS[-1]
-
-
-def _rings(geometry: dict):
-    polygons = (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    )
-    for polygon in polygons:
-        yield polygon[0]
-
-
-def _minute_class_labels() -> list[str]:
-    bounds = MINUTE_CLASSES
-    labels = [f"moins de {bounds[0]} min"]
-    labels += [f"{low} à {high} min" for low, high in zip(bounds, bounds[1:], strict=False)]
-    return [*labels, f"{bounds[-1]} min et plus"]
 
 
 def _draw_legend(pdf: FPDF, left: float, top: float) -> None:
@@ -65,9 +40,9 @@ def _draw_legend(pdf: FPDF, left: float, top: float) -> None:
     )
     pdf.set_font(FONT, size=8)
     swatch = 4
-    for colour, label in zip(MINUTE_COLOURS, _minute_class_labels(), strict=True):
+    for hex_colour, label in zip(MINUTE_COLOURS, minute_class_labels(), strict=True):
         y = pdf.get_y() + 1
-        with pdf.local_context(fill_color=colour, draw_color=(80, 80, 80), line_width=0.2):
+        with pdf.local_context(fill_color=rgb(hex_colour), draw_color=(80, 80, 80), line_width=0.2):
             pdf.rect(left, y, swatch, swatch, style="DF")
         pdf.set_xy(left + swatch + 2, y)
         pdf.cell(width - swatch - 2, swatch, label, new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -94,25 +69,20 @@ def _draw_map(pdf: FPDF, comparison: ScenarioComparison) -> None:
     geometries = dict(
         Commune.objects.filter(insee_code__in=mean_minutes).values_list("insee_code", "geometry")
     )
-    points = [p for g in geometries.values() for ring in _rings(g) for p in ring]
-    min_lon, max_lon = min(p[0] for p in points), max(p[0] for p in points)
-    min_lat, max_lat = min(p[1] for p in points), max(p[1] for p in points)
-    squash = math.cos(math.radians((min_lat + max_lat) / 2))
-    scale = min(
-        MAP_WIDTH_MM / ((max_lon - min_lon) * squash), MAP_MAX_HEIGHT_MM / (max_lat - min_lat)
-    )
-    height = (max_lat - min_lat) * scale
+    box = frame(geometries.values(), MAP_WIDTH_MM, MAP_MAX_HEIGHT_MM)
+    height = box.height
     if pdf.get_y() + 2 + height > pdf.h - pdf.b_margin:
         pdf.add_page()
     left, top = pdf.l_margin, pdf.get_y() + 2
 
     def to_page(lon: float, lat: float) -> tuple[float, float]:
-        return left + (lon - min_lon) * squash * scale, top + (max_lat - lat) * scale
+        x, y = box.project(lon, lat)
+        return left + x, top + y
 
     with pdf.local_context(draw_color=(80, 80, 80), line_width=0.2):
         for code, geometry in geometries.items():
-            pdf.set_fill_color(*_minutes_colour(mean_minutes[code]))
-            for ring in _rings(geometry):
+            pdf.set_fill_color(*rgb(minutes_colour(mean_minutes[code])))
+            for ring in outer_rings(geometry):
                 pdf.polygon([to_page(lon, lat) for lon, lat in ring], style="DF")
         for sites, colour, radius in (
             (comparison.existing_sites, OPEN_PLACE_COLOUR, 0.9),
@@ -217,6 +187,8 @@ def scenario_pdf(scenario, comparison: ScenarioComparison, today: date) -> bytes
     pdf.set_font(FONT, size=10)
     for site in comparison.new_sites:
         pdf.multi_cell(0, 5, f"• {site.label}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if comparison.cost.sentence:
+        pdf.multi_cell(0, 5, comparison.cost.sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     # The commune table follows on the same page when a few rows fit under its heading (its
     # headings repeat on each page it spans): no page holding only the end of the list.
     if pdf.get_y() > pdf.h - pdf.b_margin - COMMUNE_TABLE_START_MM:

@@ -1,6 +1,7 @@
 """Observatory use cases: reports, scenarios, model runs, the candidate-site inventory."""
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,8 @@ from shapely.geometry import shape
 
 from maillage.accounts.roles import has_departement_rights
 from maillage.core.model_fields import own_field
-from maillage.observatory import analysis, engine
+from maillage.core.text import euros, integer, minutes, percent
+from maillage.observatory import analysis, engine, map_figure
 from maillage.observatory.candidate_import import (
     FIELD_COLUMNS,
     CandidateImportError,
@@ -30,6 +32,7 @@ from maillage.observatory.models import (
     ScenarioOrigin,
     SitingModel,
 )
+from maillage.observatory.wording import cost_cell, cost_sentence, count_people
 from maillage.territory.models import Commune
 
 logger = logging.getLogger(__name__)
@@ -68,12 +71,40 @@ def scenario_sites(scenario: Scenario) -> list[analysis.SitePoint]:
 
 
 @dataclass(frozen=True)
+class ScenarioCost:
+    """What a scenario's sites cost: the sum of the known estimates (cents), how many sites
+    have one and how many have none (candidate sites without an estimate, places in
+    preparation, which carry no cost)."""
+
+    total_cents: int
+    priced: int
+    unpriced: int
+
+    @property
+    def sentence(self) -> str:
+        """The cost in French (wording.cost_sentence)."""
+        return cost_sentence(self.total_cents, self.priced, self.unpriced)
+
+
+def scenario_cost(scenario: Scenario) -> ScenarioCost:
+    """The total estimated cost of the scenario's sites (ScenarioCost)."""
+    costs = list(scenario.candidate_sites.values_list("estimated_cost_cents", flat=True))
+    known = [cents for cents in costs if cents is not None]
+    return ScenarioCost(
+        total_cents=sum(known),
+        priced=len(known),
+        unpriced=len(costs) - len(known) + scenario.project_places.count(),
+    )
+
+
+@dataclass(frozen=True)
 class ScenarioComparison:
     before: analysis.CoverageReport
     after: analysis.CoverageReport
     new_sites: list[analysis.SitePoint]
     existing_sites: list[analysis.SitePoint]
     other_candidates: list[analysis.SitePoint]
+    cost: ScenarioCost
 
     def communes(self):
         """(before, after) figures of each commune, the most improved first."""
@@ -88,19 +119,185 @@ class ScenarioComparison:
         )
 
 
+def choosable_sites() -> list[analysis.SitePoint]:
+    """Every site a scenario may open: the candidate sites, then the projects and places in
+    preparation, of the département."""
+    code = settings.MAILLAGE_DEPARTEMENT
+    return analysis.candidate_points(code) + analysis.project_places(code)
+
+
 def compare_scenario(scenario: Scenario) -> ScenarioComparison:
     code = settings.MAILLAGE_DEPARTEMENT
     existing = analysis.open_places(code)
     new_sites = scenario_sites(scenario)
     threshold = scenario.threshold_minutes
     chosen = {site.key for site in new_sites}
-    others = analysis.candidate_points(code) + analysis.project_places(code)
+    others = choosable_sites()
     return ScenarioComparison(
         before=analysis.coverage_report(code, existing, threshold),
         after=analysis.coverage_report(code, existing + new_sites, threshold),
         new_sites=new_sites,
         existing_sites=existing,
         other_candidates=[site for site in others if site.key not in chosen],
+        cost=scenario_cost(scenario),
+    )
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One indicator of two scenarios side by side, in French: its name, each scenario's
+    value and the second's difference to the first ("" when the two cannot be compared)."""
+
+    label: str
+    first: str
+    second: str
+    difference: str
+
+
+def _signed(value: float, text: Callable[[float], str]) -> str:
+    """A difference with its sign: «+1 200», «−0,5 min», «0» (the typographic minus)."""
+    if round(value, 6) == 0:
+        return text(0.0)
+    return ("+" if value > 0 else "\u2212") + text(abs(value))
+
+
+def _reach(comparison: ScenarioComparison, report: analysis.CoverageReport) -> float:
+    """Inhabitants of the département within the scenario's threshold, in `report`."""
+    area = report.departement
+    return area.population * area.share_within[comparison.after.threshold]
+
+
+@dataclass(frozen=True)
+class ScenarioPair:
+    """Two scenarios compared with today's network each (compare_scenario), to be read side
+    by side (compare_scenarios)."""
+
+    first: Scenario
+    second: Scenario
+    first_comparison: ScenarioComparison
+    second_comparison: ScenarioComparison
+
+    @property
+    def same_threshold(self) -> bool:
+        """Whether both count access at the same walking time: otherwise the people within
+        reach and the under-served zones are measured differently and not compared."""
+        return self.first.threshold_minutes == self.second.threshold_minutes
+
+    @property
+    def threshold_warning(self) -> str:
+        """The French warning shown when the thresholds differ, "" when they do not."""
+        if self.same_threshold:
+            return ""
+        return (
+            "Ces deux scénarios n'ont pas le même seuil d'accès "
+            f"({self.first.threshold_minutes} minutes pour « {self.first.name} », "
+            f"{self.second.threshold_minutes} minutes pour « {self.second.name} ») : "
+            "les habitants à portée et les zones sous-desservies ne se comparent pas, "
+            "leur écart n'est pas calculé."
+        )
+
+    def rows(self) -> list[PairRow]:
+        """The headline indicators of both scenarios (PairRow), in the table's order:
+        inhabitants within reach today and with the scenario (count and share), the gain,
+        inhabitants in under-served zones, mean walking time, sites opened, estimated cost
+        (the total of the known estimates; its difference only when every site of both
+        scenarios has one)."""
+        a, b = self.first_comparison, self.second_comparison
+        rows: list[PairRow] = []
+
+        def add(label, value, text, comparable=True):
+            first, second = value(a), value(b)
+            difference = _signed(second - first, text) if comparable else ""
+            rows.append(PairRow(label, text(first), text(second), difference))
+
+        def reach_text(report_of):
+            def text(comparison: ScenarioComparison) -> str:
+                report = report_of(comparison)
+                share = report.departement.share_within[comparison.after.threshold]
+                return f"{count_people(_reach(comparison, report))} ({percent(share)})"
+
+            return text
+
+        within = (
+            f"Habitants à {a.after.threshold} min ou moins"
+            if self.same_threshold
+            else "Habitants sous le seuil de chaque scénario"
+        )
+        for label, report_of in (
+            (f"{within}, aujourd'hui", lambda c: c.before),
+            (f"{within}, avec le scénario", lambda c: c.after),
+        ):
+            text = reach_text(report_of)
+            first, second = text(a), text(b)
+            difference = (
+                _signed(_reach(b, report_of(b)) - _reach(a, report_of(a)), count_people)
+                if self.same_threshold
+                else ""
+            )
+            rows.append(PairRow(label, first, second, difference))
+        add(
+            "Habitants gagnés par rapport à aujourd'hui",
+            lambda c: _reach(c, c.after) - _reach(c, c.before),
+            count_people,
+            self.same_threshold,
+        )
+        add(
+            "Habitants en zone sous-desservie, avec le scénario",
+            lambda c: c.after.underserved_population,
+            count_people,
+            self.same_threshold,
+        )
+        add(
+            "Temps d'accès moyen, avec le scénario",
+            lambda c: c.after.departement.mean_minutes,
+            minutes,
+            all(math.isfinite(c.after.departement.mean_minutes) for c in (a, b)),
+        )
+        add("Sites ouverts par le scénario", lambda c: len(c.new_sites), integer)
+        first_cost, second_cost = a.cost, b.cost
+        rows.append(
+            PairRow(
+                "Coût estimé des sites (coûts connus)",
+                cost_cell(first_cost.total_cents, first_cost.priced, first_cost.unpriced),
+                cost_cell(second_cost.total_cents, second_cost.priced, second_cost.unpriced),
+                _signed(second_cost.total_cents - first_cost.total_cents, lambda c: euros(round(c)))
+                if not first_cost.unpriced and not second_cost.unpriced
+                else "",
+            )
+        )
+        return rows
+
+
+def compare_scenarios(first: Scenario, second: Scenario) -> ScenarioPair:
+    """Two different scenarios, each compared with today's network (compare_scenario),
+    side by side (ScenarioPair: its rows, the difference of the second to the first).
+
+    Raises ValueError when `first` and `second` are the same scenario (the form refuses
+    that in French first)."""
+    if first.pk == second.pk:
+        raise ValueError("compare_scenarios needs two different scenarios")
+    return ScenarioPair(
+        first=first,
+        second=second,
+        first_comparison=compare_scenario(first),
+        second_comparison=compare_scenario(second),
+    )
+
+
+def report_map(comparison: ScenarioComparison) -> map_figure.SvgMap:
+    """The scenario's static map for the printable report (map_figure.SvgMap): communes
+    coloured by their mean walking time with the scenario, its under-served zones, the open
+    places and the sites it opens."""
+    geometries = dict(
+        Commune.objects.filter(
+            insee_code__in=[c.code for c in comparison.after.communes]
+        ).values_list("insee_code", "geometry")
+    )
+    return map_figure.svg_map(
+        [(c.name, geometries[c.code], c.mean_minutes) for c in comparison.after.communes],
+        [zone.geometry for zone in comparison.after.underserved],
+        [(s.label, s.longitude, s.latitude) for s in comparison.existing_sites],
+        [(s.label, s.longitude, s.latitude) for s in comparison.new_sites],
     )
 
 

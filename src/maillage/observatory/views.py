@@ -10,8 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from maillage.accounts.roles import has_departement_rights
-from maillage.observatory import exports, runs, services
-from maillage.observatory.analysis import DEFAULT_THRESHOLD_MINUTES, THRESHOLDS_MINUTES
+from maillage.observatory import exports, map_figure, runs, services, sorting
+from maillage.observatory.analysis import (
+    DEFAULT_THRESHOLD_MINUTES,
+    MIN_UNDERSERVED_POPULATION,
+    THRESHOLDS_MINUTES,
+)
 from maillage.observatory.candidate_import import (
     COLUMNS,
     KIND_CODES,
@@ -20,8 +24,10 @@ from maillage.observatory.candidate_import import (
 )
 from maillage.observatory.forms import (
     CandidateImportForm,
+    CommuneSortForm,
     ModelRunForm,
     ScenarioForm,
+    ScenarioPairForm,
     ThresholdForm,
 )
 from maillage.observatory.models import ModelRun, Scenario
@@ -30,6 +36,8 @@ from maillage.observatory.wording import count, scenario_summary
 
 # Runs listed on the staff page of model runs, the most recent first.
 RECENT_RUNS = 50
+# Under-served zones listed on the public page, the most populated first (all in the GeoJSON).
+ZONES_SHOWN = 20
 
 
 def departement_staff_required(view):
@@ -84,6 +92,21 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
     return response
 
 
+def _commune_sort(request, threshold: int) -> str:
+    """The communes table's `tri` (observatory.sorting), the worst-served first when it is
+    absent or, with a French warning, not a valid one."""
+    form = CommuneSortForm(request.GET)
+    if form.is_valid() and form.cleaned_data["tri"]:
+        return form.cleaned_data["tri"]
+    if not form.is_valid():
+        messages.warning(
+            request,
+            "« Tri » : choisissez une colonne du tableau des communes. "
+            "Voici les communes les moins bien desservies d'abord.",
+        )
+    return sorting.default_sort(threshold)
+
+
 @require_safe
 def public_observatory(request):
     options, refusal = _live_options(request)
@@ -92,6 +115,7 @@ def public_observatory(request):
             request, f"{refusal} Voici le seuil de {DEFAULT_THRESHOLD_MINUTES} minutes."
         )
     report = services.live_report(**options)
+    sort = _commune_sort(request, report.threshold)
     return render(
         request,
         "observatory/public.html",
@@ -106,20 +130,36 @@ def public_observatory(request):
             ),
             "query": _live_query(options),
             "include_preparing": options["include_preparing"],
+            "communes": sorting.sort_areas(report.communes, sort, report.threshold),
+            "zones": report.underserved[:ZONES_SHOWN],
+            "min_zone_population": MIN_UNDERSERVED_POPULATION,
+            "commune_headings": sorting.headings("Commune", sort, report.thresholds),
         },
+    )
+
+
+def _indicators_csv(request, spreadsheet: bool) -> HttpResponse:
+    options, refusal = _live_options(request)
+    if refusal:
+        return _refused_download(refusal)
+    variant = "-tableur" if spreadsheet else ""
+    return _download(
+        exports.indicators_csv(services.live_report(**options), spreadsheet),
+        f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}{_live_suffix(options)}{variant}.csv",
+        "text/csv; charset=utf-8",
     )
 
 
 @require_safe
 def indicators_csv(request):
-    options, refusal = _live_options(request)
-    if refusal:
-        return _refused_download(refusal)
-    return _download(
-        exports.indicators_csv(services.live_report(**options)),
-        f"maillage-indicateurs-{timezone.localdate():%Y-%m-%d}{_live_suffix(options)}.csv",
-        "text/csv; charset=utf-8",
-    )
+    """The live indicators for programs (exports.csv_file)."""
+    return _indicators_csv(request, spreadsheet=False)
+
+
+@require_safe
+def indicators_spreadsheet(request):
+    """The live indicators for a French spreadsheet (exports.csv_file, «tableur»)."""
+    return _indicators_csv(request, spreadsheet=True)
 
 
 @require_safe
@@ -167,7 +207,30 @@ def scenario_edit(request, pk=None):
         else:
             messages.success(request, f"Scénario « {scenario.name} » enregistré.")
             return redirect(scenario)
-    return render(request, "observatory/scenario_form.html", {"form": form, "scenario": scenario})
+    threshold = scenario.threshold_minutes if scenario else DEFAULT_THRESHOLD_MINUTES
+    return render(
+        request,
+        "observatory/scenario_form.html",
+        {
+            "form": form,
+            "scenario": scenario,
+            "map_geojson": _picker_map(threshold),
+            "threshold": threshold,
+        },
+    )
+
+
+def _picker_map(threshold: int) -> dict:
+    """The composition form's map: today's access by commune at `threshold` minutes, the
+    open places, and every candidate site and project as a marker carrying its `key`
+    ("candidate:7", "place:12"), which scenario-picker.js ties to the form's checkbox."""
+    report = services.live_report(threshold)
+    data = exports.map_geojson(report, services.live_sites())
+    data["features"] += [
+        exports.site_feature(replace(site, kind="other_candidate"), key=site.key)
+        for site in services.choosable_sites()
+    ]
+    return data
 
 
 @require_POST
@@ -258,6 +321,46 @@ def scenario_detail(request, pk):
             "scenario": scenario,
             "comparison": comparison,
             "map_geojson": _scenario_map(comparison),
+            "compare_form": ScenarioPairForm.against(scenario),
+        },
+    )
+
+
+@require_safe
+@departement_staff_required
+def scenario_compare(request):
+    """Two scenarios side by side (services.compare_scenarios). Without `second` in the
+    query: the empty choice, the first scenario preselected when `premier` names one (the
+    «Comparer avec…» link of a scenario's page); a refused pair: 400 and the French
+    reasons."""
+    if "second" not in request.GET:
+        form = ScenarioPairForm(initial={"premier": request.GET.get("premier")})
+        return render(request, "observatory/scenario_compare.html", {"form": form})
+    form = ScenarioPairForm(request.GET)
+    if not form.is_valid():
+        return render(request, "observatory/scenario_compare.html", {"form": form}, status=400)
+    pair = services.compare_scenarios(form.cleaned_data["premier"], form.cleaned_data["second"])
+    return render(
+        request,
+        "observatory/scenario_compare.html",
+        {
+            "form": form,
+            "pair": pair,
+            "columns": [
+                {
+                    "scenario": scenario,
+                    "comparison": comparison,
+                    "summary": scenario_summary(
+                        len(comparison.new_sites), comparison.before.departement.places
+                    ),
+                    "map": services.report_map(comparison),
+                }
+                for scenario, comparison in (
+                    (pair.first, pair.first_comparison),
+                    (pair.second, pair.second_comparison),
+                )
+            ],
+            "minute_classes": _minute_classes(),
         },
     )
 
@@ -293,16 +396,29 @@ def scenario_geojson(request, pk):
     return response
 
 
+def _scenario_csv(pk: int, spreadsheet: bool) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    comparison = services.compare_scenario(scenario)
+    variant = "-tableur" if spreadsheet else ""
+    return _download(
+        exports.indicators_csv(comparison.after, spreadsheet),
+        f"scenario-{scenario.pk}-indicateurs{variant}.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
 @require_safe
 @departement_staff_required
 def scenario_csv(request, pk):
-    scenario = get_object_or_404(Scenario, pk=pk)
-    comparison = services.compare_scenario(scenario)
-    return _download(
-        exports.indicators_csv(comparison.after),
-        f"scenario-{scenario.pk}-indicateurs.csv",
-        "text/csv; charset=utf-8",
-    )
+    """The indicators with the scenario, for programs (exports.csv_file)."""
+    return _scenario_csv(pk, spreadsheet=False)
+
+
+@require_safe
+@departement_staff_required
+def scenario_spreadsheet(request, pk):
+    """The indicators with the scenario, for a French spreadsheet («tableur»)."""
+    return _scenario_csv(pk, spreadsheet=True)
 
 
 @require_safe
@@ -320,8 +436,15 @@ def scenario_report(request, pk):
                 len(comparison.new_sites), comparison.before.departement.places
             ),
             "today": timezone.localdate(),
+            "map": services.report_map(comparison),
+            "minute_classes": _minute_classes(),
         },
     )
+
+
+def _minute_classes() -> list[tuple[str, str]]:
+    """(colour, French label) of each minute class, for the legend of a static map."""
+    return list(zip(map_figure.MINUTE_COLOURS, map_figure.minute_class_labels(), strict=True))
 
 
 @require_safe

@@ -14,6 +14,7 @@ from stdnum.fr import siret as siret_number
 
 from maillage.core.links import PageLink
 from maillage.core.model_fields import own_field
+from maillage.core.models import feed_modified_field
 from maillage.core.money import CentsField
 from maillage.core.text import fold, with_de
 from maillage.core.validators import (
@@ -257,6 +258,7 @@ class Place(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    feed_modified = feed_modified_field()
 
     objects = PlaceQuerySet.as_manager()
 
@@ -264,7 +266,10 @@ class Place(models.Model):
         verbose_name = "tiers-lieu"
         verbose_name_plural = "tiers-lieux"
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["feed_modified", "id"], name="place_feed_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=PlaceStatus.values), name="place_status_known"
@@ -442,6 +447,13 @@ class SpaceQuerySet(models.QuerySet["Space"]):
         return self.filter(is_bookable=True, place__in=Place.objects.open(today).values("pk"))
 
 
+def space_title(place_name: str, space_name: str) -> str:
+    """«Le Belvédère — Espace partagé»: how a space is named wherever it stands apart from
+    its place's page (search results, bookings, a series' actions): many spaces share a
+    generic name."""
+    return f"{place_name} — {space_name}"
+
+
 class Space(models.Model):
     """A bookable (or not) space inside a place: open-space desks, a room, an office…"""
 
@@ -518,6 +530,7 @@ class Space(models.Model):
         help_text="Salles et bureaux seulement : entre deux réservations.",
         validators=between(0, 24 * 60, "Le temps de remise en état", "minutes"),
     )
+    feed_modified = feed_modified_field()
 
     objects = SpaceQuerySet.as_manager()
 
@@ -525,6 +538,7 @@ class Space(models.Model):
         verbose_name = "espace"
         verbose_name_plural = "espaces"
         ordering = ["place", "kind", "name"]
+        indexes = [models.Index(fields=["feed_modified", "id"], name="space_feed_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["place", "name"],
@@ -555,6 +569,11 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.place})"
+
+    @property
+    def full_name(self) -> str:
+        """«Le Belvédère — Espace partagé»: the space named with its place (space_title)."""
+        return space_title(self.place.name, self.name)
 
     @property
     def is_exclusive(self) -> bool:

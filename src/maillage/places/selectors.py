@@ -2,11 +2,12 @@
 directory shows, and the places near a point."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from maillage.places.models import (
@@ -18,6 +19,7 @@ from maillage.places.models import (
     SpaceQuerySet,
     today_in_paris,
 )
+from maillage.territory.models import Commune
 
 EARTH_RADIUS_M = 6_371_000
 # Metres in a degree of latitude (and of longitude at the equator).
@@ -52,19 +54,24 @@ class Near:
     radius_m: float
 
 
-def places_near(places: PlaceQuerySet, near: Near) -> list[Place]:
-    """The places of `places` within `near.radius_m` metres of the point, each with its
-    `distance_m` (metres, float) set, nearest first then by id. The database keeps the
-    places of a box around the circle; the distance is then computed for those only."""
+def _box(near: Near) -> Q:
+    """The places in a latitude and longitude box holding the circle of `near`."""
     lat_span = near.radius_m / METRES_PER_DEGREE
     cos_lat = max(math.cos(math.radians(near.lat)), 1e-6)
     lon_span = min(180.0, near.radius_m / (METRES_PER_DEGREE * cos_lat))
-    boxed = places.filter(
+    return Q(
         latitude__gte=near.lat - lat_span,
         latitude__lte=near.lat + lat_span,
         longitude__gte=near.lon - lon_span,
         longitude__lte=near.lon + lon_span,
     )
+
+
+def places_near(places: PlaceQuerySet, near: Near) -> list[Place]:
+    """The places of `places` within `near.radius_m` metres of the point, each with its
+    `distance_m` (metres, float) set, nearest first then by id. The database keeps the
+    places of a box around the circle; the distance is then computed for those only."""
+    boxed = places.filter(_box(near))
     found = []
     for place in boxed:
         metres = distance_m(near.lat, near.lon, place.latitude, place.longitude)
@@ -73,6 +80,35 @@ def places_near(places: PlaceQuerySet, near: Near) -> list[Place]:
             found.append(place)
     found.sort(key=lambda place: (place.distance_m, place.pk))  # type: ignore[attr-defined]
     return found
+
+
+# How far around the communes a search by postal code or commune looks (straight line).
+AROUND_COMMUNES_M = 5_000
+
+
+def places_around(places: PlaceQuerySet, communes: Sequence[Commune]) -> list[Place]:
+    """The places of `places` in `communes` first (by name, then id, `distance_m` None), then
+    the others within AROUND_COMMUNES_M metres of one of the communes' centres, nearest first
+    then by id, each with `distance_m` set (metres, float, to the nearest centre)."""
+    inside_ids = {commune.pk for commune in communes}
+    centres = [Near(c.centroid_lat, c.centroid_lon, AROUND_COMMUNES_M) for c in communes]
+    reach = Q(commune__in=inside_ids)
+    for centre in centres:
+        reach |= _box(centre)
+    inside: list[Place] = []
+    others: list[Place] = []
+    for place in places.filter(reach):
+        if place.commune_id in inside_ids:
+            place.distance_m = None  # type: ignore[attr-defined]
+            inside.append(place)
+            continue
+        metres = min(distance_m(c.lat, c.lon, place.latitude, place.longitude) for c in centres)
+        if metres <= AROUND_COMMUNES_M:
+            place.distance_m = metres  # type: ignore[attr-defined]
+            others.append(place)
+    inside.sort(key=lambda place: (place.name, place.pk))
+    others.sort(key=lambda place: (place.distance_m, place.pk))  # type: ignore[attr-defined]
+    return inside + others
 
 
 def place_spaces(place: Place) -> SpaceQuerySet:

@@ -8,9 +8,10 @@ from django.core.files import File
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siren, siret
 
+# The rule is core's (accounts checks a person's phone too); models and migrations name it here.
+from maillage.core.validators import validate_french_phone as validate_french_phone
 from maillage.places import photos
 
-FRENCH_PHONE = re.compile(r"(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}")
 POSTAL_CODE = re.compile(r"\d{5}")
 
 
@@ -43,14 +44,6 @@ def validate_siret(value: str) -> None:
 def validate_siren(value: str) -> None:
     """A company's SIREN (9 digits, Luhn key), spaces already removed; French messages."""
     _company_number(siren.validate, value, "SIREN", 9)
-
-
-def validate_french_phone(value: str) -> None:
-    if not FRENCH_PHONE.fullmatch(value.strip()):
-        raise ValidationError(
-            "Numéro de téléphone invalide : 10 chiffres (01 23 45 67 89) ou +33 1 23 45 67 89.",
-            code="phone",
-        )
 
 
 def validate_postal_code(value: str) -> None:

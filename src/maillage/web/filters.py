@@ -12,7 +12,9 @@ from maillage.places.models import (
     SpaceKind,
     today_in_paris,
 )
+from maillage.places.selectors import places_around
 from maillage.territory.models import Commune
+from maillage.territory.selectors import POSTAL_CODE, communes_meant
 
 ACCESSIBILITY_CHOICES = [
     (name, own_field(Place, name).verbose_name.capitalize()) for name in ACCESSIBILITY_FIELDS
@@ -21,6 +23,33 @@ ACCESSIBILITY_CHOICES = [
 
 # A search is a few words: each one is a condition of the query.
 SEARCH_MAX_LENGTH = 200
+LOCALITY_LABEL = "Code postal ou commune"
+
+
+class LocalityField(forms.CharField):
+    """A postal code or a commune's name, cleaned to the communes of the département it
+    names (territory.selectors.communes_meant; None when empty). Refused, with a French
+    message naming the field, when it names none."""
+
+    def clean(self, value: object) -> list[Commune] | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        communes = communes_meant(text, settings.MAILLAGE_DEPARTEMENT)
+        if communes:
+            return communes
+        if POSTAL_CODE.fullmatch(text):
+            message = f"{LOCALITY_LABEL} : aucune commune du département n'a le code postal {text}."
+        else:
+            message = (
+                f"{LOCALITY_LABEL} : aucune commune du département ne s'appelle « {text} » ; "
+                "saisissez un code postal à 5 chiffres ou le nom d'une commune."
+            )
+        raise forms.ValidationError(message, code="unknown_locality")
+
+
+class LocalityFilter(django_filters.CharFilter):
+    field_class = LocalityField
 
 
 class PlaceFilter(django_filters.FilterSet):
@@ -31,6 +60,12 @@ class PlaceFilter(django_filters.FilterSet):
         method="filter_text",
         max_length=SEARCH_MAX_LENGTH,
         validators=[SingleLine("La recherche")],
+    )
+    localite = LocalityFilter(
+        label=LOCALITY_LABEL,
+        method="filter_around",
+        max_length=100,
+        validators=[SingleLine("Le code postal ou la commune")],
     )
     commune = django_filters.ModelChoiceFilter(
         label="Commune",
@@ -95,6 +130,15 @@ class PlaceFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.listed()
         return queryset
+
+    @property
+    def communes_around(self) -> list[Commune] | None:
+        """The communes the postal code or commune field names, once the filter is valid."""
+        return self.form.cleaned_data.get("localite")
+
+    def filter_around(self, queryset, name, communes):
+        """The places in `communes` or within AROUND_COMMUNES_M of them (places_around)."""
+        return queryset.filter(pk__in=[place.pk for place in places_around(queryset, communes)])
 
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)

@@ -60,6 +60,13 @@ SECTIONS: tuple[StaffSection, ...] = (
                 "Les tiers-lieux qui demandent à rejoindre le réseau : examiner, accepter ou "
                 "refuser.",
             ),
+            StaffPage(
+                "Intégrations sur d'autres sites",
+                "manager:embeds",
+                "La liste des tiers-lieux d'une commune, d'un EPT ou d'un lieu, avec leurs "
+                "prochains créneaux libres, à afficher sur le site d'une commune ou d'un "
+                "partenaire : créer, copier le code, choisir les sites autorisés.",
+            ),
         ),
     ),
     StaffSection(

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
@@ -9,16 +11,21 @@ from django.views.decorators.http import require_safe
 
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.accounts.roles import STAFF_ONLY, has_departement_rights
+from maillage.booking.next_slots import space_free_slots
 from maillage.core.paging import page_of
 from maillage.events.agenda import place_events
+from maillage.manager.embeds.public import ShownSlot, shown_slot
 from maillage.offices.selectors import offers_of
 from maillage.places.figures import network_figures
-from maillage.places.models import OpeningHours, Place, today_in_paris
-from maillage.places.selectors import directory_places
+from maillage.places.models import OpeningHours, Place, Space, today_in_paris
+from maillage.places.selectors import directory_places, places_around
 from maillage.territory.models import Commune, Departement
 from maillage.web.filters import PlaceFilter
 
 PLACES_PER_PAGE = 12
+# A place's page lists, for each space bookable online, its next free slots over these days.
+SLOTS_PER_SPACE = 3
+SLOTS_DAYS_AHEAD = 7
 
 
 def _active_places():
@@ -48,6 +55,10 @@ def place_list(request):
     )
     # Invalid filters show nothing rather than everything, which would look filtered.
     places = place_filter.qs if place_filter.is_valid() else Place.objects.none()
+    communes = place_filter.communes_around if place_filter.is_valid() else None
+    if communes:
+        # Those communes' places first, then the nearest others, each with its distance.
+        places = places_around(places, communes)
     page = page_of(request, places, PLACES_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
@@ -56,6 +67,11 @@ def place_list(request):
         "web/place_list.html",
         {
             "filter": place_filter,
+            "active_filters": sum(
+                any(value.strip() for value in request.GET.getlist(name))
+                for name in place_filter.form.fields
+            ),
+            "communes_around": communes,
             "page": page,
             "query": query.urlencode(),
             "shows_fictional": any(place.is_fictional for place in page),
@@ -72,12 +88,15 @@ def place_detail(request, slug):
         ),
         slug=slug,
     )
+    spaces = place.spaces.all()
     return render(
         request,
         "web/place_detail.html",
         {
             "place": place,
-            "spaces": place.spaces.all(),
+            "spaces": spaces,
+            "free_slots": _free_slots(place, spaces),
+            "slots_days_ahead": SLOTS_DAYS_AHEAD,
             "week": _week(place),
             "closures": [c for c in place.closures.all() if c.end_date >= today_in_paris()],
             "office_offers": offers_of(place),
@@ -86,6 +105,21 @@ def place_detail(request, slug):
             "places_geojson_url": reverse("web:places_geojson") + f"?slug={place.slug}",
         },
     )
+
+
+def _free_slots(place: Place, spaces: Iterable[Space]) -> list[tuple[Space, list[ShownSlot]]]:
+    """Each space of `place` bookable online now, in the page's order, with its next free
+    slots (booking.next_slots, written as the embeddable widget writes them: each a link
+    to the space's booking form filled in with it); empty when the place takes no booking."""
+    if not place.takes_bookings:
+        return []
+    slots = space_free_slots(place.pk, count=SLOTS_PER_SPACE, days=SLOTS_DAYS_AHEAD)
+    pages = {space.pk: reverse("booking:space", args=[space.pk]) for space in spaces}
+    return [
+        (space, [shown_slot(slot, pages[space.pk]) for slot in slots[space.pk]])
+        for space in spaces
+        if space.pk in slots
+    ]
 
 
 def _week(place):

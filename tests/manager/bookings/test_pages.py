@@ -196,9 +196,9 @@ def test_filters_select_place_space_status_and_dates(
     page = text(client.get(URL, {"du": "2027-01-12"}))
     assert f'<option value="{hall.pk}">Grande salle</option>' in page
     # Across places each row names its place; one place's page does not repeat it.
-    assert f"{room.place.name} · Salle Seine" in page
+    assert f"{room.place.name} — Salle Seine" in page
     one = text(client.get(URL, {"du": "2027-01-12", "lieu": room.place.slug}))
-    assert f"{room.place.name} · Salle Seine" not in one and "Salle Seine" in one
+    assert f"{room.place.name} — Salle Seine" not in one and "Salle Seine" in one
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,10 @@ def test_a_walk_in_is_booked_and_shown_in_the_day(client, place_manager, room):
     assert booking.user == place_manager and booking.walk_in_name == "Jeanne Roux"
     assert booking.start == paris(2027, 1, 12, 9) and booking.status == BookingStatus.CONFIRMED
     page = text(client.get(answer["Location"]))
-    assert "Réservation enregistrée pour Jeanne Roux : Salle Seine, le 12 janvier 2027" in page
+    assert (
+        f"Réservation enregistrée pour Jeanne Roux : {room.place.name} — Salle Seine, "
+        "le 12 janvier 2027" in page
+    )
     assert "sur place" in page and 'href="mailto:jeanne@exemple.fr"' in page
     # The manager's account is not shown as the person.
     assert f'href="mailto:{place_manager.email}"' not in page

@@ -53,6 +53,8 @@ def test_the_home_gathers_what_needs_the_manager(
     assert listed("semaine") == [coming.pk, later.pk]
     assert listed("annulations") == [gone.pk]
     assert "par la personne" in section(page, "annulations")
+    # Each booking named by its place and space: a manager may run several places.
+    assert f"— {bookable_place.name} — {room.name}, " in demands
     profile = section(page, "fiches")
     assert (
         f"<strong>{bookable_place.name}</strong> : à compléter — photos, SIRET, accessibilité."

@@ -1,10 +1,11 @@
 """A real HTTP server on 127.0.0.1 serving calendar files, and calendar files to serve."""
 
 import contextlib
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_http import LocalServer
 
 
 @dataclass
@@ -56,11 +57,8 @@ class CalendarServer:
             def log_message(self, *args) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = LocalServer(Handler)
+        self.base = self.server.base
 
     def serve(self, path: str, body: bytes | str, **options) -> str:
         """Serve `body` on `path`; its full address."""
@@ -70,8 +68,7 @@ class CalendarServer:
         return self.base + path
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 def ics(*events: str) -> str:

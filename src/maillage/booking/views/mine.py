@@ -1,6 +1,8 @@
-"""A person's own bookings: the list, cancelling a booking or a series, and the calendar
-feeds (the person's bookings; a managed place's bookings) read by calendar apps."""
+"""A person's own bookings: the list, cancelling a booking or a series, one booking as an
+iCalendar file, and the calendar feeds (the person's bookings; a managed place's bookings)
+read by calendar apps."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from maillage.accounts.decorators import SignedInRequest, login_required
 from maillage.booking import availability as core
 from maillage.booking import funding, services
-from maillage.booking.calendar import calendar_of, person_calendar
+from maillage.booking.calendar import booking_file, calendar_of, person_calendar
 from maillage.booking.models import Booking, BookingSeries, BookingStatus, CalendarFeed, Channel
 from maillage.booking.presentation import history
 from maillage.booking.price_lines import booked_prices, given_back_lines
@@ -59,17 +61,29 @@ def my_bookings(request: SignedInRequest) -> HttpResponse:
             can_cancel[booking.pk] and booking.series_id not in blocked_series
         )
     feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("booking:feed", args=[feed.token])) if feed else None
+    )
     return render(
         request,
         "booking/my_bookings.html",
         {
             "upcoming": upcoming,
             "past": past,
-            "feed_url": request.build_absolute_uri(reverse("booking:feed", args=[feed.token]))
-            if feed
-            else None,
+            "feed_url": feed_url,
+            "webcal_url": _webcal(feed_url) if feed_url else None,
         },
     )
+
+
+def _webcal(url: str) -> str | None:
+    """The `webcal://` address of a feed's absolute `url`, which phones open in their calendar
+    app to subscribe; None for a plain http address outside DEBUG (the feed's secret token
+    is only handed to a calendar app over https)."""
+    scheme, rest = url.split("://", 1)
+    if scheme == "https" or settings.DEBUG:
+        return f"webcal://{rest}"
+    return None
 
 
 def _confirm_cancellation(
@@ -101,7 +115,7 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     except services.BookingRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, "Réservation annulée.")
+        messages.success(request, f"Réservation « {booking.space.full_name} » annulée.")
     return redirect("booking:my_bookings")
 
 
@@ -109,7 +123,9 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST cancels every occurrence still to come."""
-    series = get_object_or_404(BookingSeries, pk=pk, user=request.user)
+    series = get_object_or_404(
+        BookingSeries.objects.select_related("space__place"), pk=pk, user=request.user
+    )
     upcoming = list(
         series.bookings.holding()
         .filter(start__gt=timezone.now())
@@ -125,9 +141,24 @@ def cancel_series(request: SignedInRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Série annulée : {count(len(cancelled), 'réservation', 'réservations')}.",
+            f"Série « {series.space.full_name} » annulée : "
+            f"{count(len(cancelled), 'réservation', 'réservations')}.",
         )
     return redirect("booking:my_bookings")
+
+
+@require_safe
+@login_required
+def booking_ics(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One of the person's bookings as an iCalendar file (calendar.booking_file), downloaded;
+    someone else's booking is a 404."""
+    booking = get_object_or_404(
+        Booking.objects.own(request.user.pk).select_related("space__place__commune"), pk=pk
+    )
+    response = HttpResponse(booking_file(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reservation-{booking.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

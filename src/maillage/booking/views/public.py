@@ -1,6 +1,7 @@
 """Public booking pages: the search across spaces, a space's page with its week, and booking
 it (a single date or a weekly series, previewed first)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +22,11 @@ from maillage.booking import funding, queries, services
 from maillage.booking.forms import BookingForm, SearchForm, refusal_field
 from maillage.booking.models import BookingStatus, Channel
 from maillage.booking.presentation import (
+    SUGGESTION_RADIUS_M,
+    BookingRecap,
+    booking_recap,
     map_features,
+    nearby_suggestions,
     price_estimate,
     reachable,
     search_results,
@@ -79,8 +84,11 @@ def search(request: HttpRequest) -> HttpResponse:
     query_dict.pop("page", None)
     query = query_dict.urlencode()
     page = page_of(request, results, RESULTS_PER_PAGE) if results else None
-    if page is not None and request.user.is_authenticated:
-        _price_shown(request.user, list(page.object_list), form)
+    # Nothing free in the commune asked: the nearest free spaces around it instead.
+    suggestions = nearby_suggestions(form) if results == [] else []
+    shown = list(page.object_list) if page is not None else suggestions
+    if shown and request.user.is_authenticated:
+        _price_shown(request.user, shown, form)
     return render(
         request,
         "booking/search.html",
@@ -88,10 +96,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "page": page,
+            "suggestions": suggestions,
+            "suggestion_km": SUGGESTION_RADIUS_M // 1000,
             "query": query,
             # Embedded in the page: the search runs once for the list and the map.
-            "places_geojson": map_features(results or [], query),
-            "shows_fictional": any(r.place.is_fictional for r in results or []),
+            "places_geojson": map_features(results or suggestions, query),
+            "shows_fictional": any(r.place.is_fictional for r in results or suggestions),
         },
     )
 
@@ -172,17 +182,35 @@ def _form_quote(request: HttpRequest, space: Space, form: BookingForm) -> fundin
     return _quote_of(request.user, space, start, end, form.seats, form.child_id)
 
 
-def _shown_price(request: HttpRequest, space: Space, form: BookingForm) -> int | None:
-    """The person's price (cents) the page showed for exactly the booking posted, or None
-    (none shown, or shown for another window, seats or person)."""
+def _recapped(request: HttpRequest, space: Space, form: BookingForm) -> tuple[bool, int | None]:
+    """Whether the page recapped exactly the booking posted (same person, space, window,
+    seats and beneficiary, within PRICE_MAX_AGE), and the person's price it showed (cents;
+    None when no price of the space covers the window)."""
     try:
         shown = signing.loads(request.POST.get("tarif", ""), salt=PRICE_SALT, max_age=PRICE_MAX_AGE)
     except signing.BadSignature:
-        return None
+        return False, None
     if not isinstance(shown, dict) or shown.get("key") != _price_key(request, space, form):
-        return None
+        return False, None
     person_cents = shown.get("person_cents")
-    return person_cents if isinstance(person_cents, int) else None
+    return True, person_cents if isinstance(person_cents, int) else None
+
+
+def _bookable_window(request: HttpRequest, space: Space, form: BookingForm) -> bool:
+    """Whether a valid form's single date may be booked now by this person (the rules
+    booking applies: hours, closures, capacity, the past…, services.plan_series, writes
+    nothing); if not, its refusals are added to the form, next to their fields."""
+    start, end = form.window
+    [occurrence] = services.plan_series(request.user, space.pk, start, end, 1, form.seats)
+    _show_refusals(form, occurrence.violations)
+    return occurrence.free
+
+
+def _show_refusals(form: BookingForm, violations: Iterable[core.Violation]) -> None:
+    """Each refusal under the form's field it concerns (refusal_field), else at its top."""
+    for violation in violations:
+        target = refusal_field(violation)
+        form.add_error(target if target in form.fields else None, violation.message)
 
 
 def _booking_known(form: BookingForm) -> bool:
@@ -194,11 +222,15 @@ def _booking_known(form: BookingForm) -> bool:
 
 
 def _price_token(
-    request: HttpRequest, space: Space, form: BookingForm, quote: funding.Quote
+    request: HttpRequest, space: Space, form: BookingForm, quote: funding.Quote | None
 ) -> str:
-    """The person's price shown, signed with the booking it is for (a valid form's)."""
+    """The recap shown, signed with the booking it is for (a valid form's): the person's
+    price (None when no price covers the window). Booking once needs it (_book_once)."""
     return signing.dumps(
-        {"key": _price_key(request, space, form), "person_cents": quote.person_cents},
+        {
+            "key": _price_key(request, space, form),
+            "person_cents": quote.person_cents if quote is not None else None,
+        },
         salt=PRICE_SALT,
     )
 
@@ -260,13 +292,22 @@ def _space_page(
     quote: funding.Quote | None = None,
     price_token: str = "",
     price_changed: bool = False,
+    window: tuple[datetime, datetime] | None = None,
 ) -> HttpResponse:
     """The space's page showing the week of `day`, with the booking form, the person's
-    price for its window (`quote`, signed in `price_token` for the booking posted next) or
-    the series previewed (`preview`); `price_changed`: a booking was just refused because
-    its price changed, the form offers the new one."""
+    price for its `window` (`quote`, signed in `price_token` for the booking posted next)
+    or the series previewed (`preview`), recapped before the person commits;
+    `price_changed`: a booking was just refused because its price changed, the form offers
+    the new one."""
     monday = queries.week_start(day)
     week = queries.space_week(space, monday)
+    recap: BookingRecap | None = None
+    if preview is not None and preview.free:
+        windows = [(o.start, o.end) for o in preview.free]
+        recap = booking_recap(space, windows, preview.total, timezone.now(), series=True)
+    elif preview is None and window is not None:
+        line = price_line(quote) if quote is not None else None
+        recap = booking_recap(space, [window], line, timezone.now(), series=False)
     return render(
         request,
         "booking/space.html",
@@ -282,6 +323,7 @@ def _space_page(
             "price_line": price_line(quote) if quote is not None else None,
             "price_token": price_token,
             "price_changed": price_changed,
+            "recap": recap,
             "days": week_days(week),
             "monday": monday,
             "previous_week": reachable(monday - timedelta(days=7), 7),
@@ -309,14 +351,18 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
     }
     children = _children(request)
     form = BookingForm(space=space, initial=initial, children=children)
-    quote, token = None, ""
+    quote, token, window = None, "", None
     if initial["debut"] and initial["fin"]:
-        # The window the search asked for: the person's price for it, beside the form.
+        # The window the search asked for: its recap beside the form, or why it cannot be
+        # booked (the form as filled, with its refusals).
         probe = BookingForm({**initial, "date": day.isoformat()}, space=space, children=children)
-        if probe.is_valid():
+        if probe.is_valid() and _bookable_window(request, space, probe):
+            window = probe.window
             quote = _form_quote(request, space, probe)
-            token = _price_token(request, space, probe, quote) if quote is not None else ""
-    return _space_page(request, space, form, week, quote=quote, price_token=token)
+            token = _price_token(request, space, probe, quote)
+        elif probe.errors:
+            form = probe
+    return _space_page(request, space, form, week, quote=quote, price_token=token, window=window)
 
 
 def _previewed(request: HttpRequest, space: Space, form: BookingForm) -> dict[datetime, int] | None:
@@ -371,17 +417,17 @@ def _book_series(
 
 
 def _book_once(request: SignedInRequest, space: Space, form: BookingForm) -> HttpResponse | None:
-    """Book the form's single date at the price the page showed (a redirect), or show the
-    person's price first when it was not shown for this booking and is not the list price
-    (None: the page is shown again, with the price to confirm)."""
+    """Book the form's single date at the price the page recapped (a redirect), or, when the
+    page did not recap exactly this booking (the person typed a window of their own, or
+    changed it since), show its recap first (None: the page is shown again, to confirm)."""
     start, end = form.window
-    shown = _shown_price(request, space, form)
-    if shown is None:
-        quote = _form_quote(request, space, form)
-        if quote is not None and (quote.is_reduced or quote.notices):
-            messages.info(request, "Voici votre prix pour ce créneau : confirmez pour réserver.")
-            return None
-        shown = quote.person_cents if quote is not None else None
+    recapped, shown = _recapped(request, space, form)
+    if not recapped:
+        if _bookable_window(request, space, form):
+            messages.info(
+                request, "Vérifiez le récapitulatif, puis confirmez en cliquant sur « Réserver »."
+            )
+        return None
     booking = services.book(
         request.user,
         space.pk,
@@ -423,18 +469,19 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except services.BookingRefused as refusal:
-            for violation in refusal.violations:
-                price_changed |= violation.code == core.ViolationCode.FUNDING_CHANGED
-                target = refusal_field(violation)
-                form.add_error(target if target in form.fields else None, violation.message)
+            _show_refusals(form, refusal.violations)
+            price_changed = any(
+                v.code == core.ViolationCode.FUNDING_CHANGED for v in refusal.violations
+            )
             if price_changed and weeks > 1:
                 # The series at its new prices, offered to book.
                 preview = _preview(request, space, form)
-    quote, token = None, ""
-    if not preview and _booking_known(form):
-        # Valid times: the person's price for them now (a new one after a refusal).
+    quote, token, window = None, "", None
+    if not preview and _booking_known(form) and (price_changed or not form.errors):
+        # A booking to recap: one not recapped yet, or one refused for its price alone.
+        window = form.window
         quote = _form_quote(request, space, form)
-        token = _price_token(request, space, form, quote) if quote is not None else ""
+        token = _price_token(request, space, form, quote)
     # The week of the date asked, once it is known to be a real date in range.
     shown = form.cleaned_data.get("date") or timezone.localdate()
     return _space_page(
@@ -446,4 +493,5 @@ def book(request: SignedInRequest, pk: int) -> HttpResponse:
         quote=quote,
         price_token=token,
         price_changed=price_changed,
+        window=window,
     )

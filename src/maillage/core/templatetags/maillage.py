@@ -1,4 +1,5 @@
 from django import template
+from django.forms import BaseForm
 
 from maillage.core import formatting, text
 
@@ -14,6 +15,13 @@ register.filter("percent", text.percent)
 register.filter("minutes", text.minutes)
 register.filter("decimal", text.decimal)
 register.filter("integer", text.integer)
+register.filter("km", text.kilometre_label)
+
+
+@register.filter
+def any_required(form: BaseForm) -> bool:
+    """Whether a form shows a required field (the note on asterisks is then worth reading)."""
+    return any(field.field.required for field in form.visible_fields())
 
 
 @register.filter

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
+
+from .components import label_cells
 
 
 def share_within(
@@ -125,9 +126,14 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 @dataclass(frozen=True)
 class UnderservedArea:
+    """A connected area of under-served cells: its polygon (the union of its cells, in the
+    points' metres), its inhabitants, its number of cells, and its group (the commune's
+    code; None when the points are not grouped)."""
+
     polygon: BaseGeometry
     population: float
     cells: int
+    group: object = None
 
 
 def underserved_areas(
@@ -138,45 +144,47 @@ def underserved_areas(
     threshold: float,
     cell_m: float,
     min_population: float = 0.0,
+    group: np.ndarray | None = None,
 ) -> list[UnderservedArea]:
     """Cells whose access is beyond the threshold, merged into areas of edge-connected
-    cells (4-neighbourhood: corner contact does not join), largest population first.
+    cells of one group (components.label_cells, 4-connectivity: corner contact does not
+    join, nor does an edge between two groups), largest population first. Areas of fewer
+    than `min_population` inhabitants are left out.
 
     Points are snapped to the grid of `cell_m` squares with corners at multiples of cell_m
-    (the grid demand.grid_demand builds); several points in one cell add up.
+    (the grid demand.grid_demand builds); several points of one group in one cell add up.
+    A smaller threshold only adds cells: each area of a larger one lies within an area of
+    the smaller, so the population of the areas listed never decreases.
     """
     beyond = (access > threshold) & (weight > 0)
     if not beyond.any():
         return []
     col = np.floor(x[beyond] / cell_m).astype(np.int64)
     row = np.floor(y[beyond] / cell_m).astype(np.int64)
-    c0, r0 = col.min(), row.min()
-    grid = np.zeros((row.max() - r0 + 1, col.max() - c0 + 1), dtype=bool)
-    grid[row - r0, col - c0] = True
-    labels, count = ndimage.label(grid)  # default structure: edge neighbours only
-    cell_label = labels[row - r0, col - c0]
-    population = np.bincount(cell_label, weights=weight[beyond], minlength=count + 1)
-    rows_idx, cols_idx = np.nonzero(grid)
+    groups = np.zeros(len(col), dtype=np.int64) if group is None else np.asarray(group)[beyond]
+    labels, count = label_cells(groups, col, row)
+    population = np.bincount(labels, weights=weight[beyond], minlength=count)
+    # One box per distinct cell, sorted by area (the label is unique's first key).
+    _, first = np.unique(np.stack([labels, col, row]), axis=1, return_index=True)
     boxes = shapely.box(
-        (cols_idx + c0) * cell_m,
-        (rows_idx + r0) * cell_m,
-        (cols_idx + c0 + 1) * cell_m,
-        (rows_idx + r0 + 1) * cell_m,
+        col[first] * cell_m,
+        row[first] * cell_m,
+        (col[first] + 1) * cell_m,
+        (row[first] + 1) * cell_m,
     )
-    box_label = labels[rows_idx, cols_idx]
-    order = np.argsort(box_label, kind="stable")
-    bounds = np.searchsorted(box_label[order], np.arange(1, count + 2))
+    bounds = np.searchsorted(labels[first], np.arange(count + 1))
     areas = []
-    for k in range(1, count + 1):
-        members = boxes[order[bounds[k - 1] : bounds[k]]]
+    for k in range(count):
         if population[k] < min_population:
             continue
+        members = boxes[bounds[k] : bounds[k + 1]]
         # Grid squares never overlap: coverage_union is the fast exact union for that case.
         areas.append(
             UnderservedArea(
                 polygon=shapely.coverage_union_all(members),
                 population=float(population[k]),
                 cells=len(members),
+                group=None if group is None else groups[first[bounds[k]]],
             )
         )
     areas.sort(key=lambda area: -area.population)

@@ -1,19 +1,22 @@
 // Observatory maps: communes coloured by their mean walking time to a place, open places,
 // sites a scenario opens and the other candidates, under-served zones. No tiles needed.
+// A scenario's map switches between today and with the scenario (radio buttons).
 (function () {
   "use strict";
 
   // Upper bounds (minutes) of the classes, and their colours from near to far.
   var MINUTE_CLASSES = [5, 10, 15, 20, 30];
   var MINUTE_COLOURS = ["#f7fcf5", "#c7e9c0", "#74c476", "#fdae6b", "#e6550d", "#7f2704"];
-  var SITE_STYLES = {
-    existing: { radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#1b7a3a", fillOpacity: 1 },
-    preparing: { radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#a05a00", fillOpacity: 1 },
-    candidate: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b5fa5", fillOpacity: 1 },
-    project: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b5fa5", fillOpacity: 1 },
-    other_candidate: { radius: 4, color: "#0b5fa5", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1 },
+  // Markers wear the legend's own classes (maillage.css): the same shapes by construction.
+  var MARKER_CLASSES = {
+    existing: "status-open",
+    preparing: "status-preparing",
+    candidate: "site-new",
+    project: "site-new",
+    other_candidate: "site-candidate",
   };
-  var UNDERSERVED_STYLE = { color: "#6a1b9a", weight: 2, dashArray: "4 3", fill: false };
+  // Sites a scenario opens: absent from today's map.
+  var OPENED_KINDS = { candidate: true, project: true };
 
   function percent(share) {
     return (share * 100).toFixed(1).replace(".", ",") + " %";
@@ -41,9 +44,6 @@
       }
       return text;
     }
-    if (properties.kind === "underserved") {
-      return "Zone sous-desservie : " + Math.round(properties.population) + " habitants";
-    }
     // Site names repeat across communes: say which.
     return properties.commune ? properties.name + " (" + properties.commune + ")" : properties.name;
   }
@@ -56,39 +56,81 @@
     return box;
   }
 
+  function communeStyle(feature, phase) {
+    var minutes = phase === "before" ? feature.properties.mean_minutes_before : feature.properties.mean_minutes;
+    return { color: "#4a4a4a", weight: 1, fillColor: minutesColour(minutes), fillOpacity: 0.8 };
+  }
+
   function initMap(element) {
     var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25, maxZoom: 18, zoomControl: false });
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     map.attributionControl.setPrefix(false);
-    map.setView([48.85, 2.25], 11);
     // The page embeds the map's data (json_script): the report is computed once.
-    Promise.resolve(JSON.parse(document.getElementById(element.dataset.mapData).textContent))
-      .then(function (data) {
-        var communes = L.geoJSON(data, {
-          filter: function (f) { return f.properties.kind === "commune"; },
-          style: function (f) {
-            return { color: "#4a4a4a", weight: 1, fillColor: minutesColour(f.properties.mean_minutes), fillOpacity: 0.8 };
-          },
-          onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
-        }).addTo(map);
-        L.geoJSON(data, {
-          filter: function (f) { return f.properties.kind === "underserved"; },
-          style: UNDERSERVED_STYLE,
-          interactive: false,
-        }).addTo(map);
-        L.geoJSON(data, {
-          filter: function (f) { return f.geometry.type === "Point"; },
-          pointToLayer: function (f, latlng) {
-            return L.circleMarker(latlng, SITE_STYLES[f.properties.kind] || SITE_STYLES.existing);
-          },
-          onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
-        }).addTo(map);
-        map.fitBounds(communes.getBounds(), { padding: [8, 8] });
-        element.dataset.features = String(data.features.length);
-        element.dataset.ready = "true";
-      })
-      .catch(function (error) { element.dataset.error = String(error); });
+    var data = JSON.parse(document.getElementById(element.dataset.mapData).textContent);
+    var communes = L.geoJSON(data, {
+      filter: function (f) { return f.properties.kind === "commune"; },
+      style: function (f) { return communeStyle(f, "after"); },
+      onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
+    }).addTo(map);
+    // The territory fills the map, whatever its place on Earth.
+    map.fitBounds(communes.getBounds(), { padding: [8, 8] });
+    var zones = { before: L.layerGroup(), after: L.layerGroup().addTo(map) };
+    L.geoJSON(data, {
+      filter: function (f) { return f.properties.kind === "underserved"; },
+      // The legend's swatch is drawn with the same class (maillage.css).
+      style: { className: "underserved-outline", fill: false },
+      interactive: false,
+      onEachFeature: function (f, layer) { zones[f.properties.phase || "after"].addLayer(layer); },
+    });
+    var opened = L.layerGroup().addTo(map);
+    var kept = L.layerGroup().addTo(map);
+    // Markers of choosable sites, by key ("candidate:7"), for scenario-picker.js.
+    var choosable = {};
+    L.geoJSON(data, {
+      filter: function (f) { return f.geometry.type === "Point"; },
+      pointToLayer: function (f, latlng) {
+        var marker = L.marker(latlng, {
+          keyboard: false,
+          icon: L.divIcon({
+            className: "legend-dot map-marker " + (MARKER_CLASSES[f.properties.kind] || MARKER_CLASSES.existing),
+            iconSize: null,
+          }),
+        });
+        (OPENED_KINDS[f.properties.kind] ? opened : kept).addLayer(marker);
+        if (f.properties.key) choosable[f.properties.key] = marker;
+        return marker;
+      },
+      onEachFeature: function (f, layer) { layer.bindTooltip(tooltipContent(f.properties)); },
+    });
+
+    function show(phase) {
+      communes.setStyle(function (f) { return communeStyle(f, phase); });
+      var hidden = phase === "before" ? "after" : "before";
+      map.removeLayer(zones[hidden]);
+      map.addLayer(zones[phase]);
+      if (phase === "before") map.removeLayer(opened); else map.addLayer(opened);
+      element.dataset.phase = phase;
+    }
+
+    var switcher = element.dataset.switch && document.getElementById(element.dataset.switch);
+    if (switcher) {
+      switcher.hidden = false;
+      switcher.addEventListener("change", function (event) { show(event.target.value); });
+      var checked = switcher.querySelector("input:checked");
+      show(checked ? checked.value : "after");
+    } else {
+      element.dataset.phase = "after";
+    }
+    element.observatoryMarkers = choosable;
+    element.dataset.features = String(data.features.length);
+    element.dataset.ready = "true";
   }
 
-  document.querySelectorAll("#observatory-map").forEach(initMap);
+  document.querySelectorAll("#observatory-map").forEach(function (element) {
+    try {
+      initMap(element);
+    } catch (error) {
+      element.dataset.error = String(error);
+    }
+  });
 })();

@@ -4,6 +4,12 @@
   "use strict";
 
   var MAX_ZOOM = 19;
+  // Centred on a person's position («Près de moi»): a few kilometres around it.
+  var POSITION_ZOOM = 13;
+  // Views set by the page, not by the person, jump there: an animation still running when
+  // the next one comes would end by moving the map back.
+  var JUMP = { animate: false };
+  var POSITION_STYLE = { radius: 8, color: "#fff", weight: 3, fillColor: "#b3261e", fillOpacity: 1, interactive: false };
   var OUTLINE_STYLE = { color: "#1d3557", weight: 3, fill: false };
   var COMMUNE_STYLE = { color: "#5c6b80", weight: 1, fillColor: "#e9eef5", fillOpacity: 0.5 };
 
@@ -82,6 +88,14 @@
     return getJSON(element.dataset.placesUrl);
   }
 
+  // The point the map is asked to centre on: the page's (data-centre-lat and -lon, a search
+  // near the person) until a «maillage:centre» event ({detail: {lat, lon}}) gives another.
+  function pageCentre(element) {
+    var lat = parseFloat(element.dataset.centreLat);
+    var lon = parseFloat(element.dataset.centreLon);
+    return isNaN(lat) || isNaN(lon) ? null : { lat: lat, lon: lon };
+  }
+
   function initMap(element) {
     var map = L.map(element, {
       scrollWheelZoom: false,
@@ -110,6 +124,22 @@
       });
       return layer;
     });
+    var wanted = pageCentre(element);
+    var position = null;
+    // The person's position, marked, in the middle; data-centre tells where the map now is.
+    function centre() {
+      if (position) map.removeLayer(position);
+      position = L.circleMarker([wanted.lat, wanted.lon], POSITION_STYLE).addTo(map);
+      map.setView([wanted.lat, wanted.lon], POSITION_ZOOM, JUMP);
+      var middle = map.getCenter();
+      element.dataset.centre = middle.lat.toFixed(5) + "," + middle.lng.toFixed(5);
+      element.dataset.zoom = String(map.getZoom());
+    }
+    element.addEventListener("maillage:centre", function (event) {
+      wanted = { lat: event.detail.lat, lon: event.detail.lon };
+      // Before the map is drawn, its first view takes the point (see below).
+      if (element.dataset.ready === "true") centre();
+    });
     var places = placesOf(element).then(function (data) {
       var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
       L.geoJSON(data, { pointToLayer: placeMarker }).eachLayer(function (marker) {
@@ -122,18 +152,20 @@
     });
     Promise.all([territory, places]).then(function (results) {
       var features = results[1];
-      if (features.length === 1 && element.classList.contains("map--small")) {
+      if (wanted) {
+        centre();
+      } else if (features.length === 1 && element.classList.contains("map--small")) {
         var coordinates = features[0].geometry.coordinates;
-        map.setView([coordinates[1], coordinates[0]], 15);
+        map.setView([coordinates[1], coordinates[0]], 15, JUMP);
       } else if (features.length && element.dataset.fit === "places") {
         // Results of a search: show them, not the whole territory.
         var bounds = L.latLngBounds(features.map(function (feature) {
           var point = feature.geometry.coordinates;
           return [point[1], point[0]];
         }));
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
       } else {
-        map.fitBounds(results[0].getBounds(), { padding: [8, 8] });
+        map.fitBounds(results[0].getBounds(), { padding: [8, 8], animate: false });
       }
       element.dataset.zoom = String(map.getZoom());
       element.dataset.ready = "true";
