@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.events",
     "tests.fixtures.offices",
     "tests.fixtures.embeds",
+    "tests.fixtures.statements",
 ]
