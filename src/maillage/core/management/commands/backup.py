@@ -18,12 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "dossier",
-            type=Path,
             help="dossier parent : la sauvegarde va dans maillage-AAAAMMJJ-HHMMSS (UTC) dessous",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        folder = options["dossier"] / timezone.now().strftime("maillage-%Y%m%d-%H%M%S")
+        folder = Path(options["dossier"]) / timezone.now().strftime("maillage-%Y%m%d-%H%M%S")
         try:
             backups.back_up(
                 connection.settings_dict,

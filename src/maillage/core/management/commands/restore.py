@@ -15,13 +15,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("dossier", type=Path, help="le dossier maillage-… d'une sauvegarde")
+        parser.add_argument("dossier", help="le dossier maillage-… d'une sauvegarde")
 
     def handle(self, *args: Any, **options: Any) -> None:
         connection.close()  # the restore writes through its own connection
         try:
             backups.restore(
-                options["dossier"],
+                Path(options["dossier"]),
                 connection.settings_dict,
                 settings.DATA_DIR,
                 backups.uploaded_folders(settings),
