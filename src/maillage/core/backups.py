@@ -54,6 +54,7 @@ class Manifest:
     files: dict[str, str]
 
     def write(self, folder: Path) -> None:
+        """Write it as `folder`/manifest.json (UTF-8 JSON, keys sorted)."""
         data = {
             "vendor": self.vendor,
             "made_at": self.made_at.isoformat(),
@@ -141,7 +142,7 @@ def restore(
         raise BackupError(
             f"Sauvegarde {manifest.vendor}, base {vendor} : restaurez dans une base du même type."
         )
-    if existing := _tables(database):
+    if existing := _counts(database):
         raise BackupError(
             f"La base cible n'est pas vide ({len(existing)} tables) : "
             "restaurez dans une base neuve."
@@ -285,34 +286,19 @@ def _restore_sqlite(copy: Path, target: Path) -> None:
         origin.close()
 
 
-def _tables(database: Mapping[str, Any]) -> list[str]:
+def _counts(database: Mapping[str, Any]) -> dict[str, int]:
+    """Each table's row count in `database`; none for an SQLite file not made yet."""
     if _vendor(database) == "postgresql":
-        with _connect_postgresql(database) as connection:
-            return [
-                name
-                for (name,) in connection.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                )
-            ]
+        with _connect_postgresql(database) as server:
+            return _postgresql_counts(server)
     path = Path(database["NAME"])
     if not path.exists():
-        return []
-    connection = sqlite3.connect(path)
+        return {}
+    local = sqlite3.connect(path)
     try:
-        return list(_sqlite_counts(connection))
+        return _sqlite_counts(local)
     finally:
-        connection.close()
-
-
-def _counts(database: Mapping[str, Any]) -> dict[str, int]:
-    if _vendor(database) == "postgresql":
-        with _connect_postgresql(database) as connection:
-            return _postgresql_counts(connection)
-    connection = sqlite3.connect(database["NAME"])
-    try:
-        return _sqlite_counts(connection)
-    finally:
-        connection.close()
+        local.close()
 
 
 def _archive(data_dir: Path, folders: Iterable[Path], target: Path) -> None:
