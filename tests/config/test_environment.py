@@ -20,6 +20,16 @@ def test_env_int_refuses_what_is_not_a_whole_number_in_range(monkeypatch, raw):
         env_int("MAILLAGE_TRUSTED_PROXIES", 1, minimum=1)
 
 
+def test_env_int_refuses_what_is_beyond_its_maximum(monkeypatch):
+    monkeypatch.setenv("MAILLAGE_EMAIL_RETENTION_DAYS", "3650")
+    assert env_int("MAILLAGE_EMAIL_RETENTION_DAYS", 90, minimum=1, maximum=3650) == 3650
+    monkeypatch.setenv("MAILLAGE_EMAIL_RETENTION_DAYS", "3651")
+    with pytest.raises(
+        ImproperlyConfigured, match="MAILLAGE_EMAIL_RETENTION_DAYS must be at most 3650, got 3651"
+    ):
+        env_int("MAILLAGE_EMAIL_RETENTION_DAYS", 90, minimum=1, maximum=3650)
+
+
 def test_env_choice_reads_one_of_its_words(monkeypatch):
     assert env_choice("LOG_FORMAT", ("json", "text"), "json") == "json"
     monkeypatch.setenv("LOG_FORMAT", " Text ")

@@ -142,3 +142,20 @@ def test_production_refuses_to_start_without_its_https_address(tmp_path, site_ur
     result = run_maillage(tmp_path, "check", **env)
     assert result.returncode != 0
     assert "MAILLAGE_SITE_URL is required when HTTPS is on" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("MAILLAGE_TASK_RESULT_RETENTION_DAYS", "0", "at least 1"),
+        ("MAILLAGE_ACCESS_LOG_RETENTION_DAYS", "3651", "at most 3650"),
+        ("MAILLAGE_EMAIL_RETENTION_DAYS", "trois", "a whole number"),
+        ("MAILLAGE_ACTION_LOG_RETENTION_DAYS", "29", "at least 30"),
+    ],
+)
+def test_a_retention_period_out_of_bounds_stops_the_start(tmp_path, variable, value, said):
+    """The purges (core.retention) never run with a period of nothing or of forever."""
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(50), variable: value}
+    result = run_maillage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert f"{variable} must be {said}" in result.stderr

@@ -40,6 +40,19 @@ def test_the_periodic_work_is_declared_in_one_registry():
             timedelta(hours=2),
         ),
         "maillage.core.outbox.deliver_emails": (timedelta(minutes=1), timedelta(0)),
+        "maillage.core.retention.purge_task_results": (timedelta(days=1), timedelta(hours=4)),
+        "maillage.core.retention.purge_access_logs": (
+            timedelta(days=1),
+            timedelta(hours=4, minutes=10),
+        ),
+        "maillage.core.retention.purge_sent_emails": (
+            timedelta(days=1),
+            timedelta(hours=4, minutes=20),
+        ),
+        "maillage.core.retention.purge_action_logs": (
+            timedelta(days=1),
+            timedelta(hours=4, minutes=30),
+        ),
         "maillage.eligibility.tasks.purge_expired_statuses": (
             timedelta(days=1),
             timedelta(hours=2, minutes=30),
@@ -101,7 +114,8 @@ def test_each_slot_is_enqueued_once():
     # starting at another hour (the digest at 05:00, the funding reminders at 06:00,
     # eligibility's at 02:30 and 07:00, the statements' at 02:30, the office requests' purge
     # at 03:10, the API's clean-up at 03:00, the webhook log's purge at 03:20, the feeds'
-    # tombstones' purge at 02:00, the workshops' reminders at 16:20), the calendars' import
+    # tombstones' purge at 02:00, the retention purges from 04:00 to 04:30, the workshops'
+    # reminders at 16:20), the calendars' import
     # (at :10 and :40), the slots grid's refresh (at :01 and :06), the waiting lists' sweep
     # (at :02 and :07) and the feeds' sweep over time (at :03 and :08).
     elsewhere = {
@@ -112,6 +126,10 @@ def test_each_slot_is_enqueued_once():
         "maillage.booking.tasks.send_digests",
         "maillage.community.tasks.send_funding_reminders",
         "maillage.core.feed_tombstones.purge_feed_tombstones",
+        "maillage.core.retention.purge_access_logs",
+        "maillage.core.retention.purge_action_logs",
+        "maillage.core.retention.purge_sent_emails",
+        "maillage.core.retention.purge_task_results",
         "maillage.eligibility.tasks.purge_expired_statuses",
         "maillage.eligibility.tasks.send_expiry_notices",
         "maillage.events.tasks.expire_offers",

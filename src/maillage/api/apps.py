@@ -15,7 +15,8 @@ class ApiConfig(AppConfig):
 
         from maillage.accounts.views import API_ACCESS_PAGE  # noqa: PLC0415
         from maillage.api import cors, schema, tasks, webhook_delivery  # noqa: F401, PLC0415
-        from maillage.core import schedule  # noqa: PLC0415
+        from maillage.api.models import PartnerLog  # noqa: PLC0415
+        from maillage.core import retention, schedule  # noqa: PLC0415
 
         check_request_enabled.connect(cors.allow_partner_origins, dispatch_uid="api-cors")
         API_ACCESS_PAGE.register(lambda: reverse("api_access:home"))
@@ -27,3 +28,5 @@ class ApiConfig(AppConfig):
             webhook_delivery.purge_webhook_deliveries,
             offset=timedelta(hours=3, minutes=20),
         )
+        # Who did what: deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS.
+        retention.register(retention.ACTION_LOGS, PartnerLog, "at")

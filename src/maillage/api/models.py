@@ -447,10 +447,11 @@ class WebhookAttempt(models.Model):
 
 class PartnerLog(models.Model):
     """Who did what to a partner app, appended by api.partners and api.webhooks in the
-    transaction of the change, never changed nor deleted by the platform: its creation (and
-    key), each edit, its revocation, its webhooks' creation, changes, secret rotations,
-    disabling and re-enabling, a delivery relaunched (`detail`: its message id), by `actor`,
-    at `at` (UTC). Ids only: no copy of the partner's contact."""
+    transaction of the change, never changed, deleted after
+    MAILLAGE_ACTION_LOG_RETENTION_DAYS (core.retention): its creation (and key), each edit,
+    its revocation, its webhooks' creation, changes, secret rotations, disabling and
+    re-enabling, a delivery relaunched (`detail`: its message id), by `actor`, at `at` (UTC).
+    Ids only: no copy of the partner's contact."""
 
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="log", verbose_name="application"

@@ -644,11 +644,12 @@ class CommunityAction(models.TextChoices):
 
 class CommunityLog(models.Model):
     """Who did what to the community's shared content, appended by the services
-    (community.history.record) in the transaction of the change, never changed nor deleted
-    by the platform: an announcement published, a document shared or deleted, a funding
-    opportunity added, changed or deleted, by `actor`, at `at` (UTC). `subject_id` is the
-    announcement's, document's or opportunity's id (the action says which) and `title` its
-    title then: both stay once it is deleted, hence no foreign key."""
+    (community.history.record) in the transaction of the change, never changed, deleted after
+    MAILLAGE_ACTION_LOG_RETENTION_DAYS (core.retention): an announcement published, a
+    document shared or deleted, a funding opportunity added, changed or deleted, by `actor`,
+    at `at` (UTC). `subject_id` is the announcement's, document's or opportunity's id (the
+    action says which) and `title` its title then: both stay once it is deleted, hence no
+    foreign key."""
 
     action = models.CharField("action", max_length=24, choices=CommunityAction.choices)
     subject_id = models.PositiveBigIntegerField(

@@ -24,9 +24,10 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int, minimum: int = 0) -> int:
+def env_int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     """The whole number in environment variable `name`, `default` when unset; raises
-    ImproperlyConfigured naming the variable when it is not a whole number ≥ `minimum`."""
+    ImproperlyConfigured naming the variable when it is not a whole number ≥ `minimum` (and
+    ≤ `maximum` when given)."""
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -36,6 +37,8 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {value}")
     return value
 
 

@@ -99,6 +99,23 @@ MAILLAGE_STATUS_RETENTION_DAYS = env_int("MAILLAGE_STATUS_RETENTION_DAYS", 365, 
 MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = env_int(
     "MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS", 365, minimum=30
 )
+# Retention (core.retention, daily purges; stated on «Données personnelles»), in days, at
+# most RETENTION_MAX_DAYS: results of finished background tasks; logins and login attempts
+# (django-axes); emails sent or abandoned (the outbox: addresses and content); action logs
+# («who did what»: accounts, managers, events, offers, community, embeds, partner apps).
+RETENTION_MAX_DAYS = 3650
+MAILLAGE_TASK_RESULT_RETENTION_DAYS = env_int(
+    "MAILLAGE_TASK_RESULT_RETENTION_DAYS", 30, minimum=1, maximum=RETENTION_MAX_DAYS
+)
+MAILLAGE_ACCESS_LOG_RETENTION_DAYS = env_int(
+    "MAILLAGE_ACCESS_LOG_RETENTION_DAYS", 180, minimum=1, maximum=RETENTION_MAX_DAYS
+)
+MAILLAGE_EMAIL_RETENTION_DAYS = env_int(
+    "MAILLAGE_EMAIL_RETENTION_DAYS", 90, minimum=1, maximum=RETENTION_MAX_DAYS
+)
+MAILLAGE_ACTION_LOG_RETENTION_DAYS = env_int(
+    "MAILLAGE_ACTION_LOG_RETENTION_DAYS", 365, minimum=30, maximum=RETENTION_MAX_DAYS
+)
 # Who publishes the platform and answers for it, shown on the footer's pages (web/legal):
 # «Mentions légales», «Données personnelles», «Contact». An empty publisher is «Département
 # des Hauts-de-Seine» (of MAILLAGE_DEPARTEMENT); an empty host is the publisher itself; an

@@ -15,8 +15,9 @@ class EventsConfig(AppConfig):
         from django.urls import reverse  # noqa: PLC0415
 
         from maillage.booking import calendar as booking_calendar  # noqa: PLC0415
-        from maillage.core import outbox, schedule  # noqa: PLC0415
+        from maillage.core import outbox, retention, schedule  # noqa: PLC0415
         from maillage.events import calendar, notifications, tasks  # noqa: PLC0415
+        from maillage.events.models import EventLog  # noqa: PLC0415
 
         # Emails link to the event's short address, which leads to its page.
         notifications.EVENT_PAGE.register(lambda pk: reverse("events:event_link", args=[pk]))
@@ -35,3 +36,6 @@ class EventsConfig(AppConfig):
         schedule.every(
             timedelta(minutes=5), tasks.restamp_feed_items_on_time, offset=timedelta(minutes=3)
         )
+
+        # Who did what: deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS.
+        retention.register(retention.ACTION_LOGS, EventLog, "at")

@@ -13,6 +13,8 @@ class ManagerConfig(AppConfig):
         from django.urls import reverse  # noqa: PLC0415
 
         from maillage.booking import notifications  # noqa: PLC0415
+        from maillage.core import retention  # noqa: PLC0415
+        from maillage.manager.models import EmbedLog  # noqa: PLC0415
         from maillage.offices import emails as offices_emails  # noqa: PLC0415
         from maillage.places import manager_access  # noqa: PLC0415
         from maillage.reimbursements import views as reimbursements_views  # noqa: PLC0415
@@ -28,3 +30,6 @@ class ManagerConfig(AppConfig):
             lambda pk: reverse("manager:office_request", args=[pk])
         )
         reimbursements_views.MANAGER_STATEMENTS_PAGE.register(lambda: reverse("manager:statements"))
+
+        # Who did what: deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS.
+        retention.register(retention.ACTION_LOGS, EmbedLog, "at")

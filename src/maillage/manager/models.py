@@ -192,9 +192,9 @@ class EmbedAction(models.TextChoices):
 
 class EmbedLog(models.Model):
     """Who did what to an embed, appended by manager.embeds.services in the transaction of
-    the change, never changed nor deleted by the platform: its creation, each edit, its
-    deletion, by `actor`, at `at` (UTC). `embed_id` and `title` (then) stay once the embed
-    is deleted, hence no foreign key."""
+    the change, never changed, deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS
+    (core.retention): its creation, each edit, its deletion, by `actor`, at `at` (UTC).
+    `embed_id` and `title` (then) stay once the embed is deleted, hence no foreign key."""
 
     embed_id = models.PositiveBigIntegerField(
         "n° de l'intégration", validators=between(1, 2**63 - 1, "Le n° de l'intégration")

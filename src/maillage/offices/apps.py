@@ -12,11 +12,15 @@ class OfficesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not on top: this module is read before any model is loaded.
-        from maillage.core import schedule  # noqa: PLC0415
+        from maillage.core import retention, schedule  # noqa: PLC0415
         from maillage.offices import emails, tasks  # noqa: PLC0415
+        from maillage.offices.models import OfficeOfferLog  # noqa: PLC0415
 
         emails.register_renderers()
         # Unconfirmed requests deleted, old ones' personal data erased: daily at 03:10 UTC.
         schedule.every(
             timedelta(days=1), tasks.purge_requests, offset=timedelta(hours=3, minutes=10)
         )
+
+        # Who did what: deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS.
+        retention.register(retention.ACTION_LOGS, OfficeOfferLog, "at")

@@ -267,10 +267,10 @@ STATUS_CHANGES = {
 
 class OfficeOfferLog(models.Model):
     """Who did what to an offer, appended by offices.services.save_offer in the transaction
-    of the change, never changed nor deleted by the platform: its creation (`from_status`
-    NULL), each change of its status (published, withdrawn, back to draft), each other edit
-    (the same status), by `actor`, at `at` (UTC). Ids, not names. The offer's own
-    `updated_by` is only the last of them."""
+    of the change, never changed, deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS
+    (core.retention): its creation (`from_status` NULL), each change of its status
+    (published, withdrawn, back to draft), each other edit (the same status), by `actor`, at
+    `at` (UTC). Ids, not names. The offer's own `updated_by` is only the last of them."""
 
     offer = models.ForeignKey(
         OfficeOffer, on_delete=models.CASCADE, related_name="log", verbose_name="offre"

@@ -8,9 +8,14 @@ class PlacesConfig(AppConfig):
     verbose_name = "Tiers-lieux"
 
     def ready(self) -> None:
+        from maillage.core import retention  # noqa: PLC0415
         from maillage.places import manager_access  # noqa: PLC0415 — models loaded
+        from maillage.places.models import ManagerChange  # noqa: PLC0415
 
         manager_access.register_renderers()
+
+        # Who did what: deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS.
+        retention.register(retention.ACTION_LOGS, ManagerChange, "at")
 
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):

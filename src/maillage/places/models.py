@@ -868,8 +868,9 @@ class ManagerChangeAction(models.TextChoices):
 
 
 class ManagerChange(models.Model):
-    """One grant or withdrawal of a place's management (append-only): who did it, when,
-    on which place, to whom. Written by places.manager_access in the change's transaction."""
+    """One grant or withdrawal of a place's management (never changed): who did it, when,
+    on which place, to whom. Written by places.manager_access in the change's transaction;
+    deleted after MAILLAGE_ACTION_LOG_RETENTION_DAYS (core.retention)."""
 
     place = models.ForeignKey(
         Place, on_delete=models.CASCADE, related_name="manager_changes", verbose_name="lieu"

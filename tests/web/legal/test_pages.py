@@ -87,12 +87,26 @@ def test_privacy_states_the_retention_periods_the_purges_apply(client, settings)
     settings.MAILLAGE_STATUS_RETENTION_DAYS = 200
     settings.MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS = 90
     settings.SESSION_COOKIE_AGE = 7 * 24 * 3600
-    content = client.get(reverse("web:privacy")).content.decode()
+    settings.MAILLAGE_ACCESS_LOG_RETENTION_DAYS = 181
+    settings.MAILLAGE_EMAIL_RETENTION_DAYS = 91
+    settings.MAILLAGE_ACTION_LOG_RETENTION_DAYS = 366
+    settings.MAILLAGE_TASK_RESULT_RETENTION_DAYS = 31
+    content = html.unescape(client.get(reverse("web:privacy")).content.decode())
     assert "supprimés 200 jours après la fin de validité du statut" in content
     assert "effacées 90 jours après son envoi" in content
     assert "une demande non confirmée est supprimée après 3 jours" in content
     assert "7 jours au plus" in content
-    assert "effacées à la tentative suivante, passé 15 minutes" in content
+    assert (
+        "effacées à la tentative suivante, passé 15 minutes, et au plus tard après 181 jours"
+        in content
+    )
+    assert (
+        '<th scope="row">Connexions (date, adresse IP, adresse électronique, navigateur)</th>'
+        '<td data-label="Durée">181 jours</td>' in content
+    )
+    assert "supprimés 91 jours après leur envoi (ou l'abandon de l'envoi)" in content
+    assert '<td data-label="Durée">366 jours ; l\'historique des réservations' in content
+    assert "supprimés 31 jours après la fin du traitement" in content
     assert "30 jours après un envoi réussi, 90 jours après un envoi abandonné" in content
     assert '<td data-label="Durée">14 jours</td>' in content
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from maillage.api.webhook_delivery import DELIVERED_KEPT, FINISHED_KEPT
+from maillage.core import retention
 from maillage.core.feed_tombstones import TOMBSTONE_KEEP
 from maillage.core.text import count
 from maillage.eligibility.services import ORPHAN_PROOF_AGE
@@ -75,11 +76,13 @@ def _days(period: timedelta | int) -> str:
 def retention_periods() -> list[Retention]:
     """The retention periods the platform applies, in the order of «Données personnelles».
     Each comes from the purge that applies it (eligibility.services.purge_expired and
-    sweep_orphan_proofs, offices.services.purge, api.webhook_delivery, core.feed_tombstones)
+    sweep_orphan_proofs, offices.services.purge, api.webhook_delivery, core.feed_tombstones,
+    core.retention's purges of task results, login access logs, emails and action logs)
     or from the settings (the login limits' cool-off, sessions); what erasing an account
     keeps and empties is what web.account_erasure.erase_account does."""
     statuses = _days(settings.MAILLAGE_STATUS_RETENTION_DAYS)
     offices = _days(settings.MAILLAGE_OFFICE_REQUEST_RETENTION_DAYS)
+    access_logs = _days(retention.ACCESS_LOGS.days)
     return [
         Retention(
             "Compte (adresse électronique, nom, prénom, téléphone, mot de passe chiffré)",
@@ -113,13 +116,36 @@ def retention_periods() -> list[Retention]:
             "(seuls ses chiffres restent, pour mesurer la demande par commune)",
         ),
         Retention(
+            "Connexions (date, adresse IP, adresse électronique, navigateur)",
+            access_logs,
+        ),
+        Retention(
             "Tentatives de connexion échouées (adresse IP, adresse électronique saisie)",
             f"effacées à la tentative suivante, passé "
-            f"{count(settings.AXES_COOLOFF_TIME // timedelta(minutes=1), 'minute')}",
+            f"{count(settings.AXES_COOLOFF_TIME // timedelta(minutes=1), 'minute')}, et au "
+            f"plus tard après {access_logs}",
         ),
         Retention(
             "Session de connexion (cookie)",
             f"{_days(timedelta(seconds=settings.SESSION_COOKIE_AGE))} au plus",
+        ),
+        Retention(
+            "Courriels envoyés par la plateforme (adresse, contenu du message)",
+            f"supprimés {_days(retention.SENT_EMAILS.days)} après leur envoi (ou l'abandon de "
+            "l'envoi)",
+        ),
+        Retention(
+            "Journaux des actions des agents, des gestionnaires et des comptes (qui a fait "
+            "quoi et quand : comptes, gestionnaires des lieux, ateliers, offres de bureaux, "
+            "communauté, intégrations, applications partenaires)",
+            f"{_days(retention.ACTION_LOGS.days)} ; l'historique des réservations, les "
+            "mouvements des budgets des programmes et les relevés de remboursement sont "
+            "conservés, car ils justifient les sommes dues et payées",
+        ),
+        Retention(
+            "Résultats des traitements automatiques (envois, rappels, purges : identifiants "
+            "et messages d'erreur)",
+            f"supprimés {_days(retention.TASK_RESULTS.days)} après la fin du traitement",
         ),
         Retention(
             "Journal des envois aux applications partenaires (webhooks, sans donnée personnelle)",
