@@ -34,7 +34,8 @@ servers over HTTP(S), through the proxy (`proxy`: every app server) or each app 
   workers' `deliver_emails` results return add up to no more than the emails marked sent
   (`emails_sent_twice`), no task result names two workers (`tasks_taken_twice`), nothing left
   unsent (`emails_pending`, after waiting up to EMAIL_WAIT_SECONDS);
-- throughput: `clients` threads, each booking its own room's successive free hours through the
+- throughput: once the emails queued so far are sent (at most QUIET_WAIT_SECONDS), `clients`
+  threads, each booking its own room's successive free hours through the
   API for `seconds`, first through `proxy_one` (one app server), then through `proxy` (all):
   `bookings_per_s_one` and `bookings_per_s_two` (201 answers per second of wall-clock time) and
   their `ratio`.
@@ -93,6 +94,7 @@ EVENT_TAKEN = 4
 # (MAILLAGE_API_KEY_RATE a minute), so that the rate limit never caps the measure.
 TOKENS_PER_CLIENT = 4
 EMAIL_WAIT_SECONDS = 180
+QUIET_WAIT_SECONDS = 60
 TIMEOUT_SECONDS = 60
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -595,7 +597,7 @@ def check_api_rate(run: Run, apps: list[Target], progress: Progress) -> dict:
         return {"api_rate_shared": None}
     for attempt in range(2):  # again, once, if the minute turned during the count
         left = 60 - clock.time() % 60
-        if left < 30:
+        if left < min(30, 5 + limit / 40):  # about 20 ms a request, on two servers
             progress(f"Limite de l'API : attente de la minute suivante ({left:.0f} s)…")
             clock.sleep(left + 0.5)
         figures = _count_api_rate(run.person(f"debit{attempt}"), apps, limit, progress)
@@ -686,6 +688,19 @@ def throughput(
     return rate, counts
 
 
+def wait_for_outbox(since: datetime, seconds: float, progress: Progress) -> None:
+    """Wait (at most `seconds`) until the emails queued since `since` are sent, so that a
+    throughput phase does not share the machine with the previous phase's deliveries."""
+    pending = OutboundEmail.objects.filter(
+        created_at__gte=since, sent_at__isnull=True, failed_at__isnull=True
+    )
+    deadline = clock.monotonic() + seconds
+    if pending.exists():
+        progress("Attente de l'envoi des courriels en file avant la mesure…")
+    while clock.monotonic() < deadline and pending.exists():
+        clock.sleep(1)
+
+
 def check_emails(since: datetime, progress: Progress) -> dict:
     """Wait until the emails queued since `since` are sent (at most EMAIL_WAIT_SECONDS) and
     the delivery tasks done; then compare what the tasks say they sent with the outbox."""
@@ -764,7 +779,9 @@ def run_deployed(
     waiting = race_waiting_list(run, both, racers, progress)
     login = check_login_lockout(run, servers, progress)
     rate = check_api_rate(run, servers, progress)
+    wait_for_outbox(since, QUIET_WAIT_SECONDS, progress)
     per_s_one, counts_one = throughput(run, one, "un serveur", clients, seconds, progress)
+    wait_for_outbox(since, QUIET_WAIT_SECONDS, progress)
     per_s_two, counts_two = throughput(run, both, "deux serveurs", clients, seconds, progress)
     emails = check_emails(since, progress)
     errors = sum(part.get("errors", 0) for part in (bookings, money, waiting, rate))
