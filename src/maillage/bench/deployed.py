@@ -6,7 +6,10 @@ DATABASE_URL, REDIS_URL and settings as the app servers): it makes its data ther
 domain services (a fictional place «Banc déploiement <run>», its spaces, programmes, an event
 and accounts under @banc-deploiement.exemple.test, all kept afterwards), then drives the app
 servers over HTTP(S), through the proxy (`proxy`: every app server) or each app server directly
-(`apps`, with the proxy's Host and X-Forwarded-Proto, as the proxy sends them):
+(`apps`, with the proxy's Host, X-Forwarded-Proto and, behind a trusted proxy, an
+X-Forwarded-For address of the run's own, as the proxy sends them; without a trusted proxy the
+failed logins count against 127.0.0.1, locked out after MAILLAGE_LOGIN_IP_FAILURE_LIMIT
+failures in 15 minutes, that is after about five runs):
 
 - sessions: a real login (form and CSRF token) on the first app server, then the account page
   with that session cookie on every app server and through the proxy; a session made in the
@@ -34,11 +37,12 @@ servers over HTTP(S), through the proxy (`proxy`: every app server) or each app 
   workers' `deliver_emails` results return add up to no more than the emails marked sent
   (`emails_sent_twice`), no task result names two workers (`tasks_taken_twice`), nothing left
   unsent (`emails_pending`, after waiting up to EMAIL_WAIT_SECONDS);
-- throughput: once the emails queued so far are sent (at most QUIET_WAIT_SECONDS), `clients`
-  threads, each booking its own room's successive free hours through the
-  API for `seconds`, first through `proxy_one` (one app server), then through `proxy` (all):
-  `bookings_per_s_one` and `bookings_per_s_two` (201 answers per second of wall-clock time) and
-  their `ratio`.
+- throughput: `clients` threads, each booking its own room's successive free hours through
+  the API, through `proxy_one` (one app server) then through `proxy` (all) for `seconds` / 2
+  each, twice over (one, all, one, all: a change in the machine's load weighs on both alike),
+  each half once the emails queued so far are sent (at most QUIET_WAIT_SECONDS):
+  `bookings_one` and `bookings_two` (bookings made), `bookings_per_s_one` and
+  `bookings_per_s_two` (201 answers per second of wall-clock time) and their `ratio`.
 
 Every answer of 500 or more, and every failed connection, counts in `errors_5xx`; `passed` is
 true when every correctness figure is 0 (or true).
@@ -112,6 +116,7 @@ class Target:
     cacert: str | None = None
     host: str | None = None
     forwarded_proto: str | None = None
+    forwarded_for: str | None = None
 
     @property
     def origin(self) -> str:
@@ -164,6 +169,8 @@ class Client:
             sent["Host"] = self.target.host
         if self.target.forwarded_proto:
             sent["X-Forwarded-Proto"] = self.target.forwarded_proto
+        if self.target.forwarded_for:
+            sent["X-Forwarded-For"] = self.target.forwarded_for
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
@@ -639,7 +646,7 @@ def _count_api_rate(person: User, apps: list[Target], limit: int, progress: Prog
 
 def throughput(
     run: Run, target: Target, label: str, clients: int, seconds: float, progress: Progress
-) -> tuple[float, Counts]:
+) -> tuple[Counts, float]:
     """Bookings a second by `clients` threads, each booking its own room's successive free
     hours (8:00–20:00, day after day), rotating through TOKENS_PER_CLIENT people's tokens."""
     rooms = [run.space(f"Salle débit {label} {n + 1}") for n in range(clients)]
@@ -685,7 +692,7 @@ def throughput(
     progress(f"  {counts} en {elapsed:.1f} s : {rate:.1f} réservations/s")
     for sample in counts.samples[:3]:
         progress(f"  erreur : {sample}")
-    return rate, counts
+    return counts, elapsed
 
 
 def wait_for_outbox(since: datetime, seconds: float, progress: Progress) -> None:
@@ -765,8 +772,18 @@ def run_deployed(
     one = Target(proxy_one, cacert)
     scheme = urlsplit(proxy).scheme
     host = urlsplit(proxy).hostname or "localhost"
+    # Behind a trusted proxy, the app servers take the client's address from the last
+    # X-Forwarded-For entry: this run's failed logins count against an address of its own
+    # (TEST-NET-2, RFC 5737), not against 127.0.0.1's MAILLAGE_LOGIN_IP_FAILURE_LIMIT.
+    client = f"198.51.100.{secrets.randbelow(254) + 1}" if settings.BEHIND_PROXY else None
     servers = [
-        Target(url, cacert, host=host, forwarded_proto=scheme if scheme == "https" else None)
+        Target(
+            url,
+            cacert,
+            host=host,
+            forwarded_proto=scheme if scheme == "https" else None,
+            forwarded_for=client,
+        )
         for url in apps
     ]
     tag = timezone.now().strftime("%Y%m%d%H%M%S")
@@ -779,13 +796,24 @@ def run_deployed(
     waiting = race_waiting_list(run, both, racers, progress)
     login = check_login_lockout(run, servers, progress)
     rate = check_api_rate(run, servers, progress)
-    wait_for_outbox(since, QUIET_WAIT_SECONDS, progress)
-    per_s_one, counts_one = throughput(run, one, "un serveur", clients, seconds, progress)
-    wait_for_outbox(since, QUIET_WAIT_SECONDS, progress)
-    per_s_two, counts_two = throughput(run, both, "deux serveurs", clients, seconds, progress)
+    # Each measure in two halves, alternately, so that a change in the machine's load (other
+    # work, the workers' deliveries) weighs on both alike.
+    made = {"one": 0, "two": 0}
+    spent = {"one": 0.0, "two": 0.0}
+    failures = 0
+    for half in (1, 2):
+        for key, target, label in (("one", one, "un serveur"), ("two", both, "deux serveurs")):
+            wait_for_outbox(since, QUIET_WAIT_SECONDS, progress)
+            counts, elapsed = throughput(
+                run, target, f"{label}, moitié {half}", clients, seconds / 2, progress
+            )
+            made[key] += counts.ok
+            spent[key] += elapsed
+            failures += counts.errors
+    per_s_one, per_s_two = made["one"] / spent["one"], made["two"] / spent["two"]
     emails = check_emails(since, progress)
     errors = sum(part.get("errors", 0) for part in (bookings, money, waiting, rate))
-    errors += counts_one.errors + counts_two.errors
+    errors += failures
     figures.update(
         {
             "overlaps": bookings["overlaps"],
@@ -802,8 +830,8 @@ def run_deployed(
             **emails,
             "clients": clients,
             "seconds": seconds,
-            "bookings_one": counts_one.ok,
-            "bookings_two": counts_two.ok,
+            "bookings_one": made["one"],
+            "bookings_two": made["two"],
             "bookings_per_s_one": round(per_s_one, 1),
             "bookings_per_s_two": round(per_s_two, 1),
             "ratio": round(per_s_two / per_s_one, 2) if per_s_one else None,
