@@ -1,7 +1,7 @@
 """The arguments of `maillage bench …` and their dispatch to the benchmarks.
 
 `add_arguments(parser)` declares the sub-commands (coverage, availability, booking, budget,
-pages, api);
+pages, api, deployed);
 `run(bench, options, say)` runs one and returns its figures as a JSON-ready dict. Invalid
 sizes raise CommandError with a French message; `say` receives progress lines (stderr).
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.core.management.base import CommandError
 
-from maillage.bench import api, booking, budget, coverage, dataset, pages
+from maillage.bench import api, booking, budget, coverage, dataset, deployed, pages
 from maillage.core.arguments import NumberIn
 
 COUNT = NumberIn(1, 100_000_000, whole=True)
@@ -110,6 +110,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     api_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
     api_parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
 
+    deployed_parser = benches.add_parser(
+        "deployed",
+        help="Plusieurs serveurs d'application derrière un proxy : courses aux réservations, "
+        "au budget et à la liste d'attente, sessions et limites partagées, courriels envoyés "
+        "une fois, débit avec un et deux serveurs ; dans la base configurée (celle du "
+        "déploiement), par HTTP(S).",
+    )
+    deployed_parser.add_argument(
+        "--proxy", required=True, help="adresse du proxy vers tous les serveurs"
+    )
+    deployed_parser.add_argument(
+        "--proxy-one", required=True, help="adresse du proxy vers le premier serveur seul"
+    )
+    deployed_parser.add_argument(
+        "--app", action="append", required=True, help="adresse d'un serveur (deux au moins)"
+    )
+    deployed_parser.add_argument("--cacert", help="certificat de l'autorité (https)")
+    deployed_parser.add_argument(
+        "--seconds", type=NumberIn(0, 600, above_low=True), default=20, help="par mesure de débit"
+    )
+    deployed_parser.add_argument("--clients", type=COUNT, default=8, help="fils de la mesure")
+    deployed_parser.add_argument("--racers", type=COUNT, default=12, help="clients des courses")
+    deployed_parser.add_argument("--json", action="store_true", help="JSON sur une ligne")
+
 
 def run(bench: str, options: dict, say: Say) -> dict:
     """Run the benchmark named `bench` with the parsed `options`; its figures."""
@@ -120,6 +144,7 @@ def run(bench: str, options: dict, say: Say) -> dict:
         "budget": _budget,
         "pages": _pages,
         "api": _api,
+        "deployed": _deployed,
     }
     return runners[bench](say=say, **options)
 
@@ -194,6 +219,26 @@ def _api(*, inner: bool, quick: bool, clients, seconds, workers, threads, say: S
     arguments = ["api", f"--clients={clients}", f"--seconds={seconds}"]
     arguments += [f"--workers={workers}", f"--threads={threads}"] + (["--quick"] if quick else [])
     return _in_bench_database(booking.QUICK if quick else booking.AVAILABILITY, arguments, say)
+
+
+def _deployed(*, proxy, proxy_one, app, cacert, seconds, clients, racers, say: Say, **_) -> dict:
+    if len(app) < 2:
+        raise CommandError("Deux serveurs d'application au moins (--app deux fois).")
+    if not (1 <= clients <= 64 and 2 <= racers <= 64):
+        raise CommandError("1 à 64 clients, 2 à 64 coureurs.")
+    for url in [proxy, proxy_one, *app]:
+        if not url.startswith(("http://", "https://")):
+            raise CommandError(f"Adresse http:// ou https:// attendue : {url}")
+    return deployed.run_deployed(
+        proxy=proxy.rstrip("/"),
+        proxy_one=proxy_one.rstrip("/"),
+        apps=[url.rstrip("/") for url in app],
+        cacert=cacert,
+        seconds=seconds,
+        clients=clients,
+        racers=racers,
+        progress=say,
+    )
 
 
 def _in_bench_database(purpose: str, arguments: list[str], say: Say) -> dict:

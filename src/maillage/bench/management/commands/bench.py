@@ -1,4 +1,4 @@
-"""`maillage bench coverage|availability|booking|budget|manager`: the entry point of
+"""`maillage bench coverage|availability|booking|budget|pages|api|deployed`: the entry point of
 `maillage.bench`.
 
 The benchmarks import the apps they measure (booking, api, the observatory's engine, demo's
@@ -8,7 +8,7 @@ imports the bench package, and the bench imports nothing above it.
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from maillage.bench import cli
 
@@ -23,6 +23,11 @@ class Command(BaseCommand):
         figures = cli.run(bench, options, self.say)
         indent = None if options["json"] else 2
         self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=indent))
+        if figures.get("passed") is False:  # bench deployed: a guarantee did not hold
+            self.stdout.flush()
+            raise CommandError(
+                "Garanties non tenues : " + ", ".join(figures.get("failed", [])), returncode=1
+            )
 
     def say(self, message: str) -> None:
         self.stderr.write(message)
