@@ -496,8 +496,10 @@ hsts="$(header Strict-Transport-Security)"
 [[ "$hsts" == *max-age=31536000*includeSubDomains*preload* ]] &&
   ok "Strict-Transport-Security: $hsts" || fail "Strict-Transport-Security absent ou faible : «$hsts»"
 csp="$(header Content-Security-Policy)"
-[[ "$csp" == *"default-src 'self'"*"frame-ancestors 'none'"* ]] &&
-  ok "Content-Security-Policy présente" || fail "Content-Security-Policy : «$csp»"
+[[ "$csp" == *"default-src 'self'"* && "$csp" == *"frame-ancestors 'none'"* &&
+  "$csp" == *"object-src 'none'"* && "$csp" == *"script-src 'self'"* ]] &&
+  ok "Content-Security-Policy présente (default-src, script-src 'self' ; object-src, frame-ancestors 'none')" ||
+  fail "Content-Security-Policy : «$csp»"
 [ "$(header X-Content-Type-Options)" = nosniff ] &&
   ok "X-Content-Type-Options: nosniff" || fail "X-Content-Type-Options : «$(header X-Content-Type-Options)»"
 [ "$(header Referrer-Policy)" = same-origin ] &&
@@ -620,6 +622,28 @@ if admin check --deploy --fail-level WARNING >"$LOGS/check-deploy.log" 2>&1 &&
 else
   cat "$LOGS/check-deploy.log"
   fail "maillage check --deploy signale des problèmes"
+fi
+
+# The scheduler's first slots, run by the workers: each task by one worker only, none failed.
+ran=false
+for _ in $(seq 60); do
+  if cat "$LOGS"/worker-*.log | grep -q 'state=SUCCESSFUL'; then
+    ran=true
+    break
+  fi
+  sleep 0.5
+done
+sleep 2
+per_worker=""
+for n in "${WORKER_INSTANCES[@]}"; do
+  per_worker+="worker@$n : $(grep -c 'state=SUCCESSFUL' "$LOGS/worker-$n.log" || true), "
+done
+twice="$(cat "$LOGS"/worker-*.log | grep -o 'Task id=[^ ]* path=[^ ]* state=RUNNING' | sort | uniq -d | head -n 3 || true)"
+failed="$(cat "$LOGS"/worker-*.log | grep -o 'path=[^ ]* state=FAILED' | head -n 3 || true)"
+if $ran && [ -z "$twice" ] && [ -z "$failed" ]; then
+  ok "tâches périodiques mises en file par le planificateur et exécutées (${per_worker%, }), chacune une fois"
+else
+  fail "tâches : exécutées «$per_worker», prises deux fois «$twice», en échec «$failed»"
 fi
 
 # =============================================================================================
