@@ -672,6 +672,20 @@ run_extra() {
     fail "MAILLAGE_DEPLOY_EXTRA : sortie non nulle"
   fi
 }
+# Several app servers behind the proxy (issue 19): the booking, budget and waiting-list races
+# through nginx, sessions and rate limits shared, each email sent once by the two workers, and
+# bookings per second through one app server (8444) and through both (8443).
+step "Plusieurs serveurs d'application : courses et débit (maillage bench deployed)"
+apps=()
+for port in "${WEB_INSTANCES[@]}"; do apps+=(--app "http://127.0.0.1:$port"); done
+if admin bench deployed --proxy "$BASE" --proxy-one "https://localhost:$ONE_PORT" "${apps[@]}" \
+  --cacert "$CERT" --seconds "${MAILLAGE_DEPLOY_BENCH_SECONDS:-20}" --json \
+  >"$LOGS/bench-deployed.json" 2>"$LOGS/bench-deployed.log"; then
+  ok "courses et débit : $(cat "$LOGS/bench-deployed.json")"
+else
+  fail "courses et débit : $(cat "$LOGS/bench-deployed.json") $(tail -n 20 "$LOGS/bench-deployed.log")"
+fi
+
 run_extra
 
 if gone="$(all_alive)"; then
