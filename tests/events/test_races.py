@@ -12,7 +12,7 @@ from django.utils import timezone
 from maillage.core.formatting import french_moment
 from maillage.events import organising, services
 from maillage.events.models import Event, Registration, RegistrationStatus
-from maillage.events.waitlist import Waiting, left_for_newcomer, offers
+from maillage.events.waitlist import Waiting, offers, one_after_another
 from tests.factories import EventFactory, VerifiedUserFactory
 from tests.racing import run_together
 
@@ -69,14 +69,9 @@ def test_many_people_for_the_last_seats_never_overbook(place, crowd):
     # The same registrations made one after another, in the order the database took them
     # (their ids, each written under the event's lock), end the same way: the race changed
     # who came first, never what each one got.
-    free, queue, expected = 7, [], {}
-    for registration in Registration.objects.filter(event=event).order_by("pk"):
-        if registration.seats <= left_for_newcomer(free, queue):
-            expected[registration.pk] = S.REGISTERED
-            free -= registration.seats
-        else:
-            expected[registration.pk] = S.WAITING
-            queue.append(Waiting(registration.pk, registration.seats))
+    in_order = Registration.objects.filter(event=event).order_by("pk").values_list("pk", "seats")
+    taken = one_after_another(7, in_order)
+    expected = {pk: S.REGISTERED if got else S.WAITING for pk, got in taken.items()}
     outcome_of = dict(Registration.objects.filter(event=event).values_list("pk", "status"))
     assert outcome_of == expected
 

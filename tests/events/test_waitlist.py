@@ -13,6 +13,7 @@ from maillage.events.waitlist import (
     hold_until,
     left_for_newcomer,
     offers,
+    one_after_another,
     rank_text,
 )
 from tests.moments import paris
@@ -192,3 +193,15 @@ def test_free_seats_a_waiting_entry_fits_are_not_a_newcomer_s():
 )
 def test_ranks_in_french(rank, text):
     assert rank_text(rank) == text
+
+
+def test_one_after_another_registers_what_fits_and_queues_the_rest():
+    # 3 seats: 2 taken, then 2 asked (1 left: waits), 1 asked (fits), 1 asked (none left).
+    assert one_after_another(3, [(1, 2), (2, 2), (3, 1), (4, 1)]) == {
+        1: True,
+        2: False,
+        3: True,
+        4: False,
+    }
+    assert one_after_another(0, [(1, 1)]) == {1: False}
+    assert one_after_another(5, []) == {}

@@ -83,7 +83,7 @@ from maillage.booking.availability import PARIS
 from maillage.core.models import OutboundEmail
 from maillage.events import services as event_services
 from maillage.events.models import Event, EventStatus, Registration, RegistrationStatus
-from maillage.events.waitlist import Waiting, left_for_newcomer
+from maillage.events.waitlist import one_after_another
 from maillage.places.models import Place, Space
 from maillage.programmes import ledger
 from maillage.programmes.models import Envelope, Wallet
@@ -534,14 +534,11 @@ def race_waiting_list(run: Run, proxy: Target, racers: int, progress: Progress) 
     over = max(0, held - event.capacity) + abs(event.seats_taken - held)
     # The same registrations, one after another in the database's order (their ids, each
     # written under the event's lock), end the same way.
-    free, queue, expected = event.capacity, list[Waiting](), {}
-    for registration in registrations.order_by("pk"):
-        if registration.seats <= left_for_newcomer(free, queue):
-            expected[registration.pk] = RegistrationStatus.REGISTERED
-            free -= registration.seats
-        else:
-            expected[registration.pk] = RegistrationStatus.WAITING
-            queue.append(Waiting(registration.pk, registration.seats))
+    S = RegistrationStatus
+    taken = one_after_another(
+        event.capacity, registrations.order_by("pk").values_list("pk", "seats")
+    )
+    expected = {pk: S.REGISTERED if got else S.WAITING for pk, got in taken.items()}
     actual = dict(registrations.values_list("pk", "status"))
     waiting = registrations.filter(status=RegistrationStatus.WAITING).count()
     progress(f"  places tenues {held}/{event.capacity}, {waiting} en liste d'attente")

@@ -59,6 +59,22 @@ def left_for_newcomer(free: int, waiting: Iterable[Waiting]) -> int:
     return free - sum(asked[pk] for pk in offers(free, entries))
 
 
+def one_after_another(capacity: int, asked: Iterable[tuple[int, int]]) -> dict[int, bool]:
+    """What each registration `(id, seats)` gets when they come one after another, in this
+    order, for an event of `capacity` seats with a waiting list and nothing freed meanwhile:
+    id → True when registered, False when it waits (a newcomer comes behind the waiting
+    entries the seats left fit, `left_for_newcomer`). The outcome a race must equal, in the
+    order the database took the registrations."""
+    free, queue, registered = capacity, list[Waiting](), {}
+    for pk, seats in asked:
+        registered[pk] = seats <= left_for_newcomer(free, queue)
+        if registered[pk]:
+            free -= seats
+        else:
+            queue.append(Waiting(pk, seats))
+    return registered
+
+
 def hold_until(now: datetime, hold_hours: int, registration_closes_at: datetime) -> datetime | None:
     """Until when seats offered at `now` are held for the entry: `hold_hours` (≥ 1) later,
     and never past the registration deadline `registration_closes_at`. None when that leaves
