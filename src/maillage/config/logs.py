@@ -3,10 +3,11 @@
 A calendar feed (`/calendrier/<token>.ics`), an email verification link and a password reset
 link are capabilities: whoever reads the address may use it. The routes that carry one are
 found in the URLconf by the name of their parameter (SECRET_PARAMETERS), so a new route named
-so is covered without a list to keep. Every log line (Django's `django.request` warnings,
-gunicorn's access and error logs: maillage.config.gunicorn) is passed through `redact`, which
-replaces each such parameter, wherever the address appears in the line (request line, path,
-referrer), by REDACTED.
+so is covered without a list to keep (nginx's access log has its own list, to keep in step:
+the `map $request_uri $maillage_logged_uri` of ops/deploy/nginx/maillage.conf). Every log line
+(Django's `django.request` warnings, gunicorn's access and error logs:
+maillage.config.gunicorn) is passed through `redact`, which replaces each such parameter,
+wherever the address appears in the line (request line, path, referrer), by REDACTED.
 
 In production every line is one JSON object (JsonLines), redacted as a whole: the message,
 the traceback and the fields a record carries besides (Django's `request`, whose text holds
