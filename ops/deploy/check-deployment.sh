@@ -36,6 +36,7 @@ WEB_INSTANCES=(8101 8102)
 WORKER_INSTANCES=(1 2)
 DB_NAME=maillage_deploy
 DB_ROLE=maillage_deploy
+RESTORE_DB=maillage_deploy_restore
 PG_HOST=127.0.0.1
 PG_PORT=5432
 REDIS_URL_DEPLOY=redis://127.0.0.1:6379/14
@@ -63,6 +64,7 @@ PIDS=()
 NAMES=()
 FAILURES=0
 DB_CREATED=false
+RESTORE_CREATED=false
 NGINX_STARTED=false
 
 step() { printf '\n== %s\n' "$*"; }
@@ -102,6 +104,9 @@ cleanup() {
       printf -- '--- dernières lignes de %s\n' "${log#"$ROOT"/}"
       tail -n 15 "$log"
     done
+  fi
+  if $RESTORE_CREATED; then
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U postgres --if-exists --force "$RESTORE_DB"
   fi
   if $DB_CREATED; then
     dropdb -h "$PG_HOST" -p "$PG_PORT" -U postgres --if-exists --force "$DB_NAME"
@@ -684,6 +689,31 @@ if admin bench deployed --proxy "$BASE" --proxy-one "https://localhost:$ONE_PORT
   ok "courses et débit : $(cat "$LOGS/bench-deployed.json")"
 else
   fail "courses et débit : $(cat "$LOGS/bench-deployed.json") $(tail -n 20 "$LOGS/bench-deployed.log")"
+fi
+
+# § 13: a backup of the live platform, restored as the guide says into a new empty database
+# owned by the platform's role and new upload folders (with the venv's own Python: Debian's).
+step "Sauvegarde et restauration (§ 13)"
+BACKUPS="$ROOT/sauvegardes"
+RESTORED_DATA="$ROOT/restauration"
+install -d -o maillage -g maillage -m 0750 "$BACKUPS" "$RESTORED_DATA"
+RESTORE_CREATED=true
+createdb -h "$PG_HOST" -p "$PG_PORT" -U postgres -O "$DB_ROLE" -E UTF8 "$RESTORE_DB"
+RESTORE_ENV="$ETC/restauration.env"
+install -o root -g maillage -m 0640 "$ENV_FILE" "$RESTORE_ENV"
+ENV_FILE="$RESTORE_ENV" set_env DATABASE_URL "postgres://$DB_ROLE:$DB_PASSWORD@$PG_HOST:$PG_PORT/$RESTORE_DB"
+ENV_FILE="$RESTORE_ENV" set_env MAILLAGE_DATA_DIR "$RESTORED_DATA"
+if admin backup "$BACKUPS" >"$LOGS/backup.log" 2>&1; then
+  ok "maillage backup : $(find "$BACKUPS" -mindepth 2 -maxdepth 2 -printf '%f ' | sort)"
+else
+  fail "maillage backup : $(tail -n 5 "$LOGS/backup.log")"
+fi
+if MAILLAGE_ENV_FILE="$RESTORE_ENV" admin restore "$BACKUPS"/maillage-* >"$LOGS/restore.log" 2>&1 \
+  && grep -q "conformes au manifeste" "$LOGS/restore.log" \
+  && cmp -s "$DATA/media/verification/point.png" "$RESTORED_DATA/media/verification/point.png"; then
+  ok "maillage restore : $(grep 'conformes au manifeste' "$LOGS/restore.log"), fichiers déposés revenus"
+else
+  fail "maillage restore : $(tail -n 5 "$LOGS/restore.log")"
 fi
 
 run_extra

@@ -15,6 +15,12 @@ from maillage.bench.deployed import Target
 PROXY = ["--proxy", "http://127.0.0.1:1", "--proxy-one", "http://127.0.0.1:1"]
 
 
+def test_a_production_site_is_refused(settings):
+    settings.MAILLAGE_SITE_URL = "https://tiers-lieux.exemple.fr"
+    with pytest.raises(CommandError, match="MAILLAGE_SITE_URL désigne tiers-lieux.exemple.fr"):
+        call_command("bench", "deployed", *PROXY, "--app", "http://127.0.0.1:1", "--app", "x")
+
+
 def test_two_app_servers_at_least():
     with pytest.raises(CommandError, match="Deux serveurs d'application au moins"):
         call_command("bench", "deployed", *PROXY, "--app", "http://127.0.0.1:1")

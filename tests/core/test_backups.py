@@ -3,8 +3,10 @@ through the services (places, bookings, an issued statement), backed up, restore
 empty database of the same kind, then compared row for row, with the constraints, triggers,
 indexes and sequences of the original."""
 
+import io
 import re
 import sqlite3
+import tarfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -222,3 +224,57 @@ def test_the_upload_folders_are_the_media_and_the_private_storages():
         data / "private" / "proofs",
         data / "private" / "documents",
     ]
+
+
+def test_files_are_restored_on_a_python_without_the_data_filter(
+    desks, data_dir, empty_database, tmp_path, monkeypatch
+):
+    """Debian 12's Python 3.11.2 has no tarfile extraction filter (PEP 706, 3.11.4)."""
+    folder, uploads = data_dir
+    backups.back_up(connection.settings_dict, folder, uploads, tmp_path / "s", say=lambda _: None)
+    monkeypatch.delattr(tarfile, "data_filter")
+    elsewhere = tmp_path / "ailleurs"
+    backups.restore(tmp_path / "s", empty_database, elsewhere, [], say=lambda _: None)
+    assert (elsewhere / "media" / "places" / "photo.jpg").read_bytes() == b"\xff\xd8photo"
+
+
+@pytest.mark.parametrize("kind", ["lien", "remontée", "absolu"])
+def test_an_archive_leading_outside_is_refused_before_writing(
+    desks, empty_database, tmp_path, kind
+):
+    backups.back_up(connection.settings_dict, tmp_path, [], tmp_path / "s", say=lambda _: None)
+    archive_path = tmp_path / "s" / backups.MEDIA
+    with tarfile.open(archive_path, "w:gz") as archive:
+        member = tarfile.TarInfo({"lien": "media/x", "remontée": "../x", "absolu": "/srv/x"}[kind])
+        if kind == "lien":
+            member.type, member.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        archive.addfile(member, io.BytesIO(b""))
+    manifest = backups.Manifest.read(tmp_path / "s")
+    manifest.files[backups.MEDIA] = backups._sha256(archive_path)
+    manifest.write(tmp_path / "s")
+    with pytest.raises(backups.BackupError, match="n'est pas un simple fichier ou dossier"):
+        backups.restore(tmp_path / "s", empty_database, tmp_path / "v", [], say=print)
+    assert _tables(empty_database) == [] and not (tmp_path / "v").exists()
+
+
+def test_tool_failures_are_reported_in_french(tmp_path):
+    unreachable = {"ENGINE": "django.db.backends.postgresql", "NAME": "x", "HOST": "127.0.0.1"}
+    with pytest.raises(backups.BackupError, match=r"(?s)Erreur \(OperationalError\).*incomplète"):
+        backups.back_up({**unreachable, "PORT": "1"}, tmp_path, [], tmp_path / "s", say=print)
+    with pytest.raises(backups.BackupError, match="Base SQLite introuvable"):
+        absent = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "absente")}
+        backups.back_up(absent, tmp_path, [], tmp_path / "t", say=print)
+    with pytest.raises(backups.BackupError, match="introuvable : installez le paquet Debian"):
+        backups._run(["pg_dump-absent"], {"PATH": str(tmp_path)})
+
+
+def test_the_connection_options_reach_the_tools():
+    """A search path or TLS settings given in DATABASE_URL's options apply to pg_dump too."""
+    database = {
+        "NAME": "maillage",
+        "OPTIONS": {"options": "-c search_path=maillage", "sslmode": "verify-full", "pool": True},
+    }
+    environment = backups._postgresql_environment(database)
+    assert environment["PGOPTIONS"] == "-c search_path=maillage"
+    assert environment["PGSSLMODE"] == "verify-full"
+    assert "pool" not in backups._libpq_options(database)

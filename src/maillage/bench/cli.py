@@ -11,11 +11,17 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from maillage.bench import api, booking, budget, coverage, dataset, deployed, pages
 from maillage.core.arguments import NumberIn
+
+# `bench deployed` writes test data into the configured database: only where the platform's
+# address is the machine itself (a test installation, ops/deploy/check-deployment.sh).
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 COUNT = NumberIn(1, 100_000_000, whole=True)
 
@@ -222,6 +228,12 @@ def _api(*, inner: bool, quick: bool, clients, seconds, workers, threads, say: S
 
 
 def _deployed(*, proxy, proxy_one, app, cacert, seconds, clients, racers, say: Say, **_) -> dict:
+    site = urlsplit(settings.MAILLAGE_SITE_URL).hostname
+    if site not in LOOPBACK_HOSTS:
+        raise CommandError(
+            f"MAILLAGE_SITE_URL désigne {site} : ce banc écrit un lieu, des comptes et un atelier "
+            "publié dans la base ; il ne se lance que sur une installation d'essai (localhost)."
+        )
     if len(app) < 2:
         raise CommandError("Deux serveurs d'application au moins (--app deux fois).")
     if not (1 <= clients <= 64 and 2 <= racers <= 64):

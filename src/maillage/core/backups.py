@@ -22,10 +22,11 @@ import os
 import sqlite3
 import subprocess  # noqa: S404 (pg_dump and pg_restore, with argument lists)
 import tarfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import psycopg
@@ -103,17 +104,18 @@ def back_up(
         raise BackupError(f"Dossiers de fichiers hors de {data_dir} : {', '.join(outside)}")
     if folder.exists():
         raise BackupError(f"{folder} existe déjà : une sauvegarde ne remplace jamais une autre.")
-    folder.mkdir(parents=True)
     vendor = _vendor(database)
-    if vendor == "postgresql":
-        say("Base PostgreSQL : pg_dump au format custom…")
-        tables = _dump_postgresql(database, folder / POSTGRES_DUMP)
-    else:
-        say("Base SQLite : copie par l'API de sauvegarde en ligne…")
-        tables = _copy_sqlite(Path(database["NAME"]), folder / SQLITE_COPY)
-    say(f"{len(tables)} tables, {sum(tables.values())} lignes.")
-    say("Fichiers déposés…")
-    _archive(data_dir, uploads, folder / MEDIA)
+    folder.mkdir(parents=True)
+    with _in_french(f" La sauvegarde {folder} est incomplète : supprimez-la."):
+        if vendor == "postgresql":
+            say("Base PostgreSQL : pg_dump au format custom…")
+            tables = _dump_postgresql(database, folder / POSTGRES_DUMP)
+        else:
+            say("Base SQLite : copie par l'API de sauvegarde en ligne…")
+            tables = _copy_sqlite(Path(database["NAME"]), folder / SQLITE_COPY)
+        say(f"{len(tables)} tables, {sum(tables.values())} lignes.")
+        say("Fichiers déposés…")
+        _archive(data_dir, uploads, folder / MEDIA)
     files = {path.name: _sha256(path) for path in sorted(folder.iterdir())}
     manifest = Manifest(vendor, datetime.now(UTC), tables, files)
     manifest.write(folder)
@@ -142,29 +144,84 @@ def restore(
         raise BackupError(
             f"Sauvegarde {manifest.vendor}, base {vendor} : restaurez dans une base du même type."
         )
-    if existing := _counts(database):
-        raise BackupError(
-            f"La base cible n'est pas vide ({len(existing)} tables) : "
-            "restaurez dans une base neuve."
-        )
-    if occupied := [str(place) for place in uploads if place.is_dir() and any(place.iterdir())]:
-        raise BackupError(f"Dossiers de fichiers non vides : {', '.join(occupied)}.")
-    if vendor == "postgresql":
-        say("pg_restore…")
-        _restore_postgresql(folder / POSTGRES_DUMP, database)
-    else:
-        say("Copie SQLite…")
-        _restore_sqlite(folder / SQLITE_COPY, Path(database["NAME"]))
-    counts = _counts(database)
-    if counts != manifest.tables:
-        differing = sorted(set(counts.items()) ^ set(manifest.tables.items()))
-        raise BackupError(f"Après restauration, des tables diffèrent du manifeste : {differing}")
-    say(f"{len(counts)} tables, {sum(counts.values())} lignes : conformes au manifeste.")
-    if MEDIA in manifest.files:
-        say("Fichiers déposés…")
-        with tarfile.open(folder / MEDIA) as archive:
-            archive.extractall(data_dir, filter="data")
+    with _in_french():
+        if existing := _counts(database):
+            raise BackupError(
+                f"La base cible n'est pas vide ({len(existing)} tables) : "
+                "restaurez dans une base neuve."
+            )
+        uploads = list(uploads)
+        if occupied := [str(p) for p in uploads if p.is_dir() and any(p.iterdir())]:
+            raise BackupError(f"Dossiers de fichiers non vides : {', '.join(occupied)}.")
+        files = _checked_members(folder / MEDIA) if MEDIA in manifest.files else []
+    with _in_french(PARTLY_RESTORED):
+        if vendor == "postgresql":
+            say("pg_restore…")
+            _restore_postgresql(folder / POSTGRES_DUMP, database)
+        else:
+            say("Copie SQLite…")
+            _restore_sqlite(folder / SQLITE_COPY, Path(database["NAME"]))
+        counts = _counts(database)
+        if counts != manifest.tables:
+            differing = sorted(set(counts.items()) ^ set(manifest.tables.items()))
+            raise BackupError(
+                f"Après restauration, des tables diffèrent du manifeste : {differing}."
+                + PARTLY_RESTORED
+            )
+        say(f"{len(counts)} tables, {sum(counts.values())} lignes : conformes au manifeste.")
+        if files:
+            say("Fichiers déposés…")
+            _extract(folder / MEDIA, files, data_dir)
     return manifest
+
+
+PARTLY_RESTORED = (
+    " La base ou les dossiers de fichiers ont pu être en partie restaurés : supprimez la base, "
+    "recréez-la vide, videz les dossiers de fichiers, puis recommencez."
+)
+# What the tools may raise, reported as a BackupError in French.
+TOOL_ERRORS = (psycopg.Error, sqlite3.Error, OSError, tarfile.TarError)
+
+
+@contextmanager
+def _in_french(after: str = "") -> Iterator[None]:
+    """Turn a tool's error (database, file, archive) into a BackupError naming it, followed
+    by `after` (what to do when something was written)."""
+    try:
+        yield
+    except TOOL_ERRORS as error:
+        raise BackupError(f"Erreur ({type(error).__name__}) : {error}.{after}") from error
+
+
+def _checked_members(archive_path: Path) -> list[tarfile.TarInfo]:
+    """The archive's members, each a plain file or folder whose relative path stays inside
+    the folder it is extracted to; BackupError otherwise. What tarfile's «data» extraction
+    filter (PEP 706) refuses, checked here too: Python 3.11 before 3.11.4 (Debian 12's
+    3.11.2) has no such filter."""
+    with tarfile.open(archive_path) as archive:
+        members = archive.getmembers()
+    for member in members:
+        path = PurePosixPath(member.name)
+        if not (member.isfile() or member.isdir()) or path.is_absolute() or ".." in path.parts:
+            raise BackupError(
+                f"{archive_path.name} : « {member.name} » n'est pas un simple fichier ou "
+                "dossier sous le dossier des données ; rien n'a été restauré."
+            )
+    return members
+
+
+def _extract(archive_path: Path, members: list[tarfile.TarInfo], data_dir: Path) -> None:
+    """Extract the checked `members` into `data_dir`: through the «data» filter where Python
+    has it; otherwise with the same effect on such members (no owner taken from the archive,
+    no set-id bit nor write access for others)."""
+    with tarfile.open(archive_path) as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(data_dir, members=members, filter="data")
+            return
+        for member in members:
+            member.mode &= 0o755
+            member.uid, member.gid, member.uname, member.gname = os.getuid(), os.getgid(), "", ""
+        archive.extractall(data_dir, members=members)  # noqa: S202 (members checked above)
 
 
 def _vendor(database: Mapping[str, Any]) -> str:
@@ -176,15 +233,35 @@ def _vendor(database: Mapping[str, Any]) -> str:
     raise BackupError(f"Base {engine} : seules PostgreSQL et SQLite sont sauvegardées.")
 
 
+# The libpq connection parameters a DATABASES entry's OPTIONS may carry (search path, TLS),
+# and the environment variables pg_dump and pg_restore read them from
+# (https://www.postgresql.org/docs/current/libpq-envars.html).
+LIBPQ_OPTIONS = {
+    "options": "PGOPTIONS",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+}
+
+
+def _libpq_options(database: Mapping[str, Any]) -> dict[str, str]:
+    options = database.get("OPTIONS") or {}
+    return {key: str(options[key]) for key in LIBPQ_OPTIONS if options.get(key)}
+
+
 def _connect_postgresql(database: Mapping[str, Any], **options: Any) -> psycopg.Connection:
-    return psycopg.connect(
-        dbname=database["NAME"],
-        user=database.get("USER") or None,
-        password=database.get("PASSWORD") or None,
-        host=database.get("HOST") or None,
-        port=database.get("PORT") or None,
+    parameters: dict[str, Any] = {
+        "dbname": database["NAME"],
+        "user": database.get("USER") or None,
+        "password": database.get("PASSWORD") or None,
+        "host": database.get("HOST") or None,
+        "port": database.get("PORT") or None,
+        **_libpq_options(database),
         **options,
-    )
+    }
+    return psycopg.connect(**parameters)
 
 
 def _postgresql_environment(database: Mapping[str, Any]) -> dict[str, str]:
@@ -195,12 +272,18 @@ def _postgresql_environment(database: Mapping[str, Any]) -> dict[str, str]:
         "PGPASSWORD": database.get("PASSWORD"),
         "PGHOST": database.get("HOST"),
         "PGPORT": database.get("PORT"),
+        **{LIBPQ_OPTIONS[key]: value for key, value in _libpq_options(database).items()},
     }
     return {**os.environ, **{k: str(v) for k, v in settings.items() if v}}
 
 
 def _run(command: list[str], environment: dict[str, str]) -> None:
-    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+    except FileNotFoundError as error:
+        raise BackupError(
+            f"{command[0]} introuvable : installez le paquet Debian postgresql-client."
+        ) from error
     if done.returncode != 0:
         raise BackupError(f"{command[0]} a échoué ({done.returncode}) : {done.stderr.strip()}")
 
@@ -264,6 +347,8 @@ def _sqlite_counts(connection: sqlite3.Connection) -> dict[str, int]:
 
 
 def _copy_sqlite(source: Path, target: Path) -> dict[str, int]:
+    if not source.is_file():
+        raise BackupError(f"Base SQLite introuvable : {source}.")
     origin = sqlite3.connect(source)
     copy = sqlite3.connect(target)
     try:
